@@ -1,0 +1,40 @@
+# resguardo — developer and user entry points. Needs python3 (3.11+) with venv and pip.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SCRATCH := .scratch
+
+.PHONY: run test check lint typecheck bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,dev]'
+	@touch $(STAMP)
+
+## make run: set up if needed, load the demo into a scratch database and show the agenda.
+run: $(STAMP)
+	@rm -rf $(SCRATCH) && mkdir -p $(SCRATCH)
+	@RESGUARDO_DB=$(SCRATCH)/demo.db $(BIN)/resguardo demo
+	@RESGUARDO_DB=$(SCRATCH)/demo.db $(BIN)/resguardo pendientes
+
+## make test: set up if needed and run the whole test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check policy store tui tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## make check: lint, types and tests.
+check: lint typecheck test
+
+## make bench: the benchmarks of bench/ (they build their own data; minutes, not seconds).
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(SCRATCH) .pytest_cache .mypy_cache .ruff_cache

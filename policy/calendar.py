@@ -1,0 +1,134 @@
+"""Business days (días hábiles) for an institution.
+
+A day is hábil unless it is a Saturday or Sunday, one of Mexico's official
+holidays (Ley Federal del Trabajo art. 74), or a non-working day the
+institution declared. Inside a declared electoral-process period every day is
+hábil, the general rule in electoral matters.
+
+The official holidays are handed in by the caller (the store keeps them,
+materialized once per year), so this module never imports ``holidays``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from policy.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    start: date
+    end: date
+    label: str = ""
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+class BusinessCalendar:
+    """Answers «is this day hábil?» and counts business days.
+
+    ``holidays`` maps each official holiday to its name; ``non_working`` are the
+    institution's declared ranges (vacations, Semana Santa…); ``electoral`` are
+    the periods in which every day counts.
+    """
+
+    #: Counting more business days than this means a broken setting, not a deadline.
+    MAX_SPAN = 3660
+
+    def __init__(
+        self,
+        holidays: Mapping[date, str] | None = None,
+        non_working: Iterable[DateRange] = (),
+        electoral: Iterable[DateRange] = (),
+    ) -> None:
+        self._holidays = dict(holidays or {})
+        self._non_working = tuple(non_working)
+        self._electoral = tuple(electoral)
+        self._extra_days: dict[date, str] = {}
+        for span in self._non_working:
+            day = span.start
+            while day <= span.end:
+                self._extra_days.setdefault(day, span.label or "Día inhábil declarado")
+                day += timedelta(days=1)
+
+    @property
+    def holidays(self) -> Mapping[date, str]:
+        return self._holidays
+
+    @property
+    def non_working(self) -> tuple[DateRange, ...]:
+        return self._non_working
+
+    def in_electoral_period(self, day: date) -> bool:
+        return any(day in span for span in self._electoral)
+
+    def reason_not_working(self, day: date) -> str | None:
+        """Why ``day`` is not hábil (Spanish), or None when it is."""
+        if self.in_electoral_period(day):
+            return None
+        if day in self._holidays:
+            return self._holidays[day]
+        if day in self._extra_days:
+            return self._extra_days[day]
+        if day.weekday() >= 5:
+            return "Sábado" if day.weekday() == 5 else "Domingo"
+        return None
+
+    def is_business_day(self, day: date) -> bool:
+        return self.reason_not_working(day) is None
+
+    def add_business_days(self, start: date, count: int) -> date:
+        """The ``count``-th business day after ``start`` (``start`` itself is not counted).
+
+        This is how Mexican administrative deadlines run: a term notified on a
+        Friday starts on the next business day. ``count`` must be positive.
+        """
+        if count < 1:
+            raise UsageError("El número de días hábiles debe ser mayor que cero.")
+        day = start
+        remaining = count
+        steps = 0
+        while remaining:
+            day += timedelta(days=1)
+            steps += 1
+            if steps > self.MAX_SPAN:
+                raise UsageError(
+                    "El calendario no tiene suficientes días hábiles: revise los días inhábiles declarados."
+                )
+            if self.is_business_day(day):
+                remaining -= 1
+        return day
+
+    def business_days_between(self, start: date, end: date) -> int:
+        """Business days in (start, end]: how many have run since ``start``."""
+        if end <= start:
+            return 0
+        total = 0
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_business_day(day):
+                total += 1
+        return total
+
+    def previous_business_days(self, end: date, count: int) -> date:
+        """The business day that falls ``count`` business days before ``end``."""
+        if count < 1:
+            raise UsageError("El número de días hábiles debe ser mayor que cero.")
+        day = end
+        remaining = count
+        steps = 0
+        while remaining:
+            day -= timedelta(days=1)
+            steps += 1
+            if steps > self.MAX_SPAN:
+                raise UsageError(
+                    "El calendario no tiene suficientes días hábiles: revise los días inhábiles declarados."
+                )
+            if self.is_business_day(day):
+                remaining -= 1
+        return day

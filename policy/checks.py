@@ -1,0 +1,371 @@
+"""The checks of the foundation: periodic deadlines and standing findings.
+
+Every function takes the state and ``now`` (aware, Mexico City) and yields
+obligations citing the profile's clause. A profile without the rule (or with
+its setting cleared) yields nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+
+from policy.clock import add_months, end_of_day, format_date, local, start_of_day
+from policy.model import (
+    Account,
+    AccountStatus,
+    Assignment,
+    Kind,
+    Network,
+    Obligation,
+    Role,
+    State,
+    Verification,
+)
+
+_ROLE_NAMES = {
+    Role.TITULAR: "titular",
+    Role.SUPLENTE: "suplente",
+    Role.ENLACE: "enlace",
+    Role.COADMIN: "coadministración",
+}
+
+_RANK_NAMES = {
+    "mando_superior": "mando superior",
+    "mando_medio": "mando medio",
+    "operativo": "operativo",
+}
+
+
+def live_accounts(state: State) -> Iterator[Account]:
+    """Accounts in operation: every periodic obligation applies to them."""
+    return (acc for acc in state.accounts if acc.status == AccountStatus.ACTIVE)
+
+
+def designated_accounts(state: State) -> Iterator[Account]:
+    """Accounts that must already have administrators (authorized or active)."""
+    return (
+        acc
+        for acc in state.accounts
+        if acc.status in (AccountStatus.ACTIVE, AccountStatus.AUTHORIZED)
+    )
+
+
+def assignments_by_account(state: State) -> dict[int, list[Assignment]]:
+    grouped: dict[int, list[Assignment]] = defaultdict(list)
+    for item in state.assignments:
+        grouped[item.account_id].append(item)
+    return grouped
+
+
+def _since(acc: Account, now: datetime) -> datetime:
+    """When a standing finding began: the account's registration (or now if unknown)."""
+    return local(acc.created_at) if acc.created_at else now
+
+
+def _join(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " y " + names[-1]
+
+
+def rotation(state: State, now: datetime) -> Iterator[Obligation]:
+    """Password rotation: every N months, and (iecm) at once after an administrator change."""
+    profile = state.profile
+    months = profile.setting("rotation_months")
+    on_change = bool(profile.setting("rotation_on_admin_change", False))
+    if not months and not on_change:
+        return
+    by_account = assignments_by_account(state) if on_change else {}
+    for acc in live_accounts(state):
+        last = state.last_rotation.get(acc.id)
+        last_day = local(last).date() if last else None
+        if months and profile.has_rule("rotation"):
+            rule = profile.rule("rotation")
+            if last_day is not None:
+                due = end_of_day(add_months(last_day, months))
+                message = (
+                    f"Rotar la contraseña: la última rotación fue el {format_date(last_day)}"
+                    f" y el plazo es de {months} meses."
+                )
+            elif acc.opened_on is not None:
+                due = end_of_day(add_months(acc.opened_on, months))
+                message = (
+                    f"Rotar la contraseña: no hay rotación registrada desde la apertura"
+                    f" ({format_date(acc.opened_on)}); el plazo es de {months} meses."
+                )
+            else:
+                due = _since(acc, now)
+                message = (
+                    "Rotar la contraseña: no hay ninguna rotación registrada para esta cuenta"
+                    f" (plazo de {months} meses)."
+                )
+            yield Obligation(kind=Kind.ROTATION, due=due, rule=rule, message=message, account=acc)
+        if on_change:
+            key = "rotation_admin_change" if profile.has_rule("rotation_admin_change") else "rotation"
+            if not profile.has_rule(key):
+                continue
+            changes = [
+                item
+                for item in by_account.get(acc.id, ())
+                if item.end is not None
+                and item.role != Role.COADMIN
+                and (last_day is None or item.end > last_day)
+            ]
+            if not changes:
+                continue
+            first = min(changes, key=lambda item: (item.end, item.id))
+            assert first.end is not None
+            person = state.people.get(first.person_id)
+            who = person.name if person else "la persona administradora"
+            yield Obligation(
+                kind=Kind.ROTATION,
+                due=end_of_day(first.end),
+                rule=profile.rule(key),
+                message=(
+                    f"Cambiar la contraseña: {who} dejó de administrar la cuenta"
+                    f" el {format_date(first.end)} y no hay rotación posterior."
+                ),
+                account=acc,
+                person=person,
+                ref_id=first.id,
+            )
+
+
+def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
+    """Evaluation of every account at least every N months (six in the criteria)."""
+    profile = state.profile
+    months = profile.setting("evaluation_months")
+    if not months or not profile.has_rule("evaluation"):
+        return
+    rule = profile.rule("evaluation")
+    for acc in live_accounts(state):
+        last = state.last_evaluation.get(acc.id)
+        if last is not None:
+            base, what = last, f"la última evaluación fue el {format_date(last)}"
+        else:
+            base = acc.opened_on or (local(acc.created_at).date() if acc.created_at else now.date())
+            what = f"no hay evaluación registrada desde el {format_date(base)}"
+        yield Obligation(
+            kind=Kind.EVALUATION,
+            due=end_of_day(add_months(base, months)),
+            rule=rule,
+            message=f"Evaluar la cuenta: {what} (cada {months} meses).",
+            account=acc,
+        )
+
+
+def training(state: State, now: datetime) -> Iterator[Obligation]:
+    """Annual training of every person who administers a live account."""
+    profile = state.profile
+    months = profile.setting("training_months")
+    if not months or not profile.has_rule("training"):
+        return
+    rule = profile.rule("training")
+    today = now.date()
+    live_ids = {acc.id for acc in designated_accounts(state)}
+    first_start: dict[int, date] = {}
+    for item in state.assignments:
+        if item.account_id in live_ids and item.active_on(today):
+            current = first_start.get(item.person_id)
+            if current is None or item.start < current:
+                first_start[item.person_id] = item.start
+    for person_id, start in first_start.items():
+        person = state.people.get(person_id)
+        if person is None:
+            continue
+        last = state.last_training.get(person_id)
+        if last is not None:
+            base, what = last, f"la última fue el {format_date(last)}"
+        else:
+            base, what = start, f"no tiene capacitación registrada desde que administra ({format_date(start)})"
+        yield Obligation(
+            kind=Kind.TRAINING,
+            due=end_of_day(add_months(base, months)),
+            rule=rule,
+            message=f"Capacitación de {person.name}: {what}.",
+            person=person,
+        )
+
+
+def missing_admin(state: State, now: datetime) -> Iterator[Obligation]:
+    """Accounts without the administrators the profile requires (titular/suplente, enlace)."""
+    profile = state.profile
+    roles: list[str] = list(profile.setting("admin_roles", []))
+    if not roles or not profile.has_rule("administrators"):
+        return
+    rule = profile.rule("administrators")
+    today = now.date()
+    by_account = assignments_by_account(state)
+    for acc in designated_accounts(state):
+        items = by_account.get(acc.id, [])
+        missing = [role for role in roles if not any(a.role == role and a.active_on(today) for a in items)]
+        if not missing:
+            continue
+        since = _since(acc, now)
+        ended = [a.end for a in items if a.role in missing and a.end is not None and a.end < today]
+        if ended:
+            since = max(since, end_of_day(max(ended)))
+        names = [_ROLE_NAMES.get(role, role) for role in missing]
+        yield Obligation(
+            kind=Kind.MISSING_ADMIN,
+            due=since,
+            rule=rule,
+            message=f"Falta designar {_join(names)} de la cuenta.",
+            account=acc,
+            standing=True,
+        )
+
+
+def admin_rank(state: State, now: datetime) -> Iterator[Obligation]:
+    """A titular or suplente whose recorded rank the profile does not allow."""
+    profile = state.profile
+    if not profile.has_rule("admin_rank"):
+        return
+    allowed = {
+        Role.TITULAR: set(profile.setting("titular_ranks", [])),
+        Role.SUPLENTE: set(profile.setting("suplente_ranks", [])),
+    }
+    rule = profile.rule("admin_rank")
+    today = now.date()
+    live_ids = {acc.id: acc for acc in designated_accounts(state)}
+    for item in state.assignments:
+        acc = live_ids.get(item.account_id)
+        ranks = allowed.get(Role(item.role)) if item.role in allowed else None
+        if acc is None or not ranks or not item.active_on(today):
+            continue
+        person = state.people.get(item.person_id)
+        if person is None or not person.rank or person.rank in ranks:
+            continue
+        expected = " o ".join(_RANK_NAMES.get(r, r) for r in sorted(ranks))
+        yield Obligation(
+            kind=Kind.ADMIN_RANK,
+            due=start_of_day(item.start),
+            rule=rule,
+            message=(
+                f"{person.name} es {_RANK_NAMES.get(person.rank, person.rank)} y figura como"
+                f" {_ROLE_NAMES.get(item.role, item.role)}; el puesto pide {expected}."
+            ),
+            account=acc,
+            person=person,
+            ref_id=item.id,
+            standing=True,
+        )
+
+
+def _domain_ok(email: str, domains: Sequence[str]) -> bool:
+    host = email.rsplit("@", 1)[-1].lower().strip()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def email_domain(state: State, now: datetime) -> Iterator[Obligation]:
+    """The e-mail tied to each account must belong to the institution's domain."""
+    profile = state.profile
+    domains = [d.lower() for d in profile.setting("email_domains", [])]
+    if not domains or not profile.has_rule("email_domain"):
+        return
+    rule = profile.rule("email_domain")
+    listed = " o ".join(domains)
+    for acc in designated_accounts(state):
+        if not acc.email:
+            message = f"Registre el correo asociado a la cuenta (dominio {listed})."
+        elif "@" not in acc.email or not _domain_ok(acc.email, domains):
+            message = f"El correo asociado ({acc.email}) no es del dominio {listed}."
+        else:
+            continue
+        yield Obligation(
+            kind=Kind.EMAIL_DOMAIN, due=_since(acc, now), rule=rule, message=message,
+            account=acc, standing=True,
+        )
+
+
+def email_generic(state: State, now: datetime) -> Iterator[Obligation]:
+    """ine: the e-mail must be a generic institutional address, not a person's."""
+    profile = state.profile
+    if not profile.setting("email_generic_required", False) or not profile.has_rule("email_generic"):
+        return
+    rule = profile.rule("email_generic")
+    since_text = profile.setting("email_generic_since")
+    days = int(profile.setting("email_generic_business_days", 0))
+    deadline = None
+    if since_text and days:
+        deadline = end_of_day(state.calendar.add_business_days(date.fromisoformat(since_text), days))
+    for acc in designated_accounts(state):
+        if acc.email_generic:
+            continue
+        registered = _since(acc, now)
+        due = max(deadline, registered) if deadline else registered
+        when = f" (el plazo venció el {format_date(deadline.date())})" if deadline and due == deadline else ""
+        yield Obligation(
+            kind=Kind.EMAIL_GENERIC,
+            due=due,
+            rule=rule,
+            message=f"El correo de la cuenta no está registrado como genérico institucional{when}.",
+            account=acc,
+            standing=True,
+        )
+
+
+def handle_token(state: State, now: datetime) -> Iterator[Obligation]:
+    """X handles must carry the institution's token (anywhere, any case: see the profile note)."""
+    profile = state.profile
+    token = profile.setting("handle_token")
+    if not token or not profile.has_rule("handle_token"):
+        return
+    rule = profile.rule("handle_token")
+    for acc in designated_accounts(state):
+        if acc.network != Network.X or token.lower() in acc.handle.lower():
+            continue
+        yield Obligation(
+            kind=Kind.HANDLE_TOKEN,
+            due=_since(acc, now),
+            rule=rule,
+            message=f"El usuario {acc.handle} no contiene «{token}».",
+            account=acc,
+            standing=True,
+        )
+
+
+def public_account(state: State, now: datetime) -> Iterator[Obligation]:
+    """iecm: accounts must be public."""
+    profile = state.profile
+    if not profile.setting("require_public", False) or not profile.has_rule("public_account"):
+        return
+    rule = profile.rule("public_account")
+    for acc in live_accounts(state):
+        if not acc.public:
+            yield Obligation(
+                kind=Kind.PUBLIC_ACCOUNT, due=_since(acc, now), rule=rule,
+                message="La cuenta no es pública.", account=acc, standing=True,
+            )
+
+
+def private_messages(state: State, now: datetime) -> Iterator[Obligation]:
+    """iecm: accounts must have private messages enabled."""
+    profile = state.profile
+    if not profile.setting("require_private_messages", False) or not profile.has_rule("private_messages"):
+        return
+    rule = profile.rule("private_messages")
+    for acc in live_accounts(state):
+        if not acc.private_messages:
+            yield Obligation(
+                kind=Kind.PRIVATE_MESSAGES, due=_since(acc, now), rule=rule,
+                message="La cuenta no tiene habilitados los mensajes privados.",
+                account=acc, standing=True,
+            )
+
+
+def verification(state: State, now: datetime) -> Iterator[Obligation]:
+    """Request the network's verification as soon as the requirements are met."""
+    profile = state.profile
+    if not profile.setting("require_verification", False) or not profile.has_rule("verification"):
+        return
+    rule = profile.rule("verification")
+    for acc in live_accounts(state):
+        if acc.verification == Verification.NO:
+            yield Obligation(
+                kind=Kind.VERIFICATION, due=_since(acc, now), rule=rule,
+                message="Solicitar a la red la verificación (autenticidad) de la cuenta.",
+                account=acc, standing=True,
+            )

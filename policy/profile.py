@@ -1,0 +1,218 @@
+"""Institution profiles: the rules of each institute as data, with their clauses.
+
+Each profile is a TOML file in ``policy/profiles/`` (``ine.toml``, ``ieeags.toml``,
+``ieesonora.toml``, ``iecm.toml``). Its ``[settings]`` are the numbers the
+engine uses; where a document is silent or ambiguous the profile says so in the
+rule's ``note``, and the administrator can override any setting listed in
+``SETTINGS`` (the overrides live in the store and are passed in here).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from policy.errors import PolicyError, UsageError
+from policy.model import Citation
+
+PROFILE_IDS: tuple[str, ...] = ("ine", "ieeags", "ieesonora", "iecm")
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """An editable profile setting: its Spanish name, type and meaning."""
+
+    key: str
+    name_es: str
+    kind: type
+    description: str
+    minimum: int | None = None
+    maximum: int | None = None
+    #: True when the setting may be removed (no deadline at all).
+    optional: bool = False
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("rotation_months", "rotacion_meses", int,
+                "Meses máximos entre dos rotaciones de contraseña (vacío: sin plazo).", 1, 60, True),
+    SettingSpec("evaluation_months", "evaluacion_meses", int,
+                "Meses máximos entre dos evaluaciones de cada cuenta.", 1, 60, True),
+    SettingSpec("training_months", "capacitacion_meses", int,
+                "Meses máximos entre dos capacitaciones de cada persona administradora.", 1, 60, True),
+    SettingSpec("email_domains", "dominios_correo", list,
+                "Dominios institucionales admitidos para el correo de las cuentas, separados por comas."),
+    SettingSpec("handle_token", "token_usuario_x", str,
+                "Texto que debe aparecer en el nombre de usuario de las cuentas de X.", optional=True),
+    SettingSpec("consultation_hours", "consulta_horas", int,
+                "Horas naturales para que respondan una consulta de pertinencia.", 1, 720, True),
+    SettingSpec("consultation_business_days", "consulta_dias_habiles", int,
+                "Días hábiles para que respondan una consulta de pertinencia.", 1, 60, True),
+    SettingSpec("information_request_business_days", "solicitud_dias_habiles", int,
+                "Días hábiles para atender una solicitud de información del público.", 1, 60),
+    SettingSpec("opening_business_days", "apertura_dias_habiles", int,
+                "Días hábiles para que respondan una solicitud de apertura de cuenta.", 1, 120, True),
+    SettingSpec("holiday_notice_business_days", "aviso_inhabil_dias_habiles", int,
+                "Días hábiles de anticipación del aviso de horarios antes de un día inhábil.", 1, 30),
+    SettingSpec("abandoned_days", "abandono_dias", int,
+                "Días sin actividad registrada para señalar una cuenta como posiblemente abandonada.", 7, 3650),
+    SettingSpec("min_length", "longitud_minima", int,
+                "Longitud mínima de las contraseñas.", 8, 128),
+    SettingSpec("min_zxcvbn_score", "puntaje_minimo", int,
+                "Puntaje mínimo de fortaleza (zxcvbn, de 0 a 4).", 0, 4),
+    SettingSpec("password_history", "historial_contrasenas", int,
+                "Cuántas contraseñas anteriores de la misma cuenta no pueden repetirse.", 0, 50),
+)
+
+SETTINGS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
+SETTINGS_BY_NAME: Mapping[str, SettingSpec] = {spec.name_es: spec for spec in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    key: str
+    title: str
+    short: str
+    seed: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One institution's rules: settings (defaults merged with overrides) and cited rules."""
+
+    id: str
+    name: str
+    short_name: str
+    documents: Mapping[str, Document]
+    defaults: Mapping[str, Any]
+    settings: Mapping[str, Any]
+    rules: Mapping[str, Citation]
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """The effective value of a setting (an override wins over the profile's default)."""
+        value = self.settings.get(key, default)
+        return default if value is None else value
+
+    def has_rule(self, key: str) -> bool:
+        return key in self.rules
+
+    def rule(self, key: str) -> Citation:
+        """The clause behind rule ``key``; PolicyError when this profile has no such rule."""
+        try:
+            return self.rules[key]
+        except KeyError:
+            raise PolicyError(
+                f"El perfil {self.short_name} no tiene una regla «{key}»."
+            ) from None
+
+
+@lru_cache(maxsize=8)
+def _raw_profile(profile_id: str) -> dict[str, Any]:
+    if profile_id not in PROFILE_IDS:
+        raise UsageError(
+            f"Perfil desconocido «{profile_id}». Use uno de: {', '.join(PROFILE_IDS)}."
+        )
+    text = resources.files("policy").joinpath("profiles", f"{profile_id}.toml").read_text("utf-8")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # a packaging error, not user input
+        raise PolicyError(f"El perfil {profile_id} está mal formado: {exc}") from exc
+
+
+def load_profile(profile_id: str, overrides: Mapping[str, Any] | None = None) -> Profile:
+    """Load a profile by id and apply the administrator's setting overrides.
+
+    Raises UsageError for an unknown id and PolicyError for a malformed file or
+    an override that does not fit its setting.
+    """
+    raw = _raw_profile(profile_id)
+    documents = {
+        key: Document(
+            key=key,
+            title=str(doc["title"]),
+            short=str(doc.get("short") or doc["title"]),
+            seed=str(doc.get("seed", "")),
+        )
+        for key, doc in raw.get("documents", {}).items()
+    }
+    rules: dict[str, Citation] = {}
+    for key, rule in raw.get("rules", {}).items():
+        doc = documents.get(rule.get("doc", ""))
+        rules[key] = Citation(
+            profile=profile_id,
+            document=doc.title if doc else str(rule.get("doc", "")),
+            section=str(rule.get("section", "")),
+            quote=str(rule.get("quote", "")),
+            note=str(rule.get("note", "")),
+        )
+    defaults = dict(raw.get("settings", {}))
+    clean_overrides = {key: validate_setting(key, value) for key, value in (overrides or {}).items()}
+    settings = {**defaults, **clean_overrides}
+    return Profile(
+        id=profile_id,
+        name=str(raw.get("name", profile_id)),
+        short_name=str(raw.get("short_name", profile_id.upper())),
+        documents=documents,
+        defaults=defaults,
+        settings=settings,
+        rules=rules,
+        overrides=clean_overrides,
+    )
+
+
+def short_document(profile: Profile, citation: Citation) -> str:
+    """The short name of the document a citation points at (for narrow tables)."""
+    for doc in profile.documents.values():
+        if doc.title == citation.document:
+            return doc.short
+    return citation.document
+
+
+def validate_setting(key: str, value: Any) -> Any:
+    """Check an override against its spec; returns the normalized value.
+
+    ``None`` clears an optional setting (e.g. no rotation interval).
+    """
+    spec = SETTINGS_BY_KEY.get(key)
+    if spec is None:
+        raise PolicyError(f"Ajuste desconocido «{key}».")
+    if value is None:
+        if not spec.optional:
+            raise PolicyError(f"El ajuste «{spec.name_es}» no puede quedar vacío.")
+        return None
+    if spec.kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PolicyError(f"El ajuste «{spec.name_es}» debe ser un número entero.")
+        if spec.minimum is not None and value < spec.minimum:
+            raise PolicyError(f"El ajuste «{spec.name_es}» debe ser al menos {spec.minimum}.")
+        if spec.maximum is not None and value > spec.maximum:
+            raise PolicyError(f"El ajuste «{spec.name_es}» debe ser como máximo {spec.maximum}.")
+        return value
+    if spec.kind is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise PolicyError(f"El ajuste «{spec.name_es}» debe ser una lista de textos no vacíos.")
+        return [v.strip().lower() for v in value]
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyError(f"El ajuste «{spec.name_es}» debe ser un texto no vacío.")
+    return value.strip()
+
+
+def parse_setting_text(spec: SettingSpec, text: str) -> Any:
+    """Turn what the administrator typed into the setting's value (UsageError if malformed)."""
+    value = text.strip()
+    if value.lower() in {"", "ninguno", "ninguna", "sin plazo", "vacío", "vacio"}:
+        if spec.optional:
+            return None
+        raise UsageError(f"El ajuste «{spec.name_es}» no puede quedar vacío.")
+    if spec.kind is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise UsageError(f"El ajuste «{spec.name_es}» espera un número entero, no «{value}».") from None
+    if spec.kind is list:
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value

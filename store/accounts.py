@@ -1,0 +1,348 @@
+"""Accounts, people and who administers what."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from policy.model import (
+    Account,
+    AccountStatus,
+    Assignment,
+    Network,
+    Person,
+    Rank,
+    Role,
+    Verification,
+)
+from store import validate
+from store.db import from_db_datetime
+from store.errors import ConflictError, NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+#: Roles one person at a time may hold on an account.
+SINGLE_ROLES = (Role.TITULAR, Role.SUPLENTE, Role.ENLACE)
+
+
+def _bare(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def row_to_account(row: sqlite3.Row) -> Account:
+    return Account(
+        id=row["id"],
+        network=row["network"],
+        handle=row["handle"],
+        status=row["status"],
+        url=row["url"],
+        area=row["area"],
+        email=row["email"],
+        email_generic=bool(row["email_generic"]),
+        phone=row["phone"],
+        verification=row["verification"],
+        public=bool(row["public"]),
+        private_messages=bool(row["private_messages"]),
+        opened_on=date.fromisoformat(row["opened_on"]) if row["opened_on"] else None,
+        created_at=from_db_datetime(row["created_at"]),
+    )
+
+
+def row_to_person(row: sqlite3.Row) -> Person:
+    return Person(id=row["id"], name=row["name"], email=row["email"], rank=row["rank"])
+
+
+def row_to_assignment(row: sqlite3.Row) -> Assignment:
+    return Assignment(
+        id=row["id"],
+        account_id=row["account_id"],
+        person_id=row["person_id"],
+        role=row["role"],
+        start=date.fromisoformat(row["start_date"]),
+        end=date.fromisoformat(row["end_date"]) if row["end_date"] else None,
+    )
+
+
+class Accounts:
+    """The institution's social-media accounts."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _clean(self, fields: dict[str, Any]) -> dict[str, Any]:
+        clean: dict[str, Any] = {}
+        for key, value in fields.items():
+            if key == "network":
+                clean[key] = validate.choice(value, "red", [n.value for n in Network])
+            elif key == "handle":
+                clean[key] = validate.text(value, "usuario", required=True)
+            elif key in ("url", "area", "phone"):
+                names = {"url": "url", "area": "área", "phone": "teléfono"}
+                limit = validate.MAX_MEDIUM if key == "url" else validate.MAX_SHORT
+                clean[key] = validate.text(value, names[key], limit=limit)
+            elif key == "email":
+                clean[key] = validate.email(value)
+            elif key == "status":
+                clean[key] = validate.choice(value, "estado", [s.value for s in AccountStatus])
+            elif key == "verification":
+                clean[key] = validate.choice(value, "verificación", [v.value for v in Verification])
+            elif key in ("email_generic", "public", "private_messages"):
+                clean[key] = 1 if value else 0
+            elif key == "opened_on":
+                clean[key] = value.isoformat() if isinstance(value, date) else None
+            else:
+                raise UsageError(f"Campo de cuenta desconocido: {key}.")
+        return clean
+
+    def add(
+        self,
+        *,
+        network: str,
+        handle: str,
+        url: str | None = None,
+        area: str | None = None,
+        email: str | None = None,
+        email_generic: bool = False,
+        phone: str | None = None,
+        status: str = AccountStatus.ACTIVE,
+        verification: str = Verification.NO,
+        public: bool = True,
+        private_messages: bool = True,
+        opened_on: date | None = None,
+    ) -> Account:
+        """Register an account. ConflictError if the handle exists on that network."""
+        values = self._clean(
+            {
+                "network": network, "handle": handle, "url": url, "area": area, "email": email,
+                "email_generic": email_generic, "phone": phone, "status": status,
+                "verification": verification, "public": public,
+                "private_messages": private_messages, "opened_on": opened_on,
+            }
+        )
+        existing = self.find(values["network"], values["handle"])
+        if existing is not None:
+            raise ConflictError(f"Ya existe la cuenta {existing.ref} (id {existing.id}).")
+        values["created_at"] = self._store.stamp()
+        with self._store.atomic():
+            account_id = self._store.insert("accounts", values)
+        return self.get(account_id)
+
+    def update(self, account_id: int, **fields: Any) -> Account:
+        """Change some fields of an account; the same checks as ``add``."""
+        current = self.get(account_id)
+        if not fields:
+            return current
+        values = self._clean(fields)
+        network = values.get("network", current.network)
+        handle = values.get("handle", current.handle)
+        other = self.find(network, handle)
+        if other is not None and other.id != account_id:
+            raise ConflictError(f"Ya existe la cuenta {other.ref} (id {other.id}).")
+        values["updated_at"] = self._store.stamp()
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        with self._store.atomic():
+            self._store.execute(
+                f"UPDATE accounts SET {assignments} WHERE id = ?", [*values.values(), account_id]
+            )
+        return self.get(account_id)
+
+    def get(self, account_id: int) -> Account:
+        row = self._store.query_one("SELECT * FROM accounts WHERE id = ?", (account_id,))
+        if row is None:
+            raise NotFoundError(f"No existe la cuenta con id {account_id}.")
+        return row_to_account(row)
+
+    def find(self, network: str, handle: str) -> Account | None:
+        row = self._store.query_one(
+            "SELECT * FROM accounts WHERE network = ? AND lower(ltrim(handle, '@')) = ?",
+            (network.strip().lower(), _bare(handle)),
+        )
+        return row_to_account(row) if row else None
+
+    def resolve(self, ref: str) -> Account:
+        """Find an account by id, ``red/usuario`` or a handle unique across networks.
+
+        NotFoundError when nothing matches; UsageError when a bare handle is ambiguous.
+        """
+        text = (ref or "").strip()
+        if not text:
+            raise UsageError("Indique la cuenta: su id o red/usuario (por ejemplo x/@INEMexico).")
+        if text.isdigit():
+            return self.get(int(text))
+        if "/" in text:
+            network, _, handle = text.partition("/")
+            found = self.find(network, handle)
+            if found is None:
+                raise NotFoundError(f"No existe la cuenta «{text}».")
+            return found
+        rows = self._store.query(
+            "SELECT * FROM accounts WHERE lower(ltrim(handle, '@')) = ? ORDER BY network", (_bare(text),)
+        )
+        if not rows:
+            raise NotFoundError(f"No existe la cuenta «{text}».")
+        if len(rows) > 1:
+            options = ", ".join(f"{r['network']}/{r['handle']}" for r in rows)
+            raise UsageError(f"«{text}» existe en varias redes; indique cuál: {options}.")
+        return row_to_account(rows[0])
+
+    def list(self) -> list[Account]:
+        rows = self._store.query("SELECT * FROM accounts ORDER BY network, lower(ltrim(handle, '@'))")
+        return [row_to_account(r) for r in rows]
+
+    def count(self) -> int:
+        row = self._store.query_one("SELECT count(*) FROM accounts")
+        return int(row[0]) if row else 0
+
+
+class People:
+    """The people who administer accounts."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def add(self, *, name: str, email: str | None = None, rank: str | None = None) -> Person:
+        """Register a person. Names are unique (people are referred to by name)."""
+        clean_name = validate.text(name, "nombre", required=True)
+        assert clean_name is not None
+        clean_rank = validate.choice(rank, "nivel", [r.value for r in Rank]) if rank else None
+        existing = self.find(clean_name)
+        if existing is not None:
+            raise ConflictError(
+                f"Ya existe una persona llamada «{existing.name}» (id {existing.id});"
+                " distinga los nombres (por ejemplo, con el segundo apellido)."
+            )
+        with self._store.atomic():
+            person_id = self._store.insert(
+                "people",
+                {
+                    "name": clean_name,
+                    "email": validate.email(email),
+                    "rank": clean_rank,
+                    "created_at": self._store.stamp(),
+                },
+            )
+        return self.get(person_id)
+
+    def update(self, person_id: int, *, email: str | None = None, rank: str | None = None) -> Person:
+        values: dict[str, Any] = {}
+        if email is not None:
+            values["email"] = validate.email(email)
+        if rank is not None:
+            values["rank"] = validate.choice(rank, "nivel", [r.value for r in Rank])
+        if values:
+            sets = ", ".join(f"{key} = ?" for key in values)
+            with self._store.atomic():
+                self._store.execute(f"UPDATE people SET {sets} WHERE id = ?", [*values.values(), person_id])
+        return self.get(person_id)
+
+    def get(self, person_id: int) -> Person:
+        row = self._store.query_one("SELECT * FROM people WHERE id = ?", (person_id,))
+        if row is None:
+            raise NotFoundError(f"No existe la persona con id {person_id}.")
+        return row_to_person(row)
+
+    def find(self, name: str) -> Person | None:
+        row = self._store.query_one("SELECT * FROM people WHERE lower(name) = lower(?)", (name.strip(),))
+        return row_to_person(row) if row else None
+
+    def resolve(self, ref: str) -> Person:
+        """Find a person by id or exact name (NotFoundError otherwise)."""
+        text = (ref or "").strip()
+        if not text:
+            raise UsageError("Indique la persona: su id o su nombre exacto.")
+        if text.isdigit():
+            return self.get(int(text))
+        found = self.find(text)
+        if found is None:
+            raise NotFoundError(f"No existe la persona «{text}».")
+        return found
+
+    def list(self) -> list[Person]:
+        return [row_to_person(r) for r in self._store.query("SELECT * FROM people ORDER BY name")]
+
+
+class Assignments:
+    """Who administers which account, in which role, from when to when."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def assign(self, account: Account, person: Person, role: str, start: date) -> Assignment:
+        """Give ``person`` a role on ``account`` from ``start``.
+
+        ConflictError if they already hold it, or if another person holds a
+        single-holder role (titular, suplente, enlace) on that date.
+        """
+        clean_role = validate.choice(role, "rol", [r.value for r in Role])
+        if account.status == AccountStatus.CLOSED:
+            raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
+        with self._store.atomic():
+            for current in self.for_account(account.id):
+                if current.role != clean_role or not (current.end is None or current.end >= start):
+                    continue
+                if current.person_id == person.id:
+                    raise ConflictError(
+                        f"{person.name} ya es {clean_role} de {account.ref} desde el {current.start.isoformat()}."
+                    )
+                if clean_role in SINGLE_ROLES:
+                    holder = self._store.people.get(current.person_id)
+                    raise ConflictError(
+                        f"{account.ref} ya tiene {clean_role}: {holder.name}. Desasígnelo primero"
+                        f" (resguardo cuentas desasignar {account.id} {holder.id})."
+                    )
+            assignment_id = self._store.insert(
+                "assignments",
+                {
+                    "account_id": account.id,
+                    "person_id": person.id,
+                    "role": clean_role,
+                    "start_date": start.isoformat(),
+                    "created_at": self._store.stamp(),
+                },
+            )
+        return self.get(assignment_id)
+
+    def unassign(self, account: Account, person: Person, end: date) -> list[Assignment]:
+        """End every current assignment of ``person`` on ``account`` on ``end`` (their last day).
+
+        NotFoundError when the person holds no current role there.
+        """
+        with self._store.atomic():
+            current = [
+                a for a in self.for_account(account.id) if a.person_id == person.id and a.end is None
+            ]
+            if not current:
+                raise NotFoundError(f"{person.name} no está asignada a la cuenta {account.ref}.")
+            for item in current:
+                if end < item.start:
+                    raise UsageError(
+                        f"La fecha de término ({end.isoformat()}) es anterior al inicio"
+                        f" de la asignación ({item.start.isoformat()})."
+                    )
+                self._store.execute(
+                    "UPDATE assignments SET end_date = ? WHERE id = ?", (end.isoformat(), item.id)
+                )
+        return [self.get(item.id) for item in current]
+
+    def get(self, assignment_id: int) -> Assignment:
+        row = self._store.query_one("SELECT * FROM assignments WHERE id = ?", (assignment_id,))
+        if row is None:
+            raise NotFoundError(f"No existe la asignación {assignment_id}.")
+        return row_to_assignment(row)
+
+    def for_account(self, account_id: int) -> list[Assignment]:
+        rows = self._store.query(
+            "SELECT * FROM assignments WHERE account_id = ? ORDER BY start_date, id", (account_id,)
+        )
+        return [row_to_assignment(r) for r in rows]
+
+    def for_person(self, person_id: int) -> list[Assignment]:
+        rows = self._store.query(
+            "SELECT * FROM assignments WHERE person_id = ? ORDER BY start_date, id", (person_id,)
+        )
+        return [row_to_assignment(r) for r in rows]
+
+    def all(self) -> list[Assignment]:
+        return [row_to_assignment(r) for r in self._store.query("SELECT * FROM assignments ORDER BY id")]

@@ -1,0 +1,145 @@
+"""The business-day calendar as stored: official holidays (materialized once a
+year from the ``holidays`` package), the institution's declared non-working
+days, and declared electoral-process periods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from policy.calendar import BusinessCalendar, DateRange
+from store import validate
+from store.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+#: Years before this are never needed (the oldest dated rule is from 2021).
+FIRST_YEAR = 2017
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredRange:
+    id: int
+    start: date
+    end: date
+    label: str | None
+
+
+def official_holidays_for(year: int) -> dict[date, str]:
+    """Mexico's official days of rest for ``year`` (LFT art. 74), named in Spanish."""
+    import holidays  # deferred: 100–170 ms; runs once per year per database
+
+    calendar = holidays.country_holidays("MX", years=year, language="es")
+    return {day: str(name) for day, name in sorted(calendar.items())}
+
+
+class Calendar:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- official holidays ------------------------------------------------
+
+    def ensure_years(self, first: int, last: int) -> None:
+        """Materialize the official holidays of every year in [first, last] not stored yet.
+
+        On a read-only database the calendar is still computed, just not saved.
+        """
+        first = max(first, FIRST_YEAR)
+        stored = {r["year"] for r in self._store.query("SELECT year FROM holiday_years")}
+        missing = [y for y in range(first, last + 1) if y not in stored]
+        if not missing:
+            return
+        with self._store.atomic():
+            for year in missing:
+                for day, name in official_holidays_for(year).items():
+                    self._store.execute(
+                        "INSERT OR REPLACE INTO official_holidays (day, name) VALUES (?, ?)",
+                        (day.isoformat(), name),
+                    )
+                self._store.execute(
+                    "INSERT INTO holiday_years (year, materialized_at) VALUES (?, ?)",
+                    (year, self._store.stamp()),
+                )
+
+    def official(self, first: int, last: int) -> dict[date, str]:
+        rows = self._store.query(
+            "SELECT day, name FROM official_holidays WHERE day BETWEEN ? AND ? ORDER BY day",
+            (f"{first:04d}-01-01", f"{last:04d}-12-31"),
+        )
+        return {date.fromisoformat(r["day"]): r["name"] for r in rows}
+
+    # -- declared ranges --------------------------------------------------
+
+    def _add_range(self, table: str, label_column: str, start: date, end: date, label: str | None) -> DeclaredRange:
+        if end < start:
+            raise UsageError(
+                f"La fecha final ({end.isoformat()}) es anterior a la inicial ({start.isoformat()})."
+            )
+        if (end - start).days > 366:
+            raise UsageError("Un periodo declarado no puede abarcar más de un año.")
+        clean = validate.text(label, "motivo")
+        with self._store.atomic():
+            range_id = self._store.insert(
+                table,
+                {
+                    "start_date": start.isoformat(),
+                    "end_date": end.isoformat(),
+                    label_column: clean,
+                    "created_at": self._store.stamp(),
+                },
+            )
+        return DeclaredRange(range_id, start, end, clean)
+
+    def _list(self, table: str, label_column: str) -> list[DeclaredRange]:
+        rows = self._store.query(f"SELECT * FROM {table} ORDER BY start_date, id")
+        return [
+            DeclaredRange(r["id"], date.fromisoformat(r["start_date"]), date.fromisoformat(r["end_date"]), r[label_column])
+            for r in rows
+        ]
+
+    def _remove(self, table: str, range_id: int, what: str) -> None:
+        with self._store.atomic():
+            cursor = self._store.execute(f"DELETE FROM {table} WHERE id = ?", (range_id,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"No existe {what} con id {range_id}.")
+
+    def add_non_working(self, start: date, end: date, reason: str | None = None) -> DeclaredRange:
+        """Declare the institution's own non-working day(s), from ``start`` to ``end`` inclusive."""
+        return self._add_range("non_working_days", "reason", start, end, reason)
+
+    def non_working(self) -> list[DeclaredRange]:
+        return self._list("non_working_days", "reason")
+
+    def remove_non_working(self, range_id: int) -> None:
+        self._remove("non_working_days", range_id, "el día inhábil declarado")
+
+    def add_electoral_period(self, start: date, end: date, name: str | None = None) -> DeclaredRange:
+        """Declare an electoral-process period: every day in it counts as hábil."""
+        return self._add_range("electoral_periods", "name", start, end, name)
+
+    def electoral_periods(self) -> list[DeclaredRange]:
+        return self._list("electoral_periods", "name")
+
+    def remove_electoral_period(self, range_id: int) -> None:
+        self._remove("electoral_periods", range_id, "el proceso electoral")
+
+    # -- the calendar the rules use --------------------------------------
+
+    def business_calendar(self, first: int, last: int) -> BusinessCalendar:
+        """The calendar for [first, last], materializing missing holiday years once."""
+        from store.errors import StoreReadOnlyError
+
+        try:
+            self.ensure_years(first, last)
+            holidays_by_day = self.official(first, last)
+        except StoreReadOnlyError:
+            holidays_by_day = {}
+            for year in range(max(first, FIRST_YEAR), last + 1):
+                holidays_by_day.update(official_holidays_for(year))
+        return BusinessCalendar(
+            holidays=holidays_by_day,
+            non_working=[DateRange(r.start, r.end, r.label or "Día inhábil declarado") for r in self.non_working()],
+            electoral=[DateRange(r.start, r.end, r.label or "Proceso electoral") for r in self.electoral_periods()],
+        )

@@ -1,0 +1,158 @@
+"""What happened and when: password rotations (never the secret), evaluations, trainings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from policy.model import Account, AccountStatus, Person
+from store import validate
+from store.db import from_db_datetime, to_db_datetime
+from store.errors import ConflictError
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    id: int
+    account_id: int
+    rotated_at: datetime
+    reason: str | None
+    author: str | None
+    reference: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatedRecord:
+    """An evaluation (of an account) or a training (of a person)."""
+
+    id: int
+    subject_id: int
+    day: date
+    note: str | None
+    author: str | None
+
+
+class Rotations:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def record(
+        self,
+        account: Account,
+        at: datetime,
+        *,
+        reason: str | None = None,
+        author: str | None = None,
+        reference: str | None = None,
+    ) -> Rotation:
+        """Record a rotation that happened at ``at`` (not in the future, not on a closed account)."""
+        if account.status == AccountStatus.CLOSED:
+            raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
+        validate.not_future(at, self._store.now(), "fecha de la rotación")
+        with self._store.atomic():
+            rotation_id = self._store.insert(
+                "rotations",
+                {
+                    "account_id": account.id,
+                    "rotated_at": to_db_datetime(at),
+                    "reason": validate.text(reason, "motivo", limit=validate.MAX_MEDIUM),
+                    "author": validate.text(author, "autor") or self._store.author,
+                    "reference": validate.text(reference, "oficio"),
+                    "created_at": self._store.stamp(),
+                },
+            )
+        return self.get(rotation_id)
+
+    def get(self, rotation_id: int) -> Rotation:
+        row = self._store.query_one("SELECT * FROM rotations WHERE id = ?", (rotation_id,))
+        assert row is not None
+        return Rotation(
+            id=row["id"], account_id=row["account_id"], rotated_at=from_db_datetime(row["rotated_at"]),
+            reason=row["reason"], author=row["author"], reference=row["reference"],
+        )
+
+    def for_account(self, account_id: int, limit: int = 20) -> list[Rotation]:
+        rows = self._store.query(
+            "SELECT id FROM rotations WHERE account_id = ? ORDER BY rotated_at DESC, id DESC LIMIT ?",
+            (account_id, limit),
+        )
+        return [self.get(r["id"]) for r in rows]
+
+    def latest(self) -> dict[int, datetime]:
+        """account id -> latest rotation, for every account that has one."""
+        rows = self._store.query("SELECT account_id, max(rotated_at) AS last FROM rotations GROUP BY account_id")
+        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows}
+
+
+class _DatedRecords:
+    table = ""
+    subject = ""
+    day_column = ""
+    label = ""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _insert(self, subject_id: int, day: date, note: str | None, author: str | None) -> DatedRecord:
+        validate.not_future(day, self._store.now(), f"fecha de la {self.label}")
+        with self._store.atomic():
+            record_id = self._store.insert(
+                self.table,
+                {
+                    self.subject: subject_id,
+                    self.day_column: day.isoformat(),
+                    "note": validate.text(note, "nota", limit=validate.MAX_MEDIUM),
+                    "author": validate.text(author, "autor") or self._store.author,
+                    "created_at": self._store.stamp(),
+                },
+            )
+        return self.get(record_id)
+
+    def _row(self, row: object) -> DatedRecord:
+        r = row  # sqlite3.Row
+        return DatedRecord(
+            id=r["id"], subject_id=r[self.subject], day=date.fromisoformat(r[self.day_column]),  # type: ignore[index]
+            note=r["note"], author=r["author"],  # type: ignore[index]
+        )
+
+    def get(self, record_id: int) -> DatedRecord:
+        row = self._store.query_one(f"SELECT * FROM {self.table} WHERE id = ?", (record_id,))
+        assert row is not None
+        return self._row(row)
+
+    def history(self, subject_id: int, limit: int = 20) -> list[DatedRecord]:
+        rows = self._store.query(
+            f"SELECT * FROM {self.table} WHERE {self.subject} = ?"
+            f" ORDER BY {self.day_column} DESC, id DESC LIMIT ?",
+            (subject_id, limit),
+        )
+        return [self._row(r) for r in rows]
+
+    def latest(self) -> dict[int, date]:
+        rows = self._store.query(
+            f"SELECT {self.subject} AS subject, max({self.day_column}) AS last"
+            f" FROM {self.table} GROUP BY {self.subject}"
+        )
+        return {r["subject"]: date.fromisoformat(r["last"]) for r in rows}
+
+
+class Evaluations(_DatedRecords):
+    table, subject, day_column, label = "evaluations", "account_id", "evaluated_on", "evaluación"
+
+    def record(self, account: Account, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
+        """Record the evaluation of an account on ``day``."""
+        if account.status == AccountStatus.CLOSED:
+            raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
+        return self._insert(account.id, day, note, author)
+
+
+class Trainings(_DatedRecords):
+    table, subject, day_column, label = "trainings", "person_id", "trained_on", "capacitación"
+
+    def record(self, person: Person, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
+        """Record that ``person`` completed a training on ``day``."""
+        return self._insert(person.id, day, note, author)

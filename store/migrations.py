@@ -1,0 +1,165 @@
+"""Versioned schema. ``PRAGMA user_version`` holds the version; each migration
+runs in the same transaction as the version bump and its record in
+``schema_migrations``, so a failed migration leaves the file as it was.
+
+Migrations receive a ``sqlite_utils.Database`` over the same connection
+(imported here, on demand: sqlite-utils costs ~100 ms to import, which the
+everyday commands do not pay). Never edit a released migration: add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from store.errors import StoreCorruptError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from store.db import Store
+
+Migration = Callable[["Database"], None]
+
+NETWORKS = ("facebook", "x", "instagram", "tiktok", "youtube", "otra")
+ACCOUNT_STATUSES = ("solicitada", "autorizada", "activa", "baja")
+VERIFICATIONS = ("no", "solicitada", "verificada")
+RANKS = ("mando_superior", "mando_medio", "operativo")
+ROLES = ("titular", "suplente", "enlace", "coadministrador")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    listed = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({listed})"
+
+
+def m001_initial(db: Database) -> None:
+    """Settings, accounts, people, assignments, the periodic history and the calendar."""
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        f"""CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            network TEXT NOT NULL CHECK ({_in("network", NETWORKS)}),
+            handle TEXT NOT NULL CHECK (length(trim(handle)) > 0),
+            url TEXT,
+            area TEXT,
+            email TEXT,
+            email_generic INTEGER NOT NULL DEFAULT 0,
+            phone TEXT,
+            status TEXT NOT NULL DEFAULT 'activa' CHECK ({_in("status", ACCOUNT_STATUSES)}),
+            verification TEXT NOT NULL DEFAULT 'no' CHECK ({_in("verification", VERIFICATIONS)}),
+            public INTEGER NOT NULL DEFAULT 1,
+            private_messages INTEGER NOT NULL DEFAULT 1,
+            opened_on TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT
+        )"""
+    )
+    # One handle per network, whatever its case or leading '@'.
+    db.execute(
+        "CREATE UNIQUE INDEX accounts_network_handle ON accounts (network, lower(ltrim(handle, '@')))"
+    )
+    db.execute(
+        f"""CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+            email TEXT,
+            rank TEXT CHECK (rank IS NULL OR {_in("rank", RANKS)}),
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE UNIQUE INDEX people_name ON people (lower(name))")
+    db.execute(
+        f"""CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            role TEXT NOT NULL CHECK ({_in("role", ROLES)}),
+            start_date TEXT NOT NULL,
+            end_date TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (end_date IS NULL OR end_date >= start_date)
+        )"""
+    )
+    db.execute("CREATE INDEX assignments_account ON assignments (account_id)")
+    db.execute("CREATE INDEX assignments_person ON assignments (person_id)")
+    db.create_table(
+        "rotations",
+        {
+            "id": int, "account_id": int, "rotated_at": str, "reason": str,
+            "author": str, "reference": str, "created_at": str,
+        },
+        pk="id",
+        not_null={"account_id", "rotated_at", "created_at"},
+        foreign_keys=[("account_id", "accounts", "id")],
+    )
+    db.execute("CREATE INDEX rotations_account ON rotations (account_id, rotated_at)")
+    db.create_table(
+        "evaluations",
+        {"id": int, "account_id": int, "evaluated_on": str, "note": str, "author": str, "created_at": str},
+        pk="id",
+        not_null={"account_id", "evaluated_on", "created_at"},
+        foreign_keys=[("account_id", "accounts", "id")],
+    )
+    db.execute("CREATE INDEX evaluations_account ON evaluations (account_id, evaluated_on)")
+    db.create_table(
+        "trainings",
+        {"id": int, "person_id": int, "trained_on": str, "note": str, "author": str, "created_at": str},
+        pk="id",
+        not_null={"person_id", "trained_on", "created_at"},
+        foreign_keys=[("person_id", "people", "id")],
+    )
+    db.execute("CREATE INDEX trainings_person ON trainings (person_id, trained_on)")
+    for table, label in (("non_working_days", "reason"), ("electoral_periods", "name")):
+        db.execute(
+            f"""CREATE TABLE {table} (
+                id INTEGER PRIMARY KEY,
+                start_date TEXT NOT NULL,
+                end_date TEXT NOT NULL,
+                {label} TEXT,
+                created_at TEXT NOT NULL,
+                CHECK (end_date >= start_date)
+            )"""
+        )
+    db.create_table("official_holidays", {"day": str, "name": str}, pk="day", not_null={"name"})
+    db.create_table("holiday_years", {"year": int, "materialized_at": str}, pk="year")
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
+    (1, "initial", m001_initial),
+)
+
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def apply_migrations(store: Store, current: int) -> None:
+    """Apply every migration newer than ``current``, each in its own transaction.
+
+    Raises StoreCorruptError when a version-0 file already holds foreign tables
+    (it is some other program's database).
+    """
+    from sqlite_utils import Database  # deferred: ~100 ms import, only on schema changes
+
+    db = Database(store.conn, execute_plugins=False, recursive_triggers=False)
+    if current == 0:
+        foreign = store.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        if foreign:
+            raise StoreCorruptError(
+                f"El archivo {store.path} es una base de datos SQLite de otro programa, no de resguardo."
+            )
+    for version, name, migration in MIGRATIONS:
+        if version <= current:
+            continue
+        with store.atomic():
+            store.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            migration(db)
+            store.insert(
+                "schema_migrations",
+                {"version": version, "name": name, "applied_at": store.stamp()},
+            )
+            store.execute(f"PRAGMA user_version = {int(version)}")

@@ -1,0 +1,301 @@
+"""Adoption from the offices' spreadsheets: import and export of the account inventory.
+
+One row per account. Columns (Spanish headers, any order; only ``red`` and
+``usuario`` are required): see ``COLUMNS``. UTF-8 with or without BOM, comma
+or semicolon separated (as Excel in Spanish writes it); dates as
+``AAAA-MM-DD`` or ``DD/MM/AAAA``; yes/no as ``sí``/``no``.
+
+Import is all or nothing: every row is checked first, then everything is
+written in one transaction; the first bad row rejects the file with its line
+number. Importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from policy.clock import parse_date, start_of_day
+from policy.errors import ResguardoError, UsageError
+from policy.model import AccountStatus, Network, Rank, Role, Verification
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+ROLES = [r.value for r in Role]
+COLUMNS: tuple[str, ...] = (
+    "red", "usuario", "url", "area", "correo", "correo_generico", "telefono", "estado",
+    "verificacion", "publica", "mensajes_privados", "apertura",
+    *[f"{role}{suffix}" for role in ROLES for suffix in ("", "_correo", "_nivel", "_desde")],
+    "ultima_rotacion", "ultima_evaluacion",
+)
+MAX_ROWS = 50000
+MAX_BYTES = 20 * 1024 * 1024
+
+_YES = {"si", "sí", "s", "1", "x", "verdadero", "true", "yes"}
+_NO = {"no", "n", "0", "falso", "false", ""}
+
+
+class ImportRowError(UsageError):
+    """A bad row: the message names its line."""
+
+
+@dataclass
+class PersonSpec:
+    name: str
+    email: str | None
+    rank: str | None
+    since: date | None
+
+
+@dataclass
+class RowSpec:
+    line: int
+    account: dict[str, Any]
+    people: dict[str, PersonSpec] = field(default_factory=dict)
+    last_rotation: date | None = None
+    last_evaluation: date | None = None
+
+
+@dataclass
+class ImportSummary:
+    accounts_created: int = 0
+    accounts_updated: int = 0
+    people_created: int = 0
+    assignments_created: int = 0
+    rotations_created: int = 0
+    evaluations_created: int = 0
+
+
+def _bool(value: str, column: str, line: int) -> bool | None:
+    text = value.strip().lower()
+    if text == "":
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ImportRowError(f"Línea {line}: la columna «{column}» espera sí o no, no «{value}».")
+
+
+def _date(value: str, column: str, line: int, today: date) -> date | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        parsed = parse_date(text, column)
+    except UsageError as exc:
+        raise ImportRowError(f"Línea {line}: {exc.message}") from None
+    if parsed > today:
+        raise ImportRowError(f"Línea {line}: la fecha de «{column}» ({text}) está en el futuro.")
+    return parsed
+
+
+def _choice(value: str, column: str, line: int, allowed: list[str]) -> str | None:
+    text = value.strip().lower()
+    if not text:
+        return None
+    if text not in allowed:
+        raise ImportRowError(
+            f"Línea {line}: «{value}» no es válido en «{column}» (use {', '.join(allowed)})."
+        )
+    return text
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM; a clear error for anything else (e.g. ANSI from old Excel)."""
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"El archivo es demasiado grande (más de {MAX_BYTES // (1024 * 1024)} MB).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(
+            "El archivo no está en UTF-8. En Excel use «Guardar como» → «CSV UTF-8 (delimitado por comas)»."
+        ) from None
+
+
+def parse(text: str, today: date) -> list[RowSpec]:
+    """Check every row of a CSV text; raises ImportRowError at the first bad one."""
+    if not text.strip():
+        raise UsageError("El archivo está vacío.")
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        raise UsageError(f"No se pudo leer el encabezado del CSV: {exc}.") from None
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise UsageError(
+            f"Línea 1: columnas desconocidas: {', '.join(unknown)}. Columnas válidas: {', '.join(COLUMNS)}."
+        )
+    for required in ("red", "usuario"):
+        if required not in header:
+            raise UsageError(f"Línea 1: falta la columna obligatoria «{required}».")
+    if len(set(header)) != len(header):
+        raise UsageError("Línea 1: hay columnas repetidas en el encabezado.")
+    rows: list[RowSpec] = []
+    seen: dict[tuple[str, str], int] = {}
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                raise ImportRowError(
+                    f"Línea {line}: tiene {len(values)} columnas y el encabezado {len(header)}."
+                )
+            if len(rows) >= MAX_ROWS:
+                raise UsageError(f"El archivo tiene más de {MAX_ROWS} filas.")
+            rows.append(_row(dict(zip(header, values, strict=True)), line, today, seen))
+    except csv.Error as exc:
+        raise UsageError(f"Línea {reader.line_num}: el CSV está mal formado ({exc}).") from None
+    if not rows:
+        raise UsageError("El archivo no tiene filas de datos.")
+    return rows
+
+
+def _row(raw: dict[str, str], line: int, today: date, seen: dict[tuple[str, str], int]) -> RowSpec:
+    get = lambda key: (raw.get(key) or "").strip()  # noqa: E731
+    network = _choice(get("red"), "red", line, [n.value for n in Network])
+    handle = get("usuario")
+    if network is None or not handle:
+        raise ImportRowError(f"Línea {line}: «red» y «usuario» son obligatorios.")
+    key = (network, handle.lstrip("@").lower())
+    if key in seen:
+        raise ImportRowError(f"Línea {line}: la cuenta {network}/{handle} ya aparece en la línea {seen[key]}.")
+    seen[key] = line
+    account: dict[str, Any] = {"network": network, "handle": handle}
+    for column, target in (("url", "url"), ("area", "area"), ("correo", "email"), ("telefono", "phone")):
+        if get(column):
+            account[target] = get(column)
+    for column, target in (("correo_generico", "email_generic"), ("publica", "public"),
+                           ("mensajes_privados", "private_messages")):
+        value = _bool(get(column), column, line)
+        if value is not None:
+            account[target] = value
+    status = _choice(get("estado"), "estado", line, [s.value for s in AccountStatus])
+    if status:
+        account["status"] = status
+    verification = _choice(get("verificacion"), "verificacion", line, [v.value for v in Verification])
+    if verification:
+        account["verification"] = verification
+    opened = _date(get("apertura"), "apertura", line, today)
+    if opened:
+        account["opened_on"] = opened
+    spec = RowSpec(line=line, account=account)
+    for role in ROLES:
+        name = get(role)
+        if not name:
+            for suffix in ("_correo", "_nivel", "_desde"):
+                if get(role + suffix):
+                    raise ImportRowError(f"Línea {line}: hay «{role}{suffix}» pero falta el nombre en «{role}».")
+            continue
+        spec.people[role] = PersonSpec(
+            name=name,
+            email=get(role + "_correo") or None,
+            rank=_choice(get(role + "_nivel"), role + "_nivel", line, [r.value for r in Rank]),
+            since=_date(get(role + "_desde"), role + "_desde", line, today),
+        )
+    spec.last_rotation = _date(get("ultima_rotacion"), "ultima_rotacion", line, today)
+    spec.last_evaluation = _date(get("ultima_evaluacion"), "ultima_evaluacion", line, today)
+    return spec
+
+
+def import_rows(store: Store, rows: list[RowSpec], today: date) -> ImportSummary:
+    """Write checked rows in one transaction (nothing is written if any row fails)."""
+    summary = ImportSummary()
+    with store.atomic():
+        for spec in rows:
+            try:
+                _import_row(store, spec, today, summary)
+            except ResguardoError as exc:
+                raise ImportRowError(f"Línea {spec.line}: {exc.message}") from None
+    return summary
+
+
+def _import_row(store: Store, spec: RowSpec, today: date, summary: ImportSummary) -> None:
+    fields = dict(spec.account)
+    existing = store.accounts.find(fields["network"], fields["handle"])
+    if existing is None:
+        account = store.accounts.add(**fields)
+        summary.accounts_created += 1
+    else:
+        changes = {k: v for k, v in fields.items() if k not in ("network", "handle")}
+        changes = {k: v for k, v in changes.items() if getattr(existing, k) != v}
+        account = store.accounts.update(existing.id, **changes) if changes else existing
+        summary.accounts_updated += 1 if changes else 0
+    current = [a for a in store.assignments.for_account(account.id) if a.active_on(today)]
+    for role, person_spec in spec.people.items():
+        person = store.people.find(person_spec.name)
+        if person is None:
+            person = store.people.add(name=person_spec.name, email=person_spec.email, rank=person_spec.rank)
+            summary.people_created += 1
+        elif (person_spec.email and person_spec.email.lower() != (person.email or "")) or (
+            person_spec.rank and person_spec.rank != person.rank
+        ):
+            person = store.people.update(person.id, email=person_spec.email, rank=person_spec.rank)
+        if any(a.role == role and a.person_id == person.id for a in current):
+            continue
+        store.assignments.assign(account, person, role, person_spec.since or today)
+        summary.assignments_created += 1
+    if spec.last_rotation is not None:
+        latest = store.rotations.for_account(account.id, limit=1)
+        if not latest or latest[0].rotated_at.date() < spec.last_rotation:
+            store.rotations.record(
+                account, start_of_day(spec.last_rotation), reason="Importada de hoja de cálculo"
+            )
+            summary.rotations_created += 1
+    if spec.last_evaluation is not None:
+        latest_eval = store.evaluations.history(account.id, limit=1)
+        if not latest_eval or latest_eval[0].day < spec.last_evaluation:
+            store.evaluations.record(account, spec.last_evaluation, note="Importada de hoja de cálculo")
+            summary.evaluations_created += 1
+
+
+def export_rows(store: Store, today: date) -> list[dict[str, str]]:
+    """The inventory in the import shape, one dict per account (current administrators)."""
+    people = {p.id: p for p in store.people.list()}
+    last_rotation = store.rotations.latest()
+    last_evaluation = store.evaluations.latest()
+    by_account: dict[int, dict[str, Any]] = {}
+    for item in store.assignments.all():
+        if item.active_on(today):
+            by_account.setdefault(item.account_id, {}).setdefault(item.role, item)
+    yes_no = lambda value: "sí" if value else "no"  # noqa: E731
+    rows = []
+    for acc in store.accounts.list():
+        row = {column: "" for column in COLUMNS}
+        row.update({
+            "red": acc.network, "usuario": acc.handle, "url": acc.url or "", "area": acc.area or "",
+            "correo": acc.email or "", "correo_generico": yes_no(acc.email_generic),
+            "telefono": acc.phone or "", "estado": acc.status, "verificacion": acc.verification,
+            "publica": yes_no(acc.public), "mensajes_privados": yes_no(acc.private_messages),
+            "apertura": acc.opened_on.isoformat() if acc.opened_on else "",
+        })
+        for role, item in by_account.get(acc.id, {}).items():
+            person = people[item.person_id]
+            row[role] = person.name
+            row[f"{role}_correo"] = person.email or ""
+            row[f"{role}_nivel"] = person.rank or ""
+            row[f"{role}_desde"] = item.start.isoformat()
+        if acc.id in last_rotation:
+            row["ultima_rotacion"] = last_rotation[acc.id].date().isoformat()
+        if acc.id in last_evaluation:
+            row["ultima_evaluacion"] = last_evaluation[acc.id].isoformat()
+        rows.append(row)
+    return rows
+
+
+def to_csv(rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+

@@ -1,0 +1,46 @@
+"""Loading everything the rules need in a handful of queries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from policy.model import State
+from policy.profile import Profile
+from store.accounts import row_to_account, row_to_assignment, row_to_person
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+
+def calendar_years(profile: Profile, now: datetime, horizon_days: int = 400) -> tuple[int, int]:
+    """The span of years whose holidays the rules can touch."""
+    first = now.year - 1
+    since = profile.setting("email_generic_since")
+    if since:
+        first = min(first, date.fromisoformat(str(since)).year)
+    last = now.year + 1 + horizon_days // 365
+    return first, last
+
+
+def load_state(store: Store, now: datetime, profile: Profile | None = None) -> State:
+    """The institution's state for the engine, as of the records in the store.
+
+    Raises StoreError when the database has no profile yet.
+    """
+    profile = profile or store.settings.profile()
+    first, last = calendar_years(profile, now)
+    calendar = store.calendar.business_calendar(first, last)
+    accounts = [row_to_account(r) for r in store.query("SELECT * FROM accounts ORDER BY id")]
+    people = {r["id"]: row_to_person(r) for r in store.query("SELECT * FROM people")}
+    assignments = [row_to_assignment(r) for r in store.query("SELECT * FROM assignments ORDER BY id")]
+    return State(
+        profile=profile,
+        calendar=calendar,
+        accounts=accounts,
+        people=people,
+        assignments=assignments,
+        last_rotation=store.rotations.latest(),
+        last_evaluation=store.evaluations.latest(),
+        last_training=store.trainings.latest(),
+    )

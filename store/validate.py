@@ -1,0 +1,58 @@
+"""Field checks shared by the repositories: Spanish messages, nothing half-valid."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from store.errors import UsageError
+
+MAX_SHORT = 200
+MAX_MEDIUM = 1000
+MAX_TEXT = 20000
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text(value: str | None, field: str, *, required: bool = False, limit: int = MAX_SHORT) -> str | None:
+    """Trim a text field; empty becomes None (or an error when required)."""
+    if value is None:
+        if required:
+            raise UsageError(f"El campo «{field}» es obligatorio.")
+        return None
+    cleaned = value.strip()
+    if not cleaned:
+        if required:
+            raise UsageError(f"El campo «{field}» no puede estar vacío.")
+        return None
+    if len(cleaned) > limit:
+        raise UsageError(f"El campo «{field}» excede {limit} caracteres ({len(cleaned)}).")
+    if _CONTROL.search(cleaned):
+        raise UsageError(f"El campo «{field}» contiene caracteres de control.")
+    return cleaned
+
+
+def choice(value: str, field: str, allowed: Iterable[str]) -> str:
+    options = tuple(allowed)
+    cleaned = (value or "").strip().lower()
+    if cleaned not in options:
+        raise UsageError(f"Valor no válido para «{field}»: «{value}». Use uno de: {', '.join(options)}.")
+    return cleaned
+
+
+def email(value: str | None, field: str = "correo") -> str | None:
+    cleaned = text(value, field)
+    if cleaned is not None and not _EMAIL.match(cleaned):
+        raise UsageError(f"El {field} «{cleaned}» no es una dirección de correo válida.")
+    return cleaned.lower() if cleaned else None
+
+
+def not_future(moment: date | datetime, now: datetime, field: str = "fecha") -> None:
+    """Refuse a record dated after ``now`` (a rotation cannot have happened tomorrow)."""
+    if isinstance(moment, datetime):
+        if moment > now:
+            raise UsageError(f"La {field} ({moment.isoformat(timespec='minutes')}) está en el futuro.")
+    elif moment > now.date():
+        raise UsageError(f"La {field} ({moment.isoformat()}) está en el futuro.")

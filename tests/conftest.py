@@ -1,0 +1,79 @@
+"""Shared fixtures: a fixed clock, a fresh in-memory store, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from policy.clock import ZONE
+from store import open_store
+from store.db import Store
+
+NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def make_store():
+    """Factory: a fresh in-memory store with a profile and a fixed clock."""
+    opened: list[Store] = []
+
+    def factory(profile: str | None = "ine", at: datetime = NOW) -> Store:
+        store = open_store(":memory:", clock=lambda: at, author="pruebas")
+        if profile:
+            store.settings.set_profile(profile)
+        opened.append(store)
+        return store
+
+    yield factory
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(make_store) -> Store:
+    return make_store("ine")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Iterator:
+    """Run the ``resguardo`` console script as a subprocess on a temporary database."""
+    db = tmp_path / "resguardo.db"
+    env = {
+        **os.environ,
+        "RESGUARDO_DB": str(db),
+        "RESGUARDO_NOW": NOW.isoformat(),
+        "RESGUARDO_LOCK_TIMEOUT": "0.2",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        "COLUMNS": "120",
+    }
+    env.pop("RESGUARDO_DEBUG", None)
+    script = Path(sys.executable).with_name("resguardo")
+
+    def run(*args: str, input: str | None = None, extra_env: dict[str, str] | None = None) -> Result:
+        proc = subprocess.run(
+            [str(script), *args], input=input, capture_output=True, text=True,
+            env={**env, **(extra_env or {})}, timeout=60,
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    run.db = db  # type: ignore[attr-defined]
+    yield run

@@ -1,0 +1,287 @@
+"""``resguardo cuentas …``: register, list, show, edit and staff the accounts."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from policy.clock import format_date
+from policy.model import Account, AccountStatus, Network, Role, Verification
+from tui.cli.args import subcommands, yes_no
+from tui.cli.output import print_json, table, yes_no as si_no
+
+if TYPE_CHECKING:
+    from tui.cli.context import Context
+
+ROLE_CHOICES = [r.value for r in Role]
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    accounts = commands.add_parser("cuentas", parents=[parent], help="cuentas institucionales en redes sociales")
+    sub = subcommands(accounts)
+
+    add = sub.add_parser("agregar", parents=[parent], help="registra una cuenta e imprime su id")
+    add.add_argument("--red", required=True, choices=[n.value for n in Network], help="red social")
+    add.add_argument("--usuario", required=True, help="nombre de usuario en la red (p. ej. @INEMexico)")
+    _account_fields(add)
+    add.add_argument("--estado", choices=[s.value for s in AccountStatus], default=AccountStatus.ACTIVE,
+                     help="estado de la cuenta (por omisión activa)")
+    add.set_defaults(handler=add_account)
+
+    edit = sub.add_parser("editar", parents=[parent], help="cambia datos de una cuenta")
+    edit.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    edit.add_argument("--usuario", help="nuevo nombre de usuario")
+    _account_fields(edit, editing=True)
+    edit.add_argument("--estado", choices=[s.value for s in AccountStatus], help="nuevo estado")
+    edit.set_defaults(handler=edit_account)
+
+    listing = sub.add_parser("listar", parents=[parent], help="lista las cuentas")
+    listing.add_argument("--json", action="store_true", help="salida JSON")
+    listing.set_defaults(handler=list_accounts)
+
+    show = sub.add_parser("mostrar", parents=[parent], help="muestra una cuenta con sus pendientes")
+    show.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    show.add_argument("--json", action="store_true", help="salida JSON")
+    show.set_defaults(handler=show_account)
+
+    assign = sub.add_parser("asignar", parents=[parent], help="asigna una persona a una cuenta con un rol")
+    assign.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    assign.add_argument("persona", metavar="PERSONA", help="id o nombre exacto")
+    assign.add_argument("--rol", required=True, choices=ROLE_CHOICES, help="rol en la cuenta")
+    assign.add_argument("--desde", metavar="FECHA", help="fecha de inicio (AAAA-MM-DD, por omisión hoy)")
+    assign.set_defaults(handler=assign_person)
+
+    unassign = sub.add_parser("desasignar", parents=[parent], help="termina la asignación de una persona")
+    unassign.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    unassign.add_argument("persona", metavar="PERSONA", help="id o nombre exacto")
+    unassign.add_argument("--fecha", metavar="FECHA", help="último día en el rol (por omisión hoy)")
+    unassign.set_defaults(handler=unassign_person)
+
+
+def _account_fields(parser: argparse.ArgumentParser, editing: bool = False) -> None:
+    parser.add_argument("--area", help="área responsable")
+    parser.add_argument("--correo", help="correo electrónico asociado a la cuenta")
+    generic = parser.add_mutually_exclusive_group()
+    generic.add_argument("--correo-generico", dest="correo_generico", action="store_const", const=True,
+                         default=None, help="el correo es una dirección genérica institucional")
+    generic.add_argument("--correo-personal", dest="correo_generico", action="store_const", const=False,
+                         help="el correo es de una persona (no genérico)")
+    parser.add_argument("--telefono", help="teléfono asociado")
+    parser.add_argument("--url", help="dirección de la cuenta")
+    parser.add_argument("--verificacion", choices=[v.value for v in Verification], help="estado de la verificación")
+    parser.add_argument("--publica", type=yes_no, metavar="SÍ|NO", help="la cuenta es pública")
+    parser.add_argument("--mensajes-privados", dest="mensajes_privados", type=yes_no, metavar="SÍ|NO",
+                        help="la cuenta recibe mensajes privados")
+    parser.add_argument("--apertura", metavar="FECHA", help="fecha en que se abrió la cuenta (AAAA-MM-DD)")
+
+
+def _fields_from(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+    mapping = {
+        "area": "area", "correo": "email", "telefono": "phone", "url": "url",
+        "verificacion": "verification", "publica": "public", "mensajes_privados": "private_messages",
+        "correo_generico": "email_generic", "estado": "status", "usuario": "handle",
+    }
+    fields = {target: getattr(args, source) for source, target in mapping.items()
+              if getattr(args, source, None) is not None}
+    if args.apertura is not None:
+        opened = ctx.date_arg(args.apertura, "fecha de apertura")
+        if opened > ctx.today():
+            from policy.errors import UsageError
+
+            raise UsageError("La fecha de apertura está en el futuro.")
+        fields["opened_on"] = opened
+    return fields
+
+
+def add_account(ctx: Context, args: argparse.Namespace) -> int:
+    fields = _fields_from(ctx, args)
+    fields["network"] = args.red
+    account = ctx.store.accounts.add(**fields)
+    print(account.id)
+    return 0
+
+
+def edit_account(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    fields = _fields_from(ctx, args)
+    if not fields:
+        from policy.errors import UsageError
+
+        raise UsageError("Indique al menos un dato que cambiar (vea «resguardo cuentas editar --help»).")
+    updated = store.accounts.update(account.id, **fields)
+    print(f"Cuenta {updated.ref} actualizada.")
+    return 0
+
+
+def account_json(account: Account) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "ref": account.ref,
+        "network": account.network,
+        "handle": account.handle,
+        "status": account.status,
+        "area": account.area,
+        "url": account.url,
+        "email": account.email,
+        "email_generic": account.email_generic,
+        "phone": account.phone,
+        "verification": account.verification,
+        "public": account.public,
+        "private_messages": account.private_messages,
+        "opened_on": account.opened_on.isoformat() if account.opened_on else None,
+        "created_at": account.created_at.isoformat() if account.created_at else None,
+    }
+
+
+def _holders(ctx: Context, day: date) -> dict[int, dict[str, list[str]]]:
+    """account id -> role -> names of the people who hold it on ``day``."""
+    store = ctx.store
+    people = {p.id: p.name for p in store.people.list()}
+    holders: dict[int, dict[str, list[str]]] = {}
+    for item in store.assignments.all():
+        if item.active_on(day):
+            holders.setdefault(item.account_id, {}).setdefault(item.role, []).append(
+                people.get(item.person_id, "?")
+            )
+    return holders
+
+
+def list_accounts(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    accounts = store.accounts.list()
+    holders = _holders(ctx, ctx.today())
+    last_rotation = store.rotations.latest()
+    if args.json:
+        data = []
+        for acc in accounts:
+            item = account_json(acc)
+            item["administrators"] = holders.get(acc.id, {})
+            last = last_rotation.get(acc.id)
+            item["last_rotation"] = last.isoformat() if last else None
+            data.append(item)
+        print_json(data)
+        return 0
+    if not accounts:
+        print("No hay cuentas registradas. Agregue una con «resguardo cuentas agregar».")
+        return 0
+    rows = []
+    for acc in accounts:
+        roles = holders.get(acc.id, {})
+        admins = "; ".join(
+            f"{role}: {', '.join(names)}" for role, names in sorted(roles.items()) if role != Role.COADMIN
+        )
+        last = last_rotation.get(acc.id)
+        rows.append([acc.id, acc.ref, acc.area or "", acc.status, admins or "—",
+                     format_date(last.date()) if last else "—"])
+    print(table(["Id", "Cuenta", "Área", "Estado", "Administración", "Última rotación"], rows, wrap=4))
+    print(f"\n{len(accounts)} cuentas.")
+    return 0
+
+
+def show_account(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.engine import agenda
+    from store.state import load_state
+    from tui.cli.agenda import obligation_json
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    people = {p.id: p for p in store.people.list()}
+    assignments = store.assignments.for_account(account.id)
+    rotations = store.rotations.for_account(account.id, limit=5)
+    evaluations = store.evaluations.history(account.id, limit=5)
+    state = load_state(store, ctx.now())
+    pending = [o for o in agenda(state, ctx.now(), horizon_days=365) if o.account and o.account.id == account.id]
+    profile = state.profile
+    if args.json:
+        data = account_json(account)
+        data["assignments"] = [
+            {"id": a.id, "person": people[a.person_id].name, "person_id": a.person_id, "role": a.role,
+             "start": a.start.isoformat(), "end": a.end.isoformat() if a.end else None}
+            for a in assignments
+        ]
+        data["rotations"] = [
+            {"id": r.id, "rotated_at": r.rotated_at.isoformat(), "reason": r.reason, "author": r.author,
+             "reference": r.reference}
+            for r in rotations
+        ]
+        data["evaluations"] = [{"id": e.id, "date": e.day.isoformat(), "note": e.note} for e in evaluations]
+        data["obligations"] = [obligation_json(o) for o in pending]
+        print_json(data)
+        return 0
+    print(f"Cuenta {account.ref} (id {account.id}) — {account.status}")
+    fields = [
+        ("Área", account.area or "—"),
+        ("URL", account.url or "—"),
+        ("Correo", (account.email or "—") + (" (genérico institucional)" if account.email_generic else "")),
+        ("Teléfono", account.phone or "—"),
+        ("Verificación", account.verification),
+        ("Pública", si_no(account.public)),
+        ("Mensajes privados", si_no(account.private_messages)),
+        ("Apertura", format_date(account.opened_on) if account.opened_on else "—"),
+    ]
+    months = profile.setting("rotation_months")
+    if months:
+        fields.append(("Rotación", f"cada {months} meses ({profile.short_name})"))
+    elif profile.setting("rotation_on_admin_change", False):
+        fields.append(("Rotación", "al cambiar la persona administradora"))
+    else:
+        fields.append(("Rotación", "sin plazo en los criterios (fíjelo con «resguardo ajustes fijar rotacion_meses N»)"))
+    for label, value in fields:
+        print(f"  {label + ':':<19}{value}")
+    print("\nAdministración:")
+    if assignments:
+        rows = [
+            [a.role, people[a.person_id].name, format_date(a.start),
+             format_date(a.end) if a.end else ("vigente" if a.start <= ctx.today() else "programada")]
+            for a in assignments
+        ]
+        print(table(["Rol", "Persona", "Desde", "Hasta"], rows, indent="  "))
+    else:
+        print("  (nadie asignado)")
+    print("\nÚltimas rotaciones:")
+    if rotations:
+        for r in rotations:
+            extra = f" — {r.reason}" if r.reason else ""
+            ref = f" (oficio {r.reference})" if r.reference else ""
+            print(f"  {format_date(r.rotated_at.date())}{extra}{ref} · {r.author or ''}")
+    else:
+        print("  (ninguna registrada)")
+    print("\nÚltimas evaluaciones:")
+    print("\n".join(f"  {format_date(e.day)}{' — ' + e.note if e.note else ''}" for e in evaluations)
+          or "  (ninguna registrada)")
+    print("\nPendientes:")
+    if pending:
+        from tui.cli.agenda import render_agenda
+
+        print(render_agenda(pending, ctx.now(), profile, show_account=False))
+    else:
+        print("  Nada pendiente en los próximos 365 días.")
+    return 0
+
+
+def assign_person(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    person = store.people.resolve(args.persona)
+    start = ctx.date_arg(args.desde, "fecha de inicio")
+    item = store.assignments.assign(account, person, args.rol, start)
+    print(f"{person.name} es {item.role} de {account.ref} desde el {format_date(item.start)}.")
+    return 0
+
+
+def unassign_person(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    person = store.people.resolve(args.persona)
+    end = ctx.date_arg(args.fecha, "fecha de término")
+    ended = store.assignments.unassign(account, person, end)
+    roles = ", ".join(a.role for a in ended)
+    print(f"{person.name} deja de ser {roles} de {account.ref} el {format_date(end)}.")
+    profile = store.settings.profile()
+    if profile.setting("rotation_on_admin_change", False):
+        print("Según el perfil, la contraseña debe cambiarse por este cambio de administración.")
+    elif profile.setting("rotation_months"):
+        print("Se recomienda rotar la contraseña tras un cambio de administración.")
+    return 0

@@ -1,0 +1,108 @@
+"""``resguardo pendientes``: the agenda, overdue first, each line with its clause."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from policy.clock import format_date, relative
+from policy.model import Obligation, Status
+from policy.profile import Profile, short_document
+from tui.cli.args import positive_int
+from tui.cli.output import print_json, table
+
+if TYPE_CHECKING:
+    from tui.cli.context import Context
+
+SECTION_TITLES = {
+    Status.OVERDUE: "VENCIDOS",
+    Status.DUE_SOON: "VENCEN EN LOS PRÓXIMOS DÍAS",
+    Status.UPCOMING: "PRÓXIMOS",
+}
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    agenda = commands.add_parser(
+        "pendientes", parents=[parent], help="la agenda: qué está vencido, qué vence pronto y por qué",
+        description=(
+            "Muestra la agenda a una fecha (por omisión, ahora): primero lo vencido, luego lo que vence"
+            " en los próximos 7 días y después lo demás dentro de la ventana de --dias."
+        ),
+    )
+    agenda.add_argument("--fecha", metavar="FECHA",
+                        help="evaluar como si hoy fuera esta fecha (AAAA-MM-DD, al inicio del día, o fecha y hora)")
+    agenda.add_argument("--dias", type=positive_int, default=30, metavar="N",
+                        help="días de anticipación (por omisión 30); lo vencido siempre aparece")
+    agenda.add_argument("--cuenta", metavar="CUENTA", help="solo los pendientes de esta cuenta")
+    agenda.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
+    agenda.set_defaults(handler=show_agenda)
+
+
+def obligation_json(item: Obligation) -> dict[str, Any]:
+    """The stable JSON shape of one obligation (documented in the README)."""
+    return {
+        "kind": str(item.kind),
+        "status": str(item.status),
+        "due": item.due.isoformat(timespec="seconds"),
+        "account": item.account.ref if item.account else None,
+        "account_id": item.account.id if item.account else None,
+        "person": item.person.name if item.person else None,
+        "person_id": item.person.id if item.person else None,
+        "message": item.message,
+        "rule": item.rule.as_dict(),
+        "key": item.key,
+    }
+
+
+def render_agenda(
+    items: Sequence[Obligation], now: datetime, profile: Profile, *, show_account: bool = True
+) -> str:
+    """The human agenda: one table per status group."""
+    blocks: list[str] = []
+    for status in (Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING):
+        group = [item for item in items if item.status is status]
+        if not group:
+            continue
+        rows = []
+        for item in group:
+            subject = item.account.ref if item.account else (item.person.name if item.person else "—")
+            rule = f"{short_document(profile, item.rule)} {item.rule.section}".strip()
+            row = [format_date(item.due.date()), "hallazgo vigente" if item.standing else relative(item.due, now)]
+            if show_account:
+                row.append(subject)
+            row += [item.message, rule]
+            rows.append(row)
+        headers = ["Fecha", "Plazo"] + (["Cuenta / persona"] if show_account else []) + ["Qué hacer", "Regla"]
+        blocks.append(f"{SECTION_TITLES[status]} ({len(group)})\n" + table(headers, rows, wrap=len(headers) - 2))
+    return "\n\n".join(blocks)
+
+
+def show_agenda(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.engine import agenda
+    from store.state import load_state
+
+    store = ctx.store
+    now = ctx.clock_arg(args.fecha)
+    state = load_state(store, now)
+    items = agenda(state, now, horizon_days=args.dias)
+    if args.cuenta:
+        account = store.accounts.resolve(args.cuenta)
+        items = [item for item in items if item.account is not None and item.account.id == account.id]
+    if args.json:
+        print_json([obligation_json(item) for item in items])
+        return 0
+    profile = state.profile
+    counts = {status: sum(1 for i in items if i.status is status) for status in Status}
+    print(
+        f"Pendientes al {format_date(now.date())} {now.strftime('%H:%M')} — {profile.short_name}"
+        f" ({profile.name}) · {counts[Status.OVERDUE]} vencidos, {counts[Status.DUE_SOON]} próximos,"
+        f" {counts[Status.UPCOMING]} en los próximos {args.dias} días"
+    )
+    if not items:
+        print("\nNada pendiente. ¡Todo al día!")
+        return 0
+    print()
+    print(render_agenda(items, now, profile))
+    return 0

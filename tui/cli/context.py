@@ -1,0 +1,83 @@
+"""What every command needs: the database, the clock, and argument parsing helpers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from policy.clock import ZONE, local, parse_date, parse_datetime, start_of_day
+from policy.errors import UsageError
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+#: Fixes the clock (ISO 8601) for tests and demonstrations; unset in daily use.
+ENV_NOW = "RESGUARDO_NOW"
+
+
+def system_now() -> datetime:
+    """The current time in Mexico City, or the fixed one from ``RESGUARDO_NOW``."""
+    fixed = os.environ.get(ENV_NOW, "").strip()
+    if fixed:
+        try:
+            return local(datetime.fromisoformat(fixed))
+        except ValueError:
+            raise UsageError(f"{ENV_NOW}={fixed!r} no es una fecha y hora ISO 8601 válida.") from None
+    return datetime.now(ZONE)
+
+
+class Context:
+    """Opens the store on first use and closes it at the end of the command."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._store: Store | None = None
+        self._now = system_now()
+
+    def now(self) -> datetime:
+        return self._now
+
+    def today(self) -> date:
+        return self._now.date()
+
+    @property
+    def db_path(self) -> str | None:
+        return getattr(self.args, "db", None)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from store.db import open_store
+
+            self._store = open_store(self.db_path, clock=self.now)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- parsing helpers --------------------------------------------------
+
+    def date_arg(self, text: str | None, field: str = "fecha") -> date:
+        """A ``YYYY-MM-DD`` option, today when absent."""
+        return self.today() if text is None else parse_date(text, field)
+
+    def moment_arg(self, text: str | None, field: str = "fecha") -> datetime:
+        """A date or datetime option; a bare past date means that day's start, today means now."""
+        if text is None:
+            return self._now
+        moment = parse_datetime(text, field)
+        if len(text.strip()) == 10 and moment.date() == self.today():
+            return self._now
+        return moment
+
+    def clock_arg(self, text: str | None) -> datetime:
+        """``--fecha`` of the agenda: the start of that day (or the exact time given)."""
+        if text is None:
+            return self._now
+        if len(text.strip()) == 10:
+            return start_of_day(parse_date(text))
+        return parse_datetime(text)
