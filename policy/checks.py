@@ -24,14 +24,14 @@ from policy.model import (
     Verification,
 )
 
-_ROLE_NAMES = {
+_ROLE_NAMES: dict[str, str] = {
     Role.TITULAR: "titular",
     Role.SUPLENTE: "suplente",
     Role.ENLACE: "enlace",
     Role.COADMIN: "coadministración",
 }
 
-_RANK_NAMES = {
+_RANK_NAMES: dict[str, str] = {
     "mando_superior": "mando superior",
     "mando_medio": "mando medio",
     "operativo": "operativo",

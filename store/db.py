@@ -17,12 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import ZONE
-if TYPE_CHECKING:
-    from store.accounts import Accounts, Assignments, People
-    from store.calendar import Calendar
-    from store.history import Evaluations, Rotations, Trainings
-    from store.settings import Settings
-
 from store.errors import (
     StoreCorruptError,
     StoreError,
@@ -30,6 +24,12 @@ from store.errors import (
     StoreNewerSchemaError,
     StoreReadOnlyError,
 )
+
+if TYPE_CHECKING:
+    from store.accounts import Accounts, Assignments, People
+    from store.calendar import Calendar
+    from store.history import Evaluations, Rotations, Trainings
+    from store.settings import Settings
 
 ENV_DB = "RESGUARDO_DB"
 ENV_LOCK_TIMEOUT = "RESGUARDO_LOCK_TIMEOUT"
@@ -97,6 +97,15 @@ class Store:
     ``clock`` and ``author`` stamp what is recorded (tests and the command line
     inject them); ``atomic()`` wraps a unit of work.
     """
+
+    settings: Settings
+    accounts: Accounts
+    people: People
+    assignments: Assignments
+    rotations: Rotations
+    evaluations: Evaluations
+    trainings: Trainings
+    calendar: Calendar
 
     def __init__(
         self,

@@ -7,6 +7,7 @@ handlers receive a Context and the parsed arguments and return an exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -57,10 +58,8 @@ def _configure_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
-            try:
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot change keeps its own
                 reconfigure(encoding="utf-8")
-            except (ValueError, OSError):  # a stream that cannot change: keep what it has
-                pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
