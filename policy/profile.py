@@ -195,6 +195,8 @@ def validate_setting(key: str, value: Any) -> Any:
     if spec.kind is list:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise PolicyError(f"El ajuste «{spec.name_es}» debe ser una lista de textos no vacíos.")
+        if not value and not spec.optional:
+            raise PolicyError(f"El ajuste «{spec.name_es}» no puede quedar vacío.")
         return [v.strip().lower() for v in value]
     if not isinstance(value, str) or not value.strip():
         raise PolicyError(f"El ajuste «{spec.name_es}» debe ser un texto no vacío.")
