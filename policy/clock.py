@@ -8,6 +8,7 @@ the original date (dateutil's relativedelta), so that a series never drifts:
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -22,8 +23,12 @@ _MONTHS_ES = (
 )
 
 
+@lru_cache(maxsize=8192)
 def add_months(start: date, months: int) -> date:
-    """Return ``start`` plus ``months`` calendar months, clamped to the month's end."""
+    """Return ``start`` plus ``months`` calendar months, clamped to the month's end.
+
+    Cached: the agenda asks for the same few thousand dates on every run.
+    """
     result: date = start + relativedelta(months=months)
     return result
 
@@ -83,7 +88,7 @@ def parse_datetime(text: str, field: str = "fecha y hora") -> datetime:
 
 def format_date(day: date) -> str:
     """A date as Mexican readers write it: 12/03/2026."""
-    return day.strftime("%d/%m/%Y")
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def format_day_month(day: date) -> str:

@@ -8,7 +8,6 @@ orders the agenda: overdue first, then due soon, then upcoming, each by date.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from policy import checks
@@ -54,8 +53,8 @@ def obligations(state: State, now: datetime) -> list[Obligation]:
     found: list[Obligation] = []
     for check in CHECKS:
         for item in check(state, now):
-            status = Status.OVERDUE if item.standing else classify(item.due, now, item.kind)
-            found.append(replace(item, status=status))
+            item.status = Status.OVERDUE if item.standing else classify(item.due, now, item.kind)
+            found.append(item)
     return found
 
 

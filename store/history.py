@@ -84,13 +84,18 @@ class Rotations:
 
     def latest(self) -> dict[int, datetime]:
         """account id -> latest rotation, for every account that has one."""
-        rows = self._store.query("SELECT account_id, max(rotated_at) AS last FROM rotations GROUP BY account_id")
-        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows}
+        # One index seek per account (the newest entry) instead of scanning every rotation.
+        rows = self._store.query(
+            "SELECT a.id AS account_id, (SELECT r.rotated_at FROM rotations r WHERE r.account_id = a.id"
+            " ORDER BY r.rotated_at DESC LIMIT 1) AS last FROM accounts a"
+        )
+        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows if r["last"]}
 
 
 class _DatedRecords:
     table = ""
     subject = ""
+    subject_table = ""
     day_column = ""
     label = ""
 
@@ -133,15 +138,18 @@ class _DatedRecords:
         return [self._row(r) for r in rows]
 
     def latest(self) -> dict[int, date]:
+        """subject id -> its newest date, one index seek per subject."""
         rows = self._store.query(
-            f"SELECT {self.subject} AS subject, max({self.day_column}) AS last"
-            f" FROM {self.table} GROUP BY {self.subject}"
+            f"SELECT s.id AS subject, (SELECT t.{self.day_column} FROM {self.table} t"
+            f" WHERE t.{self.subject} = s.id ORDER BY t.{self.day_column} DESC LIMIT 1) AS last"
+            f" FROM {self.subject_table} s"
         )
-        return {r["subject"]: date.fromisoformat(r["last"]) for r in rows}
+        return {r["subject"]: date.fromisoformat(r["last"]) for r in rows if r["last"]}
 
 
 class Evaluations(_DatedRecords):
     table, subject, day_column, label = "evaluations", "account_id", "evaluated_on", "evaluación"
+    subject_table = "accounts"
 
     def record(self, account: Account, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
         """Record the evaluation of an account on ``day``."""
@@ -152,6 +160,7 @@ class Evaluations(_DatedRecords):
 
 class Trainings(_DatedRecords):
     table, subject, day_column, label = "trainings", "person_id", "trained_on", "capacitación"
+    subject_table = "people"
 
     def record(self, person: Person, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
         """Record that ``person`` completed a training on ``day``."""

@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +78,8 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
     target = Path(args.salida)
     if target.is_dir():
         raise UsageError(f"«{args.salida}» es una carpeta.")
+    import tempfile  # deferred: pulls in random, ~7 ms that everyday commands do not need
+
     # Written beside the target and renamed: a failure never leaves half a file.
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".resguardo-", suffix=".csv")
