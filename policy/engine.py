@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 
 from policy import checks
-from policy.clock import local
+from policy.clock import end_of_day, local
 from policy.errors import UsageError
 from policy.model import Obligation, State, Status
 
@@ -69,14 +69,17 @@ def sort_key(item: Obligation) -> tuple[int, datetime, str, str, str]:
 
 
 def agenda(state: State, now: datetime, horizon_days: int = 30) -> list[Obligation]:
-    """The agenda as of ``now``: everything overdue plus what falls due within the horizon.
+    """The agenda as of ``now``: everything overdue plus what falls due by the end of the
+    ``horizon_days``-th day after today.
 
     Raises UsageError when ``horizon_days`` is negative.
     """
     if horizon_days < 0:
         raise UsageError("Los días de anticipación no pueden ser negativos.")
     now = local(now)
-    limit = now + timedelta(days=horizon_days)
+    # Whole calendar days: deadlines expire at the end of their day, so «30 days» must reach
+    # the end of the 30th day, and 0 still shows what falls due later today.
+    limit = end_of_day(now.date() + timedelta(days=horizon_days))
     selected = [
         item
         for item in obligations(state, now)
