@@ -101,7 +101,7 @@ def relative(due: datetime, now: datetime) -> str:
     due, now = local(due), local(now)
     seconds = (due - now).total_seconds()
     days = (due.date() - now.date()).days
-    if seconds >= 0:
+    if seconds > 0:  # the engine calls a deadline overdue once due <= now
         if seconds < 3600:
             return "vence en menos de una hora"
         if seconds < 86400 and days <= 1:
@@ -109,9 +109,10 @@ def relative(due: datetime, now: datetime) -> str:
         if days == 1:
             return "vence mañana"
         return f"vence en {days} días"
+    if -seconds < 3600:
+        return "venció hace menos de una hora"
     if -seconds < 86400 and days == 0:
-        hours = max(1, int(-seconds // 3600))
-        return f"venció hace {hours} h"
+        return f"venció hace {int(-seconds // 3600)} h"
     if days == -1:
         return "venció ayer"
     return f"venció hace {-days} días"
