@@ -78,6 +78,8 @@ class Accounts:
                 clean[key] = validate.choice(value, "red", [n.value for n in Network])
             elif key == "handle":
                 clean[key] = validate.text(value, "usuario", required=True)
+                if not _bare(clean[key]):  # the unique index ignores the '@': «@» alone is empty
+                    raise UsageError("El campo «usuario» no puede estar vacío.")
             elif key in ("url", "area", "phone"):
                 names = {"url": "url", "area": "área", "phone": "teléfono"}
                 limit = validate.MAX_MEDIUM if key == "url" else validate.MAX_SHORT
