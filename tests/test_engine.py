@@ -494,3 +494,41 @@ def test_json_shape_and_due_format():
     assert set(data["rule"]) >= {"profile", "document", "section", "quote"}
     assert data["key"] == "rotation:a1"
 
+
+
+def _due_on(day: date) -> State:
+    # ine rotates every 2 months: a rotation on day - 2 months falls due at the end of ``day``.
+    return state("ine", accounts=[account()], last_rotation={1: at_day(add_months(day, -2))})
+
+
+def test_horizon_counts_whole_calendar_days():
+    # --dias 30 on 12 Mar: a deadline on 11 Apr (day 30) is in, one on 12 Apr is not.
+    assert of_kind(agenda(_due_on(date(2026, 4, 11)), NOW, horizon_days=30), Kind.ROTATION)
+    assert not of_kind(agenda(_due_on(date(2026, 4, 12)), NOW, horizon_days=30), Kind.ROTATION)
+
+
+def test_horizon_zero_still_shows_what_falls_due_today():
+    (found,) = of_kind(agenda(_due_on(date(2026, 3, 12)), NOW, horizon_days=0), Kind.ROTATION)
+    assert found.status is Status.DUE_SOON
+    assert not of_kind(agenda(_due_on(date(2026, 3, 13)), NOW, horizon_days=0), Kind.ROTATION)
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(0), "venció hace menos de una hora"),
+        (timedelta(minutes=30), "vence en menos de una hora"),
+        (timedelta(hours=5), "vence en 5 h"),
+        (timedelta(days=1, hours=2), "vence mañana"),
+        (timedelta(days=5), "vence en 5 días"),
+        (-timedelta(hours=3), "venció hace 3 h"),
+        (-timedelta(days=1), "venció ayer"),
+        (-timedelta(days=10), "venció hace 10 días"),
+    ],
+)
+def test_relative_agrees_with_the_status(delta, text):
+    from policy.clock import relative
+
+    assert relative(NOW + delta, NOW) == text
+    # «vence» (future) exactly when the engine does not call it overdue.
+    assert text.startswith("vence ") is (engine.classify(NOW + delta, NOW, Kind.ROTATION) is not Status.OVERDUE)

@@ -391,3 +391,10 @@ def test_declared_ranges(store: Store):
     assert store.calendar.business_calendar(2026, 2026).is_business_day(date(2026, 3, 14))
     store.calendar.remove_electoral_period(period.id)
     assert not store.calendar.business_calendar(2026, 2026).is_business_day(date(2026, 3, 14))
+
+
+@pytest.mark.parametrize("handle", ["@", "@@", " @ "])
+def test_handle_made_only_of_at_signs_refused(store: Store, handle: str):
+    with pytest.raises(UsageError, match="usuario"):
+        store.accounts.add(network="x", handle=handle)
+    assert store.accounts.count() == 0
