@@ -7,6 +7,7 @@ the original date (dateutil's relativedelta), so that a series never drifts:
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -50,17 +51,22 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(ZONE)
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_SPANISH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 def parse_date(text: str, field: str = "fecha") -> date:
-    """Parse ``YYYY-MM-DD`` (or ``DD/MM/YYYY``, as spreadsheets in Spanish write it).
+    """Parse ``YYYY-MM-DD`` (or ``DD/MM/YYYY``, also ``D/M/YYYY``, as spreadsheets in Spanish write it).
 
     Raises UsageError with a Spanish message for malformed or impossible dates.
     """
     value = (text or "").strip()
     try:
-        if len(value) == 10 and value[4] == "-" and value[7] == "-":
-            return date.fromisoformat(value)
-        if len(value) == 10 and value[2] == "/" and value[5] == "/":
-            day, month, year = value.split("/")
+        if match := _ISO_DATE.fullmatch(value):
+            year, month, day = match.groups()
+            return date(int(year), int(month), int(day))
+        if match := _SPANISH_DATE.fullmatch(value):
+            day, month, year = match.groups()
             return date(int(year), int(month), int(day))
     except ValueError:
         raise UsageError(
