@@ -161,3 +161,10 @@ def test_cli_import_export(cli, tmp_path: Path):
     assert "x,@INEMexico" in exported.read_text("utf-8-sig")
     result = cli("importar", str(tmp_path / "no-existe.csv"))
     assert result.code == 2 and "No existe el archivo" in result.err
+
+
+def test_dates_without_leading_zeros_as_excel_may_write_them(store: Store):
+    load(store, encode_excel("red;usuario;apertura;ultima_evaluacion\r\nx;@INEMexico;6/1/2025;1/3/2026\r\n"))
+    acc = store.accounts.resolve("x/@INEMexico")
+    assert acc.opened_on == date(2025, 1, 6)
+    assert store.evaluations.latest()[acc.id] == date(2026, 3, 1)
