@@ -454,6 +454,9 @@ def test_read_only_database(read_only):
     refused(read_only("rotaciones", "registrar", "1"), 1, "solo lectura")
     assert json.loads(ok(read_only("cuentas", "listar", "--json")))[0]["ref"] == "x/@INEMexico"
     ok(read_only("pendientes"))
+    # A year never materialized is computed without saving.
+    data = json.loads(ok(read_only("inhabiles", "listar", "--anio", "2035", "--json")))
+    assert "2035-02-05" in {d["date"] for d in data["official"]}
 
 
 def test_no_traceback_on_unexpected_debug_off(cli):

@@ -398,3 +398,27 @@ def test_handle_made_only_of_at_signs_refused(store: Store, handle: str):
     with pytest.raises(UsageError, match="usuario"):
         store.accounts.add(network="x", handle=handle)
     assert store.accounts.count() == 0
+
+
+def test_locked_database_still_computes_the_calendar(tmp_path: Path, monkeypatch):
+    path = tmp_path / "ocupada.db"
+    with open_store(path):
+        pass
+    monkeypatch.setenv("RESGUARDO_LOCK_TIMEOUT", "0.05")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with open_store(path, clock=lambda: NOW) as store:
+            cal = store.calendar.business_calendar(2026, 2026)
+            assert cal.reason_not_working(date(2026, 2, 2)) == "Día de la Constitución"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with open_store(path) as store:
+        assert store.query("SELECT * FROM holiday_years") == []  # nothing was half-written
+
+
+def test_years_before_the_stored_range_are_computed(store: Store):
+    days = store.calendar.official_days(2016, 2017)
+    assert date(2016, 2, 1) in days and date(2017, 2, 6) in days
+    assert [r[0] for r in store.query("SELECT year FROM holiday_years")] == [2017]
