@@ -462,3 +462,18 @@ def test_read_only_database(read_only):
 def test_no_traceback_on_unexpected_debug_off(cli):
     # RESGUARDO_NOW malformed: a usage error, never a traceback.
     refused(cli("pendientes", extra_env={"RESGUARDO_NOW": "mañana"}), 2, "RESGUARDO_NOW")
+
+
+def test_cuentas_agregar_with_every_option_then_editar(ine):
+    new_id = ok(ine("cuentas", "agregar", "--red", "tiktok", "--usuario", "@ine_mx", "--area", "Difusión",
+                    "--correo", "Difusion@INE.mx", "--correo-generico", "--telefono", "55 5628 4200",
+                    "--estado", "solicitada", "--url", "https://www.tiktok.com/@ine_mx")).strip()
+    assert new_id == "2"
+    data = json.loads(ok(ine("cuentas", "mostrar", "tiktok/@ine_mx", "--json")))
+    assert (data["area"], data["email"], data["email_generic"], data["phone"], data["status"], data["url"]) == (
+        "Difusión", "difusion@ine.mx", True, "55 5628 4200", "solicitada", "https://www.tiktok.com/@ine_mx")
+    assert data["obligations"] == []  # a requested account has none of these obligations
+    assert "actualizada" in ok(ine("cuentas", "editar", "2", "--estado", "activa", "--verificacion", "solicitada"))
+    kinds = {o["kind"] for o in json.loads(ok(ine("cuentas", "mostrar", "2", "--json")))["obligations"]}
+    assert {"rotation", "evaluation", "missing_admin"} <= kinds and "verification" not in kinds
+    refused(ine("cuentas", "editar", "2"), 2, "Indique al menos un dato")
