@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import format_date, relative
 from policy.model import Obligation, Status
 from policy.profile import Profile, short_document
-from tui.cli.args import positive_int
+from tui.cli.args import window_days
 from tui.cli.output import print_json, table, terminal_width
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     )
     agenda.add_argument("--fecha", metavar="FECHA",
                         help="evaluar como si hoy fuera esta fecha (AAAA-MM-DD, al inicio del día, o fecha y hora)")
-    agenda.add_argument("--dias", type=positive_int, default=30, metavar="N",
+    agenda.add_argument("--dias", type=window_days, default=30, metavar="N",
                         help="días de anticipación (por omisión 30); lo vencido siempre aparece")
     agenda.add_argument("--cuenta", metavar="CUENTA", help="solo los pendientes de esta cuenta")
     agenda.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
