@@ -292,6 +292,9 @@ def test_empty_or_malformed_fields_exit_2(ine, args):
         ("cuentas", "asignar", "1", "2", "--rol", "jefe"),
         ("pendientes", "--dias", "-1"),
         ("pendientes", "--dias", "muchos"),
+        ("pendientes", "--dias", "10000000"),
+        ("pendientes", "--fecha", "9999-12-31"),
+        ("pendientes", "--fecha", "1900-01-01T10:00"),
         ("comando-inexistente",),
     ],
 )
