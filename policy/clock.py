@@ -51,6 +51,10 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(ZONE)
 
 
+#: Years a typed date may have. Records outside them are typing mistakes, and a date at the
+#: edge of Python's range (9999-12-31) would overflow the calendar and month arithmetic.
+YEARS = (1900, 2100)
+
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SPANISH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -58,21 +62,31 @@ _SPANISH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 def parse_date(text: str, field: str = "fecha") -> date:
     """Parse ``YYYY-MM-DD`` (or ``DD/MM/YYYY``, also ``D/M/YYYY``, as spreadsheets in Spanish write it).
 
-    Raises UsageError with a Spanish message for malformed or impossible dates.
+    Raises UsageError with a Spanish message for malformed or impossible dates,
+    and for years outside YEARS.
     """
     value = (text or "").strip()
+    parsed: date | None = None
     try:
         if match := _ISO_DATE.fullmatch(value):
             year, month, day = match.groups()
-            return date(int(year), int(month), int(day))
-        if match := _SPANISH_DATE.fullmatch(value):
+            parsed = date(int(year), int(month), int(day))
+        elif match := _SPANISH_DATE.fullmatch(value):
             day, month, year = match.groups()
-            return date(int(year), int(month), int(day))
+            parsed = date(int(year), int(month), int(day))
     except ValueError:
         raise UsageError(
             f"La {field} «{value}» no existe en el calendario (use AAAA-MM-DD)."
         ) from None
-    raise UsageError(f"La {field} «{value}» no tiene el formato AAAA-MM-DD.")
+    if parsed is None:
+        raise UsageError(f"La {field} «{value}» no tiene el formato AAAA-MM-DD.")
+    _check_year(parsed.year, value, field)
+    return parsed
+
+
+def _check_year(year: int, value: str, field: str) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise UsageError(f"La {field} «{value}» está fuera del intervalo admitido (años {YEARS[0]} a {YEARS[1]}).")
 
 
 def parse_datetime(text: str, field: str = "fecha y hora") -> datetime:
@@ -89,6 +103,7 @@ def parse_datetime(text: str, field: str = "fecha y hora") -> datetime:
         raise UsageError(
             f"La {field} «{value}» no es válida (use AAAA-MM-DD o AAAA-MM-DDTHH:MM)."
         ) from None
+    _check_year(moment.year, value, field)
     return local(moment)
 
 
