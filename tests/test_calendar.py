@@ -131,3 +131,20 @@ def test_parse_date_refuses_in_spanish(text, message):
 
     with pytest.raises(UsageError, match=message):
         parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "31/12/2101", "1899-12-31"])
+def test_parse_date_refuses_years_out_of_range(text):
+    from policy.clock import parse_date, parse_datetime
+
+    with pytest.raises(UsageError, match="fuera del intervalo"):
+        parse_date(text)
+    with pytest.raises(UsageError, match="fuera del intervalo"):
+        parse_datetime(text)
+
+
+def test_parse_datetime_refuses_years_out_of_range_with_a_time():
+    from policy.clock import parse_datetime
+
+    with pytest.raises(UsageError, match="fuera del intervalo"):
+        parse_datetime("0001-01-01T00:00+01:00")

@@ -480,3 +480,17 @@ def test_cuentas_agregar_with_every_option_then_editar(ine):
     kinds = {o["kind"] for o in json.loads(ok(ine("cuentas", "mostrar", "2", "--json")))["obligations"]}
     assert {"rotation", "evaluation", "missing_admin"} <= kinds and "verification" not in kinds
     refused(ine("cuentas", "editar", "2"), 2, "Indique al menos un dato")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("inhabiles", "agregar", "9999-12-31"),
+        ("procesos", "agregar", "9999-12-01", "--hasta", "9999-12-31"),
+        ("rotaciones", "registrar", "1", "--fecha", "0001-01-01T00:00+01:00"),
+        ("evaluaciones", "registrar", "1", "--fecha", "0001-01-01"),
+    ],
+)
+def test_dates_out_of_range_refused_and_agenda_still_works(ine, args):
+    refused(ine(*args), 2, "fuera del intervalo")
+    ok(ine("pendientes"))
