@@ -168,3 +168,32 @@ def test_dates_without_leading_zeros_as_excel_may_write_them(store: Store):
     acc = store.accounts.resolve("x/@INEMexico")
     assert acc.opened_on == date(2025, 1, 6)
     assert store.evaluations.latest()[acc.id] == date(2026, 3, 1)
+
+
+def test_several_coadministrators_round_trip(make_store):
+    source = make_store("iecm")
+    load(source, encode_excel(
+        "red;usuario;enlace;coadministrador;coadministrador_correo;coadministrador_desde\r\n"
+        'x;@IECM_DD01;Ana Pérez;"Beto Ruiz; Ceci Gómez";"beto@iecm.mx; ";"01/02/2025; 03/02/2025"\r\n'
+    ))
+    acc = source.accounts.resolve("x/@IECM_DD01")
+    coadmins = sorted((source.people.get(a.person_id).name, a.start) for a in source.assignments.for_account(acc.id)
+                      if a.role == "coadministrador")
+    assert coadmins == [("Beto Ruiz", date(2025, 2, 1)), ("Ceci Gómez", date(2025, 2, 3))]
+    assert source.people.find("Beto Ruiz").email == "beto@iecm.mx"  # type: ignore[union-attr]
+    assert source.people.find("Ceci Gómez").email is None  # type: ignore[union-attr]
+    text = spreadsheet.to_csv(spreadsheet.export_rows(source, TODAY))
+    assert "Beto Ruiz; Ceci Gómez" in text
+    target = make_store("iecm")
+    load(target, text.encode())
+    assert spreadsheet.to_csv(spreadsheet.export_rows(target, TODAY)) == text
+    assert len(target.assignments.all()) == 3
+
+
+def test_a_single_holder_role_takes_one_person(store: Store):
+    with pytest.raises(ImportRowError, match="Línea 2: «titular» admite una sola persona"):
+        load(store, b"red,usuario,titular\nx,@INEMexico,Ana; Beto\n")
+    with pytest.raises(ImportRowError, match="Línea 2: «coadministrador_nivel» tiene 3 valores"):
+        load(store, b'red;usuario;coadministrador;coadministrador_nivel\r\n'
+                    b'x;@a;"Ana; Beto";"operativo; operativo; operativo"\r\n')
+    assert store.accounts.count() == 0
