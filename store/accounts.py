@@ -271,14 +271,17 @@ class Assignments:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def assign(self, account: Account, person: Person, role: str, start: date) -> Assignment:
+    def assign(
+        self, account: Account, person: Person, role: str, start: date, *, historical: bool = False
+    ) -> Assignment:
         """Give ``person`` a role on ``account`` from ``start``.
 
-        ConflictError if they already hold it, or if another person holds a
-        single-holder role (titular, suplente, enlace) on that date.
+        ConflictError if they already hold it, if another person holds a
+        single-holder role (titular, suplente, enlace) on that date, or if the
+        account is closed (unless ``historical``: an import recording the past).
         """
         clean_role = validate.choice(role, "rol", [r.value for r in Role])
-        if account.status == AccountStatus.CLOSED:
+        if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
         with self._store.atomic():
             for current in self.for_account(account.id):

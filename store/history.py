@@ -48,9 +48,11 @@ class Rotations:
         reason: str | None = None,
         author: str | None = None,
         reference: str | None = None,
+        historical: bool = False,
     ) -> Rotation:
-        """Record a rotation that happened at ``at`` (not in the future, not on a closed account)."""
-        if account.status == AccountStatus.CLOSED:
+        """Record a rotation that happened at ``at`` (not in the future, not on a closed
+        account unless ``historical``: an import recording the past)."""
+        if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
         validate.not_future(at, self._store.now(), "fecha de la rotación")
         with self._store.atomic():
@@ -151,9 +153,12 @@ class Evaluations(_DatedRecords):
     table, subject, day_column, label = "evaluations", "account_id", "evaluated_on", "evaluación"
     subject_table = "accounts"
 
-    def record(self, account: Account, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
-        """Record the evaluation of an account on ``day``."""
-        if account.status == AccountStatus.CLOSED:
+    def record(
+        self, account: Account, day: date, *, note: str | None = None, author: str | None = None,
+        historical: bool = False,
+    ) -> DatedRecord:
+        """Record the evaluation of an account on ``day`` (closed accounts only if ``historical``)."""
+        if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
         return self._insert(account.id, day, note, author)
 

@@ -265,19 +265,22 @@ def _import_row(store: Store, spec: RowSpec, today: date, summary: ImportSummary
             person = store.people.update(person.id, email=person_spec.email, rank=person_spec.rank)
         if any(a.role == role and a.person_id == person.id for a in current):
             continue
-        store.assignments.assign(account, person, role, person_spec.since or today)
+        store.assignments.assign(account, person, role, person_spec.since or today, historical=True)
         summary.assignments_created += 1
     if spec.last_rotation is not None:
         latest = store.rotations.for_account(account.id, limit=1)
         if not latest or latest[0].rotated_at.date() < spec.last_rotation:
             store.rotations.record(
-                account, start_of_day(spec.last_rotation), reason="Importada de hoja de cálculo"
+                account, start_of_day(spec.last_rotation), reason="Importada de hoja de cálculo",
+                historical=True,
             )
             summary.rotations_created += 1
     if spec.last_evaluation is not None:
         latest_eval = store.evaluations.history(account.id, limit=1)
         if not latest_eval or latest_eval[0].day < spec.last_evaluation:
-            store.evaluations.record(account, spec.last_evaluation, note="Importada de hoja de cálculo")
+            store.evaluations.record(
+                account, spec.last_evaluation, note="Importada de hoja de cálculo", historical=True
+            )
             summary.evaluations_created += 1
 
 
