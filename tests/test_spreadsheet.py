@@ -197,3 +197,28 @@ def test_a_single_holder_role_takes_one_person(store: Store):
         load(store, b'red;usuario;coadministrador;coadministrador_nivel\r\n'
                     b'x;@a;"Ana; Beto";"operativo; operativo; operativo"\r\n')
     assert store.accounts.count() == 0
+
+
+def test_closed_account_with_history_round_trips(make_store):
+    source = make_store("ine")
+    load(source, b"red,usuario,titular,titular_desde,ultima_rotacion,ultima_evaluacion\n"
+                 b"x,@INEviejo,Ana,2024-01-01,2025-06-30,2025-05-31\n")
+    acc = source.accounts.resolve("x/@INEviejo")
+    source.accounts.update(acc.id, status="baja")
+    text = spreadsheet.to_csv(spreadsheet.export_rows(source, TODAY))
+    assert ",baja," in text
+    target = make_store("ine")
+    load(target, text.encode())  # a closed account keeps its history on import
+    assert spreadsheet.to_csv(spreadsheet.export_rows(target, TODAY)) == text
+    load(target, text.encode())  # and re-importing changes nothing
+    assert len(target.rotations.for_account(1)) == 1
+
+
+def test_store_still_refuses_new_records_on_a_closed_account(store: Store):
+    acc = store.accounts.add(network="x", handle="@INEviejo", status="baja")
+    from store.errors import ConflictError
+
+    with pytest.raises(ConflictError):
+        store.rotations.record(acc, NOW)
+    with pytest.raises(ConflictError):
+        store.assignments.assign(acc, store.people.add(name="Ana"), "titular", TODAY)
