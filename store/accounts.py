@@ -123,11 +123,11 @@ class Accounts:
                 "private_messages": private_messages, "opened_on": opened_on,
             }
         )
-        existing = self.find(values["network"], values["handle"])
-        if existing is not None:
-            raise ConflictError(f"Ya existe la cuenta {existing.ref} (id {existing.id}).")
         values["created_at"] = self._store.stamp()
-        with self._store.atomic():
+        with self._store.atomic():  # the check and the insert under one write lock
+            existing = self.find(values["network"], values["handle"])
+            if existing is not None:
+                raise ConflictError(f"Ya existe la cuenta {existing.ref} (id {existing.id}).")
             account_id = self._store.insert("accounts", values)
         return self.get(account_id)
 
@@ -139,12 +139,12 @@ class Accounts:
         values = self._clean(fields)
         network = values.get("network", current.network)
         handle = values.get("handle", current.handle)
-        other = self.find(network, handle)
-        if other is not None and other.id != account_id:
-            raise ConflictError(f"Ya existe la cuenta {other.ref} (id {other.id}).")
         values["updated_at"] = self._store.stamp()
         assignments = ", ".join(f"{key} = ?" for key in values)
-        with self._store.atomic():
+        with self._store.atomic():  # the check and the update under one write lock
+            other = self.find(network, handle)
+            if other is not None and other.id != account_id:
+                raise ConflictError(f"Ya existe la cuenta {other.ref} (id {other.id}).")
             self._store.execute(
                 f"UPDATE accounts SET {assignments} WHERE id = ?", [*values.values(), account_id]
             )
@@ -209,13 +209,13 @@ class People:
         clean_name = validate.text(name, "nombre", required=True)
         assert clean_name is not None
         clean_rank = validate.choice(rank, "nivel", [r.value for r in Rank]) if rank else None
-        existing = self.find(clean_name)
-        if existing is not None:
-            raise ConflictError(
-                f"Ya existe una persona llamada «{existing.name}» (id {existing.id});"
-                " distinga los nombres (por ejemplo, con el segundo apellido)."
-            )
-        with self._store.atomic():
+        with self._store.atomic():  # the check and the insert under one write lock
+            existing = self.find(clean_name)
+            if existing is not None:
+                raise ConflictError(
+                    f"Ya existe una persona llamada «{existing.name}» (id {existing.id});"
+                    " distinga los nombres (por ejemplo, con el segundo apellido)."
+                )
             person_id = self._store.insert(
                 "people",
                 {

@@ -89,7 +89,14 @@ def translate(exc: sqlite3.Error, path: str) -> StoreError:
     if "disk i/o" in text or "full" in text:
         return StoreError(f"Error de escritura en disco{where}: no se guardó nada.")
     if isinstance(exc, sqlite3.IntegrityError):
-        return StoreError(f"Los datos no cumplen una restricción de la base de datos: {exc}.")
+        # The repositories check first; these are races with another process or bugs.
+        if "unique" in text:
+            from store.errors import ConflictError
+
+            return ConflictError("Ya existe un registro con esos mismos datos: no se guardó nada.")
+        if "foreign key" in text:
+            return StoreError("El registro se refiere a otro que no existe: no se guardó nada.")
+        return StoreError("Los datos no cumplen una regla de la base de datos: no se guardó nada.")
     return StoreError(f"Error de la base de datos{where}: {exc}.")
 
 
