@@ -422,3 +422,27 @@ def test_years_before_the_stored_range_are_computed(store: Store):
     days = store.calendar.official_days(2016, 2017)
     assert date(2016, 2, 1) in days and date(2017, 2, 6) in days
     assert [r[0] for r in store.query("SELECT year FROM holiday_years")] == [2017]
+
+
+def test_constraint_violations_are_spanish_without_sqlite_english(store: Store):
+    from store.db import translate
+
+    unique = translate(sqlite3.IntegrityError("UNIQUE constraint failed: index 'people_name'"), ":memory:")
+    assert isinstance(unique, ConflictError) and "Ya existe" in unique.message
+    foreign = translate(sqlite3.IntegrityError("FOREIGN KEY constraint failed"), ":memory:")
+    check = translate(sqlite3.IntegrityError("CHECK constraint failed: end_date >= start_date"), ":memory:")
+    for error in (unique, foreign, check):
+        assert "constraint" not in error.message.lower() and "no se guardó nada" in error.message
+
+
+def test_duplicate_found_inside_the_transaction(store: Store, monkeypatch):
+    # Another process may insert between a check made outside the transaction and the
+    # insert: the check runs inside it, and a late duplicate is still a Spanish conflict.
+    store.accounts.add(network="x", handle="@INEMexico")
+    store.people.add(name="Ana Pérez")
+    monkeypatch.setattr(type(store.accounts), "find", lambda self, network, handle: None)
+    monkeypatch.setattr(type(store.people), "find", lambda self, name: None)
+    with pytest.raises(ConflictError, match="Ya existe"):
+        store.accounts.add(network="x", handle="inemexico")
+    with pytest.raises(ConflictError, match="Ya existe"):
+        store.people.add(name="ana pérez")
