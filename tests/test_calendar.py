@@ -148,3 +148,8 @@ def test_parse_datetime_refuses_years_out_of_range_with_a_time():
 
     with pytest.raises(UsageError, match="fuera del intervalo"):
         parse_datetime("0001-01-01T00:00+01:00")
+
+
+def test_a_range_ending_on_the_last_representable_day_does_not_overflow():
+    cal = BusinessCalendar(non_working=[DateRange(date(9999, 12, 30), date(9999, 12, 31), "x")])
+    assert not cal.is_business_day(date(9999, 12, 31))
