@@ -397,6 +397,17 @@ def test_locked_database_exit_1_quickly(ine):
     assert table_count(ine.db, "people") == 2
 
 
+def test_reading_is_not_blocked_by_another_writer(ine):
+    holder = sqlite3.connect(ine.db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert agenda(ine)  # WAL: readers never wait for the writer
+        assert json.loads(ok(ine("cuentas", "listar", "--json")))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 def test_corrupt_database_exit_1(cli):
     cli.db.write_bytes(b"\x00garbage" * 1000)
     refused(cli("pendientes"), 1, "no es una base de datos")
