@@ -22,6 +22,7 @@ from store.errors import (
     StoreLockedError,
     StoreNewerSchemaError,
     StoreReadOnlyError,
+    os_error_text,
 )
 
 if TYPE_CHECKING:
@@ -258,7 +259,7 @@ def open_store(
                 _create_private_file(file)
             except OSError as exc:
                 raise StoreError(
-                    f"No se pudo crear la base de datos en {target}: {exc.strerror or exc}."
+                    f"No se pudo crear la base de datos en {target}: {os_error_text(exc)}."
                 ) from None
     try:
         conn = sqlite3.connect(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policy.errors import UsageError
+from store.errors import os_error_text
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -42,7 +43,7 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"No se pudo leer «{args.archivo}»: {exc.strerror or exc}.") from None
+        raise UsageError(f"No se pudo leer «{args.archivo}»: {os_error_text(exc)}.") from None
     today = ctx.today()
     rows = spreadsheet.parse(spreadsheet.decode(data), today)
     store = ctx.store
@@ -89,6 +90,6 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
     except OSError as exc:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(temp)
-        raise UsageError(f"No se pudo escribir «{args.salida}»: {exc.strerror or exc}.") from None
+        raise UsageError(f"No se pudo escribir «{args.salida}»: {os_error_text(exc)}.") from None
     print(f"Inventario exportado a {target} ({text.count(chr(10)) - 1} cuentas).")
     return 0
