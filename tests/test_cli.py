@@ -513,3 +513,12 @@ def test_dates_out_of_range_refused_and_agenda_still_works(ine, args):
     refused(ine(*args), 2, "fuera del intervalo")
     if args[0] == "inhabiles":  # the case that used to make every later agenda fail
         ok(ine("pendientes"))
+
+
+def test_operating_system_errors_are_spanish(ine, tmp_path):
+    line = refused(ine("exportar", "--salida", str(tmp_path / "no-existe" / "x.csv")), 2, "No se pudo escribir")
+    assert "no existe la carpeta" in line and "No such file" not in line
+    blocker = tmp_path / "archivo"
+    blocker.write_text("x")
+    line = refused(ine("pendientes", "--db", str(blocker / "sub" / "r.db")), 1, "No se pudo crear")
+    assert "carpeta" in line and "exists" not in line and "directory" not in line
