@@ -246,7 +246,14 @@ class People:
         return row_to_person(row)
 
     def find(self, name: str) -> Person | None:
-        row = self._store.query_one("SELECT * FROM people WHERE lower(name) = lower(?)", (name.strip(),))
+        """The person with this name, whatever its case (also «Á»/«á», which SQLite's lower() keeps)."""
+        text = name.strip()
+        row = self._store.query_one("SELECT * FROM people WHERE lower(name) = lower(?)", (text,))
+        if row is None and not text.isascii():
+            key = text.casefold()
+            # Same length first (cheap, in SQL), then Unicode case folding in Python.
+            candidates = self._store.query("SELECT * FROM people WHERE length(name) = ?", (len(text),))
+            row = next((r for r in candidates if r["name"].casefold() == key), None)
         return row_to_person(row) if row else None
 
     def resolve(self, ref: str) -> Person:
