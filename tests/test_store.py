@@ -446,3 +446,13 @@ def test_duplicate_found_inside_the_transaction(store: Store, monkeypatch):
         store.accounts.add(network="x", handle="inemexico")
     with pytest.raises(ConflictError, match="Ya existe"):
         store.people.add(name="ana pérez")
+
+
+@pytest.mark.parametrize("other", ["ÁNGEL RUIZ", "ángel ruiz", "Ángel ruiz"])
+def test_person_names_compare_without_case_also_for_accented_capitals(store: Store, other: str):
+    # SQLite's lower() only folds ASCII: «Á» and «á» must still be the same letter here.
+    angel = store.people.add(name="Ángel Ruiz")
+    assert store.people.resolve(other) == angel
+    with pytest.raises(ConflictError, match="Ya existe una persona"):
+        store.people.add(name=other)
+    assert store.people.find("Angel Ruiz") is None  # an accent is not a case difference
