@@ -7,7 +7,7 @@ the original date (dateutil's relativedelta), so that a series never drifts:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta

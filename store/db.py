@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import ZONE
+
 if TYPE_CHECKING:
     from store.accounts import Accounts, Assignments, People
+    from store.bitacora import Bitacora
     from store.calendar import Calendar
     from store.history import Evaluations, Rotations, Trainings
+    from store.incidents import Incidents
     from store.settings import Settings
 
 from store.errors import (
@@ -97,6 +100,18 @@ class Store:
     ``clock`` and ``author`` stamp what is recorded (tests and the command line
     inject them); ``atomic()`` wraps a unit of work.
     """
+
+    # Repositories, attached by ``store.repos.attach_repositories``.
+    settings: Settings
+    accounts: Accounts
+    people: People
+    assignments: Assignments
+    rotations: Rotations
+    evaluations: Evaluations
+    trainings: Trainings
+    calendar: Calendar
+    bitacora: Bitacora
+    incidents: Incidents
 
     def __init__(
         self,

@@ -12,6 +12,7 @@ __all__ = [
     "StoreLockedError",
     "StoreNewerSchemaError",
     "StoreReadOnlyError",
+    "TamperedError",
     "UsageError",
 ]
 
@@ -40,3 +41,9 @@ class ConflictError(StoreError):
     """The change would break a rule of the data (a duplicate, a closed record…)."""
 
     title = "Conflicto"
+
+
+class TamperedError(StoreError):
+    """The bitácora's hash chain is broken: an entry was altered, removed or inserted."""
+
+    title = "Bitácora alterada"

@@ -10,8 +10,10 @@ if TYPE_CHECKING:
 
 def attach_repositories(store: Store) -> None:
     from store.accounts import Accounts, Assignments, People
+    from store.bitacora import Bitacora
     from store.calendar import Calendar
     from store.history import Evaluations, Rotations, Trainings
+    from store.incidents import Incidents
     from store.settings import Settings
 
     store.settings = Settings(store)
@@ -22,3 +24,5 @@ def attach_repositories(store: Store) -> None:
     store.evaluations = Evaluations(store)
     store.trainings = Trainings(store)
     store.calendar = Calendar(store)
+    store.bitacora = Bitacora(store)
+    store.incidents = Incidents(store)

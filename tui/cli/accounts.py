@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import format_date
 from policy.model import Account, AccountStatus, Network, Role, Verification
 from tui.cli.args import subcommands, yes_no
-from tui.cli.output import print_json, table, yes_no as si_no
+from tui.cli.output import print_json, table
+from tui.cli.output import yes_no as si_no
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
