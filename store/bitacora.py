@@ -23,17 +23,16 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from policy.model import Account, EntryKind
 from store import validate
 from store.db import from_db_datetime, to_db_datetime, translate
 from store.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
+    from policy.model import Account
     from store.db import Store
 
 FORMAT = "resguardo-bitacora/1"
@@ -41,7 +40,14 @@ GENESIS = "0" * 64
 MAX_TEXT = validate.MAX_TEXT
 #: How far ahead of the clock a declared time may be (clocks of two machines differ a little).
 FUTURE_TOLERANCE = timedelta(minutes=5)
-KINDS: tuple[str, ...] = tuple(kind.value for kind in EntryKind)
+#: The entry kinds (``policy.model.EntryKind``, spelled out: that module and
+#: ``dataclasses`` cost ~25 ms to import, which ``buscar`` cannot afford).
+KINDS: tuple[str, ...] = (
+    "publicacion", "respuesta", "comentario_usuario", "solicitud", "incidente", "moderacion", "consulta",
+    "cambio_contrasena", "cambio_administrador", "evaluacion", "capacitacion", "nota", "correccion",
+)
+CORRECTION = "correccion"
+MODERATION = "moderacion"
 
 _COLUMNS = "id, account_id, kind, occurred_at, recorded_at, author, text, refs, corrects_id, prev_hash, hash"
 _SELECT = (
@@ -80,8 +86,9 @@ def refs_text(refs: Sequence[str]) -> str | None:
     return _encode(list(refs)) if refs else None
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """One bitácora entry as stored (datetimes are the stored UTC ISO strings)."""
+
     id: int
     account_id: int | None
     account: str | None
@@ -129,8 +136,7 @@ def _row_to_entry(row: Sequence[Any]) -> Entry:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Verification:
+class Verification(NamedTuple):
     """The outcome of walking the chain."""
 
     ok: bool
@@ -144,8 +150,7 @@ class Verification:
     anchor_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Seal:
+class Seal(NamedTuple):
     count: int
     head: str
     head_id: int | None
@@ -208,16 +213,15 @@ class Bitacora:
                 " la bitácora registra lo que ya ocurrió."
             )
         clean_refs = [validate.text(ref, "referencia", required=True, limit=validate.MAX_MEDIUM) for ref in refs]
-        if clean_kind == EntryKind.CORRECTION and corrects is None:
+        if clean_kind == CORRECTION and corrects is None:
             raise UsageError("Una corrección debe indicar la entrada que corrige (su id).")
-        if clean_kind != EntryKind.CORRECTION and corrects is not None:
+        if clean_kind != CORRECTION and corrects is not None:
             raise UsageError("Solo una entrada de tipo «correccion» puede indicar la entrada que corrige.")
-        account_id = account.id if isinstance(account, Account) else account
+        account_id = account if account is None or isinstance(account, int) else account.id
         author_name = validate.text(author, "autor") or store.author
         with store.atomic():
             if (
-                isinstance(account_id, int)
-                and not isinstance(account, Account)
+                isinstance(account, int)
                 and store.query_one("SELECT 1 FROM accounts WHERE id = ?", (account_id,)) is None
             ):
                 raise NotFoundError(f"No existe la cuenta con id {account_id}.")
@@ -236,6 +240,60 @@ class Bitacora:
             store.execute(f"INSERT INTO bitacora ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           (*values, digest))
         return self.get(entry_id)
+
+    def append_many(self, items: Iterable[Mapping[str, Any]]) -> int:
+        """Append many entries in ONE transaction, chained as ``append`` does (imports, benchmarks).
+
+        Each item has ``kind``, ``text`` and optionally ``account_id``,
+        ``occurred_at`` (aware datetime), ``refs`` and ``author``; they are
+        validated like ``append`` (UsageError), and an unknown account id fails
+        the foreign key (StoreError). Nothing is written unless all are. Returns
+        how many were appended.
+        """
+        store = self._store
+        now = store.now()
+        recorded = store.stamp()
+        limit = now + FUTURE_TOLERANCE
+        sql = f"INSERT INTO bitacora ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        sha256 = hashlib.sha256
+        count = 0
+        with store.atomic():
+            last = store.query_one("SELECT id, hash FROM bitacora ORDER BY id DESC LIMIT 1")
+            next_id = (last[0] + 1) if last else 1
+            prev_hash = last[1] if last else GENESIS
+            pending: list[tuple[Any, ...]] = []
+            for item in items:
+                kind = validate.choice(item["kind"], "tipo", KINDS)
+                if kind == CORRECTION:
+                    raise UsageError("Las correcciones se registran una por una (indican la entrada que corrigen).")
+                text = validate.text(item["text"], "texto", required=True, limit=MAX_TEXT)
+                moment = item.get("occurred_at") or now
+                if moment > limit:
+                    raise UsageError(f"La entrada {next_id} tiene una fecha y hora en el futuro.")
+                refs = [validate.text(r, "referencia", required=True, limit=validate.MAX_MEDIUM)
+                        for r in item.get("refs") or ()]
+                author = validate.text(item.get("author"), "autor") or store.author
+                values = (
+                    next_id, item.get("account_id"), kind, to_db_datetime(moment), recorded, author, text,
+                    refs_text(refs), None, prev_hash,  # type: ignore[arg-type]
+                )
+                prev_hash = sha256(canonical(*values)).hexdigest()
+                pending.append((*values, prev_hash))
+                next_id += 1
+                count += 1
+                if len(pending) >= 5000:
+                    self._insert_rows(sql, pending)
+                    pending.clear()
+            self._insert_rows(sql, pending)
+        return count
+
+    def _insert_rows(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        try:
+            self._store.conn.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise translate(exc, self._store.path) from None
 
     def moderate(
         self,
@@ -263,7 +321,7 @@ class Bitacora:
         head = f"Moderación: {ACTION_LABELS[decision.action]} ({decision.action.value})."
         parts = [head, *decision.notes, body]
         return self.append(
-            kind=EntryKind.MODERATION, text=" ".join(parts), account=account, occurred_at=occurred_at,
+            kind=MODERATION, text=" ".join(parts), account=account, occurred_at=occurred_at,
             refs=refs, author=author,
         )
 

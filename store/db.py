@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import itertools
 import os
-import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -101,7 +101,7 @@ class Store:
     inject them); ``atomic()`` wraps a unit of work.
     """
 
-    # Repositories, attached by ``store.repos.attach_repositories``.
+    # Repositories, created on first use from ``store.repos.REPOSITORIES``.
     settings: Settings
     accounts: Accounts
     people: People
@@ -125,9 +125,18 @@ class Store:
         self.path = path
         self.clock = clock
         self.author = author or _os_user()
+        self._savepoints = itertools.count(1)
         from store.repos import attach_repositories
 
         attach_repositories(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """Create a repository (``store.accounts``…) the first time it is used."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from store.repos import create_repository
+
+        return create_repository(self, name)
 
     # -- statements -------------------------------------------------------
 
@@ -162,7 +171,7 @@ class Store:
         """
         conn = self.conn
         if conn.in_transaction:
-            name = f"sp_{secrets.token_hex(6)}"
+            name = f"sp_{next(self._savepoints)}"
             self.execute(f"SAVEPOINT {name}")
             try:
                 yield self

@@ -148,7 +148,7 @@ def m004_bitacora(db: Database) -> None:
             refs TEXT,
             corrects_id INTEGER REFERENCES bitacora (id),
             prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL UNIQUE,
+            hash TEXT NOT NULL,
             CHECK ((kind = 'correccion') = (corrects_id IS NOT NULL))
         )"""
     )
