@@ -56,6 +56,7 @@ _SELECT = (
     " FROM bitacora b LEFT JOIN accounts a ON a.id = b.account_id"
 )
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_escape = json.encoder.encode_basestring  # the JSON string literal json.dumps writes (C)
 
 
 def canonical(
@@ -70,15 +71,35 @@ def canonical(
     corrects_id: int | None,
     prev_hash: str,
 ) -> bytes:
-    """The bytes an entry's hash covers (see the module docstring and the README)."""
-    return _encode(
-        [FORMAT, entry_id, account_id, kind, occurred_at, recorded_at, author, text, refs, corrects_id, prev_hash]
-    ).encode("utf-8")
+    """The bytes an entry's hash covers (see the module docstring and the README).
+
+    Byte for byte what ``json.dumps([...], ensure_ascii=False, separators=(",", ":"))``
+    produces, written out because it is twice as fast and ``verify`` runs it a
+    million times (a test keeps the two equal).
+    """
+    esc = _escape
+    return (
+        f'["{FORMAT}",{entry_id},{"null" if account_id is None else account_id},{esc(kind)},'
+        f"{esc(occurred_at)},{esc(recorded_at)},{esc(author)},{esc(text)},"
+        f'{"null" if refs is None else esc(refs)},{"null" if corrects_id is None else corrects_id},'
+        f"{esc(prev_hash)}]"
+    ).encode()
 
 
 def entry_hash(*values: Any) -> str:
     """SHA-256 (hex) of ``canonical(*values)``."""
     return hashlib.sha256(canonical(*values)).hexdigest()
+
+
+def _clean_text(text: str) -> str:
+    """The entry's text, trimmed; UsageError when empty, too long or not encodable as UTF-8."""
+    clean = validate.text(text, "texto", required=True, limit=MAX_TEXT)
+    assert clean is not None
+    try:
+        clean.encode()
+    except UnicodeEncodeError:
+        raise UsageError("El texto contiene caracteres que no son UTF-8 válidos.") from None
+    return clean
 
 
 def refs_text(refs: Sequence[str]) -> str | None:
@@ -201,8 +222,7 @@ class Bitacora:
         """
         store = self._store
         clean_kind = validate.choice(kind, "tipo", KINDS)
-        clean_text = validate.text(text, "texto", required=True, limit=MAX_TEXT)
-        assert clean_text is not None
+        clean_text = _clean_text(text)
         now = store.now()
         moment = now if occurred_at is None else occurred_at
         if moment.tzinfo is None:
@@ -266,7 +286,7 @@ class Bitacora:
                 kind = validate.choice(item["kind"], "tipo", KINDS)
                 if kind == CORRECTION:
                     raise UsageError("Las correcciones se registran una por una (indican la entrada que corrigen).")
-                text = validate.text(item["text"], "texto", required=True, limit=MAX_TEXT)
+                text = _clean_text(item["text"])
                 moment = item.get("occurred_at") or now
                 if moment > limit:
                     raise UsageError(f"La entrada {next_id} tiene una fecha y hora en el futuro.")
@@ -435,19 +455,15 @@ class Bitacora:
         if wanted is not None and (len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted)):
             raise UsageError("El sello debe ser un hash SHA-256: 64 caracteres hexadecimales.")
         sha256 = hashlib.sha256
-        encode = _encode
-        fmt = FORMAT
         expected_prev = GENESIS
         prev_id = 0
         count = 0
         anchor_id: int | None = None
         rows = self._stream(f"SELECT {_COLUMNS} FROM bitacora ORDER BY id")
         for entry_id, acc, kind, occurred, recorded, author, text, refs, corrects, prev, stored in rows:
-            digest = sha256(
-                encode([fmt, entry_id, acc, kind, occurred, recorded, author, text, refs, corrects, prev]).encode()
-            ).hexdigest()
+            values = (entry_id, acc, kind, occurred, recorded, author, text, refs, corrects, prev)
+            digest = sha256(canonical(*values)).hexdigest()
             if digest != stored:
-                values = [fmt, entry_id, acc, kind, occurred, recorded, author, text, refs, corrects, prev]
                 return self._broken(count, expected_prev, prev_id, entry_id, _explain_mismatch(values, stored))
             if prev != expected_prev:
                 if entry_id != prev_id + 1:
@@ -485,15 +501,13 @@ class Bitacora:
         )
 
 
-def _explain_mismatch(values: list[Any], stored: str) -> str:
+def _explain_mismatch(values: tuple[Any, ...], stored: str) -> str:
     """Why an entry's content no longer matches its hash: renumbered (moved) or edited."""
-    entry_id = values[1]
+    entry_id = values[0]
     for shift, reason in (
         (-1, f"se insertó una entrada antes de la {entry_id} y las siguientes se renumeraron"),
         (1, f"era la entrada {entry_id + 1}: se eliminó o se reordenó una entrada"),
     ):
-        moved = [*values]
-        moved[1] = entry_id + shift
-        if hashlib.sha256(_encode(moved).encode()).hexdigest() == stored:
+        if hashlib.sha256(canonical(entry_id + shift, *values[1:])).hexdigest() == stored:
             return f"La entrada {entry_id} cambió de lugar ({reason})."
     return f"La entrada {entry_id} fue alterada: su contenido ya no corresponde a su hash."

@@ -556,3 +556,18 @@ def test_bitacora_command_does_not_import_the_workbench_or_the_profiles():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["simple", 'comillas " y \\ barra', "líneas\nnuevas\ty tabuladores\r", "emoji 🗳️ y ñ", "\u2028\u2029", "</script>"],
+)
+def test_canonical_is_exactly_compact_json(text):
+    values = (7, None, "nota", "2026-03-12T16:00:00+00:00", "2026-03-12T16:00:01+00:00", 'Ana "la" López', text,
+              '["INE/1","https://x.com/1"]', 3, GENESIS)
+    expected = json.dumps(["resguardo-bitacora/1", *values], ensure_ascii=False, separators=(",", ":")).encode()
+    assert canonical(*values) == expected
+    other = (8, 12, *values[2:8], None, "f" * 64)
+    assert canonical(*other) == json.dumps(
+        ["resguardo-bitacora/1", *other], ensure_ascii=False, separators=(",", ":")
+    ).encode()
