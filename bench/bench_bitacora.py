@@ -117,13 +117,45 @@ def _env() -> dict[str, str]:
     return env
 
 
+CPU_TIMES: list[float] = []
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of finished children (POSIX; 0 where unavailable)."""
+    try:
+        import resource
+    except ImportError:  # Windows: only wall-clock figures
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(args: list[str], env: dict[str, str]) -> float:
+    """Wall-clock seconds of one whole process; its CPU seconds go to CPU_TIMES."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.run([str(RESGUARDO), *args], capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
+    CPU_TIMES.append(_children_cpu() - cpu_before)
     if proc.returncode != 0:
         raise SystemExit(f"falló «resguardo {' '.join(args)}»: {proc.stderr.strip()}")
     return elapsed
+
+
+def _cpu_median(count: int) -> str:
+    recent = CPU_TIMES[-count:]
+    if not any(recent):
+        return ""
+    return f"; CPU mediana {statistics.median(recent) * 1000:.0f} ms"
+
+
+def _load() -> str:
+    """The 1-minute load average and CPU count: wall-clock figures double on a busy machine."""
+    try:
+        one, _, _ = os.getloadavg()
+    except (AttributeError, OSError):
+        return "desconocida"
+    return f"{one:.2f} con {os.cpu_count()} CPU"
 
 
 def main() -> int:
@@ -153,12 +185,15 @@ def main() -> int:
     timed([*base, "buscar", query, "--limite", "50"], env)
     timed([*base, "sello"], env)
 
+    print(f"Carga del equipo antes de medir: {_load()}")
     adds = [
         timed([*base, "agregar", str(1 + run % ACCOUNTS), "--tipo", "nota",
                "--texto", f"Entrada de la medición {run}: revisión de la contraseña y la publicación."], env)
         for run in range(options.runs)
     ]
+    add_cpu = _cpu_median(options.runs)
     searches = [timed([*base, "buscar", query, "--limite", "50"], env) for _ in range(options.runs)]
+    search_cpu = _cpu_median(options.runs)
     verify = timed([*base, "verificar"], env)
 
     def verdict(value: float, goal: float) -> str:
@@ -167,10 +202,11 @@ def main() -> int:
     add_median = statistics.median(adds) * 1000
     search_median = statistics.median(searches) * 1000
     print(f"bitacora agregar (proceso completo): mediana {add_median:.0f} ms de {options.runs}"
-          f" (meta ≤ 200 ms: {verdict(add_median, 200)}); mín {min(adds) * 1000:.0f}, máx {max(adds) * 1000:.0f}")
+          f" (meta ≤ 200 ms: {verdict(add_median, 200)}); mín {min(adds) * 1000:.0f}, máx {max(adds) * 1000:.0f}"
+          f"{add_cpu}")
     print(f"bitacora buscar «{query}» top 50 (proceso completo): mediana {search_median:.0f} ms de"
           f" {options.runs} (meta ≤ 150 ms: {verdict(search_median, 150)}); mín {min(searches) * 1000:.0f},"
-          f" máx {max(searches) * 1000:.0f}")
+          f" máx {max(searches) * 1000:.0f}{search_cpu}")
     print(f"bitacora verificar: {verify:.1f} s (meta ≤ 15 s: {verdict(verify, 15)})")
     return 0
 
