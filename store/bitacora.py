@@ -161,7 +161,7 @@ class Verification(NamedTuple):
     """The outcome of walking the chain."""
 
     ok: bool
-    count: int
+    total: int
     head: str
     head_id: int | None
     message: str
@@ -172,7 +172,7 @@ class Verification(NamedTuple):
 
 
 class Seal(NamedTuple):
-    count: int
+    total: int
     head: str
     head_id: int | None
 
@@ -425,8 +425,8 @@ class Bitacora:
         """The head hash and the number of entries: an anchor to quote outside resguardo."""
         last = self._store.query_one("SELECT id, hash FROM bitacora ORDER BY id DESC LIMIT 1")
         if last is None:
-            return Seal(count=0, head=GENESIS, head_id=None)
-        return Seal(count=self.count(), head=last[1], head_id=last[0])
+            return Seal(total=0, head=GENESIS, head_id=None)
+        return Seal(total=self.count(), head=last[1], head_id=last[0])
 
     # -- verification -----------------------------------------------------
 
@@ -483,21 +483,21 @@ class Bitacora:
         head_id = prev_id or None
         if wanted is not None and anchor_id is None and wanted != GENESIS:
             return Verification(
-                ok=False, count=count, head=expected_prev, head_id=head_id, anchor_id=None,
+                ok=False, total=count, head=expected_prev, head_id=head_id, anchor_id=None,
                 message=(
                     f"La cadena es íntegra ({count} entradas), pero no contiene el sello {wanted[:16]}…:"
                     " la bitácora ya no extiende el estado sellado (se borraron o rehicieron entradas)."
                 ),
             )
         return Verification(
-            ok=True, count=count, head=expected_prev, head_id=head_id, anchor_id=anchor_id,
+            ok=True, total=count, head=expected_prev, head_id=head_id, anchor_id=anchor_id,
             message=f"Bitácora íntegra: {count} entradas.",
         )
 
     @staticmethod
     def _broken(count: int, head: str, head_id: int, bad_id: int, message: str) -> Verification:
         return Verification(
-            ok=False, count=count, head=head, head_id=head_id or None, message=message, bad_id=bad_id
+            ok=False, total=count, head=head, head_id=head_id or None, message=message, bad_id=bad_id
         )
 
 

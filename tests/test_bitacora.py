@@ -96,13 +96,13 @@ def test_chain_links_each_entry_to_the_previous(store):
     ).hexdigest()
     assert first["hash"] == expected
     result = store.bitacora.verify()
-    assert result.ok and result.count == 4 and result.head == rows[-1]["hash"]
+    assert result.ok and result.total == 4 and result.head == rows[-1]["hash"]
 
 
 def test_empty_log_verifies(store):
     result = store.bitacora.verify()
-    assert result.ok and result.count == 0 and result.head == GENESIS
-    assert store.bitacora.seal().count == 0
+    assert result.ok and result.total == 0 and result.head == GENESIS
+    assert store.bitacora.seal().total == 0
 
 
 def test_triggers_refuse_update_and_delete(file_store):
@@ -213,7 +213,7 @@ def test_seal_detects_a_rewritten_history(file_store):
     """Recomputing every hash after an edit fools verify, but not an outside anchor."""
     _fill(file_store)
     seal = file_store.bitacora.seal()
-    assert seal.count == 6 and seal.head_id == 6
+    assert seal.total == 6 and seal.head_id == 6
     assert file_store.bitacora.verify(seal.head).ok
     assert file_store.bitacora.verify(seal.head).anchor_id == 6
     rows = [dict(r) for r in file_store.query("SELECT * FROM bitacora ORDER BY id")]
@@ -241,7 +241,7 @@ def test_seal_still_holds_after_new_entries(store):
     seal = store.bitacora.seal()
     store.bitacora.append(kind="nota", text="Después del sello")
     result = store.bitacora.verify(seal.head)
-    assert result.ok and result.anchor_id == 3 and result.count == 4
+    assert result.ok and result.anchor_id == 3 and result.total == 4
 
 
 def test_malformed_seal_is_a_usage_error(store):
@@ -312,7 +312,7 @@ def test_append_many_chains_like_append(store):
     )
     assert added == 20
     store.bitacora.append(kind="nota", text="Después")
-    assert store.bitacora.verify().count == 22
+    assert store.bitacora.verify().total == 22
     assert store.bitacora.verify().ok
 
 
@@ -452,7 +452,7 @@ def test_two_processes_appending_at_once_keep_the_chain(file_store):
         assert proc.returncode == 0, err
     result = file_store.bitacora.verify()
     assert result.ok, result.message
-    assert result.count == 1001
+    assert result.total == 1001
     authors = {r["author"]: r["n"] for r in file_store.query("SELECT author, count(*) AS n FROM bitacora GROUP BY author")}
     assert authors["uno"] == 500 and authors["dos"] == 500
 

@@ -195,7 +195,7 @@ def verify_log(ctx: Context, args: argparse.Namespace) -> int:
         from tui.cli.output import print_json
 
         print_json({
-            "ok": result.ok, "count": result.count, "head": result.head, "head_id": result.head_id,
+            "ok": result.ok, "count": result.total, "head": result.head, "head_id": result.head_id,
             "bad_id": result.bad_id, "anchor_id": result.anchor_id, "message": result.message,
         })
         return 0 if result.ok else 1
@@ -214,11 +214,11 @@ def show_seal(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         from tui.cli.output import print_json
 
-        print_json({"head": seal.head, "count": seal.count, "head_id": seal.head_id, "at": when})
+        print_json({"head": seal.head, "count": seal.total, "head_id": seal.head_id, "at": when})
         return 0
     print(f"Sello de la bitácora al {ctx.now().strftime('%d/%m/%Y %H:%M')}:")
     print(f"  hash:     {seal.head}")
-    print(f"  entradas: {seal.count}" + (f" (última: {seal.head_id})" if seal.head_id else ""))
+    print(f"  entradas: {seal.total}" + (f" (última: {seal.head_id})" if seal.head_id else ""))
     print("Cítelo en un oficio o correo; después, «resguardo bitacora verificar --sello HASH» comprueba que la"
           " bitácora lo sigue extendiendo.")
     return 0
