@@ -571,3 +571,23 @@ def test_canonical_is_exactly_compact_json(text):
     assert canonical(*other) == json.dumps(
         ["resguardo-bitacora/1", *other], ensure_ascii=False, separators=(",", ":")
     ).encode()
+
+
+def test_a_version_1_database_is_upgraded_to_the_bitacora(tmp_path, monkeypatch):
+    from store import migrations
+
+    path = tmp_path / "v1.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", 1)
+    old = open_store(path, clock=lambda: NOW)
+    old.settings.set_profile("ine")
+    old.accounts.add(network="x", handle="@INEMexico")
+    old.close()
+    monkeypatch.undo()
+    upgraded = open_store(path, clock=lambda: NOW)
+    try:
+        assert upgraded.query_one("PRAGMA user_version")[0] == 4
+        upgraded.bitacora.append(kind="nota", text="Primera entrada tras actualizar", account=1)
+        assert upgraded.bitacora.verify().ok
+    finally:
+        upgraded.close()

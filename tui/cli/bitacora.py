@@ -277,7 +277,9 @@ def export_entries(ctx: Context, args: argparse.Namespace) -> int:
     temp = None
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".resguardo-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        # CSV with a BOM, as the inventory export: Excel in Spanish then shows the accents.
+        encoding = "utf-8-sig" if args.formato == "csv" else "utf-8"
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             count = _write_export(handle, args.formato, entries)
         os.replace(temp, target)
     except OSError as exc:
