@@ -107,14 +107,14 @@ def test_empty_log_verifies(store):
 
 def test_triggers_refuse_update_and_delete(file_store):
     _fill(file_store, 2)
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError, match="la bitácora no admite cambios"):
         file_store.execute("UPDATE bitacora SET text = 'otra cosa' WHERE id = 1")
     with pytest.raises(StoreError):
         file_store.execute("DELETE FROM bitacora WHERE id = 1")
     raw = sqlite3.connect(file_store.path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(sqlite3.IntegrityError, match="la bitácora no admite"):
         raw.execute("UPDATE bitacora SET author = 'x' WHERE id = 2")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(sqlite3.IntegrityError, match="la bitácora no admite"):
         raw.execute("DELETE FROM bitacora")
     raw.close()
     assert file_store.bitacora.get(1).text == "Publicación número 0"
