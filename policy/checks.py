@@ -369,3 +369,31 @@ def verification(state: State, now: datetime) -> Iterator[Obligation]:
                 message="Solicitar a la red la verificación (autenticidad) de la cuenta.",
                 account=acc, standing=True,
             )
+
+
+def incident_notice(state: State, now: datetime) -> Iterator[Obligation]:
+    """Each pending notice of an incident is overdue from the moment the incident was opened.
+
+    The rules ask to notify "tan pronto como" the administrators learn of it, so
+    there is no grace period; a notice stays pending even after the incident is
+    closed, until it is ticked.
+    """
+    profile = state.profile
+    if not state.incident_notices or not profile.has_rule("incident"):
+        return
+    rule = profile.rule("incident")
+    accounts = {acc.id: acc for acc in state.accounts}
+    for notice in state.incident_notices:
+        opened = local(notice.opened_at)
+        yield Obligation(
+            kind=Kind.INCIDENT_NOTICE,
+            due=opened,
+            rule=rule,
+            message=(
+                f"Incidente {notice.incident_id}: notificar a {notice.recipient}"
+                f" (abierto el {format_date(opened.date())} a las {opened.strftime('%H:%M')})."
+            ),
+            account=accounts.get(notice.account_id),
+            ref_id=notice.id,
+            standing=True,
+        )

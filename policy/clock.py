@@ -12,8 +12,6 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
-
 from policy.errors import UsageError
 
 ZONE = ZoneInfo("America/Mexico_City")
@@ -30,6 +28,8 @@ def add_months(start: date, months: int) -> date:
 
     Cached: the agenda asks for the same few thousand dates on every run.
     """
+    from dateutil.relativedelta import relativedelta  # deferred: ~4 ms, only the engine needs it
+
     result: date = start + relativedelta(months=months)
     return result
 

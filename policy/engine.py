@@ -2,7 +2,8 @@
 
 Each check is a pure function ``(state, now) -> iterable of Obligation``
 registered in ``CHECKS``; the engine gives each obligation its status and
-orders the agenda: overdue first, then due soon, then upcoming, each by date.
+orders the agenda: overdue first, then due soon, then upcoming, each by date;
+incident notices head their group.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from policy import checks
 from policy.clock import end_of_day, local
 from policy.errors import UsageError
-from policy.model import Obligation, State, Status
+from policy.model import Kind, Obligation, State, Status
 
 Check = Callable[[State, datetime], Iterable[Obligation]]
 
@@ -29,6 +30,7 @@ CHECKS: list[Check] = [
     checks.public_account,
     checks.private_messages,
     checks.verification,
+    checks.incident_notice,
 ]
 
 #: How close a deadline must be to count as ``due_soon``; kinds not listed use the default.
@@ -36,6 +38,11 @@ DEFAULT_SOON = timedelta(days=7)
 SOON_WINDOWS: dict[str, timedelta] = {}
 
 _STATUS_ORDER: Mapping[Status, int] = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
+
+#: Kinds that go before everything else of their status: an incident's notices
+#: are due "tan pronto como" it is known, so they head the overdue list.
+_KIND_PRIORITY: Mapping[str, int] = {Kind.INCIDENT_NOTICE: 0}
+_DEFAULT_PRIORITY = 1
 
 
 def classify(due: datetime, now: datetime, kind: str) -> Status:
@@ -58,9 +65,10 @@ def obligations(state: State, now: datetime) -> list[Obligation]:
     return found
 
 
-def sort_key(item: Obligation) -> tuple[int, datetime, str, str, str]:
+def sort_key(item: Obligation) -> tuple[int, int, datetime, str, str, str]:
     return (
         _STATUS_ORDER[item.status],
+        _KIND_PRIORITY.get(item.kind, _DEFAULT_PRIORITY),
         item.due,
         item.kind,
         item.account.ref.lower() if item.account else "",

@@ -67,6 +67,35 @@ class Kind(StrEnum):
     PUBLIC_ACCOUNT = "public_account"
     PRIVATE_MESSAGES = "private_messages"
     VERIFICATION = "verification"
+    INCIDENT_NOTICE = "incident_notice"
+
+
+class EntryKind(StrEnum):
+    """What a bitácora entry records. Stored in the database and printed as ``kind``."""
+
+    POST = "publicacion"
+    REPLY = "respuesta"
+    USER_COMMENT = "comentario_usuario"
+    REQUEST = "solicitud"
+    INCIDENT = "incidente"
+    MODERATION = "moderacion"
+    CONSULTATION = "consulta"
+    PASSWORD_CHANGE = "cambio_contrasena"
+    ADMIN_CHANGE = "cambio_administrador"
+    EVALUATION = "evaluacion"
+    TRAINING = "capacitacion"
+    NOTE = "nota"
+    CORRECTION = "correccion"
+
+
+class ModerationAction(StrEnum):
+    """What an administrator did with a user's comment."""
+
+    BLOCK = "bloquear"
+    HIDE = "ocultar"
+    DELETE = "eliminar"
+    IGNORE = "ignorar"
+    REPLY = "responder"
 
 
 class Status(StrEnum):
@@ -93,6 +122,7 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.PUBLIC_ACCOUNT: "Cuenta pública",
     Kind.PRIVATE_MESSAGES: "Mensajes privados",
     Kind.VERIFICATION: "Verificación de la cuenta",
+    Kind.INCIDENT_NOTICE: "Aviso de incidente",
 }
 
 
@@ -202,6 +232,18 @@ class Obligation:
         return ":".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentNotice:
+    """One recipient of an incident's notification checklist, still to be notified."""
+
+    id: int
+    incident_id: int
+    account_id: int
+    recipient: str
+    opened_at: datetime
+    description: str = ""
+
+
 @dataclass(slots=True)
 class State:
     """Everything the engine needs, loaded by ``store`` in one go."""
@@ -217,3 +259,5 @@ class State:
     last_evaluation: Mapping[int, date] = field(default_factory=dict)
     #: person id -> latest training date
     last_training: Mapping[int, date] = field(default_factory=dict)
+    #: notices of incidents not yet given (each one overdue from the moment the incident opened)
+    incident_notices: Sequence[IncidentNotice] = ()

@@ -6,10 +6,12 @@ import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from policy.clock import format_date
 from policy.model import (
     Account,
     AccountStatus,
     Assignment,
+    EntryKind,
     Network,
     Person,
     Rank,
@@ -314,6 +316,14 @@ class Assignments:
                     "created_at": self._store.stamp(),
                 },
             )
+            self._store.bitacora.append(
+                kind=EntryKind.ADMIN_CHANGE,
+                account=account,
+                text=(
+                    f"Se asignó a {person.name} como {clean_role} de {account.ref}"
+                    f" a partir del {format_date(start)} (asignación {assignment_id})."
+                ),
+            )
         return self.get(assignment_id)
 
     def unassign(self, account: Account, person: Person, end: date) -> list[Assignment]:
@@ -336,6 +346,16 @@ class Assignments:
                 self._store.execute(
                     "UPDATE assignments SET end_date = ? WHERE id = ?", (end.isoformat(), item.id)
                 )
+            roles = " y ".join(item.role for item in current)
+            numbers = ", ".join(str(item.id) for item in current)
+            self._store.bitacora.append(
+                kind=EntryKind.ADMIN_CHANGE,
+                account=account,
+                text=(
+                    f"Terminó la asignación de {person.name} como {roles} de {account.ref};"
+                    f" su último día es el {format_date(end)} (asignación {numbers})."
+                ),
+            )
         return [self.get(item.id) for item in current]
 
     def get(self, assignment_id: int) -> Assignment:

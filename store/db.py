@@ -27,8 +27,10 @@ from store.errors import (
 
 if TYPE_CHECKING:
     from store.accounts import Accounts, Assignments, People
+    from store.bitacora import Bitacora
     from store.calendar import Calendar
     from store.history import Evaluations, Rotations, Trainings
+    from store.incidents import Incidents
     from store.settings import Settings
 
 ENV_DB = "RESGUARDO_DB"
@@ -37,7 +39,6 @@ DEFAULT_LOCK_TIMEOUT = 5.0
 MEMORY = ":memory:"
 
 Params = Sequence[Any] | dict[str, Any]
-_SAVEPOINTS = itertools.count(1)
 
 
 def default_path() -> Path:
@@ -108,6 +109,7 @@ class Store:
     inject them); ``atomic()`` wraps a unit of work.
     """
 
+    # Repositories, created on first use from ``store.repos.REPOSITORIES``.
     settings: Settings
     accounts: Accounts
     people: People
@@ -116,6 +118,8 @@ class Store:
     evaluations: Evaluations
     trainings: Trainings
     calendar: Calendar
+    bitacora: Bitacora
+    incidents: Incidents
 
     def __init__(
         self,
@@ -129,9 +133,18 @@ class Store:
         self.path = path
         self.clock = clock
         self.author = author or _os_user()
+        self._savepoints = itertools.count(1)
         from store.repos import attach_repositories
 
         attach_repositories(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """Create a repository (``store.accounts``…) the first time it is used."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from store.repos import create_repository
+
+        return create_repository(self, name)
 
     # -- statements -------------------------------------------------------
 
@@ -166,7 +179,7 @@ class Store:
         """
         conn = self.conn
         if conn.in_transaction:
-            name = f"sp_{next(_SAVEPOINTS)}"
+            name = f"sp_{next(self._savepoints)}"
             self.execute(f"SAVEPOINT {name}")
             try:
                 yield self

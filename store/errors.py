@@ -14,6 +14,7 @@ __all__ = [
     "StoreLockedError",
     "StoreNewerSchemaError",
     "StoreReadOnlyError",
+    "TamperedError",
     "UsageError",
     "os_error_text",
 ]
@@ -65,3 +66,9 @@ class ConflictError(StoreError):
     """The change would break a rule of the data (a duplicate, a closed record…)."""
 
     title = "Conflicto"
+
+
+class TamperedError(StoreError):
+    """The bitácora's hash chain is broken: an entry was altered, removed or inserted."""
+
+    title = "Bitácora alterada"

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from policy.model import Account, AccountStatus, Person
+from policy.clock import format_date, start_of_day
+from policy.model import Account, AccountStatus, EntryKind, Person
 from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError
@@ -55,17 +56,29 @@ class Rotations:
         if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
         validate.not_future(at, self._store.now(), "fecha de la rotación")
+        clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
+        clean_author = validate.text(author, "autor") or self._store.author
+        clean_reference = validate.text(reference, "oficio")
         with self._store.atomic():
             rotation_id = self._store.insert(
                 "rotations",
                 {
                     "account_id": account.id,
                     "rotated_at": to_db_datetime(at),
-                    "reason": validate.text(reason, "motivo", limit=validate.MAX_MEDIUM),
-                    "author": validate.text(author, "autor") or self._store.author,
-                    "reference": validate.text(reference, "oficio"),
+                    "reason": clean_reason,
+                    "author": clean_author,
+                    "reference": clean_reference,
                     "created_at": self._store.stamp(),
                 },
+            )
+            why = f": {clean_reason.rstrip('.')}" if clean_reason else ""
+            self._store.bitacora.append(
+                kind=EntryKind.PASSWORD_CHANGE,
+                account=account,
+                occurred_at=at,
+                author=clean_author,
+                refs=[clean_reference] if clean_reference else (),
+                text=f"Rotación de la contraseña de {account.ref} (rotación {rotation_id}){why}.",
             )
         return self.get(rotation_id)
 
@@ -104,18 +117,39 @@ class _DatedRecords:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def _insert(self, subject_id: int, day: date, note: str | None, author: str | None) -> DatedRecord:
+    def _insert(
+        self,
+        subject_id: int,
+        day: date,
+        note: str | None,
+        author: str | None,
+        *,
+        entry_kind: str,
+        entry_account: Account | None,
+        entry_text: str,
+    ) -> DatedRecord:
+        """Insert the record and its bitácora entry (``entry_text`` + the note) in one transaction."""
         validate.not_future(day, self._store.now(), f"fecha de la {self.label}")
+        clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
+        clean_author = validate.text(author, "autor") or self._store.author
         with self._store.atomic():
             record_id = self._store.insert(
                 self.table,
                 {
                     self.subject: subject_id,
                     self.day_column: day.isoformat(),
-                    "note": validate.text(note, "nota", limit=validate.MAX_MEDIUM),
-                    "author": validate.text(author, "autor") or self._store.author,
+                    "note": clean_note,
+                    "author": clean_author,
                     "created_at": self._store.stamp(),
                 },
+            )
+            detail = f" {clean_note.rstrip('.')}." if clean_note else ""
+            self._store.bitacora.append(
+                kind=entry_kind,
+                account=entry_account,
+                occurred_at=min(start_of_day(day), self._store.now()),
+                author=clean_author,
+                text=f"{entry_text} ({self.label} {record_id}).{detail}",
             )
         return self.get(record_id)
 
@@ -160,7 +194,10 @@ class Evaluations(_DatedRecords):
         """Record the evaluation of an account on ``day`` (closed accounts only if ``historical``)."""
         if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
-        return self._insert(account.id, day, note, author)
+        return self._insert(
+            account.id, day, note, author, entry_kind=EntryKind.EVALUATION, entry_account=account,
+            entry_text=f"Evaluación de la cuenta {account.ref} del {format_date(day)}",
+        )
 
 
 class Trainings(_DatedRecords):
@@ -169,4 +206,7 @@ class Trainings(_DatedRecords):
 
     def record(self, person: Person, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
         """Record that ``person`` completed a training on ``day``."""
-        return self._insert(person.id, day, note, author)
+        return self._insert(
+            person.id, day, note, author, entry_kind=EntryKind.TRAINING, entry_account=None,
+            entry_text=f"Capacitación de {person.name} del {format_date(day)}",
+        )

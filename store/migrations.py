@@ -26,6 +26,10 @@ ACCOUNT_STATUSES = ("solicitada", "autorizada", "activa", "baja")
 VERIFICATIONS = ("no", "solicitada", "verificada")
 RANKS = ("mando_superior", "mando_medio", "operativo")
 ROLES = ("titular", "suplente", "enlace", "coadministrador")
+ENTRY_KINDS = (
+    "publicacion", "respuesta", "comentario_usuario", "solicitud", "incidente", "moderacion", "consulta",
+    "cambio_contrasena", "cambio_administrador", "evaluacion", "capacitacion", "nota", "correccion",
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -125,8 +129,82 @@ def m001_initial(db: Database) -> None:
     db.create_table("holiday_years", {"year": int, "materialized_at": str}, pk="year")
 
 
+def m004_bitacora(db: Database) -> None:
+    """The append-only bitácora (hash chain, FTS5 index) and incidents with their notices.
+
+    Triggers refuse UPDATE and DELETE on ``bitacora``: a correction is a new
+    entry. The FTS table is external-content and filled by an INSERT trigger in
+    the same transaction; it folds diacritics (``bitacora`` finds «bitácora»).
+    """
+    db.execute(
+        f"""CREATE TABLE bitacora (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER REFERENCES accounts (id),
+            kind TEXT NOT NULL CHECK ({_in("kind", ENTRY_KINDS)}),
+            occurred_at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 20000),
+            refs TEXT,
+            corrects_id INTEGER REFERENCES bitacora (id),
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            CHECK ((kind = 'correccion') = (corrects_id IS NOT NULL))
+        )"""
+    )
+    db.execute("CREATE INDEX bitacora_account ON bitacora (account_id, id)")
+    db.execute("CREATE INDEX bitacora_kind ON bitacora (kind, id)")
+    db.execute("CREATE INDEX bitacora_occurred ON bitacora (occurred_at)")
+    db.execute(
+        "CREATE TRIGGER bitacora_no_update BEFORE UPDATE ON bitacora BEGIN"
+        " SELECT RAISE(ABORT, 'la bitácora no admite cambios: corrija con una entrada nueva'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER bitacora_no_delete BEFORE DELETE ON bitacora BEGIN"
+        " SELECT RAISE(ABORT, 'la bitácora no admite borrar entradas'); END"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE bitacora_fts USING fts5("
+        "text, refs, content='bitacora', content_rowid='id',"
+        " tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        "CREATE TRIGGER bitacora_fts_insert AFTER INSERT ON bitacora BEGIN"
+        " INSERT INTO bitacora_fts (rowid, text, refs) VALUES (new.id, new.text, new.refs); END"
+    )
+    db.execute(
+        """CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            description TEXT NOT NULL CHECK (length(trim(description)) > 0),
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            close_note TEXT,
+            closed_without_rotation INTEGER NOT NULL DEFAULT 0,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            CHECK (closed_at IS NULL OR closed_at >= opened_at)
+        )"""
+    )
+    db.execute("CREATE INDEX incidents_account ON incidents (account_id)")
+    db.execute(
+        """CREATE TABLE incident_notices (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents (id),
+            position INTEGER NOT NULL,
+            recipient TEXT NOT NULL,
+            notified_at TEXT,
+            recorded_at TEXT,
+            UNIQUE (incident_id, recipient)
+        )"""
+    )
+    db.execute("CREATE INDEX incident_notices_pending ON incident_notices (notified_at, incident_id)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
+    # 2 and 3 are taken by branches developed in parallel; the runner skips gaps.
+    (4, "bitacora", m004_bitacora),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -43,4 +43,5 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
         last_rotation=store.rotations.latest(),
         last_evaluation=store.evaluations.latest(),
         last_training=store.trainings.latest(),
+        incident_notices=store.incidents.pending_notices(),
     )

@@ -25,7 +25,14 @@ COMMAND_MODULES = (
     "tui.cli.agenda",
     "tui.cli.transfer",
     "tui.cli.settings",
+    "tui.cli.bitacora",
+    "tui.cli.incidents",
 )
+
+#: Commands with a time budget as whole processes: when one of them is the
+#: command being run, only its module is imported and registered (the others
+#: cost ~60 ms of imports that ``bitacora agregar|buscar`` cannot afford).
+FAST_COMMANDS = {"bitacora": "tui.cli.bitacora"}
 
 DESCRIPTION = (
     "resguardo: la revisión diaria de las cuentas institucionales en redes sociales:"
@@ -43,15 +50,34 @@ def common_options() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser() -> SpanishParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> SpanishParser:
     install()
     parser = SpanishParser(prog="resguardo", description=DESCRIPTION)
     parser.add_argument("--db", metavar="RUTA", help="base de datos a usar")
     commands = parser.add_subparsers(title="comandos", metavar="COMANDO", parser_class=SpanishParser)
     parent = common_options()
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).register(commands, parent)
     return parser
+
+
+def _command_modules(argv: Sequence[str]) -> Sequence[str]:
+    """Just the module of a FAST_COMMANDS command when it is the one being run, else all of them."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token == "--db":
+            skip = True
+            continue
+        if token.startswith("--db="):
+            continue
+        if token.startswith("-"):
+            break
+        fast = FAST_COMMANDS.get(token)
+        return (fast,) if fast else COMMAND_MODULES
+    return COMMAND_MODULES
 
 
 def _configure_streams() -> None:
@@ -65,7 +91,7 @@ def _configure_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 refused or failed, 2 usage)."""
     _configure_streams()
-    parser = build_parser()
+    parser = build_parser(_command_modules(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

@@ -1,0 +1,513 @@
+"""The bitácora: an append-only, hash-chained activity log with full-text search.
+
+Every entry carries ``hash`` = SHA-256 of its canonical serialization, which
+includes ``prev_hash`` (the hash of the entry before it; 64 zeros for the first
+one). The canonical serialization is the compact JSON array (UTF-8, no ASCII
+escaping, separators ``,`` and ``:``)::
+
+    ["resguardo-bitacora/1", id, account_id, kind, occurred_at, recorded_at,
+     author, text, refs, corrects_id, prev_hash]
+
+with the values exactly as stored: ids are integers or null, datetimes are the
+stored UTC ISO strings (``2026-03-12T16:00:00+00:00``), ``refs`` is the stored
+compact JSON array text (or null when there are none). Editing, removing,
+inserting or reordering an entry breaks the chain; ``verify`` finds the first
+break. The next hash is computed inside the write transaction (BEGIN
+IMMEDIATE), so concurrent writers always extend the current head.
+
+Kept light on purpose: ``resguardo bitacora agregar|buscar`` must start fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from store import validate
+from store.db import from_db_datetime, to_db_datetime, translate
+from store.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from policy.model import Account
+    from store.db import Store
+
+FORMAT = "resguardo-bitacora/1"
+GENESIS = "0" * 64
+MAX_TEXT = validate.MAX_TEXT
+#: How far ahead of the clock a declared time may be (clocks of two machines differ a little).
+FUTURE_TOLERANCE = timedelta(minutes=5)
+#: The entry kinds (``policy.model.EntryKind``, spelled out: that module and
+#: ``dataclasses`` cost ~25 ms to import, which ``buscar`` cannot afford).
+KINDS: tuple[str, ...] = (
+    "publicacion", "respuesta", "comentario_usuario", "solicitud", "incidente", "moderacion", "consulta",
+    "cambio_contrasena", "cambio_administrador", "evaluacion", "capacitacion", "nota", "correccion",
+)
+CORRECTION = "correccion"
+MODERATION = "moderacion"
+
+_COLUMNS = "id, account_id, kind, occurred_at, recorded_at, author, text, refs, corrects_id, prev_hash, hash"
+_SELECT = (
+    "SELECT b.id, b.account_id, b.kind, b.occurred_at, b.recorded_at, b.author, b.text, b.refs,"
+    " b.corrects_id, b.prev_hash, b.hash, a.network || '/' || a.handle AS account_ref"
+    " FROM bitacora b LEFT JOIN accounts a ON a.id = b.account_id"
+)
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_escape = json.encoder.encode_basestring  # the JSON string literal json.dumps writes (C)
+
+
+def canonical(
+    entry_id: int,
+    account_id: int | None,
+    kind: str,
+    occurred_at: str,
+    recorded_at: str,
+    author: str,
+    text: str,
+    refs: str | None,
+    corrects_id: int | None,
+    prev_hash: str,
+) -> bytes:
+    """The bytes an entry's hash covers (see the module docstring and the README).
+
+    Byte for byte what ``json.dumps([...], ensure_ascii=False, separators=(",", ":"))``
+    produces, written out because it is twice as fast and ``verify`` runs it a
+    million times (a test keeps the two equal).
+    """
+    esc = _escape
+    return (
+        f'["{FORMAT}",{entry_id},{"null" if account_id is None else account_id},{esc(kind)},'
+        f"{esc(occurred_at)},{esc(recorded_at)},{esc(author)},{esc(text)},"
+        f'{"null" if refs is None else esc(refs)},{"null" if corrects_id is None else corrects_id},'
+        f"{esc(prev_hash)}]"
+    ).encode()
+
+
+def entry_hash(*values: Any) -> str:
+    """SHA-256 (hex) of ``canonical(*values)``."""
+    return hashlib.sha256(canonical(*values)).hexdigest()
+
+
+def _clean_text(text: str) -> str:
+    """The entry's text, trimmed; UsageError when empty, too long or not encodable as UTF-8."""
+    clean = validate.text(text, "texto", required=True, limit=MAX_TEXT)
+    assert clean is not None
+    try:
+        clean.encode()
+    except UnicodeEncodeError:
+        raise UsageError("El texto contiene caracteres que no son UTF-8 válidos.") from None
+    return clean
+
+
+def refs_text(refs: Sequence[str]) -> str | None:
+    """How references are stored: compact JSON array text, or None when there are none."""
+    return _encode(list(refs)) if refs else None
+
+
+class Entry(NamedTuple):
+    """One bitácora entry as stored (datetimes are the stored UTC ISO strings)."""
+
+    id: int
+    account_id: int | None
+    account: str | None
+    kind: str
+    occurred_at: str
+    recorded_at: str
+    author: str
+    text: str
+    refs: tuple[str, ...]
+    corrects_id: int | None
+    prev_hash: str
+    hash: str
+
+    @property
+    def occurred(self) -> datetime:
+        return from_db_datetime(self.occurred_at)
+
+    @property
+    def recorded(self) -> datetime:
+        return from_db_datetime(self.recorded_at)
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable JSON shape (``buscar --json``, ``exportar --formato json``)."""
+        return {
+            "id": self.id,
+            "account": self.account,
+            "account_id": self.account_id,
+            "kind": self.kind,
+            "text": self.text,
+            "occurred_at": self.occurred_at,
+            "recorded_at": self.recorded_at,
+            "author": self.author,
+            "refs": list(self.refs),
+            "corrects": self.corrects_id,
+            "hash": self.hash,
+            "prev_hash": self.prev_hash,
+        }
+
+
+def _row_to_entry(row: Sequence[Any]) -> Entry:
+    refs = tuple(json.loads(row[7])) if row[7] else ()
+    return Entry(
+        id=row[0], account_id=row[1], kind=row[2], occurred_at=row[3], recorded_at=row[4], author=row[5],
+        text=row[6], refs=refs, corrects_id=row[8], prev_hash=row[9], hash=row[10], account=row[11],
+    )
+
+
+class Verification(NamedTuple):
+    """The outcome of walking the chain."""
+
+    ok: bool
+    total: int
+    head: str
+    head_id: int | None
+    message: str
+    #: The first entry found altered, or the one after a removal or insertion.
+    bad_id: int | None = None
+    #: With an anchor: the id of the entry whose hash it is (None when absent).
+    anchor_id: int | None = None
+
+
+class Seal(NamedTuple):
+    total: int
+    head: str
+    head_id: int | None
+
+
+def fts_query(text: str) -> str:
+    """Turn what the user typed into a safe FTS5 query: every word must appear.
+
+    Each word is quoted (so punctuation such as ``INE/CNCS/123`` becomes a
+    phrase and never an FTS syntax error); a trailing ``*`` keeps a prefix search.
+    """
+    terms: list[str] = []
+    for word in text.split():
+        prefix = word.endswith("*")
+        bare = word.rstrip("*").replace('"', "")
+        if not bare.strip():
+            continue
+        terms.append(f'"{bare}"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+class Bitacora:
+    """The append-only log. Use ``append`` from any workflow, inside its transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- writing ----------------------------------------------------------
+
+    def append(
+        self,
+        *,
+        kind: str,
+        text: str,
+        account: Account | int | None = None,
+        occurred_at: datetime | None = None,
+        refs: Sequence[str] = (),
+        corrects: int | None = None,
+        author: str | None = None,
+    ) -> Entry:
+        """Append one entry and return it; joins the caller's transaction if there is one.
+
+        ``occurred_at`` is when it happened (default: now); the recorded time is
+        the store's clock. UsageError for an unknown kind, empty text, text over
+        20,000 characters, a time more than 5 minutes in the future, or a
+        correction that points at nothing (or a ``corrects`` on another kind);
+        NotFoundError for an unknown account id.
+        """
+        store = self._store
+        clean_kind = validate.choice(kind, "tipo", KINDS)
+        clean_text = _clean_text(text)
+        now = store.now()
+        moment = now if occurred_at is None else occurred_at
+        if moment.tzinfo is None:
+            raise UsageError("La fecha y hora de la entrada debe indicar su zona horaria.")
+        if moment > now + FUTURE_TOLERANCE:
+            raise UsageError(
+                f"La fecha y hora de la entrada ({moment.isoformat(timespec='minutes')}) está en el futuro;"
+                " la bitácora registra lo que ya ocurrió."
+            )
+        clean_refs = [validate.text(ref, "referencia", required=True, limit=validate.MAX_MEDIUM) for ref in refs]
+        if clean_kind == CORRECTION and corrects is None:
+            raise UsageError("Una corrección debe indicar la entrada que corrige (su id).")
+        if clean_kind != CORRECTION and corrects is not None:
+            raise UsageError("Solo una entrada de tipo «correccion» puede indicar la entrada que corrige.")
+        account_id = account if account is None or isinstance(account, int) else account.id
+        author_name = validate.text(author, "autor") or store.author
+        with store.atomic():
+            if (
+                isinstance(account, int)
+                and store.query_one("SELECT 1 FROM accounts WHERE id = ?", (account_id,)) is None
+            ):
+                raise NotFoundError(f"No existe la cuenta con id {account_id}.")
+            if corrects is not None and store.query_one(
+                "SELECT 1 FROM bitacora WHERE id = ?", (corrects,)
+            ) is None:
+                raise UsageError(f"La corrección apunta a la entrada {corrects}, que no existe en la bitácora.")
+            last = store.query_one("SELECT id, hash FROM bitacora ORDER BY id DESC LIMIT 1")
+            entry_id = (last[0] + 1) if last else 1
+            prev_hash = last[1] if last else GENESIS
+            values = (
+                entry_id, account_id, clean_kind, to_db_datetime(moment), store.stamp(), author_name,
+                clean_text, refs_text(clean_refs), corrects, prev_hash,  # type: ignore[arg-type]
+            )
+            digest = entry_hash(*values)
+            store.execute(f"INSERT INTO bitacora ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (*values, digest))
+        return self.get(entry_id)
+
+    def append_many(self, items: Iterable[Mapping[str, Any]]) -> int:
+        """Append many entries in ONE transaction, chained as ``append`` does (imports, benchmarks).
+
+        Each item has ``kind``, ``text`` and optionally ``account_id``,
+        ``occurred_at`` (aware datetime), ``refs`` and ``author``; they are
+        validated like ``append`` (UsageError), and an unknown account id fails
+        the foreign key (StoreError). Nothing is written unless all are. Returns
+        how many were appended.
+        """
+        store = self._store
+        now = store.now()
+        recorded = store.stamp()
+        limit = now + FUTURE_TOLERANCE
+        sql = f"INSERT INTO bitacora ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        sha256 = hashlib.sha256
+        count = 0
+        with store.atomic():
+            last = store.query_one("SELECT id, hash FROM bitacora ORDER BY id DESC LIMIT 1")
+            next_id = (last[0] + 1) if last else 1
+            prev_hash = last[1] if last else GENESIS
+            pending: list[tuple[Any, ...]] = []
+            for item in items:
+                kind = validate.choice(item["kind"], "tipo", KINDS)
+                if kind == CORRECTION:
+                    raise UsageError("Las correcciones se registran una por una (indican la entrada que corrigen).")
+                text = _clean_text(item["text"])
+                moment = item.get("occurred_at") or now
+                if moment > limit:
+                    raise UsageError(f"La entrada {next_id} tiene una fecha y hora en el futuro.")
+                refs = [validate.text(r, "referencia", required=True, limit=validate.MAX_MEDIUM)
+                        for r in item.get("refs") or ()]
+                author = validate.text(item.get("author"), "autor") or store.author
+                values = (
+                    next_id, item.get("account_id"), kind, to_db_datetime(moment), recorded, author, text,
+                    refs_text(refs), None, prev_hash,  # type: ignore[arg-type]
+                )
+                prev_hash = sha256(canonical(*values)).hexdigest()
+                pending.append((*values, prev_hash))
+                next_id += 1
+                count += 1
+                if len(pending) >= 5000:
+                    self._insert_rows(sql, pending)
+                    pending.clear()
+            self._insert_rows(sql, pending)
+        return count
+
+    def _insert_rows(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        try:
+            self._store.conn.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise translate(exc, self._store.path) from None
+
+    def moderate(
+        self,
+        account: Account,
+        action: str,
+        text: str,
+        *,
+        hate_or_violence: bool = False,
+        occurred_at: datetime | None = None,
+        refs: Sequence[str] = (),
+        author: str | None = None,
+    ) -> Entry:
+        """Record a moderation action on a user's comment, if the profile allows it.
+
+        PolicyError citing the clause when the profile forbids the action (for
+        example blocking under ine, ieeags or iecm); the entry states the legal
+        basis and, where the profile says so, who decided. Otherwise as ``append``.
+        """
+        from policy.moderation import ACTION_LABELS, decide  # deferred: loads the profiles
+
+        profile = self._store.settings.profile()
+        decision = decide(profile, action, hate_or_violence=hate_or_violence)
+        body = validate.text(text, "texto", required=True, limit=MAX_TEXT)
+        assert body is not None
+        head = f"Moderación: {ACTION_LABELS[decision.action]} ({decision.action.value})."
+        parts = [head, *decision.notes, body]
+        return self.append(
+            kind=MODERATION, text=" ".join(parts), account=account, occurred_at=occurred_at,
+            refs=refs, author=author,
+        )
+
+    # -- reading ----------------------------------------------------------
+
+    def get(self, entry_id: int) -> Entry:
+        """One entry by id (NotFoundError when absent)."""
+        row = self._store.query_one(f"{_SELECT} WHERE b.id = ?", (entry_id,))
+        if row is None:
+            raise NotFoundError(f"No existe la entrada {entry_id} de la bitácora.")
+        return _row_to_entry(row)
+
+    def _filters(
+        self, account_id: int | None, kind: str | None, since: datetime | None, until: datetime | None
+    ) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if account_id is not None:
+            where.append("b.account_id = ?")
+            params.append(account_id)
+        if kind is not None:
+            where.append("b.kind = ?")
+            params.append(validate.choice(kind, "tipo", KINDS))
+        if since is not None:
+            where.append("b.occurred_at >= ?")
+            params.append(to_db_datetime(since))
+        if until is not None:
+            where.append("b.occurred_at <= ?")
+            params.append(to_db_datetime(until))
+        return where, params
+
+    def search(
+        self,
+        text: str | None = None,
+        *,
+        account_id: int | None = None,
+        kind: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+    ) -> list[Entry]:
+        """Entries matching every word of ``text`` (diacritics folded) and the filters, newest first.
+
+        UsageError for an unknown kind or a limit below 1.
+        """
+        if limit < 1:
+            raise UsageError("El límite debe ser al menos 1.")
+        where, params = self._filters(account_id, kind, since, until)
+        query = fts_query(text or "")
+        if query:
+            sql = (
+                f"{_SELECT} JOIN bitacora_fts f ON f.rowid = b.id WHERE bitacora_fts MATCH ?"
+                + "".join(f" AND {w}" for w in where)
+                + " ORDER BY f.rowid DESC LIMIT ?"
+            )
+            params = [query, *params, limit]
+        else:
+            sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY b.id DESC LIMIT ?"
+            params.append(limit)
+        return [_row_to_entry(row) for row in self._store.query(sql, params)]
+
+    def iter_entries(
+        self,
+        *,
+        account_id: int | None = None,
+        kind: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Iterator[Entry]:
+        """Every entry matching the filters, oldest first, streamed (for exports)."""
+        where, params = self._filters(account_id, kind, since, until)
+        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY b.id"
+        for row in self._stream(sql, params):
+            yield _row_to_entry(row)
+
+    def count(self) -> int:
+        row = self._store.query_one("SELECT count(*) FROM bitacora")
+        return int(row[0]) if row else 0
+
+    def seal(self) -> Seal:
+        """The head hash and the number of entries: an anchor to quote outside resguardo."""
+        last = self._store.query_one("SELECT id, hash FROM bitacora ORDER BY id DESC LIMIT 1")
+        if last is None:
+            return Seal(total=0, head=GENESIS, head_id=None)
+        return Seal(total=self.count(), head=last[1], head_id=last[0])
+
+    # -- verification -----------------------------------------------------
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """Rows as plain tuples, fetched in batches (no ``sqlite3.Row`` per row)."""
+        store = self._store
+        try:
+            cursor = store.conn.cursor()
+            cursor.row_factory = None
+            cursor.execute(sql, params)
+            while True:
+                batch = cursor.fetchmany(5000)
+                if not batch:
+                    break
+                yield from batch
+        except sqlite3.Error as exc:
+            raise translate(exc, store.path) from None
+
+    def verify(self, anchor: str | None = None) -> Verification:
+        """Recompute the whole chain; report the first entry altered, removed or inserted.
+
+        With ``anchor`` (a head hash quoted earlier by ``seal``), also check that
+        the log still contains it, i.e. still extends that earlier state.
+        """
+        wanted = anchor.strip().lower() if anchor else None
+        if wanted is not None and (len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted)):
+            raise UsageError("El sello debe ser un hash SHA-256: 64 caracteres hexadecimales.")
+        sha256 = hashlib.sha256
+        expected_prev = GENESIS
+        prev_id = 0
+        count = 0
+        anchor_id: int | None = None
+        rows = self._stream(f"SELECT {_COLUMNS} FROM bitacora ORDER BY id")
+        for entry_id, acc, kind, occurred, recorded, author, text, refs, corrects, prev, stored in rows:
+            values = (entry_id, acc, kind, occurred, recorded, author, text, refs, corrects, prev)
+            digest = sha256(canonical(*values)).hexdigest()
+            if digest != stored:
+                return self._broken(count, expected_prev, prev_id, entry_id, _explain_mismatch(values, stored))
+            if prev != expected_prev:
+                if entry_id != prev_id + 1:
+                    where = f"entre la {prev_id} y la {entry_id}" if prev_id else f"antes de la {entry_id}"
+                    message = f"Se eliminó al menos una entrada {where}: la cadena de hashes se rompe."
+                else:
+                    message = (
+                        f"La entrada {entry_id} no continúa la cadena de la {prev_id}: se insertó o se"
+                        " reordenó una entrada."
+                    )
+                return self._broken(count, expected_prev, prev_id, entry_id, message)
+            if wanted is not None and stored == wanted:
+                anchor_id = entry_id
+            expected_prev = stored
+            prev_id = entry_id
+            count += 1
+        head_id = prev_id or None
+        if wanted is not None and anchor_id is None and wanted != GENESIS:
+            return Verification(
+                ok=False, total=count, head=expected_prev, head_id=head_id, anchor_id=None,
+                message=(
+                    f"La cadena es íntegra ({count} entradas), pero no contiene el sello {wanted[:16]}…:"
+                    " la bitácora ya no extiende el estado sellado (se borraron o rehicieron entradas)."
+                ),
+            )
+        return Verification(
+            ok=True, total=count, head=expected_prev, head_id=head_id, anchor_id=anchor_id,
+            message=f"Bitácora íntegra: {count} entradas.",
+        )
+
+    @staticmethod
+    def _broken(count: int, head: str, head_id: int, bad_id: int, message: str) -> Verification:
+        return Verification(
+            ok=False, total=count, head=head, head_id=head_id or None, message=message, bad_id=bad_id
+        )
+
+
+def _explain_mismatch(values: tuple[Any, ...], stored: str) -> str:
+    """Why an entry's content no longer matches its hash: renumbered (moved) or edited."""
+    entry_id = values[0]
+    for shift, reason in (
+        (-1, f"se insertó una entrada antes de la {entry_id} y las siguientes se renumeraron"),
+        (1, f"era la entrada {entry_id + 1}: se eliminó o se reordenó una entrada"),
+    ):
+        if hashlib.sha256(canonical(entry_id + shift, *values[1:])).hexdigest() == stored:
+            return f"La entrada {entry_id} cambió de lugar ({reason})."
+    return f"La entrada {entry_id} fue alterada: su contenido ya no corresponde a su hash."
