@@ -532,3 +532,8 @@ def test_relative_agrees_with_the_status(delta, text):
     assert relative(NOW + delta, NOW) == text
     # «vence» (future) exactly when the engine does not call it overdue.
     assert text.startswith("vence ") is (engine.classify(NOW + delta, NOW, Kind.ROTATION) is not Status.OVERDUE)
+
+
+def test_iecm_rotation_on_the_last_day_of_the_outgoing_administrator_counts():
+    # The end date is the person's last day; a rotation that day is the hand-over.
+    assert of_kind(obligations(_iecm_state(date(2026, 3, 1), date(2026, 3, 1)), NOW), Kind.ROTATION) == []
