@@ -37,6 +37,8 @@ ENV_DB = "RESGUARDO_DB"
 ENV_LOCK_TIMEOUT = "RESGUARDO_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 5.0
 MEMORY = ":memory:"
+#: Messages of RAISE() in our triggers start with this; the rest is Spanish for the user.
+TRIGGER_PREFIX = "resguardo:"
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -90,6 +92,10 @@ def translate(exc: sqlite3.Error, path: str) -> StoreError:
         return StoreError(f"No se pudo abrir la base de datos{where}.")
     if "disk i/o" in text or "full" in text:
         return StoreError(f"Error de escritura en disco{where}: no se guardó nada.")
+    if str(exc).startswith(TRIGGER_PREFIX):
+        # Our own triggers refuse with a Spanish sentence: show it as is.
+        message = str(exc)[len(TRIGGER_PREFIX):].strip()
+        return StoreError(message[:1].upper() + message[1:] + ".")
     if isinstance(exc, sqlite3.IntegrityError):
         # The repositories check first; these are races with another process or bugs.
         if "unique" in text:

@@ -157,11 +157,11 @@ def m004_bitacora(db: Database) -> None:
     db.execute("CREATE INDEX bitacora_occurred ON bitacora (occurred_at)")
     db.execute(
         "CREATE TRIGGER bitacora_no_update BEFORE UPDATE ON bitacora BEGIN"
-        " SELECT RAISE(ABORT, 'la bitácora no admite cambios: corrija con una entrada nueva'); END"
+        " SELECT RAISE(ABORT, 'resguardo: la bitácora no admite cambios: corrija con una entrada nueva'); END"
     )
     db.execute(
         "CREATE TRIGGER bitacora_no_delete BEFORE DELETE ON bitacora BEGIN"
-        " SELECT RAISE(ABORT, 'la bitácora no admite borrar entradas'); END"
+        " SELECT RAISE(ABORT, 'resguardo: la bitácora no admite borrar entradas'); END"
     )
     db.execute(
         "CREATE VIRTUAL TABLE bitacora_fts USING fts5("

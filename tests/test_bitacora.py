@@ -107,7 +107,7 @@ def test_empty_log_verifies(store):
 
 def test_triggers_refuse_update_and_delete(file_store):
     _fill(file_store, 2)
-    with pytest.raises(StoreError, match="la bitácora no admite cambios"):
+    with pytest.raises(StoreError, match="(?i)la bitácora no admite cambios"):
         file_store.execute("UPDATE bitacora SET text = 'otra cosa' WHERE id = 1")
     with pytest.raises(StoreError):
         file_store.execute("DELETE FROM bitacora WHERE id = 1")
