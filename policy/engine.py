@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from policy import checks
+from policy import checks, credentials
 from policy.clock import local
 from policy.errors import UsageError
 from policy.model import Obligation, State, Status
@@ -30,6 +30,9 @@ CHECKS: list[Check] = [
     checks.public_account,
     checks.private_messages,
     checks.verification,
+    credentials.weak_password,
+    credentials.reused_password,
+    credentials.no_password,
 ]
 
 #: How close a deadline must be to count as ``due_soon``; kinds not listed use the default.

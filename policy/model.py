@@ -66,6 +66,26 @@ class Kind(StrEnum):
     PUBLIC_ACCOUNT = "public_account"
     PRIVATE_MESSAGES = "private_messages"
     VERIFICATION = "verification"
+    WEAK_PASSWORD = "weak_password"
+    REUSED_PASSWORD = "reused_password"
+    NO_PASSWORD = "no_password"
+
+
+class SecondFactor(StrEnum):
+    """The second factor an account uses to sign in."""
+
+    APP = "app"
+    SMS = "sms"
+    KEY = "llave"
+    NONE = "ninguno"
+
+
+SECOND_FACTOR_LABELS: Mapping[str, str] = {
+    SecondFactor.APP: "aplicación autenticadora",
+    SecondFactor.SMS: "mensaje SMS",
+    SecondFactor.KEY: "llave de seguridad física",
+    SecondFactor.NONE: "ninguno",
+}
 
 
 class Status(StrEnum):
@@ -92,6 +112,9 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.PUBLIC_ACCOUNT: "Cuenta pública",
     Kind.PRIVATE_MESSAGES: "Mensajes privados",
     Kind.VERIFICATION: "Verificación de la cuenta",
+    Kind.WEAK_PASSWORD: "Contraseña débil",
+    Kind.REUSED_PASSWORD: "Contraseña repetida",
+    Kind.NO_PASSWORD: "Contraseña sin guardar",
 }
 
 
@@ -195,6 +218,30 @@ class Obligation:
         return ":".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class CredentialState:
+    """What the strength and reuse checks found when the account's password was set.
+
+    Never the password: ``fingerprint`` is an HMAC under a key kept in the
+    keyring, only ever compared for equality.
+    """
+
+    account_id: int
+    set_at: datetime
+    score: int
+    weak: bool = False
+    reasons: tuple[str, ...] = ()
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SecondFactorState:
+    account_id: int
+    method: str
+    recovery_location: str | None = None
+    codes_in_keyring: bool = False
+
+
 @dataclass(slots=True)
 class State:
     """Everything the engine needs, loaded by ``store`` in one go."""
@@ -210,3 +257,8 @@ class State:
     last_evaluation: Mapping[int, date] = field(default_factory=dict)
     #: person id -> latest training date
     last_training: Mapping[int, date] = field(default_factory=dict)
+    #: account id -> what was found when its password was set; None when not loaded
+    #: (then the credential checks stay silent).
+    credentials: Mapping[int, CredentialState] | None = None
+    #: account id -> recorded second factor; None when not loaded
+    second_factors: Mapping[int, SecondFactorState] | None = None

@@ -20,6 +20,7 @@ from policy.clock import ZONE
 if TYPE_CHECKING:
     from store.accounts import Accounts, Assignments, People
     from store.calendar import Calendar
+    from store.credentials import Credentials
     from store.history import Evaluations, Rotations, Trainings
     from store.settings import Settings
 
@@ -97,6 +98,8 @@ class Store:
     ``clock`` and ``author`` stamp what is recorded (tests and the command line
     inject them); ``atomic()`` wraps a unit of work.
     """
+
+    credentials: Credentials
 
     def __init__(
         self,

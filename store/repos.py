@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 def attach_repositories(store: Store) -> None:
     from store.accounts import Accounts, Assignments, People
     from store.calendar import Calendar
+    from store.credentials import Credentials
     from store.history import Evaluations, Rotations, Trainings
     from store.settings import Settings
 
@@ -22,3 +23,4 @@ def attach_repositories(store: Store) -> None:
     store.evaluations = Evaluations(store)
     store.trainings = Trainings(store)
     store.calendar = Calendar(store)
+    store.credentials = Credentials(store)

@@ -43,4 +43,6 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
         last_rotation=store.rotations.latest(),
         last_evaluation=store.evaluations.latest(),
         last_training=store.trainings.latest(),
+        credentials=store.credentials.all(),
+        second_factors=store.credentials.second_factors(),
     )
