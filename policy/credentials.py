@@ -12,11 +12,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from policy.checks import designated_accounts, live_accounts
+from policy.checks import assignments_by_account, designated_accounts, live_accounts
 from policy.clock import add_months, end_of_day, format_date, local
 from policy.model import (
     SECOND_FACTOR_LABELS,
     Account,
+    Assignment,
     CredentialState,
     Kind,
     Obligation,
@@ -175,10 +176,10 @@ def _rotation_due(state: State, acc: Account, now: datetime) -> datetime | None:
     return end_of_day(add_months(base, int(months)))
 
 
-def _admin_changes(state: State, acc: Account, since: date, today: date) -> list[str]:
+def _admin_changes(assignments: Sequence[Assignment], state: State, since: date, today: date) -> list[str]:
     names: list[str] = []
-    for item in state.assignments:
-        if item.account_id != acc.id or item.role == Role.COADMIN:
+    for item in assignments:
+        if item.role == Role.COADMIN:
             continue
         person = state.people.get(item.person_id)
         who = person.name if person else "una persona"
@@ -211,6 +212,7 @@ def health_report(
     refs = {acc.id: acc.ref for acc in accounts}
     shared = reuse_groups(credentials, set(refs))
     on_change = bool(state.profile.setting("rotation_on_admin_change", False))
+    by_account = assignments_by_account(state)
     items: list[HealthItem] = []
     for acc in accounts:
         found: dict[str, str] = {}
@@ -237,7 +239,7 @@ def health_report(
             found[ROTATION_OVERDUE] = f"La rotación venció el {format_date(due.date())}."
         last = state.last_rotation.get(acc.id)
         if last is not None:
-            changes = _admin_changes(state, acc, local(last).date(), today)
+            changes = _admin_changes(by_account.get(acc.id, ()), state, local(last).date(), today)
             if changes:
                 verb = "debe" if on_change else "conviene"
                 found[ADMIN_CHANGED] = (

@@ -210,27 +210,43 @@ def build_user_inputs(
     ordered: list[str] = []
     seen: set[str] = set()
 
-    def add(value: str) -> None:
-        for form in (value.strip().lower(), _fold(value.strip())):
-            if len(form) >= 2 and form not in seen:
+    def add(forms: tuple[str, ...]) -> None:
+        for form in forms:
+            if form not in seen:
                 seen.add(form)
                 ordered.append(form)
 
     bare = bare_handle(handle)
-    add(bare)
+    add(_forms(bare))
     for part in bare.replace(".", " ").replace("_", " ").replace("-", " ").split():
-        add(part)
+        add(_forms(part))
     if network:
-        add(network)
+        add(_forms(network))
     for group in (institution, people, extra):
         for value in group:
-            if not value:
-                continue
-            add(value)
-            for word in value.replace(",", " ").replace("(", " ").replace(")", " ").split():
-                if len(word) >= 3:
-                    add(word)
+            if value:
+                add(_name_forms(value))
     return ordered
+
+
+@lru_cache(maxsize=8192)
+def _forms(value: str) -> tuple[str, ...]:
+    """A value as zxcvbn compares it: lower case, with and without accents (two letters or more)."""
+    forms = []
+    for form in (value.strip().lower(), _fold(value.strip())):
+        if len(form) >= 2 and form not in forms:
+            forms.append(form)
+    return tuple(forms)
+
+
+@lru_cache(maxsize=8192)
+def _name_forms(value: str) -> tuple[str, ...]:
+    """A name and each of its words of three letters or more (cached: an institution has hundreds)."""
+    forms = list(_forms(value))
+    for word in value.replace(",", " ").replace("(", " ").replace(")", " ").split():
+        if len(word) >= 3:
+            forms.extend(f for f in _forms(word) if f not in forms)
+    return tuple(forms)
 
 
 @lru_cache(maxsize=1)

@@ -186,20 +186,35 @@ def _row_to_factor(row: sqlite3.Row) -> SecondFactorState:
 # -- checking and setting ---------------------------------------------------------
 
 
-def strength_inputs(store: Store, account: Account, profile: Profile) -> list[str]:
-    """zxcvbn's user inputs for an account: handle first, then network, institution, people."""
-    people = store.people.list()
-    by_id = {p.id: p.name for p in people}
-    admins = [by_id[a.person_id] for a in store.assignments.for_account(account.id) if a.person_id in by_id]
-    others = [p.name for p in people if p.name not in admins]
+def strength_inputs(
+    store: Store, account: Account, profile: Profile, people: dict[int, str] | None = None,
+    assignments: dict[int, list[int]] | None = None,
+) -> list[str]:
+    """zxcvbn's user inputs for an account: handle first, then network, institution, people.
+
+    The account's own administrators come before everybody else. ``people``
+    (id -> name) and ``assignments`` (account id -> person ids) may be passed
+    in when many accounts are checked in a row.
+    """
+    by_id = people if people is not None else {p.id: p.name for p in store.people.list()}
+    if assignments is not None:
+        holder_ids = assignments.get(account.id, [])
+    else:
+        holder_ids = [a.person_id for a in store.assignments.for_account(account.id)]
+    admins = [by_id[i] for i in holder_ids if i in by_id]
+    chosen = set(admins)
+    others = [name for name in by_id.values() if name not in chosen]
     institution = [profile.short_name, profile.name, profile.id]
     extra = [account.area or "", (account.email or "").split("@")[0]]
     return build_user_inputs(account.handle, account.network, institution, admins + others, extra)
 
 
-def evaluate(store: Store, account: Account | None, password: str, profile: Profile) -> StrengthReport:
+def evaluate(
+    store: Store, account: Account | None, password: str, profile: Profile, inputs: list[str] | None = None
+) -> StrengthReport:
     """Check a candidate against the profile (and the account's data when given)."""
-    inputs = strength_inputs(store, account, profile) if account else [profile.short_name, profile.name, profile.id]
+    if inputs is None:
+        inputs = strength_inputs(store, account, profile) if account else [profile.short_name, profile.name, profile.id]
     return check_password(
         password,
         min_length=int(profile.setting("min_length", 12)),
@@ -352,6 +367,10 @@ def recheck_all(store: Store, secrets: Secrets, profile: Profile) -> dict[int, l
     found: dict[int, list[str]] = {}
     prints: dict[str, list[int]] = {}
     accounts = {a.id: a for a in store.accounts.list() if a.status != AccountStatus.CLOSED}
+    people = {p.id: p.name for p in store.people.list()}
+    holders: dict[int, list[int]] = {}
+    for item in store.assignments.all():
+        holders.setdefault(item.account_id, []).append(item.person_id)
     for account_id, cred in store.credentials.all().items():
         account = accounts.get(account_id)
         if account is None:
@@ -361,7 +380,8 @@ def recheck_all(store: Store, secrets: Secrets, profile: Profile) -> dict[int, l
         if value is None:
             found[account_id] = [MISSING_SECRET]
             continue
-        report = evaluate(store, account, value, profile)
+        inputs = strength_inputs(store, account, profile, people, holders)
+        report = evaluate(store, account, value, profile, inputs)
         if report.weak:
             codes.append(WEAK)
         if not report.meets_composition:
