@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "tui.cli.agenda",
     "tui.cli.transfer",
     "tui.cli.settings",
+    "tui.cli.credentials",
 )
 
 DESCRIPTION = (
