@@ -310,14 +310,13 @@ def test_keyring_write_failure_records_no_rotation(store, account, keyring_backe
     assert read_password(store, secrets, account) == STRONG
 
 
-def test_first_password_with_failing_keyring_leaves_keyring_empty(store, secrets, account, keyring_backend):
+def test_first_password_with_failing_keyring_leaves_keyring_empty(
+    store, secrets, account, keyring_backend, monkeypatch
+):
     keyring_backend.fail = "set-after"  # the fingerprint key is written, the password is not
-    os.environ["RESGUARDO_TEST_KEYRING_FAIL_AT"] = "2"
-    try:
-        with pytest.raises(SecretStoreError):
-            set_password(store, secrets, account, STRONG)
-    finally:
-        del os.environ["RESGUARDO_TEST_KEYRING_FAIL_AT"]
+    monkeypatch.setenv("RESGUARDO_TEST_KEYRING_FAIL_AT", "2")
+    with pytest.raises(SecretStoreError):
+        set_password(store, secrets, account, STRONG)
     assert keyring_backend.entries == {}
     assert store.rotations.for_account(account.id) == []
 
@@ -452,8 +451,6 @@ def test_null_backend_refuses_to_store(store, account):
 
 
 def _state(profile="ine", credentials=None, accounts=None, **extra) -> State:
-    from policy.calendar import BusinessCalendar  # noqa: F401 - only for the type
-
     store_profile = load_profile(profile)
     return State(
         profile=store_profile,
