@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 
-from policy import checks
+from policy import checks, credentials
 from policy.clock import end_of_day, local
 from policy.errors import UsageError
 from policy.model import Kind, Obligation, State, Status
@@ -31,6 +31,9 @@ CHECKS: list[Check] = [
     checks.private_messages,
     checks.verification,
     checks.incident_notice,
+    credentials.weak_password,
+    credentials.reused_password,
+    credentials.no_password,
 ]
 
 #: How close a deadline must be to count as ``due_soon``; kinds not listed use the default.

@@ -68,6 +68,9 @@ class Kind(StrEnum):
     PRIVATE_MESSAGES = "private_messages"
     VERIFICATION = "verification"
     INCIDENT_NOTICE = "incident_notice"
+    WEAK_PASSWORD = "weak_password"
+    REUSED_PASSWORD = "reused_password"
+    NO_PASSWORD = "no_password"
 
 
 class EntryKind(StrEnum):
@@ -98,6 +101,23 @@ class ModerationAction(StrEnum):
     REPLY = "responder"
 
 
+class SecondFactor(StrEnum):
+    """The second factor an account uses to sign in."""
+
+    APP = "app"
+    SMS = "sms"
+    KEY = "llave"
+    NONE = "ninguno"
+
+
+SECOND_FACTOR_LABELS: Mapping[str, str] = {
+    SecondFactor.APP: "aplicación autenticadora",
+    SecondFactor.SMS: "mensaje SMS",
+    SecondFactor.KEY: "llave de seguridad física",
+    SecondFactor.NONE: "ninguno",
+}
+
+
 class Status(StrEnum):
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
@@ -123,6 +143,9 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.PRIVATE_MESSAGES: "Mensajes privados",
     Kind.VERIFICATION: "Verificación de la cuenta",
     Kind.INCIDENT_NOTICE: "Aviso de incidente",
+    Kind.WEAK_PASSWORD: "Contraseña débil",
+    Kind.REUSED_PASSWORD: "Contraseña repetida",
+    Kind.NO_PASSWORD: "Contraseña sin guardar",
 }
 
 
@@ -244,6 +267,30 @@ class IncidentNotice:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class CredentialState:
+    """What the strength and reuse checks found when the account's password was set.
+
+    Never the password: ``fingerprint`` is an HMAC under a key kept in the
+    keyring, only ever compared for equality.
+    """
+
+    account_id: int
+    set_at: datetime
+    score: int
+    weak: bool = False
+    reasons: tuple[str, ...] = ()
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SecondFactorState:
+    account_id: int
+    method: str
+    recovery_location: str | None = None
+    codes_in_keyring: bool = False
+
+
 @dataclass(slots=True)
 class State:
     """Everything the engine needs, loaded by ``store`` in one go."""
@@ -261,3 +308,8 @@ class State:
     last_training: Mapping[int, date] = field(default_factory=dict)
     #: notices of incidents not yet given (each one overdue from the moment the incident opened)
     incident_notices: Sequence[IncidentNotice] = ()
+    #: account id -> what was found when its password was set; None when not loaded
+    #: (then the credential checks stay silent).
+    credentials: Mapping[int, CredentialState] | None = None
+    #: account id -> recorded second factor; None when not loaded
+    second_factors: Mapping[int, SecondFactorState] | None = None

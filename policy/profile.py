@@ -66,6 +66,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Puntaje mínimo de fortaleza (zxcvbn, de 0 a 4).", 0, 4),
     SettingSpec("password_history", "historial_contrasenas", int,
                 "Cuántas contraseñas anteriores de la misma cuenta no pueden repetirse.", 0, 50),
+    SettingSpec("password_grace_days", "plazo_contrasena_dias", int,
+                "Días, desde el registro de una cuenta activa, para guardar su contraseña en el llavero"
+                " antes de señalarla como pendiente.", 0, 365),
 )
 
 SETTINGS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}

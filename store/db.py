@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from store.accounts import Accounts, Assignments, People
     from store.bitacora import Bitacora
     from store.calendar import Calendar
+    from store.credentials import Credentials
     from store.history import Evaluations, Rotations, Trainings
     from store.incidents import Incidents
     from store.settings import Settings
@@ -126,6 +127,7 @@ class Store:
     calendar: Calendar
     bitacora: Bitacora
     incidents: Incidents
+    credentials: Credentials
 
     def __init__(
         self,

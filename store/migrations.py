@@ -199,11 +199,58 @@ def m004_bitacora(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX incident_notices_pending ON incident_notices (notified_at, incident_id)")
+SECOND_FACTORS = ("app", "sms", "llave", "ninguno")
+
+
+def m002_credentials(db: Database) -> None:
+    """What a password check found when each password was set, its keyed fingerprints, and 2FA.
+
+    Never a password: the fingerprints are HMACs under a key that lives in the
+    keyring. The installation id names this database's entries in the keyring.
+    """
+    db.execute(
+        """CREATE TABLE credential_status (
+            account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
+            set_at TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 4),
+            weak INTEGER NOT NULL,
+            reasons TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL,
+            source TEXT NOT NULL,
+            author TEXT,
+            checked_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX credential_status_fingerprint ON credential_status (fingerprint)")
+    db.execute(
+        """CREATE TABLE password_fingerprints (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            fingerprint TEXT NOT NULL,
+            set_at TEXT NOT NULL,
+            rotation_id INTEGER REFERENCES rotations (id)
+        )"""
+    )
+    db.execute("CREATE INDEX password_fingerprints_account ON password_fingerprints (account_id, set_at)")
+    db.execute(
+        f"""CREATE TABLE second_factors (
+            account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
+            method TEXT NOT NULL CHECK ({_in("method", SECOND_FACTORS)}),
+            recovery_location TEXT,
+            codes_in_keyring INTEGER NOT NULL DEFAULT 0,
+            author TEXT,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO settings (key, value)"
+        " VALUES ('installation_id', '\"' || lower(hex(randomblob(8))) || '\"')"
+    )
 
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
-    # 2 and 3 are taken by branches developed in parallel; the runner skips gaps.
+    (2, "credentials", m002_credentials),
     (4, "bitacora", m004_bitacora),
 )
 

@@ -26,6 +26,7 @@ REPOSITORIES: dict[str, tuple[str, str]] = {
     "calendar": ("store.calendar", "Calendar"),
     "bitacora": ("store.bitacora", "Bitacora"),
     "incidents": ("store.incidents", "Incidents"),
+    "credentials": ("store.credentials", "Credentials"),
 }
 
 

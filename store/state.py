@@ -44,4 +44,6 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
         last_evaluation=store.evaluations.latest(),
         last_training=store.trainings.latest(),
         incident_notices=store.incidents.pending_notices(),
+        credentials=store.credentials.all(),
+        second_factors=store.credentials.second_factors(),
     )

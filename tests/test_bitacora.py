@@ -73,9 +73,12 @@ def test_kinds_agree_everywhere():
     assert KINDS == ENTRY_KINDS == tuple(k.value for k in EntryKind)
 
 
-def test_schema_version_skips_the_parallel_migrations(store):
+def test_schema_records_every_migration(store):
+    from store.migrations import LATEST_VERSION, MIGRATIONS
+
     versions = [r["version"] for r in store.query("SELECT version FROM schema_migrations ORDER BY version")]
-    assert versions == [1, 4]
+    assert versions == [version for version, _, _ in MIGRATIONS]
+    assert store.query_one("PRAGMA user_version")[0] == LATEST_VERSION
     assert store.query_one("PRAGMA user_version")[0] == 4
 
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "tui.cli.settings",
     "tui.cli.bitacora",
     "tui.cli.incidents",
+    "tui.cli.credentials",
 )
 
 #: Commands with a time budget as whole processes: when one of them is the

@@ -1,0 +1,261 @@
+"""Credential findings: the agenda's password checks and the health report of ``credencial revisar``.
+
+Pure: they read what was recorded when each password was set (score, weak
+flag, keyed fingerprint), never the secrets themselves. Every finding cites
+the profile's ``password_composition`` rule (rotation findings cite ``rotation``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from policy.checks import assignments_by_account, designated_accounts, live_accounts
+from policy.clock import add_months, end_of_day, format_date, local
+from policy.model import (
+    SECOND_FACTOR_LABELS,
+    Account,
+    Assignment,
+    CredentialState,
+    Kind,
+    Obligation,
+    Role,
+    SecondFactor,
+    State,
+)
+
+#: Issue codes of ``credencial revisar --json`` (a stable interface, documented in the README).
+WEAK = "weak"
+REUSED = "reused"
+ROTATION_OVERDUE = "rotation_overdue"
+NEVER_SET = "never_set"
+ADMIN_CHANGED = "admin_changed"
+NO_2FA = "no_2fa"
+#: Only with ``--completo`` (the secrets are read back from the keyring).
+MISSING_SECRET = "missing_secret"
+CHANGED_OUTSIDE = "changed_outside"
+BREAKS_RULE = "breaks_rule"
+
+ISSUE_ORDER = (NEVER_SET, MISSING_SECRET, WEAK, BREAKS_RULE, REUSED, CHANGED_OUTSIDE,
+               ROTATION_OVERDUE, ADMIN_CHANGED, NO_2FA)
+
+
+def is_weak(cred: CredentialState, min_score: int) -> bool:
+    """Weak when it was found weak at set time or its score is below today's threshold."""
+    return cred.weak or cred.score < min_score
+
+
+def reuse_groups(credentials: Mapping[int, CredentialState], account_ids: set[int]) -> dict[int, list[int]]:
+    """account id -> the other accounts (among ``account_ids``) whose current password is the same."""
+    by_print: dict[str, list[int]] = defaultdict(list)
+    for account_id, cred in credentials.items():
+        if account_id in account_ids and cred.fingerprint:
+            by_print[cred.fingerprint].append(account_id)
+    shared: dict[int, list[int]] = {}
+    for ids in by_print.values():
+        if len(ids) > 1:
+            for account_id in ids:
+                shared[account_id] = sorted(i for i in ids if i != account_id)
+    return shared
+
+
+def _rule(state: State):  # type: ignore[no-untyped-def]
+    profile = state.profile
+    return profile.rule("password_composition") if profile.has_rule("password_composition") else None
+
+
+def _min_score(state: State) -> int:
+    return int(state.profile.setting("min_zxcvbn_score", 3))
+
+
+def weak_password(state: State, now: datetime) -> Iterator[Obligation]:
+    """A live account whose stored password was judged weak (or falls below today's threshold)."""
+    rule = _rule(state)
+    if state.credentials is None or rule is None:
+        return
+    min_score = _min_score(state)
+    for acc in live_accounts(state):
+        cred = state.credentials.get(acc.id)
+        if cred is None or not is_weak(cred, min_score):
+            continue
+        why = "contiene el nombre de usuario" if "contains_handle" in cred.reasons else (
+            f"puntaje {cred.score} de 4; se pide {min_score}"
+        )
+        yield Obligation(
+            kind=Kind.WEAK_PASSWORD,
+            due=local(cred.set_at),
+            rule=rule,
+            message=(
+                f"La contraseña guardada el {format_date(local(cred.set_at).date())} es débil ({why}):"
+                f" cámbiela con «resguardo credencial generar {acc.ref}»."
+            ),
+            account=acc,
+            standing=True,
+        )
+
+
+def reused_password(state: State, now: datetime) -> Iterator[Obligation]:
+    """Live accounts that share the same password."""
+    rule = _rule(state)
+    if state.credentials is None or rule is None:
+        return
+    live = {acc.id: acc for acc in live_accounts(state)}
+    shared = reuse_groups(state.credentials, set(live))
+    for account_id, others in shared.items():
+        acc = live[account_id]
+        cred = state.credentials[account_id]
+        names = ", ".join(live[o].ref for o in others)
+        yield Obligation(
+            kind=Kind.REUSED_PASSWORD,
+            due=local(cred.set_at),
+            rule=rule,
+            message=(
+                f"La contraseña es la misma que la de {names}: use una distinta en cada cuenta"
+                f" («resguardo credencial generar {acc.ref}»)."
+            ),
+            account=acc,
+            standing=True,
+        )
+
+
+def no_password(state: State, now: datetime) -> Iterator[Obligation]:
+    """An active account whose password is not in the keyring, after a grace period.
+
+    The grace (``password_grace_days``, 30 by default) starts when the account
+    was registered, so an office that has just adopted resguardo sees these as
+    upcoming tasks rather than a wall of overdue findings.
+    """
+    rule = _rule(state)
+    if state.credentials is None or rule is None:
+        return
+    grace = int(state.profile.setting("password_grace_days", 30))
+    for acc in live_accounts(state):
+        if acc.id in state.credentials:
+            continue
+        registered = local(acc.created_at).date() if acc.created_at else now.date()
+        yield Obligation(
+            kind=Kind.NO_PASSWORD,
+            due=end_of_day(registered + timedelta(days=grace)),
+            rule=rule,
+            message=(
+                "Guarde la contraseña de la cuenta en el llavero: «resguardo credencial fijar"
+                f" {acc.ref}» la pide y la evalúa; «credencial generar {acc.ref}» crea una nueva."
+                " Así resguardo puede revisar su fortaleza y que no se repita."
+            ),
+            account=acc,
+        )
+
+
+# -- the health report -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HealthItem:
+    account: Account
+    issues: tuple[str, ...]
+    messages: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        return " ".join(self.messages)
+
+
+def _rotation_due(state: State, acc: Account, now: datetime) -> datetime | None:
+    months = state.profile.setting("rotation_months")
+    if not months:
+        return None
+    last = state.last_rotation.get(acc.id)
+    if last is not None:
+        base = local(last).date()
+    elif acc.opened_on is not None:
+        base = acc.opened_on
+    else:
+        base = local(acc.created_at).date() if acc.created_at else now.date()
+    return end_of_day(add_months(base, int(months)))
+
+
+def _admin_changes(assignments: Sequence[Assignment], state: State, since: date, today: date) -> list[str]:
+    names: list[str] = []
+    for item in assignments:
+        if item.role == Role.COADMIN:
+            continue
+        person = state.people.get(item.person_id)
+        who = person.name if person else "una persona"
+        if since < item.start <= today:
+            names.append(f"{who} empezó el {format_date(item.start)}")
+        elif item.end is not None and since <= item.end < today:
+            names.append(f"{who} terminó el {format_date(item.end)}")
+    return names
+
+
+def health_report(
+    state: State,
+    now: datetime,
+    *,
+    rechecked: Mapping[int, Sequence[str]] | None = None,
+) -> list[HealthItem]:
+    """Every designated account (active or authorized) with what is wrong with its credentials.
+
+    ``rechecked`` adds the findings of a full re-read of the keyring (codes
+    ``missing_secret``, ``changed_outside``, ``breaks_rule``, ``weak``,
+    ``reused``) to what was recorded. Accounts without issues are included
+    with an empty tuple, so callers can count them.
+    """
+    now = local(now)
+    today = now.date()
+    credentials = state.credentials or {}
+    factors = state.second_factors or {}
+    min_score = _min_score(state)
+    accounts = list(designated_accounts(state))
+    refs = {acc.id: acc.ref for acc in accounts}
+    shared = reuse_groups(credentials, set(refs))
+    on_change = bool(state.profile.setting("rotation_on_admin_change", False))
+    by_account = assignments_by_account(state)
+    items: list[HealthItem] = []
+    for acc in accounts:
+        found: dict[str, str] = {}
+        cred = credentials.get(acc.id)
+        extra = set(rechecked.get(acc.id, ())) if rechecked else set()
+        if cred is None:
+            found[NEVER_SET] = "No hay contraseña guardada en el llavero."
+        else:
+            if is_weak(cred, min_score) or WEAK in extra:
+                found[WEAK] = f"La contraseña es débil (puntaje {cred.score} de 4; se pide {min_score})."
+            if acc.id in shared:
+                others = ", ".join(refs[o] for o in shared[acc.id])
+                found[REUSED] = f"Repite la contraseña de {others}."
+        if MISSING_SECRET in extra:
+            found[MISSING_SECRET] = "resguardo la registró, pero no está en el llavero."
+        if CHANGED_OUTSIDE in extra:
+            found[CHANGED_OUTSIDE] = "La contraseña del llavero cambió fuera de resguardo."
+        if BREAKS_RULE in extra:
+            found[BREAKS_RULE] = "No cumple la regla de composición vigente."
+        if REUSED in extra and REUSED not in found:
+            found[REUSED] = "Repite la contraseña de otra cuenta."
+        due = _rotation_due(state, acc, now)
+        if due is not None and due <= now:
+            found[ROTATION_OVERDUE] = f"La rotación venció el {format_date(due.date())}."
+        last = state.last_rotation.get(acc.id)
+        if last is not None:
+            changes = _admin_changes(by_account.get(acc.id, ()), state, local(last).date(), today)
+            if changes:
+                verb = "debe" if on_change else "conviene"
+                found[ADMIN_CHANGED] = (
+                    f"Cambió la administración desde la última rotación ({'; '.join(changes)}): {verb} rotarla."
+                )
+        factor = factors.get(acc.id)
+        if factor is None:
+            found[NO_2FA] = "No hay segundo factor registrado."
+        elif factor.method == SecondFactor.NONE:
+            found[NO_2FA] = "La cuenta no usa segundo factor de autenticación."
+        elif not factor.recovery_location and not factor.codes_in_keyring:
+            label = SECOND_FACTOR_LABELS.get(factor.method, factor.method)
+            found.setdefault(NO_2FA + "_codes", f"Usa {label}, pero no consta dónde están sus códigos de recuperación.")
+        codes = tuple(code for code in ISSUE_ORDER if code in found)
+        messages = tuple(found[code] for code in codes) + tuple(
+            v for k, v in found.items() if k not in ISSUE_ORDER
+        )
+        items.append(HealthItem(account=acc, issues=codes, messages=messages))
+    return items

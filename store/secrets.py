@@ -1,0 +1,532 @@
+"""The secret store: account passwords, recovery codes and the fingerprint key, in the keyring.
+
+Secrets never touch SQLite. Each lives in the keyring under service
+``resguardo`` with a stable user name that carries the installation id (a
+random id kept in the database's settings, so a practice database never
+overwrites the passwords of the real one) and the account id, never the
+handle: ``<instalación>:account-<id>``, ``<instalación>:account-<id>:recovery``
+and ``<instalación>:fingerprint-key``.
+
+The backend is keyring's own choice, so ``PYTHON_KEYRING_BACKEND`` and
+``keyringrc.cfg`` are honoured. When keyring finds no OS keyring (a headless
+Linux laptop) resguardo uses ``EncryptedFileKeyring``: one JSON file whose
+entries are sealed with AES-256-GCM under a key derived from a master
+passphrase with Argon2id (scrypt where the OpenSSL build lacks Argon2),
+written atomically with mode 0600. Plaintext backends are refused.
+
+keyring and cryptography are imported on first use (keyring's backend
+discovery costs ~200 ms), so the everyday commands never pay for them.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets as _random
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from store.errors import StoreError
+
+SERVICE = "resguardo"
+#: Environment variable with the path of the encrypted file (default: beside the database).
+ENV_FILE = "RESGUARDO_LLAVERO"
+FILE_NAME = "llavero-resguardo.json"
+FILE_FORMAT = "resguardo-llavero"
+FILE_VERSION = 1
+_CHECK_PLAINTEXT = b"resguardo: frase correcta"
+_CHECK_AAD = b"resguardo\x00check"
+MIN_PASSPHRASE = 12
+
+
+class SecretStoreError(StoreError):
+    """The keyring failed, refused, or is not fit to hold secrets."""
+
+    title = "Llavero"
+
+
+class KeyringLockedError(SecretStoreError):
+    """The keyring (or the encrypted file) is locked and no passphrase was given."""
+
+
+class WrongPassphraseError(SecretStoreError):
+    """The master passphrase does not open the encrypted file."""
+
+
+# -- the encrypted-file backend ----------------------------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def default_file_path(db_path: str | None = None) -> Path:
+    """Where the encrypted file lives: ``RESGUARDO_LLAVERO``, else beside the database."""
+    configured = os.environ.get(ENV_FILE, "").strip()
+    if configured:
+        return Path(configured)
+    if db_path and db_path != ":memory:":
+        return Path(db_path).resolve().parent / FILE_NAME
+    from store.db import default_path
+
+    return default_path().parent / FILE_NAME
+
+
+def _derive_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
+    secret = passphrase.encode("utf-8")
+    salt = _unb64(kdf["salt"])
+    if kdf["name"] == "argon2id":
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+        return Argon2id(
+            salt=salt, length=32, iterations=int(kdf["iterations"]), lanes=int(kdf["lanes"]),
+            memory_cost=int(kdf["memory_kib"]),
+        ).derive(secret)
+    if kdf["name"] == "scrypt":
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+        return Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])).derive(secret)
+    raise SecretStoreError(f"El llavero cifrado usa una derivación de clave desconocida ({kdf['name']}).")
+
+
+def _new_kdf(cost: str = "normal") -> dict[str, Any]:
+    salt = _b64(_random.token_bytes(16))
+    light = cost == "ligero"  # tests only: same code path, a fraction of the memory
+    try:
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # noqa: F401
+
+        return {
+            "name": "argon2id", "salt": salt, "iterations": 1 if light else 3,
+            "lanes": 1 if light else 4, "memory_kib": 8 if light else 64 * 1024,
+        }
+    except ImportError:  # an OpenSSL without Argon2: scrypt, also memory-hard
+        return {"name": "scrypt", "salt": salt, "n": 2**4 if light else 2**17, "r": 8, "p": 1}
+
+
+def _keyring_base() -> type:
+    from keyring.backend import KeyringBackend  # deferred with keyring itself
+
+    return KeyringBackend
+
+
+def _make_backend_class() -> type:
+    base = _keyring_base()
+
+    class EncryptedFileKeyring(base):  # type: ignore[misc, valid-type]
+        """A keyring backend in one encrypted file (Argon2id + AES-256-GCM), for laptops without one.
+
+        Select it explicitly with
+        ``PYTHON_KEYRING_BACKEND=store.secrets.EncryptedFileKeyring``; resguardo
+        also uses it on its own when keyring finds no OS keyring. It stays
+        locked until ``unlock(passphrase)``.
+        """
+
+        priority = 0.5  # below every OS keyring, above keyring's "fail" backend
+        #: "ligero" makes the KDF cheap for tests; never set in daily use.
+        kdf_cost = os.environ.get("RESGUARDO_LLAVERO_COSTO", "normal")
+
+        def __init__(self, path: str | Path | None = None) -> None:
+            super().__init__()
+            self.path = Path(path) if path else default_file_path()
+            self.explicit_path = path is not None or bool(os.environ.get(ENV_FILE, "").strip())
+            self._key: bytes | None = None
+            self._data: dict[str, Any] | None = None
+
+        # -- state ----------------------------------------------------
+
+        @property
+        def exists(self) -> bool:
+            return self.path.exists()
+
+        @property
+        def unlocked(self) -> bool:
+            return self._key is not None
+
+        def _read(self) -> dict[str, Any]:
+            try:
+                data = json.loads(self.path.read_text("utf-8"))
+            except FileNotFoundError:
+                raise
+            except (OSError, ValueError) as exc:
+                raise SecretStoreError(
+                    f"No se pudo leer el llavero cifrado {self.path}: {getattr(exc, 'strerror', None) or 'formato dañado'}."
+                ) from None
+            if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+                raise SecretStoreError(f"El archivo {self.path} no es un llavero cifrado de resguardo.")
+            if int(data.get("version", 0)) > FILE_VERSION:
+                raise SecretStoreError(
+                    f"El llavero cifrado {self.path} es de una versión más reciente de resguardo."
+                )
+            return data
+
+        def unlock(self, passphrase: str) -> None:
+            """Open the file (or prepare a new one) with ``passphrase``.
+
+            WrongPassphraseError when it does not open an existing file.
+            """
+            from cryptography.exceptions import InvalidTag
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            if not passphrase:
+                raise KeyringLockedError("La frase maestra está vacía; el llavero cifrado sigue bloqueado.")
+            try:
+                data = self._read()
+            except FileNotFoundError:
+                if len(passphrase) < MIN_PASSPHRASE:
+                    raise SecretStoreError(
+                        f"La frase maestra nueva debe tener al menos {MIN_PASSPHRASE} caracteres."
+                    ) from None
+                kdf = _new_kdf(self.kdf_cost)
+                key = _derive_key(passphrase, kdf)
+                nonce = _random.token_bytes(12)
+                check = AESGCM(key).encrypt(nonce, _CHECK_PLAINTEXT, _CHECK_AAD)
+                self._data = {
+                    "format": FILE_FORMAT, "version": FILE_VERSION, "kdf": kdf,
+                    "cipher": "aes-256-gcm", "check": {"nonce": _b64(nonce), "data": _b64(check)},
+                    "entries": [],
+                }
+                self._key = key
+                return
+            key = _derive_key(passphrase, data["kdf"])
+            try:
+                AESGCM(key).decrypt(_unb64(data["check"]["nonce"]), _unb64(data["check"]["data"]), _CHECK_AAD)
+            except (InvalidTag, KeyError, ValueError):
+                raise WrongPassphraseError(
+                    "La frase maestra no abre el llavero cifrado; no se cambió nada."
+                ) from None
+            self._key = key
+            self._data = data
+
+        def lock(self) -> None:
+            self._key = None
+            self._data = None
+
+        def _require(self) -> tuple[bytes, dict[str, Any]]:
+            if self._key is None or self._data is None:
+                from keyring.errors import KeyringLocked
+
+                raise KeyringLocked("encrypted file is locked")
+            return self._key, self._data
+
+        @staticmethod
+        def _aad(service: str, username: str) -> bytes:
+            return f"{service}\x00{username}".encode()
+
+        def _write(self, data: dict[str, Any]) -> None:
+            """Replace the file atomically (temporary file in the same folder, then rename), 0600."""
+            folder = self.path.parent
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".llavero-", suffix=".tmp", dir=folder)
+            try:
+                with contextlib.suppress(OSError):  # Windows keeps ACLs instead of modes
+                    os.chmod(temp, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle, indent=1)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+
+        # -- keyring API ------------------------------------------------
+
+        def get_password(self, service: str, username: str) -> str | None:
+            from cryptography.exceptions import InvalidTag
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            key, data = self._require()
+            for entry in data["entries"]:
+                if entry["service"] == service and entry["username"] == username:
+                    try:
+                        plain = AESGCM(key).decrypt(
+                            _unb64(entry["nonce"]), _unb64(entry["data"]), self._aad(service, username)
+                        )
+                    except (InvalidTag, ValueError):
+                        raise SecretStoreError(
+                            "Una entrada del llavero cifrado está alterada o dañada."
+                        ) from None
+                    return plain.decode("utf-8")
+            return None
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            key, data = self._require()
+            nonce = _random.token_bytes(12)
+            sealed = AESGCM(key).encrypt(nonce, password.encode("utf-8"), self._aad(service, username))
+            entries = [e for e in data["entries"] if not (e["service"] == service and e["username"] == username)]
+            entries.append({"service": service, "username": username, "nonce": _b64(nonce), "data": _b64(sealed)})
+            updated = {**data, "entries": entries}
+            self._write(updated)
+            self._data = updated
+
+        def delete_password(self, service: str, username: str) -> None:
+            from keyring.errors import PasswordDeleteError
+
+            _key, data = self._require()
+            entries = [e for e in data["entries"] if not (e["service"] == service and e["username"] == username)]
+            if len(entries) == len(data["entries"]):
+                raise PasswordDeleteError("not found")
+            updated = {**data, "entries": entries}
+            self._write(updated)
+            self._data = updated
+
+    EncryptedFileKeyring.__module__ = __name__
+    EncryptedFileKeyring.__qualname__ = "EncryptedFileKeyring"
+    return EncryptedFileKeyring
+
+
+_backend_class: type | None = None
+
+
+def encrypted_file_class() -> type:
+    """The EncryptedFileKeyring class (built on first use, so importing this module stays cheap)."""
+    global _backend_class
+    if _backend_class is None:
+        _backend_class = _make_backend_class()
+    return _backend_class
+
+
+def __getattr__(name: str) -> Any:
+    # ``PYTHON_KEYRING_BACKEND=store.secrets.EncryptedFileKeyring`` resolves through here.
+    if name == "EncryptedFileKeyring":
+        return encrypted_file_class()
+    raise AttributeError(name)
+
+
+# -- choosing the backend ----------------------------------------------------
+
+
+def backend_name(backend: object) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def is_encrypted_file(backend: object) -> bool:
+    return _backend_class is not None and isinstance(backend, _backend_class)
+
+
+def resolve_backend(db_path: str | None = None) -> Any:
+    """keyring's choice of backend; the encrypted file when it has none.
+
+    Raises SecretStoreError for a plaintext backend (never acceptable) or
+    when keyring itself cannot load the configured backend.
+    """
+    try:
+        import keyring
+        from keyring.backends import fail
+    except Exception as exc:  # noqa: BLE001 - any import failure is an installation problem
+        raise SecretStoreError(f"No se pudo cargar keyring ({type(exc).__name__}).") from None
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - a misconfigured PYTHON_KEYRING_BACKEND or keyringrc
+        raise SecretStoreError(
+            "No se pudo cargar el llavero configurado (PYTHON_KEYRING_BACKEND o keyringrc.cfg):"
+            f" {type(exc).__name__}."
+        ) from None
+    name = backend_name(backend)
+    if "plaintext" in name.lower() or "unencrypted" in name.lower():
+        raise SecretStoreError(
+            f"El llavero configurado ({name}) guarda las contraseñas sin cifrar; resguardo no lo usa."
+            " Quite esa configuración para usar el llavero del sistema o el llavero cifrado de resguardo."
+        )
+    if isinstance(backend, fail.Keyring) or _is_chainer_of_nothing(backend):
+        return encrypted_file_class()(default_file_path(db_path))
+    if is_encrypted_file(backend) and not getattr(backend, "explicit_path", True):
+        backend.path = default_file_path(db_path)  # type: ignore[attr-defined]
+    return backend
+
+
+def _is_chainer_of_nothing(backend: object) -> bool:
+    return type(backend).__name__ == "ChainerBackend" and not getattr(backend, "backends", None)
+
+
+# -- the store of secrets ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringStatus:
+    backend: str
+    description: str
+    encrypted_file: bool
+    path: str | None
+    exists: bool | None
+    unlocked: bool | None
+    detail: str = ""
+
+
+PassphraseSource = Callable[[bool], str]
+
+
+class Secrets:
+    """Reads and writes the secrets of one installation through one keyring backend.
+
+    Every failure of the backend becomes a SecretStoreError whose message
+    names the backend and the kind of failure, never the secret.
+    """
+
+    def __init__(self, backend: Any, installation_id: str) -> None:
+        if not installation_id:
+            raise SecretStoreError("La base de datos no tiene identificador de instalación.")
+        self.backend = backend
+        self.installation_id = installation_id
+
+    # -- names ------------------------------------------------------------
+
+    def password_key(self, account_id: int) -> str:
+        return f"{self.installation_id}:account-{account_id}"
+
+    def recovery_key(self, account_id: int) -> str:
+        return f"{self.installation_id}:account-{account_id}:recovery"
+
+    def fingerprint_key_name(self) -> str:
+        return f"{self.installation_id}:fingerprint-key"
+
+    @property
+    def name(self) -> str:
+        return backend_name(self.backend)
+
+    @property
+    def encrypted_file(self) -> bool:
+        return is_encrypted_file(self.backend)
+
+    # -- locking ----------------------------------------------------------
+
+    def needs_passphrase(self) -> bool:
+        return self.encrypted_file and not self.backend.unlocked
+
+    def unlock(self, source: PassphraseSource) -> None:
+        """Unlock the encrypted file with a passphrase from ``source(new_file)``; no-op otherwise."""
+        if not self.needs_passphrase():
+            return
+        passphrase = source(not self.backend.exists)
+        self.backend.unlock(passphrase)
+
+    def status(self) -> KeyringStatus:
+        """Which backend, and whether it is unlocked (probing it with a harmless read)."""
+        if self.encrypted_file:
+            return KeyringStatus(
+                backend=self.name,
+                description="llavero cifrado de resguardo (archivo con Argon2id y AES-256-GCM)",
+                encrypted_file=True,
+                path=str(self.backend.path),
+                exists=self.backend.exists,
+                unlocked=self.backend.unlocked,
+            )
+        detail = ""
+        unlocked: bool | None
+        try:
+            self._call("leer", self.backend.get_password, SERVICE, self.fingerprint_key_name())
+            unlocked = True
+        except KeyringLockedError:
+            unlocked = False
+        except SecretStoreError as exc:
+            unlocked, detail = None, exc.message
+        description = _describe(self.name)
+        return KeyringStatus(self.name, description, False, None, None, unlocked, detail)
+
+    # -- raw access -------------------------------------------------------
+
+    def _call(self, action: str, func: Callable[..., Any], *args: Any) -> Any:
+        from keyring import errors
+
+        try:
+            return func(*args)
+        except SecretStoreError:
+            raise
+        except errors.KeyringLocked:
+            raise KeyringLockedError(
+                f"El llavero ({self.name}) está bloqueado; desbloquéelo y repita la orden. No se cambió nada."
+            ) from None
+        except errors.NoKeyringError:
+            raise SecretStoreError(
+                "No hay un llavero disponible para guardar contraseñas. No se cambió nada."
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - a backend may raise anything; never show its text
+            raise SecretStoreError(
+                f"El llavero ({self.name}) falló al {action} ({type(exc).__name__}). No se cambió nada."
+            ) from None
+
+    def _writable(self) -> None:
+        if type(self.backend).__module__ == "keyring.backends.null":
+            raise SecretStoreError(
+                "El llavero configurado (keyring.backends.null) no guarda nada; elija otro con"
+                " PYTHON_KEYRING_BACKEND o keyringrc.cfg, o quítelo para usar el llavero cifrado."
+            )
+
+    def get(self, username: str) -> str | None:
+        return self._call("leer", self.backend.get_password, SERVICE, username)
+
+    def put(self, username: str, value: str) -> None:
+        """Write one entry and read it back (a backend that drops writes is an error)."""
+        self._writable()
+        self._call("guardar", self.backend.set_password, SERVICE, username, value)
+        if self._call("leer", self.backend.get_password, SERVICE, username) != value:
+            raise SecretStoreError(f"El llavero ({self.name}) no conservó el valor guardado.")
+
+    def delete(self, username: str) -> None:
+        """Delete one entry; nothing happens when it does not exist."""
+        from keyring.errors import PasswordDeleteError
+
+        self._writable()
+
+        def delete_if_present() -> None:
+            with contextlib.suppress(PasswordDeleteError):
+                self.backend.delete_password(SERVICE, username)
+
+        self._call("borrar", delete_if_present)
+
+    def restore(self, username: str, previous: str | None) -> None:
+        """Put back what an entry held before (or remove it if it held nothing)."""
+        if previous is None:
+            self.delete(username)
+        else:
+            self.put(username, previous)
+
+    # -- the fingerprint key ------------------------------------------------
+
+    def fingerprint_key(self) -> bytes | None:
+        value = self.get(self.fingerprint_key_name())
+        if value is None:
+            return None
+        try:
+            return _unb64(value)
+        except ValueError:
+            raise SecretStoreError("La clave de huellas del llavero está dañada.") from None
+
+    @staticmethod
+    def new_fingerprint_key() -> bytes:
+        return _random.token_bytes(32)
+
+    def save_fingerprint_key(self, key: bytes) -> None:
+        self.put(self.fingerprint_key_name(), _b64(key))
+
+
+def fingerprint(key: bytes, secret: str) -> str:
+    """HMAC-SHA256 of the secret under the installation key: comparable, not reversible offline."""
+    return hmac.new(key, secret.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _describe(name: str) -> str:
+    known = {
+        "keyring.backends.SecretService.Keyring": "Secret Service (GNOME Keyring / KWallet) del sistema",
+        "keyring.backends.libsecret.Keyring": "libsecret del sistema",
+        "keyring.backends.kwallet.DBusKeyring": "KWallet del sistema",
+        "keyring.backends.Windows.WinVaultKeyring": "Administrador de credenciales de Windows",
+        "keyring.backends.macOS.Keyring": "Llavero de macOS",
+        "keyring.backends.null.Keyring": "llavero nulo (no guarda nada)",
+    }
+    return known.get(name, "llavero elegido por la configuración de keyring")

@@ -1,0 +1,481 @@
+"""``resguardo credencial …`` and ``resguardo llavero estado``: passwords kept in the keyring.
+
+Secrets are read with getpass on a terminal, or from standard input when it
+is not one; they are printed only by ``mostrar --revelar`` and ``generar``
+(once), and never reach the database. The encrypted-file keyring asks for its
+master passphrase on the terminal; ``--frase-desde-stdin`` takes it from the
+first line of standard input instead (the secret, if any, follows on the
+next line), for scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import TYPE_CHECKING, Any
+
+from policy.clock import format_date
+from policy.errors import UsageError
+from policy.model import SECOND_FACTOR_LABELS, SecondFactor
+from tui.cli.args import positive_int, subcommands
+from tui.cli.output import print_json, table
+
+if TYPE_CHECKING:
+    from store.secrets import Secrets
+    from tui.cli.context import Context
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    keyring_parent = argparse.ArgumentParser(add_help=False)
+    keyring_parent.add_argument(
+        "--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
+        help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar"
+             " (para scripts; en una terminal se pide sin mostrarla)",
+    )
+    parents = [parent, keyring_parent]
+
+    cred = commands.add_parser(
+        "credencial", parents=[parent], help="contraseñas de las cuentas, guardadas en el llavero",
+        description="Guarda, genera, copia y revisa las contraseñas de las cuentas. Las contraseñas viven"
+                    " solo en el llavero del sistema (o en el llavero cifrado de resguardo), nunca en la base"
+                    " de datos.",
+    )
+    sub = subcommands(cred)
+
+    set_cmd = sub.add_parser(
+        "fijar", parents=parents, help="guarda la contraseña de una cuenta y registra la rotación",
+        description="Pide la contraseña dos veces en una terminal (o la lee una vez de la entrada estándar),"
+                    " la evalúa y, si es fuerte, nueva y cumple la regla, la guarda en el llavero y registra"
+                    " la rotación.",
+    )
+    set_cmd.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    _rotation_options(set_cmd)
+    set_cmd.set_defaults(handler=set_password)
+
+    gen = sub.add_parser(
+        "generar", parents=parents, help="genera, guarda e imprime una contraseña nueva",
+        description="Genera una contraseña aleatoria que cumple la regla del perfil, la guarda, registra la"
+                    " rotación y la imprime una sola vez (o la copia con --copiar).",
+    )
+    gen.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    gen.add_argument("--longitud", type=positive_int, default=None, metavar="N",
+                     help="caracteres (por omisión 20)")
+    gen.add_argument("--frase", action="store_true", help="una frase de palabras en español en lugar de caracteres")
+    gen.add_argument("--palabras", type=positive_int, default=None, metavar="N",
+                     help="palabras de la frase (por omisión 6)")
+    gen.add_argument("--copiar", action="store_true",
+                     help="la copia al portapapeles (se borra a los 30 s) en lugar de imprimirla")
+    _rotation_options(gen)
+    gen.set_defaults(handler=generate_password)
+
+    copy = sub.add_parser("copiar", parents=parents, help="copia la contraseña al portapapeles por 30 s")
+    copy.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    copy.set_defaults(handler=copy_password)
+
+    show = sub.add_parser("mostrar", parents=parents, help="imprime la contraseña (solo con --revelar)")
+    show.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    show.add_argument("--revelar", action="store_true", help="confirma que quiere verla en pantalla")
+    show.set_defaults(handler=show_password)
+
+    evaluate = sub.add_parser(
+        "evaluar", parents=[parent], help="evalúa una contraseña candidata sin guardarla",
+        description="Lee una contraseña de la entrada estándar (o la pide en la terminal) e imprime su"
+                    " puntaje, el tiempo estimado para adivinarla y las observaciones. No guarda nada.",
+    )
+    evaluate.add_argument("--cuenta", metavar="CUENTA",
+                          help="evaluarla para esta cuenta (usa su usuario y sus administradores)")
+    evaluate.add_argument("--json", action="store_true", help="salida JSON")
+    evaluate.set_defaults(handler=evaluate_password)
+
+    review = sub.add_parser(
+        "revisar", parents=parents, help="el estado de las contraseñas de todas las cuentas",
+        description="Cuentas con contraseña débil, repetida, sin guardar, con rotación vencida, con cambio"
+                    " de administración desde la última rotación o sin segundo factor. Usa lo registrado al"
+                    " guardar cada contraseña; --completo las relee del llavero y las vuelve a evaluar.",
+    )
+    review.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
+    review.add_argument("--completo", action="store_true",
+                        help="relee y vuelve a evaluar todas las contraseñas del llavero")
+    review.add_argument("--todas", action="store_true", help="lista también las cuentas sin problemas")
+    review.set_defaults(handler=review_passwords)
+
+    factor = sub.add_parser(
+        "segundo-factor", parents=parents, help="registra el segundo factor de una cuenta",
+        description="Registra el método de segundo factor (app, sms, llave o ninguno) y dónde están sus"
+                    " códigos de recuperación. Con --guardar-codigos, los códigos (leídos de la entrada"
+                    " estándar) se guardan en el llavero, nunca en la base de datos.",
+    )
+    factor.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    factor.add_argument("--metodo", required=True, choices=[m.value for m in SecondFactor],
+                        help="método de segundo factor")
+    factor.add_argument("--resguardo-codigos", dest="resguardo_codigos", metavar="TEXTO",
+                        help="dónde se guardan los códigos de recuperación (p. ej. «sobre en la caja fuerte de la CNCS»)")
+    factor.add_argument("--guardar-codigos", dest="guardar_codigos", action="store_true",
+                        help="lee los códigos de recuperación y los guarda en el llavero")
+    factor.set_defaults(handler=set_second_factor)
+
+    keyring_cmd = commands.add_parser("llavero", parents=[parent], help="el llavero donde viven las contraseñas")
+    ksub = subcommands(keyring_cmd)
+    status = ksub.add_parser(
+        "estado", parents=parents, help="qué llavero se usa y si está desbloqueado",
+        description="Dice qué llavero usa resguardo (el que elige keyring: PYTHON_KEYRING_BACKEND,"
+                    " keyringrc.cfg o el del sistema; si no hay ninguno, el llavero cifrado de resguardo)"
+                    " y si está desbloqueado. Con --probar pide la frase maestra del llavero cifrado y la comprueba.",
+    )
+    status.add_argument("--probar", action="store_true", help="pide la frase maestra y comprueba que abre el llavero")
+    status.add_argument("--json", action="store_true", help="salida JSON")
+    status.set_defaults(handler=keyring_status)
+
+
+def _rotation_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--motivo", help="motivo de la rotación (p. ej. «Rotación periódica»)")
+    parser.add_argument("--oficio", metavar="REF",
+                        help="referencia del oficio (IECM: el cambio se gestiona con la UTCSyD)")
+    parser.add_argument("--por", metavar="NOMBRE", help="quién la cambió (por omisión, el usuario del sistema)")
+
+
+# -- reading secrets --------------------------------------------------------------
+
+
+class SecretInput:
+    """Where secrets come from in this command: the terminal, or standard input."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.passphrase_from_stdin = bool(getattr(args, "frase_desde_stdin", False))
+        self._stdin: str | None = None
+        self._passphrase_taken = False
+
+    @staticmethod
+    def interactive() -> bool:
+        try:
+            return sys.stdin.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def _read_stdin(self) -> str:
+        if self._stdin is None:
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+            try:
+                self._stdin = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise UsageError("La entrada estándar no es texto UTF-8 válido.") from None
+        return self._stdin
+
+    def _take_first_line(self) -> str:
+        text = self._read_stdin()
+        line, sep, rest = text.partition("\n")
+        self._stdin = rest
+        return line.removesuffix("\r")
+
+    def passphrase(self, new_file: bool) -> str:
+        """The master passphrase of the encrypted file (asked twice when the file is new)."""
+        from store.secrets import KeyringLockedError
+
+        if self.passphrase_from_stdin:
+            self._passphrase_taken = True
+            return self._take_first_line()
+        if not self.interactive():
+            raise KeyringLockedError(
+                "El llavero cifrado de resguardo está bloqueado y no hay una terminal para pedir la frase"
+                " maestra; use --frase-desde-stdin (primera línea de la entrada estándar). No se cambió nada."
+            )
+        if new_file:
+            sys.stderr.write(
+                "No hay llavero del sistema: resguardo creará su llavero cifrado. Elija una frase maestra"
+                " (12 caracteres o más) y guárdela bien: sin ella no se recuperan las contraseñas.\n"
+            )
+            first = getpass.getpass("Frase maestra nueva: ")
+            second = getpass.getpass("Repita la frase maestra: ")
+            if first != second:
+                raise UsageError("Las dos frases maestras no coinciden; no se cambió nada.")
+            return first
+        return getpass.getpass("Frase maestra del llavero cifrado: ")
+
+    def secret(self, what: str = "la contraseña", confirm: bool = True, multiline: bool = False) -> str:
+        """A secret: getpass twice on a terminal, else all of standard input (one trailing newline dropped)."""
+        from policy.strength import check_input
+
+        if self.interactive() and not self.passphrase_from_stdin:
+            first = getpass.getpass(f"Escriba {what}: ")
+            if confirm:
+                second = getpass.getpass(f"Repita {what}: ")
+                if first != second:
+                    raise UsageError("Las dos entradas no coinciden; no se guardó nada.")
+            check_input(first, what)
+            return first
+        if self.passphrase_from_stdin and not self._passphrase_taken:
+            self._take_first_line()  # the keyring needed no passphrase: skip its line
+            self._passphrase_taken = True
+        text = self._read_stdin()
+        self._stdin = ""
+        if text.endswith("\r\n"):
+            text = text[:-2]
+        elif text.endswith("\n"):
+            text = text[:-1]
+        check_input(text.replace("\r\n", " ").replace("\n", " ") if multiline else text, what)
+        return text
+
+
+def open_secrets(ctx: Context, source: SecretInput) -> Secrets:
+    """The installation's secret store, unlocked (asking for the passphrase if needed)."""
+    from store.secrets import Secrets, resolve_backend
+
+    store = ctx.store
+    backend = resolve_backend(store.path)
+    secrets = Secrets(backend, store.credentials.installation_id())
+    secrets.unlock(source.passphrase)
+    return secrets
+
+
+def _iecm_note(ctx: Context, reference: str | None) -> None:
+    profile = ctx.store.settings.profile()
+    if profile.id == "iecm" and not reference:
+        sys.stderr.write(
+            "Aviso: en el IECM el cambio de contraseñas se gestiona con la UTCSyD por vía oficial"
+            " (Lineamientos §6.X, §6.XI y §11.1); registre la referencia con --oficio.\n"
+        )
+
+
+def _set_summary(result: Any) -> str:
+    report = result.report
+    rotation = result.rotation
+    text = (
+        f"Contraseña de {result.account.ref} guardada en el llavero (puntaje {report.score} de 4,"
+        f" {report.score_label}). Rotación registrada el {format_date(rotation.rotated_at.date())}"
+        f" (id {rotation.id})"
+    )
+    if rotation.reference:
+        text += f", oficio {rotation.reference}"
+    return text + "."
+
+
+# -- handlers ----------------------------------------------------------------------
+
+
+def set_password(ctx: Context, args: argparse.Namespace) -> int:
+    from store.credentials import set_password as store_password
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    source = SecretInput(args)
+    secrets = open_secrets(ctx, source)
+    password = source.secret("la contraseña nueva")
+    result = store_password(
+        store, secrets, account, password, source="fijar", reason=args.motivo, author=args.por,
+        reference=args.oficio,
+    )
+    print(_set_summary(result))
+    _iecm_note(ctx, args.oficio)
+    return 0
+
+
+def generate_password(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.generator import DEFAULT_LENGTH, DEFAULT_WORDS, generate_passphrase
+    from policy.generator import generate_password as make_password
+    from store.credentials import set_password as store_password
+    from store.credentials import strength_inputs
+    from tui.cli import clipboard
+
+    if args.frase and args.longitud is not None:
+        raise UsageError("Use --longitud para contraseñas o --palabras para frases, no ambas.")
+    if args.palabras is not None and not args.frase:
+        raise UsageError("--palabras solo aplica con --frase.")
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    tools = clipboard.require_tools() if args.copiar else None  # before anything is stored
+    profile = store.settings.profile()
+    options: dict[str, Any] = {
+        "min_length": int(profile.setting("min_length", 12)),
+        "min_score": int(profile.setting("min_zxcvbn_score", 3)),
+        "handle": account.handle,
+        "user_inputs": strength_inputs(store, account, profile),
+    }
+    if args.frase:
+        password = generate_passphrase(args.palabras or DEFAULT_WORDS, **options)
+    else:
+        password = make_password(args.longitud or DEFAULT_LENGTH, **options)
+    secrets = open_secrets(ctx, SecretInput(args))
+    result = store_password(
+        store, secrets, account, password, source="generar", reason=args.motivo or "Contraseña generada",
+        author=args.por, reference=args.oficio,
+    )
+    if tools is not None:
+        clipboard.copy(password, tools)
+        clipboard.schedule_clear(password)
+        print(_set_summary(result))
+        print(f"Copiada al portapapeles; se borrará en {clipboard.clear_delay()} segundos.")
+    else:
+        sys.stderr.write(_set_summary(result) + " Se muestra una sola vez:\n")
+        sys.stderr.flush()
+        print(password)
+    _iecm_note(ctx, args.oficio)
+    return 0
+
+
+def copy_password(ctx: Context, args: argparse.Namespace) -> int:
+    from store.credentials import read_password
+    from tui.cli import clipboard
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    tools = clipboard.require_tools()
+    secrets = open_secrets(ctx, SecretInput(args))
+    password = read_password(store, secrets, account)
+    clipboard.copy(password, tools)
+    clipboard.schedule_clear(password)
+    print(
+        f"Contraseña de {account.ref} copiada al portapapeles; se borrará en {clipboard.clear_delay()} segundos."
+    )
+    return 0
+
+
+def show_password(ctx: Context, args: argparse.Namespace) -> int:
+    from store.credentials import read_password
+
+    if not args.revelar:
+        raise UsageError(
+            "La contraseña no se muestra sin --revelar (para verla: resguardo credencial mostrar CUENTA"
+            " --revelar; para usarla sin verla: resguardo credencial copiar CUENTA)."
+        )
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    secrets = open_secrets(ctx, SecretInput(args))
+    print(read_password(store, secrets, account))
+    return 0
+
+
+def evaluate_password(ctx: Context, args: argparse.Namespace) -> int:
+    from store.credentials import evaluate
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta) if args.cuenta else None
+    profile = store.settings.profile()
+    candidate = SecretInput(args).secret("la contraseña a evaluar", confirm=False)
+    report = evaluate(store, account, candidate, profile)
+    del candidate
+    if args.json:
+        print_json({
+            "account": account.ref if account else None,
+            "score": report.score,
+            "min_score": report.min_score,
+            "acceptable": report.acceptable,
+            "weak": report.weak,
+            "meets_composition": report.meets_composition,
+            "reasons": list(report.reasons),
+            "messages": list(report.messages),
+            "crack_time": report.crack_time,
+            "crack_time_seconds": report.crack_seconds,
+            "warning": report.warning,
+            "suggestions": list(report.suggestions),
+            "analysed_length": report.analysed_length,
+        })
+        return 0
+    print(f"Puntaje: {report.score} de 4 ({report.score_label}); el perfil {profile.short_name} pide {report.min_score}.")
+    print(f"Tiempo estimado para adivinarla: {report.crack_time} (ataque sin conexión, 10 000 intentos por segundo).")
+    verdict = "se aceptaría" if report.acceptable else "se rechazaría"
+    print(f"Veredicto: {verdict}.")
+    for message in report.messages:
+        print(f"  • {message}")
+    if report.warning:
+        print(f"Advertencia: {report.warning}")
+    if report.suggestions:
+        print("Sugerencias:")
+        for suggestion in report.suggestions:
+            print(f"  • {suggestion}")
+    if report.truncated:
+        print(f"(Se analizaron los primeros {report.analysed_length} caracteres.)")
+    return 0
+
+
+def review_passwords(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.credentials import health_report
+    from store.state import load_state
+
+    store = ctx.store
+    now = ctx.now()
+    state = load_state(store, now)
+    rechecked = None
+    if args.completo:
+        from store.credentials import recheck_all
+
+        secrets = open_secrets(ctx, SecretInput(args))
+        rechecked = recheck_all(store, secrets, state.profile)
+    items = health_report(state, now, rechecked=rechecked)
+    shown = items if args.todas else [item for item in items if item.issues]
+    if args.json:
+        print_json([
+            {"id": item.account.id, "account": item.account.ref, "account_id": item.account.id,
+             "issues": list(item.issues), "message": item.message}
+            for item in shown
+        ])
+        return 0
+    with_issues = sum(1 for item in items if item.issues)
+    mode = "relectura completa del llavero" if args.completo else "lo registrado al guardar cada contraseña"
+    print(f"Contraseñas al {format_date(now.date())}: {len(items)} cuentas revisadas, {with_issues} con"
+          f" problemas ({mode}).")
+    if not shown:
+        print("\nTodo en orden.")
+        return 0
+    rows = [[item.account.id, item.account.ref, ", ".join(item.issues) or "—", item.message or "en orden"]
+            for item in shown]
+    print()
+    print(table(["Id", "Cuenta", "Problemas", "Detalle"], rows, wrap=3))
+    return 0
+
+
+def set_second_factor(ctx: Context, args: argparse.Namespace) -> int:
+    from store.credentials import save_recovery_codes
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    codes = None
+    if args.guardar_codigos:
+        source = SecretInput(args)
+        secrets = open_secrets(ctx, source)
+        codes = source.secret("los códigos de recuperación", confirm=False, multiline=True)
+        state = save_recovery_codes(store, secrets, account, args.metodo, codes,
+                                    recovery_location=args.resguardo_codigos)
+    else:
+        state = store.credentials.set_second_factor(account, args.metodo, recovery_location=args.resguardo_codigos)
+    label = SECOND_FACTOR_LABELS.get(state.method, state.method)
+    text = f"Segundo factor de {account.ref}: {label}."
+    if state.recovery_location:
+        text += f" Códigos de recuperación: {state.recovery_location}."
+    if state.codes_in_keyring:
+        text += " Los códigos están guardados en el llavero."
+    print(text)
+    if state.method == SecondFactor.NONE:
+        print("Se recomienda activar un segundo factor (aplicación autenticadora o llave de seguridad).")
+    return 0
+
+
+def keyring_status(ctx: Context, args: argparse.Namespace) -> int:
+    from store.secrets import Secrets, resolve_backend
+
+    store = ctx.store
+    backend = resolve_backend(store.path)
+    secrets = Secrets(backend, store.credentials.installation_id())
+    if args.probar:
+        secrets.unlock(SecretInput(args).passphrase)
+    status = secrets.status()
+    if args.json:
+        print_json({
+            "backend": status.backend, "description": status.description,
+            "encrypted_file": status.encrypted_file, "path": status.path, "exists": status.exists,
+            "unlocked": status.unlocked, "detail": status.detail or None,
+        })
+        return 0
+    print(f"Llavero: {status.description}")
+    print(f"  Clase:   {status.backend}")
+    if status.encrypted_file:
+        print(f"  Archivo: {status.path}" + ("" if status.exists else " (aún no existe; se crea al guardar la primera contraseña)"))
+    if status.unlocked is True:
+        state = "desbloqueado"
+    elif status.unlocked is False:
+        state = ("bloqueado (resguardo pide la frase maestra en cada orden que lo usa; compruébela con --probar)"
+                 if status.encrypted_file else "bloqueado")
+    else:
+        state = f"no disponible: {status.detail}"
+    print(f"  Estado:  {state}")
+    return 0
