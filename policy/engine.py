@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from policy import checks
+from policy import checks, workflows
 from policy.clock import local
 from policy.errors import UsageError
 from policy.model import Obligation, State, Status
@@ -30,11 +30,22 @@ CHECKS: list[Check] = [
     checks.public_account,
     checks.private_messages,
     checks.verification,
+    workflows.consultation,
+    workflows.information_request,
+    workflows.opening_request,
+    workflows.closing,
+    workflows.admin_change_notice,
+    workflows.holiday_notice,
+    workflows.abandoned_account,
+    workflows.designation_documents,
 ]
 
 #: How close a deadline must be to count as ``due_soon``; kinds not listed use the default.
 DEFAULT_SOON = timedelta(days=7)
-SOON_WINDOWS: dict[str, timedelta] = {}
+SOON_WINDOWS: dict[str, timedelta] = {
+    # A consultation window is two days at most (ine, ieeags): «pronto» means the last 12 hours.
+    "consultation": timedelta(hours=12),
+}
 
 _STATUS_ORDER: Mapping[Status, int] = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
 
@@ -49,11 +60,19 @@ def classify(due: datetime, now: datetime, kind: str) -> Status:
 
 
 def obligations(state: State, now: datetime) -> list[Obligation]:
-    """Every obligation the rules produce for ``state`` at ``now``, with its status."""
+    """Every obligation the rules produce for ``state`` at ``now``, with its status.
+
+    Obligations covered by a waiver in force on ``now``'s date are left out;
+    they come back by themselves the day after the waiver ends.
+    """
     now = local(now)
+    today = now.date()
+    waivers = [w for w in state.waivers if w.active_on(today)]
     found: list[Obligation] = []
     for check in CHECKS:
         for item in check(state, now):
+            if waivers and any(w.covers(item) for w in waivers):
+                continue
             status = Status.OVERDUE if item.standing else classify(item.due, now, item.kind)
             found.append(replace(item, status=status))
     return found
@@ -78,6 +97,7 @@ def agenda(state: State, now: datetime, horizon_days: int = 30) -> list[Obligati
         raise UsageError("Los días de anticipación no pueden ser negativos.")
     now = local(now)
     limit = now + timedelta(days=horizon_days)
+    state = replace(state, agenda_until=limit)
     selected = [
         item
         for item in obligations(state, now)

@@ -30,6 +30,17 @@ if TYPE_CHECKING:
     from store.calendar import Calendar
     from store.history import Evaluations, Rotations, Trainings
     from store.settings import Settings
+    from store.workflows import (
+        AdminChanges,
+        Closings,
+        Consultations,
+        Events,
+        HolidayNotices,
+        InformationRequests,
+        Openings,
+        PersonDocuments,
+        Waivers,
+    )
 
 ENV_DB = "RESGUARDO_DB"
 ENV_LOCK_TIMEOUT = "RESGUARDO_LOCK_TIMEOUT"
@@ -106,6 +117,15 @@ class Store:
     evaluations: Evaluations
     trainings: Trainings
     calendar: Calendar
+    events: Events
+    consultations: Consultations
+    information_requests: InformationRequests
+    openings: Openings
+    closings: Closings
+    admin_changes: AdminChanges
+    person_documents: PersonDocuments
+    holiday_notices: HolidayNotices
+    waivers: Waivers
 
     def __init__(
         self,

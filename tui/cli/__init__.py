@@ -23,6 +23,8 @@ COMMAND_MODULES = (
     "tui.cli.history",
     "tui.cli.calendar",
     "tui.cli.agenda",
+    "tui.cli.workflows",
+    "tui.cli.waivers",
     "tui.cli.transfer",
     "tui.cli.settings",
 )
