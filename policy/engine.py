@@ -7,14 +7,14 @@ orders the agenda: overdue first, then due soon, then upcoming, each by date.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from policy import checks, workflows
 from policy.clock import local
 from policy.errors import UsageError
-from policy.model import Obligation, State, Status
+from policy.model import Obligation, State, Status, Waiver
 
 Check = Callable[[State, datetime], Iterable[Obligation]]
 
@@ -59,21 +59,49 @@ def classify(due: datetime, now: datetime, kind: str) -> Status:
     return Status.UPCOMING
 
 
+class _WaiverIndex:
+    """The waivers in force, indexed so that checking thousands of obligations stays cheap.
+
+    Same matching as ``Waiver.covers``: by exact key, by kind and account, or by kind alone.
+    """
+
+    def __init__(self, waivers: Sequence[Waiver]) -> None:
+        self.keys = {w.key for w in waivers if w.key is not None}
+        self.pairs = {(w.kind, w.account_id) for w in waivers if w.key is None and w.account_id is not None}
+        self.kinds = {w.kind for w in waivers if w.key is None and w.account_id is None and w.kind}
+
+    def __bool__(self) -> bool:
+        return bool(self.keys or self.pairs or self.kinds)
+
+    def covers(self, item: Obligation) -> bool:
+        kind = str(item.kind)
+        if kind in self.kinds:
+            return True
+        if item.account is not None and (kind, item.account.id) in self.pairs:
+            return True
+        return bool(self.keys) and item.key in self.keys
+
+
 def obligations(state: State, now: datetime) -> list[Obligation]:
     """Every obligation the rules produce for ``state`` at ``now``, with its status.
 
     Obligations covered by a waiver in force on ``now``'s date are left out;
     they come back by themselves the day after the waiver ends.
     """
-    now = local(now)
-    today = now.date()
-    waivers = [w for w in state.waivers if w.active_on(today)]
+    return _collect(state, local(now), None)
+
+
+def _collect(state: State, now: datetime, limit: datetime | None) -> list[Obligation]:
+    """The obligations with their status; with ``limit``, only those overdue or due by then."""
+    waived = _WaiverIndex([w for w in state.waivers if w.active_on(now.date())])
     found: list[Obligation] = []
     for check in CHECKS:
         for item in check(state, now):
-            if waivers and any(w.covers(item) for w in waivers):
-                continue
             status = Status.OVERDUE if item.standing else classify(item.due, now, item.kind)
+            if limit is not None and status is not Status.OVERDUE and item.due > limit:
+                continue
+            if waived and waived.covers(item):
+                continue
             found.append(replace(item, status=status))
     return found
 
@@ -98,10 +126,6 @@ def agenda(state: State, now: datetime, horizon_days: int = 30) -> list[Obligati
     now = local(now)
     limit = now + timedelta(days=horizon_days)
     state = replace(state, agenda_until=limit)
-    selected = [
-        item
-        for item in obligations(state, now)
-        if item.status is Status.OVERDUE or item.due <= limit
-    ]
+    selected = _collect(state, now, limit)
     selected.sort(key=sort_key)
     return selected

@@ -412,8 +412,8 @@ class State:
     closings: Sequence[Closing] = ()
     #: Administrator changes whose notice is still due.
     admin_changes: Sequence[AdminChange] = ()
-    #: (person id, document kind) -> date signed, for ``designation_form`` and ``responsiva``.
-    person_documents: Mapping[tuple[int, str], date] = field(default_factory=dict)
+    #: (person id, document kind) pairs on record, for ``designation_form`` and ``responsiva``.
+    person_documents: frozenset[tuple[int, str]] = frozenset()
     #: ids (``YYYYMMDD`` of the first day) of the holiday notices already done.
     holiday_notices_done: frozenset[int] = frozenset()
     waivers: Sequence[Waiver] = ()

@@ -363,8 +363,16 @@ def abandoned_account(state: State, now: datetime) -> Iterator[Obligation]:
     if not days or not profile.has_rule("abandoned_account"):
         return
     rule = profile.rule("abandoned_account")
+    # Anything on or after the first day of the window proves the account alive: a cheap
+    # test that spares converting and comparing every source for most accounts.
+    first_day = now.date() - timedelta(days=int(days) - 1)
+    recent_moment = start_of_day(first_day)
     for acc in state.accounts:
         if acc.status != AccountStatus.ACTIVE:
+            continue
+        rotated = state.last_rotation.get(acc.id)
+        evaluated = state.last_evaluation.get(acc.id)
+        if (rotated is not None and rotated >= recent_moment) or (evaluated is not None and evaluated >= first_day):
             continue
         last = state.last_activity(acc.id)
         if last is not None:

@@ -276,7 +276,7 @@ def m003_workflows(db: Database) -> None:
             created_at TEXT NOT NULL
         )"""
     )
-    db.execute("CREATE INDEX person_documents_person ON person_documents (person_id, kind)")
+    db.execute("CREATE INDEX person_documents_person ON person_documents (person_id, kind, signed_on)")
     # The id is the first day of the period as YYYYMMDD: the notice's stable identity.
     db.execute(
         """CREATE TABLE holiday_notices (

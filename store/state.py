@@ -49,7 +49,7 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
         opening_requests=store.openings.in_progress(),
         closings=store.closings.incomplete(),
         admin_changes=store.admin_changes.unnotified(),
-        person_documents=store.person_documents.latest(),
+        person_documents=store.person_documents.on_record(),
         holiday_notices_done=frozenset(store.holiday_notices.done()),
         waivers=store.waivers.in_force(local(now).date()),
         # A consultation before publishing is evidence that the account is in use.

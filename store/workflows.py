@@ -9,6 +9,7 @@ overwritten without a record of the previous one.
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -202,7 +203,7 @@ class Consultations:
             rows = self._store.query("SELECT * FROM consultations ORDER BY sent_at DESC, id DESC")
         return [_row_to_consultation(r) for r in rows]
 
-    def pending(self) -> list[Consultation]:
+    def pending(self) -> builtins.list[Consultation]:
         rows = self._store.query("SELECT * FROM consultations WHERE state = 'pendiente' ORDER BY id")
         return [_row_to_consultation(r) for r in rows]
 
@@ -289,7 +290,7 @@ class InformationRequests:
             rows = self._store.query("SELECT * FROM information_requests ORDER BY received_at DESC, id DESC")
         return [_row_to_request(r) for r in rows]
 
-    def open(self) -> list[InformationRequest]:
+    def open(self) -> builtins.list[InformationRequest]:
         rows = self._store.query("SELECT * FROM information_requests WHERE state = 'abierta' ORDER BY id")
         return [_row_to_request(r) for r in rows]
 
@@ -448,7 +449,7 @@ class Openings:
         rows = self._store.query("SELECT * FROM opening_requests ORDER BY requested_on DESC, id DESC")
         return [self._row(r) for r in rows]
 
-    def in_progress(self) -> list[OpeningRequest]:
+    def in_progress(self) -> builtins.list[OpeningRequest]:
         """Pending requests, and opened ones whose report is incomplete (what the rules look at)."""
         rows = self._store.query(
             "SELECT * FROM opening_requests WHERE state = 'pendiente' OR (state = 'abierta' AND"
@@ -508,8 +509,8 @@ class Closings:
                 {"account_id": account.id, "closed_on": on.isoformat(), "reason": clean_reason,
                  "reference": clean_reference, "author": store.author, "created_at": store.stamp()},
             )
-            for item in dict.fromkeys(items):
-                self._insert_item(closing_id, item, on)
+            for done_item in dict.fromkeys(items):
+                self._insert_item(closing_id, done_item, on)
             store.events.record(self.entity, closing_id, "registrada", note=", ".join(items) or None)
         return self.get(closing_id)
 
@@ -554,7 +555,7 @@ class Closings:
     def list(self) -> list[Closing]:
         return [self._row(r) for r in self._store.query("SELECT * FROM closings ORDER BY closed_on DESC, id DESC")]
 
-    def incomplete(self) -> list[Closing]:
+    def incomplete(self) -> builtins.list[Closing]:
         rows = self._store.query(
             "SELECT * FROM closings WHERE (SELECT count(*) FROM closing_items i WHERE i.closing_id = closings.id) < ?",
             (len(CLOSING_ITEMS),),
@@ -675,7 +676,7 @@ class AdminChanges:
     def list(self) -> list[AdminChange]:
         return [self._row(r) for r in self._store.query("SELECT * FROM admin_changes ORDER BY start_date DESC, id DESC")]
 
-    def unnotified(self) -> list[AdminChange]:
+    def unnotified(self) -> builtins.list[AdminChange]:
         rows = self._store.query("SELECT * FROM admin_changes WHERE notified_on IS NULL ORDER BY id")
         return [self._row(r) for r in rows]
 
@@ -704,11 +705,18 @@ class PersonDocuments:
             )
             store.events.record("person_document", new_id, "registrado", to_state=clean)
 
-    def latest(self) -> dict[tuple[int, str], date]:
+    def on_record(self) -> frozenset[tuple[int, str]]:
+        """(person id, kind) of every document recorded: what the rules need."""
+        rows = self._store.execute("SELECT DISTINCT person_id, kind FROM person_documents").fetchall()
+        return frozenset((r[0], r[1]) for r in rows)
+
+    def for_person(self, person_id: int) -> dict[str, date]:
+        """kind -> the latest date signed, for one person."""
         rows = self._store.query(
-            "SELECT person_id, kind, max(signed_on) AS last FROM person_documents GROUP BY person_id, kind"
+            "SELECT kind, max(signed_on) AS last FROM person_documents WHERE person_id = ? GROUP BY kind",
+            (person_id,),
         )
-        return {(r["person_id"], r["kind"]): date.fromisoformat(r["last"]) for r in rows}
+        return {r["kind"]: date.fromisoformat(r["last"]) for r in rows}
 
 
 # -- holiday notices --------------------------------------------------------------------
@@ -824,7 +832,7 @@ class Waivers:
         rows = self._store.query("SELECT * FROM waivers ORDER BY id")
         return [WaiverRecord(_row_to_waiver(r), _moment(r["revoked_at"]), r["revoked_by"]) for r in rows]
 
-    def in_force(self, today: date) -> list[Waiver]:
+    def in_force(self, today: date) -> builtins.list[Waiver]:
         rows = self._store.query(
             "SELECT * FROM waivers WHERE revoked_at IS NULL AND until_date >= ? ORDER BY id", (today.isoformat(),)
         )

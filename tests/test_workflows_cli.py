@@ -263,3 +263,39 @@ def test_the_console_script_end_to_end(cli) -> None:  # type: ignore[no-untyped-
     assert bad.code == 2 and bad.err.count("\n") == 1 and "anterior" in bad.err
     items = json.loads(cli("pendientes", "--json").out)
     assert any(o["kind"] == "consultation" and o["status"] == "upcoming" for o in items)
+
+
+def test_each_module_declares_exactly_the_commands_it_registers() -> None:
+    import argparse
+    import importlib
+
+    from tui.cli import COMMAND_MODULES, build_parser, common_options
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        declared = getattr(module, "COMMAND_NAMES", None)
+        if declared is None:
+            continue
+        parser = argparse.ArgumentParser()
+        commands = parser.add_subparsers()
+        module.register(commands, common_options())
+        assert set(commands.choices) == set(declared), name
+    only = build_parser(["--db", "x.db", "pendientes", "--json"])
+    [group] = [a for a in only._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(group.choices) == {"pendientes"}
+    assert {"pendientes", "consultas", "cuentas"} <= set(build_parser(["--help"])._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+
+
+def test_add_months_matches_relativedelta_and_format_date_matches_strftime() -> None:
+    from datetime import date, timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    from policy.clock import add_months, format_date
+
+    for offset in range(0, 1500, 7):
+        day = date(2023, 1, 31) + timedelta(days=offset)
+        for months in (-13, -1, 1, 2, 6, 12, 25):
+            assert add_months(day, months) == day + relativedelta(months=months)
+        assert format_date(day) == day.strftime("%d/%m/%Y")
+    assert add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)

@@ -193,6 +193,7 @@ def test_person_documents_clear_their_findings(ine) -> None:  # type: ignore[no-
     assert {"designation_form", "responsiva"} <= set(kinds(ine))
     ine.person_documents.record(ine.people.get(1), "designation_form", on=date(2025, 1, 5))
     ine.person_documents.record(ine.people.get(1), "responsiva", on=date(2025, 1, 5))
+    assert ine.person_documents.for_person(1) == {"designation_form": date(2025, 1, 5), "responsiva": date(2025, 1, 5)}
     assert not {"designation_form", "responsiva"} & set(kinds(ine))
 
 

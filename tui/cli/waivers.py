@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("dispensas", "avisos")
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     waivers = commands.add_parser("dispensas", parents=[parent], help="posponer o dispensar obligaciones")
     sub = subcommands(waivers)

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("consultas", "solicitudes", "aperturas", "bajas")
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     _register_consultations(commands, parent)
     _register_requests(commands, parent)
