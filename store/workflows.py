@@ -261,6 +261,8 @@ class InformationRequests:
             raise UsageError(
                 "Al responder directamente hay que avisar al área responsable: indíquela con --area."
             )
+        if clean == RequestState.ANSWERED and not clean_note:
+            raise UsageError("Anote qué se respondió con --nota.")
         office = _profile_setting(store, "information_request_office", "") if clean == RequestState.ROUTED else None
         with store.atomic():
             current = self.get(request_id)

@@ -90,6 +90,13 @@ def test_consultas_add_resolve_list(ine) -> None:  # type: ignore[no-untyped-def
     assert "INETEL" in overdue[0]["message"]
     done = ine("consultas", "resolver", str(consultation_id), "--resultado", "aprobada", "--nota", "Procede")
     assert done.code == 0 and "aprobada" in done.out
+    shown = json.loads(ine("consultas", "mostrar", str(consultation_id), "--json").out)
+    assert shown["state"] == "aprobada" and shown["text"] == "Borrador"
+    assert [(h["from_state"], h["to_state"]) for h in shown["history"]] == [(None, "pendiente"), ("pendiente", "aprobada")]
+    assert all(h["author"] for h in shown["history"])
+    assert ine("consultas", "mostrar", str(consultation_id)).code == 0
+    missing = ine("consultas", "mostrar", "99")
+    assert missing.code == 1 and "No existe la consulta" in missing.err
     assert ine("consultas", "listar").code == 0
 
 
@@ -150,6 +157,7 @@ def test_solicitudes_commands(ine) -> None:  # type: ignore[no-untyped-def]
     done = ine("solicitudes", "resolver", "1", "--resultado", "canalizada", "--nota", "Orientado a INETEL")
     assert done.code == 0 and "canalizada" in done.out
     assert json.loads(ine("solicitudes", "listar", "--estado", "canalizada", "--json").out)[0]["office"]
+    assert json.loads(ine("solicitudes", "mostrar", "1", "--json").out)["history"][-1]["to_state"] == "canalizada"
     assert ine("solicitudes", "listar").code == 0
 
 
@@ -167,6 +175,8 @@ def test_aperturas_commands(ine) -> None:  # type: ignore[no-untyped-def]
     accounts = json.loads(ine("cuentas", "listar", "--json").out)
     assert {a["ref"]: a["status"] for a in accounts}["facebook/INENuevo"] == "activa"
     assert any(o["kind"] == "opening_request" for o in agenda(ine))
+    history = json.loads(ine("aperturas", "mostrar", "1", "--json").out)["history"]
+    assert [h["action"] for h in history] == ["solicitada", "resuelta", "abierta", "informe"]
     assert ine("aperturas", "listar").code == 0
 
 
@@ -186,6 +196,7 @@ def test_bajas_commands(ine) -> None:  # type: ignore[no-untyped-def]
     assert "closing" not in [o["kind"] for o in agenda(ine)]
     [item] = json.loads(ine("bajas", "listar", "--json").out)
     assert item["id"] == 1 and item["missing"] == []
+    assert ine("bajas", "mostrar", "1").code == 0
     again = ine("bajas", "registrar", "1")
     assert again.code == 1 and "dada de baja" in again.err
 

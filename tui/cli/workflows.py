@@ -73,6 +73,59 @@ def _accounts(ctx: Context) -> dict[int, Account]:
     return {acc.id: acc for acc in ctx.store.accounts.list()}
 
 
+# -- mostrar: one record and its history ---------------------------------------------
+
+
+def _show(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser, entity: str, help_text: str) -> None:  # type: ignore[type-arg]
+    show = sub.add_parser("mostrar", parents=[parent], help=help_text)
+    _id(show)
+    show.add_argument("--json", action="store_true", help="salida JSON")
+    show.set_defaults(handler=show_record, entity=entity)
+
+
+def _record_fields(ctx: Context, entity: str, record_id: int) -> dict[str, Any]:
+    store = ctx.store
+    if entity == "consultation":
+        c = store.consultations.get(record_id)
+        return {"id": c.id, "account_id": c.account_id, "subject": c.subject, "text": c.text, "office": c.office,
+                "sent_at": _moment_text(c.sent_at), "state": c.state, "answered_at": _moment_text(c.answered_at),
+                "note": c.note, "author": c.author}
+    if entity == "information_request":
+        r = store.information_requests.get(record_id)
+        return {"id": r.id, "account_id": r.account_id, "requester": r.requester, "subject": r.subject,
+                "received_at": _moment_text(r.received_at), "state": r.state, "closed_at": _moment_text(r.closed_at),
+                "area": r.area, "office": r.office, "note": r.note, "author": r.author}
+    if entity == "opening_request":
+        return _opening_json(store.openings.get(record_id), None)
+    b = store.closings.get(record_id)
+    return {"id": b.id, "account_id": b.account_id, "closed_on": b.closed_on.isoformat(), "reason": b.reason,
+            "reference": b.reference, "done": {key: day.isoformat() for key, day in b.done.items()},
+            "author": b.author}
+
+
+def show_record(ctx: Context, args: argparse.Namespace) -> int:
+    data = _record_fields(ctx, args.entity, args.id)
+    events = ctx.store.events.for_record(args.entity, args.id)
+    history = [
+        {"at": _moment_text(e.at), "action": e.action, "from_state": e.from_state, "to_state": e.to_state,
+         "note": e.note, "author": e.author}
+        for e in events
+    ]
+    if args.json:
+        print_json({**data, "history": history})
+        return 0
+    for key, value in data.items():
+        if value not in (None, "", {}):
+            print(f"  {key + ':':<14}{value}")
+    print("\nHistorial:")
+    print(table(
+        ["Cuándo", "Qué", "De", "A", "Autor", "Nota"],
+        [[_short(e.at), e.action, e.from_state or "", e.to_state or "", e.author or "", e.note or ""] for e in events],
+        wrap=5, indent="  ",
+    ))
+    return 0
+
+
 # -- consultas ---------------------------------------------------------------------
 
 
@@ -93,6 +146,7 @@ def _register_consultations(commands: argparse._SubParsersAction, parent: argpar
     resolve.add_argument("--nota", help="observaciones de la respuesta")
     resolve.add_argument("--fecha", metavar="FECHA-HORA", help="cuándo llegó la respuesta (por omisión ahora)")
     resolve.set_defaults(handler=resolve_consultation)
+    _show(sub, parent, "consultation", "muestra una consulta y su historial")
     listing = sub.add_parser("listar", parents=[parent], help="lista las consultas con su plazo")
     listing.add_argument("--estado", choices=[s.value for s in ConsultationState], help="solo las de este estado")
     _json(listing)
@@ -194,6 +248,7 @@ def _register_requests(commands: argparse._SubParsersAction, parent: argparse.Ar
     resolve.add_argument("--nota", help="qué se respondió o a dónde se orientó")
     resolve.add_argument("--fecha", metavar="FECHA-HORA", help="cuándo se atendió (por omisión ahora)")
     resolve.set_defaults(handler=resolve_request)
+    _show(sub, parent, "information_request", "muestra una solicitud y su historial")
     listing = sub.add_parser("listar", parents=[parent], help="lista las solicitudes con su plazo")
     listing.add_argument("--estado", choices=[s.value for s in RequestState], help="solo las de este estado")
     _json(listing)
@@ -289,6 +344,7 @@ def _register_openings(commands: argparse._SubParsersAction, parent: argparse.Ar
                         help="punto informado (repítalo para varios)")
     report.add_argument("--fecha", metavar="FECHA", help="fecha del informe (por omisión hoy)")
     report.set_defaults(handler=report_opening)
+    _show(sub, parent, "opening_request", "muestra una solicitud de apertura y su historial")
     listing = sub.add_parser("listar", parents=[parent], help="lista las solicitudes de apertura")
     _json(listing)
     listing.set_defaults(handler=list_openings)
@@ -400,6 +456,7 @@ def _register_closings(commands: argparse._SubParsersAction, parent: argparse.Ar
     mark.add_argument("--oficio", metavar="REF", help="referencia del oficio de baja")
     mark.add_argument("--fecha", metavar="FECHA", help="fecha (por omisión hoy)")
     mark.set_defaults(handler=complete_closing)
+    _show(sub, parent, "closing", "muestra una baja y su historial")
     listing = sub.add_parser("listar", parents=[parent], help="lista las bajas y sus pasos pendientes")
     _json(listing)
     listing.set_defaults(handler=list_closings)
