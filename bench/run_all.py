@@ -1,4 +1,4 @@
-"""Run every benchmark in this folder (``bench_*.py``), one process each; exit 1 if any misses its goal."""
+"""Run every benchmark script in bench/ (each builds its own data)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
+
 
 def main() -> int:
-    failed = 0
-    for script in sorted(Path(__file__).resolve().parent.glob("bench_*.py")):
+    status = 0
+    for script in sorted(HERE.glob("bench_*.py")):
         print(f"== {script.name}", flush=True)
-        failed |= subprocess.run([sys.executable, str(script)], check=False).returncode != 0
-    return 1 if failed else 0
+        status |= subprocess.run([sys.executable, str(script)]).returncode
+    return status
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -50,10 +50,9 @@ class BusinessCalendar:
         self._electoral = tuple(electoral)
         self._extra_days: dict[date, str] = {}
         for span in self._non_working:
-            day = span.start
-            while day <= span.end:
+            for offset in range((span.end - span.start).days + 1):  # never steps past date.max
+                day = span.start + timedelta(days=offset)
                 self._extra_days.setdefault(day, span.label or "Día inhábil declarado")
-                day += timedelta(days=1)
 
     @property
     def holidays(self) -> Mapping[date, str]:

@@ -294,13 +294,11 @@ def email_generic(state: State, now: datetime) -> Iterator[Obligation]:
     for acc in designated_accounts(state):
         if acc.email_generic:
             continue
-        # The agreement's deadline binds the accounts that existed then; a later account
-        # owes a generic address from its opening (its registration here says nothing).
-        opened = start_of_day(acc.opened_on) if acc.opened_on else None
-        if deadline is not None:
-            due = deadline if opened is None or opened <= deadline else opened
-        else:
-            due = opened or _since(acc, now)
+        # The agreement's deadline binds the accounts that existed then: an account opened
+        # before it is overdue since the deadline even if it was registered here later; a
+        # later one owes the address from its opening (or, if unknown, its registration).
+        start = start_of_day(acc.opened_on) if acc.opened_on else _since(acc, now)
+        due = max(deadline, start) if deadline else start
         when = f" (el plazo venció el {format_date(deadline.date())})" if deadline and due == deadline else ""
         yield Obligation(
             kind=Kind.EMAIL_GENERIC,

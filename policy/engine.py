@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from policy import checks, workflows
-from policy.clock import local
+from policy.clock import end_of_day, local
 from policy.errors import UsageError
 from policy.model import Obligation, State, Status, Waiver
 
@@ -102,7 +102,8 @@ def _collect(state: State, now: datetime, limit: datetime | None) -> list[Obliga
                 continue
             if waived and waived.covers(item):
                 continue
-            found.append(replace(item, status=status))
+            item.status = status
+            found.append(item)
     return found
 
 
@@ -117,14 +118,17 @@ def sort_key(item: Obligation) -> tuple[int, datetime, str, str, str]:
 
 
 def agenda(state: State, now: datetime, horizon_days: int = 30) -> list[Obligation]:
-    """The agenda as of ``now``: everything overdue plus what falls due within the horizon.
+    """The agenda as of ``now``: everything overdue plus what falls due by the end of the
+    ``horizon_days``-th day after today.
 
     Raises UsageError when ``horizon_days`` is negative.
     """
     if horizon_days < 0:
         raise UsageError("Los días de anticipación no pueden ser negativos.")
     now = local(now)
-    limit = now + timedelta(days=horizon_days)
+    # Whole calendar days: deadlines expire at the end of their day, so «30 days» must reach
+    # the end of the 30th day, and 0 still shows what falls due later today.
+    limit = end_of_day(now.date() + timedelta(days=horizon_days))
     state = replace(state, agenda_until=limit)
     selected = _collect(state, now, limit)
     selected.sort(key=sort_key)

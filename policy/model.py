@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from policy.clock import local
@@ -233,22 +234,28 @@ class Citation:
     note: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        data = {
-            "profile": self.profile,
-            "document": self.document,
-            "section": self.section,
-            "quote": self.quote,
-        }
-        if self.note:
-            data["note"] = self.note
-        return data
+        """The ``rule`` object of the JSON output (a fresh dict each call)."""
+        return dict(_citation_dict(self))
 
     def short(self) -> str:
         """«Criterios INE §6» style reference for tables."""
         return f"{self.document} {self.section}".strip()
 
 
-@dataclass(frozen=True, slots=True)
+@lru_cache(maxsize=256)
+def _citation_dict(citation: Citation) -> dict[str, str]:
+    data = {
+        "profile": citation.profile,
+        "document": citation.document,
+        "section": citation.section,
+        "quote": citation.quote,
+    }
+    if citation.note:
+        data["note"] = citation.note
+    return data
+
+
+@dataclass(slots=True)
 class Obligation:
     """One thing the administrator must do (or a standing finding), with its clause."""
 

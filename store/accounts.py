@@ -78,6 +78,8 @@ class Accounts:
                 clean[key] = validate.choice(value, "red", [n.value for n in Network])
             elif key == "handle":
                 clean[key] = validate.text(value, "usuario", required=True)
+                if not _bare(clean[key]):  # the unique index ignores the '@': «@» alone is empty
+                    raise UsageError("El campo «usuario» no puede estar vacío.")
             elif key in ("url", "area", "phone"):
                 names = {"url": "url", "area": "área", "phone": "teléfono"}
                 limit = validate.MAX_MEDIUM if key == "url" else validate.MAX_SHORT
@@ -121,11 +123,11 @@ class Accounts:
                 "private_messages": private_messages, "opened_on": opened_on,
             }
         )
-        existing = self.find(values["network"], values["handle"])
-        if existing is not None:
-            raise ConflictError(f"Ya existe la cuenta {existing.ref} (id {existing.id}).")
         values["created_at"] = self._store.stamp()
-        with self._store.atomic():
+        with self._store.atomic():  # the check and the insert under one write lock
+            existing = self.find(values["network"], values["handle"])
+            if existing is not None:
+                raise ConflictError(f"Ya existe la cuenta {existing.ref} (id {existing.id}).")
             account_id = self._store.insert("accounts", values)
         return self.get(account_id)
 
@@ -137,12 +139,12 @@ class Accounts:
         values = self._clean(fields)
         network = values.get("network", current.network)
         handle = values.get("handle", current.handle)
-        other = self.find(network, handle)
-        if other is not None and other.id != account_id:
-            raise ConflictError(f"Ya existe la cuenta {other.ref} (id {other.id}).")
         values["updated_at"] = self._store.stamp()
         assignments = ", ".join(f"{key} = ?" for key in values)
-        with self._store.atomic():
+        with self._store.atomic():  # the check and the update under one write lock
+            other = self.find(network, handle)
+            if other is not None and other.id != account_id:
+                raise ConflictError(f"Ya existe la cuenta {other.ref} (id {other.id}).")
             self._store.execute(
                 f"UPDATE accounts SET {assignments} WHERE id = ?", [*values.values(), account_id]
             )
@@ -207,13 +209,13 @@ class People:
         clean_name = validate.text(name, "nombre", required=True)
         assert clean_name is not None
         clean_rank = validate.choice(rank, "nivel", [r.value for r in Rank]) if rank else None
-        existing = self.find(clean_name)
-        if existing is not None:
-            raise ConflictError(
-                f"Ya existe una persona llamada «{existing.name}» (id {existing.id});"
-                " distinga los nombres (por ejemplo, con el segundo apellido)."
-            )
-        with self._store.atomic():
+        with self._store.atomic():  # the check and the insert under one write lock
+            existing = self.find(clean_name)
+            if existing is not None:
+                raise ConflictError(
+                    f"Ya existe una persona llamada «{existing.name}» (id {existing.id});"
+                    " distinga los nombres (por ejemplo, con el segundo apellido)."
+                )
             person_id = self._store.insert(
                 "people",
                 {
@@ -244,7 +246,14 @@ class People:
         return row_to_person(row)
 
     def find(self, name: str) -> Person | None:
-        row = self._store.query_one("SELECT * FROM people WHERE lower(name) = lower(?)", (name.strip(),))
+        """The person with this name, whatever its case (also «Á»/«á», which SQLite's lower() keeps)."""
+        text = name.strip()
+        row = self._store.query_one("SELECT * FROM people WHERE lower(name) = lower(?)", (text,))
+        if row is None and not text.isascii():
+            key = text.casefold()
+            # Same length first (cheap, in SQL), then Unicode case folding in Python.
+            candidates = self._store.query("SELECT * FROM people WHERE length(name) = ?", (len(text),))
+            row = next((r for r in candidates if r["name"].casefold() == key), None)
         return row_to_person(row) if row else None
 
     def resolve(self, ref: str) -> Person:
@@ -269,14 +278,17 @@ class Assignments:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def assign(self, account: Account, person: Person, role: str, start: date) -> Assignment:
+    def assign(
+        self, account: Account, person: Person, role: str, start: date, *, historical: bool = False
+    ) -> Assignment:
         """Give ``person`` a role on ``account`` from ``start``.
 
-        ConflictError if they already hold it, or if another person holds a
-        single-holder role (titular, suplente, enlace) on that date.
+        ConflictError if they already hold it, if another person holds a
+        single-holder role (titular, suplente, enlace) on that date, or if the
+        account is closed (unless ``historical``: an import recording the past).
         """
         clean_role = validate.choice(role, "rol", [r.value for r in Role])
-        if account.status == AccountStatus.CLOSED:
+        if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
         with self._store.atomic():
             for current in self.for_account(account.id):

@@ -127,17 +127,31 @@ class Calendar:
 
     # -- the calendar the rules use --------------------------------------
 
+    def official_days(self, first: int, last: int) -> dict[date, str]:
+        """Official holidays of the years [first, last], materializing missing years once.
+
+        When the database cannot be written (read-only, or another process holds
+        the write lock) they are computed without saving, so that reading the
+        agenda never fails for it; years before FIRST_YEAR are never stored.
+        """
+        from store.errors import StoreLockedError, StoreReadOnlyError
+
+        stored_first = max(first, FIRST_YEAR)
+        days: dict[date, str] = {}
+        if stored_first <= last:
+            try:
+                self.ensure_years(stored_first, last)
+                days = self.official(stored_first, last)
+            except (StoreReadOnlyError, StoreLockedError):
+                for year in range(stored_first, last + 1):
+                    days.update(official_holidays_for(year))
+        for year in range(first, min(last, FIRST_YEAR - 1) + 1):
+            days.update(official_holidays_for(year))
+        return dict(sorted(days.items()))
+
     def business_calendar(self, first: int, last: int) -> BusinessCalendar:
         """The calendar for [first, last], materializing missing holiday years once."""
-        from store.errors import StoreReadOnlyError
-
-        try:
-            self.ensure_years(first, last)
-            holidays_by_day = self.official(first, last)
-        except StoreReadOnlyError:
-            holidays_by_day = {}
-            for year in range(max(first, FIRST_YEAR), last + 1):
-                holidays_by_day.update(official_holidays_for(year))
+        holidays_by_day = self.official_days(first, last)
         return BusinessCalendar(
             holidays=holidays_by_day,
             non_working=[DateRange(r.start, r.end, r.label or "Día inhábil declarado") for r in self.non_working()],

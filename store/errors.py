@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from policy.errors import NotFoundError, ResguardoError, UsageError
 
 __all__ = [
@@ -13,7 +15,30 @@ __all__ = [
     "StoreNewerSchemaError",
     "StoreReadOnlyError",
     "UsageError",
+    "os_error_text",
 ]
+
+#: What the operating system said, in Spanish (its own text is in English on most systems).
+_OS_ERRORS: dict[int, str] = {
+    errno.ENOENT: "no existe la carpeta o el archivo",
+    errno.EACCES: "permiso denegado",
+    errno.EPERM: "operación no permitida",
+    errno.ENOSPC: "no queda espacio en el disco",
+    errno.EROFS: "el disco es de solo lectura",
+    errno.ENOTDIR: "una parte de la ruta no es una carpeta",
+    errno.EEXIST: "una parte de la ruta es un archivo, no una carpeta",
+    errno.EISDIR: "es una carpeta",
+    errno.EIO: "error de lectura o escritura en el disco",
+    errno.ENAMETOOLONG: "el nombre es demasiado largo",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A short Spanish description of an operating-system error, for a one-line message."""
+    if exc.errno in _OS_ERRORS:
+        return _OS_ERRORS[exc.errno]
+    code = errno.errorcode.get(exc.errno, str(exc.errno)) if exc.errno is not None else type(exc).__name__
+    return f"error del sistema ({code})"
 
 
 class StoreError(ResguardoError):

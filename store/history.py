@@ -48,9 +48,11 @@ class Rotations:
         reason: str | None = None,
         author: str | None = None,
         reference: str | None = None,
+        historical: bool = False,
     ) -> Rotation:
-        """Record a rotation that happened at ``at`` (not in the future, not on a closed account)."""
-        if account.status == AccountStatus.CLOSED:
+        """Record a rotation that happened at ``at`` (not in the future, not on a closed
+        account unless ``historical``: an import recording the past)."""
+        if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
         validate.not_future(at, self._store.now(), "fecha de la rotación")
         with self._store.atomic():
@@ -84,13 +86,18 @@ class Rotations:
 
     def latest(self) -> dict[int, datetime]:
         """account id -> latest rotation, for every account that has one."""
-        rows = self._store.query("SELECT account_id, max(rotated_at) AS last FROM rotations GROUP BY account_id")
-        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows}
+        # One index seek per account (the newest entry) instead of scanning every rotation.
+        rows = self._store.query(
+            "SELECT a.id AS account_id, (SELECT r.rotated_at FROM rotations r WHERE r.account_id = a.id"
+            " ORDER BY r.rotated_at DESC LIMIT 1) AS last FROM accounts a"
+        )
+        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows if r["last"]}
 
 
 class _DatedRecords:
     table = ""
     subject = ""
+    subject_table = ""
     day_column = ""
     label = ""
 
@@ -133,25 +140,32 @@ class _DatedRecords:
         return [self._row(r) for r in rows]
 
     def latest(self) -> dict[int, date]:
+        """subject id -> its newest date, one index seek per subject."""
         rows = self._store.query(
-            f"SELECT {self.subject} AS subject, max({self.day_column}) AS last"
-            f" FROM {self.table} GROUP BY {self.subject}"
+            f"SELECT s.id AS subject, (SELECT t.{self.day_column} FROM {self.table} t"
+            f" WHERE t.{self.subject} = s.id ORDER BY t.{self.day_column} DESC LIMIT 1) AS last"
+            f" FROM {self.subject_table} s"
         )
-        return {r["subject"]: date.fromisoformat(r["last"]) for r in rows}
+        return {r["subject"]: date.fromisoformat(r["last"]) for r in rows if r["last"]}
 
 
 class Evaluations(_DatedRecords):
     table, subject, day_column, label = "evaluations", "account_id", "evaluated_on", "evaluación"
+    subject_table = "accounts"
 
-    def record(self, account: Account, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
-        """Record the evaluation of an account on ``day``."""
-        if account.status == AccountStatus.CLOSED:
+    def record(
+        self, account: Account, day: date, *, note: str | None = None, author: str | None = None,
+        historical: bool = False,
+    ) -> DatedRecord:
+        """Record the evaluation of an account on ``day`` (closed accounts only if ``historical``)."""
+        if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
         return self._insert(account.id, day, note, author)
 
 
 class Trainings(_DatedRecords):
     table, subject, day_column, label = "trainings", "person_id", "trained_on", "capacitación"
+    subject_table = "people"
 
     def record(self, person: Person, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
         """Record that ``person`` completed a training on ``day``."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from policy.clock import parse_date, start_of_day
 from policy.errors import ResguardoError, UsageError
-from policy.model import AccountStatus, Network, Rank, Role, Verification
+from policy.model import AccountStatus, Assignment, Network, Rank, Role, Verification
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -32,6 +32,9 @@ COLUMNS: tuple[str, ...] = (
     *[f"{role}{suffix}" for role in ROLES for suffix in ("", "_correo", "_nivel", "_desde")],
     "ultima_rotacion", "ultima_evaluacion",
 )
+#: Roles one person at a time may hold; co-administrators may be several, separated by «; ».
+SINGLE_ROLES = {Role.TITULAR.value, Role.SUPLENTE.value, Role.ENLACE.value}
+MULTI_SEPARATOR = "; "
 MAX_ROWS = 50000
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -55,7 +58,8 @@ class PersonSpec:
 class RowSpec:
     line: int
     account: dict[str, Any]
-    people: dict[str, PersonSpec] = field(default_factory=dict)
+    #: (role, person) in the order of the file; a role may list several people (co-administrators).
+    people: list[tuple[str, PersonSpec]] = field(default_factory=list)
     last_rotation: date | None = None
     last_evaluation: date | None = None
 
@@ -189,21 +193,41 @@ def _row(raw: dict[str, str], line: int, today: date, seen: dict[tuple[str, str]
         account["opened_on"] = opened
     spec = RowSpec(line=line, account=account)
     for role in ROLES:
-        name = get(role)
-        if not name:
+        names = _split(get(role))
+        if not names:
             for suffix in ("_correo", "_nivel", "_desde"):
                 if get(role + suffix):
                     raise ImportRowError(f"Línea {line}: hay «{role}{suffix}» pero falta el nombre en «{role}».")
             continue
-        spec.people[role] = PersonSpec(
-            name=name,
-            email=get(role + "_correo") or None,
-            rank=_choice(get(role + "_nivel"), role + "_nivel", line, [r.value for r in Rank]),
-            since=_date(get(role + "_desde"), role + "_desde", line, today),
-        )
+        if len(names) > 1 and role in SINGLE_ROLES:
+            raise ImportRowError(f"Línea {line}: «{role}» admite una sola persona, no {len(names)}.")
+        if len(set(name.lower() for name in names)) != len(names) or not all(names):
+            raise ImportRowError(f"Línea {line}: «{role}» tiene un nombre vacío o repetido.")
+        extra: dict[str, list[str]] = {}
+        for suffix in ("_correo", "_nivel", "_desde"):
+            values = _split(get(role + suffix))
+            if len(values) > len(names):
+                raise ImportRowError(
+                    f"Línea {line}: «{role}{suffix}» tiene {len(values)} valores y «{role}» {len(names)} personas."
+                )
+            extra[suffix] = values + [""] * (len(names) - len(values))
+        for index, name in enumerate(names):
+            spec.people.append((role, PersonSpec(
+                name=name,
+                email=extra["_correo"][index] or None,
+                rank=_choice(extra["_nivel"][index], role + "_nivel", line, [r.value for r in Rank]),
+                since=_date(extra["_desde"][index], role + "_desde", line, today),
+            )))
     spec.last_rotation = _date(get("ultima_rotacion"), "ultima_rotacion", line, today)
     spec.last_evaluation = _date(get("ultima_evaluacion"), "ultima_evaluacion", line, today)
     return spec
+
+
+def _split(value: str) -> list[str]:
+    """The people of one cell: several co-administrators go separated by «;»."""
+    if not value.strip():
+        return []
+    return [part.strip() for part in value.split(MULTI_SEPARATOR.strip())]
 
 
 def import_rows(store: Store, rows: list[RowSpec], today: date) -> ImportSummary:
@@ -230,7 +254,7 @@ def _import_row(store: Store, spec: RowSpec, today: date, summary: ImportSummary
         account = store.accounts.update(existing.id, **changes) if changes else existing
         summary.accounts_updated += 1 if changes else 0
     current = [a for a in store.assignments.for_account(account.id) if a.active_on(today)]
-    for role, person_spec in spec.people.items():
+    for role, person_spec in spec.people:
         person = store.people.find(person_spec.name)
         if person is None:
             person = store.people.add(name=person_spec.name, email=person_spec.email, rank=person_spec.rank)
@@ -241,19 +265,22 @@ def _import_row(store: Store, spec: RowSpec, today: date, summary: ImportSummary
             person = store.people.update(person.id, email=person_spec.email, rank=person_spec.rank)
         if any(a.role == role and a.person_id == person.id for a in current):
             continue
-        store.assignments.assign(account, person, role, person_spec.since or today)
+        store.assignments.assign(account, person, role, person_spec.since or today, historical=True)
         summary.assignments_created += 1
     if spec.last_rotation is not None:
         latest = store.rotations.for_account(account.id, limit=1)
         if not latest or latest[0].rotated_at.date() < spec.last_rotation:
             store.rotations.record(
-                account, start_of_day(spec.last_rotation), reason="Importada de hoja de cálculo"
+                account, start_of_day(spec.last_rotation), reason="Importada de hoja de cálculo",
+                historical=True,
             )
             summary.rotations_created += 1
     if spec.last_evaluation is not None:
         latest_eval = store.evaluations.history(account.id, limit=1)
         if not latest_eval or latest_eval[0].day < spec.last_evaluation:
-            store.evaluations.record(account, spec.last_evaluation, note="Importada de hoja de cálculo")
+            store.evaluations.record(
+                account, spec.last_evaluation, note="Importada de hoja de cálculo", historical=True
+            )
             summary.evaluations_created += 1
 
 
@@ -262,10 +289,13 @@ def export_rows(store: Store, today: date) -> list[dict[str, str]]:
     people = {p.id: p for p in store.people.list()}
     last_rotation = store.rotations.latest()
     last_evaluation = store.evaluations.latest()
-    by_account: dict[int, dict[str, Any]] = {}
-    for item in store.assignments.all():
+    by_account: dict[int, dict[str, list[Assignment]]] = {}
+    for item in sorted(store.assignments.all(), key=lambda a: (a.start, a.id)):
         if item.active_on(today):
-            by_account.setdefault(item.account_id, {}).setdefault(item.role, item)
+            by_account.setdefault(item.account_id, {}).setdefault(item.role, []).append(item)
+
+    def joined(values: list[str]) -> str:
+        return MULTI_SEPARATOR.join(values) if any(values) else ""
     yes_no = lambda value: "sí" if value else "no"  # noqa: E731
     rows = []
     for acc in store.accounts.list():
@@ -277,12 +307,12 @@ def export_rows(store: Store, today: date) -> list[dict[str, str]]:
             "publica": yes_no(acc.public), "mensajes_privados": yes_no(acc.private_messages),
             "apertura": acc.opened_on.isoformat() if acc.opened_on else "",
         })
-        for role, item in by_account.get(acc.id, {}).items():
-            person = people[item.person_id]
-            row[role] = person.name
-            row[f"{role}_correo"] = person.email or ""
-            row[f"{role}_nivel"] = person.rank or ""
-            row[f"{role}_desde"] = item.start.isoformat()
+        for role, items in by_account.get(acc.id, {}).items():
+            holders = [people[item.person_id] for item in items]
+            row[role] = joined([person.name for person in holders])
+            row[f"{role}_correo"] = joined([person.email or "" for person in holders])
+            row[f"{role}_nivel"] = joined([person.rank or "" for person in holders])
+            row[f"{role}_desde"] = joined([item.start.isoformat() for item in items])
         if acc.id in last_rotation:
             row["ultima_rotacion"] = last_rotation[acc.id].date().isoformat()
         if acc.id in last_evaluation:

@@ -53,10 +53,8 @@ class Result:
     err: str
 
 
-@pytest.fixture
-def cli(tmp_path: Path) -> Iterator:
-    """Run the ``resguardo`` console script as a subprocess on a temporary database."""
-    db = tmp_path / "resguardo.db"
+def make_runner(db: Path):
+    """A function running the ``resguardo`` console script on ``db`` with the fixed clock."""
     env = {
         **os.environ,
         "RESGUARDO_DB": str(db),
@@ -76,4 +74,10 @@ def cli(tmp_path: Path) -> Iterator:
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     run.db = db  # type: ignore[attr-defined]
-    yield run
+    return run
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Iterator:
+    """Run the ``resguardo`` console script as a subprocess on a temporary database."""
+    yield make_runner(tmp_path / "resguardo.db")

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import format_date, relative
 from policy.model import Obligation, Status
 from policy.profile import Profile, short_document
-from tui.cli.args import positive_int
-from tui.cli.output import print_json, table
+from tui.cli.args import window_days
+from tui.cli.output import print_json, table, terminal_width
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -37,7 +37,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     )
     agenda.add_argument("--fecha", metavar="FECHA",
                         help="evaluar como si hoy fuera esta fecha (AAAA-MM-DD, al inicio del día, o fecha y hora)")
-    agenda.add_argument("--dias", type=positive_int, default=30, metavar="N",
+    agenda.add_argument("--dias", type=window_days, default=30, metavar="N",
                         help="días de anticipación (por omisión 30); lo vencido siempre aparece")
     agenda.add_argument("--cuenta", metavar="CUENTA", help="solo los pendientes de esta cuenta")
     agenda.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
@@ -61,26 +61,59 @@ def obligation_json(item: Obligation) -> dict[str, Any]:
 
 
 def render_agenda(
-    items: Sequence[Obligation], now: datetime, profile: Profile, *, show_account: bool = True
+    items: Sequence[Obligation], now: datetime, profile: Profile, *, show_account: bool = True,
+    width: int | None = None,
 ) -> str:
-    """The human agenda: one table per status group."""
+    """The human agenda, one group per status: a table on wide terminals, blocks on narrow ones."""
+    import textwrap  # deferred: only the human output needs it
+
+    total = width or terminal_width()
     blocks: list[str] = []
     for status in (Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING):
         group = [item for item in items if item.status is status]
         if not group:
             continue
+        title = f"{SECTION_TITLES[status]} ({len(group)})"
+        if total < 100:
+            lines = [title]
+            for item in group:
+                when = _when(item, now)
+                head = f"• {when}" + (f" · {_subject(item)}" if show_account else "")
+                lines.append(head)
+                lines.extend(textwrap.wrap(item.message, total - 4, initial_indent="    ", subsequent_indent="    "))
+                lines.append(f"    Regla: {_rule(profile, item)}")
+            blocks.append("\n".join(lines))
+            continue
         rows = []
         for item in group:
-            subject = item.account.ref if item.account else (item.person.name if item.person else "—")
-            rule = f"{short_document(profile, item.rule)} {item.rule.section}".strip()
-            row = [format_date(item.due.date()), "hallazgo vigente" if item.standing else relative(item.due, now)]
+            row = [_when(item, now)]
             if show_account:
-                row.append(subject)
-            row += [item.message, rule]
+                row.append(_subject(item))
+            row += [item.message, _rule(profile, item)]
             rows.append(row)
-        headers = ["Fecha", "Plazo"] + (["Cuenta / persona"] if show_account else []) + ["Qué hacer", "Regla"]
-        blocks.append(f"{SECTION_TITLES[status]} ({len(group)})\n" + table(headers, rows, wrap=len(headers) - 2))
+        headers = ["Plazo"] + (["Cuenta / persona"] if show_account else []) + ["Qué hacer", "Regla"]
+        limits = {0: 20, len(headers) - 1: 22}
+        if show_account:
+            limits[1] = 26
+        blocks.append(title + "\n" + table(headers, rows, wrap=len(headers) - 2, max_widths=limits, width=total))
     return "\n\n".join(blocks)
+
+
+def _when(item: Obligation, now: datetime) -> str:
+    day = format_date(item.due.date())
+    if item.standing:
+        return f"pendiente desde {day}"
+    return f"{relative(item.due, now)} ({day})"
+
+
+def _subject(item: Obligation) -> str:
+    if item.account is not None:
+        return item.account.ref
+    return item.person.name if item.person else "—"
+
+
+def _rule(profile: Profile, item: Obligation) -> str:
+    return f"{short_document(profile, item.rule)} {item.rule.section}".strip()
 
 
 def show_agenda(ctx: Context, args: argparse.Namespace) -> int:

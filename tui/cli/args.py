@@ -27,6 +27,18 @@ def positive_int(text: str) -> int:
     return value
 
 
+#: The agenda looks at most ten years ahead (beyond that the dates overflow, and nothing is that far).
+MAX_WINDOW_DAYS = 3660
+
+
+def window_days(text: str) -> int:
+    """``--dias``: a look-ahead window, 0 to MAX_WINDOW_DAYS."""
+    value = positive_int(text)
+    if value > MAX_WINDOW_DAYS:
+        raise argparse.ArgumentTypeError(f"a lo más {MAX_WINDOW_DAYS} días, no «{text}»")
+    return value
+
+
 def subcommands(parser: argparse.ArgumentParser, title: str = "subcomandos") -> argparse._SubParsersAction:  # type: ignore[type-arg]
     """A required group of subcommands (``resguardo cuentas`` alone prints its help)."""
     group = parser.add_subparsers(title=title, metavar="SUBCOMANDO", parser_class=type(parser))

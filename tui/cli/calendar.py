@@ -67,8 +67,7 @@ def list_non_working(ctx: Context, args: argparse.Namespace) -> int:
 
         raise UsageError("El año debe estar entre 2000 y 2100.")
     declared = store.calendar.non_working()
-    store.calendar.ensure_years(year, year)
-    official = store.calendar.official(year, year)
+    official = store.calendar.official_days(year, year)
     if args.json:
         print_json({
             "declared": [{"id": d.id, "start": d.start.isoformat(), "end": d.end.isoformat(), "reason": d.label}

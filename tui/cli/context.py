@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 #: Fixes the clock (ISO 8601) for tests and demonstrations; unset in daily use.
 ENV_NOW = "RESGUARDO_NOW"
+#: The years ``pendientes --fecha`` accepts.
+CLOCK_YEARS = (2000, 2100)
 
 
 def system_now() -> datetime:
@@ -78,6 +80,11 @@ class Context:
         """``--fecha`` of the agenda: the start of that day (or the exact time given)."""
         if text is None:
             return self._now
-        if len(text.strip()) == 10:
-            return start_of_day(parse_date(text))
-        return parse_datetime(text)
+        moment = start_of_day(parse_date(text)) if len(text.strip()) == 10 else parse_datetime(text)
+        if not CLOCK_YEARS[0] <= moment.year <= CLOCK_YEARS[1]:
+            # Far dates overflow the month arithmetic and would materialize centuries of holidays.
+            raise UsageError(
+                f"La fecha «{text.strip()}» está fuera del intervalo admitido"
+                f" (años {CLOCK_YEARS[0]} a {CLOCK_YEARS[1]})."
+            )
+        return moment

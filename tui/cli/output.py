@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import sys
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as JSON. A non-empty array puts one compact object per line: the
-    agenda can hold thousands, and ``indent`` would force json's pure-Python encoder
-    (about five times slower than the C one used here)."""
-    if isinstance(data, list) and data:
-        sys.stdout.write("[\n")
-        sys.stdout.write(",\n".join("  " + json.dumps(item, ensure_ascii=False) for item in data))
-        sys.stdout.write("\n]\n")
-        return
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+    """Indented for a person at a terminal; compact (C-accelerated, 2× faster) for pipes."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent))
     sys.stdout.write("\n")
 
 
 def terminal_width() -> int:
-    return max(60, shutil.get_terminal_size((120, 40)).columns)
+    try:
+        columns = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size().columns
+    except (OSError, ValueError):  # not a terminal (a pipe, a file)
+        columns = 120
+    return max(60, columns)
 
 
 def table(
@@ -34,23 +31,35 @@ def table(
     wrap: int | None = None,
     width: int | None = None,
     indent: str = "",
+    max_widths: dict[int, int] | None = None,
 ) -> str:
-    """Render rows as aligned columns; column ``wrap`` is wrapped to fit ``width``."""
+    """Render rows as aligned columns that fit ``width``.
+
+    Column ``wrap`` takes the room left by the others and wraps its text;
+    columns in ``max_widths`` wrap at their own limit.
+    """
+    import textwrap  # deferred: only tables need it
+
     cells = [["" if value is None else str(value) for value in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, value in enumerate(row):
             widths[i] = max(widths[i], len(value))
+    limits = dict(max_widths or {})
+    for i, limit in limits.items():
+        widths[i] = min(widths[i], max(limit, len(headers[i])))
     total = width or terminal_width()
     gap = 2
     if wrap is not None:
+        limits[wrap] = 0
         others = sum(w for i, w in enumerate(widths) if i != wrap) + gap * (len(widths) - 1) + len(indent)
-        widths[wrap] = max(20, min(widths[wrap], total - others))
+        widths[wrap] = max(24, min(widths[wrap], total - others))
+    wrapped = set(limits)
     lines = [indent + _join_line(headers, widths, gap).rstrip()]
     lines.append(indent + _join_line(["─" * w for w in widths], widths, gap).rstrip())
     for row in cells:
         parts = [
-            textwrap.wrap(value, widths[i]) or [""] if i == wrap else [value]
+            (textwrap.wrap(value, widths[i]) or [""]) if i in wrapped else [value]
             for i, value in enumerate(row)
         ]
         height = max(len(p) for p in parts)

@@ -59,5 +59,6 @@ class SpanishParser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: {message}\n(use «{self.prog} --help» para ver las opciones)\n")
+        # One line, like every other error of the command line.
+        sys.stderr.write(f"{self.prog}: {message} (use «{self.prog} --help» para ver las opciones)\n")
         sys.exit(2)

@@ -6,11 +6,11 @@ import argparse
 import contextlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policy.errors import UsageError
+from store.errors import os_error_text
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -47,7 +47,7 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"No se pudo leer «{args.archivo}»: {exc.strerror or exc}.") from None
+        raise UsageError(f"No se pudo leer «{args.archivo}»: {os_error_text(exc)}.") from None
     today = ctx.today()
     rows = spreadsheet.parse(spreadsheet.decode(data), today)
     store = ctx.store
@@ -83,6 +83,8 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
     target = Path(args.salida)
     if target.is_dir():
         raise UsageError(f"«{args.salida}» es una carpeta.")
+    import tempfile  # deferred: pulls in random, ~7 ms that everyday commands do not need
+
     # Written beside the target and renamed: a failure never leaves half a file.
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".resguardo-", suffix=".csv")
@@ -92,6 +94,6 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
     except OSError as exc:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(temp)
-        raise UsageError(f"No se pudo escribir «{args.salida}»: {exc.strerror or exc}.") from None
+        raise UsageError(f"No se pudo escribir «{args.salida}»: {os_error_text(exc)}.") from None
     print(f"Inventario exportado a {target} ({text.count(chr(10)) - 1} cuentas).")
     return 0

@@ -1,0 +1,70 @@
+"""Benchmark of ``resguardo pendientes --json`` as a whole process.
+
+Builds synthetic institutions of 200, 2,000 and 20,000 accounts (2,000 is the
+reference: 3,000 people, 50,000 rotations and evaluations) and prints the
+median of 10 runs for each, plus the growth per account. Goal: median at most
+250 ms for 2,000 accounts, growing no worse than linearly.
+
+    python bench/bench_pendientes.py [--runs 10] [--sizes 200,2000,20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import NOW, build  # noqa: E402
+
+GOAL_MS = 250.0
+
+
+def time_command(db: Path, runs: int) -> tuple[float, int]:
+    exe = Path(sys.executable).with_name("resguardo")
+    env = {**os.environ, "RESGUARDO_DB": str(db), "RESGUARDO_NOW": NOW.isoformat()}
+    command = [str(exe), "pendientes", "--json"]
+    subprocess.run(command, env=env, check=True, capture_output=True)  # warm the page cache
+    samples = []
+    size = 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(command, env=env, check=True, capture_output=True)
+        samples.append((time.perf_counter() - start) * 1000)
+        size = len(proc.stdout)
+    return statistics.median(samples), size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--sizes", default="200,2000,20000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"resguardo pendientes --json, median of {args.runs} whole-process runs")
+    results = {}
+    for size in sizes:
+        start = time.perf_counter()
+        db = build(size)
+        built = time.perf_counter() - start
+        median, out = time_command(db, args.runs)
+        results[size] = median
+        print(f"  {size:>6} accounts: {median:7.1f} ms  (output {out / 1024:.0f} KiB, data ready in {built:.1f} s)")
+    if 2000 in results:
+        verdict = "OK" if results[2000] <= GOAL_MS else "OVER GOAL"
+        print(f"  goal for 2,000 accounts: <= {GOAL_MS:.0f} ms -> {verdict}")
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        per_small = results[small] / small
+        per_large = results[large] / large
+        print(f"  ms per account: {per_small:.3f} at {small}, {per_large:.3f} at {large}"
+              f" ({'sub-linear or linear' if per_large <= per_small * 1.1 else 'worse than linear'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""Layering and start-up cost: what a fresh interpreter imports.
+
+``store``, ``policy`` and the command line never import Textual; everyday commands do
+not pay for sqlite-utils (migrations only) nor holidays (materialized once) nor zxcvbn.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import NOW
+
+HEAVY = ("textual", "sqlite_utils", "holidays", "zxcvbn")
+
+_REPORT = (
+    "import json, sys\n"
+    "heavy = {heavy!r}\n"
+    "print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set(heavy))))\n"
+)
+
+
+def _run(body: str, env: dict[str, str] | None = None) -> list[str]:
+    code = body + "\n" + _REPORT.format(heavy=HEAVY)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_layers_and_parsing_loads_nothing_heavy():
+    body = (
+        "import contextlib, io, store, store.db, store.state, policy, policy.engine, tui.cli\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):\n"
+        "    tui.cli.main(['pendientes', '--help'])\n"
+        "assert 'pendientes' in out.getvalue()\n"
+        "tui.cli.build_parser().parse_args(['pendientes', '--json', '--dias', '5'])\n"
+    )
+    assert _run(body) == []
+
+
+def test_pendientes_on_an_initialized_database_loads_nothing_heavy(cli):
+    assert cli("iniciar", "--perfil", "ine").code == 0
+    assert cli("cuentas", "agregar", "--red", "x", "--usuario", "@Elecciones").code == 0
+    body = (
+        "import contextlib, io, json, os, tui.cli\n"
+        f"os.environ['RESGUARDO_DB'] = {str(cli.db)!r}\n"
+        f"os.environ['RESGUARDO_NOW'] = {NOW.isoformat()!r}\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    code = tui.cli.main(['pendientes', '--json'])\n"
+        "assert code == 0, code\n"
+        "assert json.loads(out.getvalue()), 'the agenda should not be empty'\n"
+    )
+    assert _run(body) == []
+
+
+def test_other_everyday_commands_do_not_load_holidays_or_sqlite_utils(cli):
+    assert cli("iniciar", "--perfil", "ine").code == 0
+    for argv in (["cuentas", "listar", "--json"], ["pendientes"], ["personas", "listar"]):
+        body = (
+            "import contextlib, io, os, tui.cli\n"
+            f"os.environ['RESGUARDO_DB'] = {str(cli.db)!r}\n"
+            f"os.environ['RESGUARDO_NOW'] = {NOW.isoformat()!r}\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    assert tui.cli.main({argv!r}) == 0\n"
+        )
+        assert _run(body) == [], argv
