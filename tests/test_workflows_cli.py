@@ -7,11 +7,22 @@ per call); one runs the real console script end to end.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW, Result
+from policy.clock import ZONE
+
+NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)  # the clock of tests/conftest.py
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
 
 
 @pytest.fixture
@@ -131,6 +142,12 @@ def test_consultas_add_resolve_list(ine) -> None:  # type: ignore[no-untyped-def
         (("dispensas", "revocar", "4"), 1, "No existe la dispensa"),
         (("avisos", "cumplir", "2026-03-17"), 1, "No hay un día inhábil"),
         (("avisos", "cumplir", "2026-02-30"), 2, "no existe"),
+        (("personas", "documento", "Ana López", "--tipo", "responsiva", "--fecha", "2026-04-01"), 2, "futuro"),
+        (("personas", "documento", "Ana López", "--tipo", "contrato"), 2, "opción no válida"),
+        (("bajas", "registrar", "x/@NoExiste"), 1, "No existe la cuenta"),
+        (("bajas", "registrar", "1", "--fecha", "2026-03-20"), 2, "futuro"),
+        (("aperturas", "agregar", "--red", "x", "--usuario", "@nueva", "--oficio", " "), 2, "oficio"),
+        (("solicitudes", "agregar", "1", "--de", "@ana", "--asunto", "A", "--recibida", "ayer"), 2, "no es válida"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_spanish_line_and_changes_nothing(ine, args, code, words) -> None:  # type: ignore[no-untyped-def]
