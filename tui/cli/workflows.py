@@ -8,7 +8,7 @@ the agenda exactly.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, local
@@ -83,24 +83,58 @@ def _show(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser, enti
     show.set_defaults(handler=show_record, entity=entity)
 
 
+_LABELS = {
+    "account": "Cuenta", "ref": "Cuenta", "subject": "Asunto", "text": "Texto", "office": "Oficina",
+    "sent_at": "Enviada", "due": "Vence", "state": "Estado", "answered_at": "Respondida", "note": "Nota",
+    "requester": "Solicita", "received_at": "Recibida", "closed_at": "Atendida", "area": "Área",
+    "reference": "Oficio", "requested_on": "Fecha del oficio", "resolved_on": "Resuelta", "reason": "Motivo",
+    "report": "Informado", "closed_on": "Fecha de baja", "done": "Hecho", "author": "Registró",
+}
+
+
 def _record_fields(ctx: Context, entity: str, record_id: int) -> dict[str, Any]:
     store = ctx.store
+    accounts = _accounts(ctx)
     if entity == "consultation":
+        from policy.workflows import consultation_due
+
         c = store.consultations.get(record_id)
-        return {"id": c.id, "account_id": c.account_id, "subject": c.subject, "text": c.text, "office": c.office,
-                "sent_at": _moment_text(c.sent_at), "state": c.state, "answered_at": _moment_text(c.answered_at),
+        profile, calendar = _rules(ctx)
+        due = consultation_due(profile, calendar, c.sent_at) if c.state == ConsultationState.PENDING else None
+        return {"id": c.id, "account": accounts[c.account_id].ref, "account_id": c.account_id, "subject": c.subject,
+                "text": c.text, "office": c.office, "sent_at": _moment_text(c.sent_at), "due": _moment_text(due),
+                "state": consultation_state(c, due, ctx.now()), "answered_at": _moment_text(c.answered_at),
                 "note": c.note, "author": c.author}
     if entity == "information_request":
+        from policy.workflows import information_request_due
+
         r = store.information_requests.get(record_id)
-        return {"id": r.id, "account_id": r.account_id, "requester": r.requester, "subject": r.subject,
-                "received_at": _moment_text(r.received_at), "state": r.state, "closed_at": _moment_text(r.closed_at),
-                "area": r.area, "office": r.office, "note": r.note, "author": r.author}
+        profile, calendar = _rules(ctx)
+        due = information_request_due(profile, calendar, r.received_at) if r.state == RequestState.OPEN else None
+        return {"id": r.id, "account": accounts[r.account_id].ref, "account_id": r.account_id,
+                "requester": r.requester, "subject": r.subject, "received_at": _moment_text(r.received_at),
+                "due": _moment_text(due), "state": r.state, "closed_at": _moment_text(r.closed_at), "area": r.area,
+                "office": r.office, "note": r.note, "author": r.author}
     if entity == "opening_request":
-        return _opening_json(store.openings.get(record_id), None)
+        from policy.workflows import opening_due
+
+        o = store.openings.get(record_id)
+        profile, calendar = _rules(ctx)
+        return _opening_json(o, opening_due(profile, calendar, o.requested_on) if o.state == OpeningState.PENDING else None)
     b = store.closings.get(record_id)
-    return {"id": b.id, "account_id": b.account_id, "closed_on": b.closed_on.isoformat(), "reason": b.reason,
-            "reference": b.reference, "done": {key: day.isoformat() for key, day in b.done.items()},
-            "author": b.author}
+    return {"id": b.id, "account": accounts[b.account_id].ref, "account_id": b.account_id,
+            "closed_on": b.closed_on.isoformat(), "reason": b.reason, "reference": b.reference,
+            "done": {key: day.isoformat() for key, day in b.done.items()}, "author": b.author}
+
+
+def _human(key: str, value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{item} ({format_date(date.fromisoformat(day))})" for item, day in value.items())
+    if key.endswith("_at") or key == "due":
+        return _short(datetime.fromisoformat(value))
+    if key.endswith("_on"):
+        return format_date(date.fromisoformat(value))
+    return str(value)
 
 
 def show_record(ctx: Context, args: argparse.Namespace) -> int:
@@ -114,12 +148,14 @@ def show_record(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print_json({**data, "history": history})
         return 0
-    for key, value in data.items():
-        if value not in (None, "", {}):
-            print(f"  {key + ':':<14}{value}")
+    print(f"Registro {data['id']}")
+    for key, label in _LABELS.items():
+        value = data.get(key)
+        if value not in (None, "", {}) and not (key == "ref" and "account" in data):
+            print(f"  {label + ':':<18}{_human(key, value)}")
     print("\nHistorial:")
     print(table(
-        ["Cuándo", "Qué", "De", "A", "Autor", "Nota"],
+        ["Cuándo", "Qué", "De", "A", "Quién", "Nota"],
         [[_short(e.at), e.action, e.from_state or "", e.to_state or "", e.author or "", e.note or ""] for e in events],
         wrap=5, indent="  ",
     ))
