@@ -294,8 +294,11 @@ def email_generic(state: State, now: datetime) -> Iterator[Obligation]:
     for acc in designated_accounts(state):
         if acc.email_generic:
             continue
-        registered = _since(acc, now)
-        due = max(deadline, registered) if deadline else registered
+        # The agreement's deadline binds the accounts that existed then: an account opened
+        # before it is overdue since the deadline even if it was registered here later; a
+        # later one owes the address from its opening (or, if unknown, its registration).
+        start = start_of_day(acc.opened_on) if acc.opened_on else _since(acc, now)
+        due = max(deadline, start) if deadline else start
         when = f" (el plazo venció el {format_date(deadline.date())})" if deadline and due == deadline else ""
         yield Obligation(
             kind=Kind.EMAIL_GENERIC,

@@ -8,13 +8,14 @@ incident notices head their group.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from policy import checks, credentials
+from policy import checks, credentials, workflows
 from policy.clock import end_of_day, local
 from policy.errors import UsageError
-from policy.model import Kind, Obligation, State, Status
+from policy.model import Kind, Obligation, State, Status, Waiver
 
 Check = Callable[[State, datetime], Iterable[Obligation]]
 
@@ -34,11 +35,22 @@ CHECKS: list[Check] = [
     credentials.weak_password,
     credentials.reused_password,
     credentials.no_password,
+    workflows.consultation,
+    workflows.information_request,
+    workflows.opening_request,
+    workflows.closing,
+    workflows.admin_change_notice,
+    workflows.holiday_notice,
+    workflows.abandoned_account,
+    workflows.designation_documents,
 ]
 
 #: How close a deadline must be to count as ``due_soon``; kinds not listed use the default.
 DEFAULT_SOON = timedelta(days=7)
-SOON_WINDOWS: dict[str, timedelta] = {}
+SOON_WINDOWS: dict[str, timedelta] = {
+    # A consultation window is two days at most (ine, ieeags): «pronto» means the last 12 hours.
+    "consultation": timedelta(hours=12),
+}
 
 _STATUS_ORDER: Mapping[Status, int] = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
 
@@ -57,13 +69,50 @@ def classify(due: datetime, now: datetime, kind: str) -> Status:
     return Status.UPCOMING
 
 
+class _WaiverIndex:
+    """The waivers in force, indexed so that checking thousands of obligations stays cheap.
+
+    Same matching as ``Waiver.covers``: by exact key, by kind and account, or by kind alone.
+    """
+
+    def __init__(self, waivers: Sequence[Waiver]) -> None:
+        self.keys = {w.key for w in waivers if w.key is not None}
+        self.pairs = {(w.kind, w.account_id) for w in waivers if w.key is None and w.account_id is not None}
+        self.kinds = {w.kind for w in waivers if w.key is None and w.account_id is None and w.kind}
+
+    def __bool__(self) -> bool:
+        return bool(self.keys or self.pairs or self.kinds)
+
+    def covers(self, item: Obligation) -> bool:
+        kind = str(item.kind)
+        if kind in self.kinds:
+            return True
+        if item.account is not None and (kind, item.account.id) in self.pairs:
+            return True
+        return bool(self.keys) and item.key in self.keys
+
+
 def obligations(state: State, now: datetime) -> list[Obligation]:
-    """Every obligation the rules produce for ``state`` at ``now``, with its status."""
-    now = local(now)
+    """Every obligation the rules produce for ``state`` at ``now``, with its status.
+
+    Obligations covered by a waiver in force on ``now``'s date are left out;
+    they come back by themselves the day after the waiver ends.
+    """
+    return _collect(state, local(now), None)
+
+
+def _collect(state: State, now: datetime, limit: datetime | None) -> list[Obligation]:
+    """The obligations with their status; with ``limit``, only those overdue or due by then."""
+    waived = _WaiverIndex([w for w in state.waivers if w.active_on(now.date())])
     found: list[Obligation] = []
     for check in CHECKS:
         for item in check(state, now):
-            item.status = Status.OVERDUE if item.standing else classify(item.due, now, item.kind)
+            status = Status.OVERDUE if item.standing else classify(item.due, now, item.kind)
+            if limit is not None and status is not Status.OVERDUE and item.due > limit:
+                continue
+            if waived and waived.covers(item):
+                continue
+            item.status = status
             found.append(item)
     return found
 
@@ -91,10 +140,7 @@ def agenda(state: State, now: datetime, horizon_days: int = 30) -> list[Obligati
     # Whole calendar days: deadlines expire at the end of their day, so «30 days» must reach
     # the end of the 30th day, and 0 still shows what falls due later today.
     limit = end_of_day(now.date() + timedelta(days=horizon_days))
-    selected = [
-        item
-        for item in obligations(state, now)
-        if item.status is Status.OVERDUE or item.due <= limit
-    ]
+    state = replace(state, agenda_until=limit)
+    selected = _collect(state, now, limit)
     selected.sort(key=sort_key)
     return selected

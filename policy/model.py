@@ -13,6 +13,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from policy.clock import local
+
 if TYPE_CHECKING:
     from policy.calendar import BusinessCalendar
     from policy.profile import Profile
@@ -71,6 +73,15 @@ class Kind(StrEnum):
     WEAK_PASSWORD = "weak_password"
     REUSED_PASSWORD = "reused_password"
     NO_PASSWORD = "no_password"
+    CONSULTATION = "consultation"
+    INFORMATION_REQUEST = "information_request"
+    OPENING_REQUEST = "opening_request"
+    CLOSING = "closing"
+    ADMIN_CHANGE_NOTICE = "admin_change_notice"
+    HOLIDAY_NOTICE = "holiday_notice"
+    ABANDONED_ACCOUNT = "abandoned_account"
+    DESIGNATION_FORM = "designation_form"
+    RESPONSIVA = "responsiva"
 
 
 class EntryKind(StrEnum):
@@ -118,6 +129,68 @@ SECOND_FACTOR_LABELS: Mapping[str, str] = {
 }
 
 
+class ConsultationState(StrEnum):
+    """States of a consultation before publishing; ``vencida`` is derived (pending past its window)."""
+
+    PENDING = "pendiente"
+    APPROVED = "aprobada"
+    REJECTED = "rechazada"
+    EXPIRED = "vencida"
+
+
+class RequestState(StrEnum):
+    """States of an information request from the public."""
+
+    OPEN = "abierta"
+    ANSWERED = "respondida"
+    ROUTED = "canalizada"
+
+
+class OpeningState(StrEnum):
+    """States of a request to open an account."""
+
+    PENDING = "pendiente"
+    AUTHORIZED = "autorizada"
+    REJECTED = "rechazada"
+    OPENED = "abierta"
+
+
+class ChangeReason(StrEnum):
+    """Why a person stops administering (for a while or for good)."""
+
+    LEAVES = "baja"
+    PROMOTION = "promocion"
+    TRANSFER = "cambio_adscripcion"
+    VACATION = "vacaciones"
+    HEALTH = "salud"
+    OTHER = "otro"
+
+
+CHANGE_REASON_LABELS: Mapping[str, str] = {
+    ChangeReason.LEAVES: "baja",
+    ChangeReason.PROMOTION: "promoción",
+    ChangeReason.TRANSFER: "cambio de adscripción",
+    ChangeReason.VACATION: "vacaciones",
+    ChangeReason.HEALTH: "ausencia por salud",
+    ChangeReason.OTHER: "otro motivo",
+}
+
+#: The items of the report an opened account needs (ine §7.IV, ieesonora §7.III).
+OPENING_REPORT_ITEMS: Mapping[str, str] = {
+    "nombre": "nombre",
+    "direccion": "dirección electrónica",
+    "propositos": "propósitos",
+    "operacion": "operación",
+    "administradores": "administradores",
+}
+
+#: The checklist of closing an account (ine §7.VIII–IX, ieesonora §7.VII–VIII).
+CLOSING_ITEMS: Mapping[str, str] = {
+    "contenido": "contenido borrado",
+    "oficio": "oficio de baja enviado",
+}
+
+
 class Status(StrEnum):
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
@@ -146,6 +219,15 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.WEAK_PASSWORD: "Contraseña débil",
     Kind.REUSED_PASSWORD: "Contraseña repetida",
     Kind.NO_PASSWORD: "Contraseña sin guardar",
+    Kind.CONSULTATION: "Consulta de pertinencia",
+    Kind.INFORMATION_REQUEST: "Solicitud de información",
+    Kind.OPENING_REQUEST: "Apertura de cuenta",
+    Kind.CLOSING: "Baja de cuenta",
+    Kind.ADMIN_CHANGE_NOTICE: "Aviso de cambio de administración",
+    Kind.HOLIDAY_NOTICE: "Aviso de horarios por días inhábiles",
+    Kind.ABANDONED_ACCOUNT: "Posible cuenta abandonada",
+    Kind.DESIGNATION_FORM: "Formulario de designación",
+    Kind.RESPONSIVA: "Formato de responsiva",
 }
 
 
@@ -291,6 +373,116 @@ class SecondFactorState:
     codes_in_keyring: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Consultation:
+    """A consultation before publishing, as recorded (``state`` is never ``vencida`` here)."""
+
+    id: int
+    account_id: int
+    subject: str
+    sent_at: datetime
+    office: str | None = None
+    text: str | None = None
+    state: str = ConsultationState.PENDING
+    answered_at: datetime | None = None
+    note: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InformationRequest:
+    id: int
+    account_id: int
+    requester: str
+    subject: str
+    received_at: datetime
+    state: str = RequestState.OPEN
+    closed_at: datetime | None = None
+    area: str | None = None
+    office: str | None = None
+    note: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningRequest:
+    id: int
+    network: str
+    handle: str
+    reference: str
+    requested_on: date
+    area: str | None = None
+    state: str = OpeningState.PENDING
+    resolved_on: date | None = None
+    reason: str | None = None
+    account_id: int | None = None
+    #: report item -> the date it was reported (see OPENING_REPORT_ITEMS)
+    report: Mapping[str, date] = field(default_factory=dict)
+    author: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.network}/{self.handle}"
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    id: int
+    account_id: int
+    closed_on: date
+    reason: str | None = None
+    #: checklist item -> the date it was done (see CLOSING_ITEMS)
+    done: Mapping[str, date] = field(default_factory=dict)
+    reference: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdminChange:
+    """A person stops administering: for good (``until`` None) or for a while."""
+
+    id: int
+    person_id: int
+    reason: str
+    start: date
+    until: date | None = None
+    account_ids: tuple[int, ...] = ()
+    notified_on: date | None = None
+    author: str | None = None
+
+    @property
+    def suspension(self) -> bool:
+        return self.until is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """An obligation postponed or waived until ``until`` (inclusive), by key or by kind and account."""
+
+    id: int
+    until: date
+    reason: str
+    kind: str | None = None
+    account_id: int | None = None
+    key: str | None = None
+    reference: str | None = None
+    author: str | None = None
+    created_at: datetime | None = None
+
+    def active_on(self, day: date) -> bool:
+        return day <= self.until
+
+    def covers(self, item: Obligation) -> bool:
+        """True when this waiver applies to ``item`` (ignoring dates)."""
+        if self.key is not None:
+            return item.key == self.key
+        if self.kind is not None and str(item.kind) != self.kind:
+            return False
+        if self.account_id is not None:
+            return item.account is not None and item.account.id == self.account_id
+        return self.kind is not None
+
+
 @dataclass(slots=True)
 class State:
     """Everything the engine needs, loaded by ``store`` in one go."""
@@ -313,3 +505,42 @@ class State:
     credentials: Mapping[int, CredentialState] | None = None
     #: account id -> recorded second factor; None when not loaded
     second_factors: Mapping[int, SecondFactorState] | None = None
+    #: Open consultations only (answered ones produce no obligation).
+    consultations: Sequence[Consultation] = ()
+    #: Open information requests only.
+    information_requests: Sequence[InformationRequest] = ()
+    #: Opening requests still pending, or opened with an incomplete report.
+    opening_requests: Sequence[OpeningRequest] = ()
+    #: Closings whose checklist is incomplete.
+    closings: Sequence[Closing] = ()
+    #: Administrator changes whose notice is still due.
+    admin_changes: Sequence[AdminChange] = ()
+    #: (person id, document kind) pairs on record, for ``designation_form`` and ``responsiva``.
+    person_documents: frozenset[tuple[int, str]] = frozenset()
+    #: ids (``YYYYMMDD`` of the first day) of the holiday notices already done.
+    holiday_notices_done: frozenset[int] = frozenset()
+    waivers: Sequence[Waiver] = ()
+    #: Further sources of account activity (e.g. the bitácora): source name -> account id -> latest moment.
+    #: Rotations and evaluations always count; see ``last_activity``.
+    other_activity: Mapping[str, Mapping[int, datetime]] = field(default_factory=dict)
+    #: Where the agenda ends: checks producing open-ended series (holiday notices) stop here.
+    agenda_until: datetime | None = None
+
+    def last_activity(self, account_id: int) -> tuple[date, str] | None:
+        """The latest recorded activity of an account and its source (Spanish), or None."""
+        found: list[tuple[date, str]] = []
+        rotated = self.last_rotation.get(account_id)
+        if rotated is not None:
+            found.append((_local_date(rotated), "rotación de contraseña"))
+        evaluated = self.last_evaluation.get(account_id)
+        if evaluated is not None:
+            found.append((evaluated, "evaluación"))
+        for source, moments in self.other_activity.items():
+            moment = moments.get(account_id)
+            if moment is not None:
+                found.append((_local_date(moment), source))
+        return max(found) if found else None
+
+
+def _local_date(moment: datetime) -> date:
+    return local(moment).date()

@@ -33,6 +33,17 @@ if TYPE_CHECKING:
     from store.history import Evaluations, Rotations, Trainings
     from store.incidents import Incidents
     from store.settings import Settings
+    from store.workflows import (
+        AdminChanges,
+        Closings,
+        Consultations,
+        Events,
+        HolidayNotices,
+        InformationRequests,
+        Openings,
+        PersonDocuments,
+        Waivers,
+    )
 
 ENV_DB = "RESGUARDO_DB"
 ENV_LOCK_TIMEOUT = "RESGUARDO_LOCK_TIMEOUT"
@@ -128,6 +139,15 @@ class Store:
     bitacora: Bitacora
     incidents: Incidents
     credentials: Credentials
+    events: Events
+    consultations: Consultations
+    information_requests: InformationRequests
+    openings: Openings
+    closings: Closings
+    admin_changes: AdminChanges
+    person_documents: PersonDocuments
+    holiday_notices: HolidayNotices
+    waivers: Waivers
 
     def __init__(
         self,

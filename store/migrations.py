@@ -246,11 +246,194 @@ def m002_credentials(db: Database) -> None:
         "INSERT OR IGNORE INTO settings (key, value)"
         " VALUES ('installation_id', '\"' || lower(hex(randomblob(8))) || '\"')"
     )
+CONSULTATION_STATES = ("pendiente", "aprobada", "rechazada")
+REQUEST_STATES = ("abierta", "respondida", "canalizada")
+OPENING_STATES = ("pendiente", "autorizada", "rechazada", "abierta")
+CHANGE_REASONS = ("baja", "promocion", "cambio_adscripcion", "vacaciones", "salud", "otro")
+PERSON_DOCUMENTS = ("designation_form", "responsiva")
+
+
+def m003_workflows(db: Database) -> None:
+    """Consultations, information requests, openings and closings, administrator changes,
+    person documents, holiday notices, waivers, and the history of every state change."""
+    # Every state change of a workflow record, with its author: rows elsewhere may move
+    # from one state to the next, but the previous state always stays here.
+    db.execute(
+        """CREATE TABLE workflow_events (
+            id INTEGER PRIMARY KEY,
+            entity TEXT NOT NULL,
+            entity_id INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            from_state TEXT,
+            to_state TEXT,
+            note TEXT,
+            author TEXT,
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX workflow_events_entity ON workflow_events (entity, entity_id, id)")
+    db.execute(
+        f"""CREATE TABLE consultations (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            subject TEXT NOT NULL CHECK (length(trim(subject)) > 0),
+            body TEXT,
+            office TEXT,
+            sent_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pendiente' CHECK ({_in("state", CONSULTATION_STATES)}),
+            answered_at TEXT,
+            note TEXT,
+            author TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (answered_at IS NULL OR answered_at >= sent_at)
+        )"""
+    )
+    db.execute("CREATE INDEX consultations_state ON consultations (state)")
+    db.execute("CREATE INDEX consultations_account ON consultations (account_id, sent_at)")
+    db.execute(
+        f"""CREATE TABLE information_requests (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            requester TEXT NOT NULL CHECK (length(trim(requester)) > 0),
+            subject TEXT NOT NULL CHECK (length(trim(subject)) > 0),
+            received_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'abierta' CHECK ({_in("state", REQUEST_STATES)}),
+            closed_at TEXT,
+            area TEXT,
+            office TEXT,
+            note TEXT,
+            author TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (closed_at IS NULL OR closed_at >= received_at)
+        )"""
+    )
+    db.execute("CREATE INDEX information_requests_state ON information_requests (state)")
+    db.execute("CREATE INDEX information_requests_account ON information_requests (account_id, received_at)")
+    db.execute(
+        f"""CREATE TABLE opening_requests (
+            id INTEGER PRIMARY KEY,
+            network TEXT NOT NULL CHECK ({_in("network", NETWORKS)}),
+            handle TEXT NOT NULL CHECK (length(trim(handle)) > 0),
+            reference TEXT NOT NULL,
+            requested_on TEXT NOT NULL,
+            area TEXT,
+            office TEXT,
+            state TEXT NOT NULL DEFAULT 'pendiente' CHECK ({_in("state", OPENING_STATES)}),
+            resolved_on TEXT,
+            reason TEXT,
+            account_id INTEGER REFERENCES accounts (id),
+            author TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX opening_requests_state ON opening_requests (state)")
+    db.execute(
+        """CREATE TABLE opening_report_items (
+            id INTEGER PRIMARY KEY,
+            opening_id INTEGER NOT NULL REFERENCES opening_requests (id),
+            item TEXT NOT NULL,
+            reported_on TEXT NOT NULL,
+            author TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (opening_id, item)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE closings (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL UNIQUE REFERENCES accounts (id),
+            closed_on TEXT NOT NULL,
+            reason TEXT,
+            reference TEXT,
+            author TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE closing_items (
+            id INTEGER PRIMARY KEY,
+            closing_id INTEGER NOT NULL REFERENCES closings (id),
+            item TEXT NOT NULL,
+            done_on TEXT NOT NULL,
+            author TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (closing_id, item)
+        )"""
+    )
+    db.execute(
+        f"""CREATE TABLE admin_changes (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            reason TEXT NOT NULL CHECK ({_in("reason", CHANGE_REASONS)}),
+            start_date TEXT NOT NULL,
+            until_date TEXT,
+            note TEXT,
+            notified_on TEXT,
+            notice_reference TEXT,
+            author TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (until_date IS NULL OR until_date >= start_date)
+        )"""
+    )
+    # Which assignments a change ended and, for a suspension, the assignment that
+    # resumes the day after it: the gap between both is what the rules see.
+    db.execute(
+        """CREATE TABLE admin_change_assignments (
+            change_id INTEGER NOT NULL REFERENCES admin_changes (id),
+            ended_assignment_id INTEGER NOT NULL REFERENCES assignments (id),
+            resumed_assignment_id INTEGER REFERENCES assignments (id),
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            PRIMARY KEY (change_id, ended_assignment_id)
+        )"""
+    )
+    db.execute(
+        f"""CREATE TABLE person_documents (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people (id),
+            kind TEXT NOT NULL CHECK ({_in("kind", PERSON_DOCUMENTS)}),
+            signed_on TEXT NOT NULL,
+            reference TEXT,
+            author TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX person_documents_person ON person_documents (person_id, kind, signed_on)")
+    # The id is the first day of the period as YYYYMMDD: the notice's stable identity.
+    db.execute(
+        """CREATE TABLE holiday_notices (
+            id INTEGER PRIMARY KEY,
+            start_date TEXT NOT NULL,
+            end_date TEXT NOT NULL,
+            label TEXT,
+            done_on TEXT NOT NULL,
+            note TEXT,
+            author TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE waivers (
+            id INTEGER PRIMARY KEY,
+            kind TEXT,
+            account_id INTEGER REFERENCES accounts (id),
+            key TEXT,
+            until_date TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            reference TEXT,
+            author TEXT,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            revoked_by TEXT,
+            CHECK (kind IS NOT NULL OR key IS NOT NULL)
+        )"""
+    )
+    db.execute("CREATE INDEX waivers_until ON waivers (until_date)")
 
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "credentials", m002_credentials),
+    (3, "workflows", m003_workflows),
     (4, "bitacora", m004_bitacora),
 )
 

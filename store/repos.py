@@ -27,6 +27,15 @@ REPOSITORIES: dict[str, tuple[str, str]] = {
     "bitacora": ("store.bitacora", "Bitacora"),
     "incidents": ("store.incidents", "Incidents"),
     "credentials": ("store.credentials", "Credentials"),
+    "events": ("store.workflows", "Events"),
+    "consultations": ("store.workflows", "Consultations"),
+    "information_requests": ("store.workflows", "InformationRequests"),
+    "openings": ("store.workflows", "Openings"),
+    "closings": ("store.workflows", "Closings"),
+    "admin_changes": ("store.workflows", "AdminChanges"),
+    "person_documents": ("store.workflows", "PersonDocuments"),
+    "holiday_notices": ("store.workflows", "HolidayNotices"),
+    "waivers": ("store.workflows", "Waivers"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from policy.clock import local
 from policy.model import State
 from policy.profile import Profile
 from store.accounts import row_to_account, row_to_assignment, row_to_person
@@ -46,4 +47,14 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
         incident_notices=store.incidents.pending_notices(),
         credentials=store.credentials.all(),
         second_factors=store.credentials.second_factors(),
+        consultations=store.consultations.pending(),
+        information_requests=store.information_requests.open(),
+        opening_requests=store.openings.in_progress(),
+        closings=store.closings.incomplete(),
+        admin_changes=store.admin_changes.unnotified(),
+        person_documents=store.person_documents.on_record(),
+        holiday_notices_done=frozenset(store.holiday_notices.done()),
+        waivers=store.waivers.in_force(local(now).date()),
+        # A consultation before publishing is evidence that the account is in use.
+        other_activity={"consulta de pertinencia": store.consultations.latest_by_account()},
     )

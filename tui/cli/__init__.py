@@ -16,24 +16,38 @@ from collections.abc import Sequence
 from policy.errors import ResguardoError
 from tui.cli.spanish_argparse import SpanishParser, install
 
-COMMAND_MODULES = (
-    "tui.cli.setup",
-    "tui.cli.accounts",
-    "tui.cli.people",
-    "tui.cli.history",
-    "tui.cli.calendar",
-    "tui.cli.agenda",
-    "tui.cli.transfer",
-    "tui.cli.settings",
-    "tui.cli.bitacora",
-    "tui.cli.incidents",
-    "tui.cli.credentials",
-)
+#: Each command word and the module that registers it. Only the invoked
+#: command's module is imported (importing them all costs ~60 ms, which
+#: ``bitacora agregar|buscar`` and ``pendientes`` cannot afford); help, a typo
+#: or no command load them all. Each module also lists its words in
+#: ``COMMAND_NAMES`` (a test checks the two agree).
+COMMANDS: dict[str, str] = {
+    "iniciar": "tui.cli.setup",
+    "demo": "tui.cli.setup",
+    "cuentas": "tui.cli.accounts",
+    "personas": "tui.cli.people",
+    "rotaciones": "tui.cli.history",
+    "evaluaciones": "tui.cli.history",
+    "capacitaciones": "tui.cli.history",
+    "inhabiles": "tui.cli.calendar",
+    "procesos": "tui.cli.calendar",
+    "pendientes": "tui.cli.agenda",
+    "consultas": "tui.cli.workflows",
+    "solicitudes": "tui.cli.workflows",
+    "aperturas": "tui.cli.workflows",
+    "bajas": "tui.cli.workflows",
+    "dispensas": "tui.cli.waivers",
+    "avisos": "tui.cli.waivers",
+    "credencial": "tui.cli.credentials",
+    "llavero": "tui.cli.credentials",
+    "bitacora": "tui.cli.bitacora",
+    "incidentes": "tui.cli.incidents",
+    "importar": "tui.cli.transfer",
+    "exportar": "tui.cli.transfer",
+    "ajustes": "tui.cli.settings",
+}
 
-#: Commands with a time budget as whole processes: when one of them is the
-#: command being run, only its module is imported and registered (the others
-#: cost ~60 ms of imports that ``bitacora agregar|buscar`` cannot afford).
-FAST_COMMANDS = {"bitacora": "tui.cli.bitacora"}
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 
 DESCRIPTION = (
     "resguardo: la revisión diaria de las cuentas institucionales en redes sociales:"
@@ -51,34 +65,34 @@ def common_options() -> argparse.ArgumentParser:
     return parent
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> SpanishParser:
-    install()
-    parser = SpanishParser(prog="resguardo", description=DESCRIPTION)
-    parser.add_argument("--db", metavar="RUTA", help="base de datos a usar")
-    commands = parser.add_subparsers(title="comandos", metavar="COMANDO", parser_class=SpanishParser)
-    parent = common_options()
-    for name in modules:
-        importlib.import_module(name).register(commands, parent)
-    return parser
-
-
-def _command_modules(argv: Sequence[str]) -> Sequence[str]:
-    """Just the module of a FAST_COMMANDS command when it is the one being run, else all of them."""
+def _command_name(argv: Sequence[str] | None) -> str | None:
+    """The command word of ``argv`` (skipping ``--db RUTA``), or None."""
     skip = False
-    for token in argv:
+    for token in argv or ():
         if skip:
             skip = False
             continue
         if token == "--db":
             skip = True
             continue
-        if token.startswith("--db="):
-            continue
         if token.startswith("-"):
-            break
-        fast = FAST_COMMANDS.get(token)
-        return (fast,) if fast else COMMAND_MODULES
-    return COMMAND_MODULES
+            continue
+        return token
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> SpanishParser:
+    """The parser; given ``argv`` naming a known command, only that command's module is loaded."""
+    install()
+    parser = SpanishParser(prog="resguardo", description=DESCRIPTION)
+    parser.add_argument("--db", metavar="RUTA", help="base de datos a usar")
+    commands = parser.add_subparsers(title="comandos", metavar="COMANDO", parser_class=SpanishParser)
+    parent = common_options()
+    command = _command_name(argv)
+    owner = COMMANDS.get(command or "")
+    for name in (owner,) if owner else COMMAND_MODULES:
+        importlib.import_module(name).register(commands, parent)
+    return parser
 
 
 def _configure_streams() -> None:
@@ -92,7 +106,9 @@ def _configure_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 refused or failed, 2 usage)."""
     _configure_streams()
-    parser = build_parser(_command_modules(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

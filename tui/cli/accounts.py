@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 ROLE_CHOICES = [r.value for r in Role]
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("cuentas",)
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     accounts = commands.add_parser("cuentas", parents=[parent], help="cuentas institucionales en redes sociales")
     sub = subcommands(accounts)

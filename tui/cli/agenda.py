@@ -23,6 +23,10 @@ SECTION_TITLES = {
 }
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("pendientes",)
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     agenda = commands.add_parser(
         "pendientes", parents=[parent], help="la agenda: qué está vencido, qué vence pronto y por qué",

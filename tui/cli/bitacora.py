@@ -28,6 +28,9 @@ NO_ACCOUNT = {"-", "ninguna", "oficina"}
 MAX_TABLE_TEXT = 400
 
 
+COMMAND_NAMES = ("bitacora",)
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     from tui.cli.args import positive_int, subcommands
 

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("inhabiles", "procesos")
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     days = commands.add_parser("inhabiles", parents=[parent], help="días inhábiles de la institución")
     sub = subcommands(days)

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+COMMAND_NAMES = ("credencial", "llavero")
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     keyring_parent = argparse.ArgumentParser(add_help=False)
     keyring_parent.add_argument(

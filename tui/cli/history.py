@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("rotaciones", "evaluaciones", "capacitaciones")
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     rotations = commands.add_parser("rotaciones", parents=[parent], help="rotaciones de contraseña ya hechas")
     sub = subcommands(rotations)

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+COMMAND_NAMES = ("incidentes",)
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     incidents = commands.add_parser(
         "incidentes", parents=[parent], help="cuentas intervenidas u operadas por personas no autorizadas",

@@ -6,12 +6,16 @@ import argparse
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date
-from policy.model import Rank
-from tui.cli.args import subcommands
+from policy.model import CHANGE_REASON_LABELS, ChangeReason, Rank
+from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
+
+
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("personas",)
 
 
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -33,6 +37,39 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     listing = sub.add_parser("listar", parents=[parent], help="lista las personas con sus cuentas")
     listing.add_argument("--json", action="store_true", help="salida JSON")
     listing.set_defaults(handler=list_people)
+
+    change = sub.add_parser(
+        "cambio", parents=[parent], help="registra que una persona deja de administrar (definitiva o temporalmente)",
+        description=(
+            "Termina las asignaciones de la persona desde --desde (su primer día fuera). Con --hasta"
+            " (vacaciones, salud, otro) las suspende: vuelven solas al día siguiente de --hasta."
+        ),
+    )
+    change.add_argument("persona", metavar="PERSONA", help="id o nombre exacto")
+    change.add_argument("--motivo", required=True, choices=[r.value for r in ChangeReason], help="motivo del cambio")
+    change.add_argument("--desde", metavar="FECHA", help="primer día sin administrar (por omisión hoy)")
+    change.add_argument("--hasta", metavar="FECHA", help="último día de la ausencia, si es temporal")
+    change.add_argument("--nota", help="observaciones")
+    change.set_defaults(handler=record_change)
+
+    notice = sub.add_parser("avisar", parents=[parent], help="registra que se avisó un cambio de administración")
+    notice.add_argument("cambio", type=positive_int, metavar="CAMBIO", help="id del cambio")
+    notice.add_argument("--fecha", metavar="FECHA", help="fecha del aviso (por omisión hoy)")
+    notice.add_argument("--oficio", metavar="REF", help="referencia del oficio o correo")
+    notice.set_defaults(handler=notify_change)
+
+    changes = sub.add_parser("cambios", parents=[parent], help="lista los cambios de administración")
+    changes.add_argument("--json", action="store_true", help="salida JSON (cada objeto lleva su id)")
+    changes.set_defaults(handler=list_changes)
+
+    document = sub.add_parser(
+        "documento", parents=[parent], help="registra el formulario de designación o la responsiva firmados (INE)",
+    )
+    document.add_argument("persona", metavar="PERSONA", help="id o nombre exacto")
+    document.add_argument("--tipo", required=True, choices=["formulario", "responsiva"], help="qué documento")
+    document.add_argument("--fecha", metavar="FECHA", help="fecha de firma (por omisión hoy)")
+    document.add_argument("--referencia", metavar="REF", help="folio u oficio")
+    document.set_defaults(handler=record_document)
 
 
 def add_person(ctx: Context, args: argparse.Namespace) -> int:
@@ -83,4 +120,81 @@ def list_people(ctx: Context, args: argparse.Namespace) -> int:
     ]
     print(table(["Id", "Nombre", "Nivel", "Correo", "Capacitación", "Cuentas"], rows, wrap=5))
     print(f"\n{len(people)} personas.")
+    return 0
+
+
+def record_change(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    person = store.people.resolve(args.persona)
+    start = ctx.date_arg(args.desde, "fecha --desde")
+    until = ctx.date_arg(args.hasta, "fecha --hasta") if args.hasta else None
+    change = store.admin_changes.record(person, args.motivo, start=start, until=until, note=args.nota)
+    accounts = {a.id: a.ref for a in store.accounts.list()}
+    refs = ", ".join(accounts[a] for a in change.account_ids if a in accounts)
+    print(change.id)
+    if until is None:
+        print(f"{person.name} deja de administrar {refs} desde el {format_date(start)}"
+              f" ({CHANGE_REASON_LABELS[change.reason]}).")
+    else:
+        print(f"{person.name} no administra {refs} del {format_date(start)} al {format_date(until)}"
+              f" ({CHANGE_REASON_LABELS[change.reason]}); vuelve el día siguiente sin más trámite.")
+    profile = store.settings.profile()
+    office = profile.setting("admin_change_office")
+    if office and profile.has_rule("admin_change_notice") and profile.rule("admin_change_notice").section:
+        print(f"Avise del cambio ({office}; {profile.rule('admin_change_notice').short()});"
+              f" registre el aviso con «resguardo personas avisar {change.id}».")
+    if profile.setting("rotation_on_admin_change", False):
+        print("Según el perfil, la contraseña debe cambiarse ya (con la UTCSyD): la rotación queda vencida.")
+    else:
+        print("Se recomienda rotar la contraseña de esas cuentas.")
+    print("Si la cuenta queda sin titular o suplente (enlace), la agenda lo mostrará como vencido.")
+    return 0
+
+
+def notify_change(ctx: Context, args: argparse.Namespace) -> int:
+    change = ctx.store.admin_changes.notify(args.cambio, on=ctx.date_arg(args.fecha, "fecha del aviso"),
+                                            reference=args.oficio)
+    assert change.notified_on is not None
+    print(f"Aviso del cambio {change.id} registrado el {format_date(change.notified_on)}.")
+    return 0
+
+
+def list_changes(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    people = {p.id: p.name for p in store.people.list()}
+    accounts = {a.id: a.ref for a in store.accounts.list()}
+    changes = store.admin_changes.list()
+    if args.json:
+        print_json([
+            {"id": c.id, "person": people.get(c.person_id), "person_id": c.person_id, "reason": c.reason,
+             "start": c.start.isoformat(), "until": c.until.isoformat() if c.until else None,
+             "accounts": [accounts.get(a) for a in c.account_ids], "account_ids": list(c.account_ids),
+             "notified_on": c.notified_on.isoformat() if c.notified_on else None, "author": c.author}
+            for c in changes
+        ])
+        return 0
+    if not changes:
+        print("No hay cambios de administración registrados.")
+        return 0
+    print(table(
+        ["Id", "Persona", "Motivo", "Desde", "Hasta", "Cuentas", "Aviso"],
+        [[c.id, people.get(c.person_id, "?"), CHANGE_REASON_LABELS.get(c.reason, c.reason), format_date(c.start),
+          format_date(c.until) if c.until else "—", ", ".join(accounts.get(a, "?") for a in c.account_ids),
+          format_date(c.notified_on) if c.notified_on else "pendiente"]
+         for c in changes],
+        wrap=5,
+    ))
+    return 0
+
+
+_DOCUMENT_KINDS = {"formulario": "designation_form", "responsiva": "responsiva"}
+
+
+def record_document(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    person = store.people.resolve(args.persona)
+    on = ctx.date_arg(args.fecha, "fecha de firma")
+    store.person_documents.record(person, _DOCUMENT_KINDS[args.tipo], on=on, reference=args.referencia)
+    label = "Formulario de designación" if args.tipo == "formulario" else "Responsiva"
+    print(f"{label} de {person.name} registrado, firmado el {format_date(on)}.")
     return 0

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("ajustes",)
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     settings = commands.add_parser("ajustes", parents=[parent], help="ajustes editables del perfil")
     sub = subcommands(settings)

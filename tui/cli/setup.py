@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("iniciar", "demo")
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     start = commands.add_parser(
         "iniciar", parents=[parent], help="crea la base de datos y elige el perfil de la institución",

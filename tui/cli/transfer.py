@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from tui.cli.context import Context
 
 
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("importar", "exportar")
+
+
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     load = commands.add_parser(
         "importar", parents=[parent], help="carga cuentas y personas desde una hoja de cálculo (CSV)",

@@ -1,0 +1,463 @@
+"""The workflows with deadlines: consultations, information requests, openings and
+closings, administrator changes, holiday notices, abandoned accounts and the ine
+designation documents.
+
+Pure like ``policy.checks``: the state and ``now`` in, obligations out. The
+deadline helpers (``consultation_due``…) are public so that the store and the
+command line show the same dates the agenda uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from policy.calendar import BusinessCalendar
+from policy.clock import end_of_day, format_date, local, start_of_day
+from policy.errors import PolicyError
+from policy.model import (
+    CHANGE_REASON_LABELS,
+    CLOSING_ITEMS,
+    OPENING_REPORT_ITEMS,
+    Account,
+    AccountStatus,
+    Citation,
+    Kind,
+    Obligation,
+    OpeningState,
+    Role,
+    State,
+)
+from policy.profile import Profile
+
+#: How far past the end of the agenda a holiday may start and still have its notice inside it.
+_NOTICE_LOOKAHEAD = timedelta(days=90)
+
+
+# -- deadlines -------------------------------------------------------------
+
+
+def consultation_window(profile: Profile) -> str | None:
+    """The consultation window in words («48 horas naturales», «5 días hábiles»), None if there is none."""
+    hours = profile.setting("consultation_hours")
+    if hours:
+        return f"{hours} horas naturales"
+    days = profile.setting("consultation_business_days")
+    if days:
+        return f"{days} días hábiles"
+    return None
+
+
+def consultation_due(profile: Profile, calendar: BusinessCalendar, sent_at: datetime) -> datetime | None:
+    """When the office's answer is due: natural hours if the profile counts hours, else
+    the end of the N-th business day after the sending day; None when the profile has no window.
+    """
+    hours = profile.setting("consultation_hours")
+    if hours:
+        # Counted on the absolute clock, so a change of UTC offset can never stretch the window.
+        return local(local(sent_at).astimezone(UTC) + timedelta(hours=int(hours)))
+    days = profile.setting("consultation_business_days")
+    if days:
+        return end_of_day(calendar.add_business_days(local(sent_at).date(), int(days)))
+    return None
+
+
+def information_request_due(profile: Profile, calendar: BusinessCalendar, received_at: datetime) -> datetime:
+    """The end of the N-th business day after the request arrived (profile setting, default 2)."""
+    days = int(profile.setting("information_request_business_days", 2))
+    return end_of_day(calendar.add_business_days(local(received_at).date(), days))
+
+
+def opening_due(profile: Profile, calendar: BusinessCalendar, requested_on: date) -> datetime | None:
+    """When the office must answer an opening request (ine: 15 business days), None without a window."""
+    days = profile.setting("opening_business_days")
+    if not days:
+        return None
+    return end_of_day(calendar.add_business_days(requested_on, int(days)))
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayPeriod:
+    """An official holiday or a declared non-working period that needs a notice to the public.
+
+    ``id`` is the first day as ``YYYYMMDD``: stable, so a notice marked done stays done.
+    """
+
+    id: int
+    start: date
+    end: date
+    label: str
+
+    @property
+    def code(self) -> str:
+        return self.start.isoformat()
+
+
+def period_id(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list[HolidayPeriod]:
+    """Official holidays on weekdays and declared non-working periods overlapping [first, last].
+
+    A holiday inside a declared period is covered by that period's notice; days
+    inside a declared electoral process are hábiles, so they need no notice.
+    """
+    declared: dict[date, HolidayPeriod] = {}
+    for span in calendar.non_working:
+        if span.end < first or span.start > last:
+            continue
+        current = declared.get(span.start)
+        if current is None or span.end > current.end:
+            declared[span.start] = HolidayPeriod(period_id(span.start), span.start, span.end,
+                                                 span.label or "Periodo inhábil declarado")
+    found = list(declared.values())
+    for day, name in calendar.holidays.items():
+        if day < first or day > last or day.weekday() >= 5:
+            continue
+        if day in declared or any(p.start <= day <= p.end for p in declared.values()):
+            continue
+        found.append(HolidayPeriod(period_id(day), day, day, name))
+    found = [p for p in found if not calendar.in_electoral_period(p.start)]
+    found.sort(key=lambda p: (p.start, p.end))
+    return found
+
+
+def holiday_notice_due(profile: Profile, calendar: BusinessCalendar, start: date) -> datetime:
+    """The end of the business day that falls N business days before the period starts."""
+    days = int(profile.setting("holiday_notice_business_days", 3))
+    return end_of_day(calendar.previous_business_days(start, days))
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def _accounts_by_id(state: State) -> dict[int, Account]:
+    return {acc.id: acc for acc in state.accounts}
+
+
+def _cited(profile: Profile, key: str, fallback: str) -> Citation:
+    """The rule ``key`` when the document has a clause for it, else ``fallback``."""
+    if profile.has_rule(key) and profile.rule(key).section:
+        return profile.rule(key)
+    return profile.rule(fallback)
+
+
+def _moment(value: datetime) -> str:
+    moment = local(value)
+    return f"{format_date(moment.date())} {moment.strftime('%H:%M')}"
+
+
+def _join(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " y " + names[-1]
+
+
+def _missing(items: Mapping[str, str], done: Mapping[str, date]) -> list[str]:
+    return [label for key, label in items.items() if key not in done]
+
+
+# -- checks ----------------------------------------------------------------
+
+
+def consultation(state: State, now: datetime) -> Iterator[Obligation]:
+    """Pending consultations before publishing: due when the office's window closes.
+
+    Past the window the consultation is ``vencida`` and its message carries the
+    profile's outcome (ine: INETEL/PNT; ieesonora: no publication; ieeags: the
+    Coordinación decides). Profiles without a window (iecm) produce nothing.
+    """
+    profile = state.profile
+    if not state.consultations or not profile.has_rule("consultation"):
+        return
+    accounts = _accounts_by_id(state)
+    outcome = str(profile.setting("consultation_outcome", ""))
+    office = str(profile.setting("consultation_office", "la oficina consultada"))
+    for item in state.consultations:
+        due = consultation_due(profile, state.calendar, item.sent_at)
+        if due is None:
+            continue
+        to = item.office or office
+        if due <= now:
+            rule = _cited(profile, "consultation_outcome", "consultation")
+            message = (
+                f"Consulta «{item.subject}» vencida: {to} no respondió en {consultation_window(profile)}"
+                f" (enviada el {_moment(item.sent_at)}). {outcome}"
+            ).strip()
+        else:
+            rule = profile.rule("consultation")
+            message = (
+                f"Consulta «{item.subject}» enviada a {to} el {_moment(item.sent_at)}:"
+                f" no publique antes de la respuesta (plazo de {consultation_window(profile)})."
+            )
+        yield Obligation(
+            kind=Kind.CONSULTATION, due=due, rule=rule, message=message,
+            account=accounts.get(item.account_id), ref_id=item.id,
+        )
+
+
+def information_request(state: State, now: datetime) -> Iterator[Obligation]:
+    """Open information requests from the public: answer (with certainty) or route them."""
+    profile = state.profile
+    if not state.information_requests or not profile.has_rule("information_request"):
+        return
+    rule = profile.rule("information_request")
+    accounts = _accounts_by_id(state)
+    office = str(profile.setting("information_request_office", "la instancia competente"))
+    for item in state.information_requests:
+        due = information_request_due(profile, state.calendar, item.received_at)
+        yield Obligation(
+            kind=Kind.INFORMATION_REQUEST,
+            due=due,
+            rule=rule,
+            message=(
+                f"Atender la solicitud de {item.requester} («{item.subject}»): responda solo con certeza"
+                f" y avise al área responsable, o canalícela a {office}."
+            ),
+            account=accounts.get(item.account_id),
+            ref_id=item.id,
+        )
+
+
+def opening_request(state: State, now: datetime) -> Iterator[Obligation]:
+    """Opening requests: the office's answer window (ine: 15 business days) and, once the
+    account is open, the report the rules require (name, address, purposes, operation, administrators).
+    """
+    profile = state.profile
+    if not state.opening_requests or not profile.has_rule("opening_request"):
+        return
+    rule = profile.rule("opening_request")
+    accounts = _accounts_by_id(state)
+    office = str(profile.setting("opening_office", "la oficina responsable"))
+    report_required = bool(profile.setting("opening_report", False))
+    for item in state.opening_requests:
+        if item.state == OpeningState.PENDING:
+            due = opening_due(profile, state.calendar, item.requested_on)
+            if due is None:
+                continue
+            yield Obligation(
+                kind=Kind.OPENING_REQUEST,
+                due=due,
+                rule=rule,
+                message=(
+                    f"Solicitud de apertura de {item.ref} (oficio {item.reference}, {format_date(item.requested_on)}):"
+                    f" {office} debe responder a más tardar el {format_date(due.date())}; si no, dé seguimiento."
+                ),
+                ref_id=item.id,
+            )
+        elif item.state == OpeningState.OPENED and report_required:
+            missing = _missing(OPENING_REPORT_ITEMS, item.report)
+            if not missing:
+                continue
+            opened = item.resolved_on or item.requested_on
+            yield Obligation(
+                kind=Kind.OPENING_REQUEST,
+                due=start_of_day(opened),
+                rule=rule,
+                message=f"Informar la apertura de {item.ref}: falta informar {_join(missing)}.",
+                account=accounts.get(item.account_id) if item.account_id else None,
+                ref_id=item.id,
+                standing=True,
+            )
+
+
+def closing(state: State, now: datetime) -> Iterator[Obligation]:
+    """A closed account whose checklist (content deleted, oficio sent) is incomplete."""
+    profile = state.profile
+    if not state.closings or not profile.has_rule("closing"):
+        return
+    rule = profile.rule("closing")
+    accounts = _accounts_by_id(state)
+    for item in state.closings:
+        missing = _missing(CLOSING_ITEMS, item.done)
+        if not missing:
+            continue
+        yield Obligation(
+            kind=Kind.CLOSING,
+            due=start_of_day(item.closed_on),
+            rule=rule,
+            message=f"Completar la baja de la cuenta: falta {_join(missing)}.",
+            account=accounts.get(item.account_id),
+            ref_id=item.id,
+            standing=True,
+        )
+
+
+def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
+    """The notice of an administrator change to the profile's office (ine: CNCS;
+    ieesonora: Subdirección; iecm: UTCSyD), due from the day of the change."""
+    profile = state.profile
+    office = profile.setting("admin_change_office")
+    if not state.admin_changes or not office or not profile.has_rule("admin_change_notice"):
+        return
+    rule = profile.rule("admin_change_notice")
+    if not rule.section:
+        return
+    accounts = _accounts_by_id(state)
+    today = now.date()
+    rotate = bool(profile.setting("rotation_on_admin_change", False))
+    for change in state.admin_changes:
+        if change.notified_on is not None:
+            continue
+        person = state.people.get(change.person_id)
+        who = person.name if person else "la persona administradora"
+        refs = [accounts[a].ref for a in change.account_ids if a in accounts]
+        when = f"del {format_date(change.start)} al {format_date(change.until)}" if change.until else (
+            f"desde el {format_date(change.start)}"
+        )
+        extra = " La contraseña debe cambiarse con la UTCSyD." if rotate else ""
+        yield Obligation(
+            kind=Kind.ADMIN_CHANGE_NOTICE,
+            due=start_of_day(change.start),
+            rule=rule,
+            message=(
+                f"Avisar del cambio de administración ({office}): {who}"
+                f" ({CHANGE_REASON_LABELS.get(change.reason, change.reason)}, {when})"
+                f" en {_join(refs) or 'sus cuentas'}.{extra}"
+            ),
+            person=person,
+            ref_id=change.id,
+            standing=change.start <= today,
+        )
+
+
+def holiday_notice(state: State, now: datetime) -> Iterator[Obligation]:
+    """Before every official holiday and declared non-working period: publish the attention
+    hours and set up monitoring, N business days ahead. Only periods whose notice falls
+    inside the agenda (``state.agenda_until``) and that have not ended are produced.
+    """
+    profile = state.profile
+    if not profile.setting("holiday_notice", False) or not profile.has_rule("holiday_notice"):
+        return
+    rule = profile.rule("holiday_notice")
+    today = now.date()
+    until = state.agenda_until or now + timedelta(days=30)
+    for period in holiday_periods(state.calendar, today, until.date() + _NOTICE_LOOKAHEAD):
+        if period.id in state.holiday_notices_done:
+            continue
+        due = holiday_notice_due(profile, state.calendar, period.start)
+        if due > until:
+            continue
+        span = (
+            f"el {format_date(period.start)}" if period.start == period.end
+            else f"del {format_date(period.start)} al {format_date(period.end)}"
+        )
+        yield Obligation(
+            kind=Kind.HOLIDAY_NOTICE,
+            due=due,
+            rule=rule,
+            message=(
+                f"{period.label} ({span}): publique los horarios de atención y organice el monitoreo"
+                f" de las cuentas (aviso {period.code})."
+            ),
+            ref_id=period.id,
+        )
+
+
+def abandoned_account(state: State, now: datetime) -> Iterator[Obligation]:
+    """An active account without recorded activity for N days (90 by default)."""
+    profile = state.profile
+    days = profile.setting("abandoned_days")
+    if not days or not profile.has_rule("abandoned_account"):
+        return
+    rule = profile.rule("abandoned_account")
+    # Anything on or after the first day of the window proves the account alive: a cheap
+    # test that spares converting and comparing every source for most accounts.
+    first_day = now.date() - timedelta(days=int(days) - 1)
+    recent_moment = start_of_day(first_day)
+    for acc in state.accounts:
+        if acc.status != AccountStatus.ACTIVE:
+            continue
+        rotated = state.last_rotation.get(acc.id)
+        evaluated = state.last_evaluation.get(acc.id)
+        if (rotated is not None and rotated >= recent_moment) or (evaluated is not None and evaluated >= first_day):
+            continue
+        last = state.last_activity(acc.id)
+        if last is not None:
+            base, what = last[0], f"la última fue una {last[1]} el {format_date(last[0])}"
+        else:
+            base = acc.opened_on or (local(acc.created_at).date() if acc.created_at else now.date())
+            what = f"no hay actividad registrada desde el {format_date(base)}"
+        due = end_of_day(base + timedelta(days=int(days)))
+        if due > now:
+            continue
+        yield Obligation(
+            kind=Kind.ABANDONED_ACCOUNT,
+            due=due,
+            rule=rule,
+            message=(
+                f"Posible cuenta abandonada: {days} días sin actividad registrada ({what})."
+                " Verifique que se use o tramite su baja."
+            ),
+            account=acc,
+        )
+
+
+_DOCUMENTS = (
+    (Kind.DESIGNATION_FORM, "designation_form", "el formulario de designación"),
+    (Kind.RESPONSIVA, "responsiva", "el formato de responsiva"),
+)
+
+
+def designation_documents(state: State, now: datetime) -> Iterator[Obligation]:
+    """ine: every administrator needs a signed designation form and a signed responsiva."""
+    profile = state.profile
+    if not profile.setting("designation_documents", False):
+        return
+    today = now.date()
+    live = {acc.id for acc in state.accounts if acc.status in (AccountStatus.ACTIVE, AccountStatus.AUTHORIZED)}
+    first_start: dict[int, date] = {}
+    for item in state.assignments:
+        if item.account_id in live and item.role in (Role.TITULAR, Role.SUPLENTE) and item.active_on(today):
+            current = first_start.get(item.person_id)
+            if current is None or item.start < current:
+                first_start[item.person_id] = item.start
+    for kind, rule_key, label in _DOCUMENTS:
+        if not profile.has_rule(rule_key):
+            continue
+        rule = profile.rule(rule_key)
+        for person_id, start in first_start.items():
+            if (person_id, str(kind)) in state.person_documents:
+                continue
+            person = state.people.get(person_id)
+            if person is None:
+                continue
+            yield Obligation(
+                kind=kind,
+                due=start_of_day(start),
+                rule=rule,
+                message=f"Registrar {label} firmado de {person.name}.",
+                person=person,
+                standing=True,
+            )
+
+
+# -- state machines --------------------------------------------------------
+
+#: Allowed moves of each workflow: current state -> the states it may go to.
+TRANSITIONS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "consultation": {"pendiente": ("aprobada", "rechazada")},
+    "information_request": {"abierta": ("respondida", "canalizada")},
+    "opening_request": {"pendiente": ("autorizada", "rechazada"), "autorizada": ("abierta",)},
+}
+
+_WHAT = {
+    "consultation": "La consulta",
+    "information_request": "La solicitud",
+    "opening_request": "La solicitud de apertura",
+}
+
+
+def check_transition(machine: str, record_id: int, current: str, target: str) -> None:
+    """Refuse a move the workflow does not allow (PolicyError with a Spanish message)."""
+    allowed = TRANSITIONS[machine].get(current, ())
+    if target in allowed:
+        return
+    what = f"{_WHAT[machine]} {record_id}"
+    if not allowed:
+        raise PolicyError(f"{what} ya está {current}: no puede pasar a {target}.")
+    raise PolicyError(
+        f"{what} está {current}: solo puede pasar a {' o '.join(allowed)}, no a {target}."
+    )

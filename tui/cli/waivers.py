@@ -1,0 +1,174 @@
+"""``resguardo dispensas …`` (postpone or waive obligations) and ``resguardo avisos …``
+(the notices to the public before non-working days)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import TYPE_CHECKING
+
+from policy.clock import format_date, parse_date
+from policy.errors import NotFoundError, PolicyError, UsageError
+from policy.model import KIND_LABELS, Kind
+from tui.cli.args import positive_int, subcommands
+from tui.cli.output import print_json, table
+
+if TYPE_CHECKING:
+    from tui.cli.context import Context
+
+
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("dispensas", "avisos")
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    waivers = commands.add_parser("dispensas", parents=[parent], help="posponer o dispensar obligaciones")
+    sub = subcommands(waivers)
+    add = sub.add_parser(
+        "agregar", parents=[parent], help="pospone una obligación hasta una fecha e imprime el id de la dispensa",
+        description=(
+            "Saca de la agenda las obligaciones indicadas hasta --hasta (inclusive); al día siguiente vuelven"
+            " solas. Indique --tipo (y --cuenta, para una sola cuenta) o --clave (la «key» de pendientes --json)."
+        ),
+    )
+    add.add_argument("--tipo", choices=[k.value for k in Kind], metavar="TIPO",
+                     help="tipo de obligación (el «kind» de pendientes --json)")
+    add.add_argument("--cuenta", metavar="CUENTA", help="id o red/usuario")
+    add.add_argument("--clave", metavar="CLAVE", help="clave exacta de una obligación (p. ej. consultation:a3:r12)")
+    add.add_argument("--hasta", required=True, metavar="FECHA", help="último día de la dispensa (AAAA-MM-DD)")
+    add.add_argument("--motivo", required=True, help="por qué se pospone o dispensa")
+    add.add_argument("--oficio", metavar="REF", help="referencia del oficio que la autoriza")
+    add.set_defaults(handler=add_waiver)
+    listing = sub.add_parser("listar", parents=[parent], help="lista las dispensas, vigentes y pasadas")
+    listing.add_argument("--json", action="store_true", help="salida JSON (cada objeto lleva su id)")
+    listing.set_defaults(handler=list_waivers)
+    revoke = sub.add_parser("revocar", parents=[parent], help="termina hoy una dispensa (la obligación vuelve)")
+    revoke.add_argument("id", type=positive_int, metavar="ID")
+    revoke.set_defaults(handler=revoke_waiver)
+
+    notices = commands.add_parser("avisos", parents=[parent], help="avisos de horarios antes de días inhábiles")
+    sub = subcommands(notices)
+    listing = sub.add_parser("listar", parents=[parent], help="los avisos de los próximos días inhábiles")
+    listing.add_argument("--dias", type=positive_int, default=90, metavar="N",
+                         help="cuántos días adelante mirar (por omisión 90)")
+    listing.add_argument("--json", action="store_true", help="salida JSON (cada objeto lleva su id)")
+    listing.set_defaults(handler=list_notices)
+    done = sub.add_parser("cumplir", parents=[parent], help="marca un aviso como publicado")
+    done.add_argument("id", metavar="ID", help="el primer día inhábil (AAAA-MM-DD o AAAAMMDD), como lo muestra la agenda")
+    done.add_argument("--fecha", metavar="FECHA", help="cuándo se publicó (por omisión hoy)")
+    done.add_argument("--nota", help="dónde se publicó, quién monitorea…")
+    done.set_defaults(handler=complete_notice)
+
+
+def add_waiver(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta) if args.cuenta else None
+    until = ctx.date_arg(args.hasta, "fecha --hasta")
+    waiver = store.waivers.add(until=until, reason=args.motivo, kind=args.tipo, account=account, key=args.clave,
+                               reference=args.oficio)
+    print(waiver.id)
+    what = waiver.key or KIND_LABELS.get(waiver.kind or "", waiver.kind or "")
+    where = f" de {account.ref}" if account else ""
+    print(f"Dispensa registrada: «{what}»{where} sale de la agenda hasta el {format_date(until)} y vuelve el día siguiente.")
+    return 0
+
+
+def list_waivers(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    today = ctx.today()
+    accounts = {acc.id: acc.ref for acc in store.accounts.list()}
+    records = store.waivers.list()
+    if args.json:
+        print_json([
+            {
+                "id": r.waiver.id, "kind": r.waiver.kind, "key": r.waiver.key,
+                "account": accounts.get(r.waiver.account_id) if r.waiver.account_id else None,
+                "account_id": r.waiver.account_id, "until": r.waiver.until.isoformat(), "reason": r.waiver.reason,
+                "reference": r.waiver.reference, "author": r.waiver.author,
+                "created_at": r.waiver.created_at.isoformat() if r.waiver.created_at else None,
+                "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None, "revoked_by": r.revoked_by,
+                "in_force": r.revoked_at is None and r.waiver.active_on(today),
+            }
+            for r in records
+        ])
+        return 0
+    if not records:
+        print("No hay dispensas registradas.")
+        return 0
+    rows = []
+    for r in records:
+        w = r.waiver
+        state = "revocada" if r.revoked_at else ("vigente" if w.active_on(today) else "terminada")
+        rows.append([w.id, w.key or w.kind or "", accounts.get(w.account_id, "todas") if w.account_id else
+                     ("—" if w.key else "todas"), format_date(w.until), state, w.reason, w.author or ""])
+    print(table(["Id", "Obligación", "Cuenta", "Hasta", "Estado", "Motivo", "Autor"], rows, wrap=5))
+    return 0
+
+
+def revoke_waiver(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.store.waivers.revoke(args.id)
+    print(f"Dispensa {args.id} revocada: sus obligaciones vuelven a la agenda.")
+    return 0
+
+
+def _notice_day(text: str) -> date:
+    value = text.strip()
+    if len(value) == 8 and value.isdigit():
+        value = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return parse_date(value, "fecha del aviso")
+
+
+def _periods(ctx: Context, first: date, last: date):  # type: ignore[no-untyped-def]
+    from policy.workflows import holiday_notice_due, holiday_periods
+    from store.state import calendar_years
+
+    store = ctx.store
+    profile = store.settings.profile()
+    if not profile.setting("holiday_notice", False) or not profile.has_rule("holiday_notice"):
+        raise PolicyError(f"El perfil {profile.short_name} no prevé avisos al público antes de los días inhábiles.")
+    years = calendar_years(profile, ctx.now())
+    calendar = store.calendar.business_calendar(years[0], max(years[1], last.year))
+    return [(p, holiday_notice_due(profile, calendar, p.start)) for p in holiday_periods(calendar, first, last)]
+
+
+def list_notices(ctx: Context, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    today = ctx.today()
+    periods = _periods(ctx, today, today + timedelta(days=args.dias))
+    done = ctx.store.holiday_notices.done()
+    if args.json:
+        print_json([
+            {"id": p.code, "ref_id": p.id, "start": p.start.isoformat(), "end": p.end.isoformat(), "label": p.label,
+             "due": due.isoformat(timespec="seconds"),
+             "done_on": done[p.id].isoformat() if p.id in done else None}
+            for p, due in periods
+        ])
+        return 0
+    if not periods:
+        print(f"No hay días inhábiles en los próximos {args.dias} días.")
+        return 0
+    print(table(
+        ["Id", "Desde", "Hasta", "Motivo", "Avisar antes de", "Cumplido"],
+        [[p.code, format_date(p.start), format_date(p.end), p.label, format_date(due.date()),
+          format_date(done[p.id]) if p.id in done else "no"] for p, due in periods],
+        wrap=3,
+    ))
+    return 0
+
+
+def complete_notice(ctx: Context, args: argparse.Namespace) -> int:
+    day = _notice_day(args.id)
+    matches = [p for p, _ in _periods(ctx, day, day) if p.start == day]
+    if not matches:
+        raise NotFoundError(
+            f"No hay un día inhábil oficial ni un periodo declarado que empiece el {format_date(day)}"
+            " (vea «resguardo avisos listar»)."
+        )
+    period = matches[0]
+    on = ctx.date_arg(args.fecha, "fecha del aviso")
+    if on > period.end:
+        raise UsageError(f"La fecha del aviso ({format_date(on)}) es posterior al periodo inhábil.")
+    ctx.store.holiday_notices.mark_done(period, on=on, note=args.nota)
+    print(f"Aviso {period.code} ({period.label}) cumplido el {format_date(on)}.")
+    return 0

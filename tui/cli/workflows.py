@@ -1,0 +1,543 @@
+"""``resguardo consultas|solicitudes|aperturas|bajas …``: the workflows with deadlines.
+
+Each command is a thin edge: it parses, calls one ``store`` operation (one
+transaction) and prints; deadlines come from ``policy.workflows`` so they match
+the agenda exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from policy.clock import format_date, local
+from policy.model import (
+    CLOSING_ITEMS,
+    OPENING_REPORT_ITEMS,
+    Account,
+    Consultation,
+    ConsultationState,
+    InformationRequest,
+    Network,
+    OpeningRequest,
+    OpeningState,
+    RequestState,
+)
+from tui.cli.args import positive_int, subcommands
+from tui.cli.output import print_json, table
+
+if TYPE_CHECKING:
+    from policy.calendar import BusinessCalendar
+    from policy.profile import Profile
+    from tui.cli.context import Context
+
+
+#: The top-level commands this module registers (the parser builds only the one invoked).
+COMMAND_NAMES = ("consultas", "solicitudes", "aperturas", "bajas")
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    _register_consultations(commands, parent)
+    _register_requests(commands, parent)
+    _register_openings(commands, parent)
+    _register_closings(commands, parent)
+
+
+def _id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", type=positive_int, metavar="ID")
+
+
+def _json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="salida JSON (cada objeto lleva su id)")
+
+
+def _moment_text(moment: datetime | None) -> str | None:
+    return local(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _short(moment: datetime) -> str:
+    moment = local(moment)
+    return f"{format_date(moment.date())} {moment.strftime('%H:%M')}"
+
+
+def _rules(ctx: Context) -> tuple[Profile, BusinessCalendar]:
+    from store.state import calendar_years
+
+    profile = ctx.store.settings.profile()
+    first, last = calendar_years(profile, ctx.now())
+    return profile, ctx.store.calendar.business_calendar(first, last)
+
+
+def _accounts(ctx: Context) -> dict[int, Account]:
+    return {acc.id: acc for acc in ctx.store.accounts.list()}
+
+
+# -- mostrar: one record and its history ---------------------------------------------
+
+
+def _show(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser, entity: str, help_text: str) -> None:  # type: ignore[type-arg]
+    show = sub.add_parser("mostrar", parents=[parent], help=help_text)
+    _id(show)
+    show.add_argument("--json", action="store_true", help="salida JSON")
+    show.set_defaults(handler=show_record, entity=entity)
+
+
+_LABELS = {
+    "account": "Cuenta", "ref": "Cuenta", "subject": "Asunto", "text": "Texto", "office": "Oficina",
+    "sent_at": "Enviada", "due": "Vence", "state": "Estado", "answered_at": "Respondida", "note": "Nota",
+    "requester": "Solicita", "received_at": "Recibida", "closed_at": "Atendida", "area": "Área",
+    "reference": "Oficio", "requested_on": "Fecha del oficio", "resolved_on": "Resuelta", "reason": "Motivo",
+    "report": "Informado", "closed_on": "Fecha de baja", "done": "Hecho", "author": "Registró",
+}
+
+
+def _record_fields(ctx: Context, entity: str, record_id: int) -> dict[str, Any]:
+    store = ctx.store
+    accounts = _accounts(ctx)
+    if entity == "consultation":
+        from policy.workflows import consultation_due
+
+        c = store.consultations.get(record_id)
+        profile, calendar = _rules(ctx)
+        due = consultation_due(profile, calendar, c.sent_at) if c.state == ConsultationState.PENDING else None
+        return {"id": c.id, "account": accounts[c.account_id].ref, "account_id": c.account_id, "subject": c.subject,
+                "text": c.text, "office": c.office, "sent_at": _moment_text(c.sent_at), "due": _moment_text(due),
+                "state": consultation_state(c, due, ctx.now()), "answered_at": _moment_text(c.answered_at),
+                "note": c.note, "author": c.author}
+    if entity == "information_request":
+        from policy.workflows import information_request_due
+
+        r = store.information_requests.get(record_id)
+        profile, calendar = _rules(ctx)
+        due = information_request_due(profile, calendar, r.received_at) if r.state == RequestState.OPEN else None
+        return {"id": r.id, "account": accounts[r.account_id].ref, "account_id": r.account_id,
+                "requester": r.requester, "subject": r.subject, "received_at": _moment_text(r.received_at),
+                "due": _moment_text(due), "state": r.state, "closed_at": _moment_text(r.closed_at), "area": r.area,
+                "office": r.office, "note": r.note, "author": r.author}
+    if entity == "opening_request":
+        from policy.workflows import opening_due
+
+        o = store.openings.get(record_id)
+        profile, calendar = _rules(ctx)
+        return _opening_json(o, opening_due(profile, calendar, o.requested_on) if o.state == OpeningState.PENDING else None)
+    b = store.closings.get(record_id)
+    return {"id": b.id, "account": accounts[b.account_id].ref, "account_id": b.account_id,
+            "closed_on": b.closed_on.isoformat(), "reason": b.reason, "reference": b.reference,
+            "done": {key: day.isoformat() for key, day in b.done.items()}, "author": b.author}
+
+
+def _human(key: str, value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{item} ({format_date(date.fromisoformat(day))})" for item, day in value.items())
+    if key.endswith("_at") or key == "due":
+        return _short(datetime.fromisoformat(value))
+    if key.endswith("_on"):
+        return format_date(date.fromisoformat(value))
+    return str(value)
+
+
+def show_record(ctx: Context, args: argparse.Namespace) -> int:
+    data = _record_fields(ctx, args.entity, args.id)
+    events = ctx.store.events.for_record(args.entity, args.id)
+    history = [
+        {"at": _moment_text(e.at), "action": e.action, "from_state": e.from_state, "to_state": e.to_state,
+         "note": e.note, "author": e.author}
+        for e in events
+    ]
+    if args.json:
+        print_json({**data, "history": history})
+        return 0
+    print(f"Registro {data['id']}")
+    for key, label in _LABELS.items():
+        value = data.get(key)
+        if value not in (None, "", {}) and not (key == "ref" and "account" in data):
+            print(f"  {label + ':':<18}{_human(key, value)}")
+    print("\nHistorial:")
+    print(table(
+        ["Cuándo", "Qué", "De", "A", "Quién", "Nota"],
+        [[_short(e.at), e.action, e.from_state or "", e.to_state or "", e.author or "", e.note or ""] for e in events],
+        wrap=5, indent="  ",
+    ))
+    return 0
+
+
+# -- consultas ---------------------------------------------------------------------
+
+
+def _register_consultations(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    group = commands.add_parser("consultas", parents=[parent], help="consultas de pertinencia antes de publicar")
+    sub = subcommands(group)
+    add = sub.add_parser("agregar", parents=[parent], help="registra una consulta enviada e imprime su id")
+    add.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    add.add_argument("--asunto", required=True, help="de qué trata la publicación")
+    add.add_argument("--texto", help="el borrador de la publicación")
+    add.add_argument("--enviada", metavar="FECHA-HORA", help="cuándo se envió (AAAA-MM-DDTHH:MM; por omisión ahora)")
+    add.add_argument("--oficina", help="a quién se consultó (por omisión, la oficina del perfil)")
+    add.set_defaults(handler=add_consultation)
+    resolve = sub.add_parser("resolver", parents=[parent], help="registra la respuesta a una consulta")
+    _id(resolve)
+    resolve.add_argument("--resultado", required=True, choices=[ConsultationState.APPROVED, ConsultationState.REJECTED],
+                         help="respuesta recibida")
+    resolve.add_argument("--nota", help="observaciones de la respuesta")
+    resolve.add_argument("--fecha", metavar="FECHA-HORA", help="cuándo llegó la respuesta (por omisión ahora)")
+    resolve.set_defaults(handler=resolve_consultation)
+    _show(sub, parent, "consultation", "muestra una consulta y su historial")
+    listing = sub.add_parser("listar", parents=[parent], help="lista las consultas con su plazo")
+    listing.add_argument("--estado", choices=[s.value for s in ConsultationState], help="solo las de este estado")
+    _json(listing)
+    listing.set_defaults(handler=list_consultations)
+
+
+def consultation_state(item: Consultation, due: datetime | None, now: datetime) -> str:
+    """The state shown to people: a pending consultation past its window is ``vencida``."""
+    if item.state == ConsultationState.PENDING and due is not None and due <= now:
+        return ConsultationState.EXPIRED.value
+    return str(item.state)
+
+
+def add_consultation(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.workflows import consultation_due, consultation_window
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    sent = ctx.moment_arg(args.enviada, "fecha de envío")
+    item = store.consultations.add(account, subject=args.asunto, text=args.texto, sent_at=sent, office=args.oficina)
+    profile, calendar = _rules(ctx)
+    due = consultation_due(profile, calendar, item.sent_at)
+    print(item.id)
+    if due is None:
+        print(f"Consulta registrada. {profile.setting('consultation_outcome', '')}".strip())
+    else:
+        print(f"Consulta registrada: la respuesta de {item.office or 'la oficina'} vence el {_short(due)}"
+              f" ({consultation_window(profile)}).")
+    return 0
+
+
+def resolve_consultation(ctx: Context, args: argparse.Namespace) -> int:
+    at = ctx.moment_arg(args.fecha, "fecha de respuesta")
+    item = ctx.store.consultations.resolve(args.id, args.resultado, at=at, note=args.nota)
+    print(f"Consulta {item.id} {item.state} el {_short(at)}.")
+    return 0
+
+
+def list_consultations(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.workflows import consultation_due
+
+    store = ctx.store
+    now = ctx.now()
+    profile, calendar = _rules(ctx)
+    accounts = _accounts(ctx)
+    recorded = args.estado if args.estado in (ConsultationState.APPROVED, ConsultationState.REJECTED) else None
+    if args.estado in (ConsultationState.PENDING, ConsultationState.EXPIRED):
+        recorded = ConsultationState.PENDING
+    rows: list[tuple[Consultation, datetime | None, str]] = []
+    for item in store.consultations.list(recorded):
+        due = consultation_due(profile, calendar, item.sent_at) if item.state == ConsultationState.PENDING else None
+        shown = consultation_state(item, due, now)
+        if args.estado and shown != args.estado:
+            continue
+        rows.append((item, due, shown))
+    if args.json:
+        print_json([
+            {
+                "id": item.id, "account": accounts[item.account_id].ref, "account_id": item.account_id,
+                "subject": item.subject, "text": item.text, "office": item.office,
+                "sent_at": _moment_text(item.sent_at), "due": _moment_text(due), "state": shown,
+                "answered_at": _moment_text(item.answered_at), "note": item.note, "author": item.author,
+            }
+            for item, due, shown in rows
+        ])
+        return 0
+    if not rows:
+        print("No hay consultas" + (f" en estado {args.estado}." if args.estado else " registradas."))
+        return 0
+    print(table(
+        ["Id", "Cuenta", "Asunto", "Enviada", "Vence", "Estado"],
+        [[item.id, accounts[item.account_id].ref, item.subject, _short(item.sent_at),
+          _short(due) if due else ("—" if item.state != ConsultationState.PENDING else "sin plazo"), shown]
+         for item, due, shown in rows],
+        wrap=2,
+    ))
+    if any(shown == ConsultationState.EXPIRED for _, _, shown in rows):
+        print(f"\nConsultas vencidas: {profile.setting('consultation_outcome', '')}")
+    return 0
+
+
+# -- solicitudes -------------------------------------------------------------------
+
+
+def _register_requests(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    group = commands.add_parser("solicitudes", parents=[parent], help="solicitudes de información del público")
+    sub = subcommands(group)
+    add = sub.add_parser("agregar", parents=[parent], help="registra una solicitud recibida e imprime su id")
+    add.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario por la que llegó")
+    add.add_argument("--de", required=True, metavar="QUIEN", help="quién pregunta (usuario o nombre)")
+    add.add_argument("--asunto", required=True, help="qué pide")
+    add.add_argument("--recibida", metavar="FECHA-HORA", help="cuándo llegó (por omisión ahora)")
+    add.set_defaults(handler=add_request)
+    resolve = sub.add_parser("resolver", parents=[parent], help="registra que se respondió o se canalizó")
+    _id(resolve)
+    resolve.add_argument("--resultado", required=True, choices=[RequestState.ANSWERED, RequestState.ROUTED],
+                         help="respondida (con certeza, avisando al área) o canalizada a la oficina del perfil")
+    resolve.add_argument("--area", help="área responsable a la que se avisó (obligatoria al responder)")
+    resolve.add_argument("--nota", help="qué se respondió o a dónde se orientó")
+    resolve.add_argument("--fecha", metavar="FECHA-HORA", help="cuándo se atendió (por omisión ahora)")
+    resolve.set_defaults(handler=resolve_request)
+    _show(sub, parent, "information_request", "muestra una solicitud y su historial")
+    listing = sub.add_parser("listar", parents=[parent], help="lista las solicitudes con su plazo")
+    listing.add_argument("--estado", choices=[s.value for s in RequestState], help="solo las de este estado")
+    _json(listing)
+    listing.set_defaults(handler=list_requests)
+
+
+def add_request(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.workflows import information_request_due
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    received = ctx.moment_arg(args.recibida, "fecha de recepción")
+    item = store.information_requests.add(account, requester=args.de, subject=args.asunto, received_at=received)
+    profile, calendar = _rules(ctx)
+    due = information_request_due(profile, calendar, item.received_at)
+    print(item.id)
+    print(f"Solicitud registrada: atiéndala a más tardar el {format_date(due.date())}"
+          f" (respuesta con certeza o canalización a {profile.setting('information_request_office', '')}).")
+    return 0
+
+
+def resolve_request(ctx: Context, args: argparse.Namespace) -> int:
+    at = ctx.moment_arg(args.fecha, "fecha de atención")
+    item = ctx.store.information_requests.resolve(args.id, args.resultado, at=at, note=args.nota, area=args.area)
+    where = f" a {item.office}" if item.state == RequestState.ROUTED and item.office else ""
+    print(f"Solicitud {item.id} {item.state}{where} el {_short(at)}.")
+    return 0
+
+
+def list_requests(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.workflows import information_request_due
+
+    store = ctx.store
+    now = ctx.now()
+    profile, calendar = _rules(ctx)
+    accounts = _accounts(ctx)
+    rows: list[tuple[InformationRequest, datetime | None]] = []
+    for item in store.information_requests.list(args.estado):
+        due = information_request_due(profile, calendar, item.received_at) if item.state == RequestState.OPEN else None
+        rows.append((item, due))
+    if args.json:
+        print_json([
+            {
+                "id": item.id, "account": accounts[item.account_id].ref, "account_id": item.account_id,
+                "requester": item.requester, "subject": item.subject, "received_at": _moment_text(item.received_at),
+                "due": _moment_text(due), "overdue": bool(due and due <= now), "state": item.state,
+                "closed_at": _moment_text(item.closed_at), "area": item.area, "office": item.office,
+                "note": item.note, "author": item.author,
+            }
+            for item, due in rows
+        ])
+        return 0
+    if not rows:
+        print("No hay solicitudes" + (f" en estado {args.estado}." if args.estado else " registradas."))
+        return 0
+    print(table(
+        ["Id", "Cuenta", "De", "Asunto", "Recibida", "Vence", "Estado"],
+        [[item.id, accounts[item.account_id].ref, item.requester, item.subject, _short(item.received_at),
+          (format_date(due.date()) + (" (vencida)" if due <= now else "")) if due else "—", item.state]
+         for item, due in rows],
+        wrap=3,
+    ))
+    return 0
+
+
+# -- aperturas ---------------------------------------------------------------------
+
+
+def _register_openings(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    group = commands.add_parser("aperturas", parents=[parent], help="solicitudes de apertura de cuentas")
+    sub = subcommands(group)
+    add = sub.add_parser("agregar", parents=[parent], help="registra una solicitud de apertura (oficio) e imprime su id")
+    add.add_argument("--red", required=True, choices=[n.value for n in Network], help="red social")
+    add.add_argument("--usuario", required=True, help="nombre de usuario propuesto")
+    add.add_argument("--oficio", required=True, metavar="REF", help="referencia del oficio de solicitud")
+    add.add_argument("--fecha", metavar="FECHA", help="fecha del oficio (por omisión hoy)")
+    add.add_argument("--area", help="área que solicita")
+    add.set_defaults(handler=add_opening)
+    resolve = sub.add_parser("resolver", parents=[parent], help="registra la respuesta a una solicitud de apertura")
+    _id(resolve)
+    resolve.add_argument("--resultado", required=True, choices=[OpeningState.AUTHORIZED, OpeningState.REJECTED],
+                         help="respuesta de la oficina")
+    resolve.add_argument("--motivo", help="motivo (obligatorio al rechazar)")
+    resolve.add_argument("--fecha", metavar="FECHA", help="fecha de la respuesta (por omisión hoy)")
+    resolve.set_defaults(handler=resolve_opening)
+    opened = sub.add_parser("abrir", parents=[parent], help="registra que la cuenta autorizada ya se abrió")
+    _id(opened)
+    opened.add_argument("--fecha", metavar="FECHA", help="fecha de apertura (por omisión hoy)")
+    opened.set_defaults(handler=open_opening)
+    report = sub.add_parser("informe", parents=[parent], help="marca puntos del informe de apertura como informados")
+    _id(report)
+    report.add_argument("--punto", action="append", choices=list(OPENING_REPORT_ITEMS), required=True,
+                        help="punto informado (repítalo para varios)")
+    report.add_argument("--fecha", metavar="FECHA", help="fecha del informe (por omisión hoy)")
+    report.set_defaults(handler=report_opening)
+    _show(sub, parent, "opening_request", "muestra una solicitud de apertura y su historial")
+    listing = sub.add_parser("listar", parents=[parent], help="lista las solicitudes de apertura")
+    _json(listing)
+    listing.set_defaults(handler=list_openings)
+
+
+def add_opening(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.workflows import opening_due
+
+    store = ctx.store
+    item = store.openings.add(
+        network=args.red, handle=args.usuario, reference=args.oficio,
+        requested_on=ctx.date_arg(args.fecha, "fecha del oficio"), area=args.area,
+    )
+    profile, calendar = _rules(ctx)
+    print(item.id)
+    office = profile.setting("opening_office", "la oficina responsable")
+    if not profile.setting("opening_allowed", True):
+        print(f"Según el perfil, el área no puede abrir cuentas por sí misma: la solicitud se dirige a {office}"
+              f" ({profile.rule('opening_request').short()}).")
+    due = opening_due(profile, calendar, item.requested_on)
+    if due is not None:
+        print(f"{office} debe responder a más tardar el {format_date(due.date())}.")
+    else:
+        print(f"Solicitud registrada; el perfil no fija plazo de respuesta a {office}.")
+    return 0
+
+
+def resolve_opening(ctx: Context, args: argparse.Namespace) -> int:
+    item = ctx.store.openings.resolve(args.id, args.resultado, on=ctx.date_arg(args.fecha), reason=args.motivo)
+    if item.state == OpeningState.AUTHORIZED:
+        print(f"Apertura de {item.ref} autorizada: la cuenta queda registrada como autorizada (id {item.account_id})."
+              f" Cuando se abra: resguardo aperturas abrir {item.id}")
+    else:
+        print(f"Apertura de {item.ref} rechazada: {item.reason}")
+    return 0
+
+
+def open_opening(ctx: Context, args: argparse.Namespace) -> int:
+    item = ctx.store.openings.open_account(args.id, on=ctx.date_arg(args.fecha, "fecha de apertura"))
+    print(f"Cuenta {item.ref} activa desde el {format_date(item.resolved_on or ctx.today())}.")
+    if ctx.store.settings.profile().setting("opening_report", False):
+        print("Informe su nombre, dirección, propósitos, operación y administradores; márquelos con"
+              f" «resguardo aperturas informe {item.id} --punto …».")
+    return 0
+
+
+def report_opening(ctx: Context, args: argparse.Namespace) -> int:
+    item = ctx.store.openings.report(args.id, args.punto, on=ctx.date_arg(args.fecha, "fecha del informe"))
+    missing = [label for key, label in OPENING_REPORT_ITEMS.items() if key not in item.report]
+    print(f"Informe de {item.ref}: " + ("completo." if not missing else f"falta {', '.join(missing)}."))
+    return 0
+
+
+def _opening_json(item: OpeningRequest, due: datetime | None) -> dict[str, Any]:
+    return {
+        "id": item.id, "network": item.network, "handle": item.handle, "ref": item.ref,
+        "reference": item.reference, "requested_on": item.requested_on.isoformat(), "area": item.area,
+        "state": item.state, "due": _moment_text(due),
+        "resolved_on": item.resolved_on.isoformat() if item.resolved_on else None, "reason": item.reason,
+        "account_id": item.account_id, "report": {key: day.isoformat() for key, day in item.report.items()},
+        "author": item.author,
+    }
+
+
+def list_openings(ctx: Context, args: argparse.Namespace) -> int:
+    from policy.workflows import opening_due
+
+    profile, calendar = _rules(ctx)
+    items = ctx.store.openings.list()
+    dues = {item.id: opening_due(profile, calendar, item.requested_on) if item.state == OpeningState.PENDING else None
+            for item in items}
+    if args.json:
+        print_json([_opening_json(item, dues[item.id]) for item in items])
+        return 0
+    if not items:
+        print("No hay solicitudes de apertura. Registre una con «resguardo aperturas agregar».")
+        return 0
+    rows = []
+    for item in items:
+        due = dues[item.id]
+        detail = item.reason or ""
+        if item.state == OpeningState.OPENED and profile.setting("opening_report", False):
+            missing = [key for key in OPENING_REPORT_ITEMS if key not in item.report]
+            detail = "informe completo" if not missing else f"informe: falta {', '.join(missing)}"
+        rows.append([item.id, item.ref, item.reference, format_date(item.requested_on),
+                     format_date(due.date()) if due else "—", item.state, detail])
+    print(table(["Id", "Cuenta", "Oficio", "Fecha", "Responder antes de", "Estado", "Detalle"], rows, wrap=6))
+    return 0
+
+
+# -- bajas -------------------------------------------------------------------------
+
+
+def _register_closings(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    group = commands.add_parser("bajas", parents=[parent], help="baja (cancelación) de cuentas y su lista de pasos")
+    sub = subcommands(group)
+    add = sub.add_parser("registrar", parents=[parent], help="da de baja una cuenta e imprime el id de la baja")
+    add.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    add.add_argument("--fecha", metavar="FECHA", help="fecha de la baja (por omisión hoy)")
+    add.add_argument("--motivo", help="por qué se cancela")
+    add.add_argument("--hecho", action="append", choices=list(CLOSING_ITEMS), default=[],
+                     help="paso ya hecho (contenido, oficio); repítalo para varios")
+    add.add_argument("--oficio", metavar="REF", help="referencia del oficio de baja (lo marca como enviado)")
+    add.set_defaults(handler=add_closing)
+    mark = sub.add_parser("completar", parents=[parent], help="marca pasos de una baja como hechos")
+    _id(mark)
+    mark.add_argument("--hecho", action="append", choices=list(CLOSING_ITEMS), required=True,
+                      help="paso hecho (contenido, oficio); repítalo para varios")
+    mark.add_argument("--oficio", metavar="REF", help="referencia del oficio de baja")
+    mark.add_argument("--fecha", metavar="FECHA", help="fecha (por omisión hoy)")
+    mark.set_defaults(handler=complete_closing)
+    _show(sub, parent, "closing", "muestra una baja y su historial")
+    listing = sub.add_parser("listar", parents=[parent], help="lista las bajas y sus pasos pendientes")
+    _json(listing)
+    listing.set_defaults(handler=list_closings)
+
+
+def add_closing(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    item = store.closings.close(account, on=ctx.date_arg(args.fecha, "fecha de baja"), reason=args.motivo,
+                                done=args.hecho, reference=args.oficio)
+    print(item.id)
+    missing = [label for key, label in CLOSING_ITEMS.items() if key not in item.done]
+    print(f"Cuenta {account.ref} dada de baja el {format_date(item.closed_on)}."
+          + (f" Falta: {', '.join(missing)}." if missing else ""))
+    print("Si la contraseña está en el llavero del sistema, elimínela.")
+    return 0
+
+
+def complete_closing(ctx: Context, args: argparse.Namespace) -> int:
+    item = ctx.store.closings.mark(args.id, args.hecho, on=ctx.date_arg(args.fecha), reference=args.oficio)
+    missing = [label for key, label in CLOSING_ITEMS.items() if key not in item.done]
+    print(f"Baja {item.id}: " + ("todos los pasos hechos." if not missing else f"falta {', '.join(missing)}."))
+    return 0
+
+
+def list_closings(ctx: Context, args: argparse.Namespace) -> int:
+    items = ctx.store.closings.list()
+    accounts = _accounts(ctx)
+    if args.json:
+        print_json([
+            {"id": c.id, "account": accounts[c.account_id].ref, "account_id": c.account_id,
+             "closed_on": c.closed_on.isoformat(), "reason": c.reason, "reference": c.reference,
+             "done": {key: day.isoformat() for key, day in c.done.items()},
+             "missing": [key for key in CLOSING_ITEMS if key not in c.done], "author": c.author}
+            for c in items
+        ])
+        return 0
+    if not items:
+        print("No hay bajas registradas.")
+        return 0
+    print(table(
+        ["Id", "Cuenta", "Fecha", "Motivo", "Pendiente"],
+        [[c.id, accounts[c.account_id].ref, format_date(c.closed_on), c.reason or "",
+          ", ".join(label for key, label in CLOSING_ITEMS.items() if key not in c.done) or "nada"]
+         for c in items],
+        wrap=3,
+    ))
+    return 0
