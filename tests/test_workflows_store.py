@@ -43,12 +43,11 @@ def kinds(store, now: datetime = NOW) -> dict[str, list]:  # type: ignore[no-unt
     return found
 
 
-def test_migration_3_follows_1_and_the_runner_tolerates_the_gap(make_store) -> None:  # type: ignore[no-untyped-def]
+def test_migration_3_is_applied_in_order(make_store) -> None:  # type: ignore[no-untyped-def]
     store = make_store(None)
-    assert LATEST_VERSION == 3
-    assert [v for v, _, _ in MIGRATIONS] == [1, 3]
-    assert [r[0] for r in store.query("SELECT version FROM schema_migrations ORDER BY version")] == [1, 3]
-    assert store.query_one("PRAGMA user_version")[0] == 3
+    assert [v for v, _, _ in MIGRATIONS] == [1, 2, 3, 4]
+    assert [r[0] for r in store.query("SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3, 4]
+    assert store.query_one("PRAGMA user_version")[0] == LATEST_VERSION
 
 
 def test_consultation_lifecycle_is_kept_with_author_and_dates(ine) -> None:  # type: ignore[no-untyped-def]
