@@ -70,8 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 0
+        return _open_workbench(args.db)
     from tui.cli.context import Context
 
     ctx: Context | None = None
@@ -97,6 +96,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx is not None:
             ctx.close()
+
+
+def _open_workbench(db_path: str | None) -> int:
+    """``resguardo`` with no command opens the Textual workbench (imported only here)."""
+    try:
+        from tui.app import run_workbench  # deferred: Textual costs ~250 ms and no command needs it
+    except ImportError as exc:  # an install without the interface's dependencies
+        sys.stderr.write(f"resguardo: no se pudo cargar la interfaz ({exc}). Use «resguardo --help».\n")
+        return 1
+    try:
+        return run_workbench(db_path)
+    except ResguardoError as exc:
+        sys.stderr.write(f"resguardo: {exc.message}\n")
+        return exc.exit_code
 
 
 def run() -> None:
