@@ -24,23 +24,11 @@ from textual.worker import Worker, WorkerState
 from policy.clock import format_date
 from policy.model import Account, Obligation, Person, Status
 from tui.commands import WorkbenchCommands
-from tui.dialogs import (
-    AccountDialog,
-    AssignDialog,
-    ConfirmDialog,
-    EvaluationDialog,
-    IdleLockDialog,
-    PersonDialog,
-    RotationDialog,
-    TrainingDialog,
-    error_text,
-)
 from tui.screens.base import ViewScreen
 from tui.screens.cuentas import CuentasScreen
 from tui.screens.hoy import HoyScreen
-from tui.screens.misc import HelpScreen, LockScreen, WizardScreen
 from tui.screens.personas import PersonasScreen
-from tui.workspace import DEFAULT_IDLE_LOCK_MINUTES, Agenda, DatabaseStatus, Institution, Workspace
+from tui.workspace import DEFAULT_IDLE_LOCK_MINUTES, Agenda, DatabaseStatus, Institution, Workspace, error_text
 
 #: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (benchmark).
 ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
@@ -107,6 +95,7 @@ class Workbench(App[None]):
         self._last_input = time.monotonic()
         self._first_frame_done = False
         self._views: dict[str, ViewScreen] = {}
+        self._locked = False
 
     # -- views ----------------------------------------------------------------
     # Not Textual modes: switching modes re-parses the whole stylesheet (~250 ms
@@ -142,26 +131,24 @@ class Workbench(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def _check_database(self) -> None:
+        """Status, settings and (when initialized) the agenda, in one worker: the first frame waits for it."""
         status = self.workspace.status()
         minutes = self.workspace.idle_lock_minutes() if status.initialized else DEFAULT_IDLE_LOCK_MINUTES
         self.post_message(self.DatabaseChecked(status, minutes))
+        if status.initialized:
+            self.post_message(self.AgendaLoaded(self.workspace.agenda()))
 
     @on(DatabaseChecked)
     def _database_checked(self, event: Workbench.DatabaseChecked) -> None:
         self.idle_minutes = event.idle_minutes
-        if event.status.initialized:
-            self.action_reload()
-        else:
+        if not event.status.initialized:
+            from tui.screens.misc import WizardScreen
+
             self.summary = "Base de datos vacía"
             self.push_screen(WizardScreen())
 
     def action_reload(self) -> None:
-        self._load_agenda()
-        self._load_institution()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="agenda")
-    def _load_agenda(self) -> None:
-        self.post_message(self.AgendaLoaded(self.workspace.agenda()))
+        self._check_database()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="institution")
     def _load_institution(self) -> None:
@@ -177,6 +164,8 @@ class Workbench(App[None]):
             f" · {format_date(agenda.now.date())} {agenda.now.strftime('%H:%M')}"
         )
         self._redraw(HoyScreen)
+        # after the agenda, not beside it: both are CPU-bound and would share the GIL
+        self._load_institution()
         if not self._first_frame_done:
             self._first_frame_done = True
             self.call_after_refresh(self._first_frame)
@@ -229,22 +218,36 @@ class Workbench(App[None]):
         elif action == "ver_cuenta" and account:
             self.show_account(account)
 
+    # The dialogs are imported on first use: ~25 ms that the first frame does not need.
+
     def register_rotation(self, account: Account) -> None:
+        from tui.dialogs import RotationDialog
+
         self.push_screen(RotationDialog(self.workspace, account))
 
     def register_evaluation(self, account: Account) -> None:
+        from tui.dialogs import EvaluationDialog
+
         self.push_screen(EvaluationDialog(self.workspace, account))
 
     def register_training(self, person: Person) -> None:
+        from tui.dialogs import TrainingDialog
+
         self.push_screen(TrainingDialog(self.workspace, person))
 
     def edit_account(self, account: Account | None, focus: str | None = None) -> None:
+        from tui.dialogs import AccountDialog
+
         self.push_screen(AccountDialog(self.workspace, account, focus))
 
     def edit_person(self, person: Person | None) -> None:
+        from tui.dialogs import PersonDialog
+
         self.push_screen(PersonDialog(self.workspace, person))
 
     def assign_person(self, account: Account, role: str | None = None) -> None:
+        from tui.dialogs import AssignDialog
+
         people = list(self.institution.people_by_id.values()) if self.institution else []
         people.sort(key=lambda p: p.name)
         self.push_screen(AssignDialog(self.workspace, account, people, role))
@@ -258,6 +261,7 @@ class Workbench(App[None]):
         if not current:
             self.notify(f"Nadie administra {account.ref} hoy.", severity="warning")
             return
+        from tui.dialogs import ConfirmDialog
         from tui.screens.pick import PickScreen
 
         choices = [(a.person_id, f"{a.role}: {institution.people_by_id[a.person_id].name}") for a in current]
@@ -311,6 +315,8 @@ class Workbench(App[None]):
             ("escape", "Volver", "Cierra el diálogo o vuelve a Hoy"),
             ("ctrl+q", "Salir", "Cierra resguardo"),
         ]
+        from tui.screens.misc import HelpScreen
+
         self.push_screen(HelpScreen(sections))
 
     def action_command_palette(self) -> None:
@@ -330,16 +336,27 @@ class Workbench(App[None]):
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        if self.idle_minutes <= 0 or isinstance(self.screen, LockScreen):
+        if self.idle_minutes <= 0 or self._locked:
             return
         if time.monotonic() - self._last_input >= self.idle_minutes * 60:
             self.action_lock()
 
     def action_lock(self) -> None:
-        if not isinstance(self.screen, LockScreen):
-            self.push_screen(LockScreen())
+        from tui.screens.misc import LockScreen
+
+        if self._locked:
+            return
+        self._locked = True
+
+        def unlocked(_: object) -> None:
+            self._locked = False
+            self._last_input = time.monotonic()
+
+        self.push_screen(LockScreen(), unlocked)
 
     def action_idle_settings(self) -> None:
+        from tui.dialogs import IdleLockDialog
+
         self.push_screen(IdleLockDialog(self.workspace, self.idle_minutes))
 
 

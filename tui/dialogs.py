@@ -20,19 +20,13 @@ from textual.worker import Worker, WorkerState
 from policy.clock import format_date, parse_date, parse_datetime
 from policy.errors import ResguardoError, UsageError
 from policy.model import Account, AccountStatus, Network, Person, Rank, Role, Verification
+from tui.workspace import error_text
 
 if TYPE_CHECKING:
     from tui.app import Workbench
     from tui.workspace import Workspace
 
 Job = Callable[[], str]
-
-
-def error_text(exc: BaseException) -> str:
-    """The Spanish sentence shown for an error raised by a worker."""
-    if isinstance(exc, ResguardoError):
-        return exc.message
-    return f"Error inesperado ({type(exc).__name__}: {exc}). No se guardó nada."
 
 
 def _optional(value: str) -> str | None:

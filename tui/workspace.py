@@ -28,6 +28,15 @@ DEFAULT_IDLE_LOCK_MINUTES = 10
 DETAIL_HORIZON_DAYS = 365
 
 
+def error_text(exc: BaseException) -> str:
+    """The Spanish sentence the workbench shows for an error raised by a worker."""
+    from policy.errors import ResguardoError
+
+    if isinstance(exc, ResguardoError):
+        return exc.message
+    return f"Error inesperado ({type(exc).__name__}: {exc}). No se guardó nada."
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, so «mexico» finds «México» when filtering."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

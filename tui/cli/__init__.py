@@ -66,6 +66,11 @@ def _configure_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 refused or failed, 2 usage)."""
     _configure_streams()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if _workbench_only(arguments):
+        # no command: skip building the parser (~40 ms of imports) on the way to the first frame
+        db = arguments[1] if len(arguments) == 2 else (arguments[0].partition("=")[2] if arguments else None)
+        return _open_workbench(db or None)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
@@ -96,6 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx is not None:
             ctx.close()
+
+
+def _workbench_only(arguments: list[str]) -> bool:
+    """True for ``resguardo``, ``resguardo --db RUTA`` and ``resguardo --db=RUTA``."""
+    if not arguments:
+        return True
+    if len(arguments) == 1:
+        return arguments[0].startswith("--db=") and len(arguments[0]) > 5
+    return len(arguments) == 2 and arguments[0] == "--db" and not arguments[1].startswith("-")
 
 
 def _open_workbench(db_path: str | None) -> int:

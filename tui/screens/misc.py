@@ -15,8 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from tui.dialogs import error_text
-from tui.workspace import profile_choices
+from tui.workspace import error_text, profile_choices
 
 if TYPE_CHECKING:
     from tui.app import Workbench
