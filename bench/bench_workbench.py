@@ -41,9 +41,9 @@ def build_institution(path: Path, accounts: int) -> None:
     """An INE-like institution: ``accounts`` accounts in 400 areas, two people per area, history."""
     import random
 
+    from policy.profile import load_profile
     from store.db import open_store
     from store.state import calendar_years
-    from policy.profile import load_profile
 
     rng = random.Random(2000)
     with open_store(path, clock=lambda: NOW, author="bench") as store:

@@ -8,9 +8,8 @@ the original date (dateutil's relativedelta), so that a series never drifts:
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
-
 
 from policy.errors import UsageError
 
