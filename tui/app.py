@@ -136,7 +136,10 @@ class Workbench(App[None]):
         minutes = self.workspace.idle_lock_minutes() if status.initialized else DEFAULT_IDLE_LOCK_MINUTES
         self.post_message(self.DatabaseChecked(status, minutes))
         if status.initialized:
-            self.post_message(self.AgendaLoaded(self.workspace.agenda()))
+            agenda, build_institution = self.workspace.load()
+            self.post_message(self.AgendaLoaded(agenda))
+            # the same state, after the agenda is on its way to the screen
+            self.post_message(self.InstitutionLoaded(build_institution()))
 
     @on(DatabaseChecked)
     def _database_checked(self, event: Workbench.DatabaseChecked) -> None:
@@ -150,10 +153,6 @@ class Workbench(App[None]):
     def action_reload(self) -> None:
         self._check_database()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="institution")
-    def _load_institution(self) -> None:
-        self.post_message(self.InstitutionLoaded(self.workspace.institution()))
-
     @on(AgendaLoaded)
     def _agenda_loaded(self, event: Workbench.AgendaLoaded) -> None:
         agenda = event.agenda
@@ -164,8 +163,6 @@ class Workbench(App[None]):
             f" · {format_date(agenda.now.date())} {agenda.now.strftime('%H:%M')}"
         )
         self._redraw(HoyScreen)
-        # after the agenda, not beside it: both are CPU-bound and would share the GIL
-        self._load_institution()
         if not self._first_frame_done:
             self._first_frame_done = True
             self.call_after_refresh(self._first_frame)

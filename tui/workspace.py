@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from policy.clock import local
-from policy.model import Account, Assignment, Obligation, Person, Status
+from policy.model import Account, Assignment, Obligation, Person, State, Status
 from policy.profile import PROFILE_IDS, Profile, load_profile
 from store.db import Store, open_store
 
@@ -180,7 +180,7 @@ class Workspace:
                 path=store.path,
                 profile_id=store.settings.profile_id,
                 accounts=store.accounts.count(),
-                people=len(store.people.list()),
+                people=store.people.count(),
             )
 
     def initialize(self, profile_id: str, *, demo: bool) -> str:
@@ -243,27 +243,37 @@ class Workspace:
 
     # -- reading -----------------------------------------------------------
 
-    def agenda(self, horizon_days: int = 30) -> Agenda:
+    def load(self, horizon_days: int = 30) -> tuple[Agenda, Callable[[], Institution]]:
+        """The agenda as of now, and a function that builds the Institution from the same state.
+
+        One read of the database and one run of the engine serve both: the
+        caller shows the agenda first and builds the rest afterwards.
+        """
+        from datetime import timedelta
+
         from policy.engine import agenda
         from store.state import load_state
 
         now = self.now()
         with self.session() as store:
             state = load_state(store, now)
-        return Agenda(now=now, profile=state.profile, items=agenda(state, now, horizon_days),
-                      accounts=len(state.accounts))
+            trainings = store.trainings.days_by_subject()
+        items = agenda(state, now, DETAIL_HORIZON_DAYS)
+        limit = now + timedelta(days=horizon_days)
+        near = [item for item in items if item.status is Status.OVERDUE or item.due <= limit]
+        snapshot = Agenda(now=now, profile=state.profile, items=near, accounts=len(state.accounts))
+        return snapshot, lambda: self._institution(state, items, trainings, now)
+
+    def agenda(self, horizon_days: int = 30) -> Agenda:
+        return self.load(horizon_days)[0]
 
     def institution(self) -> Institution:
         """Accounts and people with their administrators, history and deadlines."""
-        from policy.engine import agenda
-        from store.state import load_state
+        return self.load()[1]()
 
-        now = self.now()
+    def _institution(self, state: State, items: Sequence[Obligation], trainings: Mapping[int, Sequence[date]],
+                     now: datetime) -> Institution:
         today = now.date()
-        with self.session() as store:
-            state = load_state(store, now)
-            training_rows = store.query("SELECT person_id, trained_on FROM trainings ORDER BY trained_on DESC")
-        items = agenda(state, now, DETAIL_HORIZON_DAYS)
         by_account: dict[int, list[Obligation]] = {}
         by_person: dict[int, list[Obligation]] = {}
         for item in items:
@@ -301,9 +311,6 @@ class Workspace:
             held = accounts_by_id.get(assignment.account_id)
             if held is not None:
                 roles_by_person.setdefault(assignment.person_id, []).append((assignment, held))
-        trainings: dict[int, list[date]] = {}
-        for row in training_rows:
-            trainings.setdefault(row["person_id"], []).append(date.fromisoformat(row["trained_on"]))
         person_rows = []
         for person in sorted(people.values(), key=lambda p: fold(p.name)):
             person_roles = roles_by_person.get(person.id, [])
