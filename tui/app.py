@@ -247,6 +247,12 @@ class Workbench(App[None]):
 
         people = list(self.institution.people_by_id.values()) if self.institution else []
         people.sort(key=lambda p: p.name)
+        if role is None and self.institution is not None:
+            # propose the first role of the profile nobody holds today (what missing_admin asks for)
+            today = self.workspace.now().date()
+            held = {a.role for a in self.institution.assignments_by_account.get(account.id, ()) if a.active_on(today)}
+            roles = [str(r) for r in self.institution.profile.setting("admin_roles", ["titular", "suplente"])]
+            role = next((r for r in roles if r not in held), None)
         self.push_screen(AssignDialog(self.workspace, account, people, role))
 
     def unassign_person(self, account: Account) -> None:

@@ -73,6 +73,8 @@ class FormDialog(ModalScreen[str | None]):
     returns a question when the change is irreversible.
     """
 
+    #: the first field gets the focus, not the scrolling container around the fields
+    AUTO_FOCUS = "Input, Select, Checkbox"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancelar", id="formulario.cancelar", tooltip="Cierra sin guardar"),
         Binding("ctrl+s", "save", "Guardar", id="formulario.guardar", tooltip="Guarda el formulario"),
@@ -342,7 +344,7 @@ class AssignDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         names = [p.name for p in self.people]
         yield Static(f"Cuenta: {self.account.ref}", classes="dialog-text")
-        yield from field("Persona (nombre exacto; Tab o → completa)",
+        yield from field("Persona (nombre exacto; → acepta la sugerencia)",
                          Input(id="person", placeholder="nombre", suggester=SuggestFromList(names, case_sensitive=False)))
         yield from field("Rol", Select(_options([r.value for r in Role]), id="role", allow_blank=False,
                                        value=self.role or Role.TITULAR.value))

@@ -220,8 +220,11 @@ class Workspace:
             backend = keyring.get_keyring()
         except Exception as exc:  # keyring reports broken back-ends with many exception types
             return f"no disponible ({type(exc).__name__})"
-        name = getattr(backend, "name", "") or type(backend).__name__
-        return str(name)
+        name = str(getattr(backend, "name", "") or type(backend).__name__)
+        module = type(backend).__module__
+        if module.endswith((".fail", ".null")):
+            return f"ninguno disponible en este sistema ({name}); las contraseñas no podrán guardarse todavía"
+        return name
 
     # -- settings of the workbench --------------------------------------------
 

@@ -130,6 +130,9 @@ class CuentasScreen(ListingScreen[AccountRow]):
             return self.selected() is not None
         return True
 
+    def open_selected(self) -> None:
+        self.action_edit_account()
+
     def action_new_account(self) -> None:
         self.workbench.edit_account(None)
 

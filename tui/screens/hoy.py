@@ -78,7 +78,8 @@ def subject(item: Obligation) -> str:
 
 
 def rule_label(profile: Profile, item: Obligation) -> str:
-    return f"{short_document(profile, item.rule)} {item.rule.section}".strip()
+    """Section first («§6.X Lineamientos IECM»): what stays readable when the column narrows."""
+    return f"{item.rule.section} {short_document(profile, item.rule)}".strip()
 
 
 class ObligationScreen(ModalScreen[str | None]):
@@ -192,8 +193,8 @@ class HoyScreen(ViewScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine(self.mode)
         yield VirtualTable(
-            [Column("Plazo", 20, 19), Column("Cuenta o persona", None, 14, 2), Column("Qué hacer", None, 18, 3),
-             Column("Regla", 24, 12)],
+            [Column("Plazo", 20, 19), Column("Cuenta o persona", None, 20, 2), Column("Qué hacer", None, 20, 3),
+             Column("Regla", 24, 10)],
             empty_text="Cargando la agenda…", id="agenda",
         )
         yield Static("", id="preview")
@@ -240,7 +241,9 @@ class HoyScreen(ViewScreen):
             return
         item = self.agenda.items[key]
         preview.update(Content.assemble(
-            (f"{item.rule.document} {item.rule.section}: ", "bold"), f"«{item.rule.quote}»",
+            (f"{subject(item)}: ", "bold"), f"{item.message}\n",
+            (f"{item.rule.section} {short_document(self.agenda.profile, item.rule)}: ", "italic"),
+            f"«{item.rule.quote}»",
         ))
 
     @on(VirtualTable.Chosen, "#agenda")

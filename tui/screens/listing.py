@@ -139,6 +139,13 @@ class ListingScreen(ViewScreen, Generic[T]):
     def _highlighted(self, event: VirtualTable.Highlighted) -> None:
         self._show_detail(event.key)
 
+    @on(VirtualTable.Chosen, "#table")
+    def _chosen(self) -> None:
+        self.open_selected()
+
+    def open_selected(self) -> None:
+        """Enter on a row (subclasses open the row's main form)."""
+
     @on(VirtualTable.HeaderClicked, "#table")
     def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
         if event.column == self.sort_column:

@@ -107,6 +107,9 @@ class PersonasScreen(ListingScreen[PersonRow]):
             return self.selected() is not None
         return True
 
+    def open_selected(self) -> None:
+        self.action_edit_person()
+
     def action_new_person(self) -> None:
         self.workbench.edit_person(None)
 
