@@ -19,7 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
 from policy.model import Account, Obligation, Person, Status
@@ -137,9 +137,14 @@ class Workbench(App[None]):
         self.post_message(self.DatabaseChecked(status, minutes))
         if status.initialized:
             agenda, build_institution = self.workspace.load()
+            worker = get_current_worker()
+            if worker.is_cancelled:  # a newer load (after a save) supersedes this one
+                return
             self.post_message(self.AgendaLoaded(agenda))
             # the same state, after the agenda is on its way to the screen
-            self.post_message(self.InstitutionLoaded(build_institution()))
+            institution = build_institution()
+            if not worker.is_cancelled:
+                self.post_message(self.InstitutionLoaded(institution))
 
     @on(DatabaseChecked)
     def _database_checked(self, event: Workbench.DatabaseChecked) -> None:
