@@ -97,7 +97,7 @@ class FormDialog(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             with VerticalScroll(classes="dialog-fields"):
                 for widget in self.compose_fields():
-                    if isinstance(widget, (Input, Select)):
+                    if isinstance(widget, (Input, Select, Checkbox)):
                         widget.compact = True  # one line per field: the forms fit 80×24
                     yield widget
             yield Static("", classes="dialog-error")

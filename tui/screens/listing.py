@@ -44,6 +44,7 @@ class ListingScreen(ViewScreen, Generic[T]):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[T] = []
+        self._by_key: dict[Any, T] = {}
         self._rows: list[tuple[T, Row, str]] = []
         self.sort_column = 1
         self.sort_reverse = False
@@ -93,8 +94,10 @@ class ListingScreen(ViewScreen, Generic[T]):
             return
         self.items = items
         self._rows = [(item, self.build_row(item), self.haystack(item)) for item in items]
+        self._by_key = {self.item_key(item): item for item in items}
         self._sort_rows()
         self.apply_filter()
+        self._show_detail(self.table.cursor_key)  # new data: the same row may say something new
 
     def _sort_rows(self) -> None:
         key = self.sort_keys[self.sort_column]
@@ -120,7 +123,8 @@ class ListingScreen(ViewScreen, Generic[T]):
         table.empty_text = "Ningún resultado para el filtro." if query else "No hay registros."
         table.set_rows(rows)
         self.last_filter_ms = (time.perf_counter() - started) * 1000
-        self._show_detail(table.cursor_key)
+        if table.cursor_key is None:
+            self._show_detail(None)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -156,12 +160,10 @@ class ListingScreen(ViewScreen, Generic[T]):
 
     def selected(self) -> T | None:
         key = self.table.cursor_key
-        return next((item for item in self.items if self.item_key(item) == key), None) if key is not None else None
+        return self._by_key.get(key) if key is not None else None
 
     def _show_detail(self, key: Any) -> None:
-        item = None
-        if key is not None:
-            item = next((entry[0] for entry in self._rows if entry[1].key == key), None)
+        item = self._by_key.get(key) if key is not None else None
         left, right = self.detail(item)
         self.query_one("#detail-left", Static).update(left)
         self.query_one("#detail-right", Static).update(right)

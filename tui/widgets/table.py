@@ -121,6 +121,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self.sort_column: int | None = None
         self.sort_reverse = False
+        self._highlighted_key: Any = None
+        self._highlighted_sent = False
 
     # -- data ----------------------------------------------------------------
 
@@ -156,9 +158,14 @@ class VirtualTable(ScrollView, can_focus=True):
     def _set_cursor(self, index: int, force: bool = False) -> None:
         if index == self.cursor and not force:
             return
+        previous = self._highlighted_key
         self.cursor = index
         self._scroll_to_cursor()
         self.refresh()
+        if force and self.cursor_key == previous and self._highlighted_sent:
+            return  # same row after new data: nothing for the listeners to redo
+        self._highlighted_key = self.cursor_key
+        self._highlighted_sent = True
         self.post_message(self.Highlighted(self, self.cursor_key))
 
     def _scroll_to_cursor(self) -> None:
