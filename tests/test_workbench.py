@@ -349,3 +349,70 @@ def test_no_command_opens_the_workbench(monkeypatch: pytest.MonkeyPatch, demo_db
     monkeypatch.setattr(tui.app, "run_workbench", lambda db_path=None: opened.append(db_path) or 0)
     assert main(["--db", str(demo_db)]) == 0
     assert opened == [str(demo_db)]
+
+
+@run_async
+async def test_assign_then_unassign_with_confirmation(demo_db: Path) -> None:
+    from tui.screens.pick import PickScreen
+
+    with open_store(demo_db) as store:
+        account = store.accounts.resolve("x/@IECM_DD17")
+        holders = {a.person_id for a in store.assignments.for_account(account.id)}
+        person = next(p for p in store.people.list() if p.id not in holders)
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CuentasScreen)
+        await pilot.press("slash", *"iecm_dd17", "down", "a")
+        await settle(pilot)
+        assert app.screen.query_one("#role").value == "enlace"  # type: ignore[attr-defined]
+        await pilot.press(*person.name, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CuentasScreen)
+        await pilot.press("x")
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("down", "down", "enter")  # the third holder: the new enlace
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CuentasScreen)
+    with open_store(demo_db) as store:
+        mine = [a for a in store.assignments.for_account(account.id) if a.person_id == person.id]
+        assert [(a.role, a.end) for a in mine] == [("enlace", NOW.date())]
+
+
+@run_async
+async def test_register_training_from_personas(demo_db: Path) -> None:
+    from tui.dialogs import TrainingDialog
+
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PersonasScreen)
+        person = screen.selected()
+        assert person is not None
+        await pilot.press("c")
+        assert isinstance(app.screen, TrainingDialog)
+        await pilot.press("ctrl+s", "enter")
+        await settle(pilot)
+        assert app.institution is not None
+        row = next(r for r in app.institution.people if r.person.id == person.person.id)
+        assert row.last_training == NOW.date()
+
+
+@run_async
+async def test_palette_runs_a_command_by_its_spanish_name(demo_db: Path) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"vista: Personas")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonasScreen)
