@@ -52,8 +52,8 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
     Kind.EMAIL_DOMAIN: (Resolution("d", f"{_EDIT}:email", "Corregir el correo de la cuenta"),),
     Kind.EMAIL_GENERIC: (Resolution("d", f"{_EDIT}:email_generic", "Corregir el correo genérico"),),
     Kind.HANDLE_TOKEN: (Resolution("d", f"{_EDIT}:handle", "Corregir el usuario"),),
-    Kind.PUBLIC_ACCOUNT: (Resolution("d", f"{_EDIT}:public", "Corregir: cuenta pública"),),
-    Kind.PRIVATE_MESSAGES: (Resolution("d", f"{_EDIT}:private_messages", "Corregir: mensajes privados"),),
+    Kind.PUBLIC_ACCOUNT: (Resolution("d", f"{_EDIT}:public", "Hacer pública la cuenta"),),
+    Kind.PRIVATE_MESSAGES: (Resolution("d", f"{_EDIT}:private_messages", "Habilitar los mensajes privados"),),
     Kind.VERIFICATION: (Resolution("d", f"{_EDIT}:verification", "Actualizar la verificación"),),
 }
 
