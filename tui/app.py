@@ -76,6 +76,11 @@ class Workbench(App[None]):
             super().__init__()
             self.institution = institution
 
+    class AssignmentEnded(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
     class DatabaseChecked(Message):
         def __init__(self, status: DatabaseStatus, idle_minutes: int) -> None:
             super().__init__()
@@ -291,8 +296,11 @@ class Workbench(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="write")
     def _unassign(self, account_id: int, person_id: int, end: date) -> None:
-        summary = self.workspace.unassign(account_id, person_id, end)
-        self.call_from_thread(self.data_changed, summary)
+        self.post_message(self.AssignmentEnded(self.workspace.unassign(account_id, person_id, end)))
+
+    @on(AssignmentEnded)
+    def _assignment_ended(self, event: Workbench.AssignmentEnded) -> None:
+        self.data_changed(event.summary)
 
     def show_account(self, account: Account) -> None:
         self.show_view("cuentas")
