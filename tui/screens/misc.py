@@ -113,7 +113,8 @@ class WizardScreen(Screen[None]):
             with RadioSet(id="profile"):
                 for index, choice in enumerate(profile_choices()):
                     yield RadioButton(f"{choice.short_name} — {choice.name}", value=index == 0, name=choice.id)
-            yield Checkbox("Cargar la institución de ejemplo (datos ficticios para practicar)", False, id="demo")
+            yield Checkbox("Cargar la institución de ejemplo (datos ficticios para practicar)", False, id="demo",
+                           compact=True)
             yield Static("Almacén de contraseñas del sistema: comprobando…", id="keyring")
             yield Button("Comenzar", variant="primary", id="start", tooltip="Guarda el perfil (ctrl+s)", compact=True)
             yield Static("Tab cambia de campo · Enter en «Comenzar» o ctrl+s · ctrl+q sale", classes="dialog-hint")
