@@ -346,7 +346,7 @@ def test_no_command_opens_the_workbench(monkeypatch: pytest.MonkeyPatch, demo_db
     from tui.cli import main
 
     opened: list[str | None] = []
-    monkeypatch.setattr(tui.app, "run_workbench", lambda db_path=None: opened.append(db_path) or 0)
+    monkeypatch.setattr(tui.app, "run_workbench", lambda db_path=None, *rest: opened.append(db_path) or 0)
     assert main(["--db", str(demo_db)]) == 0
     assert opened == [str(demo_db)]
 

@@ -28,7 +28,15 @@ from tui.screens.base import ViewScreen
 from tui.screens.cuentas import CuentasScreen
 from tui.screens.hoy import HoyScreen
 from tui.screens.personas import PersonasScreen
-from tui.workspace import DEFAULT_IDLE_LOCK_MINUTES, Agenda, DatabaseStatus, Institution, Workspace, error_text
+from tui.workspace import (
+    DEFAULT_IDLE_LOCK_MINUTES,
+    Agenda,
+    DatabaseStatus,
+    Institution,
+    Startup,
+    Workspace,
+    error_text,
+)
 
 #: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (benchmark).
 ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
@@ -87,8 +95,15 @@ class Workbench(App[None]):
             self.status = status
             self.idle_minutes = idle_minutes
 
-    def __init__(self, db_path: str | Path | None = None, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        db_path: str | Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+        preloaded: Startup | None = None,
+    ) -> None:
         super().__init__()
+        #: start-up data read before Textual was imported (see ``tui.cli._open_workbench``)
+        self._preloaded = preloaded
         if clock is None:
             from tui.cli.context import system_now
 
@@ -137,19 +152,19 @@ class Workbench(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def _check_database(self) -> None:
         """Status, settings and (when initialized) the agenda, in one worker: the first frame waits for it."""
-        status = self.workspace.status()
-        minutes = self.workspace.idle_lock_minutes() if status.initialized else DEFAULT_IDLE_LOCK_MINUTES
-        self.post_message(self.DatabaseChecked(status, minutes))
-        if status.initialized:
-            agenda, build_institution = self.workspace.load()
-            worker = get_current_worker()
-            if worker.is_cancelled:  # a newer load (after a save) supersedes this one
-                return
-            self.post_message(self.AgendaLoaded(agenda))
-            # the same state, after the agenda is on its way to the screen
-            institution = build_institution()
-            if not worker.is_cancelled:
-                self.post_message(self.InstitutionLoaded(institution))
+        preloaded, self._preloaded = self._preloaded, None
+        startup = preloaded if preloaded is not None else self.workspace.startup()
+        worker = get_current_worker()
+        if worker.is_cancelled:  # a newer load (after a save) supersedes this one
+            return
+        self.post_message(self.DatabaseChecked(startup.status, startup.idle_minutes))
+        if startup.agenda is None or startup.build_institution is None:
+            return
+        self.post_message(self.AgendaLoaded(startup.agenda))
+        # the same state, after the agenda is on its way to the screen
+        institution = startup.build_institution()
+        if not worker.is_cancelled:
+            self.post_message(self.InstitutionLoaded(institution))
 
     @on(DatabaseChecked)
     def _database_checked(self, event: Workbench.DatabaseChecked) -> None:
@@ -376,7 +391,8 @@ class Workbench(App[None]):
         self.push_screen(IdleLockDialog(self.workspace, self.idle_minutes))
 
 
-def run_workbench(db_path: str | None = None) -> int:
+def run_workbench(db_path: str | None = None, workspace: Workspace | None = None,
+                  preloaded: Startup | None = None) -> int:
     """Entry point used by ``resguardo`` without a command."""
-    Workbench(db_path).run()
+    Workbench(db_path, workspace.clock if workspace else None, preloaded).run()
     return 0

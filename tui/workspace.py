@@ -149,6 +149,16 @@ def _first_due(items: Sequence[Obligation]) -> Obligation | None:
     return min(dated, key=lambda item: item.due) if dated else None
 
 
+@dataclass(frozen=True, slots=True)
+class Startup:
+    """What the first frame needs: the database status, the idle lock, and the agenda."""
+
+    status: DatabaseStatus
+    idle_minutes: int
+    agenda: Agenda | None
+    build_institution: Callable[[], Institution] | None
+
+
 class Workspace:
     """One database file and one clock, shared by every screen of the workbench."""
 
@@ -158,10 +168,10 @@ class Workspace:
 
             db_path = default_path()
         self.db_path = str(db_path)
-        self._clock = clock
+        self.clock = clock
 
     def now(self) -> datetime:
-        return local(self._clock())
+        return local(self.clock())
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Store]:
@@ -182,6 +192,14 @@ class Workspace:
                 accounts=store.accounts.count(),
                 people=store.people.count(),
             )
+
+    def startup(self) -> Startup:
+        """Status, idle minutes and, on an initialized database, the agenda (see ``load``)."""
+        status = self.status()
+        if not status.initialized:
+            return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
+        agenda, build_institution = self.load()
+        return Startup(status, self.idle_lock_minutes(), agenda, build_institution)
 
     def initialize(self, profile_id: str, *, demo: bool) -> str:
         """Choose the profile (and load the demo institution); returns a Spanish summary.

@@ -114,13 +114,24 @@ def _workbench_only(arguments: list[str]) -> bool:
 
 def _open_workbench(db_path: str | None) -> int:
     """``resguardo`` with no command opens the Textual workbench (imported only here)."""
+    from tui.cli.context import system_now
+    from tui.workspace import Workspace
+
     try:
+        workspace = Workspace(db_path, system_now)
+        # Read what the first frame shows before importing Textual: done here, it
+        # does not compete for the GIL with Textual's start-up (a worker did, and
+        # SQLite's per-row GIL release made it several times slower).
+        preloaded = workspace.startup()
         from tui.app import run_workbench  # deferred: Textual costs ~250 ms and no command needs it
     except ImportError as exc:  # an install without the interface's dependencies
         sys.stderr.write(f"resguardo: no se pudo cargar la interfaz ({exc}). Use «resguardo --help».\n")
         return 1
+    except ResguardoError as exc:
+        sys.stderr.write(f"resguardo: {exc.message}\n")
+        return exc.exit_code
     try:
-        return run_workbench(db_path)
+        return run_workbench(db_path, workspace, preloaded)
     except ResguardoError as exc:
         sys.stderr.write(f"resguardo: {exc.message}\n")
         return exc.exit_code
