@@ -28,7 +28,7 @@ COMMAND_MODULES = (
 
 DESCRIPTION = (
     "resguardo: la revisión diaria de las cuentas institucionales en redes sociales:"
-    " qué está vencido, qué vence pronto y por qué (la cláusula)."
+    " qué está vencido, qué vence pronto y por qué (la cláusula). Sin COMANDO abre la mesa de trabajo."
 )
 
 
