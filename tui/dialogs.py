@@ -4,7 +4,7 @@ with everything typed, when the save fails; it closes with a Spanish summary."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -410,9 +410,3 @@ class IdleLockDialog(FormDialog):
             return "Bloqueo desactivado." if minutes == 0 else f"Bloqueo tras {minutes} min de inactividad."
 
         return job
-
-
-def moment_label(moment: datetime | date | None) -> str:
-    if moment is None:
-        return "—"
-    return format_date(moment.date() if isinstance(moment, datetime) else moment)

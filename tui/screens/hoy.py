@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -65,8 +66,9 @@ def resolutions_for(item: Obligation) -> tuple[Resolution, ...]:
     return found
 
 
-def plazo(item: Obligation, now_text: object) -> str:
-    return "hallazgo vigente" if item.standing else relative(item.due, now_text)  # type: ignore[arg-type]
+def plazo(item: Obligation, now: datetime) -> str:
+    """«venció hace 5 días», «vence en 3 días», or «hallazgo vigente» for a standing finding."""
+    return "hallazgo vigente" if item.standing else relative(item.due, now)
 
 
 def subject(item: Obligation) -> str:
@@ -103,7 +105,7 @@ class ObligationScreen(ModalScreen[str | None]):
                 tooltip="Abre la cuenta en la pantalla Cuentas"),
     ]
 
-    def __init__(self, item: Obligation, profile: Profile, now: object) -> None:
+    def __init__(self, item: Obligation, profile: Profile, now: datetime) -> None:
         super().__init__(classes="dialog-screen")
         self.item = item
         self.profile = profile
