@@ -13,11 +13,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,dev]'
 	@touch $(STAMP)
 
-## make run: set up if needed, load the demo into a scratch database and show the agenda.
+## make run: set up if needed, create the scratch demo database once and open the workbench on it.
 run: $(STAMP)
-	@rm -rf $(SCRATCH) && mkdir -p $(SCRATCH)
-	@RESGUARDO_DB=$(SCRATCH)/demo.db $(BIN)/resguardo demo
-	@RESGUARDO_DB=$(SCRATCH)/demo.db $(BIN)/resguardo pendientes
+	@mkdir -p $(SCRATCH)
+	@test -f $(SCRATCH)/demo.db || $(BIN)/resguardo demo --db $(SCRATCH)/demo.db
+	@$(BIN)/resguardo --db $(SCRATCH)/demo.db
 
 ## make test: set up if needed and run the whole test suite.
 test: $(STAMP)

@@ -273,6 +273,10 @@ class People:
     def list(self) -> list[Person]:
         return [row_to_person(r) for r in self._store.query("SELECT * FROM people ORDER BY name")]
 
+    def count(self) -> int:
+        row = self._store.query_one("SELECT count(*) FROM people")
+        return int(row[0]) if row else 0
+
 
 class Assignments:
     """Who administers which account, in which role, from when to when."""

@@ -173,6 +173,17 @@ class _DatedRecords:
         )
         return [self._row(r) for r in rows]
 
+    def days_by_subject(self) -> dict[int, list[date]]:
+        """subject id -> every recorded day, newest first (one query for all subjects)."""
+        rows = self._store.query(
+            f"SELECT {self.subject} AS subject, {self.day_column} AS day FROM {self.table}"
+            f" ORDER BY {self.day_column} DESC, id DESC"
+        )
+        found: dict[int, list[date]] = {}
+        for r in rows:
+            found.setdefault(r["subject"], []).append(date.fromisoformat(r["day"]))
+        return found
+
     def latest(self) -> dict[int, date]:
         """subject id -> its newest date, one index seek per subject."""
         rows = self._store.query(

@@ -51,7 +51,7 @@ COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 
 DESCRIPTION = (
     "resguardo: la revisión diaria de las cuentas institucionales en redes sociales:"
-    " qué está vencido, qué vence pronto y por qué (la cláusula)."
+    " qué está vencido, qué vence pronto y por qué (la cláusula). Sin COMANDO abre la mesa de trabajo."
 )
 
 
@@ -106,14 +106,16 @@ def _configure_streams() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 refused or failed, 2 usage)."""
     _configure_streams()
-    if argv is None:
-        argv = sys.argv[1:]
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if _workbench_only(arguments):
+        # no command: skip building the parser (~40 ms of imports) on the way to the first frame
+        db = arguments[1] if len(arguments) == 2 else (arguments[0].partition("=")[2] if arguments else None)
+        return _open_workbench(db or None)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 0
+        return _open_workbench(args.db)
     from tui.cli.context import Context
 
     ctx: Context | None = None
@@ -139,6 +141,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx is not None:
             ctx.close()
+
+
+def _workbench_only(arguments: list[str]) -> bool:
+    """True for ``resguardo``, ``resguardo --db RUTA`` and ``resguardo --db=RUTA``."""
+    if not arguments:
+        return True
+    if len(arguments) == 1:
+        return arguments[0].startswith("--db=") and len(arguments[0]) > 5
+    return len(arguments) == 2 and arguments[0] == "--db" and not arguments[1].startswith("-")
+
+
+def _open_workbench(db_path: str | None) -> int:
+    """``resguardo`` with no command opens the Textual workbench (imported only here)."""
+    from tui.cli.context import system_now
+    from tui.workspace import Workspace
+
+    try:
+        workspace = Workspace(db_path, system_now)
+        # Read what the first frame shows before importing Textual: done here, it
+        # does not compete for the GIL with Textual's start-up (a worker did, and
+        # SQLite's per-row GIL release made it several times slower).
+        preloaded = workspace.startup()
+        from tui.app import run_workbench  # deferred: Textual costs ~250 ms and no command needs it
+    except ImportError as exc:  # an install without the interface's dependencies
+        sys.stderr.write(f"resguardo: no se pudo cargar la interfaz ({exc}). Use «resguardo --help».\n")
+        return 1
+    except ResguardoError as exc:
+        sys.stderr.write(f"resguardo: {exc.message}\n")
+        return exc.exit_code
+    try:
+        return run_workbench(db_path, workspace, preloaded)
+    except ResguardoError as exc:
+        sys.stderr.write(f"resguardo: {exc.message}\n")
+        return exc.exit_code
 
 
 def run() -> None:

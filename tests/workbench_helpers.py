@@ -1,0 +1,38 @@
+"""Shared set-up of the workbench tests: a demo database on disk and a way to wait for workers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import NOW
+from textual.pilot import Pilot
+
+from tui.workspace import Workspace
+
+
+def build_demo_db(path: Path, profile: str = "iecm") -> Path:
+    """A file database with the demo institution as of the fixed clock NOW."""
+    Workspace(path, lambda: NOW).initialize(profile, demo=True)
+    return path
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every worker (and what their messages start) has finished; never sleeps."""
+    app = pilot.app
+    for _ in range(6):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def run_async(test):  # type: ignore[no-untyped-def]
+    """Run an ``async def`` test in its own event loop (no asyncio plugin needed)."""
+    import asyncio
+    import functools
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper

@@ -1,0 +1,398 @@
+"""The workbench: the Textual app behind ``resguardo`` with no arguments.
+
+Screens are modes (Hoy, Cuentas, Personas; number keys switch). The app owns
+the snapshots every screen draws from and reloads them in thread workers
+after each change; workers never touch widgets, they post messages.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events, on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from policy.clock import format_date
+from policy.model import Account, Obligation, Person, Status
+from tui.commands import WorkbenchCommands
+from tui.screens.base import ViewScreen
+from tui.screens.cuentas import CuentasScreen
+from tui.screens.hoy import HoyScreen
+from tui.screens.personas import PersonasScreen
+from tui.workspace import (
+    DEFAULT_IDLE_LOCK_MINUTES,
+    Agenda,
+    DatabaseStatus,
+    Institution,
+    Startup,
+    Workspace,
+    error_text,
+)
+
+#: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (benchmark).
+ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
+#: When set (with the file above), the app exits right after that first frame.
+ENV_EXIT_AFTER_FIRST_FRAME = "RESGUARDO_EXIT_AFTER_FIRST_FRAME"
+
+_IMPORTED_AT = time.perf_counter()
+
+
+class Workbench(App[None]):
+    """resguardo's keyboard-first daily review."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "resguardo"
+    #: The main screens, created on first use and kept (switching does not rebuild them).
+    VIEWS: ClassVar[dict[str, type[ViewScreen]]] = {
+        "hoy": HoyScreen, "cuentas": CuentasScreen, "personas": PersonasScreen,
+    }
+    COMMANDS: ClassVar = {WorkbenchCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_view('hoy')", "Hoy", id="vista.hoy", tooltip="La agenda de hoy", show=False),
+        Binding("2", "show_view('cuentas')", "Cuentas", id="vista.cuentas", tooltip="Todas las cuentas",
+                show=False),
+        Binding("3", "show_view('personas')", "Personas", id="vista.personas",
+                tooltip="Las personas administradoras", show=False),
+        Binding("question_mark,f1", "help", "Ayuda", id="app.ayuda", tooltip="Muestra los atajos de esta pantalla"),
+        Binding("ctrl+l", "lock", "Bloquear", id="app.bloquear", show=False,
+                tooltip="Limpia la pantalla hasta que pulse una tecla"),
+        Binding("ctrl+p", "command_palette", "Comandos", id="app.comandos", priority=True, key_display="^p", show=False,
+                tooltip="La paleta de comandos: busque cualquier acción por su nombre"),
+        Binding("ctrl+q", "quit_app", "Salir", id="app.salir", priority=True, tooltip="Cierra resguardo"),
+    ]
+
+    summary: reactive[str] = reactive("Cargando…")
+
+    class AgendaLoaded(Message):
+        def __init__(self, agenda: Agenda) -> None:
+            super().__init__()
+            self.agenda = agenda
+
+    class InstitutionLoaded(Message):
+        def __init__(self, institution: Institution) -> None:
+            super().__init__()
+            self.institution = institution
+
+    class AssignmentEnded(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class DatabaseChecked(Message):
+        def __init__(self, status: DatabaseStatus, idle_minutes: int) -> None:
+            super().__init__()
+            self.status = status
+            self.idle_minutes = idle_minutes
+
+    def __init__(
+        self,
+        db_path: str | Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+        preloaded: Startup | None = None,
+    ) -> None:
+        super().__init__()
+        #: start-up data read before Textual was imported (see ``tui.cli._open_workbench``)
+        self._preloaded = preloaded
+        if clock is None:
+            from tui.cli.context import system_now
+
+            clock = system_now
+        self.workspace = Workspace(db_path, clock)
+        self.agenda_snapshot: Agenda | None = None
+        self.institution: Institution | None = None
+        self.idle_minutes = DEFAULT_IDLE_LOCK_MINUTES
+        self._last_input = time.monotonic()
+        self._first_frame_done = False
+        self._views: dict[str, ViewScreen] = {}
+        self._locked = False
+
+    # -- views ----------------------------------------------------------------
+    # Not Textual modes: switching modes re-parses the whole stylesheet (~250 ms
+    # here), switching installed screens does not.
+
+    def _view(self, name: str) -> ViewScreen:
+        if name not in self._views:
+            screen = self.VIEWS[name]()
+            self.install_screen(screen, name)
+            self._views[name] = screen
+        return self._views[name]
+
+    def show_view(self, name: str) -> None:
+        """Switch to a main screen; ignored while a dialog is open."""
+        if not isinstance(self.screen, ViewScreen) or self.screen is self._views.get(name):
+            return
+        self.switch_screen(self._view(name))
+
+    def action_show_view(self, name: str) -> None:
+        self.show_view(name)
+
+    @property
+    def current_view(self) -> str | None:
+        screen = self.screen
+        return screen.mode if isinstance(screen, ViewScreen) else None
+
+    # -- start-up --------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(self._view("hoy"))
+        self._check_database()
+        self.set_interval(5, self._check_idle)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="status")
+    def _check_database(self) -> None:
+        """Status, settings and (when initialized) the agenda, in one worker: the first frame waits for it."""
+        preloaded, self._preloaded = self._preloaded, None
+        startup = preloaded if preloaded is not None else self.workspace.startup()
+        worker = get_current_worker()
+        if worker.is_cancelled:  # a newer load (after a save) supersedes this one
+            return
+        self.post_message(self.DatabaseChecked(startup.status, startup.idle_minutes))
+        if startup.agenda is None or startup.build_institution is None:
+            return
+        self.post_message(self.AgendaLoaded(startup.agenda))
+        # the same state, after the agenda is on its way to the screen
+        institution = startup.build_institution()
+        if not worker.is_cancelled:
+            self.post_message(self.InstitutionLoaded(institution))
+
+    @on(DatabaseChecked)
+    def _database_checked(self, event: Workbench.DatabaseChecked) -> None:
+        self.idle_minutes = event.idle_minutes
+        if not event.status.initialized:
+            from tui.screens.misc import WizardScreen
+
+            self.summary = "Base de datos vacía"
+            self.push_screen(WizardScreen())
+
+    def action_reload(self) -> None:
+        self._check_database()
+
+    @on(AgendaLoaded)
+    def _agenda_loaded(self, event: Workbench.AgendaLoaded) -> None:
+        agenda = event.agenda
+        self.agenda_snapshot = agenda
+        self.summary = (
+            f"{agenda.count(Status.OVERDUE)} vencidos · {agenda.count(Status.DUE_SOON)} por vencer"
+            f" · {agenda.accounts} cuentas · {agenda.profile.short_name}"
+            f" · {format_date(agenda.now.date())} {agenda.now.strftime('%H:%M')}"
+        )
+        self._redraw(HoyScreen)
+        if not self._first_frame_done:
+            self._first_frame_done = True
+            self.call_after_refresh(self._first_frame)
+
+    @on(InstitutionLoaded)
+    def _institution_loaded(self, event: Workbench.InstitutionLoaded) -> None:
+        self.institution = event.institution
+        self._redraw(CuentasScreen, PersonasScreen)
+
+    def _redraw(self, *kinds: type) -> None:
+        for screen in self._views.values():
+            if isinstance(screen, kinds) and screen.is_mounted:
+                screen.show_data()
+
+    def _first_frame(self) -> None:
+        elapsed = time.perf_counter() - _IMPORTED_AT
+        self.log.info(f"Primer cuadro de Hoy {elapsed * 1000:.0f} ms después de importar tui.app")
+        target = os.environ.get(ENV_FIRST_FRAME_FILE)
+        if target:
+            Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
+            if os.environ.get(ENV_EXIT_AFTER_FIRST_FRAME):
+                self.exit()
+
+    def data_changed(self, summary: str) -> None:
+        """A form saved something: say so and reload every snapshot."""
+        self.notify(summary, title="Guardado")
+        self._check_database()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(error_text(event.worker.error), title="Error", severity="error", timeout=10)
+
+    # -- actions shared by the screens and the palette ---------------------------------
+
+    def resolve(self, item: Obligation, action: str) -> None:
+        """Open what resolves ``item`` (an action id of ``tui.screens.hoy.RESOLUTIONS``)."""
+        account, person = item.account, item.person
+        if action == "rotacion" and account:
+            self.register_rotation(account)
+        elif action == "evaluacion" and account:
+            self.register_evaluation(account)
+        elif action == "capacitacion" and person:
+            self.register_training(person)
+        elif action == "asignar" and account:
+            self.assign_person(account)
+        elif action == "nivel" and person:
+            self.edit_person(person)
+        elif action.startswith("editar:") and account:
+            self.edit_account(account, focus=action.partition(":")[2])
+        elif action == "ver_cuenta" and account:
+            self.show_account(account)
+
+    # The dialogs are imported on first use: ~25 ms that the first frame does not need.
+
+    def register_rotation(self, account: Account) -> None:
+        from tui.dialogs import RotationDialog
+
+        self.push_screen(RotationDialog(self.workspace, account))
+
+    def register_evaluation(self, account: Account) -> None:
+        from tui.dialogs import EvaluationDialog
+
+        self.push_screen(EvaluationDialog(self.workspace, account))
+
+    def register_training(self, person: Person) -> None:
+        from tui.dialogs import TrainingDialog
+
+        self.push_screen(TrainingDialog(self.workspace, person))
+
+    def edit_account(self, account: Account | None, focus: str | None = None) -> None:
+        from tui.dialogs import AccountDialog
+
+        self.push_screen(AccountDialog(self.workspace, account, focus))
+
+    def edit_person(self, person: Person | None) -> None:
+        from tui.dialogs import PersonDialog
+
+        self.push_screen(PersonDialog(self.workspace, person))
+
+    def assign_person(self, account: Account, role: str | None = None) -> None:
+        from tui.dialogs import AssignDialog
+
+        people = list(self.institution.people_by_id.values()) if self.institution else []
+        people.sort(key=lambda p: p.name)
+        if role is None and self.institution is not None:
+            # propose the first role of the profile nobody holds today (what missing_admin asks for)
+            today = self.workspace.now().date()
+            held = {a.role for a in self.institution.assignments_by_account.get(account.id, ()) if a.active_on(today)}
+            roles = [str(r) for r in self.institution.profile.setting("admin_roles", ["titular", "suplente"])]
+            role = next((r for r in roles if r not in held), None)
+        self.push_screen(AssignDialog(self.workspace, account, people, role))
+
+    def unassign_person(self, account: Account) -> None:
+        institution = self.institution
+        if institution is None:
+            return
+        today = self.workspace.now().date()
+        current = [a for a in institution.assignments_by_account.get(account.id, ()) if a.active_on(today)]
+        if not current:
+            self.notify(f"Nadie administra {account.ref} hoy.", severity="warning")
+            return
+        from tui.dialogs import ConfirmDialog
+        from tui.screens.pick import PickScreen
+
+        choices = [(a.person_id, f"{a.role}: {institution.people_by_id[a.person_id].name}") for a in current]
+
+        def picked(person_id: int | None) -> None:
+            if person_id is None:
+                return
+            name = institution.people_by_id[person_id].name
+
+            def confirmed(ok: bool | None) -> None:
+                if ok:
+                    self._unassign(account.id, person_id, today)
+
+            self.push_screen(ConfirmDialog(
+                f"{name} dejará de administrar {account.ref} hoy ({format_date(today)}). No se puede deshacer."
+                " ¿Terminar la asignación?", "Terminar"), confirmed)
+
+        self.push_screen(PickScreen(f"¿A quién desasignar de {account.ref}?", choices), picked)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="write")
+    def _unassign(self, account_id: int, person_id: int, end: date) -> None:
+        self.post_message(self.AssignmentEnded(self.workspace.unassign(account_id, person_id, end)))
+
+    @on(AssignmentEnded)
+    def _assignment_ended(self, event: Workbench.AssignmentEnded) -> None:
+        self.data_changed(event.summary)
+
+    def show_account(self, account: Account) -> None:
+        self.show_view("cuentas")
+
+        def focus_row() -> None:
+            screen = self.screen
+            if isinstance(screen, CuentasScreen):
+                screen.query_one("#filter").value = ""  # type: ignore[attr-defined]
+                screen.table.move_to_key(account.id)
+
+        self.call_after_refresh(focus_row)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        sections: dict[str, list[tuple[str, str, str]]] = {}
+        own = [(b.key, b.description, b.tooltip) for b in getattr(screen, "BINDINGS", []) if hasattr(b, "key")]
+        widget = self.focused
+        focused = [(b.key, b.description, b.tooltip) for b in getattr(widget, "BINDINGS", []) if hasattr(b, "key")]
+        title = type(screen).__name__.replace("Screen", "")
+        sections[f"Pantalla {title}"] = own
+        if focused:
+            sections["Campo con el foco"] = focused
+        sections["En todas partes"] = [
+            ("1, 2, 3", "Cambiar de pantalla", "Hoy, Cuentas, Personas"),
+            ("ctrl+p", "Paleta de comandos", "Busca cualquier acción por su nombre"),
+            ("question_mark", "Ayuda", "Esta pantalla"),
+            ("ctrl+l", "Bloquear", "Limpia la pantalla hasta que pulse una tecla"),
+            ("escape", "Volver", "Cierra el diálogo o vuelve a Hoy"),
+            ("ctrl+q", "Salir", "Cierra resguardo"),
+        ]
+        from tui.screens.misc import HelpScreen
+
+        self.push_screen(HelpScreen(sections))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder="Busque una acción… (Esc cierra)", id="--command-palette"))
+
+    def action_quit_app(self) -> None:
+        self.exit()
+
+    # -- idle lock ----------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.idle_minutes <= 0 or self._locked:
+            return
+        if time.monotonic() - self._last_input >= self.idle_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        from tui.screens.misc import LockScreen
+
+        if self._locked:
+            return
+        self._locked = True
+
+        def unlocked(_: object) -> None:
+            self._locked = False
+            self._last_input = time.monotonic()
+
+        self.push_screen(LockScreen(), unlocked)
+
+    def action_idle_settings(self) -> None:
+        from tui.dialogs import IdleLockDialog
+
+        self.push_screen(IdleLockDialog(self.workspace, self.idle_minutes))
+
+
+def run_workbench(db_path: str | None = None, workspace: Workspace | None = None,
+                  preloaded: Startup | None = None) -> int:
+    """Entry point used by ``resguardo`` without a command."""
+    Workbench(db_path, workspace.clock if workspace else None, preloaded).run()
+    return 0

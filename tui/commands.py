@@ -1,0 +1,59 @@
+"""The command palette (ctrl+p): only what applies now, titled ``grupo: Verbo``.
+
+Global commands come from here; each screen adds its own through
+``ViewScreen.palette_commands`` (which knows the selected row).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.screens.base import PaletteCommand, ViewScreen
+from tui.widgets.status import VIEWS
+
+if TYPE_CHECKING:
+    from tui.app import Workbench
+
+
+def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
+    """Everything the palette offers on ``screen``: its own commands first, then the global ones."""
+    commands: list[PaletteCommand] = []
+    current = screen.mode if isinstance(screen, ViewScreen) else None
+    if isinstance(screen, ViewScreen):
+        commands.extend(screen.palette_commands())
+    for mode, key, label in VIEWS:
+        if mode != current:
+            commands.append(PaletteCommand(f"vista: {label}", partial(app.show_view, mode),
+                                           f"Cambia a la pantalla {label} (tecla {key})"))
+    commands += [
+        PaletteCommand("agenda: Actualizar", app.action_reload, "Vuelve a leer la base de datos"),
+        PaletteCommand("sesión: Bloquear", app.action_lock, "Limpia la pantalla hasta que pulse una tecla"),
+        PaletteCommand("ajustes: Bloqueo por inactividad", app.action_idle_settings,
+                       f"Minutos sin uso antes de bloquear (ahora {app.idle_minutes})"),
+        PaletteCommand("ayuda: Atajos de teclado", app.action_help, "Muestra las teclas de esta pantalla"),
+        PaletteCommand("app: Salir", app.action_quit_app, "Cierra resguardo"),
+    ]
+    return commands
+
+
+class WorkbenchCommands(Provider):
+    @property
+    def workbench(self) -> Workbench:
+        return cast("Workbench", self.app)
+
+    def _commands(self) -> list[PaletteCommand]:
+        return applicable_commands(self.workbench, self.screen)
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(command.title, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            score = matcher.match(command.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)

@@ -1,0 +1,174 @@
+"""Cuentas: every account, filtered as you type, with its administrators and deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+
+from policy.clock import format_date, relative
+from policy.model import KIND_LABELS, Status
+from tui.screens.base import PaletteCommand
+from tui.screens.listing import ListingScreen, SortKey
+from tui.widgets.table import Column, Row
+from tui.workspace import AccountRow
+
+_STATUS_KIND = {Status.OVERDUE: "overdue", Status.DUE_SOON: "soon"}
+
+
+def _date(value: Any) -> str:
+    if value is None:
+        return "—"
+    return format_date(value.date() if hasattr(value, "date") and callable(value.date) else value)
+
+
+class CuentasScreen(ListingScreen[AccountRow]):
+    mode = "cuentas"
+    placeholder = "Filtrar: red, usuario, área, correo o persona (/)"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_account", "Nueva", id="cuentas.nueva", tooltip="Registra una cuenta"),
+        Binding("e", "edit_account", "Editar", id="cuentas.editar", tooltip="Cambia los datos de la cuenta"),
+        Binding("a", "assign", "Asignar", id="cuentas.asignar", tooltip="Asigna una persona con un rol"),
+        Binding("x", "unassign", "Desasignar", id="cuentas.desasignar", show=False,
+                tooltip="Termina hoy la asignación de una persona (pide confirmación)"),
+        Binding("r", "rotation", "Rotación", id="cuentas.rotacion", tooltip="Registra una rotación de contraseña"),
+        Binding("v", "evaluation", "Evaluación", id="cuentas.evaluacion", tooltip="Registra una evaluación"),
+    ]
+    columns: ClassVar = (
+        Column("Red", 9, 9), Column("Usuario", None, 12, 2), Column("Área", None, 8, 2, optional=True), Column("Titular", None, 8),
+        Column("Suplente", None, 8, optional=True), Column("Últ. rotación", 13, 10), Column("Próximo venc.", 13, 10),
+        Column("Estado", 10, 8),
+    )
+    sort_keys: Sequence[SortKey | None] = (
+        lambda r: r.account.network,
+        lambda r: r.account.handle.lstrip("@").lower(),
+        lambda r: (r.account.area or "").lower(),
+        None,  # the first administration role (set per profile in __init__)
+        None,
+        lambda r: r.last_rotation,
+        lambda r: r.next_due.due if r.next_due else None,
+        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,  # type: ignore[arg-type]
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.roles: tuple[str, str] = ("titular", "suplente")
+        keys = list(type(self).sort_keys)
+        keys[3] = lambda r: r.holders.get(self.roles[0], "").lower()
+        keys[4] = lambda r: r.holders.get(self.roles[1], "").lower()
+        self.sort_keys = keys
+
+    def load_items(self) -> list[AccountRow] | None:
+        institution = self.workbench.institution
+        if institution is None:
+            return None
+        self.roles = institution.table_roles
+        table = self.table
+        for index, role in ((3, self.roles[0]), (4, self.roles[1])):
+            label = "Coadmin." if role == "coadministrador" else role.capitalize()
+            table.columns[index] = Column(label, None, 8, optional=index == 4)
+        return list(institution.accounts)
+
+    def item_key(self, item: AccountRow) -> int:
+        return item.account.id
+
+    def haystack(self, item: AccountRow) -> str:
+        return item.haystack
+
+    def build_row(self, item: AccountRow) -> Row:
+        acc = item.account
+        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""  # type: ignore[arg-type]
+        if acc.status == "baja":
+            kind = "muted"
+        first, second = (item.holders.get(role) or "—" for role in self.roles)
+        return Row(acc.id, (acc.network, acc.handle, acc.area or "—", first, second,
+                            _date(item.last_rotation), _date(item.next_due.due if item.next_due else None),
+                            item.state_label), kind)
+
+    def detail(self, item: AccountRow | None) -> tuple[Content | str, Content | str]:
+        institution = self.workbench.institution
+        if item is None or institution is None:
+            return "Seleccione una cuenta.", ""
+        acc = item.account
+        today = institution.now.date()
+        left: list[Content | str | tuple[str, str]] = [
+            (f"{acc.ref}", "bold"), f"  ({acc.status})\n",
+            f"Área: {acc.area or '—'}\n",
+            f"Correo: {acc.email or '—'}{' (genérico)' if acc.email_generic else ''}\n",
+            f"Verificación: {acc.verification} · Pública: {'sí' if acc.public else 'no'}"
+            f" · Mensajes privados: {'sí' if acc.private_messages else 'no'}\n",
+            f"Última rotación: {_date(item.last_rotation)} · Última evaluación: {_date(item.last_evaluation)}\n",
+            ("Administración\n", "bold"),
+        ]
+        people = institution.people_by_id
+        assignments = [a for a in institution.assignments_by_account.get(acc.id, ()) if a.end is None or a.end >= today]
+        if not assignments:
+            left.append("  (nadie asignado)\n")
+        for a in assignments:
+            name = people[a.person_id].name if a.person_id in people else "?"
+            until = f" hasta {format_date(a.end)}" if a.end else ""
+            left.append(f"  {a.role}: {name} (desde {format_date(a.start)}{until})\n")
+        right: list[Content | str | tuple[str, str]] = [("Pendientes\n", "bold")]
+        pending = institution.obligations_by_account.get(acc.id, ())
+        if not pending:
+            right.append("  Nada pendiente en los próximos 365 días.\n")
+        for obligation in pending[:12]:
+            style = {Status.OVERDUE: "$error", Status.DUE_SOON: "$warning"}.get(obligation.status, "")
+            when = "hallazgo vigente" if obligation.standing else relative(obligation.due, institution.now)
+            right.append((f"  {when}", style))
+            right.append(f" · {KIND_LABELS.get(obligation.kind, obligation.kind)}\n")
+        if len(pending) > 12:
+            right.append(f"  … y {len(pending) - 12} más\n")
+        return Content.assemble(*left), Content.assemble(*right)
+
+    # -- actions -----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit_account", "assign", "unassign", "rotation", "evaluation"):
+            return self.selected() is not None
+        return True
+
+    def open_selected(self) -> None:
+        self.action_edit_account()
+
+    def action_new_account(self) -> None:
+        self.workbench.edit_account(None)
+
+    def action_edit_account(self) -> None:
+        if (row := self.selected()) is not None:
+            self.workbench.edit_account(row.account)
+
+    def action_assign(self) -> None:
+        if (row := self.selected()) is not None:
+            self.workbench.assign_person(row.account)
+
+    def action_unassign(self) -> None:
+        if (row := self.selected()) is not None:
+            self.workbench.unassign_person(row.account)
+
+    def action_rotation(self) -> None:
+        if (row := self.selected()) is not None:
+            self.workbench.register_rotation(row.account)
+
+    def action_evaluation(self) -> None:
+        if (row := self.selected()) is not None:
+            self.workbench.register_evaluation(row.account)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = [PaletteCommand("cuenta: Nueva", self.action_new_account, "Registra una cuenta"),
+                    PaletteCommand("tabla: Filtrar", self.action_focus_filter, "Escriba para filtrar las cuentas"),
+                    PaletteCommand("tabla: Ordenar por la columna siguiente", self.action_sort_next,
+                                   "Cambia la columna de orden")]
+        row = self.selected()
+        if row is not None:
+            ref = row.account.ref
+            commands += [
+                PaletteCommand("cuenta: Editar", self.action_edit_account, ref),
+                PaletteCommand("cuenta: Asignar persona", self.action_assign, ref),
+                PaletteCommand("cuenta: Desasignar persona", self.action_unassign, ref),
+                PaletteCommand("cuenta: Registrar rotación", self.action_rotation, ref),
+                PaletteCommand("cuenta: Registrar evaluación", self.action_evaluation, ref),
+            ]
+        return commands

@@ -1,0 +1,284 @@
+"""Hoy: the agenda as of now, grouped overdue / due soon / upcoming, and each item's resolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Label, Static
+
+from policy.clock import format_date, relative
+from policy.model import KIND_LABELS, STATUS_LABELS, Kind, Obligation, Status
+from policy.profile import Profile, short_document
+from tui.screens.base import PaletteCommand, ViewScreen
+from tui.widgets.status import StatusLine
+from tui.widgets.table import Column, Row, VirtualTable
+
+if TYPE_CHECKING:
+    from tui.workspace import Agenda
+
+SECTIONS = (
+    (Status.OVERDUE, "VENCIDOS", "overdue"),
+    (Status.DUE_SOON, "VENCEN EN LOS PRÓXIMOS 7 DÍAS", "soon"),
+    (Status.UPCOMING, "PRÓXIMOS 30 DÍAS", ""),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """An action that resolves an obligation: its key, its id and its Spanish label."""
+
+    key: str
+    action: str
+    label: str
+
+
+_EDIT = "editar"
+
+#: kind -> the actions offered in the item's modal, first one is the main one.
+RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
+    Kind.ROTATION: (Resolution("r", "rotacion", "Registrar rotación"),),
+    Kind.EVALUATION: (Resolution("v", "evaluacion", "Registrar evaluación"),),
+    Kind.TRAINING: (Resolution("c", "capacitacion", "Registrar capacitación"),),
+    Kind.MISSING_ADMIN: (Resolution("a", "asignar", "Asignar persona"),),
+    Kind.ADMIN_RANK: (Resolution("a", "asignar", "Asignar otra persona"),
+                      Resolution("n", "nivel", "Corregir el nivel de la persona")),
+    Kind.EMAIL_DOMAIN: (Resolution("d", f"{_EDIT}:email", "Corregir el correo de la cuenta"),),
+    Kind.EMAIL_GENERIC: (Resolution("d", f"{_EDIT}:email_generic", "Corregir el correo genérico"),),
+    Kind.HANDLE_TOKEN: (Resolution("d", f"{_EDIT}:handle", "Corregir el usuario"),),
+    Kind.PUBLIC_ACCOUNT: (Resolution("d", f"{_EDIT}:public", "Hacer pública la cuenta"),),
+    Kind.PRIVATE_MESSAGES: (Resolution("d", f"{_EDIT}:private_messages", "Habilitar los mensajes privados"),),
+    Kind.VERIFICATION: (Resolution("d", f"{_EDIT}:verification", "Actualizar la verificación"),),
+}
+
+
+def resolutions_for(item: Obligation) -> tuple[Resolution, ...]:
+    found = RESOLUTIONS.get(item.kind, ())
+    if item.account is not None:
+        found = (*found, Resolution("g", "ver_cuenta", "Ver la cuenta"))
+    return found
+
+
+def plazo(item: Obligation, now: datetime) -> str:
+    """«venció hace 5 días», «vence en 3 días», or «hallazgo vigente» for a standing finding."""
+    return "hallazgo vigente" if item.standing else relative(item.due, now)
+
+
+def subject(item: Obligation) -> str:
+    if item.account is not None and item.person is not None:
+        return f"{item.account.ref} · {item.person.name}"
+    if item.account is not None:
+        return item.account.ref
+    return item.person.name if item.person else "—"
+
+
+def rule_label(profile: Profile, item: Obligation) -> str:
+    """Section first («§6.X Lineamientos IECM»): what stays readable when the column narrows."""
+    return f"{item.rule.section} {short_document(profile, item.rule)}".strip()
+
+
+class ObligationScreen(ModalScreen[str | None]):
+    """One agenda item: what, why (the clause's quote) and the actions that resolve it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Volver", id="pendiente.volver", tooltip="Vuelve a la agenda"),
+        Binding("r", "resolve('rotacion')", "Registrar rotación", id="pendiente.rotacion",
+                tooltip="Anota que la contraseña ya se cambió"),
+        Binding("v", "resolve('evaluacion')", "Registrar evaluación", id="pendiente.evaluacion",
+                tooltip="Anota la evaluación de la cuenta"),
+        Binding("c", "resolve('capacitacion')", "Registrar capacitación", id="pendiente.capacitacion",
+                tooltip="Anota la capacitación de la persona"),
+        Binding("a", "resolve('asignar')", "Asignar persona", id="pendiente.asignar",
+                tooltip="Asigna una persona a la cuenta"),
+        Binding("n", "resolve('nivel')", "Nivel de la persona", id="pendiente.nivel",
+                tooltip="Corrige el nivel del puesto de la persona"),
+        Binding("d", "resolve_edit", "Corregir la cuenta", id="pendiente.corregir",
+                tooltip="Abre los datos de la cuenta en el campo que corrige el hallazgo"),
+        Binding("g", "resolve('ver_cuenta')", "Ver la cuenta", id="pendiente.ver_cuenta",
+                tooltip="Abre la cuenta en la pantalla Cuentas"),
+    ]
+
+    def __init__(self, item: Obligation, profile: Profile, now: datetime) -> None:
+        super().__init__(classes="dialog-screen")
+        self.item = item
+        self.profile = profile
+        self.now = now
+        self.resolutions = resolutions_for(item)
+
+    def compose(self) -> ComposeResult:
+        item = self.item
+        status_class = {"overdue": "overdue", "due_soon": "soon"}.get(str(item.status), "")
+        with Vertical(classes="dialog obligation"):
+            yield Label(KIND_LABELS.get(item.kind, str(item.kind)), classes="dialog-title")
+            with VerticalScroll(classes="dialog-fields"):
+                yield Static(Content.assemble(("Cuenta o persona: ", "bold"), subject(item)))
+                when = "hallazgo vigente desde" if item.standing else "vence el"
+                yield Static(
+                    Content.assemble(
+                        (f"{STATUS_LABELS[item.status].capitalize()}: ", "bold"),
+                        f"{plazo(item, self.now)} ({when} {format_date(item.due.date())})",
+                    ),
+                    classes=f"obligation-status {status_class}",
+                )
+                yield Static(Content.assemble(("Qué hacer: ", "bold"), item.message))
+                yield Static(
+                    Content.assemble(("Regla: ", "bold"), f"{item.rule.document} {item.rule.section}"),
+                    classes="obligation-rule",
+                )
+                yield Static(Content(f"«{item.rule.quote}»"), classes="quote")
+                if item.rule.note:
+                    yield Static(Content(item.rule.note), classes="note")
+            with Horizontal(classes="dialog-buttons"):
+                for resolution in self.resolutions:
+                    yield Button(f"{resolution.key} {resolution.label}", id=f"do-{resolution.action.replace(':', '-')}",
+                                 classes="resolution", compact=True,
+                                 variant="primary" if resolution is self.resolutions[0] else "default")
+                yield Button("Esc Volver", id="back", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        buttons = self.query(".resolution")
+        if buttons:
+            buttons.first().focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resolve":
+            return any(r.action == parameters[0] for r in self.resolutions)
+        if action == "resolve_edit":
+            return any(r.action.startswith(_EDIT) for r in self.resolutions)
+        return True
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+    def action_resolve(self, action: str) -> None:
+        self.dismiss(action)
+
+    def action_resolve_edit(self) -> None:
+        for resolution in self.resolutions:
+            if resolution.action.startswith(_EDIT):
+                self.dismiss(resolution.action)
+                return
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "back":
+            self.dismiss(None)
+            return
+        for resolution in self.resolutions:
+            if event.button.id == f"do-{resolution.action.replace(':', '-')}":
+                self.dismiss(resolution.action)
+                return
+
+
+class HoyScreen(ViewScreen):
+    """The start screen: what is overdue, what falls due this week, and what comes next."""
+
+    mode = "hoy"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_item", "Abrir", id="hoy.abrir",
+                tooltip="Abre el pendiente: la cláusula y las acciones que lo resuelven"),
+        Binding("f5", "app.reload", "Actualizar", id="hoy.actualizar", tooltip="Vuelve a calcular la agenda"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.agenda: Agenda | None = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(self.mode)
+        yield VirtualTable(
+            [Column("Plazo", 20, 19), Column("Cuenta o persona", None, 20, 2), Column("Qué hacer", None, 20, 3),
+             Column("Regla", 24, 10)],
+            empty_text="Cargando la agenda…", id="agenda",
+        )
+        yield Static("", id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda", VirtualTable).focus()
+        self.show_data()
+
+    def show_data(self) -> None:
+        agenda = self.workbench.agenda_snapshot
+        if agenda is None:
+            return
+        self.agenda = agenda
+        rows: list[Row] = []
+        for status, title, kind in SECTIONS:
+            group = [(index, item) for index, item in enumerate(agenda.items) if item.status is status]
+            if not group:
+                continue
+            rows.append(Row(None, (f"{title} ({len(group)})",), "section"))
+            for index, item in group:
+                rows.append(Row(index, (plazo(item, agenda.now), subject(item), item.message,
+                                        rule_label(agenda.profile, item)), kind))
+        table = self.query_one("#agenda", VirtualTable)
+        table.empty_text = "Nada pendiente. ¡Todo al día!"
+        table.set_rows(rows)
+        self._preview(table.cursor_key)
+
+    @property
+    def selected_item(self) -> Obligation | None:
+        key = self.query_one("#agenda", VirtualTable).cursor_key
+        if self.agenda is None or key is None:
+            return None
+        return self.agenda.items[key]
+
+    @on(VirtualTable.Highlighted, "#agenda")
+    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self._preview(event.key)
+
+    def _preview(self, key: int | None) -> None:
+        preview = self.query_one("#preview", Static)
+        if self.agenda is None or key is None:
+            preview.update("")
+            return
+        item = self.agenda.items[key]
+        preview.update(Content.assemble(
+            (f"{subject(item)}: ", "bold"), f"{item.message}\n",
+            (f"{item.rule.section} {short_document(self.agenda.profile, item.rule)}: ", "italic"),
+            f"«{item.rule.quote}»",
+        ))
+
+    @on(VirtualTable.Chosen, "#agenda")
+    def _chosen(self) -> None:
+        self.action_open_item()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_item":
+            return self.selected_item is not None
+        return True
+
+    def action_open_item(self) -> None:
+        item = self.selected_item
+        if item is None or self.agenda is None:
+            return
+        self.app.push_screen(ObligationScreen(item, self.agenda.profile, self.agenda.now),
+                             lambda action: self._resolve(item, action))
+
+    def _resolve(self, item: Obligation, action: str | None) -> None:
+        if action is None:
+            return
+        self.workbench.resolve(item, action)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        item = self.selected_item
+        if item is None:
+            return []
+        commands = [PaletteCommand("pendiente: Abrir", self.action_open_item,
+                                   f"{subject(item)}: {item.message}")]
+        for resolution in resolutions_for(item):
+            commands.append(PaletteCommand(
+                f"pendiente: {resolution.label}",
+                lambda action=resolution.action: self.workbench.resolve(item, action),  # type: ignore[misc]
+                subject(item),
+            ))
+        return commands

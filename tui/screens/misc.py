@@ -1,0 +1,162 @@
+"""The help screen, the idle lock and the first-run wizard."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
+from textual.worker import Worker, WorkerState
+
+from tui.workspace import error_text, profile_choices
+
+if TYPE_CHECKING:
+    from tui.app import Workbench
+
+KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "pageup": "RePág",
+             "pagedown": "AvPág", "home": "Inicio", "end": "Fin", "up": "↑", "down": "↓"}
+
+
+def key_label(keys: str) -> str:
+    return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the screen below, with what each does."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "Cerrar", id="ayuda.cerrar", tooltip="Cierra la ayuda"),
+    ]
+
+    def __init__(self, sections: Mapping[str, list[tuple[str, str, str]]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        parts: list[Any] = []
+        for title, bindings in self.sections.items():
+            if not bindings:
+                continue
+            parts.append((f"{title}\n", "bold"))
+            for keys, description, tooltip in bindings:
+                parts.append((f"  {key_label(keys):<14}", "$accent"))
+                parts.append(f"{description}")
+                parts.append((f" — {tooltip}\n" if tooltip else "\n", "dim"))
+            parts.append("\n")
+        parts.append(("ctrl+p abre la paleta de comandos: escriba para buscar cualquier acción.", "italic"))
+        with Vertical(classes="dialog help"):
+            yield Label("Ayuda: atajos de teclado", classes="dialog-title")
+            with VerticalScroll(classes="dialog-fields"):
+                yield Static(Content.assemble(*parts))
+            yield Static("Esc cierra", classes="dialog-hint")
+
+    def action_dismiss(self, result: Any = None) -> None:  # type: ignore[override]
+        self.dismiss(None)
+
+
+class LockScreen(Screen[None]):
+    """Hides everything after the idle minutes; any key brings the workbench back.
+
+    Hook for the credentials issue: when the encrypted keyring fallback is in
+    use, ask for its passphrase here before dismissing.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def compose(self) -> ComposeResult:
+        with Center(id="lock"):
+            yield Static("resguardo está bloqueado por inactividad.\nPulse cualquier tecla para continuar.",
+                         id="lock-text")
+
+    def on_key(self, event: Any) -> None:
+        event.stop()
+        event.prevent_default()
+        self.dismiss(None)
+
+    def on_click(self) -> None:
+        self.dismiss(None)
+
+
+class WizardScreen(Screen[None]):
+    """First run on an empty database: the profile, the demo, and the keyring in use."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", "Comenzar", id="bienvenida.comenzar", tooltip="Guarda el perfil y abre Hoy"),
+        Binding("ctrl+q", "app.quit_app", "Salir", id="bienvenida.salir", tooltip="Sale sin guardar nada"),
+    ]
+
+    class Initialized(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class KeyringChecked(Message):
+        def __init__(self, backend: str) -> None:
+            super().__init__()
+            self.backend = backend
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="wizard"):
+            yield Label("Bienvenida a resguardo", classes="dialog-title")
+            yield Static(
+                "La base de datos está vacía. Elija el perfil de reglas de su institución"
+                " (↑↓ y Espacio) y, si quiere practicar, cargue la institución de ejemplo.",
+                classes="dialog-text",
+            )
+            with RadioSet(id="profile"):
+                for index, choice in enumerate(profile_choices()):
+                    yield RadioButton(f"{choice.short_name} — {choice.name}", value=index == 0, name=choice.id)
+            yield Checkbox("Cargar la institución de ejemplo (datos ficticios para practicar)", False, id="demo",
+                           compact=True)
+            yield Static("Almacén de contraseñas del sistema: comprobando…", id="keyring")
+            yield Button("Comenzar", variant="primary", id="start", tooltip="Guarda el perfil (ctrl+s)", compact=True)
+            yield Static("Tab cambia de campo · Enter en «Comenzar» o ctrl+s · ctrl+q sale", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#profile", RadioSet).focus()
+        self._check_keyring()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="keyring")
+    def _check_keyring(self) -> None:
+        from tui.workspace import Workspace
+
+        self.post_message(self.KeyringChecked(Workspace.keyring_backend()))
+
+    @on(KeyringChecked)
+    def _keyring_checked(self, event: WizardScreen.KeyringChecked) -> None:
+        # Hook for the credentials issue: if the backend is the encrypted file
+        # fallback, ask for (or create) its passphrase here.
+        self.query_one("#keyring", Static).update(f"Almacén de contraseñas del sistema: {event.backend}")
+
+    def selected_profile(self) -> str:
+        radio = self.query_one("#profile", RadioSet)
+        button = radio.pressed_button
+        return (button.name if button is not None and button.name else profile_choices()[0].id)
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        self.query_one("#start", Button).disabled = True
+        self._initialize(self.selected_profile(), self.query_one("#demo", Checkbox).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="initialize")
+    def _initialize(self, profile_id: str, demo: bool) -> None:
+        app: Workbench = self.app  # type: ignore[assignment]
+        self.post_message(self.Initialized(app.workspace.initialize(profile_id, demo=demo)))
+
+    @on(Initialized)
+    def _initialized(self, event: WizardScreen.Initialized) -> None:
+        app: Workbench = self.app  # type: ignore[assignment]
+        self.dismiss(None)
+        app.data_changed(event.summary)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.query_one("#start", Button).disabled = False
+            self.notify(error_text(event.worker.error), title="No se pudo iniciar", severity="error")

@@ -1,0 +1,38 @@
+"""The top line of every screen: where you are and what needs attention."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from tui.app import Workbench
+
+#: (mode, key, label): the screens the number keys switch to, in order.
+VIEWS: tuple[tuple[str, str, str], ...] = (
+    ("hoy", "1", "Hoy"),
+    ("cuentas", "2", "Cuentas"),
+    ("personas", "3", "Personas"),
+)
+
+
+class StatusLine(Static):
+    """Tabs of the screens on the left, the counts of the agenda on the right."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__(classes="status-line")
+        self.mode = mode
+
+    def on_mount(self) -> None:
+        app: Workbench = self.app  # type: ignore[assignment]
+        self.watch(app, "summary", self._show, init=True)
+
+    def _show(self, summary: str) -> None:
+        parts: list[Content | tuple[str, str] | str] = []
+        for mode, key, label in VIEWS:
+            style = "reverse bold" if mode == self.mode else "dim"
+            parts.append((f" {key} {label} ", style))
+        tabs = Content.assemble(*parts)
+        self.update(Content.assemble(tabs, " ", summary))

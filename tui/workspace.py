@@ -1,0 +1,408 @@
+"""What the workbench reads and writes, as plain snapshots; never imports Textual.
+
+The workbench runs database work in thread workers. SQLite connections must not
+be shared between threads, so every call here opens its own short-lived
+connection on the same file (``session()``, ~1 ms) and closes it at the end.
+Snapshots are immutable dataclasses the UI thread can read freely.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from policy.clock import local
+from policy.model import Account, Assignment, Obligation, Person, State, Status
+from policy.profile import PROFILE_IDS, Profile, load_profile
+from store.db import Store, open_store
+
+#: Setting (in the ``settings`` table) with the idle minutes before the workbench locks; 0 disables it.
+IDLE_LOCK_KEY = "workbench_idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 10
+#: How far ahead the account and person tables look for their next deadline.
+DETAIL_HORIZON_DAYS = 365
+
+
+def error_text(exc: BaseException) -> str:
+    """The Spanish sentence the workbench shows for an error raised by a worker."""
+    from policy.errors import ResguardoError
+
+    if isinstance(exc, ResguardoError):
+        return exc.message
+    return f"Error inesperado ({type(exc).__name__}: {exc}). No se guardó nada."
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so «mexico» finds «México» when filtering."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def matches(haystack: str, query: str) -> bool:
+    """Every word of ``query`` (already folded) appears somewhere in ``haystack`` (folded)."""
+    return all(word in haystack for word in query.split())
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChoice:
+    id: str
+    short_name: str
+    name: str
+
+
+def profile_choices() -> list[ProfileChoice]:
+    profiles = [load_profile(pid) for pid in PROFILE_IDS]
+    return [ProfileChoice(p.id, p.short_name, p.name) for p in profiles]
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseStatus:
+    path: str
+    profile_id: str | None
+    accounts: int
+    people: int
+
+    @property
+    def initialized(self) -> bool:
+        return self.profile_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """The agenda as of ``now`` and the counts of the header line."""
+
+    now: datetime
+    profile: Profile
+    items: Sequence[Obligation]
+    accounts: int
+
+    def count(self, status: Status) -> int:
+        return sum(1 for item in self.items if item.status is status)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    account: Account
+    #: role -> names of the people who hold it today
+    holders: Mapping[str, str]
+    last_rotation: datetime | None
+    last_evaluation: date | None
+    next_due: Obligation | None
+    worst: Status | None
+    #: folded text the filter searches: network, handle, area, e-mail, administrators
+    haystack: str
+
+    @property
+    def state_label(self) -> str:
+        if self.account.status != "activa":
+            return self.account.status
+        if self.worst is Status.OVERDUE:
+            return "vencido"
+        if self.worst is Status.DUE_SOON:
+            return "por vencer"
+        return "al día"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    person: Person
+    roles: Sequence[tuple[Assignment, Account]]
+    last_training: date | None
+    next_due: Obligation | None
+    worst: Status | None
+    haystack: str
+
+
+@dataclass(frozen=True, slots=True)
+class Institution:
+    """Everything the Cuentas and Personas screens show, loaded in one pass."""
+
+    now: datetime
+    profile: Profile
+    #: the two roles the account table shows (``titular``/``suplente``, or ``enlace``/``coadministrador``)
+    table_roles: tuple[str, str]
+    accounts: Sequence[AccountRow]
+    people: Sequence[PersonRow]
+    people_by_id: Mapping[int, Person]
+    assignments_by_account: Mapping[int, Sequence[Assignment]]
+    obligations_by_account: Mapping[int, Sequence[Obligation]]
+    obligations_by_person: Mapping[int, Sequence[Obligation]]
+    trainings_by_person: Mapping[int, Sequence[date]] = field(default_factory=dict)
+
+
+_STATUS_RANK = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
+
+
+def _worst(items: Sequence[Obligation]) -> Status | None:
+    if not items:
+        return None
+    return min((item.status for item in items), key=_STATUS_RANK.__getitem__)
+
+
+def _first_due(items: Sequence[Obligation]) -> Obligation | None:
+    dated = [item for item in items if not item.standing]
+    return min(dated, key=lambda item: item.due) if dated else None
+
+
+@dataclass(frozen=True, slots=True)
+class Startup:
+    """What the first frame needs: the database status, the idle lock, and the agenda."""
+
+    status: DatabaseStatus
+    idle_minutes: int
+    agenda: Agenda | None
+    build_institution: Callable[[], Institution] | None
+
+
+class Workspace:
+    """One database file and one clock, shared by every screen of the workbench."""
+
+    def __init__(self, db_path: str | Path | None, clock: Callable[[], datetime]) -> None:
+        if db_path is None:
+            from store.db import default_path
+
+            db_path = default_path()
+        self.db_path = str(db_path)
+        self.clock = clock
+
+    def now(self) -> datetime:
+        return local(self.clock())
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Store]:
+        """A connection of this thread's own, closed when the block ends."""
+        store = open_store(self.db_path, clock=self.now)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    # -- first run ---------------------------------------------------------
+
+    def status(self) -> DatabaseStatus:
+        with self.session() as store:
+            return DatabaseStatus(
+                path=store.path,
+                profile_id=store.settings.profile_id,
+                accounts=store.accounts.count(),
+                people=store.people.count(),
+            )
+
+    def startup(self) -> Startup:
+        """Status, idle minutes and, on an initialized database, the agenda (see ``load``)."""
+        status = self.status()
+        if not status.initialized:
+            return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
+        agenda, build_institution = self.load()
+        return Startup(status, self.idle_lock_minutes(), agenda, build_institution)
+
+    def initialize(self, profile_id: str, *, demo: bool) -> str:
+        """Choose the profile (and load the demo institution); returns a Spanish summary.
+
+        Raises UsageError for an unknown profile, ConflictError when the demo
+        meets a database that already has data.
+        """
+        from store.state import calendar_years
+
+        with self.session() as store:
+            if demo:
+                from store.demo import build_demo
+
+                summary = build_demo(store, profile_id, self.now())
+                message = (
+                    f"Institución de ejemplo cargada ({summary['profile']}): {summary['accounts']} cuentas,"
+                    f" {summary['people']} personas."
+                )
+            else:
+                store.settings.set_profile(profile_id)
+                message = f"Perfil {load_profile(profile_id).short_name} listo."
+            first, last = calendar_years(load_profile(profile_id), self.now())
+            store.calendar.ensure_years(first, last + 1)
+        return message
+
+    @staticmethod
+    def keyring_backend() -> str:
+        """The name of the keyring backend in use (deferred import: keyring costs ~60 ms).
+
+        Hook for the credentials issue: when the backend is the encrypted file
+        fallback, the wizard and the idle lock will ask for its passphrase.
+        """
+        try:
+            import keyring
+
+            backend = keyring.get_keyring()
+        except Exception as exc:  # keyring reports broken back-ends with many exception types
+            return f"no disponible ({type(exc).__name__})"
+        name = str(getattr(backend, "name", "") or type(backend).__name__)
+        module = type(backend).__module__
+        if module.endswith((".fail", ".null")):
+            return f"ninguno disponible en este sistema ({name}); las contraseñas no podrán guardarse todavía"
+        return name
+
+    # -- settings of the workbench --------------------------------------------
+
+    def idle_lock_minutes(self) -> int:
+        with self.session() as store:
+            value = store.settings.get(IDLE_LOCK_KEY, DEFAULT_IDLE_LOCK_MINUTES)
+        try:
+            return max(0, int(value))
+        except (TypeError, ValueError):
+            return DEFAULT_IDLE_LOCK_MINUTES
+
+    def set_idle_lock_minutes(self, minutes: int) -> None:
+        from policy.errors import UsageError
+
+        if minutes < 0 or minutes > 24 * 60:
+            raise UsageError("Los minutos de inactividad deben estar entre 0 (sin bloqueo) y 1440.")
+        with self.session() as store:
+            store.settings.set(IDLE_LOCK_KEY, int(minutes))
+
+    # -- reading -----------------------------------------------------------
+
+    def load(self, horizon_days: int = 30) -> tuple[Agenda, Callable[[], Institution]]:
+        """The agenda as of now, and a function that builds the Institution from the same state.
+
+        One read of the database and one run of the engine serve both: the
+        caller shows the agenda first and builds the rest afterwards.
+        """
+        from datetime import timedelta
+
+        from policy.engine import agenda
+        from store.state import load_state
+
+        now = self.now()
+        with self.session() as store:
+            state = load_state(store, now)
+            trainings = store.trainings.days_by_subject()
+        items = agenda(state, now, DETAIL_HORIZON_DAYS)
+        limit = now + timedelta(days=horizon_days)
+        near = [item for item in items if item.status is Status.OVERDUE or item.due <= limit]
+        snapshot = Agenda(now=now, profile=state.profile, items=near, accounts=len(state.accounts))
+        return snapshot, lambda: self._institution(state, items, trainings, now)
+
+    def agenda(self, horizon_days: int = 30) -> Agenda:
+        return self.load(horizon_days)[0]
+
+    def institution(self) -> Institution:
+        """Accounts and people with their administrators, history and deadlines."""
+        return self.load()[1]()
+
+    def _institution(self, state: State, items: Sequence[Obligation], trainings: Mapping[int, Sequence[date]],
+                     now: datetime) -> Institution:
+        today = now.date()
+        by_account: dict[int, list[Obligation]] = {}
+        by_person: dict[int, list[Obligation]] = {}
+        for item in items:
+            if item.account is not None:
+                by_account.setdefault(item.account.id, []).append(item)
+            if item.person is not None:
+                by_person.setdefault(item.person.id, []).append(item)
+        assignments: dict[int, list[Assignment]] = {}
+        for assignment in state.assignments:
+            assignments.setdefault(assignment.account_id, []).append(assignment)
+        accounts_by_id = {acc.id: acc for acc in state.accounts}
+        people = state.people
+
+        def holders(account_id: int) -> dict[str, str]:
+            found: dict[str, list[str]] = {}
+            for a in assignments.get(account_id, ()):
+                if a.active_on(today) and a.person_id in people:
+                    found.setdefault(a.role, []).append(people[a.person_id].name)
+            return {role: ", ".join(names) for role, names in found.items()}
+
+        account_rows = []
+        for acc in state.accounts:
+            pending = by_account.get(acc.id, [])
+            current = [people[a.person_id].name for a in assignments.get(acc.id, ())
+                       if a.active_on(today) and a.person_id in people]
+            haystack = fold(" ".join([acc.network, acc.handle, acc.area or "", acc.email or "", acc.status,
+                                      *current]))
+            account_rows.append(AccountRow(
+                account=acc, holders=holders(acc.id),
+                last_rotation=state.last_rotation.get(acc.id), last_evaluation=state.last_evaluation.get(acc.id),
+                next_due=_first_due(pending), worst=_worst(pending), haystack=haystack,
+            ))
+        roles_by_person: dict[int, list[tuple[Assignment, Account]]] = {}
+        for assignment in state.assignments:
+            held = accounts_by_id.get(assignment.account_id)
+            if held is not None:
+                roles_by_person.setdefault(assignment.person_id, []).append((assignment, held))
+        person_rows = []
+        for person in sorted(people.values(), key=lambda p: fold(p.name)):
+            person_roles = roles_by_person.get(person.id, [])
+            pending = by_person.get(person.id, [])
+            haystack = fold(" ".join([person.name, person.email or "", person.rank or "",
+                                      *(held.ref for a, held in person_roles if a.active_on(today))]))
+            person_rows.append(PersonRow(
+                person=person, roles=person_roles, last_training=state.last_training.get(person.id),
+                next_due=_first_due(pending), worst=_worst(pending), haystack=haystack,
+            ))
+        admin_roles = [str(r) for r in state.profile.setting("admin_roles", ["titular", "suplente"])]
+        table_roles = (admin_roles[0], admin_roles[1] if len(admin_roles) > 1 else "coadministrador")
+        return Institution(
+            now=now, profile=state.profile, table_roles=table_roles, accounts=account_rows, people=person_rows, people_by_id=dict(people),
+            assignments_by_account=assignments, obligations_by_account=by_account,
+            obligations_by_person=by_person, trainings_by_person=trainings,
+        )
+
+    def people(self) -> list[Person]:
+        with self.session() as store:
+            return store.people.list()
+
+    # -- writing (each store call is one transaction) ------------------------------
+
+    def record_rotation(self, account_id: int, at: datetime, reason: str | None, reference: str | None) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            store.rotations.record(account, at, reason=reason, reference=reference)
+        return f"Rotación de {account.ref} registrada."
+
+    def record_evaluation(self, account_id: int, day: date, note: str | None) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            store.evaluations.record(account, day, note=note)
+        return f"Evaluación de {account.ref} registrada."
+
+    def record_training(self, person_id: int, day: date, note: str | None) -> str:
+        with self.session() as store:
+            person = store.people.get(person_id)
+            store.trainings.record(person, day, note=note)
+        return f"Capacitación de {person.name} registrada."
+
+    def save_account(self, account_id: int | None, fields: dict[str, Any]) -> str:
+        """Add (``account_id`` None) or update an account; the store validates every field."""
+        with self.session() as store:
+            if account_id is None:
+                account = store.accounts.add(**fields)
+                return f"Cuenta {account.ref} agregada."
+            account = store.accounts.update(account_id, **fields)
+            return f"Cuenta {account.ref} actualizada."
+
+    def assign(self, account_id: int, person_name: str, role: str, start: date) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            person = store.people.resolve(person_name)
+            store.assignments.assign(account, person, role, start)
+        return f"{person.name} es {role} de {account.ref}."
+
+    def unassign(self, account_id: int, person_id: int, end: date) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            person = store.people.get(person_id)
+            store.assignments.unassign(account, person, end)
+        return f"{person.name} deja la administración de {account.ref}."
+
+    def add_person(self, name: str, email: str | None, rank: str | None) -> str:
+        with self.session() as store:
+            person = store.people.add(name=name, email=email, rank=rank)
+        return f"Persona {person.name} agregada."
+
+    def update_person(self, person_id: int, email: str | None, rank: str | None) -> str:
+        with self.session() as store:
+            person = store.people.update(person_id, email=email, rank=rank)
+        return f"Persona {person.name} actualizada."
