@@ -135,6 +135,7 @@ def build_demo(store: Store, profile_id: str, now: datetime) -> dict[str, object
                 coadmins.append(store.people.add(name=name, email=_email(name, domain), rank="mando_medio"))
         for index, area in enumerate(areas):
             _build_area(store, profile, area, index, rng, names, today, now, coadmins, counts)
+        _build_workflows(store, profile, rng, now)
         counts["people"] = len(store.people.list())
     return {"profile": profile.short_name, **counts}
 
@@ -249,3 +250,43 @@ def _history(
                 age = rng.randint(30, 420)
                 store.trainings.record(store.people.get(item.person_id), today - timedelta(days=age),
                                        note="Curso de administración de redes sociales", author="demo")
+
+
+def _build_workflows(store: Store, profile: Profile, rng: random.Random, now: datetime) -> None:
+    """Records of the daily work: signed documents, consultations, requests, an incident, notes."""
+    today = now.date()
+    accounts = [a for a in store.accounts.list() if a.status == "activa"]
+    people = store.people.list()
+    if profile.setting("email_generic_required", False):
+        # Most administrators signed their designation form and responsiva; two did not.
+        for person in people[2:]:
+            signed = today - timedelta(days=rng.randint(60, 900))
+            store.person_documents.record(person, "designation_form", on=signed, reference="Formulario firmado")
+            store.person_documents.record(person, "responsiva", on=signed, reference="Responsiva firmada")
+    if len(accounts) < 4:
+        return
+    first, second, third, fourth = accounts[0], accounts[1], accounts[2], accounts[3]
+    subjects = ("Infografía sobre la ubicación de casillas", "Respuesta a una pregunta sobre credencial para votar",
+                "Video de la sesión del Consejo")
+    # One consultation waiting inside its window, one past it, one already answered.
+    store.consultations.add(first, subject=subjects[0], sent_at=now - timedelta(hours=40),
+                            text="Borrador de la infografía para su revisión.")
+    store.consultations.add(second, subject=subjects[1], sent_at=now - timedelta(days=9))
+    answered = store.consultations.add(third, subject=subjects[2], sent_at=now - timedelta(days=4))
+    store.consultations.resolve(answered.id, "aprobada", at=now - timedelta(days=3), note="Procede sin cambios.")
+    # Information requests from the public: one just in, one waiting too long.
+    store.information_requests.add(first, requester="Usuario de la red", received_at=now - timedelta(hours=5),
+                                   subject="¿Dónde tramito mi credencial para votar?")
+    store.information_requests.add(fourth, requester="Usuaria de la red", received_at=now - timedelta(days=8),
+                                   subject="Solicita el calendario de sesiones del Consejo")
+    # A suspected intrusion reported this morning, its notices still to give.
+    store.incidents.open(fourth, "Publicación no autorizada en la madrugada; se sospecha acceso indebido.",
+                         at=now - timedelta(hours=3), author="demo")
+    for account in accounts[:6]:
+        store.bitacora.append(kind="publicacion", account=account, occurred_at=now - timedelta(days=1, hours=2),
+                              text="Publicación de la convocatoria para observadores electorales.",
+                              refs=[account.url or account.ref], author="demo")
+    store.bitacora.append(kind="comentario_usuario", account=first, occurred_at=now - timedelta(hours=20),
+                          text="Una usuaria pregunta por los horarios de los módulos de atención.", author="demo")
+    store.bitacora.append(kind="nota", occurred_at=now - timedelta(hours=18),
+                          text="Revisión semanal de la bitácora sin observaciones.", author="demo")

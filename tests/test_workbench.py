@@ -99,6 +99,18 @@ async def test_wizard_without_demo_leaves_an_empty_institution(tmp_path: Path, m
         assert store.accounts.count() == 0
 
 
+
+async def select_first(pilot, kind: str):  # type: ignore[no-untyped-def]
+    """Move the Hoy cursor down to the first item of ``kind`` (incident notices head the agenda)."""
+    screen = pilot.app.screen
+    for _ in range(80):
+        item = screen.selected_item
+        if item is not None and item.kind == kind:
+            return item
+        await pilot.press("down")
+    raise AssertionError(f"no {kind} item in Hoy")
+
+
 @run_async
 async def test_open_overdue_rotation_and_register_it(demo_db: Path) -> None:
     app = make_app(demo_db)
@@ -106,7 +118,7 @@ async def test_open_overdue_rotation_and_register_it(demo_db: Path) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HoyScreen)
-        item = screen.selected_item
+        item = await select_first(pilot, Kind.ROTATION)
         assert item is not None and item.kind == Kind.ROTATION and item.status is Status.OVERDUE
         key = item.key
         await pilot.press("enter")
@@ -133,6 +145,7 @@ async def test_cancelled_confirmation_records_nothing(demo_db: Path) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await select_first(pilot, Kind.ROTATION)
         await pilot.press("enter", "r", "ctrl+s")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")
@@ -149,6 +162,7 @@ async def test_rotation_in_the_future_is_refused_and_the_form_keeps_it(demo_db: 
     app = make_app(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await select_first(pilot, Kind.ROTATION)
         await pilot.press("enter", "r")
         dialog = app.screen
         assert isinstance(dialog, RotationDialog)
@@ -296,6 +310,10 @@ async def test_palette_lists_only_what_applies(demo_db: Path) -> None:
     app = make_app(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert app.screen.selected_item.kind == Kind.INCIDENT_NOTICE  # type: ignore[attr-defined]
+        titles = [c.title for c in applicable_commands(app, app.screen)]
+        assert "pendiente: Registrar rotación" not in titles
+        await select_first(pilot, Kind.ROTATION)
         titles = [c.title for c in applicable_commands(app, app.screen)]
         assert "pendiente: Registrar rotación" in titles
         assert "vista: Hoy" not in titles and "vista: Cuentas" in titles
