@@ -84,6 +84,24 @@ def build(accounts: int = 2000, profile: str = "ine", path: Path | None = None) 
                                     "note": "Evaluación", "author": "bench", "created_at": stamp})
         bulk_insert(store, "rotations", rotations)
         bulk_insert(store, "evaluations", evaluations)
+        # Passwords set and checked (the status row, never a secret), 2FA on most
+        # accounts, and the administrators' signed documents (ine).
+        bulk_insert(store, "credential_status", (
+            {"account_id": i, "set_at": stamp, "score": 3 + (i % 2), "weak": 0, "reasons": "",
+             "fingerprint": f"{rng.getrandbits(128):032x}", "source": "fijar", "author": "bench",
+             "checked_at": stamp}
+            for i in range(1, accounts + 1) if i % 40
+        ))
+        bulk_insert(store, "second_factors", (
+            {"account_id": i, "method": "app", "recovery_location": "Caja fuerte del área",
+             "codes_in_keyring": 0, "author": "bench", "updated_at": stamp}
+            for i in range(1, accounts + 1) if i % 25
+        ))
+        bulk_insert(store, "person_documents", (
+            {"person_id": p, "kind": kind, "signed_on": "2022-01-10", "reference": "Oficio", "author": "bench",
+             "created_at": stamp}
+            for p in range(1, people_count + 1) if p % 50 for kind in ("designation_form", "responsiva")
+        ))
         bulk_insert(store, "trainings", (
             {"person_id": p, "trained_on": (NOW - timedelta(days=rng.randint(1, 400))).date().isoformat(),
              "note": "Curso", "author": "bench", "created_at": stamp}
