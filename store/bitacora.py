@@ -47,6 +47,8 @@ KINDS: tuple[str, ...] = (
     "cambio_contrasena", "cambio_administrador", "evaluacion", "capacitacion", "nota", "correccion",
 )
 CORRECTION = "correccion"
+#: How many of an account's newest entries ``latest_by_account`` compares (back-dated entries).
+LATEST_WINDOW = 20
 MODERATION = "moderacion"
 
 _COLUMNS = "id, account_id, kind, occurred_at, recorded_at, author, text, refs, corrects_id, prev_hash, hash"
@@ -416,6 +418,25 @@ class Bitacora:
         sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY b.id"
         for row in self._stream(sql, params):
             yield _row_to_entry(row)
+
+    def latest_by_account(self) -> dict[int, datetime]:
+        """account id -> when its latest entry happened, for every account that has one.
+
+        "Latest" is the newest recorded entry (one index seek per account on
+        ``bitacora_account``, not a scan of the log); its declared time is what
+        counts. An entry declared earlier than one recorded before it does not
+        hide the later one: the newest few recorded are compared.
+        """
+        rows = self._store.query(
+            "SELECT a.id AS account_id, (SELECT max(occurred_at) FROM (SELECT b.occurred_at FROM bitacora b"
+            " WHERE b.account_id = a.id ORDER BY b.id DESC LIMIT ?)) AS last FROM accounts a",
+            (LATEST_WINDOW,),
+        )
+        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows if r["last"]}
+
+    def for_account(self, account_id: int, limit: int = 5) -> list[Entry]:
+        """The account's newest ``limit`` entries, newest first."""
+        return self.search(account_id=account_id, limit=limit)
 
     def count(self) -> int:
         row = self._store.query_one("SELECT count(*) FROM bitacora")

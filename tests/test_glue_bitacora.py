@@ -202,3 +202,58 @@ def test_an_admin_change_failing_midway_rolls_back_its_entries(ine) -> None:  # 
         ine.admin_changes.record(person, "baja", start=date(2026, 3, 5))
     assert ine.bitacora.seal() == seal and ine.bitacora.verify().ok
     assert ine.admin_changes.list() == []
+
+
+# -- bitácora entries as account activity ------------------------------------------------
+
+
+def abandoned(store, now: datetime = NOW) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    from policy.engine import agenda
+    from store.state import load_state
+
+    return {
+        o.account.id: o.message
+        for o in agenda(load_state(store, now), now, horizon_days=30)
+        if str(o.kind) == "abandoned_account" and o.account is not None
+    }
+
+
+def test_latest_entry_per_account(make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("ine")
+    first = store.accounts.add(network="x", handle="@uno")
+    second = store.accounts.add(network="x", handle="@dos")
+    store.accounts.add(network="x", handle="@tres")  # no entries: absent from the map
+    store.bitacora.append(kind="publicacion", text="Post", account=first, occurred_at=at("2026-01-10T10:00"))
+    store.bitacora.append(kind="respuesta", text="Respuesta", account=first, occurred_at=at("2026-02-10T10:00"))
+    # recorded later, declared earlier: the later declared one still counts
+    store.bitacora.append(kind="nota", text="Nota atrasada", account=first, occurred_at=at("2025-12-01T10:00"))
+    store.bitacora.append(kind="nota", text="De la oficina", occurred_at=at("2026-03-01T10:00"))
+    store.bitacora.append(kind="publicacion", text="Post", account=second, occurred_at=at("2025-11-05T10:00"))
+    assert store.bitacora.latest_by_account() == {
+        first.id: at("2026-02-10T10:00"), second.id: at("2025-11-05T10:00"),
+    }
+
+
+def test_latest_entry_is_one_index_seek_per_account(make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("ine")
+    plan = " ".join(
+        str(r[3]) for r in store.query(
+            "EXPLAIN QUERY PLAN SELECT a.id, (SELECT max(occurred_at) FROM (SELECT b.occurred_at FROM bitacora b"
+            " WHERE b.account_id = a.id ORDER BY b.id DESC LIMIT 20)) FROM accounts a"
+        )
+    )
+    assert "bitacora_account" in plan and "SCAN b" not in plan
+
+
+def test_bitacora_entries_count_as_activity_for_abandoned_accounts(make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("ine")
+    account = store.accounts.add(network="x", handle="@callada", opened_on=date(2025, 1, 1))
+    assert account.id in abandoned(store)
+    store.bitacora.append(kind="publicacion", text="Aviso del módulo", account=account,
+                          occurred_at=at("2025-12-01T10:00"))  # 101 days before NOW: still abandoned
+    assert "entrada de la bitácora el 01/12/2025" in abandoned(store)[account.id]
+    store.bitacora.append(kind="publicacion", text="Convocatoria", account=account,
+                          occurred_at=at("2026-01-20T10:00"))
+    assert account.id not in abandoned(store)
+    store.bitacora.append(kind="nota", text="Nota de la oficina", occurred_at=NOW)  # office-wide: no account
+    assert account.id in abandoned(store, NOW.replace(month=5))

@@ -223,8 +223,11 @@ def test_holiday_notice_marked_done_by_its_stable_id(ine) -> None:  # type: igno
 
 
 def test_consultations_count_as_activity_for_abandoned_accounts(ine) -> None:  # type: ignore[no-untyped-def]
-    assert "abandoned_account" in kinds(ine)  # opened 1 Jan 2025, nothing recorded since
-    ine.consultations.add(ine.accounts.get(1), subject="Cartel", sent_at=at("2026-03-01T10:00"))
+    # Account 1's assignment was recorded today (a bitácora entry: activity); this one has nothing.
+    quiet = ine.accounts.add(network="facebook", handle="INECallada", opened_on=date(2025, 1, 1))
+    flagged = [o.account.id for o in kinds(ine).get("abandoned_account", [])]
+    assert flagged == [quiet.id]  # opened 1 Jan 2025, nothing recorded since
+    ine.consultations.add(quiet, subject="Cartel", sent_at=at("2026-03-01T10:00"))
     assert "abandoned_account" not in kinds(ine)
 
 
