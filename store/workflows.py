@@ -19,7 +19,9 @@ from policy.clock import format_date, start_of_day
 from policy.model import (
     CHANGE_REASON_LABELS,
     CLOSING_ITEMS,
+    KEYRING_CLOSING_ITEM,
     KIND_LABELS,
+    MANUAL_CLOSING_ITEMS,
     OPENING_REPORT_ITEMS,
     Account,
     AccountStatus,
@@ -536,6 +538,15 @@ class Openings:
 # -- closing accounts ----------------------------------------------------------------
 
 
+def _manual_item(item: str) -> str:
+    if item == KEYRING_CLOSING_ITEM:
+        raise UsageError(
+            "La contraseña no se marca a mano: bórrela del llavero con «resguardo bajas completar ID"
+            " --borrar-llavero», que registra el paso."
+        )
+    return validate.choice(item, "punto", list(MANUAL_CLOSING_ITEMS))
+
+
 class Closings:
     """Closing an account («baja») and its checklist."""
 
@@ -563,7 +574,7 @@ class Closings:
         validate.not_future(on, store.now(), "fecha de baja")
         clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
         clean_reference = validate.text(reference, "oficio")
-        items = [validate.choice(item, "punto", list(CLOSING_ITEMS)) for item in done or []]
+        items = [_manual_item(item) for item in done or []]
         if clean_reference and "oficio" not in items:
             items.append("oficio")
         with store.atomic():
@@ -597,8 +608,8 @@ class Closings:
         """Mark checklist items done (``contenido``, ``oficio``)."""
         store = self._store
         if not items:
-            raise UsageError(f"Indique qué se completó: {', '.join(CLOSING_ITEMS)}.")
-        clean = [validate.choice(item, "punto", list(CLOSING_ITEMS)) for item in items]
+            raise UsageError(f"Indique qué se completó: {', '.join(MANUAL_CLOSING_ITEMS)}.")
+        clean = [_manual_item(item) for item in items]
         clean_reference = validate.text(reference, "oficio")
         with store.atomic():
             current = self.get(closing_id)
@@ -622,6 +633,36 @@ class Closings:
                 text=f"Baja {closing_id}: {'; '.join(CLOSING_ITEMS[i] for i in clean)} ({format_date(on)}).",
             )
         return self.get(closing_id)
+
+    def record_secrets_removed(self, closing_id: int, *, on: date, removed: builtins.list[str]) -> Closing:
+        """Mark «contraseña borrada del llavero» done. Only for
+        ``store.credentials.remove_closing_secrets``, which deletes the secrets in the
+        same transaction; ``removed`` says what the keyring held (Spanish, may be empty).
+        ConflictError when already done."""
+        store = self._store
+        with store.atomic():
+            current = self.get(closing_id)
+            if KEYRING_CLOSING_ITEM in current.done:
+                raise ConflictError(
+                    f"«{CLOSING_ITEMS[KEYRING_CLOSING_ITEM]}» ya se registró el"
+                    f" {format_date(current.done[KEYRING_CLOSING_ITEM])}."
+                )
+            self._check_day(on, current)
+            self._insert_item(closing_id, KEYRING_CLOSING_ITEM, on)
+            what = " y ".join(removed) if removed else "nada (el llavero no tenía secretos de la cuenta)"
+            store.events.record(self.entity, closing_id, "lista", note=f"{KEYRING_CLOSING_ITEM}: {what}")
+            ref = store.accounts.get(current.account_id).ref
+            _journal(
+                store, EntryKind.NOTE, account=current.account_id, occurred_at=_on_day(store, on),
+                text=(f"Baja {closing_id}: se borró del llavero {what} de {ref}." if removed
+                      else f"Baja {closing_id}: el llavero no guardaba contraseña ni códigos de {ref}; nada que borrar."),
+            )
+        return self.get(closing_id)
+
+    def _check_day(self, on: date, current: Closing) -> None:
+        validate.not_future(on, self._store.now(), "fecha")
+        if on < current.closed_on:
+            raise UsageError(f"La fecha ({on.isoformat()}) es anterior a la baja ({current.closed_on.isoformat()}).")
 
     def _insert_item(self, closing_id: int, item: str, on: date) -> None:
         self._store.insert(

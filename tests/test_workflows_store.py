@@ -152,6 +152,9 @@ def test_closing_ends_assignments_and_tracks_its_checklist(ine) -> None:  # type
     [item] = kinds(ine)["closing"]
     assert "contenido borrado" in item.message and "oficio" not in item.message
     ine.closings.mark(closing.id, ["contenido"], on=date(2026, 3, 11))
+    [item] = kinds(ine)["closing"]
+    assert item.message == "Completar la baja de la cuenta: falta contraseña borrada del llavero."
+    ine.closings.record_secrets_removed(closing.id, on=date(2026, 3, 11), removed=[])
     assert "closing" not in kinds(ine)
     with pytest.raises(ConflictError):
         ine.closings.close(ine.accounts.get(1), on=date(2026, 3, 11))
