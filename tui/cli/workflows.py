@@ -159,7 +159,7 @@ def show_record(ctx: Context, args: argparse.Namespace) -> int:
     print(f"Registro {data['id']}")
     for key, label in _LABELS.items():
         value = data.get(key)
-        if value not in (None, "", {}) and not (key == "ref" and "account" in data):
+        if value not in (None, "", {}, []) and not (key == "ref" and "account" in data):
             print(f"  {label + ':':<18}{_human(key, value)}")
     print("\nHistorial:")
     print(table(

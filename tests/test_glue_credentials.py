@@ -1,4 +1,4 @@
-"""Closing an account deletes its password and recovery codes from the keyring, or records nothing."""
+"""Credentials meet the workflows: closing deletes the secrets; «cuentas mostrar» shows their health."""
 
 from __future__ import annotations
 
@@ -271,6 +271,49 @@ def test_bajas_completar_bad_input_and_keyring_failure(run) -> None:  # type: ig
     code, out, _ = run("bajas", "listar", "--json")
     assert json.loads(out)[0]["missing"] == ["contenido", "oficio", "llavero"]
     assert any(k.endswith(":account-1") for k in run.backend.entries)
+
+
+def test_cuentas_mostrar_shows_credential_health_and_the_latest_entries(run) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run("credencial", "segundo-factor", "1", "--metodo", "app",
+                       "--resguardo-codigos", "sobre en la caja fuerte")
+    assert code == 0, err
+    for number in range(1, 8):
+        assert run("bitacora", "agregar", "1", "--tipo", "publicacion", "--texto", f"Publicación {number}",
+                   "--fecha-hora", f"2026-03-0{number}T10:00")[0] == 0
+    assert run("bitacora", "agregar", "1", "--tipo", "nota", "--texto", "Texto " + "largo " * 80)[0] == 0
+    code, out, err = run("cuentas", "mostrar", "1", "--json")
+    assert code == 0, err
+    assert STRONG not in out
+    data = json.loads(out)
+    credential = data["credential"]
+    assert credential["set_at"] == "2026-03-12T10:00:00-06:00" and credential["score"] == 4
+    assert credential["score_label"] == "muy fuerte" and credential["weak"] is False
+    assert credential["second_factor"] == "app" and credential["recovery_location"] == "sobre en la caja fuerte"
+    assert "never_set" not in credential["issues"] and "no_2fa" not in credential["issues"]
+    entries = data["bitacora"]
+    assert len(entries) == 5
+    assert entries[0]["kind"] == "nota" and [e["text"] for e in entries[1:]] == [
+        "Publicación 7", "Publicación 6", "Publicación 5", "Publicación 4",
+    ]
+    assert {"id", "account", "kind", "text", "occurred_at", "recorded_at", "author", "hash"} <= set(entries[0])
+    code, out, _ = run("cuentas", "mostrar", "1")
+    assert STRONG not in out
+    assert "Credencial:" in out and "puntaje 4 de 4 (muy fuerte)" in out and "aplicación autenticadora" in out
+    assert "Bitácora (últimas 5 entradas):" in out and "Publicación 7" in out and "Publicación 3" not in out
+    assert "…" in out  # the long text is clipped
+
+
+def test_cuentas_mostrar_without_password_nor_entries(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("cuentas", "agregar", "--red", "facebook", "--usuario", "INEVacia")[0] == 0
+    code, out, err = run("cuentas", "mostrar", "facebook/INEVacia", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["credential"]["set_at"] is None and data["credential"]["score"] is None
+    assert data["credential"]["second_factor"] is None
+    assert data["bitacora"] == []
+    code, out, _ = run("cuentas", "mostrar", "facebook/INEVacia")
+    assert "no hay contraseña guardada" in out and "Segundo factor:    no registrado" in out
+    assert "(ninguna entrada)" in out
 
 
 def test_errors_are_resguardo_errors() -> None:
