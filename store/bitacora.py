@@ -47,8 +47,6 @@ KINDS: tuple[str, ...] = (
     "cambio_contrasena", "cambio_administrador", "evaluacion", "capacitacion", "nota", "correccion",
 )
 CORRECTION = "correccion"
-#: How many of an account's newest entries ``latest_by_account`` compares (back-dated entries).
-LATEST_WINDOW = 20
 MODERATION = "moderacion"
 
 _COLUMNS = "id, account_id, kind, occurred_at, recorded_at, author, text, refs, corrects_id, prev_hash, hash"
@@ -420,17 +418,17 @@ class Bitacora:
             yield _row_to_entry(row)
 
     def latest_by_account(self) -> dict[int, datetime]:
-        """account id -> when its latest entry happened, for every account that has one.
+        """account id -> when its newest recorded entry happened, for every account that has one.
 
-        "Latest" is the newest recorded entry (one index seek per account on
-        ``bitacora_account``, not a scan of the log); its declared time is what
-        counts. An entry declared earlier than one recorded before it does not
-        hide the later one: the newest few recorded are compared.
+        One index seek per account on ``bitacora_account`` (account_id, id), never
+        a scan of the log: with a million entries it costs ~10 ms, where comparing
+        the declared times of even the newest 20 entries costs ~100 ms (each one a
+        table read). So an entry recorded last but declared earlier (a late note)
+        is the one that counts.
         """
         rows = self._store.query(
-            "SELECT a.id AS account_id, (SELECT max(occurred_at) FROM (SELECT b.occurred_at FROM bitacora b"
-            " WHERE b.account_id = a.id ORDER BY b.id DESC LIMIT ?)) AS last FROM accounts a",
-            (LATEST_WINDOW,),
+            "SELECT a.id AS account_id, (SELECT b.occurred_at FROM bitacora b WHERE b.account_id = a.id"
+            " ORDER BY b.id DESC LIMIT 1) AS last FROM accounts a"
         )
         return {r["account_id"]: from_db_datetime(r["last"]) for r in rows if r["last"]}
 
