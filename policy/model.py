@@ -188,7 +188,12 @@ OPENING_REPORT_ITEMS: Mapping[str, str] = {
 CLOSING_ITEMS: Mapping[str, str] = {
     "contenido": "contenido borrado",
     "oficio": "oficio de baja enviado",
+    "llavero": "contraseña borrada del llavero",
 }
+#: The checklist item done only by deleting the secrets (``bajas completar --borrar-llavero``), never by hand.
+KEYRING_CLOSING_ITEM = "llavero"
+#: The items an administrator marks done by hand.
+MANUAL_CLOSING_ITEMS: tuple[str, ...] = tuple(k for k in CLOSING_ITEMS if k != KEYRING_CLOSING_ITEM)
 
 
 class Status(StrEnum):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.errors import PolicyError
@@ -31,6 +32,7 @@ from store.errors import ConflictError, NotFoundError, StoreError
 from store.secrets import SecretStoreError, fingerprint
 
 if TYPE_CHECKING:
+    from policy.model import Closing
     from store.db import Store
     from store.history import Rotation
     from store.secrets import Secrets
@@ -352,6 +354,63 @@ def save_recovery_codes(
                 secrets.restore(username, previous)
         raise
     return state
+
+
+def remove_closing_secrets(
+    store: Store,
+    secrets: Secrets,
+    closing_id: int,
+    *,
+    on: date,
+    items: Sequence[str] = (),
+    reference: str | None = None,
+) -> tuple[Closing, list[str]]:
+    """Delete a closed account's password and recovery codes from the keyring and mark
+    «contraseña borrada del llavero» done (with ``items``, other checklist items too), all or nothing.
+
+    Order: read what the keyring holds (a failure changes nothing), then in ONE
+    transaction record the checklist item, its bitácora entry and the second
+    factor's codes as gone and, last, delete the entries. A failed deletion
+    rolls the transaction back and puts back what was already deleted. An
+    encrypted-file keyring that does not exist yet holds nothing: it is not
+    created. Returns the closing and what was deleted (Spanish labels).
+
+    Raises NotFoundError (unknown closing), ConflictError (already done),
+    UsageError (bad date or items), SecretStoreError (keyring).
+    """
+    closing = store.closings.get(closing_id)
+    account_id = closing.account_id
+    keys = {
+        secrets.password_key(account_id): "la contraseña",
+        secrets.recovery_key(account_id): "los códigos de recuperación",
+    }
+    if secrets.encrypted_file and not secrets.backend.exists:
+        held: dict[str, str] = {}
+    else:
+        held = {key: value for key in keys if (value := secrets.get(key)) is not None}
+    deleted: list[str] = []
+    try:
+        with store.atomic():
+            if items or reference:
+                store.closings.mark(closing_id, list(items), on=on, reference=reference)
+            closing = store.closings.record_secrets_removed(
+                closing_id, on=on, removed=[keys[key] for key in held],
+            )
+            store.execute("UPDATE second_factors SET codes_in_keyring = 0 WHERE account_id = ?", (account_id,))
+            for key in held:
+                secrets.delete(key)
+                deleted.append(key)
+    except BaseException:
+        try:
+            for key in deleted:
+                secrets.put(key, held[key])
+        except SecretStoreError:
+            raise StoreError(
+                "No se pudo registrar la baja de los secretos y tampoco devolverlos al llavero:"
+                " la contraseña de la cuenta pudo perderse; revise el llavero."
+            ) from None
+        raise
+    return closing, [keys[key] for key in held]
 
 
 def recheck_all(store: Store, secrets: Secrets, profile: Profile) -> dict[int, list[str]]:

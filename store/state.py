@@ -55,6 +55,10 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
         person_documents=store.person_documents.on_record(),
         holiday_notices_done=frozenset(store.holiday_notices.done()),
         waivers=store.waivers.in_force(local(now).date()),
-        # A consultation before publishing is evidence that the account is in use.
-        other_activity={"consulta de pertinencia": store.consultations.latest_by_account()},
+        # A consultation before publishing, or any entry of the account's bitácora (a post, an
+        # answer, a moderation…), is evidence that the account is in use.
+        other_activity={
+            "consulta de pertinencia": store.consultations.latest_by_account(),
+            "entrada de la bitácora": store.bitacora.latest_by_account(),
+        },
     )

@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from policy.clock import format_date
+from policy.clock import format_date, start_of_day
 from policy.model import (
+    CHANGE_REASON_LABELS,
     CLOSING_ITEMS,
+    KEYRING_CLOSING_ITEM,
+    KIND_LABELS,
+    MANUAL_CLOSING_ITEMS,
     OPENING_REPORT_ITEMS,
     Account,
     AccountStatus,
@@ -26,6 +30,7 @@ from policy.model import (
     Closing,
     Consultation,
     ConsultationState,
+    EntryKind,
     InformationRequest,
     Kind,
     Network,
@@ -124,6 +129,32 @@ def _profile_setting(store: Store, key: str, default: str) -> str:
     return str(store.settings.profile().setting(key, default))
 
 
+def _on_day(store: Store, day: date) -> datetime:
+    """When a change recorded by its date happened, for the bitácora: the start of
+    that day, or now when the day is today or later (the log records the past)."""
+    return min(start_of_day(day), store.now())
+
+
+def _journal(
+    store: Store,
+    kind: str,
+    text: str,
+    *,
+    account: Account | int | None = None,
+    occurred_at: datetime | None = None,
+    refs: tuple[str | None, ...] = (),
+) -> None:
+    """The bitácora entry of a workflow change; call it inside the change's ``atomic()`` block."""
+    store.bitacora.append(
+        kind=kind, text=text, account=account, occurred_at=occurred_at, refs=[r for r in refs if r],
+    )
+
+
+def _sentence(text: str | None) -> str:
+    """`` Text.`` to append to an entry (empty when there is none)."""
+    return f" {text.rstrip('.')}." if text else ""
+
+
 # -- consultations -------------------------------------------------------------
 
 
@@ -164,6 +195,11 @@ class Consultations:
                 },
             )
             store.events.record(self.entity, new_id, "registrada", to_state=ConsultationState.PENDING.value)
+            _journal(
+                store, EntryKind.CONSULTATION, account=account, occurred_at=sent_at,
+                text=(f"Consulta de pertinencia {new_id} enviada" + (f" a {to}" if to else "")
+                      + f": «{clean_subject}»."),
+            )
         return self.get(new_id)
 
     def resolve(self, consultation_id: int, result: str, *, at: datetime, note: str | None = None) -> Consultation:
@@ -185,6 +221,10 @@ class Consultations:
             )
             store.events.record(self.entity, consultation_id, "resuelta", from_state=current.state,
                                 to_state=clean, note=clean_note)
+            _journal(
+                store, EntryKind.CONSULTATION, account=current.account_id, occurred_at=at,
+                text=f"Consulta de pertinencia {consultation_id} ({current.subject}): {clean}.{_sentence(clean_note)}",
+            )
         return self.get(consultation_id)
 
     def get(self, consultation_id: int) -> Consultation:
@@ -247,6 +287,10 @@ class InformationRequests:
                 },
             )
             store.events.record(self.entity, new_id, "registrada", to_state=RequestState.OPEN.value)
+            _journal(
+                store, EntryKind.REQUEST, account=account, occurred_at=received_at,
+                text=f"Solicitud de información {new_id} recibida de {who}: {_sentence(what).strip()}",
+            )
         return self.get(new_id)
 
     def resolve(
@@ -275,6 +319,14 @@ class InformationRequests:
             )
             store.events.record(self.entity, request_id, "atendida", from_state=current.state, to_state=clean,
                                 note=clean_note)
+            if clean == RequestState.ANSWERED:
+                what = f"respondida; se avisó a {clean_area}"
+            else:
+                what = "canalizada" + (f" a {office}" if office else "")
+            _journal(
+                store, EntryKind.REQUEST, account=current.account_id, occurred_at=at,
+                text=f"Solicitud de información {request_id} de {current.requester}: {what}.{_sentence(clean_note)}",
+            )
         return self.get(request_id)
 
     def get(self, request_id: int) -> InformationRequest:
@@ -357,6 +409,12 @@ class Openings:
                 },
             )
             store.events.record(self.entity, new_id, "solicitada", to_state=OpeningState.PENDING.value)
+            _journal(
+                store, EntryKind.NOTE, occurred_at=_on_day(store, requested_on), refs=(clean_reference,),
+                text=(f"Solicitud de apertura {new_id} de la cuenta {clean_network}/{clean_handle}"
+                      f" (oficio {clean_reference} del {format_date(requested_on)})"
+                      + (f" dirigida a {office}" if office else "") + "."),
+            )
         return self.get(new_id)
 
     def resolve(self, opening_id: int, result: str, *, on: date, reason: str | None = None) -> OpeningRequest:
@@ -386,6 +444,11 @@ class Openings:
             )
             store.events.record(self.entity, opening_id, "resuelta", from_state=current.state, to_state=clean,
                                 note=clean_reason)
+            _journal(
+                store, EntryKind.NOTE, account=account_id, occurred_at=_on_day(store, on), refs=(current.reference,),
+                text=(f"Solicitud de apertura {opening_id} de {current.network}/{current.handle}: {clean}"
+                      f" el {format_date(on)}.{_sentence(clean_reason)}"),
+            )
         return self.get(opening_id)
 
     def open_account(self, opening_id: int, *, on: date) -> OpeningRequest:
@@ -408,6 +471,10 @@ class Openings:
             )
             store.events.record(self.entity, opening_id, "abierta", from_state=current.state,
                                 to_state=OpeningState.OPENED.value)
+            _journal(
+                store, EntryKind.NOTE, account=account, occurred_at=_on_day(store, on), refs=(current.reference,),
+                text=f"Cuenta {account.ref} abierta el {format_date(on)} (solicitud de apertura {opening_id}).",
+            )
         return self.get(opening_id)
 
     def report(self, opening_id: int, items: list[str], *, on: date) -> OpeningRequest:
@@ -432,6 +499,12 @@ class Openings:
                      "author": store.author, "created_at": store.stamp()},
                 )
             store.events.record(self.entity, opening_id, "informe", note=", ".join(clean))
+            _journal(
+                store, EntryKind.NOTE, account=current.account_id, occurred_at=_on_day(store, on),
+                refs=(current.reference,),
+                text=(f"Informe de apertura {opening_id} de {current.network}/{current.handle}:"
+                      f" se informó {', '.join(OPENING_REPORT_ITEMS[i] for i in clean)}."),
+            )
         return self.get(opening_id)
 
     def _check_day(self, on: date, current: OpeningRequest) -> None:
@@ -465,6 +538,15 @@ class Openings:
 # -- closing accounts ----------------------------------------------------------------
 
 
+def _manual_item(item: str) -> str:
+    if item == KEYRING_CLOSING_ITEM:
+        raise UsageError(
+            "La contraseña no se marca a mano: bórrela del llavero con «resguardo bajas completar ID"
+            " --borrar-llavero», que registra el paso."
+        )
+    return validate.choice(item, "punto", list(MANUAL_CLOSING_ITEMS))
+
+
 class Closings:
     """Closing an account («baja») and its checklist."""
 
@@ -492,7 +574,7 @@ class Closings:
         validate.not_future(on, store.now(), "fecha de baja")
         clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
         clean_reference = validate.text(reference, "oficio")
-        items = [validate.choice(item, "punto", list(CLOSING_ITEMS)) for item in done or []]
+        items = [_manual_item(item) for item in done or []]
         if clean_reference and "oficio" not in items:
             items.append("oficio")
         with store.atomic():
@@ -514,14 +596,20 @@ class Closings:
             for done_item in dict.fromkeys(items):
                 self._insert_item(closing_id, done_item, on)
             store.events.record(self.entity, closing_id, "registrada", note=", ".join(items) or None)
+            done_text = "; ".join(CLOSING_ITEMS[i] for i in dict.fromkeys(items))
+            _journal(
+                store, EntryKind.NOTE, account=account, occurred_at=_on_day(store, on), refs=(clean_reference,),
+                text=(f"Baja {closing_id} de la cuenta {account.ref} el {format_date(on)}.{_sentence(clean_reason)}"
+                      + (f" Hecho: {done_text}." if done_text else "")),
+            )
         return self.get(closing_id)
 
     def mark(self, closing_id: int, items: list[str], *, on: date, reference: str | None = None) -> Closing:
         """Mark checklist items done (``contenido``, ``oficio``)."""
         store = self._store
         if not items:
-            raise UsageError(f"Indique qué se completó: {', '.join(CLOSING_ITEMS)}.")
-        clean = [validate.choice(item, "punto", list(CLOSING_ITEMS)) for item in items]
+            raise UsageError(f"Indique qué se completó: {', '.join(MANUAL_CLOSING_ITEMS)}.")
+        clean = [_manual_item(item) for item in items]
         clean_reference = validate.text(reference, "oficio")
         with store.atomic():
             current = self.get(closing_id)
@@ -539,7 +627,42 @@ class Closings:
                                     to_state=clean_reference)
                 store.execute("UPDATE closings SET reference = ? WHERE id = ?", (clean_reference, closing_id))
             store.events.record(self.entity, closing_id, "lista", note=", ".join(clean))
+            _journal(
+                store, EntryKind.NOTE, account=current.account_id, occurred_at=_on_day(store, on),
+                refs=(clean_reference,),
+                text=f"Baja {closing_id}: {'; '.join(CLOSING_ITEMS[i] for i in clean)} ({format_date(on)}).",
+            )
         return self.get(closing_id)
+
+    def record_secrets_removed(self, closing_id: int, *, on: date, removed: builtins.list[str]) -> Closing:
+        """Mark «contraseña borrada del llavero» done. Only for
+        ``store.credentials.remove_closing_secrets``, which deletes the secrets in the
+        same transaction; ``removed`` says what the keyring held (Spanish, may be empty).
+        ConflictError when already done."""
+        store = self._store
+        with store.atomic():
+            current = self.get(closing_id)
+            if KEYRING_CLOSING_ITEM in current.done:
+                raise ConflictError(
+                    f"«{CLOSING_ITEMS[KEYRING_CLOSING_ITEM]}» ya se registró el"
+                    f" {format_date(current.done[KEYRING_CLOSING_ITEM])}."
+                )
+            self._check_day(on, current)
+            self._insert_item(closing_id, KEYRING_CLOSING_ITEM, on)
+            what = " y ".join(removed) if removed else "nada (el llavero no tenía secretos de la cuenta)"
+            store.events.record(self.entity, closing_id, "lista", note=f"{KEYRING_CLOSING_ITEM}: {what}")
+            ref = store.accounts.get(current.account_id).ref
+            _journal(
+                store, EntryKind.NOTE, account=current.account_id, occurred_at=_on_day(store, on),
+                text=(f"Baja {closing_id}: se borró del llavero {what} de {ref}." if removed
+                      else f"Baja {closing_id}: el llavero no guardaba contraseña ni códigos de {ref}; nada que borrar."),
+            )
+        return self.get(closing_id)
+
+    def _check_day(self, on: date, current: Closing) -> None:
+        validate.not_future(on, self._store.now(), "fecha")
+        if on < current.closed_on:
+            raise UsageError(f"La fecha ({on.isoformat()}) es anterior a la baja ({current.closed_on.isoformat()}).")
 
     def _insert_item(self, closing_id: int, item: str, on: date) -> None:
         self._store.insert(
@@ -651,6 +774,21 @@ class AdminChanges:
                      "resumed_assignment_id": resumed_id, "account_id": item.account_id},
                 )
             store.events.record(self.entity, change_id, "registrado", to_state=clean, note=clean_note)
+            # One entry per account, so each account's log tells its own administration.
+            # The assignments are changed here directly (not through store.assignments), so
+            # these are the only entries of the change.
+            span = f" hasta el {format_date(until)}" if until is not None else ""
+            roles_by_account: dict[int, list[str]] = {}
+            for item in current:
+                roles_by_account.setdefault(item.account_id, []).append(str(item.role))
+            for account_id, roles in roles_by_account.items():
+                ref = store.accounts.get(account_id).ref
+                _journal(
+                    store, EntryKind.ADMIN_CHANGE, account=account_id, occurred_at=_on_day(store, start),
+                    text=(f"Cambio de administración {change_id}: {person.name} deja de ser {' y '.join(roles)}"
+                          f" de {ref} desde el {format_date(start)}{span}"
+                          f" ({CHANGE_REASON_LABELS.get(clean, clean)}).{_sentence(clean_note)}"),
+                )
         return self.get(change_id)
 
     def notify(self, change_id: int, *, on: date, reference: str | None = None) -> AdminChange:
@@ -667,6 +805,14 @@ class AdminChanges:
                 (on.isoformat(), clean_reference, change_id),
             )
             store.events.record(self.entity, change_id, "avisado", to_state=on.isoformat(), note=clean_reference)
+            person = store.people.get(current.person_id)
+            for account_id in current.account_ids:
+                _journal(
+                    store, EntryKind.NOTE, account=account_id, occurred_at=_on_day(store, on),
+                    refs=(clean_reference,),
+                    text=(f"Aviso del cambio de administración {change_id} ({person.name}) dado el"
+                          f" {format_date(on)}" + (f", oficio {clean_reference}." if clean_reference else ".")),
+                )
         return self.get(change_id)
 
     def get(self, change_id: int) -> AdminChange:
@@ -733,6 +879,7 @@ class HolidayNotices:
     def mark_done(self, period: HolidayPeriod, *, on: date, note: str | None = None) -> None:
         store = self._store
         validate.not_future(on, store.now(), "fecha del aviso")
+        clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
         with store.atomic():
             row = store.query_one("SELECT done_on FROM holiday_notices WHERE id = ?", (period.id,))
             if row is not None:
@@ -743,10 +890,15 @@ class HolidayNotices:
                 "holiday_notices",
                 {"id": period.id, "start_date": period.start.isoformat(), "end_date": period.end.isoformat(),
                  "label": period.label, "done_on": on.isoformat(),
-                 "note": validate.text(note, "nota", limit=validate.MAX_MEDIUM),
+                 "note": clean_note,
                  "author": store.author, "created_at": store.stamp()},
             )
             store.events.record("holiday_notice", period.id, "cumplido", to_state=on.isoformat())
+            _journal(
+                store, EntryKind.NOTE, occurred_at=_on_day(store, on),
+                text=(f"Aviso {period.code} cumplido el {format_date(on)}: se publicaron los horarios de atención"
+                      f" por {period.label}.{_sentence(clean_note)}"),
+            )
 
     def done(self) -> dict[int, date]:
         rows = self._store.query("SELECT id, done_on FROM holiday_notices")
@@ -797,15 +949,22 @@ class Waivers:
             raise UsageError("Use --clave sola, o bien --tipo con --cuenta.")
         if until < store.now().date():
             raise UsageError(f"La fecha --hasta ({until.isoformat()}) ya pasó.")
+        clean_reference = validate.text(reference, "oficio")
         with store.atomic():
             new_id = store.insert(
                 "waivers",
                 {"kind": clean_kind, "account_id": account.id if account else None, "key": clean_key,
                  "until_date": until.isoformat(), "reason": clean_reason,
-                 "reference": validate.text(reference, "oficio"), "author": store.author,
+                 "reference": clean_reference, "author": store.author,
                  "created_at": store.stamp()},
             )
             store.events.record(self.entity, new_id, "registrada", to_state=until.isoformat(), note=clean_reason)
+            what = KIND_LABELS.get(clean_kind, clean_kind) if clean_kind else f"la obligación {clean_key}"
+            _journal(
+                store, EntryKind.NOTE, account=account, refs=(clean_reference,),
+                text=(f"Dispensa {new_id}: {what}" + (f" de {account.ref}" if account else "")
+                      + f" hasta el {format_date(until)}. Motivo:{_sentence(clean_reason)}"),
+            )
         return self.get(new_id)
 
     def revoke(self, waiver_id: int) -> None:
@@ -820,6 +979,12 @@ class Waivers:
                 (store.stamp(), store.author, waiver_id),
             )
             store.events.record(self.entity, waiver_id, "revocada", from_state=record.waiver.until.isoformat())
+            waiver = record.waiver
+            what = KIND_LABELS.get(waiver.kind, waiver.kind) if waiver.kind else f"la obligación {waiver.key}"
+            _journal(
+                store, EntryKind.NOTE, account=waiver.account_id, refs=(waiver.reference,),
+                text=f"Dispensa {waiver_id} revocada: {what} vuelve a la agenda desde hoy.",
+            )
 
     def get(self, waiver_id: int) -> Waiver:
         return self.record(waiver_id).waiver

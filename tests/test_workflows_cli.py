@@ -210,9 +210,15 @@ def test_bajas_commands(ine) -> None:  # type: ignore[no-untyped-def]
     assert "contenido borrado" in closed.out
     assert [o["kind"] for o in agenda(ine)].count("closing") == 1
     assert ine("bajas", "completar", "1", "--hecho", "contenido").code == 0
+    [item] = json.loads(ine("bajas", "listar", "--json").out)
+    assert item["id"] == 1 and item["missing"] == ["llavero"]
+    # The keyring holds nothing of this account: the step is recorded with nothing to delete.
+    removed = ine("bajas", "completar", "1", "--borrar-llavero",
+                  extra_env={"PYTHON_KEYRING_BACKEND": "tests.memory_keyring.MemoryKeyring"})
+    assert removed.code == 0, removed.err
     assert "closing" not in [o["kind"] for o in agenda(ine)]
     [item] = json.loads(ine("bajas", "listar", "--json").out)
-    assert item["id"] == 1 and item["missing"] == []
+    assert item["missing"] == []
     assert ine("bajas", "mostrar", "1").code == 0
     again = ine("bajas", "registrar", "1")
     assert again.code == 1 and "dada de baja" in again.err

@@ -352,5 +352,10 @@ def test_incomplete_closing_is_a_standing_finding() -> None:
     state = make_state("ine", accounts=[closed], closings=[Closing(1, 1, date(2026, 3, 1), done={"oficio": date(2026, 3, 2)})])
     [item] = of_kind(obligations(state, NOW), Kind.CLOSING)
     assert item.status is Status.OVERDUE and "contenido borrado" in item.message
-    state.closings = [Closing(1, 1, date(2026, 3, 1), done={"oficio": date(2026, 3, 2), "contenido": date(2026, 3, 2)})]
+    assert "contraseña borrada del llavero" in item.message
+    done = {"oficio": date(2026, 3, 2), "contenido": date(2026, 3, 2)}
+    state.closings = [Closing(1, 1, date(2026, 3, 1), done=done)]
+    [item] = of_kind(obligations(state, NOW), Kind.CLOSING)
+    assert "contenido" not in item.message and "contraseña borrada del llavero" in item.message
+    state.closings = [Closing(1, 1, date(2026, 3, 1), done={**done, "llavero": date(2026, 3, 3)})]
     assert of_kind(obligations(state, NOW), Kind.CLOSING) == []

@@ -152,6 +152,9 @@ def test_closing_ends_assignments_and_tracks_its_checklist(ine) -> None:  # type
     [item] = kinds(ine)["closing"]
     assert "contenido borrado" in item.message and "oficio" not in item.message
     ine.closings.mark(closing.id, ["contenido"], on=date(2026, 3, 11))
+    [item] = kinds(ine)["closing"]
+    assert item.message == "Completar la baja de la cuenta: falta contraseña borrada del llavero."
+    ine.closings.record_secrets_removed(closing.id, on=date(2026, 3, 11), removed=[])
     assert "closing" not in kinds(ine)
     with pytest.raises(ConflictError):
         ine.closings.close(ine.accounts.get(1), on=date(2026, 3, 11))
@@ -223,8 +226,11 @@ def test_holiday_notice_marked_done_by_its_stable_id(ine) -> None:  # type: igno
 
 
 def test_consultations_count_as_activity_for_abandoned_accounts(ine) -> None:  # type: ignore[no-untyped-def]
-    assert "abandoned_account" in kinds(ine)  # opened 1 Jan 2025, nothing recorded since
-    ine.consultations.add(ine.accounts.get(1), subject="Cartel", sent_at=at("2026-03-01T10:00"))
+    # Account 1's assignment was recorded today (a bitácora entry: activity); this one has nothing.
+    quiet = ine.accounts.add(network="facebook", handle="INECallada", opened_on=date(2025, 1, 1))
+    flagged = [o.account.id for o in kinds(ine).get("abandoned_account", [])]
+    assert flagged == [quiet.id]  # opened 1 Jan 2025, nothing recorded since
+    ine.consultations.add(quiet, subject="Cartel", sent_at=at("2026-03-01T10:00"))
     assert "abandoned_account" not in kinds(ine)
 
 

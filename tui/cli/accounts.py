@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from policy.clock import format_date
-from policy.model import Account, AccountStatus, Network, Role, Verification
+from policy.clock import format_date, local
+from policy.model import SECOND_FACTOR_LABELS, Account, AccountStatus, Network, Role, Verification
 from tui.cli.args import subcommands, yes_no
 from tui.cli.output import print_json, table
 from tui.cli.output import yes_no as si_no
 
 if TYPE_CHECKING:
+    from policy.model import State
     from tui.cli.context import Context
 
 ROLE_CHOICES = [r.value for r in Role]
@@ -45,7 +46,13 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     listing.add_argument("--json", action="store_true", help="salida JSON")
     listing.set_defaults(handler=list_accounts)
 
-    show = sub.add_parser("mostrar", parents=[parent], help="muestra una cuenta con sus pendientes")
+    show = sub.add_parser(
+        "mostrar", parents=[parent],
+        help="muestra una cuenta: administración, credencial, bitácora y pendientes",
+        description="Muestra los datos de la cuenta, quién la administra, el estado de su contraseña"
+                    " (fuerza, fecha, segundo factor; nunca la contraseña), sus últimas 5 entradas de la"
+                    " bitácora y sus pendientes.",
+    )
     show.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     show.add_argument("--json", action="store_true", help="salida JSON")
     show.set_defaults(handler=show_account)
@@ -199,6 +206,8 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
     state = load_state(store, ctx.now())
     pending = [o for o in agenda(state, ctx.now(), horizon_days=365) if o.account and o.account.id == account.id]
     profile = state.profile
+    credential = credential_json(state, account, ctx.now())
+    entries = store.bitacora.for_account(account.id, limit=BITACORA_LIMIT)
     if args.json:
         data = account_json(account)
         data["assignments"] = [
@@ -213,6 +222,8 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
         ]
         data["evaluations"] = [{"id": e.id, "date": e.day.isoformat(), "note": e.note} for e in evaluations]
         data["obligations"] = [obligation_json(o) for o in pending]
+        data["credential"] = credential
+        data["bitacora"] = [e.as_json() for e in entries]
         print_json(data)
         return 0
     print(f"Cuenta {account.ref} (id {account.id}) — {account.status}")
@@ -256,6 +267,17 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
     print("\nÚltimas evaluaciones:")
     print("\n".join(f"  {format_date(e.day)}{' — ' + e.note if e.note else ''}" for e in evaluations)
           or "  (ninguna registrada)")
+    print("\nCredencial:")
+    print(render_credential(credential))
+    print(f"\nBitácora (últimas {BITACORA_LIMIT} entradas):")
+    if entries:
+        print(table(
+            ["Cuándo", "Tipo", "Texto", "Quién"],
+            [[_when(e.occurred), e.kind, _clip(e.text), e.author] for e in entries],
+            wrap=2, indent="  ",
+        ))
+    else:
+        print("  (ninguna entrada)")
     print("\nPendientes:")
     if pending:
         from tui.cli.agenda import render_agenda
@@ -264,6 +286,72 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
     else:
         print("  Nada pendiente en los próximos 365 días.")
     return 0
+
+
+#: How many bitácora entries ``cuentas mostrar`` shows.
+BITACORA_LIMIT = 5
+
+
+def credential_json(state: State, account: Account, now: datetime) -> dict[str, Any]:
+    """The account's credential health for ``cuentas mostrar --json`` (never the secret).
+
+    ``set_at``/``score``/``score_label``/``weak``/``reasons`` are what was found when
+    the password was set (null when none is stored); ``second_factor`` the 2FA method;
+    ``issues``/``messages`` the findings of ``credencial revisar`` for this account.
+    """
+    from policy.credentials import health_report
+    from policy.strength import SCORE_LABELS_ES
+
+    cred = (state.credentials or {}).get(account.id)
+    factor = (state.second_factors or {}).get(account.id)
+    health = next((h for h in health_report(state, now) if h.account.id == account.id), None)
+    return {
+        "set_at": cred.set_at.isoformat() if cred else None,
+        "score": cred.score if cred else None,
+        "score_label": SCORE_LABELS_ES[max(0, min(4, cred.score))] if cred else None,
+        "weak": cred.weak if cred else None,
+        "reasons": list(cred.reasons) if cred else [],
+        "second_factor": factor.method if factor else None,
+        "recovery_location": factor.recovery_location if factor else None,
+        "codes_in_keyring": factor.codes_in_keyring if factor else False,
+        "issues": list(health.issues) if health else [],
+        "messages": list(health.messages) if health else [],
+    }
+
+
+def render_credential(credential: dict[str, Any]) -> str:
+    """The credential health as indented Spanish lines."""
+    lines: list[str] = []
+    if credential["set_at"] is None:
+        lines.append("Contraseña:        no hay contraseña guardada en el llavero")
+    else:
+        when = format_date(local(datetime.fromisoformat(credential["set_at"])).date())
+        weak = " — débil" if credential["weak"] else ""
+        lines.append(f"Contraseña:        guardada el {when}; puntaje {credential['score']} de 4"
+                     f" ({credential['score_label']}){weak}")
+    method = credential["second_factor"]
+    if method is None:
+        lines.append("Segundo factor:    no registrado")
+    else:
+        where = []
+        if credential["codes_in_keyring"]:
+            where.append("códigos en el llavero")
+        if credential["recovery_location"]:
+            where.append(f"códigos: {credential['recovery_location']}")
+        extra = f" ({'; '.join(where)})" if where else ""
+        lines.append(f"Segundo factor:    {SECOND_FACTOR_LABELS.get(method, method)}{extra}")
+    for message in credential["messages"]:
+        lines.append(f"Atención:          {message}")
+    return "\n".join(f"  {line}" for line in lines)
+
+
+def _when(moment: datetime) -> str:
+    return local(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def assign_person(ctx: Context, args: argparse.Namespace) -> int:

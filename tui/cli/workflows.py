@@ -12,8 +12,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, local
+from policy.errors import UsageError
 from policy.model import (
     CLOSING_ITEMS,
+    MANUAL_CLOSING_ITEMS,
     OPENING_REPORT_ITEMS,
     Account,
     Consultation,
@@ -88,7 +90,7 @@ _LABELS = {
     "sent_at": "Enviada", "due": "Vence", "state": "Estado", "answered_at": "Respondida", "note": "Nota",
     "requester": "Solicita", "received_at": "Recibida", "closed_at": "Atendida", "area": "Área",
     "reference": "Oficio", "requested_on": "Fecha del oficio", "resolved_on": "Resuelta", "reason": "Motivo",
-    "report": "Informado", "closed_on": "Fecha de baja", "done": "Hecho", "author": "Registró",
+    "report": "Informado", "closed_on": "Fecha de baja", "done": "Hecho", "missing": "Falta", "author": "Registró",
 }
 
 
@@ -124,10 +126,16 @@ def _record_fields(ctx: Context, entity: str, record_id: int) -> dict[str, Any]:
     b = store.closings.get(record_id)
     return {"id": b.id, "account": accounts[b.account_id].ref, "account_id": b.account_id,
             "closed_on": b.closed_on.isoformat(), "reason": b.reason, "reference": b.reference,
-            "done": {key: day.isoformat() for key, day in b.done.items()}, "author": b.author}
+            "done": {key: day.isoformat() for key, day in b.done.items()},
+            "missing": [key for key in CLOSING_ITEMS if key not in b.done], "author": b.author}
 
 
 def _human(key: str, value: Any) -> str:
+    if key == "done":  # a closing's checklist, by its Spanish labels
+        return ", ".join(f"{CLOSING_ITEMS.get(item, item)} ({format_date(date.fromisoformat(day))})"
+                         for item, day in value.items())
+    if key == "missing":
+        return ", ".join(CLOSING_ITEMS.get(item, item) for item in value)
     if isinstance(value, dict):
         return ", ".join(f"{item} ({format_date(date.fromisoformat(day))})" for item, day in value.items())
     if key.endswith("_at") or key == "due":
@@ -151,7 +159,7 @@ def show_record(ctx: Context, args: argparse.Namespace) -> int:
     print(f"Registro {data['id']}")
     for key, label in _LABELS.items():
         value = data.get(key)
-        if value not in (None, "", {}) and not (key == "ref" and "account" in data):
+        if value not in (None, "", {}, []) and not (key == "ref" and "account" in data):
             print(f"  {label + ':':<18}{_human(key, value)}")
     print("\nHistorial:")
     print(table(
@@ -481,14 +489,23 @@ def _register_closings(commands: argparse._SubParsersAction, parent: argparse.Ar
     add.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     add.add_argument("--fecha", metavar="FECHA", help="fecha de la baja (por omisión hoy)")
     add.add_argument("--motivo", help="por qué se cancela")
-    add.add_argument("--hecho", action="append", choices=list(CLOSING_ITEMS), default=[],
+    add.add_argument("--hecho", action="append", choices=list(MANUAL_CLOSING_ITEMS), default=[],
                      help="paso ya hecho (contenido, oficio); repítalo para varios")
     add.add_argument("--oficio", metavar="REF", help="referencia del oficio de baja (lo marca como enviado)")
     add.set_defaults(handler=add_closing)
-    mark = sub.add_parser("completar", parents=[parent], help="marca pasos de una baja como hechos")
+    mark = sub.add_parser(
+        "completar", parents=[parent], help="marca pasos de una baja como hechos o borra la contraseña del llavero",
+        description="Marca pasos hechos (contenido, oficio) y, con --borrar-llavero, borra del llavero la"
+                    " contraseña y los códigos de recuperación de la cuenta y registra ese paso. Si el llavero"
+                    " falla, no se registra nada.",
+    )
     _id(mark)
-    mark.add_argument("--hecho", action="append", choices=list(CLOSING_ITEMS), required=True,
+    mark.add_argument("--hecho", action="append", choices=list(MANUAL_CLOSING_ITEMS), default=[],
                       help="paso hecho (contenido, oficio); repítalo para varios")
+    mark.add_argument("--borrar-llavero", dest="borrar_llavero", action="store_true",
+                      help="borra del llavero la contraseña y los códigos de recuperación de la cuenta")
+    mark.add_argument("--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
+                      help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar")
     mark.add_argument("--oficio", metavar="REF", help="referencia del oficio de baja")
     mark.add_argument("--fecha", metavar="FECHA", help="fecha (por omisión hoy)")
     mark.set_defaults(handler=complete_closing)
@@ -507,12 +524,26 @@ def add_closing(ctx: Context, args: argparse.Namespace) -> int:
     missing = [label for key, label in CLOSING_ITEMS.items() if key not in item.done]
     print(f"Cuenta {account.ref} dada de baja el {format_date(item.closed_on)}."
           + (f" Falta: {', '.join(missing)}." if missing else ""))
-    print("Si la contraseña está en el llavero del sistema, elimínela.")
+    print(f"Borre la contraseña del llavero con «resguardo bajas completar {item.id} --borrar-llavero».")
     return 0
 
 
 def complete_closing(ctx: Context, args: argparse.Namespace) -> int:
-    item = ctx.store.closings.mark(args.id, args.hecho, on=ctx.date_arg(args.fecha), reference=args.oficio)
+    on = ctx.date_arg(args.fecha)
+    if not args.hecho and not args.borrar_llavero:
+        raise UsageError("Indique qué se completó con --hecho (contenido, oficio) o use --borrar-llavero.")
+    if args.borrar_llavero:
+        from store.credentials import remove_closing_secrets
+        from tui.cli.credentials import SecretInput, open_secrets
+
+        ctx.store.closings.get(args.id)  # an unknown closing is reported before touching the keyring
+        secrets = open_secrets(ctx, SecretInput(args))
+        item, removed = remove_closing_secrets(ctx.store, secrets, args.id, on=on, items=args.hecho,
+                                               reference=args.oficio)
+        print("Se borró del llavero " + " y ".join(removed) + "." if removed
+              else "El llavero no guardaba contraseña ni códigos de esta cuenta.")
+    else:
+        item = ctx.store.closings.mark(args.id, args.hecho, on=on, reference=args.oficio)
     missing = [label for key, label in CLOSING_ITEMS.items() if key not in item.done]
     print(f"Baja {item.id}: " + ("todos los pasos hechos." if not missing else f"falta {', '.join(missing)}."))
     return 0
