@@ -70,6 +70,11 @@ def _join(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " y " + names[-1]
 
 
+def _beyond(state: State, due: datetime) -> bool:
+    """True when ``due`` falls after the agenda being built (no need to word it)."""
+    return state.agenda_until is not None and due > state.agenda_until
+
+
 def rotation(state: State, now: datetime) -> Iterator[Obligation]:
     """Password rotation: every N months, and (iecm) at once after an administrator change."""
     profile = state.profile
@@ -101,6 +106,8 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
                     "Rotar la contraseña: no hay ninguna rotación registrada para esta cuenta"
                     f" (plazo de {months} meses)."
                 )
+            if _beyond(state, due):
+                continue
             yield Obligation(kind=Kind.ROTATION, due=due, rule=rule, message=message, account=acc)
         if on_change:
             key = "rotation_admin_change" if profile.has_rule("rotation_admin_change") else "rotation"
@@ -142,6 +149,11 @@ def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
     rule = profile.rule("evaluation")
     for acc in live_accounts(state):
         last = state.last_evaluation.get(acc.id)
+        base_day = last if last is not None else (
+            acc.opened_on or (local(acc.created_at).date() if acc.created_at else now.date())
+        )
+        if _beyond(state, end_of_day(add_months(base_day, months))):
+            continue
         if last is not None:
             base, what = last, f"la última evaluación fue el {format_date(last)}"
         else:
@@ -176,6 +188,8 @@ def training(state: State, now: datetime) -> Iterator[Obligation]:
         if person is None:
             continue
         last = state.last_training.get(person_id)
+        if _beyond(state, end_of_day(add_months(last if last is not None else start, months))):
+            continue
         if last is not None:
             base, what = last, f"la última fue el {format_date(last)}"
         else:

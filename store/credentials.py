@@ -25,7 +25,6 @@ from policy.model import (
     SecondFactorState,
 )
 from policy.profile import Profile
-from policy.strength import StrengthReport, build_user_inputs, check_input, check_password
 from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, StoreError
@@ -33,6 +32,7 @@ from store.secrets import SecretStoreError, fingerprint
 
 if TYPE_CHECKING:
     from policy.model import Closing
+    from policy.strength import StrengthReport
     from store.db import Store
     from store.history import Rotation
     from store.secrets import Secrets
@@ -208,6 +208,8 @@ def strength_inputs(
     others = [name for name in by_id.values() if name not in chosen]
     institution = [profile.short_name, profile.name, profile.id]
     extra = [account.area or "", (account.email or "").split("@")[0]]
+    from policy.strength import build_user_inputs  # deferred: the agenda never needs it
+
     return build_user_inputs(account.handle, account.network, institution, admins + others, extra)
 
 
@@ -217,6 +219,8 @@ def evaluate(
     """Check a candidate against the profile (and the account's data when given)."""
     if inputs is None:
         inputs = strength_inputs(store, account, profile) if account else [profile.short_name, profile.name, profile.id]
+    from policy.strength import check_password  # deferred: the agenda never needs it
+
     return check_password(
         password,
         min_length=int(profile.setting("min_length", 12)),
@@ -257,6 +261,8 @@ def set_password(
     Raises UsageError (bad input), PasswordRejectedError (weak, rule, reuse),
     ConflictError (closed account), SecretStoreError (keyring).
     """
+    from policy.strength import check_input
+
     check_input(password)
     if account.status == AccountStatus.CLOSED:
         raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
@@ -337,6 +343,8 @@ def save_recovery_codes(
         return store.credentials.set_second_factor(
             account, method, recovery_location=recovery_location, author=author
         )
+    from policy.strength import check_input
+
     check_input(codes.replace("\n", " ").strip(), "los códigos de recuperación")
     username = secrets.recovery_key(account.id)
     previous = secrets.get(username)
