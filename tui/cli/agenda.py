@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, relative
-from policy.model import Obligation, Status
+from policy.model import Kind, Obligation, Status
 from policy.profile import Profile, short_document
 from tui.cli.args import window_days
 from tui.cli.output import print_json, table, terminal_width
@@ -101,6 +101,8 @@ def render_agenda(
 
 def _when(item: Obligation, now: datetime) -> str:
     day = format_date(item.due.date())
+    if item.kind == Kind.INCIDENT_NOTICE:
+        return f"avisar de inmediato (desde {day})"
     if item.standing:
         return f"pendiente desde {day}"
     return f"{relative(item.due, now)} ({day})"
