@@ -28,7 +28,6 @@ from policy.profile import Profile
 from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, StoreError
-from store.secrets import SecretStoreError, fingerprint
 
 if TYPE_CHECKING:
     from policy.model import Closing
@@ -262,6 +261,7 @@ def set_password(
     ConflictError (closed account), SecretStoreError (keyring).
     """
     from policy.strength import check_input
+    from store.secrets import fingerprint  # deferred: the agenda never needs it
 
     check_input(password)
     if account.status == AccountStatus.CLOSED:
@@ -306,6 +306,8 @@ def set_password(
 
 def _undo(secrets: Secrets, username: str, previous: str | None, wrote_password: bool, wrote_key: bool) -> None:
     """Put the keyring back as it was after a failed set; tell the user if even that fails."""
+    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+
     try:
         if wrote_password:
             secrets.restore(username, previous)
@@ -339,6 +341,8 @@ def save_recovery_codes(
     author: str | None = None,
 ) -> SecondFactorState:
     """Record the 2FA method (and, when given, keep the recovery codes in the keyring), all or nothing."""
+    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+
     if codes is None:
         return store.credentials.set_second_factor(
             account, method, recovery_location=recovery_location, author=author
@@ -386,6 +390,8 @@ def remove_closing_secrets(
     Raises NotFoundError (unknown closing), ConflictError (already done),
     UsageError (bad date or items), SecretStoreError (keyring).
     """
+    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+
     closing = store.closings.get(closing_id)
     account_id = closing.account_id
     keys = {
@@ -429,6 +435,7 @@ def recheck_all(store: Store, secrets: Secrets, profile: Profile) -> dict[int, l
     or stores a secret.
     """
     from policy.credentials import BREAKS_RULE, CHANGED_OUTSIDE, MISSING_SECRET, REUSED, WEAK
+    from store.secrets import fingerprint  # deferred: the agenda never needs it
 
     key = secrets.fingerprint_key()
     found: dict[int, list[str]] = {}

@@ -12,7 +12,7 @@ import sys
 
 from tests.conftest import NOW
 
-HEAVY = ("textual", "sqlite_utils", "holidays", "zxcvbn", "policy.strength")
+HEAVY = ("textual", "sqlite_utils", "holidays", "zxcvbn", "policy.strength", "store.secrets")
 
 _REPORT = (
     "import json, sys\n"
