@@ -45,6 +45,12 @@ ENV_EXIT_AFTER_FIRST_FRAME = "RESGUARDO_EXIT_AFTER_FIRST_FRAME"
 
 _IMPORTED_AT = time.perf_counter()
 
+#: agenda action -> the form of ``tui.actions`` that resolves it (imported on first use)
+_ITEM_DIALOGS = {
+    "aviso_incidente": "IncidentNoticeDialog", "consulta": "ConsultationDialog", "solicitud": "RequestDialog",
+    "aviso_dado": "NoticeGivenDialog", "documento": "DocumentDialog", "dispensar": "WaiverDialog",
+}
+
 
 class Workbench(App[None]):
     """resguardo's keyboard-first daily review."""
@@ -239,6 +245,19 @@ class Workbench(App[None]):
             self.edit_account(account, focus=action.partition(":")[2])
         elif action == "ver_cuenta" and account:
             self.show_account(account)
+        elif action == "contrasena" and account:
+            self.set_password(account)
+        elif action in _ITEM_DIALOGS:
+            import importlib
+
+            dialog = getattr(importlib.import_module("tui.actions"), _ITEM_DIALOGS[action])
+            self.push_screen(dialog(self.workspace, item))
+
+    def set_password(self, account: Account) -> None:
+        """The password dialog; first the passphrase when the encrypted keyring is locked."""
+        from tui.password import open_password_dialog
+
+        open_password_dialog(self, account)
 
     # The dialogs are imported on first use: ~25 ms that the first frame does not need.
 

@@ -35,6 +35,8 @@ class CuentasScreen(ListingScreen[AccountRow]):
                 tooltip="Termina hoy la asignación de una persona (pide confirmación)"),
         Binding("r", "rotation", "Rotación", id="cuentas.rotacion", tooltip="Registra una rotación de contraseña"),
         Binding("v", "evaluation", "Evaluación", id="cuentas.evaluacion", tooltip="Registra una evaluación"),
+        Binding("c", "password", "Contraseña", id="cuentas.contrasena",
+                tooltip="Fija o genera la contraseña (medidor de fortaleza, revisión de repetidas)"),
     ]
     columns: ClassVar = (
         Column("Red", 9, 9), Column("Usuario", None, 12, 2), Column("Área", None, 8, 2, optional=True), Column("Titular", None, 8),
@@ -126,7 +128,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
     # -- actions -----------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit_account", "assign", "unassign", "rotation", "evaluation"):
+        if action in ("edit_account", "assign", "unassign", "rotation", "evaluation", "password"):
             return self.selected() is not None
         return True
 
@@ -156,6 +158,10 @@ class CuentasScreen(ListingScreen[AccountRow]):
         if (row := self.selected()) is not None:
             self.workbench.register_evaluation(row.account)
 
+    def action_password(self) -> None:
+        if (row := self.selected()) is not None:
+            self.workbench.set_password(row.account)
+
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [PaletteCommand("cuenta: Nueva", self.action_new_account, "Registra una cuenta"),
                     PaletteCommand("tabla: Filtrar", self.action_focus_filter, "Escriba para filtrar las cuentas"),
@@ -170,5 +176,6 @@ class CuentasScreen(ListingScreen[AccountRow]):
                 PaletteCommand("cuenta: Desasignar persona", self.action_unassign, ref),
                 PaletteCommand("cuenta: Registrar rotación", self.action_rotation, ref),
                 PaletteCommand("cuenta: Registrar evaluación", self.action_evaluation, ref),
+                PaletteCommand("cuenta: Fijar o generar la contraseña", self.action_password, ref),
             ]
         return commands
