@@ -58,8 +58,10 @@ class Workbench(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "resguardo"
     #: The main screens, created on first use and kept (switching does not rebuild them).
-    VIEWS: ClassVar[dict[str, type[ViewScreen]]] = {
+    #: a class, or ``"module:Class"`` for the screens imported on first use (the first frame does not need them)
+    VIEWS: ClassVar[dict[str, type[ViewScreen] | str]] = {
         "hoy": HoyScreen, "cuentas": CuentasScreen, "personas": PersonasScreen,
+        "bitacora": "tui.screens.bitacora:BitacoraScreen",
     }
     COMMANDS: ClassVar = {WorkbenchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -70,6 +72,8 @@ class Workbench(App[None]):
                 show=False),
         Binding("3", "show_view('personas')", "Personas", id="vista.personas",
                 tooltip="Las personas administradoras", show=False),
+        Binding("4", "show_view('bitacora')", "Bitácora", id="vista.bitacora", tooltip="Buscar y anotar en la bitácora",
+                show=False),
         Binding("question_mark,f1", "help", "Ayuda", id="app.ayuda", tooltip="Muestra los atajos de esta pantalla"),
         Binding("ctrl+l", "lock", "Bloquear", id="app.bloquear", show=False,
                 tooltip="Limpia la pantalla hasta que pulse una tecla"),
@@ -129,7 +133,14 @@ class Workbench(App[None]):
 
     def _view(self, name: str) -> ViewScreen:
         if name not in self._views:
-            screen = self.VIEWS[name]()
+            view = self.VIEWS[name]
+            if isinstance(view, str):
+                import importlib
+
+                module, _, cls = view.partition(":")
+                view = getattr(importlib.import_module(module), cls)
+                assert isinstance(view, type)
+            screen = view()
             self.install_screen(screen, name)
             self._views[name] = screen
         return self._views[name]
@@ -201,11 +212,11 @@ class Workbench(App[None]):
     @on(InstitutionLoaded)
     def _institution_loaded(self, event: Workbench.InstitutionLoaded) -> None:
         self.institution = event.institution
-        self._redraw(CuentasScreen, PersonasScreen)
+        self._redraw(ViewScreen, skip=HoyScreen)
 
-    def _redraw(self, *kinds: type) -> None:
+    def _redraw(self, *kinds: type, skip: type | None = None) -> None:
         for screen in self._views.values():
-            if isinstance(screen, kinds) and screen.is_mounted:
+            if isinstance(screen, kinds) and screen.is_mounted and not (skip and isinstance(screen, skip)):
                 screen.show_data()
 
     def _first_frame(self) -> None:
@@ -358,7 +369,7 @@ class Workbench(App[None]):
         if focused:
             sections["Campo con el foco"] = focused
         sections["En todas partes"] = [
-            ("1, 2, 3", "Cambiar de pantalla", "Hoy, Cuentas, Personas"),
+            ("1, 2, 3, 4", "Cambiar de pantalla", "Hoy, Cuentas, Personas, Bitácora"),
             ("ctrl+p", "Paleta de comandos", "Busca cualquier acción por su nombre"),
             ("question_mark", "Ayuda", "Esta pantalla"),
             ("ctrl+l", "Bloquear", "Limpia la pantalla hasta que pulse una tecla"),

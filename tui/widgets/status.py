@@ -15,6 +15,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("hoy", "1", "Hoy"),
     ("cuentas", "2", "Cuentas"),
     ("personas", "3", "Personas"),
+    ("bitacora", "4", "Bitácora"),
 )
 
 
