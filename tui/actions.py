@@ -34,12 +34,15 @@ def _subject(item: Obligation) -> str:
 class _ItemDialog(FormDialog):
     """A form about one agenda item: its subject and message on top."""
 
-    def __init__(self, workspace: Workspace, item: Obligation) -> None:
+    def __init__(self, workspace: Workspace, item: Obligation | None = None, *, ref_id: int | None = None,
+                 intro: str = "") -> None:
         super().__init__(workspace)
         self.item = item
+        self.ref_id = ref_id if item is None else item.ref_id
+        self.intro_text = intro or (f"{_subject(item)}: {item.message}" if item else "")
 
     def intro(self) -> ComposeResult:
-        yield Static(f"{_subject(self.item)}: {self.item.message}", classes="dialog-text")
+        yield Static(self.intro_text, classes="dialog-text")
 
     def moment(self, widget_id: str, label: str) -> datetime:
         at = parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
@@ -64,7 +67,7 @@ class IncidentNoticeDialog(_ItemDialog):
     def build_job(self) -> Job:
         at = self.moment("when", "fecha y hora del aviso")
         self._at = at
-        notice_id = self.item.ref_id
+        notice_id = self.ref_id
         assert notice_id is not None
         return lambda: self.workspace.tick_incident_notice(notice_id, at)
 
@@ -88,7 +91,7 @@ class ConsultationDialog(_ItemDialog):
         at = self.moment("when", "fecha de respuesta")
         note = _optional(self.value("note"))
         self._result = result
-        ref = self.item.ref_id
+        ref = self.ref_id
         assert ref is not None
         return lambda: self.workspace.resolve_consultation(ref, result, at, note)
 
@@ -117,7 +120,7 @@ class RequestDialog(_ItemDialog):
         if result == "respondida" and not note:
             raise UsageError("Anote qué se respondió.")
         self._result = result
-        ref = self.item.ref_id
+        ref = self.ref_id
         assert ref is not None
         return lambda: self.workspace.resolve_request(ref, result, at, note, area)
 
@@ -139,9 +142,9 @@ class NoticeGivenDialog(_ItemDialog):
         day = self.past_date("day", "fecha del aviso")
         self._day = day
         reference = _optional(self.value("reference"))
-        ref = self.item.ref_id
+        ref = self.ref_id
         assert ref is not None
-        if self.item.kind == "holiday_notice":
+        if self.item is not None and self.item.kind == "holiday_notice":
             return lambda: self.workspace.mark_holiday_notice(ref, day, reference)
         return lambda: self.workspace.notify_admin_change(ref, day, reference)
 
@@ -154,6 +157,7 @@ class DocumentDialog(_ItemDialog):
 
     def __init__(self, workspace: Workspace, item: Obligation) -> None:
         super().__init__(workspace, item)
+        self.item: Obligation = item
         self.title_text = f"Registrar {KIND_LABELS.get(item.kind, item.kind).lower()}"
 
     def compose_fields(self) -> ComposeResult:
@@ -196,6 +200,7 @@ class WaiverDialog(_ItemDialog):
             raise UsageError("La fecha de término ya pasó.")
         self._until = until
         reference = _optional(self.value("reference"))
+        assert self.item is not None
         key = self.item.key
         return lambda: self.workspace.add_waiver(key, until, reason, reference)
 

@@ -62,6 +62,9 @@ class Workbench(App[None]):
     VIEWS: ClassVar[dict[str, type[ViewScreen] | str]] = {
         "hoy": HoyScreen, "cuentas": CuentasScreen, "personas": PersonasScreen,
         "bitacora": "tui.screens.bitacora:BitacoraScreen",
+        "incidentes": "tui.screens.workflows:IncidentesScreen",
+        "consultas": "tui.screens.workflows:ConsultasScreen",
+        "solicitudes": "tui.screens.workflows:SolicitudesScreen",
     }
     COMMANDS: ClassVar = {WorkbenchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -74,6 +77,12 @@ class Workbench(App[None]):
                 tooltip="Las personas administradoras", show=False),
         Binding("4", "show_view('bitacora')", "Bitácora", id="vista.bitacora", tooltip="Buscar y anotar en la bitácora",
                 show=False),
+        Binding("5", "show_view('incidentes')", "Incidentes", id="vista.incidentes",
+                tooltip="Incidentes y sus avisos", show=False),
+        Binding("6", "show_view('consultas')", "Consultas", id="vista.consultas",
+                tooltip="Consultas pendientes con su plazo", show=False),
+        Binding("7", "show_view('solicitudes')", "Solicitudes", id="vista.solicitudes",
+                tooltip="Solicitudes de información abiertas con su plazo", show=False),
         Binding("question_mark,f1", "help", "Ayuda", id="app.ayuda", tooltip="Muestra los atajos de esta pantalla"),
         Binding("ctrl+l", "lock", "Bloquear", id="app.bloquear", show=False,
                 tooltip="Limpia la pantalla hasta que pulse una tecla"),
@@ -95,6 +104,13 @@ class Workbench(App[None]):
             self.institution = institution
 
     class AssignmentEnded(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class Written(Message):
+        """A write started with ``write`` finished: ``summary`` says what was recorded."""
+
         def __init__(self, summary: str) -> None:
             super().__init__()
             self.summary = summary
@@ -347,6 +363,18 @@ class Workbench(App[None]):
     def _assignment_ended(self, event: Workbench.AssignmentEnded) -> None:
         self.data_changed(event.summary)
 
+    def write(self, job: Callable[[], str]) -> None:
+        """Run one workspace write (one transaction) off the UI thread; errors become notifications."""
+        self._write(job)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="write")
+    def _write(self, job: Callable[[], str]) -> None:
+        self.post_message(self.Written(job()))
+
+    @on(Written)
+    def _written(self, event: Workbench.Written) -> None:
+        self.data_changed(event.summary)
+
     def show_account(self, account: Account) -> None:
         self.show_view("cuentas")
 
@@ -369,7 +397,8 @@ class Workbench(App[None]):
         if focused:
             sections["Campo con el foco"] = focused
         sections["En todas partes"] = [
-            ("1, 2, 3, 4", "Cambiar de pantalla", "Hoy, Cuentas, Personas, Bitácora"),
+            ("1 … 7", "Cambiar de pantalla",
+             "Hoy, Cuentas, Personas, Bitácora, Incidentes, Consultas, Solicitudes"),
             ("ctrl+p", "Paleta de comandos", "Busca cualquier acción por su nombre"),
             ("question_mark", "Ayuda", "Esta pantalla"),
             ("ctrl+l", "Bloquear", "Limpia la pantalla hasta que pulse una tecla"),

@@ -584,6 +584,55 @@ class Workspace:
         with self.session() as store:
             return store.bitacora.search(None, account_id=account_id, limit=limit)
 
+    # -- incidents, consultations, information requests --------------------------
+
+    def incidents(self) -> list[Any]:
+        """Every incident, open ones first, each newest first."""
+        with self.session() as store:
+            found = store.incidents.list()
+        return sorted(found, key=lambda i: (not i.is_open, -i.opened_at.timestamp(), -i.id))
+
+    def open_incident(self, account_id: int, description: str, at: datetime) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            incident = store.incidents.open(account, description, at=at)
+        return (f"Incidente {incident.id} abierto en {account.ref}; por notificar a "
+                + ", ".join(n.recipient for n in incident.notices) + ".")
+
+    def tick_incident(self, incident_id: int, position: int, at: datetime) -> str:
+        with self.session() as store:
+            incident = store.incidents.notify(incident_id, str(position), at=at)
+        notice = next(n for n in incident.notices if n.position == position)
+        return f"Incidente {incident_id}: aviso a {notice.recipient} registrado."
+
+    def close_incident(self, incident_id: int, at: datetime, without_rotation: bool, reason: str | None) -> str:
+        with self.session() as store:
+            store.incidents.close(incident_id, at=at, without_rotation=without_rotation, reason=reason)
+        return f"Incidente {incident_id} cerrado."
+
+    def consultations(self) -> list[Any]:
+        """Pending consultations, oldest first (the first to fall due)."""
+        with self.session() as store:
+            return store.consultations.pending()
+
+    def add_consultation(self, account_id: int, subject: str, sent_at: datetime, text: str | None) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            consultation = store.consultations.add(account, subject=subject, sent_at=sent_at, text=text)
+        return f"Consulta {consultation.id} registrada para {account.ref}."
+
+    def information_requests(self) -> list[Any]:
+        """Open information requests, oldest first."""
+        with self.session() as store:
+            return store.information_requests.open()
+
+    def add_request(self, account_id: int, requester: str, subject: str, received_at: datetime) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            request = store.information_requests.add(account, requester=requester, subject=subject,
+                                                     received_at=received_at)
+        return f"Solicitud {request.id} de {request.requester} registrada."
+
 
 @dataclass(frozen=True, slots=True)
 class PasswordCheck:
