@@ -287,3 +287,28 @@ async def test_locked_keyring_records_nothing(iecm_db: Path, monkeypatch: pytest
     with open_store(iecm_db) as store:
         assert store.credentials.status(account.id) is None
         assert b"Kq7#vLp2" not in db_bytes(iecm_db)
+
+
+@run_async
+async def test_cuentas_detail_shows_credential_health_and_latest_entries(iecm_db: Path,
+                                                                        memory_keyring: MemoryKeyring) -> None:
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        account = dialog.account
+        screen = app.screen_stack[-2]
+        assert isinstance(screen, CuentasScreen)
+        assert "sin registrar" in str(screen.query_one("#detail-left").render())
+        await pilot.press("ctrl+g")
+        await wait_check(pilot)
+        secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert app.screen is screen and screen.selected().account.id == account.id
+        left = str(screen.query_one("#detail-left").render())
+        right = str(screen.query_one("#detail-right").render())
+        assert "Contraseña: cumple" in left and "puntaje" in left and secret not in left + right
+        assert "Bitácora reciente" in right and "cargando" not in right
+    with open_store(iecm_db) as store:
+        latest = store.bitacora.search(None, account_id=account.id, limit=1)[0]
+    assert latest.text[:40] in right

@@ -133,6 +133,10 @@ class Institution:
     obligations_by_account: Mapping[int, Sequence[Obligation]]
     obligations_by_person: Mapping[int, Sequence[Obligation]]
     trainings_by_person: Mapping[int, Sequence[date]] = field(default_factory=dict)
+    #: account id -> what the strength and reuse checks found (never the secret)
+    credentials: Mapping[int, Any] = field(default_factory=dict)
+    #: account id -> its second factor, when recorded
+    second_factors: Mapping[int, Any] = field(default_factory=dict)
 
 
 _STATUS_RANK = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
@@ -348,6 +352,7 @@ class Workspace:
             now=now, profile=state.profile, table_roles=table_roles, accounts=account_rows, people=person_rows, people_by_id=dict(people),
             assignments_by_account=assignments, obligations_by_account=by_account,
             obligations_by_person=by_person, trainings_by_person=trainings,
+            credentials=dict(state.credentials or {}), second_factors=dict(state.second_factors or {}),
         )
 
     def people(self) -> list[Person]:

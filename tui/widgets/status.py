@@ -39,8 +39,8 @@ class StatusLine(Static):
 
     def _show(self, summary: str) -> None:
         parts: list[Content | tuple[str, str] | str] = []
-        # below 140 columns the other screens show only their number: the counts must fit
-        compact = self.app.size.width < 140
+        # below 170 columns the other screens show only their number: the counts must fit
+        compact = self.app.size.width < 170
         for mode, key, label in VIEWS:
             if mode == self.mode:
                 parts.append((f" {key} {label} ", "reverse bold"))
