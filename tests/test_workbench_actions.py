@@ -312,3 +312,78 @@ async def test_cuentas_detail_shows_credential_health_and_latest_entries(iecm_db
     with open_store(iecm_db) as store:
         latest = store.bitacora.search(None, account_id=account.id, limit=1)[0]
     assert latest.text[:40] in right
+
+
+@run_async
+async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_again(iecm_db: Path,
+                                                                                  tmp_path: Path) -> None:
+    from store.secrets import encrypted_file_class
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import LockScreen
+
+    backend = encrypted_file_class()(tmp_path / "llavero.json")
+    backend.kdf_cost = "ligero"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    passphrase = "una frase maestra larga"
+    try:
+        app = make_app(iecm_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("2")
+            await settle(pilot)
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, PassphraseDialog)
+            await pilot.press(*passphrase, "enter")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, PasswordDialog) and dialog.secrets is not None
+            await pilot.press("ctrl+g")
+            await wait_check(pilot)
+            secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
+            await pilot.press("ctrl+s", "y")
+            await settle(pilot)
+            assert isinstance(app.screen, CuentasScreen)
+            await pilot.press("ctrl+l")
+            assert isinstance(app.screen, LockScreen) and not backend.unlocked
+            await pilot.press("space")
+            assert isinstance(app.screen, PassphraseDialog)
+            await pilot.press(*"otra frase equivocada", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, PassphraseDialog)
+            assert "no abre" in str(app.screen.query_one(".dialog-error").render())
+            await pilot.press(*passphrase, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, CuentasScreen) and backend.unlocked
+    finally:
+        keyring.set_keyring(previous)
+    assert secret.encode() not in (tmp_path / "llavero.json").read_bytes()
+    assert secret.encode() not in db_bytes(iecm_db)
+
+
+@run_async
+async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path) -> None:
+    from store.secrets import encrypted_file_class
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import WizardScreen
+
+    backend = encrypted_file_class()(tmp_path / "llavero.json")
+    backend.kdf_cost = "ligero"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        app = make_app(tmp_path / "nueva.db")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file
+            await pilot.press(*"corta", "enter")  # too short for a new file
+            await settle(pilot)
+            assert "12 caracteres" in str(app.screen.query_one(".dialog-error").render())
+            await pilot.press(*"frase maestra nueva de prueba", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, WizardScreen)
+            assert "abierto" in str(app.screen.query_one("#keyring").render())
+            assert backend.unlocked
+    finally:
+        keyring.set_keyring(previous)

@@ -442,7 +442,7 @@ class Workbench(App[None]):
             self._locked = False
             self._last_input = time.monotonic()
 
-        self.push_screen(LockScreen(), unlocked)
+        self.push_screen(LockScreen(ask_passphrase=self.workspace.lock_secrets()), unlocked)
 
     def action_idle_settings(self) -> None:
         from tui.dialogs import IdleLockDialog

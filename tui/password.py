@@ -25,7 +25,7 @@ from tui.workspace import error_text
 
 if TYPE_CHECKING:
     from tui.app import Workbench
-    from tui.workspace import PasswordCheck
+    from tui.workspace import PasswordCheck, Workspace
 
 #: pause in typing before the strength check starts
 DEBOUNCE_SECONDS = 0.25
@@ -36,32 +36,69 @@ def open_password_dialog(app: Workbench, account: Account) -> None:
     app.push_screen(PasswordDialog(account))
 
 
-class PassphraseDialog(ModalScreen[str | None]):
-    """Asks the passphrase of resguardo's encrypted keyring file (never stored)."""
+class PassphraseDialog(ModalScreen[bool]):
+    """Asks the master passphrase of resguardo's encrypted keyring file and unlocks it (never stored).
+
+    Dismisses with True once the file is open, False on Escape; a wrong
+    passphrase keeps the dialog open with the reason.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancelar", id="frase.cancelar", tooltip="No desbloquea el llavero"),
     ]
 
-    def __init__(self, reason: str = "") -> None:
+    class Result(Message):
+        def __init__(self, error: str | None) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, workspace: Workspace, reason: str = "", *, new_file: bool = False) -> None:
         super().__init__(classes="dialog-screen")
+        self.workspace = workspace
         self.reason = reason
+        self.new_file = new_file
 
     def compose(self) -> ComposeResult:
+        text = self.reason or (
+            "Este equipo no tiene llavero del sistema: resguardo guarda las contraseñas en su llavero cifrado."
+            + (" Elija una frase maestra (al menos 12 caracteres); no se puede recuperar." if self.new_file
+               else " Escriba su frase maestra.")
+        )
         with Vertical(classes="dialog confirm"):
             yield Label("Llavero cifrado de resguardo", classes="dialog-title")
-            yield Static(self.reason or "Escriba la frase de paso del llavero cifrado.", classes="dialog-text")
-            yield Input(password=True, id="passphrase", compact=True, placeholder="frase de paso")
+            yield Static(text, classes="dialog-text")
+            yield Input(password=True, id="passphrase", compact=True, placeholder="frase maestra")
+            yield Static("", classes="dialog-error")
             yield Static("Enter desbloquea · Esc cancela", classes="dialog-hint")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
 
     @on(Input.Submitted, "#passphrase")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value:
-            self.dismiss(event.value)
+            self.query_one(".dialog-error", Static).update("Abriendo el llavero…")
+            self._unlock(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="passphrase")
+    def _unlock(self, passphrase: str) -> None:
+        try:
+            self.workspace.open_secrets(passphrase)
+        except Exception as exc:  # noqa: BLE001 - a wrong passphrase or a damaged file, said in Spanish
+            self.post_message(self.Result(error_text(exc)))
+            return
+        self.post_message(self.Result(None))
+
+    @on(Result)
+    def _result(self, event: PassphraseDialog.Result) -> None:
+        if event.error is None:
+            self.dismiss(True)
+            return
+        box = self.query_one("#passphrase", Input)
+        box.value = ""
+        box.focus()
+        self.query_one(".dialog-error", Static).update(event.error)
 
 
 class PasswordDialog(ModalScreen[str | None]):
@@ -157,7 +194,7 @@ class PasswordDialog(ModalScreen[str | None]):
 
         try:
             secrets = self.workbench.workspace.open_secrets(passphrase)
-        except (KeyringLockedError, WrongPassphraseError) as exc:
+        except (KeyringLockedError, WrongPassphraseError) as exc:  # the encrypted file: ask its passphrase
             self.post_message(self.KeyringFailed(exc.message, locked=True))
             return
         except SecretStoreError as exc:
@@ -175,13 +212,13 @@ class PasswordDialog(ModalScreen[str | None]):
     @on(KeyringFailed)
     def _keyring_failed(self, event: PasswordDialog.KeyringFailed) -> None:
         if event.locked:
-            def answered(passphrase: str | None) -> None:
-                if passphrase is None:
-                    self.dismiss(None)
+            def answered(ok: bool | None) -> None:
+                if ok:
+                    self._open_keyring(None)  # unlocked and kept for the session
                 else:
-                    self._open_keyring(passphrase)
+                    self.dismiss(None)
 
-            self.app.push_screen(PassphraseDialog(event.text), answered)
+            self.app.push_screen(PassphraseDialog(self.workbench.workspace), answered)
             return
         self.notify(f"{event.text} No se registró nada.", title="Llavero no disponible", severity="error",
                     timeout=10)

@@ -173,6 +173,8 @@ class Workspace:
             db_path = default_path()
         self.db_path = str(db_path)
         self.clock = clock
+        #: the keyring, once opened (and unlocked, for the encrypted file): see ``open_secrets``
+        self._secrets: Any = None
 
     def now(self) -> datetime:
         return local(self.clock())
@@ -484,30 +486,45 @@ class Workspace:
     def open_secrets(self, passphrase: str | None = None) -> Any:
         """The installation's keyring; unlocks the encrypted-file fallback with ``passphrase``.
 
-        Raises KeyringLockedError when the fallback needs a passphrase that was not given.
+        The unlocked keyring is kept for the session (until ``lock_secrets``).
+        Raises KeyringLockedError when the fallback needs a passphrase that was
+        not given, WrongPassphraseError when it does not open the file.
         """
         from store.secrets import KeyringLockedError, Secrets, resolve_backend
 
-        with self.session() as store:
-            installation = store.credentials.installation_id()
-        secrets = Secrets(resolve_backend(self.db_path), installation)
-        if secrets.needs_passphrase():
+        cached = self._secrets
+        if cached is not None and not cached.needs_passphrase():
+            return cached
+        if cached is None:
+            with self.session() as store:
+                installation = store.credentials.installation_id()
+            cached = Secrets(resolve_backend(self.db_path), installation)
+        if cached.needs_passphrase():
             if not passphrase:
-                raise KeyringLockedError("El llavero cifrado de resguardo está bloqueado: escriba su frase de paso.")
-            secrets.unlock(lambda _new: passphrase)
-        return secrets
+                self._secrets = cached
+                raise KeyringLockedError("El llavero cifrado de resguardo está bloqueado: escriba su frase maestra.")
+            cached.unlock(lambda _new: passphrase)
+        self._secrets = cached
+        return cached
 
-    def needs_passphrase(self) -> bool:
-        """Whether the keyring in use is resguardo's encrypted file, still locked."""
-        from store.secrets import SecretStoreError
+    def keyring_fallback(self) -> tuple[bool, bool]:
+        """(the keyring in use is resguardo's encrypted file and is locked, that file exists yet)."""
+        from store.secrets import KeyringLockedError
 
         try:
             self.open_secrets()
-        except SecretStoreError as exc:
-            from store.secrets import KeyringLockedError
+        except KeyringLockedError:
+            secrets = self._secrets
+            return True, bool(secrets is not None and secrets.backend.exists)
+        return False, True
 
-            return isinstance(exc, KeyringLockedError)
-        return False
+    def lock_secrets(self) -> bool:
+        """Forget the encrypted file's key (the idle lock); True when there was one to forget."""
+        secrets = self._secrets
+        if secrets is None or not secrets.encrypted_file or not secrets.backend.unlocked:
+            return False
+        secrets.backend.lock()
+        return True
 
     def check_password(self, account_id: int, password: str, secrets: Any | None = None) -> PasswordCheck:
         """Strength (zxcvbn score and Spanish feedback) and reuse of a candidate; slow (~0.15 s): call in a worker."""
