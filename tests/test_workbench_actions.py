@@ -387,3 +387,21 @@ async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path) -
             assert backend.unlocked
     finally:
         keyring.set_keyring(previous)
+
+
+@run_async
+async def test_mark_an_admin_change_notice_given(ine_db: Path) -> None:
+    from datetime import timedelta
+
+    from tui.actions import NoticeGivenDialog
+
+    with open_store(ine_db, clock=lambda: NOW) as store:
+        assignment = store.query_one("SELECT person_id FROM assignments WHERE end_date IS NULL LIMIT 1")
+        person = store.people.get(assignment["person_id"])
+        change = store.admin_changes.record(person, "baja", start=NOW.date() - timedelta(days=10))
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        item = await resolve_with(pilot, Kind.ADMIN_CHANGE_NOTICE, "m", NoticeGivenDialog)
+        assert item.ref_id == change.id
+    with open_store(ine_db) as store:
+        assert store.admin_changes.get(change.id).notified_on == NOW.date()

@@ -174,8 +174,8 @@ class BitacoraScreen(ViewScreen):
             yield Input(placeholder="desde AAAA-MM-DD", id="since", compact=True)
             yield Input(placeholder="hasta AAAA-MM-DD", id="until", compact=True)
         yield VirtualTable(
-            [Column("Ocurrió", 16, 16), Column("Cuenta", 24, 12), Column("Tipo", 20, 8),
-             Column("Texto", None, 20, 3)],
+            [Column("Ocurrió", 16, 16), Column("Cuenta", None, 12, 2), Column("Tipo", None, 10, 2),
+             Column("Texto", None, 24, 7)],
             empty_text="Buscando…", id="entries",
         )
         yield Static("", id="entry-detail")

@@ -201,7 +201,7 @@ class IncidentesScreen(LoadedListing[Any]):
     mode = "incidentes"
     placeholder = "Filtrar incidentes…"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "open_incident", "Abrir", id="incidentes.abrir", tooltip="Abre un incidente en una cuenta"),
+        Binding("a", "open_incident", "Nuevo", id="incidentes.abrir", tooltip="Abre un incidente en una cuenta"),
         Binding("n", "tick", "Avisar", id="incidentes.avisar",
                 tooltip="Marca un destinatario de la lista como notificado"),
         Binding("z", "close_incident", "Cerrar", id="incidentes.cerrar",
