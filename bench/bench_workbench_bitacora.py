@@ -46,6 +46,7 @@ def main() -> int:
         "dos palabras «publicacion contrasena»": {"text": "publicacion contrasena"},
         "una palabra rara «escrutinio acta»": {"text": "escrutinio acta"},
         "texto + cuenta 17": {"text": "rotacion", "account_id": 17},
+        "sin texto, cuenta 17, 3 filas (panel de Cuentas)": {"text": "", "account_id": 17, "limit": 3},
         "texto + tipo + fechas": {"text": "consulta", "kind": "nota", "since": date(2025, 1, 1),
                                   "until": date(2025, 12, 31)},
     }

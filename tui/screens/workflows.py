@@ -103,7 +103,7 @@ class IncidentCloseDialog(FormDialog):
                      classes="dialog-text")
         yield from field("Cierre (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"),
                                                              id="when"))
-        yield Checkbox("Cerrar sin rotación de contraseña posterior a la apertura", False, id="without")
+        yield Checkbox("Cerrar sin rotación posterior a la apertura", False, id="without")
         yield from field("Motivo (obligatorio sin rotación)", Input(id="reason"))
 
     def build_job(self) -> Job:

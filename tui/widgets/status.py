@@ -38,9 +38,10 @@ class StatusLine(Static):
         self._show(app.summary)
 
     def _show(self, summary: str) -> None:
+        # the other screens show only their number when every label and the counts do not fit
+        full = sum(len(f" {key} {label} ") for _, key, label in VIEWS) + 1 + len(summary)
+        compact = full > self.app.size.width
         parts: list[Content | tuple[str, str] | str] = []
-        # below 170 columns the other screens show only their number: the counts must fit
-        compact = self.app.size.width < 170
         for mode, key, label in VIEWS:
             if mode == self.mode:
                 parts.append((f" {key} {label} ", "reverse bold"))
