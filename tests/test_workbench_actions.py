@@ -405,3 +405,50 @@ async def test_mark_an_admin_change_notice_given(ine_db: Path) -> None:
         assert item.ref_id == change.id
     with open_store(ine_db) as store:
         assert store.admin_changes.get(change.id).notified_on == NOW.date()
+
+
+@run_async
+async def test_copy_uses_the_clipboard_with_auto_clear(iecm_db: Path, memory_keyring: MemoryKeyring,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.cli import clipboard
+
+    copied: list[str] = []
+    cleared: list[str] = []
+    monkeypatch.setattr(clipboard, "copy", lambda secret, tools=None: copied.append(secret))
+    monkeypatch.setattr(clipboard, "schedule_clear", lambda secret, seconds=None: cleared.append(secret))
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        await pilot.press("ctrl+g")
+        await wait_check(pilot)
+        secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+    assert copied == [secret] and cleared == [secret]
+    assert any("portapapeles se borrará" in m for m in messages)
+    assert not any(secret in m for m in messages)
+
+
+class PlaintextKeyring(MemoryKeyring):
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return "keyrings.alt.file.PlaintextKeyring"
+
+
+@run_async
+async def test_unusable_keyring_is_a_spanish_notification_and_records_nothing(iecm_db: Path,
+                                                                               memory_keyring: MemoryKeyring) -> None:
+    keyring.set_keyring(PlaintextKeyring())
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CuentasScreen)  # the dialog closed itself
+        messages = [n.message for n in app._notifications]
+        assert any("sin cifrar" in m and "No se registró nada" in m for m in messages)
+    with open_store(iecm_db) as store:
+        assert store.credentials.all() == {}
