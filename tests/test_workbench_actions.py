@@ -278,6 +278,8 @@ async def test_locked_keyring_records_nothing(iecm_db: Path, monkeypatch: pytest
             dialog.query_one("#password").value = "Kq7#vLp2!mZr9@Tx"  # type: ignore[attr-defined]
             dialog.query_one("#confirm").value = "Kq7#vLp2!mZr9@Tx"  # type: ignore[attr-defined]
             await wait_check(pilot)
+            meter = str(dialog.query_one("#meter").render())
+            assert "No se pudo medir" in meter and "inesperado" not in meter
             await pilot.press("ctrl+s", "y")
             await settle(pilot)
             assert app.screen is dialog

@@ -134,6 +134,12 @@ class PasswordDialog(ModalScreen[str | None]):
             self.generation = generation
             self.check = check
 
+    class CheckFailed(Message):
+        def __init__(self, generation: int, text: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.text = text
+
     class Generated(Message):
         def __init__(self, password: str) -> None:
             super().__init__()
@@ -250,8 +256,17 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="strength")
     def _check(self, generation: int, password: str) -> None:
-        check = self.workbench.workspace.check_password(self.account.id, password, self.secrets)
+        try:
+            check = self.workbench.workspace.check_password(self.account.id, password, self.secrets)
+        except Exception as exc:  # noqa: BLE001 - e.g. the keyring refuses the reuse check: said under the meter
+            self.post_message(self.CheckFailed(generation, error_text(exc)))
+            return
         self.post_message(self.Checked(generation, check))
+
+    @on(CheckFailed)
+    def _check_failed(self, event: PasswordDialog.CheckFailed) -> None:
+        if event.generation == self._generation:
+            self.query_one("#meter", Static).update(Content.styled(f"No se pudo medir: {event.text}", "$error"))
 
     @on(Checked)
     def _checked(self, event: PasswordDialog.Checked) -> None:
