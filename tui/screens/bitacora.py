@@ -339,7 +339,7 @@ class BitacoraScreen(ViewScreen):
         result = event.result
         style = "$success" if result.ok else "$error"
         self.query_one("#entry-detail", Static).update(Content.assemble(
-            ("Cadena íntegra. " if result.ok else "¡Cadena alterada! ", f"bold {style}"), result.message))
+            ("✓ " if result.ok else "✗ Cadena alterada. ", f"bold {style}"), result.message))
         self.notify(result.message, title="Bitácora verificada" if result.ok else "Bitácora alterada",
                     severity="information" if result.ok else "error", timeout=10)
 
