@@ -44,3 +44,12 @@ def test_obligation_detail_120x40(snap_compare, demo_app: Workbench) -> None:
         await settle(pilot)
 
     assert snap_compare(demo_app, terminal_size=(120, 40), run_before=open_item)
+
+
+def test_bitacora_120x40(snap_compare, demo_app: Workbench) -> None:
+    async def open_bitacora(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=open_bitacora)

@@ -45,6 +45,12 @@ ENV_EXIT_AFTER_FIRST_FRAME = "RESGUARDO_EXIT_AFTER_FIRST_FRAME"
 
 _IMPORTED_AT = time.perf_counter()
 
+#: agenda action -> the form of ``tui.actions`` that resolves it (imported on first use)
+_ITEM_DIALOGS = {
+    "aviso_incidente": "IncidentNoticeDialog", "consulta": "ConsultationDialog", "solicitud": "RequestDialog",
+    "aviso_dado": "NoticeGivenDialog", "documento": "DocumentDialog", "dispensar": "WaiverDialog",
+}
+
 
 class Workbench(App[None]):
     """resguardo's keyboard-first daily review."""
@@ -52,8 +58,13 @@ class Workbench(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "resguardo"
     #: The main screens, created on first use and kept (switching does not rebuild them).
-    VIEWS: ClassVar[dict[str, type[ViewScreen]]] = {
+    #: a class, or ``"module:Class"`` for the screens imported on first use (the first frame does not need them)
+    VIEWS: ClassVar[dict[str, type[ViewScreen] | str]] = {
         "hoy": HoyScreen, "cuentas": CuentasScreen, "personas": PersonasScreen,
+        "bitacora": "tui.screens.bitacora:BitacoraScreen",
+        "incidentes": "tui.screens.workflows:IncidentesScreen",
+        "consultas": "tui.screens.workflows:ConsultasScreen",
+        "solicitudes": "tui.screens.workflows:SolicitudesScreen",
     }
     COMMANDS: ClassVar = {WorkbenchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -64,6 +75,14 @@ class Workbench(App[None]):
                 show=False),
         Binding("3", "show_view('personas')", "Personas", id="vista.personas",
                 tooltip="Las personas administradoras", show=False),
+        Binding("4", "show_view('bitacora')", "Bitácora", id="vista.bitacora", tooltip="Buscar y anotar en la bitácora",
+                show=False),
+        Binding("5", "show_view('incidentes')", "Incidentes", id="vista.incidentes",
+                tooltip="Incidentes y sus avisos", show=False),
+        Binding("6", "show_view('consultas')", "Consultas", id="vista.consultas",
+                tooltip="Consultas pendientes con su plazo", show=False),
+        Binding("7", "show_view('solicitudes')", "Solicitudes", id="vista.solicitudes",
+                tooltip="Solicitudes de información abiertas con su plazo", show=False),
         Binding("question_mark,f1", "help", "Ayuda", id="app.ayuda", tooltip="Muestra los atajos de esta pantalla"),
         Binding("ctrl+l", "lock", "Bloquear", id="app.bloquear", show=False,
                 tooltip="Limpia la pantalla hasta que pulse una tecla"),
@@ -85,6 +104,13 @@ class Workbench(App[None]):
             self.institution = institution
 
     class AssignmentEnded(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class Written(Message):
+        """A write started with ``write`` finished: ``summary`` says what was recorded."""
+
         def __init__(self, summary: str) -> None:
             super().__init__()
             self.summary = summary
@@ -123,7 +149,14 @@ class Workbench(App[None]):
 
     def _view(self, name: str) -> ViewScreen:
         if name not in self._views:
-            screen = self.VIEWS[name]()
+            view = self.VIEWS[name]
+            if isinstance(view, str):
+                import importlib
+
+                module, _, cls = view.partition(":")
+                view = getattr(importlib.import_module(module), cls)
+                assert isinstance(view, type)
+            screen = view()
             self.install_screen(screen, name)
             self._views[name] = screen
         return self._views[name]
@@ -195,11 +228,11 @@ class Workbench(App[None]):
     @on(InstitutionLoaded)
     def _institution_loaded(self, event: Workbench.InstitutionLoaded) -> None:
         self.institution = event.institution
-        self._redraw(CuentasScreen, PersonasScreen)
+        self._redraw(ViewScreen, skip=HoyScreen)
 
-    def _redraw(self, *kinds: type) -> None:
+    def _redraw(self, *kinds: type, skip: type | None = None) -> None:
         for screen in self._views.values():
-            if isinstance(screen, kinds) and screen.is_mounted:
+            if isinstance(screen, kinds) and screen.is_mounted and not (skip and isinstance(screen, skip)):
                 screen.show_data()
 
     def _first_frame(self) -> None:
@@ -239,6 +272,19 @@ class Workbench(App[None]):
             self.edit_account(account, focus=action.partition(":")[2])
         elif action == "ver_cuenta" and account:
             self.show_account(account)
+        elif action == "contrasena" and account:
+            self.set_password(account)
+        elif action in _ITEM_DIALOGS:
+            import importlib
+
+            dialog = getattr(importlib.import_module("tui.actions"), _ITEM_DIALOGS[action])
+            self.push_screen(dialog(self.workspace, item))
+
+    def set_password(self, account: Account) -> None:
+        """The password dialog; first the passphrase when the encrypted keyring is locked."""
+        from tui.password import open_password_dialog
+
+        open_password_dialog(self, account)
 
     # The dialogs are imported on first use: ~25 ms that the first frame does not need.
 
@@ -317,6 +363,18 @@ class Workbench(App[None]):
     def _assignment_ended(self, event: Workbench.AssignmentEnded) -> None:
         self.data_changed(event.summary)
 
+    def write(self, job: Callable[[], str]) -> None:
+        """Run one workspace write (one transaction) off the UI thread; errors become notifications."""
+        self._write(job)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="write")
+    def _write(self, job: Callable[[], str]) -> None:
+        self.post_message(self.Written(job()))
+
+    @on(Written)
+    def _written(self, event: Workbench.Written) -> None:
+        self.data_changed(event.summary)
+
     def show_account(self, account: Account) -> None:
         self.show_view("cuentas")
 
@@ -339,7 +397,8 @@ class Workbench(App[None]):
         if focused:
             sections["Campo con el foco"] = focused
         sections["En todas partes"] = [
-            ("1, 2, 3", "Cambiar de pantalla", "Hoy, Cuentas, Personas"),
+            ("1 … 7", "Cambiar de pantalla",
+             "Hoy, Cuentas, Personas, Bitácora, Incidentes, Consultas, Solicitudes"),
             ("ctrl+p", "Paleta de comandos", "Busca cualquier acción por su nombre"),
             ("question_mark", "Ayuda", "Esta pantalla"),
             ("ctrl+l", "Bloquear", "Limpia la pantalla hasta que pulse una tecla"),
@@ -383,7 +442,7 @@ class Workbench(App[None]):
             self._locked = False
             self._last_input = time.monotonic()
 
-        self.push_screen(LockScreen(), unlocked)
+        self.push_screen(LockScreen(ask_passphrase=self.workspace.lock_secrets()), unlocked)
 
     def action_idle_settings(self) -> None:
         from tui.dialogs import IdleLockDialog

@@ -12,7 +12,7 @@ import contextlib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +133,10 @@ class Institution:
     obligations_by_account: Mapping[int, Sequence[Obligation]]
     obligations_by_person: Mapping[int, Sequence[Obligation]]
     trainings_by_person: Mapping[int, Sequence[date]] = field(default_factory=dict)
+    #: account id -> what the strength and reuse checks found (never the secret)
+    credentials: Mapping[int, Any] = field(default_factory=dict)
+    #: account id -> its second factor, when recorded
+    second_factors: Mapping[int, Any] = field(default_factory=dict)
 
 
 _STATUS_RANK = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
@@ -169,6 +173,8 @@ class Workspace:
             db_path = default_path()
         self.db_path = str(db_path)
         self.clock = clock
+        #: the keyring, once opened (and unlocked, for the encrypted file): see ``open_secrets``
+        self._secrets: Any = None
 
     def now(self) -> datetime:
         return local(self.clock())
@@ -348,6 +354,7 @@ class Workspace:
             now=now, profile=state.profile, table_roles=table_roles, accounts=account_rows, people=person_rows, people_by_id=dict(people),
             assignments_by_account=assignments, obligations_by_account=by_account,
             obligations_by_person=by_person, trainings_by_person=trainings,
+            credentials=dict(state.credentials or {}), second_factors=dict(state.second_factors or {}),
         )
 
     def people(self) -> list[Person]:
@@ -406,3 +413,252 @@ class Workspace:
         with self.session() as store:
             person = store.people.update(person_id, email=email, rank=rank)
         return f"Persona {person.name} actualizada."
+
+    # -- resolving the agenda's workflow items (each store call is one transaction) --------------
+
+    def tick_incident_notice(self, notice_id: int, at: datetime) -> str:
+        """Tick one recipient of an incident's checklist (``notice_id`` is the agenda item's ``ref_id``)."""
+        from store.errors import NotFoundError
+
+        with self.session() as store:
+            pending = {n.id: n for n in store.incidents.pending_notices()}
+            notice = pending.get(notice_id)
+            if notice is None:
+                raise NotFoundError("Ese aviso ya no está pendiente: actualice la agenda (F5).")
+            incident = store.incidents.get(notice.incident_id)
+            position = next(n.position for n in incident.notices if n.id == notice_id)
+            store.incidents.notify(notice.incident_id, str(position), at=at)
+        return f"Incidente {notice.incident_id}: aviso a {notice.recipient} registrado."
+
+    def resolve_consultation(self, consultation_id: int, result: str, at: datetime, note: str | None) -> str:
+        with self.session() as store:
+            done = store.consultations.resolve(consultation_id, result, at=at, note=note)
+        return f"Consulta {done.id} «{done.subject}»: {done.state}."
+
+    def resolve_request(self, request_id: int, result: str, at: datetime, note: str | None,
+                        area: str | None) -> str:
+        with self.session() as store:
+            done = store.information_requests.resolve(request_id, result, at=at, note=note, area=area)
+        return f"Solicitud {done.id} de {done.requester}: {done.state}."
+
+    def notify_admin_change(self, change_id: int, on: date, reference: str | None) -> str:
+        with self.session() as store:
+            store.admin_changes.notify(change_id, on=on, reference=reference)
+        return f"Aviso del cambio de administración {change_id} registrado."
+
+    def mark_holiday_notice(self, period_id: int, on: date, note: str | None) -> str:
+        """Mark done the notice of the non-working period ``period_id`` (``YYYYMMDD`` of its first day)."""
+        from policy.errors import UsageError
+        from policy.workflows import holiday_periods
+        from store.errors import NotFoundError
+        from store.state import calendar_years
+
+        first = date(period_id // 10000, period_id // 100 % 100, period_id % 100)
+        with self.session() as store:
+            profile = store.settings.profile()
+            years = calendar_years(profile, self.now())
+            calendar = store.calendar.business_calendar(min(years[0], first.year), max(years[1], first.year))
+            found = [p for p in holiday_periods(calendar, first, first) if p.id == period_id]
+            if not found:
+                raise NotFoundError(f"No hay un periodo inhábil que empiece el {first.isoformat()}.")
+            period = found[0]
+            if on > period.end:
+                raise UsageError("La fecha del aviso es posterior al periodo inhábil.")
+            store.holiday_notices.mark_done(period, on=on, note=note)
+        return f"Aviso de {period.label} marcado como dado."
+
+    def record_person_document(self, person_id: int, kind: str, on: date, reference: str | None) -> str:
+        from policy.model import KIND_LABELS
+
+        with self.session() as store:
+            person = store.people.get(person_id)
+            store.person_documents.record(person, kind, on=on, reference=reference)
+        return f"{KIND_LABELS.get(kind, kind)} de {person.name} registrado."
+
+    def add_waiver(self, key: str, until: date, reason: str, reference: str | None) -> str:
+        """Waive the obligation with ``key`` (``Obligation.key``) until ``until`` inclusive."""
+        with self.session() as store:
+            waiver = store.waivers.add(until=until, reason=reason, key=key, reference=reference)
+        return f"Dispensa {waiver.id} registrada hasta el {until.isoformat()}."
+
+    # -- passwords (the secret goes to the keyring only, never to SQLite) ----------------------
+
+    def open_secrets(self, passphrase: str | None = None) -> Any:
+        """The installation's keyring; unlocks the encrypted-file fallback with ``passphrase``.
+
+        The unlocked keyring is kept for the session (until ``lock_secrets``).
+        Raises KeyringLockedError when the fallback needs a passphrase that was
+        not given, WrongPassphraseError when it does not open the file.
+        """
+        from store.secrets import KeyringLockedError, Secrets, resolve_backend
+
+        cached = self._secrets
+        if cached is not None and not cached.needs_passphrase():
+            return cached
+        if cached is None:
+            with self.session() as store:
+                installation = store.credentials.installation_id()
+            cached = Secrets(resolve_backend(self.db_path), installation)
+        if cached.needs_passphrase():
+            if not passphrase:
+                self._secrets = cached
+                raise KeyringLockedError("El llavero cifrado de resguardo está bloqueado: escriba su frase maestra.")
+            cached.unlock(lambda _new: passphrase)
+        self._secrets = cached
+        return cached
+
+    def keyring_fallback(self) -> tuple[bool, bool]:
+        """(the keyring in use is resguardo's encrypted file and is locked, that file exists yet)."""
+        from store.secrets import KeyringLockedError
+
+        try:
+            self.open_secrets()
+        except KeyringLockedError:
+            secrets = self._secrets
+            return True, bool(secrets is not None and secrets.backend.exists)
+        return False, True
+
+    def lock_secrets(self) -> bool:
+        """Forget the encrypted file's key (the idle lock); True when there was one to forget."""
+        secrets = self._secrets
+        if secrets is None or not secrets.encrypted_file or not secrets.backend.unlocked:
+            return False
+        secrets.backend.lock()
+        return True
+
+    def check_password(self, account_id: int, password: str, secrets: Any | None = None) -> PasswordCheck:
+        """Strength (zxcvbn score and Spanish feedback) and reuse of a candidate; slow (~0.15 s): call in a worker."""
+        from store.credentials import evaluate
+        from store.secrets import fingerprint
+
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            profile = store.settings.profile()
+            report = evaluate(store, account, password, profile)
+            reuse = None
+            key = secrets.fingerprint_key() if secrets is not None else None
+            if key is not None and password:
+                value = fingerprint(key, password)
+                history = int(profile.setting("password_history", 5))
+                if value in store.credentials.recent_fingerprints(account.id, history):
+                    reuse = f"Ya se usó en {account.ref} (no se repiten las últimas {history})."
+                else:
+                    others = store.credentials.accounts_using(value, exclude=account.id)
+                    if others:
+                        reuse = "Es la misma que usa " + ", ".join(o.ref for o in others) + "."
+        return PasswordCheck(report, reuse)
+
+    def generate_password(self, account_id: int) -> str:
+        from policy.generator import DEFAULT_LENGTH
+        from policy.generator import generate_password as make_password
+        from store.credentials import strength_inputs
+
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            profile = store.settings.profile()
+            inputs = strength_inputs(store, account, profile)
+        return make_password(
+            max(DEFAULT_LENGTH, int(profile.setting("min_length", 12))),
+            min_length=int(profile.setting("min_length", 12)), min_score=int(profile.setting("min_zxcvbn_score", 3)),
+            handle=account.handle, user_inputs=inputs,
+        )
+
+    def set_password(self, account_id: int, password: str, secrets: Any, reason: str | None,
+                     reference: str | None) -> str:
+        """The same path as ``credencial fijar``: checks, rotation and keyring write, all or nothing."""
+        from store.credentials import set_password
+
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            result = set_password(store, secrets, account, password, source="fijar", reason=reason,
+                                  reference=reference)
+        return (f"Contraseña de {account.ref} guardada en el llavero (puntaje {result.report.score} de 4)."
+                " Rotación registrada.")
+
+    def credential_health(self, account_id: int) -> Any:
+        with self.session() as store:
+            return store.credentials.status(account_id)
+
+    # -- bitácora ----------------------------------------------------------
+
+    def search_bitacora(self, text: str, account_id: int | None = None, kind: str | None = None,
+                        since: date | None = None, until: date | None = None, limit: int = 200) -> list[Any]:
+        """Entries newest first (the store folds diacritics); dates are local days, inclusive."""
+        from policy.clock import start_of_day
+
+        with self.session() as store:
+            return store.bitacora.search(
+                text or None, account_id=account_id, kind=kind,
+                since=start_of_day(since) if since else None,
+                until=start_of_day(until + timedelta(days=1)) if until else None, limit=limit,
+            )
+
+    def add_bitacora_entry(self, account_id: int | None, kind: str, text: str, occurred_at: datetime | None) -> str:
+        with self.session() as store:
+            entry = store.bitacora.append(kind=kind, text=text, account=account_id, occurred_at=occurred_at)
+        return f"Entrada {entry.id} agregada a la bitácora."
+
+    def verify_bitacora(self) -> Any:
+        with self.session() as store:
+            return store.bitacora.verify()
+
+    def latest_entries(self, account_id: int, limit: int = 5) -> list[Any]:
+        with self.session() as store:
+            return store.bitacora.search(None, account_id=account_id, limit=limit)
+
+    # -- incidents, consultations, information requests --------------------------
+
+    def incidents(self) -> list[Any]:
+        """Every incident, open ones first, each newest first."""
+        with self.session() as store:
+            found = store.incidents.list()
+        return sorted(found, key=lambda i: (not i.is_open, -i.opened_at.timestamp(), -i.id))
+
+    def open_incident(self, account_id: int, description: str, at: datetime) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            incident = store.incidents.open(account, description, at=at)
+        return (f"Incidente {incident.id} abierto en {account.ref}; por notificar a "
+                + ", ".join(n.recipient for n in incident.notices) + ".")
+
+    def tick_incident(self, incident_id: int, position: int, at: datetime) -> str:
+        with self.session() as store:
+            incident = store.incidents.notify(incident_id, str(position), at=at)
+        notice = next(n for n in incident.notices if n.position == position)
+        return f"Incidente {incident_id}: aviso a {notice.recipient} registrado."
+
+    def close_incident(self, incident_id: int, at: datetime, without_rotation: bool, reason: str | None) -> str:
+        with self.session() as store:
+            store.incidents.close(incident_id, at=at, without_rotation=without_rotation, reason=reason)
+        return f"Incidente {incident_id} cerrado."
+
+    def consultations(self) -> list[Any]:
+        """Pending consultations, oldest first (the first to fall due)."""
+        with self.session() as store:
+            return store.consultations.pending()
+
+    def add_consultation(self, account_id: int, subject: str, sent_at: datetime, text: str | None) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            consultation = store.consultations.add(account, subject=subject, sent_at=sent_at, text=text)
+        return f"Consulta {consultation.id} registrada para {account.ref}."
+
+    def information_requests(self) -> list[Any]:
+        """Open information requests, oldest first."""
+        with self.session() as store:
+            return store.information_requests.open()
+
+    def add_request(self, account_id: int, requester: str, subject: str, received_at: datetime) -> str:
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            request = store.information_requests.add(account, requester=requester, subject=subject,
+                                                     received_at=received_at)
+        return f"Solicitud {request.id} de {request.requester} registrada."
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordCheck:
+    """A candidate's strength report (never the password) and, when it repeats one, why."""
+
+    report: Any
+    reuse: str | None

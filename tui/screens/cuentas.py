@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 
-from policy.clock import format_date, relative
+from policy.clock import format_date, local, relative
 from policy.model import KIND_LABELS, Status
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
@@ -24,6 +26,21 @@ def _date(value: Any) -> str:
     return format_date(value.date() if hasattr(value, "date") and callable(value.date) else value)
 
 
+def credential_lines(state: Any, factor: Any) -> list[Content | str | tuple[str, str]]:
+    """The health of the account's credential: score, when it was set, findings; never the secret."""
+    lines: list[Content | str | tuple[str, str]] = [("Contraseña: ", "bold")]
+    if state is None:
+        lines.append(("sin registrar en resguardo (c la fija)\n", "$warning"))
+    else:
+        style = "$error" if state.weak or state.reasons else "$success"
+        verdict = "débil" if state.weak else ("con hallazgos" if state.reasons else "cumple")
+        lines.append((f"{verdict}", style))
+        lines.append(f" · puntaje {state.score} de 4 · fijada el {format_date(local(state.set_at).date())}\n")
+    lines.append(("Segundo factor: ", "bold"))
+    lines.append(f"{factor.method}\n" if factor is not None else "sin registrar\n")
+    return lines
+
+
 class CuentasScreen(ListingScreen[AccountRow]):
     mode = "cuentas"
     placeholder = "Filtrar: red, usuario, área, correo o persona (/)"
@@ -35,6 +52,8 @@ class CuentasScreen(ListingScreen[AccountRow]):
                 tooltip="Termina hoy la asignación de una persona (pide confirmación)"),
         Binding("r", "rotation", "Rotación", id="cuentas.rotacion", tooltip="Registra una rotación de contraseña"),
         Binding("v", "evaluation", "Evaluación", id="cuentas.evaluacion", tooltip="Registra una evaluación"),
+        Binding("c", "password", "Contraseña", id="cuentas.contrasena",
+                tooltip="Fija o genera la contraseña (medidor de fortaleza, revisión de repetidas)"),
     ]
     columns: ClassVar = (
         Column("Red", 9, 9), Column("Usuario", None, 12, 2), Column("Área", None, 8, 2, optional=True), Column("Titular", None, 8),
@@ -55,6 +74,8 @@ class CuentasScreen(ListingScreen[AccountRow]):
     def __init__(self) -> None:
         super().__init__()
         self.roles: tuple[str, str] = ("titular", "suplente")
+        #: account id -> its latest bitácora entries (cleared on every reload)
+        self._entries: dict[int, list[Any]] = {}
         keys = list(type(self).sort_keys)
         keys[3] = lambda r: r.holders.get(self.roles[0], "").lower()
         keys[4] = lambda r: r.holders.get(self.roles[1], "").lower()
@@ -100,6 +121,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
             f"Verificación: {acc.verification} · Pública: {'sí' if acc.public else 'no'}"
             f" · Mensajes privados: {'sí' if acc.private_messages else 'no'}\n",
             f"Última rotación: {_date(item.last_rotation)} · Última evaluación: {_date(item.last_evaluation)}\n",
+            *credential_lines(institution.credentials.get(acc.id), institution.second_factors.get(acc.id)),
             ("Administración\n", "bold"),
         ]
         people = institution.people_by_id
@@ -114,19 +136,55 @@ class CuentasScreen(ListingScreen[AccountRow]):
         pending = institution.obligations_by_account.get(acc.id, ())
         if not pending:
             right.append("  Nada pendiente en los próximos 365 días.\n")
-        for obligation in pending[:12]:
+        shown = 6
+        for obligation in pending[:shown]:
             style = {Status.OVERDUE: "$error", Status.DUE_SOON: "$warning"}.get(obligation.status, "")
             when = "hallazgo vigente" if obligation.standing else relative(obligation.due, institution.now)
             right.append((f"  {when}", style))
             right.append(f" · {KIND_LABELS.get(obligation.kind, obligation.kind)}\n")
-        if len(pending) > 12:
-            right.append(f"  … y {len(pending) - 12} más\n")
+        if len(pending) > shown:
+            right.append(f"  … y {len(pending) - shown} más\n")
+        right.append(("Bitácora reciente\n", "bold"))
+        entries = self._entries.get(acc.id)
+        if entries is None:
+            right.append(("  cargando…\n", "dim"))
+            self._load_entries(acc.id)
+        elif not entries:
+            right.append("  Sin entradas.\n")
+        for entry in entries or ():
+            right.append((f"  {local(entry.occurred):%d/%m/%Y} ", "dim"))
+            text = entry.text.replace("\n", " ")
+            right.append(f"{text[:44]}…\n" if len(text) > 45 else f"{text}\n")
         return Content.assemble(*left), Content.assemble(*right)
+
+    # -- the latest bitácora entries of the selected account, read in a worker ------------
+
+    class EntriesLoaded(Message):
+        def __init__(self, account_id: int, entries: list[Any]) -> None:
+            super().__init__()
+            self.account_id = account_id
+            self.entries = entries
+
+    def show_data(self) -> None:
+        self._entries.clear()  # something changed: read them again
+        super().show_data()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="account-entries")
+    def _load_entries(self, account_id: int) -> None:
+        entries = self.workbench.workspace.latest_entries(account_id, limit=3)
+        self.post_message(self.EntriesLoaded(account_id, entries))
+
+    @on(EntriesLoaded)
+    def _entries_loaded(self, event: CuentasScreen.EntriesLoaded) -> None:
+        self._entries[event.account_id] = event.entries
+        row = self.selected()
+        if row is not None and row.account.id == event.account_id:
+            self._show_detail(event.account_id)
 
     # -- actions -----------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit_account", "assign", "unassign", "rotation", "evaluation"):
+        if action in ("edit_account", "assign", "unassign", "rotation", "evaluation", "password"):
             return self.selected() is not None
         return True
 
@@ -156,6 +214,10 @@ class CuentasScreen(ListingScreen[AccountRow]):
         if (row := self.selected()) is not None:
             self.workbench.register_evaluation(row.account)
 
+    def action_password(self) -> None:
+        if (row := self.selected()) is not None:
+            self.workbench.set_password(row.account)
+
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [PaletteCommand("cuenta: Nueva", self.action_new_account, "Registra una cuenta"),
                     PaletteCommand("tabla: Filtrar", self.action_focus_filter, "Escriba para filtrar las cuentas"),
@@ -170,5 +232,6 @@ class CuentasScreen(ListingScreen[AccountRow]):
                 PaletteCommand("cuenta: Desasignar persona", self.action_unassign, ref),
                 PaletteCommand("cuenta: Registrar rotación", self.action_rotation, ref),
                 PaletteCommand("cuenta: Registrar evaluación", self.action_evaluation, ref),
+                PaletteCommand("cuenta: Fijar o generar la contraseña", self.action_password, ref),
             ]
         return commands

@@ -56,14 +56,27 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
     Kind.PUBLIC_ACCOUNT: (Resolution("d", f"{_EDIT}:public", "Hacer pública la cuenta"),),
     Kind.PRIVATE_MESSAGES: (Resolution("d", f"{_EDIT}:private_messages", "Habilitar los mensajes privados"),),
     Kind.VERIFICATION: (Resolution("d", f"{_EDIT}:verification", "Actualizar la verificación"),),
+    Kind.INCIDENT_NOTICE: (Resolution("n", "aviso_incidente", "Registrar el aviso"),),
+    Kind.CONSULTATION: (Resolution("p", "consulta", "Resolver la consulta"),),
+    Kind.INFORMATION_REQUEST: (Resolution("s", "solicitud", "Atender la solicitud"),),
+    Kind.ADMIN_CHANGE_NOTICE: (Resolution("m", "aviso_dado", "Marcar el aviso dado"),),
+    Kind.HOLIDAY_NOTICE: (Resolution("m", "aviso_dado", "Marcar el aviso dado"),),
+    Kind.DESIGNATION_FORM: (Resolution("f", "documento", "Registrar la firma"),),
+    Kind.RESPONSIVA: (Resolution("f", "documento", "Registrar la firma"),),
+    Kind.WEAK_PASSWORD: (Resolution("k", "contrasena", "Fijar la contraseña"),),
+    Kind.REUSED_PASSWORD: (Resolution("k", "contrasena", "Fijar la contraseña"),),
+    Kind.NO_PASSWORD: (Resolution("k", "contrasena", "Fijar la contraseña"),),
 }
+
+#: offered on every item, after its own actions
+WAIVER = Resolution("x", "dispensar", "Dispensar")
 
 
 def resolutions_for(item: Obligation) -> tuple[Resolution, ...]:
     found = RESOLUTIONS.get(item.kind, ())
     if item.account is not None:
         found = (*found, Resolution("g", "ver_cuenta", "Ver la cuenta"))
-    return found
+    return (*found, WAIVER)
 
 
 def plazo(item: Obligation, now: datetime) -> str:
@@ -103,6 +116,20 @@ class ObligationScreen(ModalScreen[str | None]):
                 tooltip="Abre los datos de la cuenta en el campo que corrige el hallazgo"),
         Binding("g", "resolve('ver_cuenta')", "Ver la cuenta", id="pendiente.ver_cuenta",
                 tooltip="Abre la cuenta en la pantalla Cuentas"),
+        Binding("n", "resolve('aviso_incidente')", "Registrar el aviso", id="pendiente.aviso_incidente",
+                tooltip="Anota que ya se notificó a este destinatario del incidente"),
+        Binding("p", "resolve('consulta')", "Resolver la consulta", id="pendiente.consulta",
+                tooltip="Anota si la consulta se aprobó o se rechazó"),
+        Binding("s", "resolve('solicitud')", "Atender la solicitud", id="pendiente.solicitud",
+                tooltip="Respondida directamente o canalizada"),
+        Binding("m", "resolve('aviso_dado')", "Marcar el aviso dado", id="pendiente.aviso_dado",
+                tooltip="Anota la fecha en que se dio el aviso"),
+        Binding("f", "resolve('documento')", "Registrar la firma", id="pendiente.documento",
+                tooltip="Anota la fecha de firma del documento"),
+        Binding("k", "resolve('contrasena')", "Fijar la contraseña", id="pendiente.contrasena",
+                tooltip="Abre el diálogo de contraseña con el medidor de fortaleza"),
+        Binding("x", "resolve('dispensar')", "Dispensar", id="pendiente.dispensar",
+                tooltip="Saca el pendiente de la agenda hasta una fecha, con su motivo"),
     ]
 
     def __init__(self, item: Obligation, profile: Profile, now: datetime) -> None:

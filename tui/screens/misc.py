@@ -64,11 +64,35 @@ class HelpScreen(ModalScreen[None]):
 class LockScreen(Screen[None]):
     """Hides everything after the idle minutes; any key brings the workbench back.
 
-    Hook for the credentials issue: when the encrypted keyring fallback is in
-    use, ask for its passphrase here before dismissing.
+    When the encrypted keyring file was open, locking forgot its key: the
+    master passphrase is asked again before the workbench comes back.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = []
+
+    def __init__(self, ask_passphrase: bool = False) -> None:
+        super().__init__()
+        self.ask_passphrase = ask_passphrase
+        self._asking = False
+
+    def _leave(self) -> None:
+        if not self.ask_passphrase:
+            self.dismiss(None)
+            return
+        if self._asking:
+            return
+        self._asking = True
+        from tui.password import PassphraseDialog
+
+        app: Workbench = self.app  # type: ignore[assignment]
+
+        def answered(ok: bool | None) -> None:
+            self._asking = False
+            if ok:
+                self.dismiss(None)
+
+        app.push_screen(PassphraseDialog(app.workspace, "resguardo se bloqueó por inactividad y cerró el llavero"
+                                         " cifrado. Escriba su frase maestra para continuar."), answered)
 
     def compose(self) -> ComposeResult:
         with Center(id="lock"):
@@ -78,10 +102,10 @@ class LockScreen(Screen[None]):
     def on_key(self, event: Any) -> None:
         event.stop()
         event.prevent_default()
-        self.dismiss(None)
+        self._leave()
 
     def on_click(self) -> None:
-        self.dismiss(None)
+        self._leave()
 
 
 class WizardScreen(Screen[None]):
@@ -98,9 +122,11 @@ class WizardScreen(Screen[None]):
             self.summary = summary
 
     class KeyringChecked(Message):
-        def __init__(self, backend: str) -> None:
+        def __init__(self, backend: str, locked_file: bool = False, file_exists: bool = True) -> None:
             super().__init__()
             self.backend = backend
+            self.locked_file = locked_file
+            self.file_exists = file_exists
 
     def compose(self) -> ComposeResult:
         with Vertical(id="wizard"):
@@ -127,13 +153,30 @@ class WizardScreen(Screen[None]):
     def _check_keyring(self) -> None:
         from tui.workspace import Workspace
 
-        self.post_message(self.KeyringChecked(Workspace.keyring_backend()))
+        name = Workspace.keyring_backend()
+        app: Workbench = self.app  # type: ignore[assignment]
+        try:
+            locked, exists = app.workspace.keyring_fallback()
+        except Exception:  # noqa: BLE001 - an unusable keyring is reported by its name above
+            locked, exists = False, True
+        self.post_message(self.KeyringChecked(name, locked, exists))
 
     @on(KeyringChecked)
     def _keyring_checked(self, event: WizardScreen.KeyringChecked) -> None:
-        # Hook for the credentials issue: if the backend is the encrypted file
-        # fallback, ask for (or create) its passphrase here.
-        self.query_one("#keyring", Static).update(f"Almacén de contraseñas del sistema: {event.backend}")
+        keyring = self.query_one("#keyring", Static)
+        if not event.locked_file:
+            keyring.update(f"Almacén de contraseñas del sistema: {event.backend}")
+            return
+        keyring.update("Almacén de contraseñas: llavero cifrado de resguardo (este equipo no tiene otro), bloqueado.")
+        from tui.password import PassphraseDialog
+
+        app: Workbench = self.app  # type: ignore[assignment]
+
+        def answered(ok: bool | None) -> None:
+            keyring.update("Almacén de contraseñas: llavero cifrado de resguardo, "
+                           + ("abierto." if ok else "bloqueado (se pedirá la frase al guardar una contraseña)."))
+
+        app.push_screen(PassphraseDialog(app.workspace, new_file=not event.file_exists), answered)
 
     def selected_profile(self) -> str:
         radio = self.query_one("#profile", RadioSet)

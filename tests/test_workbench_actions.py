@@ -1,0 +1,456 @@
+"""Pilot tests of the second round: resolving workflow items from Hoy, the password dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keyring
+import pytest
+from conftest import NOW
+from memory_keyring import MemoryKeyring
+from workbench_helpers import build_demo_db, run_async, settle
+
+from policy.model import Kind
+from store import open_store
+from tui.actions import ConsultationDialog, DocumentDialog, IncidentNoticeDialog, RequestDialog, WaiverDialog
+from tui.app import Workbench
+from tui.dialogs import ConfirmDialog
+from tui.password import PasswordDialog
+from tui.screens.cuentas import CuentasScreen
+from tui.screens.hoy import HoyScreen, ObligationScreen
+
+
+@pytest.fixture
+def ine_db(tmp_path: Path) -> Path:
+    return build_demo_db(tmp_path / "ine.db", "ine")
+
+
+@pytest.fixture
+def iecm_db(tmp_path: Path) -> Path:
+    return build_demo_db(tmp_path / "iecm.db")
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("RESGUARDO_TEST_KEYRING", raising=False)
+    monkeypatch.delenv("RESGUARDO_TEST_KEYRING_FAIL", raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def make_app(db: Path) -> Workbench:
+    return Workbench(db, clock=lambda: NOW)
+
+
+async def select_first(pilot, kind: str):  # type: ignore[no-untyped-def]
+    screen = pilot.app.screen
+    assert isinstance(screen, HoyScreen)
+    for _ in range(120):
+        item = screen.selected_item
+        if item is not None and item.kind == kind:
+            return item
+        await pilot.press("down")
+    raise AssertionError(f"no {kind} item in Hoy")
+
+
+async def resolve_with(pilot, kind: str, key: str, dialog_type: type):  # type: ignore[no-untyped-def]
+    """Open the first item of ``kind``, press ``key``, save and confirm; returns the item."""
+    app = pilot.app
+    await settle(pilot)
+    item = await select_first(pilot, kind)
+    await pilot.press("enter")
+    assert isinstance(app.screen, ObligationScreen)
+    await pilot.press(key)
+    assert isinstance(app.screen, dialog_type)
+    await pilot.press("ctrl+s")
+    assert isinstance(app.screen, ConfirmDialog)
+    await pilot.press("y")
+    await settle(pilot)
+    assert isinstance(app.screen, HoyScreen)
+    assert item.key not in {i.key for i in app.agenda_snapshot.items}
+    return item
+
+
+@run_async
+async def test_tick_an_incident_notice_with_n(ine_db: Path) -> None:
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        item = await resolve_with(pilot, Kind.INCIDENT_NOTICE, "n", IncidentNoticeDialog)
+    with open_store(ine_db) as store:
+        notices = {n.id: n for n in store.incidents.get(1).notices}
+        assert notices[item.ref_id].notified_at is not None
+        assert "se notificó" in store.bitacora.search(None, limit=1)[0].text
+
+
+@run_async
+async def test_resolve_a_consultation_as_rejected(ine_db: Path) -> None:
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        item = await select_first(pilot, Kind.CONSULTATION)
+        await pilot.press("enter", "p")
+        dialog = app.screen
+        assert isinstance(dialog, ConsultationDialog)
+        await pilot.press("enter", "down", "enter")  # the Select: Rechazada
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, HoyScreen)
+        assert item.key not in {i.key for i in app.agenda_snapshot.items}
+    with open_store(ine_db) as store:
+        assert store.consultations.get(item.ref_id).state == "rechazada"
+
+
+@run_async
+async def test_route_an_information_request(ine_db: Path) -> None:
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        item = await resolve_with(pilot, Kind.INFORMATION_REQUEST, "s", RequestDialog)
+    with open_store(ine_db) as store:
+        assert store.information_requests.get(item.ref_id).state == "canalizada"
+
+
+@run_async
+async def test_answering_a_request_needs_the_area_and_keeps_the_form(ine_db: Path) -> None:
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        item = await select_first(pilot, Kind.INFORMATION_REQUEST)
+        await pilot.press("enter", "s")
+        dialog = app.screen
+        assert isinstance(dialog, RequestDialog)
+        await pilot.press("enter", "down", "enter")  # Respondida directamente
+        dialog.query_one("#note").value = "Se indicó el módulo más cercano"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "área" in str(dialog.query_one(".dialog-error").render())
+        assert dialog.query_one("#note").value == "Se indicó el módulo más cercano"  # type: ignore[attr-defined]
+    with open_store(ine_db) as store:
+        assert store.information_requests.get(item.ref_id).state == "abierta"
+
+
+@run_async
+async def test_mark_a_holiday_notice_given(ine_db: Path) -> None:
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        from tui.actions import NoticeGivenDialog
+
+        item = await resolve_with(pilot, Kind.HOLIDAY_NOTICE, "m", NoticeGivenDialog)
+    with open_store(ine_db) as store:
+        assert item.ref_id in store.holiday_notices.done()
+
+
+@run_async
+async def test_record_a_signed_designation_form(ine_db: Path) -> None:
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        item = await resolve_with(pilot, Kind.DESIGNATION_FORM, "f", DocumentDialog)
+    with open_store(ine_db) as store:
+        assert "designation_form" in store.person_documents.for_person(item.person.id)
+
+
+@run_async
+async def test_waive_any_item_with_reason_and_end_date(ine_db: Path) -> None:
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        item = await select_first(pilot, Kind.EVALUATION)
+        await pilot.press("enter", "x")
+        dialog = app.screen
+        assert isinstance(dialog, WaiverDialog)
+        await pilot.press("ctrl+s")  # no reason yet
+        await settle(pilot)
+        assert app.screen is dialog and "motivo" in str(dialog.query_one(".dialog-error").render())
+        await pilot.press(*"Cuenta en pausa")
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, HoyScreen)
+        assert item.key not in {i.key for i in app.agenda_snapshot.items}
+    with open_store(ine_db) as store:
+        waiver = store.waivers.list()[-1].waiver
+        assert waiver.key == item.key and waiver.reason == "Cuenta en pausa"
+
+
+# -- the password dialog ------------------------------------------------------------------
+
+
+async def open_password_dialog(pilot) -> PasswordDialog:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    assert isinstance(app.screen, CuentasScreen)
+    await pilot.press("c")
+    await settle(pilot)
+    dialog = app.screen
+    assert isinstance(dialog, PasswordDialog)
+    return dialog
+
+
+async def wait_check(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause(0.35)  # the debounce
+    await settle(pilot)
+
+
+def db_bytes(db: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+
+
+@run_async
+async def test_weak_password_refused_with_spanish_feedback(iecm_db: Path, memory_keyring: MemoryKeyring) -> None:
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        account = dialog.account
+        await pilot.press(*"iecm2024")
+        await wait_check(pilot)
+        check = dialog.last_check
+        assert check is not None and not check.report.acceptable
+        meter = str(dialog.query_one("#meter").render())
+        assert "no cumple la regla" in meter and "de 4" in meter
+        await pilot.press("enter", *"iecm2024", "ctrl+s", "y")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "no se guardó" in str(dialog.query_one(".dialog-error").render()).lower()
+    assert memory_keyring.entries == {}
+    with open_store(iecm_db) as store:
+        assert store.credentials.status(account.id) is None
+
+
+@run_async
+async def test_generated_password_saved_in_keyring_never_in_sqlite(iecm_db: Path,
+                                                                    memory_keyring: MemoryKeyring) -> None:
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        account = dialog.account
+        await pilot.press("ctrl+g")
+        await wait_check(pilot)
+        secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
+        assert secret and dialog.query_one("#confirm").value == secret  # type: ignore[attr-defined]
+        assert dialog.revealed  # shown once
+        assert dialog.last_check is not None and dialog.last_check.report.acceptable
+        await pilot.press("ctrl+r")
+        assert not dialog.revealed and dialog.query_one("#password").password  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, CuentasScreen)
+    assert secret in memory_keyring.entries.values()
+    assert secret.encode() not in db_bytes(iecm_db)
+    with open_store(iecm_db) as store:
+        state = store.credentials.status(account.id)
+        assert state is not None and state.score >= 3
+
+
+@run_async
+async def test_reused_password_is_flagged_live(iecm_db: Path, memory_keyring: MemoryKeyring) -> None:
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        await pilot.press("ctrl+g")
+        await wait_check(pilot)
+        secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        await pilot.press("down", "c")  # the next account, the same password
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PasswordDialog)
+        dialog.query_one("#password").value = secret  # type: ignore[attr-defined]
+        await wait_check(pilot)
+        assert dialog.last_check is not None and dialog.last_check.reuse
+        assert "Repetida" in str(dialog.query_one("#feedback").render())
+
+
+@run_async
+async def test_locked_keyring_records_nothing(iecm_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RESGUARDO_TEST_KEYRING_FAIL", "locked")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        app = make_app(iecm_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            dialog = await open_password_dialog(pilot)
+            account = dialog.account
+            dialog.query_one("#password").value = "Kq7#vLp2!mZr9@Tx"  # type: ignore[attr-defined]
+            dialog.query_one("#confirm").value = "Kq7#vLp2!mZr9@Tx"  # type: ignore[attr-defined]
+            await wait_check(pilot)
+            meter = str(dialog.query_one("#meter").render())
+            assert "No se pudo medir" in meter and "inesperado" not in meter
+            await pilot.press("ctrl+s", "y")
+            await settle(pilot)
+            assert app.screen is dialog
+            assert "llavero" in str(dialog.query_one(".dialog-error").render()).lower()
+    finally:
+        keyring.set_keyring(previous)
+    with open_store(iecm_db) as store:
+        assert store.credentials.status(account.id) is None
+        assert b"Kq7#vLp2" not in db_bytes(iecm_db)
+
+
+@run_async
+async def test_cuentas_detail_shows_credential_health_and_latest_entries(iecm_db: Path,
+                                                                        memory_keyring: MemoryKeyring) -> None:
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        account = dialog.account
+        screen = app.screen_stack[-2]
+        assert isinstance(screen, CuentasScreen)
+        assert "sin registrar" in str(screen.query_one("#detail-left").render())
+        await pilot.press("ctrl+g")
+        await wait_check(pilot)
+        secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert app.screen is screen and screen.selected().account.id == account.id
+        left = str(screen.query_one("#detail-left").render())
+        right = str(screen.query_one("#detail-right").render())
+        assert "Contraseña: cumple" in left and "puntaje" in left and secret not in left + right
+        assert "Bitácora reciente" in right and "cargando" not in right
+    with open_store(iecm_db) as store:
+        latest = store.bitacora.search(None, account_id=account.id, limit=1)[0]
+    assert latest.text[:40] in right
+
+
+@run_async
+async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_again(iecm_db: Path,
+                                                                                  tmp_path: Path) -> None:
+    from store.secrets import encrypted_file_class
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import LockScreen
+
+    backend = encrypted_file_class()(tmp_path / "llavero.json")
+    backend.kdf_cost = "ligero"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    passphrase = "una frase maestra larga"
+    try:
+        app = make_app(iecm_db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("2")
+            await settle(pilot)
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, PassphraseDialog)
+            await pilot.press(*passphrase, "enter")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, PasswordDialog) and dialog.secrets is not None
+            await pilot.press("ctrl+g")
+            await wait_check(pilot)
+            secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
+            await pilot.press("ctrl+s", "y")
+            await settle(pilot)
+            assert isinstance(app.screen, CuentasScreen)
+            await pilot.press("ctrl+l")
+            assert isinstance(app.screen, LockScreen) and not backend.unlocked
+            await pilot.press("space")
+            assert isinstance(app.screen, PassphraseDialog)
+            await pilot.press(*"otra frase equivocada", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, PassphraseDialog)
+            assert "no abre" in str(app.screen.query_one(".dialog-error").render())
+            await pilot.press(*passphrase, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, CuentasScreen) and backend.unlocked
+    finally:
+        keyring.set_keyring(previous)
+    assert secret.encode() not in (tmp_path / "llavero.json").read_bytes()
+    assert secret.encode() not in db_bytes(iecm_db)
+
+
+@run_async
+async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path) -> None:
+    from store.secrets import encrypted_file_class
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import WizardScreen
+
+    backend = encrypted_file_class()(tmp_path / "llavero.json")
+    backend.kdf_cost = "ligero"
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        app = make_app(tmp_path / "nueva.db")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file
+            await pilot.press(*"corta", "enter")  # too short for a new file
+            await settle(pilot)
+            assert "12 caracteres" in str(app.screen.query_one(".dialog-error").render())
+            await pilot.press(*"frase maestra nueva de prueba", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, WizardScreen)
+            assert "abierto" in str(app.screen.query_one("#keyring").render())
+            assert backend.unlocked
+    finally:
+        keyring.set_keyring(previous)
+
+
+@run_async
+async def test_mark_an_admin_change_notice_given(ine_db: Path) -> None:
+    from datetime import timedelta
+
+    from tui.actions import NoticeGivenDialog
+
+    with open_store(ine_db, clock=lambda: NOW) as store:
+        assignment = store.query_one("SELECT person_id FROM assignments WHERE end_date IS NULL LIMIT 1")
+        person = store.people.get(assignment["person_id"])
+        change = store.admin_changes.record(person, "baja", start=NOW.date() - timedelta(days=10))
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        item = await resolve_with(pilot, Kind.ADMIN_CHANGE_NOTICE, "m", NoticeGivenDialog)
+        assert item.ref_id == change.id
+    with open_store(ine_db) as store:
+        assert store.admin_changes.get(change.id).notified_on == NOW.date()
+
+
+@run_async
+async def test_copy_uses_the_clipboard_with_auto_clear(iecm_db: Path, memory_keyring: MemoryKeyring,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.cli import clipboard
+
+    copied: list[str] = []
+    cleared: list[str] = []
+    monkeypatch.setattr(clipboard, "copy", lambda secret, tools=None: copied.append(secret))
+    monkeypatch.setattr(clipboard, "schedule_clear", lambda secret, seconds=None: cleared.append(secret))
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        await pilot.press("ctrl+g")
+        await wait_check(pilot)
+        secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+    assert copied == [secret] and cleared == [secret]
+    assert any("portapapeles se borrará" in m for m in messages)
+    assert not any(secret in m for m in messages)
+
+
+class PlaintextKeyring(MemoryKeyring):
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return "keyrings.alt.file.PlaintextKeyring"
+
+
+@run_async
+async def test_unusable_keyring_is_a_spanish_notification_and_records_nothing(iecm_db: Path,
+                                                                               memory_keyring: MemoryKeyring) -> None:
+    keyring.set_keyring(PlaintextKeyring())
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CuentasScreen)  # the dialog closed itself
+        messages = [n.message for n in app._notifications]
+        assert any("sin cifrar" in m and "No se registró nada" in m for m in messages)
+    with open_store(iecm_db) as store:
+        assert store.credentials.all() == {}

@@ -1,0 +1,413 @@
+"""The password dialog (Cuentas and Hoy): masked input twice, a live strength meter,
+the reuse check, generate, save through ``credencial fijar``'s path, copy with auto-clear.
+
+The zxcvbn check (~0.15 s for long inputs) runs in an exclusive thread worker
+after a 250 ms pause in typing, never on the UI thread. The secret lives only
+in the two inputs and in the worker calls; it is never logged nor notified.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, Static
+
+from policy.model import Account
+from tui.workspace import error_text
+
+if TYPE_CHECKING:
+    from tui.app import Workbench
+    from tui.workspace import PasswordCheck, Workspace
+
+#: pause in typing before the strength check starts
+DEBOUNCE_SECONDS = 0.25
+_SCORE_STYLES = ("$error", "$error", "$warning", "$success", "$success")
+
+
+def open_password_dialog(app: Workbench, account: Account) -> None:
+    app.push_screen(PasswordDialog(account))
+
+
+class PassphraseDialog(ModalScreen[bool]):
+    """Asks the master passphrase of resguardo's encrypted keyring file and unlocks it (never stored).
+
+    Dismisses with True once the file is open, False on Escape; a wrong
+    passphrase keeps the dialog open with the reason.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancelar", id="frase.cancelar", tooltip="No desbloquea el llavero"),
+    ]
+
+    class Result(Message):
+        def __init__(self, error: str | None) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, workspace: Workspace, reason: str = "", *, new_file: bool = False) -> None:
+        super().__init__(classes="dialog-screen")
+        self.workspace = workspace
+        self.reason = reason
+        self.new_file = new_file
+
+    def compose(self) -> ComposeResult:
+        text = self.reason or (
+            "Este equipo no tiene llavero del sistema: resguardo guarda las contraseñas en su llavero cifrado."
+            + (" Elija una frase maestra (al menos 12 caracteres); no se puede recuperar." if self.new_file
+               else " Escriba su frase maestra.")
+        )
+        with Vertical(classes="dialog confirm"):
+            yield Label("Llavero cifrado de resguardo", classes="dialog-title")
+            yield Static(text, classes="dialog-text")
+            yield Input(password=True, id="passphrase", compact=True, placeholder="frase maestra")
+            yield Static("", classes="dialog-error")
+            yield Static("Enter desbloquea · Esc cancela", classes="dialog-hint")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Input.Submitted, "#passphrase")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value:
+            self.query_one(".dialog-error", Static).update("Abriendo el llavero…")
+            self._unlock(event.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="passphrase")
+    def _unlock(self, passphrase: str) -> None:
+        try:
+            self.workspace.open_secrets(passphrase)
+        except Exception as exc:  # noqa: BLE001 - a wrong passphrase or a damaged file, said in Spanish
+            self.post_message(self.Result(error_text(exc)))
+            return
+        self.post_message(self.Result(None))
+
+    @on(Result)
+    def _result(self, event: PassphraseDialog.Result) -> None:
+        if event.error is None:
+            self.dismiss(True)
+            return
+        box = self.query_one("#passphrase", Input)
+        box.value = ""
+        box.focus()
+        self.query_one(".dialog-error", Static).update(event.error)
+
+
+class PasswordDialog(ModalScreen[str | None]):
+    """Set (or generate) the password of one account."""
+
+    AUTO_FOCUS = "#password"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancelar", id="contrasena.cancelar", tooltip="Cierra sin guardar"),
+        Binding("ctrl+s", "save", "Guardar", id="contrasena.guardar",
+                tooltip="Guarda en el llavero y registra la rotación"),
+        Binding("ctrl+g", "generate", "Generar", id="contrasena.generar",
+                tooltip="Genera una contraseña que cumple la regla"),
+        Binding("ctrl+r", "reveal", "Mostrar/ocultar", id="contrasena.mostrar",
+                tooltip="Muestra u oculta lo escrito"),
+        Binding("ctrl+y", "copy", "Copiar", id="contrasena.copiar",
+                tooltip="Copia al portapapeles; se borra solo al poco tiempo"),
+    ]
+
+    class KeyringReady(Message):
+        def __init__(self, secrets: Any) -> None:
+            super().__init__()
+            self.secrets = secrets
+
+    class KeyringFailed(Message):
+        def __init__(self, text: str, locked: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.locked = locked
+
+    class Checked(Message):
+        def __init__(self, generation: int, check: PasswordCheck) -> None:
+            super().__init__()
+            self.generation = generation
+            self.check = check
+
+    class CheckFailed(Message):
+        def __init__(self, generation: int, text: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.text = text
+
+    class Generated(Message):
+        def __init__(self, password: str) -> None:
+            super().__init__()
+            self.password = password
+
+    class Saved(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, account: Account) -> None:
+        super().__init__(classes="dialog-screen")
+        self.account = account
+        self.secrets: Any = None
+        self._generation = 0
+        self._timer: Timer | None = None
+        self.revealed = False
+        #: the latest check shown (tests read it)
+        self.last_check: PasswordCheck | None = None
+
+    @property
+    def workbench(self) -> Workbench:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog password"):
+            yield Label(f"Contraseña de {self.account.ref}", classes="dialog-title")
+            yield Static("Llavero: comprobando…", id="keyring", classes="dialog-hint")
+            yield Label("Contraseña nueva", classes="field-label")
+            yield Input(password=True, id="password", compact=True)
+            yield Label("Repítala", classes="field-label")
+            yield Input(password=True, id="confirm", compact=True)
+            yield Static("Escriba para medir la fortaleza.", id="meter")
+            yield Static("", id="feedback", classes="dialog-text")
+            yield Static("", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Guardar", variant="primary", id="save", compact=True, disabled=True,
+                             tooltip="Guarda (ctrl+s)")
+                yield Button("Generar", id="generate", compact=True, tooltip="ctrl+g")
+                yield Button("Mostrar", id="reveal", compact=True, tooltip="ctrl+r")
+                yield Button("Copiar", id="copy", compact=True, tooltip="ctrl+y")
+                yield Button("Cancelar", id="cancel", compact=True, tooltip="Escape")
+            yield Static("Nunca se guarda en la base de datos: solo en el llavero.", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._open_keyring(None)
+
+    # -- keyring -------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="keyring")
+    def _open_keyring(self, passphrase: str | None) -> None:
+        from store.secrets import KeyringLockedError, SecretStoreError, WrongPassphraseError
+
+        try:
+            secrets = self.workbench.workspace.open_secrets(passphrase)
+        except (KeyringLockedError, WrongPassphraseError) as exc:  # the encrypted file: ask its passphrase
+            self.post_message(self.KeyringFailed(exc.message, locked=True))
+            return
+        except SecretStoreError as exc:
+            self.post_message(self.KeyringFailed(exc.message, locked=False))
+            return
+        self.post_message(self.KeyringReady(secrets))
+
+    @on(KeyringReady)
+    def _keyring_ready(self, event: PasswordDialog.KeyringReady) -> None:
+        self.secrets = event.secrets
+        self.query_one("#keyring", Static).update(f"Llavero: {event.secrets.name}")
+        self.query_one("#save", Button).disabled = False
+        self._schedule_check()
+
+    @on(KeyringFailed)
+    def _keyring_failed(self, event: PasswordDialog.KeyringFailed) -> None:
+        if event.locked:
+            def answered(ok: bool | None) -> None:
+                if ok:
+                    self._open_keyring(None)  # unlocked and kept for the session
+                else:
+                    self.dismiss(None)
+
+            self.app.push_screen(PassphraseDialog(self.workbench.workspace), answered)
+            return
+        self.notify(f"{event.text} No se registró nada.", title="Llavero no disponible", severity="error",
+                    timeout=10)
+        self.dismiss(None)
+
+    # -- strength, debounced -------------------------------------------------------
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._show_error("")
+        if event.input.id == "password":
+            self._schedule_check()
+        elif event.input.id == "confirm":
+            self._show_match()
+
+    def _schedule_check(self) -> None:
+        self._generation += 1
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self._start_check)
+
+    def _start_check(self) -> None:
+        password = self.query_one("#password", Input).value
+        if not password:
+            self.query_one("#meter", Static).update("Escriba para medir la fortaleza.")
+            self.query_one("#feedback", Static).update("")
+            return
+        self._check(self._generation, password)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="strength")
+    def _check(self, generation: int, password: str) -> None:
+        try:
+            check = self.workbench.workspace.check_password(self.account.id, password, self.secrets)
+        except Exception as exc:  # noqa: BLE001 - e.g. the keyring refuses the reuse check: said under the meter
+            self.post_message(self.CheckFailed(generation, error_text(exc)))
+            return
+        self.post_message(self.Checked(generation, check))
+
+    @on(CheckFailed)
+    def _check_failed(self, event: PasswordDialog.CheckFailed) -> None:
+        if event.generation == self._generation:
+            self.query_one("#meter", Static).update(Content.styled(f"No se pudo medir: {event.text}", "$error"))
+
+    @on(Checked)
+    def _checked(self, event: PasswordDialog.Checked) -> None:
+        if event.generation != self._generation:
+            return  # typing went on: a newer check is coming
+        self.last_check = event.check
+        report = event.check.report
+        style = _SCORE_STYLES[max(0, min(4, report.score))]
+        bar = "█" * (report.score + 1) * 4 + "░" * (4 - report.score) * 4
+        verdict = ("cumple la regla" if report.acceptable and not event.check.reuse else "no cumple la regla")
+        self.query_one("#meter", Static).update(Content.assemble(
+            (bar, style), f"  {report.score} de 4 ({report.score_label}; mínimo {report.min_score})"
+            f" · {verdict} · se adivinaría en {report.crack_time}",
+        ))
+        lines = [*report.messages]
+        if report.warning:
+            lines.append(report.warning)
+        lines.extend(report.suggestions)
+        if event.check.reuse:
+            lines.insert(0, f"Repetida: {event.check.reuse}")
+        self.query_one("#feedback", Static).update("\n".join(lines))
+        self._show_match()
+
+    def _show_match(self) -> None:
+        first = self.query_one("#password", Input).value
+        second = self.query_one("#confirm", Input).value
+        if second and first != second:
+            self._show_error("Las dos contraseñas no coinciden.")
+
+    # -- generate, reveal, copy ------------------------------------------------------
+
+    def action_generate(self) -> None:
+        self._generate()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="generate")
+    def _generate(self) -> None:
+        try:
+            self.post_message(self.Generated(self.workbench.workspace.generate_password(self.account.id)))
+        except Exception as exc:  # noqa: BLE001 - shown as a Spanish notification
+            self.post_message(self.Failed(error_text(exc)))
+
+    @on(Generated)
+    def _generated(self, event: PasswordDialog.Generated) -> None:
+        self.query_one("#password", Input).value = event.password
+        self.query_one("#confirm", Input).value = event.password
+        self._set_revealed(True)  # shown once, here; ctrl+r hides it again
+        self.notify("Contraseña generada: anótela o cópiela antes de guardar; no se volverá a mostrar.",
+                    title="Generada")
+
+    def action_reveal(self) -> None:
+        self._set_revealed(not self.revealed)
+
+    def _set_revealed(self, revealed: bool) -> None:
+        self.revealed = revealed
+        for widget_id in ("#password", "#confirm"):
+            self.query_one(widget_id, Input).password = not revealed
+        self.query_one("#reveal", Button).label = "Ocultar" if revealed else "Mostrar"
+
+    def action_copy(self) -> None:
+        password = self.query_one("#password", Input).value
+        if not password:
+            self.notify("No hay nada que copiar.", severity="warning")
+            return
+        self._copy(password)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="copy")
+    def _copy(self, password: str) -> None:
+        from tui.cli import clipboard
+
+        try:
+            clipboard.copy(password)
+            clipboard.schedule_clear(password)
+        except Exception as exc:  # noqa: BLE001 - shown as a Spanish notification
+            self.post_message(self.Failed(error_text(exc)))
+            return
+        self.app.call_from_thread(
+            self.notify, f"Copiada. El portapapeles se borrará en {clipboard.clear_delay()} s.", title="Copiada")
+
+    # -- save ----------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.secrets is None:
+            self._show_error("El llavero todavía no está listo.")
+            return
+        first = self.query_one("#password", Input).value
+        second = self.query_one("#confirm", Input).value
+        if not first:
+            self._show_error("Escriba la contraseña nueva.")
+            return
+        if first != second:
+            self._show_error("Las dos contraseñas no coinciden.")
+            return
+        from tui.dialogs import ConfirmDialog
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.query_one("#save", Button).disabled = True
+                self._save(first)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Se guardará la contraseña de {self.account.ref} en el llavero y se registrará la rotación."
+            " El historial no se puede borrar. ¿Guardar?", "Guardar"), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _save(self, password: str) -> None:
+        try:
+            summary = self.workbench.workspace.set_password(self.account.id, password, self.secrets, None, None)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a Spanish message; nothing was recorded
+            self.post_message(self.Failed(error_text(exc)))
+            return
+        self.post_message(self.Saved(summary))
+
+    @on(Saved)
+    def _saved(self, event: PasswordDialog.Saved) -> None:
+        self.workbench.data_changed(event.summary)
+        self.dismiss(event.summary)
+
+    @on(Failed)
+    def _failed(self, event: PasswordDialog.Failed) -> None:
+        self.query_one("#save", Button).disabled = self.secrets is None
+        self._show_error(event.text)
+        self.notify(event.text, title="No se guardó", severity="error", timeout=10)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "password":
+            self.query_one("#confirm", Input).focus()
+        else:
+            self.action_save()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        actions = {"save": self.action_save, "generate": self.action_generate, "reveal": self.action_reveal,
+                   "copy": self.action_copy, "cancel": self.action_cancel}
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            action()
+
+    def _show_error(self, text: str) -> None:
+        self.query_one(".dialog-error", Static).update(text)

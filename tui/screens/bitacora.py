@@ -1,0 +1,352 @@
+"""Bitácora: search as you type (debounced, in an exclusive thread worker), filters by
+account, kind and dates, a form to add an entry, and the chain's verification.
+
+Imported on first use: the first frame of Hoy does not pay for it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from policy.clock import format_date, local, parse_date, parse_datetime
+from policy.errors import ResguardoError, UsageError
+from tui.dialogs import FormDialog, Job, field
+from tui.screens.base import PaletteCommand, ViewScreen
+from tui.widgets.status import StatusLine
+from tui.widgets.table import Column, Row, VirtualTable
+from tui.workspace import error_text
+
+if TYPE_CHECKING:
+    from tui.workspace import Workspace
+
+#: pause in typing before the search runs
+DEBOUNCE_SECONDS = 0.25
+
+ENTRY_KIND_LABELS: dict[str, str] = {
+    "publicacion": "publicación", "respuesta": "respuesta", "comentario_usuario": "comentario de usuario",
+    "solicitud": "solicitud", "incidente": "incidente", "moderacion": "moderación", "consulta": "consulta",
+    "cambio_contrasena": "cambio de contraseña", "cambio_administrador": "cambio de administrador",
+    "evaluacion": "evaluación", "capacitacion": "capacitación", "nota": "nota", "correccion": "corrección",
+}
+
+
+def kind_options() -> list[tuple[str, str]]:
+    return [(label, value) for value, label in ENTRY_KIND_LABELS.items()]
+
+
+def account_options(screen: ViewScreen) -> list[tuple[str, int]]:
+    institution = screen.workbench.institution
+    if institution is None:
+        return []
+    return sorted(((row.account.ref, row.account.id) for row in institution.accounts), key=lambda o: o[0].lower())
+
+
+class EntryDialog(FormDialog):
+    """A new bitácora entry: account (optional), kind, when, text. Entries are never edited."""
+
+    title_text = "Nueva entrada de bitácora"
+
+    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]], account_id: int | None) -> None:
+        super().__init__(workspace)
+        self.accounts = accounts
+        self.account_id = account_id
+
+    def compose_fields(self) -> ComposeResult:
+        yield from field("Cuenta (opcional; escriba para buscar)", Select(
+            list(self.accounts), id="account", prompt="(sin cuenta)", type_to_search=True,
+            value=self.account_id if self.account_id is not None else Select.NULL))
+        yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value="nota"))
+        yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)",
+                         Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when"))
+        yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
+
+    def build_job(self) -> Job:
+        text = self.value("text").strip()
+        if not text:
+            raise UsageError("Escriba el texto de la entrada.")
+        at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha de la entrada")
+        account_id, kind = self.selected("account"), str(self.selected("kind"))
+        return lambda: self.workspace.add_bitacora_entry(account_id, kind, text, at)
+
+    def confirmation(self) -> str:
+        return "La bitácora no se puede modificar ni borrar (solo corregir con otra entrada). ¿Agregar la entrada?"
+
+
+class EntryScreen(ModalScreen[None]):
+    """One entry in full (read only: the bitácora is corrected with a new entry, never edited)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q", "close", "Cerrar", id="entrada.cerrar", tooltip="Vuelve a la bitácora"),
+    ]
+
+    def __init__(self, entry: Any) -> None:
+        super().__init__(classes="dialog-screen")
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        entry = self.entry
+        occurred, recorded = local(entry.occurred), local(entry.recorded)
+        with Vertical(classes="dialog"):
+            yield Label(f"Entrada {entry.id}: {ENTRY_KIND_LABELS.get(entry.kind, entry.kind)}", classes="dialog-title")
+            with VerticalScroll(classes="dialog-fields"):
+                yield Static(Content.assemble(
+                    ("Cuenta: ", "bold"), f"{entry.account or 'sin cuenta'}\n",
+                    ("Ocurrió: ", "bold"), f"{format_date(occurred.date())} {occurred.strftime('%H:%M')}\n",
+                    ("Anotada: ", "bold"), f"{format_date(recorded.date())} {recorded.strftime('%H:%M')}"
+                    f" por {entry.author}\n",
+                    ("Corrige a: ", "bold") if entry.corrects_id else "",
+                    f"la entrada {entry.corrects_id}\n" if entry.corrects_id else "",
+                    ("Referencias: ", "bold") if entry.refs else "", (", ".join(entry.refs) + "\n") if entry.refs else "",
+                    ("Huella: ", "bold"), f"{entry.hash}\n\n",
+                    entry.text,
+                ))
+            yield Static("Esc cierra", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class BitacoraScreen(ViewScreen):
+    """The log: newest first, found by any word (accents ignored)."""
+
+    mode = "bitacora"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Buscar", id="bitacora.buscar", tooltip="Escriba para buscar"),
+        Binding("n", "new_entry", "Nueva entrada", id="bitacora.nueva", tooltip="Agrega una entrada a la bitácora"),
+        Binding("v", "verify", "Verificar", id="bitacora.verificar",
+                tooltip="Recorre la cadena de huellas y dice si alguien alteró la bitácora"),
+        Binding("f", "focus_filters", "Filtros", id="bitacora.filtros", show=False,
+                tooltip="Va a los filtros de cuenta, tipo y fechas"),
+        Binding("escape", "back", "Volver", id="bitacora.volver", show=False,
+                tooltip="Limpia la búsqueda; vacía, vuelve a Hoy"),
+    ]
+    #: how long the latest search took in its worker (benchmark, log)
+    last_search_ms: float = 0.0
+
+    class Results(Message):
+        def __init__(self, generation: int, entries: list[Any], elapsed_ms: float) -> None:
+            super().__init__()
+            self.generation = generation
+            self.entries = entries
+            self.elapsed_ms = elapsed_ms
+
+    class SearchFailed(Message):
+        def __init__(self, generation: int, text: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.text = text
+
+    class Verified(Message):
+        def __init__(self, result: Any) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[Any] = []
+        self._by_id: dict[int, Any] = {}
+        self._generation = 0
+        self._timer: Timer | None = None
+        self._accounts_shown = False
+        #: the generation of the results on screen (tests wait for it)
+        self.shown_generation = -1
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(self.mode)
+        with Horizontal(id="bitacora-filters"):
+            yield Input(placeholder="Buscar en la bitácora…", id="search", compact=True,
+                        tooltip="Todas las palabras deben aparecer; sin importar acentos ni mayúsculas")
+            yield Select([], id="account", prompt="Todas las cuentas", compact=True, type_to_search=True)
+            yield Select(kind_options(), id="kind", prompt="Todos los tipos", compact=True)
+            yield Input(placeholder="desde AAAA-MM-DD", id="since", compact=True)
+            yield Input(placeholder="hasta AAAA-MM-DD", id="until", compact=True)
+        yield VirtualTable(
+            [Column("Ocurrió", 16, 16), Column("Cuenta", None, 12, 2), Column("Tipo", None, 10, 2),
+             Column("Texto", None, 24, 7)],
+            empty_text="Buscando…", id="entries",
+        )
+        yield Static("", id="entry-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.show_data()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#entries", VirtualTable)
+
+    def show_data(self) -> None:
+        """New data in the database (or first display): fill the account filter and search again."""
+        options = account_options(self)
+        if options and not self._accounts_shown:
+            self._accounts_shown = True
+            self.query_one("#account", Select).set_options(options)
+        self._search_now()
+
+    # -- search ----------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    @on(Input.Changed, "#since")
+    @on(Input.Changed, "#until")
+    @on(Select.Changed, "#account")
+    @on(Select.Changed, "#kind")
+    def _filters_changed(self) -> None:
+        self._generation += 1
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self._search_now)
+
+    def _filters(self) -> tuple[str, int | None, str | None, date | None, date | None]:
+        def day(widget_id: str, label: str) -> date | None:
+            text = self.query_one(f"#{widget_id}", Input).value.strip()
+            return parse_date(text, label) if text else None
+
+        account = self.query_one("#account", Select).value
+        kind = self.query_one("#kind", Select).value
+        return (
+            self.query_one("#search", Input).value,
+            None if account is Select.NULL else int(account),  # type: ignore[arg-type]
+            None if kind is Select.NULL else str(kind),
+            day("since", "fecha desde"), day("until", "fecha hasta"),
+        )
+
+    def _search_now(self) -> None:
+        self._generation += 1
+        try:
+            filters = self._filters()
+        except ResguardoError as exc:
+            self.query_one("#entry-detail", Static).update(Content.styled(exc.message, "$error"))
+            return
+        self._search(self._generation, *filters)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bitacora-search")
+    def _search(self, generation: int, text: str, account_id: int | None, kind: str | None,
+                since: date | None, until: date | None) -> None:
+        started = time.perf_counter()
+        try:
+            entries = self.workbench.workspace.search_bitacora(text, account_id, kind, since, until)
+        except Exception as exc:  # noqa: BLE001 - shown under the table, in Spanish
+            self.post_message(self.SearchFailed(generation, error_text(exc)))
+            return
+        self.post_message(self.Results(generation, entries, (time.perf_counter() - started) * 1000))
+
+    @on(Results)
+    def _results(self, event: BitacoraScreen.Results) -> None:
+        if event.generation != self._generation:
+            return  # the filters changed again: a newer search is on its way
+        self.last_search_ms = event.elapsed_ms
+        self.shown_generation = event.generation
+        self.entries = event.entries
+        self._by_id = {entry.id: entry for entry in event.entries}
+        rows = [
+            Row(entry.id, (local(entry.occurred).strftime("%Y-%m-%d %H:%M"), entry.account or "—",
+                           ENTRY_KIND_LABELS.get(entry.kind, entry.kind), entry.text.replace("\n", " ")),
+                "muted" if entry.kind == "correccion" else "")
+            for entry in event.entries
+        ]
+        table = self.table
+        searching = any(self._filters_safe())
+        table.empty_text = "Ninguna entrada coincide." if searching else "La bitácora está vacía."
+        table.set_rows(rows)
+        self._show_entry(table.cursor_key)
+
+    def _filters_safe(self) -> tuple[Any, ...]:
+        try:
+            return self._filters()
+        except ResguardoError:
+            return ("error",)
+
+    @on(SearchFailed)
+    def _search_failed(self, event: BitacoraScreen.SearchFailed) -> None:
+        if event.generation == self._generation:
+            self.query_one("#entry-detail", Static).update(Content.styled(event.text, "$error"))
+
+    @on(VirtualTable.Chosen, "#entries")
+    def _chosen(self, event: VirtualTable.Chosen) -> None:
+        entry = self._by_id.get(event.key)
+        if entry is not None:
+            self.app.push_screen(EntryScreen(entry))
+
+    @on(VirtualTable.Highlighted, "#entries")
+    def _highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self._show_entry(event.key)
+
+    def _show_entry(self, key: Any) -> None:
+        detail = self.query_one("#entry-detail", Static)
+        entry = self._by_id.get(key) if key is not None else None
+        if entry is None:
+            detail.update(f"{len(self.entries)} entradas (las más recientes primero)." if self.entries else "")
+            return
+        recorded = local(entry.recorded)
+        detail.update(Content.assemble(
+            (f"#{entry.id} ", "bold"), f"{ENTRY_KIND_LABELS.get(entry.kind, entry.kind)} · {entry.account or 'sin cuenta'}"
+            f" · por {entry.author} · anotada el {format_date(recorded.date())} {recorded.strftime('%H:%M')}"
+            f" · huella {entry.hash[:12]}\n",
+            entry.text,
+        ))
+
+    # -- actions -------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#account", Select).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.table.focus()
+
+    def action_back(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.value:
+            box.value = ""
+            self.table.focus()
+        elif isinstance(self.focused, (Input, Select)):
+            self.table.focus()
+        else:
+            self.workbench.show_view("hoy")
+
+    def action_new_entry(self) -> None:
+        account = self.query_one("#account", Select).value
+        self.app.push_screen(EntryDialog(self.workbench.workspace, account_options(self),
+                                         None if account is Select.NULL else int(account)))  # type: ignore[arg-type]
+
+    def action_verify(self) -> None:
+        self.query_one("#entry-detail", Static).update("Verificando la cadena de la bitácora…")
+        self._verify()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bitacora-verify")
+    def _verify(self) -> None:
+        self.post_message(self.Verified(self.workbench.workspace.verify_bitacora()))
+
+    @on(Verified)
+    def _verified(self, event: BitacoraScreen.Verified) -> None:
+        result = event.result
+        style = "$success" if result.ok else "$error"
+        self.query_one("#entry-detail", Static).update(Content.assemble(
+            ("✓ " if result.ok else "✗ Cadena alterada. ", f"bold {style}"), result.message))
+        self.notify(result.message, title="Bitácora verificada" if result.ok else "Bitácora alterada",
+                    severity="information" if result.ok else "error", timeout=10)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            PaletteCommand("bitácora: Nueva entrada de bitácora", self.action_new_entry, "Agrega una entrada"),
+            PaletteCommand("bitácora: Buscar", self.action_focus_search, "Escriba para buscar en la bitácora"),
+            PaletteCommand("bitácora: Verificar la cadena", self.action_verify,
+                           "Dice si alguien alteró la bitácora"),
+        ]

@@ -1,0 +1,489 @@
+"""Incidentes, Consultas and Solicitudes: listings loaded in a thread worker, with their forms.
+
+Imported on first use. Consultas and Solicitudes show a live countdown to each
+deadline: a 30 s timer rewrites the relative time text, without reading the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Select, Static
+
+from policy.clock import local, parse_datetime, relative
+from policy.errors import UsageError
+from policy.model import Kind, Obligation
+from tui.dialogs import ConfirmDialog, FormDialog, Job, _optional, field
+from tui.screens.base import PaletteCommand
+from tui.screens.listing import ListingScreen
+from tui.widgets.table import Column, Row
+from tui.workspace import fold
+
+if TYPE_CHECKING:
+    from tui.workspace import Workspace
+
+T = TypeVar("T")
+
+#: seconds between two refreshes of the countdown text
+COUNTDOWN_SECONDS = 30
+
+
+def _when(moment: datetime) -> str:
+    moment = local(moment)
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _accounts(screen: Any) -> list[tuple[str, int]]:
+    from tui.screens.bitacora import account_options
+
+    return account_options(screen)
+
+
+def _account_field(accounts: Sequence[tuple[str, int]]) -> ComposeResult:
+    yield from field("Cuenta (escriba para buscar)", Select(list(accounts), id="account", prompt="(elija la cuenta)",
+                                                             type_to_search=True))
+
+
+class _NewDialog(FormDialog):
+    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]]) -> None:
+        super().__init__(workspace)
+        self.accounts = accounts
+
+    def account_id(self) -> int:
+        value = self.selected("account")
+        if value is None:
+            raise UsageError("Elija la cuenta.")
+        return int(value)
+
+    def moment(self, widget_id: str, label: str) -> datetime:
+        return parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
+
+    def now_text(self) -> str:
+        return self.workspace.now().strftime("%Y-%m-%d %H:%M")
+
+
+class IncidentOpenDialog(_NewDialog):
+    title_text = "Abrir incidente"
+
+    def compose_fields(self) -> ComposeResult:
+        yield from _account_field(self.accounts)
+        yield from field("Qué pasó", Input(id="description", placeholder="acceso no reconocido, publicación ajena…"))
+        yield from field("Cuándo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+
+    def build_job(self) -> Job:
+        account_id = self.account_id()
+        description = self.value("description").strip()
+        if not description:
+            raise UsageError("Describa el incidente.")
+        at = self.moment("when", "fecha y hora del incidente")
+        return lambda: self.workspace.open_incident(account_id, description, at)
+
+    def confirmation(self) -> str:
+        return "Se abrirá el incidente con su lista de avisos y quedará en la bitácora. ¿Abrir?"
+
+
+class IncidentCloseDialog(FormDialog):
+    """Closing needs a rotation after the opening, or a motive to close without one."""
+
+    title_text = "Cerrar incidente"
+
+    def __init__(self, workspace: Workspace, incident: Any) -> None:
+        super().__init__(workspace)
+        self.incident = incident
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static(f"Incidente {self.incident.id} en {self.incident.account}: {self.incident.description}",
+                     classes="dialog-text")
+        yield from field("Cierre (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"),
+                                                             id="when"))
+        yield Checkbox("Cerrar sin rotación posterior a la apertura", False, id="without")
+        yield from field("Motivo (obligatorio sin rotación)", Input(id="reason"))
+
+    def build_job(self) -> Job:
+        at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha y hora del cierre")
+        without = self.checked("without")
+        reason = _optional(self.value("reason"))
+        if without and not reason:
+            raise UsageError("Para cerrar sin rotación de contraseña escriba el motivo.")
+        incident_id = self.incident.id
+        return lambda: self.workspace.close_incident(incident_id, at, without, reason)
+
+    def confirmation(self) -> str:
+        return f"El incidente {self.incident.id} quedará cerrado. No se puede reabrir. ¿Cerrar?"
+
+
+class ConsultationNewDialog(_NewDialog):
+    title_text = "Nueva consulta"
+
+    def compose_fields(self) -> ComposeResult:
+        yield from _account_field(self.accounts)
+        yield from field("Asunto", Input(id="subject", placeholder="qué se quiere publicar"))
+        yield from field("Enviada (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Texto (opcional)", Input(id="text"))
+
+    def build_job(self) -> Job:
+        account_id = self.account_id()
+        subject = self.value("subject").strip()
+        if not subject:
+            raise UsageError("Escriba el asunto de la consulta.")
+        at = self.moment("when", "fecha de envío")
+        text = _optional(self.value("text"))
+        return lambda: self.workspace.add_consultation(account_id, subject, at, text)
+
+
+class RequestNewDialog(_NewDialog):
+    title_text = "Nueva solicitud de información"
+
+    def compose_fields(self) -> ComposeResult:
+        yield from _account_field(self.accounts)
+        yield from field("Quién solicita", Input(id="requester"))
+        yield from field("Asunto", Input(id="subject"))
+        yield from field("Recibida (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+
+    def build_job(self) -> Job:
+        account_id = self.account_id()
+        requester, subject = self.value("requester").strip(), self.value("subject").strip()
+        if not requester or not subject:
+            raise UsageError("Escriba quién solicita y el asunto.")
+        at = self.moment("when", "fecha de recepción")
+        return lambda: self.workspace.add_request(account_id, requester, subject, at)
+
+
+class LoadedListing(ListingScreen[T]):
+    """A listing whose rows come from the database, read in a thread worker after every change."""
+
+    class Loaded(Message):
+        def __init__(self, items: list[Any]) -> None:
+            super().__init__()
+            self.items = items
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded: list[T] | None = None
+
+    def fetch(self, workspace: Workspace) -> list[T]:
+        raise NotImplementedError
+
+    def load_items(self) -> list[T] | None:
+        return self._loaded
+
+    def show_data(self) -> None:
+        if self._loaded is not None:
+            super().show_data()
+        self._fetch()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="listing")
+    def _fetch(self) -> None:
+        self.post_message(self.Loaded(self.fetch(self.workbench.workspace)))
+
+    @on(Loaded)
+    def _loaded_items(self, event: LoadedListing.Loaded) -> None:
+        self._loaded = event.items
+        super().show_data()
+
+    def redraw(self) -> None:
+        """Rebuild the rows from what is loaded (the countdown), without reading the database."""
+        if self._loaded is not None:
+            super().show_data()
+
+
+# -- Incidentes ----------------------------------------------------------------------
+
+
+class IncidentesScreen(LoadedListing[Any]):
+    mode = "incidentes"
+    placeholder = "Filtrar incidentes…"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "open_incident", "Nuevo", id="incidentes.abrir", tooltip="Abre un incidente en una cuenta"),
+        Binding("n", "tick", "Avisar", id="incidentes.avisar",
+                tooltip="Marca un destinatario de la lista como notificado"),
+        Binding("z", "close_incident", "Cerrar", id="incidentes.cerrar",
+                tooltip="Cierra el incidente (pide la rotación o el motivo)"),
+    ]
+    columns: ClassVar[Sequence[Column]] = (
+        Column("Abierto", 16, 16), Column("Cuenta", 24, 12), Column("Descripción", None, 20, 3),
+        Column("Avisos", 8, 6), Column("Estado", 9, 7),
+    )
+    sort_keys = (lambda i: i.opened_at, lambda i: i.account, lambda i: fold(i.description),
+                 lambda i: len(i.pending), lambda i: i.is_open)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_column = 0
+        self.sort_reverse = True
+
+    def fetch(self, workspace: Workspace) -> list[Any]:
+        return workspace.incidents()
+
+    def item_key(self, item: Any) -> Any:
+        return item.id
+
+    def haystack(self, item: Any) -> str:
+        return fold(f"{item.account} {item.description} {' '.join(n.recipient for n in item.notices)}")
+
+    def build_row(self, item: Any) -> Row:
+        done = len(item.notices) - len(item.pending)
+        state = "abierto" if item.is_open else "cerrado"
+        kind = "overdue" if item.pending else ("" if item.is_open else "muted")
+        return Row(item.id, (_when(item.opened_at), item.account, item.description,
+                             f"{done}/{len(item.notices)}", state), kind)
+
+    def detail(self, item: Any) -> tuple[Content | str, Content | str]:
+        if item is None:
+            return ("Sin incidentes. «a» abre uno." if not self.items else "Seleccione un incidente."), ""
+        left: list[Any] = [(f"Incidente {item.id}", "bold"), f" · {item.account}\n",
+                           f"Abierto el {_when(item.opened_at)} por {item.author}\n", item.description, "\n"]
+        if item.closed_at:
+            left.append((f"Cerrado el {_when(item.closed_at)}", "bold"))
+            if item.closed_without_rotation:
+                left.append(" sin rotación")
+            if item.close_note:
+                left.append(f": {item.close_note}")
+        right: list[Any] = [("Avisos\n", "bold")]
+        for notice in item.notices:
+            if notice.notified_at:
+                right.append(("  ✓ ", "$success"))
+                right.append(f"{notice.recipient} ({_when(notice.notified_at)})\n")
+            else:
+                right.append(("  ✗ ", "$error"))
+                right.append(f"{notice.recipient} (pendiente)\n")
+        return Content.assemble(*left), Content.assemble(*right)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        item = self.selected()
+        if action == "tick":
+            return item is not None and bool(item.pending)
+        if action == "close_incident":
+            return item is not None and item.is_open
+        return True
+
+    def open_selected(self) -> None:
+        self.action_tick()
+
+    def action_open_incident(self) -> None:
+        self.app.push_screen(IncidentOpenDialog(self.workbench.workspace, _accounts(self)))
+
+    def action_tick(self) -> None:
+        item = self.selected()
+        if item is None or not item.pending:
+            return
+        from tui.screens.pick import PickScreen
+
+        workbench = self.workbench
+        now = workbench.workspace.now()
+
+        def picked(position: int | None) -> None:
+            if position is None:
+                return
+            notice = next(n for n in item.notices if n.position == position)
+
+            def confirmed(ok: bool | None) -> None:
+                if ok:
+                    workbench.write(lambda: workbench.workspace.tick_incident(item.id, position, now))
+
+            self.app.push_screen(ConfirmDialog(
+                f"Se anotará que {notice.recipient} fue notificado del incidente {item.id} ahora"
+                f" ({now:%H:%M}), en la lista y en la bitácora. ¿Registrar?", "Registrar"), confirmed)
+
+        self.app.push_screen(PickScreen(f"¿A quién se notificó del incidente {item.id}?",
+                                        [(n.position, n.recipient) for n in item.pending]), picked)
+
+    def action_close_incident(self) -> None:
+        item = self.selected()
+        if item is not None and item.is_open:
+            self.app.push_screen(IncidentCloseDialog(self.workbench.workspace, item))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = [PaletteCommand("incidente: Abrir incidente", self.action_open_incident,
+                                   "Abre un incidente con su lista de avisos")]
+        item = self.selected()
+        if item is not None and item.pending:
+            commands.append(PaletteCommand("incidente: Registrar aviso", self.action_tick, f"Incidente {item.id}"))
+        if item is not None and item.is_open:
+            commands.append(PaletteCommand("incidente: Cerrar", self.action_close_incident, f"Incidente {item.id}"))
+        return commands
+
+
+# -- Consultas and Solicitudes ------------------------------------------------------------
+
+
+class _CountdownListing(LoadedListing[Any]):
+    """Pending records with their deadline from the engine and a countdown refreshed by a timer."""
+
+    kind: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_column = 0
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(COUNTDOWN_SECONDS, self.redraw)
+
+    def deadline(self, item: Any) -> Obligation | None:
+        institution = self.workbench.institution
+        if institution is None:
+            return None
+        for obligation in institution.obligations_by_account.get(item.account_id, ()):
+            if obligation.kind == self.kind and obligation.ref_id == item.id:
+                return obligation
+        return None
+
+    def countdown(self, item: Any) -> tuple[str, str]:
+        obligation = self.deadline(item)
+        if obligation is None:
+            return "sin plazo en la agenda", "muted"
+        status = str(obligation.status)
+        return relative(obligation.due, self.workbench.workspace.now()), {"overdue": "overdue",
+                                                                           "due_soon": "soon"}.get(status, "")
+
+    def account_ref(self, item: Any) -> str:
+        institution = self.workbench.institution
+        if institution is not None:
+            for row in institution.accounts:
+                if row.account.id == item.account_id:
+                    return row.account.ref
+        return f"cuenta {item.account_id}"
+
+    def deadline_key(self, item: Any) -> Any:
+        obligation = self.deadline(item)
+        return obligation.due if obligation else None
+
+
+class ConsultasScreen(_CountdownListing):
+    mode = "consultas"
+    kind = Kind.CONSULTATION
+    placeholder = "Filtrar consultas…"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "new", "Nueva", id="consultas.nueva", tooltip="Registra una consulta enviada"),
+        Binding("p", "resolve", "Resolver", id="consultas.resolver", tooltip="Aprobada o rechazada"),
+    ]
+    columns: ClassVar[Sequence[Column]] = (
+        Column("Plazo", 22, 16), Column("Cuenta", 24, 12), Column("Asunto", None, 20, 3), Column("Enviada", 16, 16),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_keys = (self.deadline_key, self.account_ref, lambda c: fold(c.subject), lambda c: c.sent_at)
+
+    def fetch(self, workspace: Workspace) -> list[Any]:
+        return workspace.consultations()
+
+    def item_key(self, item: Any) -> Any:
+        return item.id
+
+    def haystack(self, item: Any) -> str:
+        return fold(f"{self.account_ref(item)} {item.subject} {item.office or ''}")
+
+    def build_row(self, item: Any) -> Row:
+        text, kind = self.countdown(item)
+        return Row(item.id, (text, self.account_ref(item), item.subject, _when(item.sent_at)), kind)
+
+    def detail(self, item: Any) -> tuple[Content | str, Content | str]:
+        if item is None:
+            return ("No hay consultas pendientes. «a» registra una." if not self.items else ""), ""
+        obligation = self.deadline(item)
+        left = Content.assemble((f"Consulta {item.id}", "bold"), f" · {self.account_ref(item)}\n",
+                                f"«{item.subject}»\n", f"Enviada el {_when(item.sent_at)} a {item.office or '—'}\n",
+                                item.text or "")
+        right = Content.assemble(("Plazo\n", "bold"), obligation.message if obligation else "Sin plazo en la agenda.")
+        return left, right
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resolve":
+            return self.selected() is not None
+        return True
+
+    def open_selected(self) -> None:
+        self.action_resolve()
+
+    def action_new(self) -> None:
+        self.app.push_screen(ConsultationNewDialog(self.workbench.workspace, _accounts(self)))
+
+    def action_resolve(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        from tui.actions import ConsultationDialog
+
+        self.app.push_screen(ConsultationDialog(self.workbench.workspace, ref_id=item.id,
+                                                intro=f"{self.account_ref(item)}: «{item.subject}»"))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = [PaletteCommand("consulta: Nueva consulta", self.action_new, "Registra una consulta enviada")]
+        if self.selected() is not None:
+            commands.append(PaletteCommand("consulta: Resolver", self.action_resolve, "Aprobada o rechazada"))
+        return commands
+
+
+class SolicitudesScreen(_CountdownListing):
+    mode = "solicitudes"
+    kind = Kind.INFORMATION_REQUEST
+    placeholder = "Filtrar solicitudes…"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "new", "Nueva", id="solicitudes.nueva", tooltip="Registra una solicitud recibida"),
+        Binding("s", "resolve", "Atender", id="solicitudes.atender",
+                tooltip="Respondida directamente o canalizada a la oficina"),
+    ]
+    columns: ClassVar[Sequence[Column]] = (
+        Column("Plazo", 22, 16), Column("Cuenta", 24, 12), Column("Quién", 22, 10), Column("Asunto", None, 20, 3),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_keys = (self.deadline_key, self.account_ref, lambda r: fold(r.requester), lambda r: fold(r.subject))
+
+    def fetch(self, workspace: Workspace) -> list[Any]:
+        return workspace.information_requests()
+
+    def item_key(self, item: Any) -> Any:
+        return item.id
+
+    def haystack(self, item: Any) -> str:
+        return fold(f"{self.account_ref(item)} {item.requester} {item.subject}")
+
+    def build_row(self, item: Any) -> Row:
+        text, kind = self.countdown(item)
+        return Row(item.id, (text, self.account_ref(item), item.requester, item.subject), kind)
+
+    def detail(self, item: Any) -> tuple[Content | str, Content | str]:
+        if item is None:
+            return ("No hay solicitudes abiertas. «a» registra una." if not self.items else ""), ""
+        obligation = self.deadline(item)
+        left = Content.assemble((f"Solicitud {item.id}", "bold"), f" · {self.account_ref(item)}\n",
+                                f"De {item.requester}, recibida el {_when(item.received_at)}\n", f"«{item.subject}»")
+        right = Content.assemble(("Plazo\n", "bold"), obligation.message if obligation else "Sin plazo en la agenda.")
+        return left, right
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resolve":
+            return self.selected() is not None
+        return True
+
+    def open_selected(self) -> None:
+        self.action_resolve()
+
+    def action_new(self) -> None:
+        self.app.push_screen(RequestNewDialog(self.workbench.workspace, _accounts(self)))
+
+    def action_resolve(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        from tui.actions import RequestDialog
+
+        self.app.push_screen(RequestDialog(self.workbench.workspace, ref_id=item.id,
+                                           intro=f"{self.account_ref(item)}: {item.requester}, «{item.subject}»"))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = [PaletteCommand("solicitud: Nueva solicitud", self.action_new, "Registra una solicitud recibida")]
+        if self.selected() is not None:
+            commands.append(PaletteCommand("solicitud: Atender", self.action_resolve, "Respondida o canalizada"))
+        return commands
