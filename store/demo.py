@@ -7,7 +7,9 @@ standing findings to fix, whatever the date.
 
 from __future__ import annotations
 
+import functools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -17,6 +19,7 @@ from policy.profile import load_profile
 from store.errors import ConflictError
 
 if TYPE_CHECKING:
+    from policy.model import Account
     from policy.profile import Profile
     from store.db import Store
 
@@ -266,27 +269,52 @@ def _build_workflows(store: Store, profile: Profile, rng: random.Random, now: da
     if len(accounts) < 4:
         return
     first, second, third, fourth = accounts[0], accounts[1], accounts[2], accounts[3]
+    # Recorded in the order they happened, as an office would, so the bitácora reads in order.
+    steps: list[tuple[datetime, Callable[[], object]]] = []
+
+    def later(moment: datetime, action: Callable[[], object]) -> None:
+        steps.append((moment, action))
+
     subjects = ("Infografía sobre la ubicación de casillas", "Respuesta a una pregunta sobre credencial para votar",
                 "Video de la sesión del Consejo")
     # One consultation waiting inside its window, one past it, one already answered.
-    store.consultations.add(first, subject=subjects[0], sent_at=now - timedelta(hours=40),
-                            text="Borrador de la infografía para su revisión.")
-    store.consultations.add(second, subject=subjects[1], sent_at=now - timedelta(days=9))
-    answered = store.consultations.add(third, subject=subjects[2], sent_at=now - timedelta(days=4))
-    store.consultations.resolve(answered.id, "aprobada", at=now - timedelta(days=3), note="Procede sin cambios.")
+    later(now - timedelta(hours=40), lambda: store.consultations.add(
+        first, subject=subjects[0], sent_at=now - timedelta(hours=40),
+        text="Borrador de la infografía para su revisión."))
+    later(now - timedelta(days=9), lambda: store.consultations.add(
+        second, subject=subjects[1], sent_at=now - timedelta(days=9)))
+
+    def answered() -> None:
+        item = store.consultations.add(third, subject=subjects[2], sent_at=now - timedelta(days=4))
+        store.consultations.resolve(item.id, "aprobada", at=now - timedelta(days=3), note="Procede sin cambios.")
+
+    later(now - timedelta(days=4), answered)
     # Information requests from the public: one just in, one waiting too long.
-    store.information_requests.add(first, requester="Usuario de la red", received_at=now - timedelta(hours=5),
-                                   subject="¿Dónde tramito mi credencial para votar?")
-    store.information_requests.add(fourth, requester="Usuaria de la red", received_at=now - timedelta(days=8),
-                                   subject="Solicita el calendario de sesiones del Consejo")
+    later(now - timedelta(hours=5), lambda: store.information_requests.add(
+        first, requester="Usuario de la red", received_at=now - timedelta(hours=5),
+        subject="¿Dónde tramito mi credencial para votar?"))
+    later(now - timedelta(days=8), lambda: store.information_requests.add(
+        fourth, requester="Usuaria de la red", received_at=now - timedelta(days=8),
+        subject="Solicita el calendario de sesiones del Consejo"))
     # A suspected intrusion reported this morning, its notices still to give.
-    store.incidents.open(fourth, "Publicación no autorizada en la madrugada; se sospecha acceso indebido.",
-                         at=now - timedelta(hours=3), author="demo")
-    for account in accounts[:6]:
-        store.bitacora.append(kind="publicacion", account=account, occurred_at=now - timedelta(days=1, hours=2),
-                              text="Publicación de la convocatoria para observadores electorales.",
-                              refs=[account.url or account.ref], author="demo")
-    store.bitacora.append(kind="comentario_usuario", account=first, occurred_at=now - timedelta(hours=20),
-                          text="Una usuaria pregunta por los horarios de los módulos de atención.", author="demo")
-    store.bitacora.append(kind="nota", occurred_at=now - timedelta(hours=18),
-                          text="Revisión semanal de la bitácora sin observaciones.", author="demo")
+    later(now - timedelta(hours=3), lambda: store.incidents.open(
+        fourth, "Publicación no autorizada en la madrugada; se sospecha acceso indebido.",
+        at=now - timedelta(hours=3), author="demo"))
+    def post(account: Account, moment: datetime) -> None:
+        store.bitacora.append(
+            kind="publicacion", account=account, occurred_at=moment,
+            text="Publicación de la convocatoria para observadores electorales.",
+            refs=[account.url or account.ref], author="demo",
+        )
+
+    for offset, account in enumerate(accounts[:6]):
+        moment = now - timedelta(days=1, hours=2, minutes=-offset)
+        later(moment, functools.partial(post, account, moment))
+    later(now - timedelta(hours=20), lambda: store.bitacora.append(
+        kind="comentario_usuario", account=first, occurred_at=now - timedelta(hours=20),
+        text="Una usuaria pregunta por los horarios de los módulos de atención.", author="demo"))
+    later(now - timedelta(hours=18), lambda: store.bitacora.append(
+        kind="nota", occurred_at=now - timedelta(hours=18),
+        text="Revisión semanal de la bitácora sin observaciones.", author="demo"))
+    for _, action in sorted(steps, key=lambda step: step[0]):
+        action()
