@@ -40,6 +40,12 @@ def run(tmp_path: Path, monkeypatch, capsys):  # type: ignore[no-untyped-def]
         with monkeypatch.context() as patch:
             for key, value in (extra_env or {}).items():
                 patch.setenv(key, value)
+            if "PYTHON_KEYRING_BACKEND" in (extra_env or {}):
+                import keyring.core
+
+                # keyring resolves its backend once per process: forget it so this run
+                # reads PYTHON_KEYRING_BACKEND (whatever an earlier test in this worker chose).
+                patch.setattr(keyring.core, "_keyring_backend", None)
             capsys.readouterr()
             try:
                 code = main(list(args))
