@@ -344,6 +344,18 @@ class _CountdownListing(LoadedListing[Any]):
         return relative(obligation.due, self.workbench.workspace.now()), {"overdue": "overdue",
                                                                            "due_soon": "soon"}.get(status, "")
 
+    # Both screens resolve the selected record: Enter opens its dialog.
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resolve":
+            return self.selected() is not None
+        return True
+
+    def open_selected(self) -> None:
+        self.action_resolve()
+
+    def action_resolve(self) -> None:
+        raise NotImplementedError
+
     def account_ref(self, item: Any) -> str:
         institution = self.workbench.institution
         if institution is not None:
@@ -395,14 +407,6 @@ class ConsultasScreen(_CountdownListing):
                                 item.text or "")
         right = Content.assemble(("Plazo\n", "bold"), obligation.message if obligation else "Sin plazo en la agenda.")
         return left, right
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "resolve":
-            return self.selected() is not None
-        return True
-
-    def open_selected(self) -> None:
-        self.action_resolve()
 
     def action_new(self) -> None:
         self.app.push_screen(ConsultationNewDialog(self.workbench.workspace, _accounts(self)))
@@ -461,14 +465,6 @@ class SolicitudesScreen(_CountdownListing):
                                 f"De {item.requester}, recibida el {_when(item.received_at)}\n", f"«{item.subject}»")
         right = Content.assemble(("Plazo\n", "bold"), obligation.message if obligation else "Sin plazo en la agenda.")
         return left, right
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "resolve":
-            return self.selected() is not None
-        return True
-
-    def open_selected(self) -> None:
-        self.action_resolve()
 
     def action_new(self) -> None:
         self.app.push_screen(RequestNewDialog(self.workbench.workspace, _accounts(self)))
