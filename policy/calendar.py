@@ -12,14 +12,13 @@ materialized once per year), so this module never imports ``holidays``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from policy.errors import UsageError
 
 
-@dataclass(frozen=True, slots=True)
-class DateRange:
+class DateRange(NamedTuple):
     start: date
     end: date
     label: str = ""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from policy.checks import assignments_by_account, designated_accounts, live_accounts
 from policy.clock import add_months, end_of_day, format_date, local
@@ -151,8 +151,7 @@ def no_password(state: State, now: datetime) -> Iterator[Obligation]:
 # -- the health report -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class HealthItem:
+class HealthItem(NamedTuple):
     account: Account
     issues: tuple[str, ...]
     messages: tuple[str, ...]

@@ -9,7 +9,6 @@ incident notices head their group.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from policy import checks, credentials, workflows
@@ -84,7 +83,7 @@ class _WaiverIndex:
         return bool(self.keys or self.pairs or self.kinds)
 
     def covers(self, item: Obligation) -> bool:
-        kind = str(item.kind)
+        kind = item.kind  # a StrEnum hashes and compares as its string
         if kind in self.kinds:
             return True
         if item.account is not None and (kind, item.account.id) in self.pairs:
@@ -140,7 +139,7 @@ def agenda(state: State, now: datetime, horizon_days: int = 30) -> list[Obligati
     # Whole calendar days: deadlines expire at the end of their day, so «30 days» must reach
     # the end of the 30th day, and 0 still shows what falls due later today.
     limit = end_of_day(now.date() + timedelta(days=horizon_days))
-    state = replace(state, agenda_until=limit)
+    state = state.replace(agenda_until=limit)
     selected = _collect(state, now, limit)
     selected.sort(key=sort_key)
     return selected

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from policy.errors import PolicyError, UsageError
-from policy.model import Citation
+from policy.model import EMPTY_MAPPING, Citation
 
 PROFILE_IDS: tuple[str, ...] = ("ine", "ieeags", "ieesonora", "iecm")
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 
 
-@dataclass(frozen=True, slots=True)
-class SettingSpec:
+class SettingSpec(NamedTuple):
     """An editable profile setting: its Spanish name, type and meaning."""
 
     key: str
@@ -75,16 +73,14 @@ SETTINGS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTING
 SETTINGS_BY_NAME: Mapping[str, SettingSpec] = {spec.name_es: spec for spec in SETTINGS}
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     key: str
     title: str
     short: str
     seed: str
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """One institution's rules: settings (defaults merged with overrides) and cited rules."""
 
     id: str
@@ -94,7 +90,7 @@ class Profile:
     defaults: Mapping[str, Any]
     settings: Mapping[str, Any]
     rules: Mapping[str, Citation]
-    overrides: Mapping[str, Any] = field(default_factory=dict)
+    overrides: Mapping[str, Any] = EMPTY_MAPPING
 
     def setting(self, key: str, default: Any = None) -> Any:
         """The effective value of a setting (an override wins over the profile's default)."""

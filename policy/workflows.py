@@ -10,8 +10,8 @@ command line show the same dates the agenda uses.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from policy.calendar import BusinessCalendar
 from policy.clock import end_of_day, format_date, local, start_of_day
@@ -77,8 +77,7 @@ def opening_due(profile: Profile, calendar: BusinessCalendar, requested_on: date
     return end_of_day(calendar.add_business_days(requested_on, int(days)))
 
 
-@dataclass(frozen=True, slots=True)
-class HolidayPeriod:
+class HolidayPeriod(NamedTuple):
     """An official holiday or a declared non-working period that needs a notice to the public.
 
     ``id`` is the first day as ``YYYYMMDD``: stable, so a notice marked done stays done.

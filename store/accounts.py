@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -33,38 +33,41 @@ def _bare(handle: str) -> str:
     return handle.strip().lstrip("@").lower()
 
 
-def row_to_account(row: sqlite3.Row) -> Account:
+#: The columns ``row_to_account`` reads, in its order (queries select exactly these).
+ACCOUNT_COLUMNS = (
+    "id, network, handle, status, url, area, email, email_generic, phone, verification, public,"
+    " private_messages, opened_on, created_at"
+)
+#: The same columns qualified with the alias ``a`` (for joins).
+ACCOUNT_COLUMNS_A = ", ".join(f"a.{name.strip()}" for name in ACCOUNT_COLUMNS.split(","))
+PERSON_COLUMNS = "id, name, email, rank"
+ASSIGNMENT_COLUMNS = "id, account_id, person_id, role, start_date, end_date"
+
+_from_iso = date.fromisoformat
+
+
+def row_to_account(row: Sequence[Any]) -> Account:
+    """An account from a row of ``ACCOUNT_COLUMNS`` (a tuple or ``sqlite3.Row``), read by position.
+
+    Positional on purpose: the agenda builds thousands of these per run.
+    """
+    (id_, network, handle, status, url, area, email, generic, phone, verification, public, private,
+     opened, created) = row
     return Account(
-        id=row["id"],
-        network=row["network"],
-        handle=row["handle"],
-        status=row["status"],
-        url=row["url"],
-        area=row["area"],
-        email=row["email"],
-        email_generic=bool(row["email_generic"]),
-        phone=row["phone"],
-        verification=row["verification"],
-        public=bool(row["public"]),
-        private_messages=bool(row["private_messages"]),
-        opened_on=date.fromisoformat(row["opened_on"]) if row["opened_on"] else None,
-        created_at=from_db_datetime(row["created_at"]),
+        id_, network, handle, status, url, area, email, bool(generic), phone, verification, bool(public),
+        bool(private), _from_iso(opened) if opened else None, from_db_datetime(created),
     )
 
 
-def row_to_person(row: sqlite3.Row) -> Person:
-    return Person(id=row["id"], name=row["name"], email=row["email"], rank=row["rank"])
+def row_to_person(row: Sequence[Any]) -> Person:
+    """A person from a row of ``PERSON_COLUMNS``."""
+    return Person(row[0], row[1], row[2], row[3])
 
 
-def row_to_assignment(row: sqlite3.Row) -> Assignment:
-    return Assignment(
-        id=row["id"],
-        account_id=row["account_id"],
-        person_id=row["person_id"],
-        role=row["role"],
-        start=date.fromisoformat(row["start_date"]),
-        end=date.fromisoformat(row["end_date"]) if row["end_date"] else None,
-    )
+def row_to_assignment(row: Sequence[Any]) -> Assignment:
+    """An assignment from a row of ``ASSIGNMENT_COLUMNS``."""
+    id_, account_id, person_id, role, start, end = row
+    return Assignment(id_, account_id, person_id, role, _from_iso(start), _from_iso(end) if end else None)
 
 
 class Accounts:
@@ -153,14 +156,14 @@ class Accounts:
         return self.get(account_id)
 
     def get(self, account_id: int) -> Account:
-        row = self._store.query_one("SELECT * FROM accounts WHERE id = ?", (account_id,))
+        row = self._store.query_one(f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?", (account_id,))
         if row is None:
             raise NotFoundError(f"No existe la cuenta con id {account_id}.")
         return row_to_account(row)
 
     def find(self, network: str, handle: str) -> Account | None:
         row = self._store.query_one(
-            "SELECT * FROM accounts WHERE network = ? AND lower(ltrim(handle, '@')) = ?",
+            f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE network = ? AND lower(ltrim(handle, '@')) = ?",
             (network.strip().lower(), _bare(handle)),
         )
         return row_to_account(row) if row else None
@@ -182,7 +185,7 @@ class Accounts:
                 raise NotFoundError(f"No existe la cuenta «{text}».")
             return found
         rows = self._store.query(
-            "SELECT * FROM accounts WHERE lower(ltrim(handle, '@')) = ? ORDER BY network", (_bare(text),)
+            f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE lower(ltrim(handle, '@')) = ? ORDER BY network", (_bare(text),)
         )
         if not rows:
             raise NotFoundError(f"No existe la cuenta «{text}».")
@@ -192,7 +195,7 @@ class Accounts:
         return row_to_account(rows[0])
 
     def list(self) -> list[Account]:
-        rows = self._store.query("SELECT * FROM accounts ORDER BY network, lower(ltrim(handle, '@'))")
+        rows = self._store.query(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY network, lower(ltrim(handle, '@'))")
         return [row_to_account(r) for r in rows]
 
     def count(self) -> int:
@@ -242,7 +245,7 @@ class People:
         return self.get(person_id)
 
     def get(self, person_id: int) -> Person:
-        row = self._store.query_one("SELECT * FROM people WHERE id = ?", (person_id,))
+        row = self._store.query_one(f"SELECT {PERSON_COLUMNS} FROM people WHERE id = ?", (person_id,))
         if row is None:
             raise NotFoundError(f"No existe la persona con id {person_id}.")
         return row_to_person(row)
@@ -250,11 +253,11 @@ class People:
     def find(self, name: str) -> Person | None:
         """The person with this name, whatever its case (also «Á»/«á», which SQLite's lower() keeps)."""
         text = name.strip()
-        row = self._store.query_one("SELECT * FROM people WHERE lower(name) = lower(?)", (text,))
+        row = self._store.query_one(f"SELECT {PERSON_COLUMNS} FROM people WHERE lower(name) = lower(?)", (text,))
         if row is None and not text.isascii():
             key = text.casefold()
             # Same length first (cheap, in SQL), then Unicode case folding in Python.
-            candidates = self._store.query("SELECT * FROM people WHERE length(name) = ?", (len(text),))
+            candidates = self._store.query(f"SELECT {PERSON_COLUMNS} FROM people WHERE length(name) = ?", (len(text),))
             row = next((r for r in candidates if r["name"].casefold() == key), None)
         return row_to_person(row) if row else None
 
@@ -271,7 +274,7 @@ class People:
         return found
 
     def list(self) -> list[Person]:
-        return [row_to_person(r) for r in self._store.query("SELECT * FROM people ORDER BY name")]
+        return [row_to_person(r) for r in self._store.query(f"SELECT {PERSON_COLUMNS} FROM people ORDER BY name")]
 
     def count(self) -> int:
         row = self._store.query_one("SELECT count(*) FROM people")
@@ -363,22 +366,22 @@ class Assignments:
         return [self.get(item.id) for item in current]
 
     def get(self, assignment_id: int) -> Assignment:
-        row = self._store.query_one("SELECT * FROM assignments WHERE id = ?", (assignment_id,))
+        row = self._store.query_one(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments WHERE id = ?", (assignment_id,))
         if row is None:
             raise NotFoundError(f"No existe la asignación {assignment_id}.")
         return row_to_assignment(row)
 
     def for_account(self, account_id: int) -> list[Assignment]:
         rows = self._store.query(
-            "SELECT * FROM assignments WHERE account_id = ? ORDER BY start_date, id", (account_id,)
+            f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments WHERE account_id = ? ORDER BY start_date, id", (account_id,)
         )
         return [row_to_assignment(r) for r in rows]
 
     def for_person(self, person_id: int) -> list[Assignment]:
         rows = self._store.query(
-            "SELECT * FROM assignments WHERE person_id = ? ORDER BY start_date, id", (person_id,)
+            f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments WHERE person_id = ? ORDER BY start_date, id", (person_id,)
         )
         return [row_to_assignment(r) for r in rows]
 
     def all(self) -> list[Assignment]:
-        return [row_to_assignment(r) for r in self._store.query("SELECT * FROM assignments ORDER BY id")]
+        return [row_to_assignment(r) for r in self._store.query(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id")]

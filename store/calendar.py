@@ -4,9 +4,8 @@ days, and declared electoral-process periods."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from policy.calendar import BusinessCalendar, DateRange
 from store import validate
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
 FIRST_YEAR = 2017
 
 
-@dataclass(frozen=True, slots=True)
-class DeclaredRange:
+class DeclaredRange(NamedTuple):
     id: int
     start: date
     end: date

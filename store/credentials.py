@@ -10,11 +10,9 @@ step as the keyring write (see its docstring for the order).
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policy.errors import PolicyError
 from policy.model import (
@@ -45,18 +43,21 @@ class PasswordRejectedError(PolicyError):
     title = "Contraseña rechazada"
 
 
-@dataclass(frozen=True, slots=True)
-class SetResult:
+class SetResult(NamedTuple):
     account: Account
     rotation: Rotation
     report: StrengthReport
 
 
-def _row_to_state(row: sqlite3.Row) -> CredentialState:
-    reasons = tuple(r for r in (row["reasons"] or "").split(",") if r)
+#: The columns ``_row_to_state`` reads, in its order.
+_STATE_COLUMNS = "account_id, set_at, score, weak, reasons, fingerprint"
+
+
+def _row_to_state(row: Sequence[Any]) -> CredentialState:
+    account_id, set_at, score, weak, reasons, fingerprint = row
     return CredentialState(
-        account_id=row["account_id"], set_at=from_db_datetime(row["set_at"]), score=row["score"],
-        weak=bool(row["weak"]), reasons=reasons, fingerprint=row["fingerprint"],
+        account_id, from_db_datetime(set_at), score, bool(weak),
+        tuple(r for r in reasons.split(",") if r) if reasons else (), fingerprint,
     )
 
 
@@ -77,11 +78,12 @@ class Credentials:
         return str(value)
 
     def status(self, account_id: int) -> CredentialState | None:
-        row = self._store.query_one("SELECT * FROM credential_status WHERE account_id = ?", (account_id,))
+        row = self._store.query_one(f"SELECT {_STATE_COLUMNS} FROM credential_status WHERE account_id = ?", (account_id,))
         return _row_to_state(row) if row else None
 
     def all(self) -> dict[int, CredentialState]:
-        return {r["account_id"]: _row_to_state(r) for r in self._store.query("SELECT * FROM credential_status")}
+        rows = self._store.rows(f"SELECT {_STATE_COLUMNS} FROM credential_status")
+        return {r[0]: _row_to_state(r) for r in rows}
 
     def recent_fingerprints(self, account_id: int, limit: int) -> list[str]:
         """The fingerprints of the account's last ``limit`` passwords, newest first."""
@@ -96,14 +98,14 @@ class Credentials:
 
     def accounts_using(self, fingerprint_value: str, exclude: int | None = None) -> list[Account]:
         """Accounts not closed whose current password has this fingerprint."""
-        from store.accounts import row_to_account
+        from store.accounts import ACCOUNT_COLUMNS_A, row_to_account
 
         rows = self._store.query(
-            "SELECT a.* FROM credential_status c JOIN accounts a ON a.id = c.account_id"
+            f"SELECT {ACCOUNT_COLUMNS_A} FROM credential_status c JOIN accounts a ON a.id = c.account_id"
             " WHERE c.fingerprint = ? AND a.status != ? ORDER BY a.id",
             (fingerprint_value, AccountStatus.CLOSED.value),
         )
-        return [row_to_account(r) for r in rows if r["id"] != exclude]
+        return [row_to_account(r) for r in rows if r[0] != exclude]
 
     def record(
         self,
@@ -170,18 +172,20 @@ class Credentials:
         return found
 
     def second_factor(self, account_id: int) -> SecondFactorState | None:
-        row = self._store.query_one("SELECT * FROM second_factors WHERE account_id = ?", (account_id,))
+        row = self._store.query_one(f"SELECT {_FACTOR_COLUMNS} FROM second_factors WHERE account_id = ?", (account_id,))
         return _row_to_factor(row) if row else None
 
     def second_factors(self) -> dict[int, SecondFactorState]:
-        return {r["account_id"]: _row_to_factor(r) for r in self._store.query("SELECT * FROM second_factors")}
+        rows = self._store.rows(f"SELECT {_FACTOR_COLUMNS} FROM second_factors")
+        return {r[0]: _row_to_factor(r) for r in rows}
 
 
-def _row_to_factor(row: sqlite3.Row) -> SecondFactorState:
-    return SecondFactorState(
-        account_id=row["account_id"], method=row["method"], recovery_location=row["recovery_location"],
-        codes_in_keyring=bool(row["codes_in_keyring"]),
-    )
+#: The columns ``_row_to_factor`` reads, in its order.
+_FACTOR_COLUMNS = "account_id, method, recovery_location, codes_in_keyring"
+
+
+def _row_to_factor(row: Sequence[Any]) -> SecondFactorState:
+    return SecondFactorState(row[0], row[1], row[2], bool(row[3]))
 
 
 # -- checking and setting ---------------------------------------------------------

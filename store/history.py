@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import format_date, start_of_day
 from policy.model import Account, AccountStatus, EntryKind, Person
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
     from store.db import Store
 
 
-@dataclass(frozen=True, slots=True)
-class Rotation:
+class Rotation(NamedTuple):
     id: int
     account_id: int
     rotated_at: datetime
@@ -26,8 +24,7 @@ class Rotation:
     reference: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class DatedRecord:
+class DatedRecord(NamedTuple):
     """An evaluation (of an account) or a training (of a person)."""
 
     id: int
@@ -100,11 +97,11 @@ class Rotations:
     def latest(self) -> dict[int, datetime]:
         """account id -> latest rotation, for every account that has one."""
         # One index seek per account (the newest entry) instead of scanning every rotation.
-        rows = self._store.query(
-            "SELECT a.id AS account_id, (SELECT r.rotated_at FROM rotations r WHERE r.account_id = a.id"
-            " ORDER BY r.rotated_at DESC LIMIT 1) AS last FROM accounts a"
+        rows = self._store.rows(
+            "SELECT a.id, (SELECT r.rotated_at FROM rotations r WHERE r.account_id = a.id"
+            " ORDER BY r.rotated_at DESC LIMIT 1) FROM accounts a"
         )
-        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows if r["last"]}
+        return {subject: from_db_datetime(last) for subject, last in rows if last}
 
 
 class _DatedRecords:
@@ -186,12 +183,13 @@ class _DatedRecords:
 
     def latest(self) -> dict[int, date]:
         """subject id -> its newest date, one index seek per subject."""
-        rows = self._store.query(
-            f"SELECT s.id AS subject, (SELECT t.{self.day_column} FROM {self.table} t"
-            f" WHERE t.{self.subject} = s.id ORDER BY t.{self.day_column} DESC LIMIT 1) AS last"
+        rows = self._store.rows(
+            f"SELECT s.id, (SELECT t.{self.day_column} FROM {self.table} t"
+            f" WHERE t.{self.subject} = s.id ORDER BY t.{self.day_column} DESC LIMIT 1)"
             f" FROM {self.subject_table} s"
         )
-        return {r["subject"]: date.fromisoformat(r["last"]) for r in rows if r["last"]}
+        from_iso = date.fromisoformat
+        return {subject: from_iso(last) for subject, last in rows if last}
 
 
 class Evaluations(_DatedRecords):

@@ -10,9 +10,8 @@ same transaction.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from policy.errors import PolicyError
 from policy.model import Account, EntryKind, IncidentNotice
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
 MAX_DESCRIPTION = 5000
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(NamedTuple):
     id: int
     incident_id: int
     position: int
@@ -36,8 +34,7 @@ class Notice:
     notified_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Incident:
+class Incident(NamedTuple):
     id: int
     account_id: int
     account: str

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 from policy.clock import local
 from policy.model import State
 from policy.profile import Profile
-from store.accounts import row_to_account, row_to_assignment, row_to_person
+from store.accounts import (
+    ACCOUNT_COLUMNS,
+    ASSIGNMENT_COLUMNS,
+    PERSON_COLUMNS,
+    row_to_account,
+    row_to_assignment,
+    row_to_person,
+)
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -32,9 +39,11 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
     profile = profile or store.settings.profile()
     first, last = calendar_years(profile, now)
     calendar = store.calendar.business_calendar(first, last)
-    accounts = [row_to_account(r) for r in store.query("SELECT * FROM accounts ORDER BY id")]
-    people = {r["id"]: row_to_person(r) for r in store.query("SELECT * FROM people")}
-    assignments = [row_to_assignment(r) for r in store.query("SELECT * FROM assignments ORDER BY id")]
+    accounts = [row_to_account(r) for r in store.rows(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id")]
+    people = {r[0]: row_to_person(r) for r in store.rows(f"SELECT {PERSON_COLUMNS} FROM people")}
+    assignments = [
+        row_to_assignment(r) for r in store.rows(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id")
+    ]
     return State(
         profile=profile,
         calendar=calendar,

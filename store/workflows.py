@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import format_date, start_of_day
 from policy.model import (
@@ -60,8 +59,7 @@ def _moment(text: str | None) -> datetime | None:
 # -- history -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     id: int
     entity: str
     entity_id: int
@@ -248,8 +246,12 @@ class Consultations:
         return [_row_to_consultation(r) for r in rows]
 
     def latest_by_account(self) -> dict[int, datetime]:
-        rows = self._store.query("SELECT account_id, max(sent_at) AS last FROM consultations GROUP BY account_id")
-        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows}
+        """account id -> when its newest consultation was sent (one index seek per account)."""
+        rows = self._store.rows(
+            "SELECT a.id, (SELECT c.sent_at FROM consultations c WHERE c.account_id = a.id"
+            " ORDER BY c.sent_at DESC LIMIT 1) FROM accounts a"
+        )
+        return {account_id: from_db_datetime(last) for account_id, last in rows if last}
 
 
 # -- information requests ---------------------------------------------------------
@@ -855,8 +857,7 @@ class PersonDocuments:
 
     def on_record(self) -> frozenset[tuple[int, str]]:
         """(person id, kind) of every document recorded: what the rules need."""
-        rows = self._store.execute("SELECT DISTINCT person_id, kind FROM person_documents").fetchall()
-        return frozenset((r[0], r[1]) for r in rows)
+        return frozenset(self._store.rows("SELECT DISTINCT person_id, kind FROM person_documents"))
 
     def for_person(self, person_id: int) -> dict[str, date]:
         """kind -> the latest date signed, for one person."""
@@ -916,8 +917,7 @@ def _row_to_waiver(r: sqlite3.Row) -> Waiver:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class WaiverRecord:
+class WaiverRecord(NamedTuple):
     waiver: Waiver
     revoked_at: datetime | None
     revoked_by: str | None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -294,7 +293,7 @@ def test_admin_rank():
     assert found[0].rule.section == "§5.1, segundo párrafo"
     assert "mando medio" in found[0].message
     # ieeags fixes no rank.
-    assert of_kind(obligations(replace(bad, profile=load_profile("ieeags")), NOW), Kind.ADMIN_RANK) == []
+    assert of_kind(obligations(bad.replace(profile=load_profile("ieeags")), NOW), Kind.ADMIN_RANK) == []
 
 
 # -- e-mail and handle ------------------------------------------------------------
@@ -375,7 +374,7 @@ def test_public_and_private_messages_iecm_only():
     ok = account(email="a@iecm.mx")
     kinds = {item.kind for item in obligations(state("iecm", accounts=[ok]), NOW)}
     assert not {Kind.PUBLIC_ACCOUNT, Kind.PRIVATE_MESSAGES} & kinds
-    ine = {item.kind for item in obligations(state("ine", accounts=[replace(acc, email="a@ine.mx")]), NOW)}
+    ine = {item.kind for item in obligations(state("ine", accounts=[acc._replace(email="a@ine.mx")]), NOW)}
     assert not {Kind.PUBLIC_ACCOUNT, Kind.PRIVATE_MESSAGES} & ine
 
 
