@@ -83,11 +83,13 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
     if not months and not on_change:
         return
     by_account = assignments_by_account(state) if on_change else {}
+    periodic = bool(months) and profile.has_rule("rotation")
+    rule = profile.rule("rotation") if periodic else None
+    last_rotation = state.last_rotation
     for acc in live_accounts(state):
-        last = state.last_rotation.get(acc.id)
+        last = last_rotation.get(acc.id)
         last_day = local(last).date() if last else None
-        if months and profile.has_rule("rotation"):
-            rule = profile.rule("rotation")
+        if rule is not None:
             if last_day is not None:
                 due = end_of_day(add_months(last_day, months))
                 message = (
@@ -237,16 +239,16 @@ def admin_rank(state: State, now: datetime) -> Iterator[Obligation]:
     profile = state.profile
     if not profile.has_rule("admin_rank"):
         return
-    allowed = {
-        Role.TITULAR: set(profile.setting("titular_ranks", [])),
-        Role.SUPLENTE: set(profile.setting("suplente_ranks", [])),
+    allowed: dict[str, set[str]] = {
+        Role.TITULAR.value: set(profile.setting("titular_ranks", [])),
+        Role.SUPLENTE.value: set(profile.setting("suplente_ranks", [])),
     }
     rule = profile.rule("admin_rank")
     today = now.date()
     live_ids = {acc.id: acc for acc in designated_accounts(state)}
     for item in state.assignments:
         acc = live_ids.get(item.account_id)
-        ranks = allowed.get(Role(item.role)) if item.role in allowed else None
+        ranks = allowed.get(item.role)  # a StrEnum key matches its plain string
         if acc is None or not ranks or not item.active_on(today):
             continue
         person = state.people.get(item.person_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from policy.errors import UsageError
@@ -28,10 +29,16 @@ def add_months(start: date, months: int) -> date:
 
     Cached: the agenda asks for the same few thousand dates on every run.
     """
+    result: date = start + _month_delta(months)
+    return result
+
+
+@lru_cache(maxsize=64)
+def _month_delta(months: int) -> Any:
+    """One ``relativedelta(months=n)`` per n: building one costs more than adding it."""
     from dateutil.relativedelta import relativedelta  # deferred: ~4 ms, only the engine needs it
 
-    result: date = start + relativedelta(months=months)
-    return result
+    return relativedelta(months=months)
 
 
 def end_of_day(day: date) -> datetime:
@@ -46,7 +53,10 @@ def start_of_day(day: date) -> datetime:
 
 def local(moment: datetime) -> datetime:
     """Convert an aware datetime to Mexico City; a naive one is taken as Mexico City time."""
-    if moment.tzinfo is None:
+    zone = moment.tzinfo
+    if zone is ZONE:  # already there (the store hands out Mexico City times): nothing to convert
+        return moment
+    if zone is None:
         return moment.replace(tzinfo=ZONE)
     return moment.astimezone(ZONE)
 
