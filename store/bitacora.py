@@ -20,7 +20,6 @@ Kept light on purpose: ``resguardo bitacora agregar|buscar`` must start fast.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -88,6 +87,8 @@ def canonical(
 
 def entry_hash(*values: Any) -> str:
     """SHA-256 (hex) of ``canonical(*values)``."""
+    import hashlib  # deferred: ~5 ms that reading the log (the agenda) does not need
+
     return hashlib.sha256(canonical(*values)).hexdigest()
 
 
@@ -270,6 +271,8 @@ class Bitacora:
         the foreign key (StoreError). Nothing is written unless all are. Returns
         how many were appended.
         """
+        import hashlib  # deferred: ~5 ms that reading the log (the agenda) does not need
+
         store = self._store
         now = store.now()
         recorded = store.stamp()
@@ -470,6 +473,8 @@ class Bitacora:
         With ``anchor`` (a head hash quoted earlier by ``seal``), also check that
         the log still contains it, i.e. still extends that earlier state.
         """
+        import hashlib  # deferred: ~5 ms that reading the log (the agenda) does not need
+
         wanted = anchor.strip().lower() if anchor else None
         if wanted is not None and (len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted)):
             raise UsageError("El sello debe ser un hash SHA-256: 64 caracteres hexadecimales.")
@@ -522,6 +527,8 @@ class Bitacora:
 
 def _explain_mismatch(values: tuple[Any, ...], stored: str) -> str:
     """Why an entry's content no longer matches its hash: renumbered (moved) or edited."""
+    import hashlib  # deferred: ~5 ms that reading the log (the agenda) does not need
+
     entry_id = values[0]
     for shift, reason in (
         (-1, f"se insertó una entrada antes de la {entry_id} y las siguientes se renumeraron"),

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from policy.errors import ResguardoError
-from tui.cli.spanish_argparse import SpanishParser, install
+from tui.cli.spanish_argparse import SpanishFormatter, SpanishParser, install
 
 #: Each command word and the module that registers it. Only the invoked
 #: command's module is imported (importing them all costs ~60 ms, which
@@ -57,7 +57,7 @@ DESCRIPTION = (
 
 def common_options() -> argparse.ArgumentParser:
     """Options every subcommand accepts, so they may follow the command (``pendientes --db X``)."""
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = argparse.ArgumentParser(add_help=False, formatter_class=SpanishFormatter)
     parent.add_argument(
         "--db", metavar="RUTA", default=argparse.SUPPRESS,
         help="base de datos a usar (por omisión, RESGUARDO_DB o la carpeta de datos del usuario)",

@@ -20,6 +20,7 @@ from policy.errors import UsageError
 from policy.model import SECOND_FACTOR_LABELS, SecondFactor
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
+from tui.cli.spanish_argparse import SpanishFormatter
 
 if TYPE_CHECKING:
     from store.secrets import Secrets
@@ -30,7 +31,7 @@ COMMAND_NAMES = ("credencial", "llavero")
 
 
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    keyring_parent = argparse.ArgumentParser(add_help=False)
+    keyring_parent = argparse.ArgumentParser(add_help=False, formatter_class=SpanishFormatter)
     keyring_parent.add_argument(
         "--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
         help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar"
