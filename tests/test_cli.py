@@ -525,3 +525,32 @@ def test_operating_system_errors_are_spanish(ine, tmp_path):
     blocker.write_text("x")
     line = refused(ine("pendientes", "--db", str(blocker / "sub" / "r.db")), 1, "No se pudo crear")
     assert "carpeta" in line and "exists" not in line and "directory" not in line
+
+
+@pytest.mark.parametrize("profile", ["ine", "iecm", "ieeags", "ieesonora"])
+def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile):
+    """The fast writer of ``pendientes --json`` must never drift from json.dumps."""
+    from datetime import datetime
+
+    from policy.engine import agenda as build_agenda
+    from policy.model import Account, Citation, Obligation, Person, Status
+    from store.demo import build_demo
+    from store.state import load_state
+    from tests.conftest import NOW
+    from tui.cli.agenda import agenda_json_text, obligation_json
+
+    store = make_store(None)
+    build_demo(store, profile, NOW)
+    items = build_agenda(load_state(store, NOW), NOW, horizon_days=60)
+    assert len(items) > 20
+    # Strings JSON must escape: quotes, backslashes, control characters, accents, emoji.
+    odd = "«Comillas» \"dobles\" \\ barra\ttab\nlínea \x01 control ñ 🗳️"
+    rule = Citation("ine", odd, "§1", odd, note=odd)
+    items.append(Obligation(
+        kind="rotation", due=datetime.fromisoformat("2021-06-01T23:59:59-05:00"), rule=rule, message=odd,
+        status=Status.OVERDUE, account=Account(7, "x", odd), person=Person(9, odd), ref_id=3,
+    ))
+    items.append(Obligation(kind="holiday_notice", due=NOW, rule=rule, message="sin cuenta ni persona"))
+    expected = json.dumps([obligation_json(i) for i in items], ensure_ascii=False)
+    assert agenda_json_text(items) == expected
+    assert agenda_json_text([]) == json.dumps([])

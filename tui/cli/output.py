@@ -12,7 +12,8 @@ from typing import Any
 def print_json(data: Any) -> None:
     """Indented for a person at a terminal; compact (C-accelerated, 2× faster) for pipes."""
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent))
+    # Our data are plain dicts and lists built for the output: no cycles to look for.
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, check_circular=False))
     sys.stdout.write("\n")
 
 
