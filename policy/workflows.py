@@ -413,12 +413,14 @@ def designation_documents(state: State, now: datetime) -> Iterator[Obligation]:
             current = first_start.get(item.person_id)
             if current is None or item.start < current:
                 first_start[item.person_id] = item.start
+    on_record = state.person_documents
     for kind, rule_key, label in _DOCUMENTS:
         if not profile.has_rule(rule_key):
             continue
         rule = profile.rule(rule_key)
+        code = kind.value
         for person_id, start in first_start.items():
-            if (person_id, str(kind)) in state.person_documents:
+            if (person_id, code) in on_record:
                 continue
             person = state.people.get(person_id)
             if person is None:

@@ -10,7 +10,7 @@ import contextlib
 import itertools
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -275,6 +275,37 @@ def to_db_datetime(moment: datetime) -> str:
 
 def from_db_datetime(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(ZONE)
+
+
+class StoredMoments(Mapping[int, datetime]):
+    """id -> moment, kept as stored and converted on first access.
+
+    For the agenda's sources that only a few accounts are ever asked about
+    (the abandoned-account rule reads them only for accounts with no recent
+    rotation or evaluation): converting thousands of times nobody reads costs
+    more than the query.
+    """
+
+    __slots__ = ("_raw", "_done")
+
+    def __init__(self, raw: dict[int, str]) -> None:
+        self._raw = raw
+        self._done: dict[int, datetime] = {}
+
+    def __getitem__(self, key: int) -> datetime:
+        moment = self._done.get(key)
+        if moment is None:
+            moment = self._done[key] = from_db_datetime(self._raw[key])
+        return moment
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
 
 
 def _create_private_file(path: Path) -> None:

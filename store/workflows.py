@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -41,7 +42,7 @@ from policy.model import (
 )
 from policy.workflows import HolidayPeriod, check_transition
 from store import validate
-from store.db import from_db_datetime, to_db_datetime
+from store.db import StoredMoments, from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -245,13 +246,13 @@ class Consultations:
         rows = self._store.query("SELECT * FROM consultations WHERE state = 'pendiente' ORDER BY id")
         return [_row_to_consultation(r) for r in rows]
 
-    def latest_by_account(self) -> dict[int, datetime]:
+    def latest_by_account(self) -> Mapping[int, datetime]:
         """account id -> when its newest consultation was sent (one index seek per account)."""
         rows = self._store.rows(
             "SELECT a.id, (SELECT c.sent_at FROM consultations c WHERE c.account_id = a.id"
             " ORDER BY c.sent_at DESC LIMIT 1) FROM accounts a"
         )
-        return {account_id: from_db_datetime(last) for account_id, last in rows if last}
+        return StoredMoments({account_id: last for account_id, last in rows if last})
 
 
 # -- information requests ---------------------------------------------------------

@@ -456,3 +456,25 @@ def test_person_names_compare_without_case_also_for_accented_capitals(store: Sto
     with pytest.raises(ConflictError, match="Ya existe una persona"):
         store.people.add(name=other)
     assert store.people.find("Angel Ruiz") is None  # an accent is not a case difference
+
+
+def test_stored_moments_convert_on_access_like_from_db_datetime():
+    from store.db import StoredMoments, from_db_datetime
+
+    raw = {3: "2026-03-01T16:00:00+00:00", 5: "2021-06-01T04:59:59+00:00"}
+    moments = StoredMoments(raw)
+    assert len(moments) == 2 and sorted(moments) == [3, 5] and 3 in moments and 4 not in moments
+    assert moments[3] == from_db_datetime(raw[3]) and moments[3].utcoffset().total_seconds() == -6 * 3600
+    assert moments[5].isoformat() == "2021-05-31T23:59:59-05:00"  # daylight saving time, then
+    assert moments.get(4) is None and moments.get(5) is moments[5]  # converted once, then reused
+    assert dict(moments) == {k: from_db_datetime(v) for k, v in raw.items()}
+
+
+def test_consultations_latest_by_account_is_the_newest_sent(store: Store):
+    account = store.accounts.add(network="x", handle="@Consultas")
+    other = store.accounts.add(network="facebook", handle="Otra")
+    for hours in (5, 1, 30):
+        store.consultations.add(account, subject=f"Consulta {hours}", sent_at=NOW - timedelta(hours=hours))
+    latest = store.consultations.latest_by_account()
+    assert latest[account.id] == NOW - timedelta(hours=1)
+    assert other.id not in latest and len(latest) == 1
