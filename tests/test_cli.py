@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -554,3 +555,23 @@ def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile)
     expected = json.dumps([obligation_json(i) for i in items], ensure_ascii=False)
     assert agenda_json_text(items) == expected
     assert agenda_json_text([]) == json.dumps([])
+
+
+def test_pendientes_ends_cleanly_when_the_reader_stops_early(cli):
+    """``pendientes`` skips the interpreter's teardown: its output must still be whole,
+    and a reader that stops early (``| head``) must not get a traceback."""
+    assert cli("demo", "--perfil", "ine").code == 0
+    whole = cli("pendientes", "--json", "--dias", "400")
+    assert whole.code == 0 and whole.err == ""
+    assert len(whole.out) > 100_000  # more than a pipe holds (64 KiB): the flush really happens
+    assert json.loads(whole.out)[-1]["kind"]
+    env = {**os.environ, "RESGUARDO_DB": str(cli.db), "RESGUARDO_NOW": "2026-03-12T10:00:00-06:00"}
+    script = Path(sys.executable).with_name("resguardo")
+    proc = subprocess.Popen([str(script), "pendientes", "--json", "--dias", "400"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10).startswith(b"[{")
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "Exception ignored" not in err, err

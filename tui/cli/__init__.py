@@ -177,6 +177,19 @@ def _open_workbench(db_path: str | None) -> int:
         return exc.exit_code
 
 
+#: Commands that only read and print. Once their output is flushed and the database
+#: closed (``main`` does it), the process ends without the interpreter's teardown:
+#: freeing every module and the tens of thousands of records of a large
+#: institution's agenda costs ~15 ms of ``pendientes``' 250 ms budget.
+QUICK_EXIT_COMMANDS = frozenset({"pendientes"})
+
+
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    if _command_name(sys.argv[1:]) in QUICK_EXIT_COMMANDS:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to say
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
