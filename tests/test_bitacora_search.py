@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from policy.clock import ZONE
+from policy.clock import ZONE, end_of_day, parse_date
 from store import bitacora as bitacora_module
 from store import open_store
 from store.bitacora import _SELECT, Entry, _row_to_entry, _search_sql, fts_query
@@ -127,6 +127,20 @@ def test_cli_search_results_are_pinned(office, monkeypatch, capsys, args) -> Non
     assert [entry["id"] for entry in json.loads(out.out)] == PINNED[args]
 
 
+
+def test_the_workbench_filters_days_like_the_command_line(office) -> None:  # type: ignore[no-untyped-def]
+    from tui.workspace import Workspace
+
+    workspace = Workspace(office.path, lambda: NOW)
+    day = parse_date
+    # Entry 16 happened at midnight on the dot of 15 February: «hasta 14» leaves it out.
+    assert [e.id for e in workspace.search_bitacora("", until=day("2026-02-14"))] == PINNED[("--hasta", "2026-02-14")]
+    assert end_of_day(day("2026-02-14")) < at("2026-02-15T00:00")
+    assert [e.id for e in workspace.search_bitacora("", since=day("2026-01-10"), until=day("2026-02-15"))] == \
+        PINNED[("--desde", "2026-01-10", "--hasta", "2026-02-15")]
+    assert [e.id for e in workspace.search_bitacora("jornada", 1, "publicacion", day("2026-01-01"), day("2026-02-28"))] \
+        == PINNED[("jornada", "--cuenta", "x/@INEMexico", "--tipo", "publicacion", "--desde", "2026-01-01",
+                   "--hasta", "2026-02-28")]
 
 # -- every way gives the same answer ---------------------------------------------------
 

@@ -12,7 +12,7 @@ import contextlib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -583,14 +583,15 @@ class Workspace:
 
     def search_bitacora(self, text: str, account_id: int | None = None, kind: str | None = None,
                         since: date | None = None, until: date | None = None, limit: int = 200) -> list[Any]:
-        """Entries newest first (the store folds diacritics); dates are local days, inclusive."""
-        from policy.clock import start_of_day
+        """Entries newest first (the store folds diacritics); dates are local days, inclusive,
+        as in ``resguardo bitacora buscar --desde/--hasta``."""
+        from policy.clock import end_of_day, start_of_day
 
         with self.session() as store:
             return store.bitacora.search(
                 text or None, account_id=account_id, kind=kind,
                 since=start_of_day(since) if since else None,
-                until=start_of_day(until + timedelta(days=1)) if until else None, limit=limit,
+                until=end_of_day(until) if until else None, limit=limit,
             )
 
     def add_bitacora_entry(self, account_id: int | None, kind: str, text: str, occurred_at: datetime | None) -> str:
