@@ -8,6 +8,7 @@ import keyring
 import pytest
 from conftest import NOW
 from memory_keyring import MemoryKeyring
+from textual.widgets import Input
 from workbench_helpers import build_demo_db, run_async, settle
 
 from policy.model import Kind
@@ -336,8 +337,8 @@ async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_agai
             await settle(pilot)
             await pilot.press("c")
             await settle(pilot)
-            assert isinstance(app.screen, PassphraseDialog)
-            await pilot.press(*passphrase, "enter")
+            assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file  # no file yet: asked twice
+            await pilot.press(*passphrase, "enter", *passphrase, "enter")
             await settle(pilot)
             dialog = app.screen
             assert isinstance(dialog, PasswordDialog) and dialog.secrets is not None
@@ -350,7 +351,7 @@ async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_agai
             await pilot.press("ctrl+l")
             assert isinstance(app.screen, LockScreen) and not backend.unlocked
             await pilot.press("space")
-            assert isinstance(app.screen, PassphraseDialog)
+            assert isinstance(app.screen, PassphraseDialog) and not app.screen.new_file  # the file exists now
             await pilot.press(*"otra frase equivocada", "enter")
             await settle(pilot)
             assert isinstance(app.screen, PassphraseDialog)
@@ -364,31 +365,94 @@ async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_agai
     assert secret.encode() not in db_bytes(iecm_db)
 
 
-@run_async
-async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path) -> None:
+@pytest.fixture
+def encrypted_file(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """resguardo's encrypted keyring file as the keyring (cheap KDF), not created yet."""
     from store.secrets import encrypted_file_class
-    from tui.password import PassphraseDialog
-    from tui.screens.misc import WizardScreen
 
     backend = encrypted_file_class()(tmp_path / "llavero.json")
     backend.kdf_cost = "ligero"
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
-    try:
-        app = make_app(tmp_path / "nueva.db")
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file
-            await pilot.press(*"corta", "enter")  # too short for a new file
-            await settle(pilot)
-            assert "12 caracteres" in str(app.screen.query_one(".dialog-error").render())
-            await pilot.press(*"frase maestra nueva de prueba", "enter")
-            await settle(pilot)
-            assert isinstance(app.screen, WizardScreen)
-            assert "abierto" in str(app.screen.query_one("#keyring").render())
-            assert backend.unlocked
-    finally:
-        keyring.set_keyring(previous)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def dialog_error(app: Workbench) -> str:
+    return str(app.screen.query_one(".dialog-error").render())
+
+
+@run_async
+async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path, encrypted_file) -> None:  # type: ignore[no-untyped-def]
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import WizardScreen
+
+    app = make_app(tmp_path / "nueva.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file
+        await pilot.press("enter")
+        assert "Escriba una frase maestra nueva" in dialog_error(app)
+        await pilot.press(*"corta", "enter")  # too short for a new file, like the command line
+        await settle(pilot)
+        assert "12 caracteres" in dialog_error(app)
+        assert isinstance(app.screen, PassphraseDialog) and not encrypted_file.unlocked
+        await pilot.press(*"frase maestra nueva de prueba", "enter")
+        assert app.screen.focused is app.screen.query_one("#repeated")
+        await pilot.press(*"frase maestra nueva de prueba", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        assert "abierto" in str(app.screen.query_one("#keyring").render())
+        assert encrypted_file.unlocked
+
+
+@run_async
+async def test_wizard_refuses_two_different_new_passphrases_and_creates_nothing(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                              encrypted_file) -> None:
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import WizardScreen
+
+    app = make_app(tmp_path / "nueva.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog)
+        await pilot.press(*"frase maestra nueva de prueba", "enter", *"frase maestra nueva de prueva", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog)
+        assert "Las dos frases maestras no coinciden; no se creó nada." in dialog_error(app)
+        assert not encrypted_file.unlocked and not encrypted_file.exists
+        boxes = list(app.screen.query(Input))
+        assert [box.value for box in boxes] == ["", ""] and app.screen.focused is boxes[0]
+        await pilot.press(*"frase maestra nueva de prueba", "enter", *"frase maestra nueva de prueba", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen) and encrypted_file.unlocked
+    assert not (tmp_path / "llavero.json").exists()  # written with the first secret, never before
+
+
+@run_async
+async def test_idle_lock_before_the_file_exists_asks_for_a_new_passphrase_twice(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                                encrypted_file) -> None:
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import LockScreen, WizardScreen
+
+    app = make_app(tmp_path / "nueva.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"frase maestra nueva de prueba", "enter", *"frase maestra nueva de prueba", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        await pilot.press("ctrl+s")  # the profile, no demo
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, LockScreen) and not encrypted_file.unlocked
+        await pilot.press("space")
+        assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file  # nothing was written yet
+        await pilot.press(*"otra frase maestra nueva", "enter", *"otra frase maestra nuevo", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog) and "no coinciden" in dialog_error(app)
+        await pilot.press(*"otra frase maestra nueva", "enter", *"otra frase maestra nueva", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, (PassphraseDialog, LockScreen)) and encrypted_file.unlocked
 
 
 @run_async

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
+from policy.errors import ResguardoError
 from policy.model import Account
 from tui.workspace import error_text
 
@@ -39,8 +40,11 @@ def open_password_dialog(app: Workbench, account: Account) -> None:
 class PassphraseDialog(ModalScreen[bool]):
     """Asks the master passphrase of resguardo's encrypted keyring file and unlocks it (never stored).
 
-    Dismisses with True once the file is open, False on Escape; a wrong
-    passphrase keeps the dialog open with the reason.
+    When the file does not exist yet the passphrase creates it: then it is
+    asked twice and must be at least 12 characters (``check_new_passphrase``,
+    as ``resguardo`` asks on the command line); a refused one keeps the dialog
+    open with the reason and creates nothing. Dismisses with True once the file
+    is open, False on Escape; a wrong passphrase keeps the dialog open too.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,34 +56,65 @@ class PassphraseDialog(ModalScreen[bool]):
             super().__init__()
             self.error = error
 
-    def __init__(self, workspace: Workspace, reason: str = "", *, new_file: bool = False) -> None:
+    def __init__(self, workspace: Workspace, reason: str = "", *, new_file: bool | None = None) -> None:
+        """``new_file``: whether the passphrase creates the file; None asks the workspace."""
         super().__init__(classes="dialog-screen")
         self.workspace = workspace
         self.reason = reason
-        self.new_file = new_file
+        self.new_file = workspace.keyring_file_missing() if new_file is None else new_file
 
     def compose(self) -> ComposeResult:
         text = self.reason or (
             "Este equipo no tiene llavero del sistema: resguardo guarda las contraseñas en su llavero cifrado."
-            + (" Elija una frase maestra (al menos 12 caracteres); no se puede recuperar." if self.new_file
-               else " Escriba su frase maestra.")
         )
+        if self.new_file:
+            text += (" Elija una frase maestra (al menos 12 caracteres) y escríbala dos veces;"
+                     " guárdela bien: sin ella no se recuperan las contraseñas.")
+        elif not self.reason:
+            text += " Escriba su frase maestra."
         with Vertical(classes="dialog confirm"):
             yield Label("Llavero cifrado de resguardo", classes="dialog-title")
             yield Static(text, classes="dialog-text")
-            yield Input(password=True, id="passphrase", compact=True, placeholder="frase maestra")
+            yield Input(password=True, id="passphrase", compact=True,
+                        placeholder="frase maestra nueva" if self.new_file else "frase maestra")
+            if self.new_file:
+                yield Input(password=True, id="repeated", compact=True, placeholder="repita la frase maestra")
             yield Static("", classes="dialog-error")
-            yield Static("Enter desbloquea · Esc cancela", classes="dialog-hint")
+            yield Static("Enter continúa · Esc cancela sin crear nada" if self.new_file
+                         else "Enter desbloquea · Esc cancela", classes="dialog-hint")
 
     def action_cancel(self) -> None:
         self.dismiss(False)
 
-    @on(Input.Submitted, "#passphrase")
+    def _refuse(self, text: str) -> None:
+        for box in self.query(Input):
+            box.value = ""
+        self.query_one("#passphrase", Input).focus()
+        self.query_one(".dialog-error", Static).update(text)
+
+    @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value:
-            self.query_one(".dialog-error", Static).update("Abriendo el llavero…")
-            self._unlock(event.value)
+        if not self.new_file:
+            if event.value:
+                self.query_one(".dialog-error", Static).update("Abriendo el llavero…")
+                self._unlock(event.value)
+            return
+        from store.secrets import check_new_passphrase
+
+        passphrase = self.query_one("#passphrase", Input).value
+        repeated = self.query_one("#repeated", Input).value if event.input.id == "repeated" else None
+        try:
+            check_new_passphrase(passphrase, repeated)
+        except ResguardoError as exc:
+            self._refuse(exc.message)
+            return
+        if repeated is None:
+            self.query_one(".dialog-error", Static).update("")
+            self.query_one("#repeated", Input).focus()
+            return
+        self.query_one(".dialog-error", Static).update("Creando el llavero…")
+        self._unlock(passphrase)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="passphrase")
     def _unlock(self, passphrase: str) -> None:
@@ -95,10 +130,7 @@ class PassphraseDialog(ModalScreen[bool]):
         if event.error is None:
             self.dismiss(True)
             return
-        box = self.query_one("#passphrase", Input)
-        box.value = ""
-        box.focus()
-        self.query_one(".dialog-error", Static).update(event.error)
+        self._refuse(event.error)
 
 
 class PasswordDialog(ModalScreen[str | None]):

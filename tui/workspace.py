@@ -518,6 +518,12 @@ class Workspace:
             return True, bool(secrets is not None and secrets.backend.exists)
         return False, True
 
+    def keyring_file_missing(self) -> bool:
+        """The keyring opened so far is resguardo's encrypted file and the file does not exist yet:
+        the passphrase typed next creates it (cheap: no keyring import)."""
+        secrets = self._secrets
+        return bool(secrets is not None and secrets.encrypted_file and not secrets.backend.exists)
+
     def lock_secrets(self) -> bool:
         """Forget the encrypted file's key (the idle lock); True when there was one to forget."""
         secrets = self._secrets

@@ -173,7 +173,7 @@ class SecretInput:
 
     def passphrase(self, new_file: bool) -> str:
         """The master passphrase of the encrypted file (asked twice when the file is new)."""
-        from store.secrets import KeyringLockedError
+        from store.secrets import KeyringLockedError, check_new_passphrase
 
         if self.passphrase_from_stdin:
             self._passphrase_taken = True
@@ -190,8 +190,7 @@ class SecretInput:
             )
             first = getpass.getpass("Frase maestra nueva: ")
             second = getpass.getpass("Repita la frase maestra: ")
-            if first != second:
-                raise UsageError("Las dos frases maestras no coinciden; no se cambió nada.")
+            check_new_passphrase(first, second)
             return first
         return getpass.getpass("Frase maestra del llavero cifrado: ")
 
