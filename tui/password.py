@@ -1,5 +1,6 @@
 """The password dialog (Cuentas and Hoy): masked input twice, a live strength meter,
-the reuse check, generate, save through ``credencial fijar``'s path, copy with auto-clear.
+the reuse check, generate, save through ``credencial fijar``'s path with the rotation's
+reason and oficio (and, in the IECM without an oficio, its reminder), copy with auto-clear.
 
 The zxcvbn check (~0.15 s for long inputs) runs in an exclusive thread worker
 after a 250 ms pause in typing, never on the UI thread. The secret lives only
@@ -178,9 +179,10 @@ class PasswordDialog(ModalScreen[str | None]):
             self.password = password
 
     class Saved(Message):
-        def __init__(self, summary: str) -> None:
+        def __init__(self, summary: str, reminder: str | None) -> None:
             super().__init__()
             self.summary = summary
+            self.reminder = reminder
 
     class Failed(Message):
         def __init__(self, text: str) -> None:
@@ -196,6 +198,8 @@ class PasswordDialog(ModalScreen[str | None]):
         self.revealed = False
         #: the latest check shown (tests read it)
         self.last_check: PasswordCheck | None = None
+        #: the password ctrl+g made: saved unchanged, it is recorded as ``credencial generar`` does
+        self._made: str | None = None
 
     @property
     def workbench(self) -> Workbench:
@@ -209,6 +213,18 @@ class PasswordDialog(ModalScreen[str | None]):
             yield Input(password=True, id="password", compact=True)
             yield Label("Repítala", classes="field-label")
             yield Input(password=True, id="confirm", compact=True)
+            with Horizontal(classes="password-record"):
+                with Vertical():
+                    yield Label("Motivo (opcional)", classes="field-label")
+                    yield Input(id="reason", compact=True, placeholder="p. ej. Rotación periódica",
+                                tooltip="Queda en el historial de rotaciones y en la bitácora")
+                with Vertical():
+                    yield Label(self._reference_label(), id="reference-label", classes="field-label")
+                    yield Input(id="reference", compact=True, placeholder="p. ej. IECM/UTCSyD/0123/2026"
+                                if self._profile_id() == "iecm" else "número de oficio",
+                                tooltip="Referencia del oficio; queda en el historial y en la bitácora."
+                                + (" En el IECM el cambio de contraseñas se gestiona con la UTCSyD"
+                                   " por vía oficial." if self._profile_id() == "iecm" else ""))
             yield Static("Escriba para medir la fortaleza.", id="meter")
             yield Static("", id="feedback", classes="dialog-text")
             yield Static("", classes="dialog-error")
@@ -220,6 +236,13 @@ class PasswordDialog(ModalScreen[str | None]):
                 yield Button("Copiar", id="copy", compact=True, tooltip="ctrl+y")
                 yield Button("Cancelar", id="cancel", compact=True, tooltip="Escape")
             yield Static("Nunca se guarda en la base de datos: solo en el llavero.", classes="dialog-hint")
+
+    def _profile_id(self) -> str | None:
+        snapshot = self.workbench.agenda_snapshot
+        return snapshot.profile.id if snapshot is not None else None
+
+    def _reference_label(self) -> str:
+        return "Oficio a la UTCSyD (opcional)" if self._profile_id() == "iecm" else "Oficio (opcional)"
 
     def on_mount(self) -> None:
         self._open_keyring(None)
@@ -342,8 +365,14 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @on(Generated)
     def _generated(self, event: PasswordDialog.Generated) -> None:
+        self._made = event.password
         self.query_one("#password", Input).value = event.password
         self.query_one("#confirm", Input).value = event.password
+        reason = self.query_one("#reason", Input)
+        if not reason.value.strip():
+            from tui.workspace import GENERATED_REASON
+
+            reason.value = GENERATED_REASON
         self._set_revealed(True)  # shown once, here; ctrl+r hides it again
         self.notify("Contraseña generada: anótela o cópiela antes de guardar; no se volverá a mostrar.",
                     title="Generada")
@@ -393,27 +422,41 @@ class PasswordDialog(ModalScreen[str | None]):
             return
         from tui.dialogs import ConfirmDialog
 
+        reason = self.query_one("#reason", Input).value.strip() or None
+        reference = self.query_one("#reference", Input).value.strip() or None
+        generated = first == self._made
+
         def answered(ok: bool | None) -> None:
             if ok:
                 self.query_one("#save", Button).disabled = True
-                self._save(first)
+                self._save(first, reason, reference, generated)
 
+        why = f" con el motivo «{reason}»" if reason else ""
         self.app.push_screen(ConfirmDialog(
-            f"Se guardará la contraseña de {self.account.ref} en el llavero y se registrará la rotación."
+            f"Se guardará la contraseña de {self.account.ref} en el llavero y se registrará la rotación{why}."
             " El historial no se puede borrar. ¿Guardar?", "Guardar"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save(self, password: str) -> None:
+    def _save(self, password: str, reason: str | None, reference: str | None, generated: bool) -> None:
+        workspace = self.workbench.workspace
         try:
-            summary = self.workbench.workspace.set_password(self.account.id, password, self.secrets, None, None)
+            summary = workspace.set_password(self.account.id, password, self.secrets, reason, reference,
+                                             generated=generated)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Spanish message; nothing was recorded
             self.post_message(self.Failed(error_text(exc)))
             return
-        self.post_message(self.Saved(summary))
+        try:
+            reminder = workspace.oficio_reminder(reference)
+        except Exception:  # noqa: BLE001 - the password is saved; a reminder that cannot be read is not an error
+            reminder = None
+        self.post_message(self.Saved(summary, reminder))
 
     @on(Saved)
     def _saved(self, event: PasswordDialog.Saved) -> None:
         self.workbench.data_changed(event.summary)
+        if event.reminder:
+            self.app.notify(f"{event.reminder}. Esta rotación quedó registrada sin referencia de oficio.",
+                            title="Aviso", severity="warning", timeout=15)
         self.dismiss(event.summary)
 
     @on(Failed)
@@ -428,8 +471,9 @@ class PasswordDialog(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "password":
-            self.query_one("#confirm", Input).focus()
+        following = {"password": "#confirm", "confirm": "#reason", "reason": "#reference"}.get(event.input.id or "")
+        if following:
+            self.query_one(following, Input).focus()
         else:
             self.action_save()
 

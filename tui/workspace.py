@@ -24,6 +24,8 @@ from store.db import Store, open_store
 #: Setting (in the ``settings`` table) with the idle minutes before the workbench locks; 0 disables it.
 IDLE_LOCK_KEY = "workbench_idle_lock_minutes"
 DEFAULT_IDLE_LOCK_MINUTES = 10
+#: The reason recorded for a generated password saved without one (as ``credencial generar``).
+GENERATED_REASON = "Contraseña generada"
 #: How far ahead the account and person tables look for their next deadline.
 DETAIL_HORIZON_DAYS = 365
 
@@ -570,16 +572,30 @@ class Workspace:
         )
 
     def set_password(self, account_id: int, password: str, secrets: Any, reason: str | None,
-                     reference: str | None) -> str:
-        """The same path as ``credencial fijar``: checks, rotation and keyring write, all or nothing."""
+                     reference: str | None, *, generated: bool = False) -> str:
+        """The path of ``credencial fijar`` (``generar`` when ``generated``): checks, then the rotation
+        with its reason and oficio and the keyring write in one transaction, all or nothing."""
         from store.credentials import set_password
 
         with self.session() as store:
             account = store.accounts.get(account_id)
-            result = set_password(store, secrets, account, password, source="fijar", reason=reason,
-                                  reference=reference)
+            result = set_password(
+                store, secrets, account, password, source="generar" if generated else "fijar",
+                reason=reason or (GENERATED_REASON if generated else None), reference=reference,
+            )
+        rotation = result.rotation
+        why = f" ({rotation.reason.rstrip('.')})" if rotation.reason else ""
+        oficio = f", oficio {rotation.reference}" if rotation.reference else ""
         return (f"Contraseña de {account.ref} guardada en el llavero (puntaje {result.report.score} de 4)."
-                " Rotación registrada.")
+                f" Rotación registrada{why}{oficio}.")
+
+    def oficio_reminder(self, reference: str | None) -> str | None:
+        """What the profile asks after a password change without an oficio (IECM: the UTCSyD)."""
+        from policy.reminders import oficio_reminder
+
+        with self.session() as store:
+            profile_id = store.settings.profile().id
+        return oficio_reminder(profile_id, reference)
 
     def credential_health(self, account_id: int) -> Any:
         with self.session() as store:

@@ -231,12 +231,11 @@ def open_secrets(ctx: Context, source: SecretInput) -> Secrets:
 
 
 def _iecm_note(ctx: Context, reference: str | None) -> None:
-    profile = ctx.store.settings.profile()
-    if profile.id == "iecm" and not reference:
-        sys.stderr.write(
-            "Aviso: en el IECM el cambio de contraseñas se gestiona con la UTCSyD por vía oficial"
-            " (Lineamientos §6.X, §6.XI y §11.1); registre la referencia con --oficio.\n"
-        )
+    from policy.reminders import oficio_reminder
+
+    reminder = oficio_reminder(ctx.store.settings.profile().id, reference)
+    if reminder:
+        sys.stderr.write(f"Aviso: {reminder[0].lower()}{reminder[1:]}; registre la referencia con --oficio.\n")
 
 
 def _set_summary(result: Any) -> str:
