@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from store import validate
 from store.db import from_db_datetime, to_db_datetime, translate
 from store.errors import NotFoundError, UsageError
+from store.migrations import ZONE_BITS
 
 if TYPE_CHECKING:
     from policy.model import Account
@@ -49,11 +50,56 @@ CORRECTION = "correccion"
 MODERATION = "moderacion"
 
 _COLUMNS = "id, account_id, kind, occurred_at, recorded_at, author, text, refs, corrects_id, prev_hash, hash"
-_SELECT = (
+_SELECT_COLUMNS = (
     "SELECT b.id, b.account_id, b.kind, b.occurred_at, b.recorded_at, b.author, b.text, b.refs,"
     " b.corrects_id, b.prev_hash, b.hash, a.network || '/' || a.handle AS account_ref"
-    " FROM bitacora b LEFT JOIN accounts a ON a.id = b.account_id"
 )
+_ACCOUNT_JOIN = " LEFT JOIN accounts a ON a.id = b.account_id"
+_SELECT = f"{_SELECT_COLUMNS} FROM bitacora b{_ACCOUNT_JOIN}"
+#: The declared time of each account's latest activity: one seek per account on
+#: (account_id, occurred_at).
+_LATEST_BY_ACCOUNT = (
+    "SELECT a.id AS account_id, (SELECT b.occurred_at FROM bitacora b INDEXED BY bitacora_account_occurred"
+    " WHERE b.account_id = a.id ORDER BY b.occurred_at DESC LIMIT 1) AS last FROM accounts a"
+)
+
+# How ``search`` walks the log (``Bitacora._choose_way``). Every way returns the
+# same rows in the same order (the newest ``limit`` by id that pass every
+# filter); they differ in what they read to get there. SQLite cannot choose
+# among them: it has no idea how many entries an FTS query matches, and it
+# read every match of a common word (~150,000) to keep the few dozen of one
+# account.
+_LOG = "log"  # the table in id order, each row checked
+_ACCOUNT = "account"  # the account's index in id order
+_KIND = "kind"  # the kind's index in id order
+_TEXT = "text"  # the full-text matches in id order, each row checked
+_SOURCES = {
+    _LOG: ("bitacora b NOT INDEXED", "b.id"),
+    _ACCOUNT: ("bitacora b INDEXED BY bitacora_account", "b.id"),
+    _KIND: ("bitacora b INDEXED BY bitacora_kind", "b.id"),
+    _TEXT: ("bitacora_fts f CROSS JOIN bitacora b ON b.id = f.rowid", "f.rowid"),
+}
+# How an index walk checks the words: one FTS5 lookup per entry (``_PROBE``), or
+# the list of every match, built once, that each entry is looked up in (``_LIST``;
+# the ``+`` keeps SQLite from walking that list instead of the index).
+_PROBE = "probe"
+_LIST = "list"
+_CHECKS = {
+    _PROBE: "EXISTS (SELECT 1 FROM bitacora_fts WHERE bitacora_fts MATCH ? AND rowid = b.id)",
+    _LIST: "+b.id IN (SELECT rowid FROM bitacora_fts WHERE bitacora_fts MATCH ?{bounds})",
+}
+# Costs in microseconds, measured on the benchmark's million entries
+# (bench/bench_workbench_bitacora.py), per word of the query where it says so:
+_COST_INDEX_ROW = 1.0  # one index entry and its row
+_COST_TEXT_ROW = 1.2  # one full-text match and its row, per word
+_COST_LIST_ROW = 0.25  # one full-text match into the list, per word
+_COST_PROBE = 50.0  # one FTS5 lookup of one entry, per word (it starts afresh each time)
+#: Ways whose worst case stays under this many microseconds are taken without counting matches.
+_SURE = 30_000.0
+#: Entries of an account or kind are counted up to here (~2 ms); more means "not selective".
+_INDEX_COUNT_MAX = 20_000
+#: Full-text matches are counted up to here (~15 ms for one word).
+_TEXT_COUNT_MAX = 200_000
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _escape = json.encoder.encode_basestring  # the JSON string literal json.dumps writes (C)
 
@@ -192,6 +238,37 @@ def fts_query(text: str) -> str:
             continue
         terms.append(f'"{bare}"' + ("*" if prefix else ""))
     return " ".join(terms)
+
+
+def _search_sql(
+    way: tuple[str, str | None], query: str, where: list[str], params: list[Any], run: tuple[int, int] | None,
+    limit: int,
+) -> tuple[str, list[Any]]:
+    """The statement that walks the log ``way`` (see ``Bitacora._choose_way``), within ``run``'s ids."""
+    driver, check = way
+    assert bool(query) == (driver == _TEXT or check is not None), "the words must be checked exactly once"
+    source, order = _SOURCES[driver]
+    conditions: list[str] = []
+    values: list[Any] = []
+    if driver == _TEXT:
+        conditions.append("bitacora_fts MATCH ?")
+        values.append(query)
+    conditions.extend(where)
+    values.extend(params)
+    if run is not None:
+        conditions.append(f"{order} BETWEEN ? AND ?")
+        values.extend(run)
+    if check is not None:  # last: only entries that passed the other filters pay for it
+        conditions.append(_CHECKS[check].format(bounds=" AND rowid BETWEEN ? AND ?" if run else ""))
+        values.append(query)
+        if run is not None and check == _LIST:
+            values.extend(run)
+    sql = (
+        f"{_SELECT_COLUMNS} FROM {source}{_ACCOUNT_JOIN}"
+        + (" WHERE " + " AND ".join(conditions) if conditions else "")
+        + f" ORDER BY {order} DESC LIMIT ?"
+    )
+    return sql, [*values, limit]
 
 
 class Bitacora:
@@ -388,23 +465,129 @@ class Bitacora:
     ) -> list[Entry]:
         """Entries matching every word of ``text`` (diacritics folded) and the filters, newest first.
 
-        UsageError for an unknown kind or a limit below 1.
+        Newest means the highest id (the order of recording). UsageError for an
+        unknown kind or a limit below 1.
         """
         if limit < 1:
             raise UsageError("El límite debe ser al menos 1.")
         where, params = self._filters(account_id, kind, since, until)
         query = fts_query(text or "")
-        if query:
-            sql = (
-                f"{_SELECT} JOIN bitacora_fts f ON f.rowid = b.id WHERE bitacora_fts MATCH ?"
-                + "".join(f" AND {w}" for w in where)
-                + " ORDER BY f.rowid DESC LIMIT ?"
-            )
-            params = [query, *params, limit]
-        else:
-            sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY b.id DESC LIMIT ?"
-            params.append(limit)
-        return [_row_to_entry(row) for row in self._store.query(sql, params)]
+        runs = self._zone_runs(since, until) if since is not None or until is not None else None
+        if runs == []:
+            return []
+        way = self._choose_way(query, account_id, kind, runs, limit)
+        found: list[Entry] = []
+        for run in runs if runs is not None else [None]:
+            sql, run_params = _search_sql(way, query, where, params, run, limit - len(found))
+            found.extend(_row_to_entry(row) for row in self._store.query(sql, run_params))
+            if len(found) >= limit:
+                break
+        return found
+
+    def _zone_runs(self, since: datetime | None, until: datetime | None) -> list[tuple[int, int]]:
+        """The id ranges, newest first, of the blocks holding an entry declared within [since, until].
+
+        An entry in the range lies in a block whose earliest and latest declared
+        times overlap the range, so searching these ids alone finds every one;
+        an old range then costs a few blocks, not a walk through everything newer.
+        """
+        conditions: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            conditions.append("last_occurred >= ?")
+            params.append(to_db_datetime(since))
+        if until is not None:
+            conditions.append("first_occurred <= ?")
+            params.append(to_db_datetime(until))
+        rows = self._store.query(
+            f"SELECT zone FROM bitacora_zones WHERE {' AND '.join(conditions)} ORDER BY zone DESC", params
+        )
+        size = 1 << ZONE_BITS
+        runs: list[tuple[int, int]] = []
+        for row in rows:
+            low = row[0] * size
+            high = low + size - 1
+            if runs and runs[-1][0] == high + 1:
+                runs[-1] = (low, runs[-1][1])
+            else:
+                runs.append((low, high))
+        return runs
+
+    def _count_upto(self, sql: str, params: Sequence[Any], most: int) -> int:
+        row = self._store.query_one(f"SELECT count(*) FROM ({sql} LIMIT {int(most)})", params)
+        return int(row[0]) if row else 0
+
+    def _count_index(self, index: str, value: Any, most: int) -> int:
+        """Entries of one account (or kind), counted on its index up to ``most``."""
+        column = "account_id" if index == _ACCOUNT else "kind"
+        return self._count_upto(f"SELECT 1 FROM {_SOURCES[index][0]} WHERE {column} = ?", (value,), most)
+
+    def _choose_way(
+        self, query: str, account_id: int | None, kind: str | None, runs: list[tuple[int, int]] | None,
+        limit: int,
+    ) -> tuple[str, str | None]:
+        """How to walk the log: (what to read in id order, how an index walk checks the words).
+
+        Without words: the account's (or kind's) index when there is one, else
+        the table. Words alone (or with dates): the full-text matches. Words with
+        an account or kind: the cheapest of reading the matches, walking the
+        index with one lookup per entry, or walking it against the list of
+        matches, by the expected cost with the filters taken as independent.
+        Counting comes first, and only as far as the choice needs it: a common
+        word in one account of 2,000 costs ~30 ms this way, where reading its
+        150,000 matches took ~170 ms.
+        """
+        if not query:
+            if account_id is None or kind is None:
+                return (_ACCOUNT if account_id is not None else _KIND if kind is not None else _LOG), None
+            in_account = self._count_index(_ACCOUNT, account_id, _INDEX_COUNT_MAX)
+            in_kind = self._count_index(_KIND, kind, in_account + 1)
+            return (_KIND if in_kind < in_account else _ACCOUNT), None
+        counts: dict[str, int] = {}
+        if account_id is not None:
+            counts[_ACCOUNT] = self._count_index(_ACCOUNT, account_id, _INDEX_COUNT_MAX)
+        if kind is not None:
+            counts[_KIND] = self._count_index(_KIND, kind, _INDEX_COUNT_MAX)
+        if not counts:
+            return _TEXT, None
+        index = min(counts, key=lambda name: counts[name])  # the account on a tie
+        in_index = counts[index]
+        if in_index == 0:
+            return index, _PROBE  # nothing to check
+        total = self._last_id()
+        words = query.split(" ")
+        # A prefix (``palabra*``) cannot be looked up entry by entry: FTS5 merges
+        # the lists of every word it covers on each lookup (~8 ms for «rot*»).
+        prefix = any(word.endswith("*") for word in words)
+        filter_share = 1.0
+        for value in counts.values():
+            filter_share *= value / total
+        other_share = filter_share * total / in_index  # the other index filter's; 1.0 without one
+        probe_row = _COST_INDEX_ROW + other_share * _COST_PROBE * len(words)
+        if not prefix and in_index * probe_row <= _SURE:
+            return index, _PROBE
+        text_row = _COST_TEXT_ROW * len(words)
+        if limit / filter_share * text_row <= _SURE:
+            return _TEXT, None  # the filters keep many entries: the matches soon give enough
+        share = 1.0  # the part of the log inside the date range's blocks
+        if runs is not None:
+            share = min(1.0, sum(high - low + 1 for low, high in runs) / total)
+        counted = self._count_upto("SELECT 1 FROM bitacora_fts WHERE bitacora_fts MATCH ?", (query,),
+                                   _TEXT_COUNT_MAX)
+        matches = (total if counted >= _TEXT_COUNT_MAX else counted) * share
+        if not matches:
+            return _TEXT, None
+        costs = {
+            (_TEXT, None): min(matches, limit / filter_share) * text_row,
+            (index, _LIST): matches * _COST_LIST_ROW * len(words) + in_index * share * _COST_INDEX_ROW,
+        }
+        if not prefix:
+            costs[(index, _PROBE)] = min(in_index * share, limit * total * share / (matches * other_share)) * probe_row
+        return min(costs, key=lambda way: costs[way])
+
+    def _last_id(self) -> int:
+        row = self._store.query_one("SELECT max(id) FROM bitacora")
+        return int(row[0]) if row and row[0] is not None else 0
 
     def iter_entries(
         self,
@@ -421,19 +604,15 @@ class Bitacora:
             yield _row_to_entry(row)
 
     def latest_by_account(self) -> dict[int, datetime]:
-        """account id -> when its newest recorded entry happened, for every account that has one.
+        """account id -> the latest declared time of its entries, for every account that has one.
 
-        One index seek per account on ``bitacora_account`` (account_id, id), never
-        a scan of the log: with a million entries it costs ~10 ms, where comparing
-        the declared times of even the newest 20 entries costs ~100 ms (each one a
-        table read). So an entry recorded last but declared earlier (a late note)
-        is the one that counts.
+        By the time the entry declares it happened, not by the order of
+        recording: a note written today about last year's work does not make the
+        account look active today. One seek per account on
+        ``bitacora_account_occurred``, read as plain tuples: ~12 ms for 2,000
+        accounts over a million entries (it runs on every load of the agenda).
         """
-        rows = self._store.query(
-            "SELECT a.id AS account_id, (SELECT b.occurred_at FROM bitacora b WHERE b.account_id = a.id"
-            " ORDER BY b.id DESC LIMIT 1) AS last FROM accounts a"
-        )
-        return {r["account_id"]: from_db_datetime(r["last"]) for r in rows if r["last"]}
+        return {account_id: from_db_datetime(last) for account_id, last in self._stream(_LATEST_BY_ACCOUNT) if last}
 
     def for_account(self, account_id: int, limit: int = 5) -> list[Entry]:
         """The account's newest ``limit`` entries, newest first."""

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store.errors import StoreError
+from store.errors import StoreError, UsageError
 
 SERVICE = "resguardo"
 #: Environment variable with the path of the encrypted file (default: beside the database).
@@ -58,6 +58,23 @@ class KeyringLockedError(SecretStoreError):
 
 class WrongPassphraseError(SecretStoreError):
     """The master passphrase does not open the encrypted file."""
+
+
+def check_new_passphrase(passphrase: str, repeated: str | None = None) -> None:
+    """Refuse a new master passphrase before anything is created.
+
+    SecretStoreError when it is empty or shorter than ``MIN_PASSPHRASE``
+    characters; UsageError when ``repeated`` (the second time it was typed) is
+    given and differs. The command line and the workbench both ask through here.
+    """
+    if not passphrase:
+        raise SecretStoreError("Escriba una frase maestra nueva; no se creó nada.")
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise SecretStoreError(
+            f"La frase maestra nueva debe tener al menos {MIN_PASSPHRASE} caracteres; no se creó nada."
+        )
+    if repeated is not None and repeated != passphrase:
+        raise UsageError("Las dos frases maestras no coinciden; no se creó nada.")
 
 
 # -- the encrypted-file backend ----------------------------------------------

@@ -577,6 +577,37 @@ def test_two_different_entries_on_a_terminal_are_refused(monkeypatch):
         cli.SecretInput(argparse.Namespace(frase_desde_stdin=False)).secret()
 
 
+
+@pytest.mark.parametrize(("first", "second", "error", "message"), [
+    ("", "", "SecretStoreError", "Escriba una frase maestra nueva"),
+    ("corta", "corta", "SecretStoreError", "al menos 12 caracteres"),
+    ("una frase maestra larga", "una frase maestra larga.", "UsageError", "no coinciden; no se creó nada"),
+])
+def test_a_new_master_passphrase_on_a_terminal_is_asked_twice_and_checked(monkeypatch, first, second, error,
+                                                                          message):
+    import argparse
+
+    from store import secrets as secrets_module
+    from tui.cli import credentials as cli
+
+    answers = iter([first, second])
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr(cli.SecretInput, "interactive", staticmethod(lambda: True))
+    expected = UsageError if error == "UsageError" else secrets_module.SecretStoreError
+    with pytest.raises(expected, match=message):
+        cli.SecretInput(argparse.Namespace(frase_desde_stdin=False)).passphrase(True)
+
+
+def test_a_new_master_passphrase_typed_the_same_twice_is_accepted(monkeypatch):
+    import argparse
+
+    from tui.cli import credentials as cli
+
+    answers = iter(["una frase maestra larga"] * 2)
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr(cli.SecretInput, "interactive", staticmethod(lambda: True))
+    assert cli.SecretInput(argparse.Namespace(frase_desde_stdin=False)).passphrase(True) == "una frase maestra larga"
+
 def test_passphrase_and_secret_from_stdin(monkeypatch):
     import argparse
     import io

@@ -230,20 +230,38 @@ def test_latest_entry_per_account(make_store) -> None:  # type: ignore[no-untype
     assert store.bitacora.latest_by_account() == {
         first.id: at("2026-02-10T10:00"), second.id: at("2025-11-05T10:00"),
     }
-    # The newest recorded entry counts, with the time it declares (one index seek per account).
+    # The latest declared time counts, not the order of recording: a late note
+    # about December, written after the February reply, leaves February as the latest.
     store.bitacora.append(kind="nota", text="Nota atrasada", account=first, occurred_at=at("2025-12-01T10:00"))
-    assert store.bitacora.latest_by_account()[first.id] == at("2025-12-01T10:00")
+    assert store.bitacora.latest_by_account()[first.id] == at("2026-02-10T10:00")
+    store.bitacora.append(kind="nota", text="Otra atrasada, más reciente", account=second,
+                          occurred_at=at("2026-01-15T10:00"))
+    assert store.bitacora.latest_by_account()[second.id] == at("2026-01-15T10:00")
 
 
 def test_latest_entry_is_one_index_seek_per_account(make_store) -> None:  # type: ignore[no-untyped-def]
+    from store.bitacora import _LATEST_BY_ACCOUNT
+
     store = make_store("ine")
-    plan = " ".join(
-        str(r[3]) for r in store.query(
-            "EXPLAIN QUERY PLAN SELECT a.id, (SELECT b.occurred_at FROM bitacora b WHERE b.account_id = a.id"
-            " ORDER BY b.id DESC LIMIT 1) FROM accounts a"
-        )
-    )
-    assert "bitacora_account" in plan and "SCAN b" not in plan
+    plan = " ".join(str(r[3]) for r in store.query(f"EXPLAIN QUERY PLAN {_LATEST_BY_ACCOUNT}"))
+    assert "COVERING INDEX bitacora_account_occurred (account_id=?)" in plan, plan
+    assert "SCAN b" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_a_late_note_with_an_old_date_does_not_make_an_account_active(make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("ine")
+    active = store.accounts.add(network="x", handle="@activa", opened_on=date(2025, 1, 1))
+    quiet = store.accounts.add(network="x", handle="@callada", opened_on=date(2025, 1, 1))
+    store.bitacora.append(kind="publicacion", text="Convocatoria", account=active, occurred_at=at("2026-02-20T10:00"))
+    store.bitacora.append(kind="publicacion", text="Aviso", account=quiet, occurred_at=at("2025-10-01T10:00"))
+    assert active.id not in abandoned(store) and quiet.id in abandoned(store)
+    # Today (NOW) someone writes up last summer's work in both accounts, with its real date.
+    for account in (active, quiet):
+        store.bitacora.append(kind="nota", text="Nota atrasada del verano", account=account,
+                              occurred_at=at("2025-07-01T10:00"))
+    assert store.bitacora.latest_by_account() == {active.id: at("2026-02-20T10:00"), quiet.id: at("2025-10-01T10:00")}
+    assert active.id not in abandoned(store)  # still active: February is its latest activity
+    assert "entrada de la bitácora el 01/10/2025" in abandoned(store)[quiet.id]  # writing today is not activity
 
 
 def test_bitacora_entries_count_as_activity_for_abandoned_accounts(make_store) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ import keyring
 import pytest
 from conftest import NOW
 from memory_keyring import MemoryKeyring
+from textual.widgets import Input, Label
 from workbench_helpers import build_demo_db, run_async, settle
 
 from policy.model import Kind
@@ -336,8 +337,8 @@ async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_agai
             await settle(pilot)
             await pilot.press("c")
             await settle(pilot)
-            assert isinstance(app.screen, PassphraseDialog)
-            await pilot.press(*passphrase, "enter")
+            assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file  # no file yet: asked twice
+            await pilot.press(*passphrase, "enter", *passphrase, "enter")
             await settle(pilot)
             dialog = app.screen
             assert isinstance(dialog, PasswordDialog) and dialog.secrets is not None
@@ -350,7 +351,7 @@ async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_agai
             await pilot.press("ctrl+l")
             assert isinstance(app.screen, LockScreen) and not backend.unlocked
             await pilot.press("space")
-            assert isinstance(app.screen, PassphraseDialog)
+            assert isinstance(app.screen, PassphraseDialog) and not app.screen.new_file  # the file exists now
             await pilot.press(*"otra frase equivocada", "enter")
             await settle(pilot)
             assert isinstance(app.screen, PassphraseDialog)
@@ -364,31 +365,94 @@ async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_agai
     assert secret.encode() not in db_bytes(iecm_db)
 
 
-@run_async
-async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path) -> None:
+@pytest.fixture
+def encrypted_file(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """resguardo's encrypted keyring file as the keyring (cheap KDF), not created yet."""
     from store.secrets import encrypted_file_class
-    from tui.password import PassphraseDialog
-    from tui.screens.misc import WizardScreen
 
     backend = encrypted_file_class()(tmp_path / "llavero.json")
     backend.kdf_cost = "ligero"
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)
-    try:
-        app = make_app(tmp_path / "nueva.db")
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file
-            await pilot.press(*"corta", "enter")  # too short for a new file
-            await settle(pilot)
-            assert "12 caracteres" in str(app.screen.query_one(".dialog-error").render())
-            await pilot.press(*"frase maestra nueva de prueba", "enter")
-            await settle(pilot)
-            assert isinstance(app.screen, WizardScreen)
-            assert "abierto" in str(app.screen.query_one("#keyring").render())
-            assert backend.unlocked
-    finally:
-        keyring.set_keyring(previous)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def dialog_error(app: Workbench) -> str:
+    return str(app.screen.query_one(".dialog-error").render())
+
+
+@run_async
+async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path, encrypted_file) -> None:  # type: ignore[no-untyped-def]
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import WizardScreen
+
+    app = make_app(tmp_path / "nueva.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file
+        await pilot.press("enter")
+        assert "Escriba una frase maestra nueva" in dialog_error(app)
+        await pilot.press(*"corta", "enter")  # too short for a new file, like the command line
+        await settle(pilot)
+        assert "12 caracteres" in dialog_error(app)
+        assert isinstance(app.screen, PassphraseDialog) and not encrypted_file.unlocked
+        await pilot.press(*"frase maestra nueva de prueba", "enter")
+        assert app.screen.focused is app.screen.query_one("#repeated")
+        await pilot.press(*"frase maestra nueva de prueba", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        assert "abierto" in str(app.screen.query_one("#keyring").render())
+        assert encrypted_file.unlocked
+
+
+@run_async
+async def test_wizard_refuses_two_different_new_passphrases_and_creates_nothing(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                              encrypted_file) -> None:
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import WizardScreen
+
+    app = make_app(tmp_path / "nueva.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog)
+        await pilot.press(*"frase maestra nueva de prueba", "enter", *"frase maestra nueva de prueva", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog)
+        assert "Las dos frases maestras no coinciden; no se creó nada." in dialog_error(app)
+        assert not encrypted_file.unlocked and not encrypted_file.exists
+        boxes = list(app.screen.query(Input))
+        assert [box.value for box in boxes] == ["", ""] and app.screen.focused is boxes[0]
+        await pilot.press(*"frase maestra nueva de prueba", "enter", *"frase maestra nueva de prueba", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen) and encrypted_file.unlocked
+    assert not (tmp_path / "llavero.json").exists()  # written with the first secret, never before
+
+
+@run_async
+async def test_idle_lock_before_the_file_exists_asks_for_a_new_passphrase_twice(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                                encrypted_file) -> None:
+    from tui.password import PassphraseDialog
+    from tui.screens.misc import LockScreen, WizardScreen
+
+    app = make_app(tmp_path / "nueva.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"frase maestra nueva de prueba", "enter", *"frase maestra nueva de prueba", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        await pilot.press("ctrl+s")  # the profile, no demo
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, LockScreen) and not encrypted_file.unlocked
+        await pilot.press("space")
+        assert isinstance(app.screen, PassphraseDialog) and app.screen.new_file  # nothing was written yet
+        await pilot.press(*"otra frase maestra nueva", "enter", *"otra frase maestra nuevo", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseDialog) and "no coinciden" in dialog_error(app)
+        await pilot.press(*"otra frase maestra nueva", "enter", *"otra frase maestra nueva", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, (PassphraseDialog, LockScreen)) and encrypted_file.unlocked
 
 
 @run_async
@@ -454,3 +518,93 @@ async def test_unusable_keyring_is_a_spanish_notification_and_records_nothing(ie
         assert any("sin cifrar" in m and "No se registró nada" in m for m in messages)
     with open_store(iecm_db) as store:
         assert store.credentials.all() == {}
+
+
+# -- the rotation's reason and oficio, as ``credencial fijar --motivo --oficio`` -------------
+
+
+STRONG = "x7#Gq9!mVb2$Lpz"
+
+
+def latest_rotation(db: Path, account_id: int):  # type: ignore[no-untyped-def]
+    with open_store(db) as store:
+        rotation = store.query_one(
+            "SELECT reason, reference, author FROM rotations WHERE account_id = ? ORDER BY id DESC LIMIT 1",
+            (account_id,),
+        )
+        source = store.query_one("SELECT source FROM credential_status WHERE account_id = ?", (account_id,))
+        entry = store.bitacora.search(None, account_id=account_id, limit=1)[0]
+    return rotation, source["source"], entry
+
+
+@run_async
+async def test_password_dialog_records_the_reason_and_oficio_in_the_rotation(iecm_db: Path,
+                                                                             memory_keyring: MemoryKeyring) -> None:
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        account = dialog.account
+        assert "UTCSyD" in str(dialog.query_one("#reference-label", Label).render())  # the oficio's label, in the IECM
+        await pilot.press(*STRONG, "enter", *STRONG, "enter")
+        assert dialog.focused is dialog.query_one("#reason")
+        await pilot.press(*"Cambio de enlace distrital", "enter")
+        assert dialog.focused is dialog.query_one("#reference")
+        await pilot.press(*"IECM/UTCSyD/0042/2026", "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "«Cambio de enlace distrital»" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CuentasScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("Rotación registrada (Cambio de enlace distrital), oficio IECM/UTCSyD/0042/2026" in m
+                   for m in messages), messages
+        assert not any("sin referencia de oficio" in m for m in messages)  # the oficio was given
+    rotation, source, entry = latest_rotation(iecm_db, account.id)
+    assert (rotation["reason"], rotation["reference"], source) == (
+        "Cambio de enlace distrital", "IECM/UTCSyD/0042/2026", "fijar")
+    assert entry.kind == "cambio_contrasena" and "Cambio de enlace distrital" in entry.text
+    assert entry.refs == ("IECM/UTCSyD/0042/2026",)
+    assert STRONG in memory_keyring.entries.values()
+    assert STRONG.encode() not in db_bytes(iecm_db)
+
+
+@run_async
+async def test_iecm_reminds_the_oficio_after_saving_without_one(iecm_db: Path,
+                                                                memory_keyring: MemoryKeyring) -> None:
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        account = dialog.account
+        await pilot.press(*STRONG, "enter", *STRONG, "enter", *"Rotación periódica", "ctrl+s", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, CuentasScreen)
+        reminders = [n for n in app._notifications if "UTCSyD" in n.message]
+        assert len(reminders) == 1 and reminders[0].severity == "warning"
+        assert reminders[0].message == (
+            "En el IECM el cambio de contraseñas se gestiona con la UTCSyD por vía oficial"
+            " (Lineamientos §6.X, §6.XI y §11.1). Esta rotación quedó registrada sin referencia de oficio."
+        )
+    rotation, _, _ = latest_rotation(iecm_db, account.id)
+    assert (rotation["reason"], rotation["reference"]) == ("Rotación periódica", None)
+    assert STRONG.encode() not in db_bytes(iecm_db)
+
+
+@run_async
+async def test_a_generated_password_is_recorded_like_credencial_generar(ine_db: Path,
+                                                                        memory_keyring: MemoryKeyring) -> None:
+    app = make_app(ine_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        account = dialog.account
+        assert str(dialog.query_one("#reference-label", Label).render()) == "Oficio (opcional)"
+        await pilot.press("ctrl+g")
+        await wait_check(pilot)
+        assert dialog.query_one("#reason", Input).value == "Contraseña generada"  # the default of generar
+        secret = dialog.query_one("#password", Input).value
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, CuentasScreen)
+        assert not any("UTCSyD" in n.message for n in app._notifications)  # not the IECM
+    rotation, source, _ = latest_rotation(ine_db, account.id)
+    assert (rotation["reason"], rotation["reference"], source) == ("Contraseña generada", None, "generar")
+    assert secret.encode() not in db_bytes(ine_db)

@@ -1,5 +1,6 @@
 """The password dialog (Cuentas and Hoy): masked input twice, a live strength meter,
-the reuse check, generate, save through ``credencial fijar``'s path, copy with auto-clear.
+the reuse check, generate, save through ``credencial fijar``'s path with the rotation's
+reason and oficio (and, in the IECM without an oficio, its reminder), copy with auto-clear.
 
 The zxcvbn check (~0.15 s for long inputs) runs in an exclusive thread worker
 after a 250 ms pause in typing, never on the UI thread. The secret lives only
@@ -20,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
+from policy.errors import ResguardoError
 from policy.model import Account
 from tui.workspace import error_text
 
@@ -39,8 +41,11 @@ def open_password_dialog(app: Workbench, account: Account) -> None:
 class PassphraseDialog(ModalScreen[bool]):
     """Asks the master passphrase of resguardo's encrypted keyring file and unlocks it (never stored).
 
-    Dismisses with True once the file is open, False on Escape; a wrong
-    passphrase keeps the dialog open with the reason.
+    When the file does not exist yet the passphrase creates it: then it is
+    asked twice and must be at least 12 characters (``check_new_passphrase``,
+    as ``resguardo`` asks on the command line); a refused one keeps the dialog
+    open with the reason and creates nothing. Dismisses with True once the file
+    is open, False on Escape; a wrong passphrase keeps the dialog open too.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,34 +57,65 @@ class PassphraseDialog(ModalScreen[bool]):
             super().__init__()
             self.error = error
 
-    def __init__(self, workspace: Workspace, reason: str = "", *, new_file: bool = False) -> None:
+    def __init__(self, workspace: Workspace, reason: str = "", *, new_file: bool | None = None) -> None:
+        """``new_file``: whether the passphrase creates the file; None asks the workspace."""
         super().__init__(classes="dialog-screen")
         self.workspace = workspace
         self.reason = reason
-        self.new_file = new_file
+        self.new_file = workspace.keyring_file_missing() if new_file is None else new_file
 
     def compose(self) -> ComposeResult:
         text = self.reason or (
             "Este equipo no tiene llavero del sistema: resguardo guarda las contraseñas en su llavero cifrado."
-            + (" Elija una frase maestra (al menos 12 caracteres); no se puede recuperar." if self.new_file
-               else " Escriba su frase maestra.")
         )
+        if self.new_file:
+            text += (" Elija una frase maestra (al menos 12 caracteres) y escríbala dos veces;"
+                     " guárdela bien: sin ella no se recuperan las contraseñas.")
+        elif not self.reason:
+            text += " Escriba su frase maestra."
         with Vertical(classes="dialog confirm"):
             yield Label("Llavero cifrado de resguardo", classes="dialog-title")
             yield Static(text, classes="dialog-text")
-            yield Input(password=True, id="passphrase", compact=True, placeholder="frase maestra")
+            yield Input(password=True, id="passphrase", compact=True,
+                        placeholder="frase maestra nueva" if self.new_file else "frase maestra")
+            if self.new_file:
+                yield Input(password=True, id="repeated", compact=True, placeholder="repita la frase maestra")
             yield Static("", classes="dialog-error")
-            yield Static("Enter desbloquea · Esc cancela", classes="dialog-hint")
+            yield Static("Enter continúa · Esc cancela sin crear nada" if self.new_file
+                         else "Enter desbloquea · Esc cancela", classes="dialog-hint")
 
     def action_cancel(self) -> None:
         self.dismiss(False)
 
-    @on(Input.Submitted, "#passphrase")
+    def _refuse(self, text: str) -> None:
+        for box in self.query(Input):
+            box.value = ""
+        self.query_one("#passphrase", Input).focus()
+        self.query_one(".dialog-error", Static).update(text)
+
+    @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value:
-            self.query_one(".dialog-error", Static).update("Abriendo el llavero…")
-            self._unlock(event.value)
+        if not self.new_file:
+            if event.value:
+                self.query_one(".dialog-error", Static).update("Abriendo el llavero…")
+                self._unlock(event.value)
+            return
+        from store.secrets import check_new_passphrase
+
+        passphrase = self.query_one("#passphrase", Input).value
+        repeated = self.query_one("#repeated", Input).value if event.input.id == "repeated" else None
+        try:
+            check_new_passphrase(passphrase, repeated)
+        except ResguardoError as exc:
+            self._refuse(exc.message)
+            return
+        if repeated is None:
+            self.query_one(".dialog-error", Static).update("")
+            self.query_one("#repeated", Input).focus()
+            return
+        self.query_one(".dialog-error", Static).update("Creando el llavero…")
+        self._unlock(passphrase)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="passphrase")
     def _unlock(self, passphrase: str) -> None:
@@ -95,10 +131,7 @@ class PassphraseDialog(ModalScreen[bool]):
         if event.error is None:
             self.dismiss(True)
             return
-        box = self.query_one("#passphrase", Input)
-        box.value = ""
-        box.focus()
-        self.query_one(".dialog-error", Static).update(event.error)
+        self._refuse(event.error)
 
 
 class PasswordDialog(ModalScreen[str | None]):
@@ -146,9 +179,10 @@ class PasswordDialog(ModalScreen[str | None]):
             self.password = password
 
     class Saved(Message):
-        def __init__(self, summary: str) -> None:
+        def __init__(self, summary: str, reminder: str | None) -> None:
             super().__init__()
             self.summary = summary
+            self.reminder = reminder
 
     class Failed(Message):
         def __init__(self, text: str) -> None:
@@ -164,6 +198,8 @@ class PasswordDialog(ModalScreen[str | None]):
         self.revealed = False
         #: the latest check shown (tests read it)
         self.last_check: PasswordCheck | None = None
+        #: the password ctrl+g made: saved unchanged, it is recorded as ``credencial generar`` does
+        self._made: str | None = None
 
     @property
     def workbench(self) -> Workbench:
@@ -177,6 +213,18 @@ class PasswordDialog(ModalScreen[str | None]):
             yield Input(password=True, id="password", compact=True)
             yield Label("Repítala", classes="field-label")
             yield Input(password=True, id="confirm", compact=True)
+            with Horizontal(classes="password-record"):
+                with Vertical():
+                    yield Label("Motivo (opcional)", classes="field-label")
+                    yield Input(id="reason", compact=True, placeholder="p. ej. Rotación periódica",
+                                tooltip="Queda en el historial de rotaciones y en la bitácora")
+                with Vertical():
+                    yield Label(self._reference_label(), id="reference-label", classes="field-label")
+                    yield Input(id="reference", compact=True, placeholder="p. ej. IECM/UTCSyD/0123/2026"
+                                if self._profile_id() == "iecm" else "número de oficio",
+                                tooltip="Referencia del oficio; queda en el historial y en la bitácora."
+                                + (" En el IECM el cambio de contraseñas se gestiona con la UTCSyD"
+                                   " por vía oficial." if self._profile_id() == "iecm" else ""))
             yield Static("Escriba para medir la fortaleza.", id="meter")
             yield Static("", id="feedback", classes="dialog-text")
             yield Static("", classes="dialog-error")
@@ -188,6 +236,13 @@ class PasswordDialog(ModalScreen[str | None]):
                 yield Button("Copiar", id="copy", compact=True, tooltip="ctrl+y")
                 yield Button("Cancelar", id="cancel", compact=True, tooltip="Escape")
             yield Static("Nunca se guarda en la base de datos: solo en el llavero.", classes="dialog-hint")
+
+    def _profile_id(self) -> str | None:
+        snapshot = self.workbench.agenda_snapshot
+        return snapshot.profile.id if snapshot is not None else None
+
+    def _reference_label(self) -> str:
+        return "Oficio a la UTCSyD (opcional)" if self._profile_id() == "iecm" else "Oficio (opcional)"
 
     def on_mount(self) -> None:
         self._open_keyring(None)
@@ -310,8 +365,14 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @on(Generated)
     def _generated(self, event: PasswordDialog.Generated) -> None:
+        self._made = event.password
         self.query_one("#password", Input).value = event.password
         self.query_one("#confirm", Input).value = event.password
+        reason = self.query_one("#reason", Input)
+        if not reason.value.strip():
+            from tui.workspace import GENERATED_REASON
+
+            reason.value = GENERATED_REASON
         self._set_revealed(True)  # shown once, here; ctrl+r hides it again
         self.notify("Contraseña generada: anótela o cópiela antes de guardar; no se volverá a mostrar.",
                     title="Generada")
@@ -361,27 +422,41 @@ class PasswordDialog(ModalScreen[str | None]):
             return
         from tui.dialogs import ConfirmDialog
 
+        reason = self.query_one("#reason", Input).value.strip() or None
+        reference = self.query_one("#reference", Input).value.strip() or None
+        generated = first == self._made
+
         def answered(ok: bool | None) -> None:
             if ok:
                 self.query_one("#save", Button).disabled = True
-                self._save(first)
+                self._save(first, reason, reference, generated)
 
+        why = f" con el motivo «{reason}»" if reason else ""
         self.app.push_screen(ConfirmDialog(
-            f"Se guardará la contraseña de {self.account.ref} en el llavero y se registrará la rotación."
+            f"Se guardará la contraseña de {self.account.ref} en el llavero y se registrará la rotación{why}."
             " El historial no se puede borrar. ¿Guardar?", "Guardar"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save(self, password: str) -> None:
+    def _save(self, password: str, reason: str | None, reference: str | None, generated: bool) -> None:
+        workspace = self.workbench.workspace
         try:
-            summary = self.workbench.workspace.set_password(self.account.id, password, self.secrets, None, None)
+            summary = workspace.set_password(self.account.id, password, self.secrets, reason, reference,
+                                             generated=generated)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Spanish message; nothing was recorded
             self.post_message(self.Failed(error_text(exc)))
             return
-        self.post_message(self.Saved(summary))
+        try:
+            reminder = workspace.oficio_reminder(reference)
+        except Exception:  # noqa: BLE001 - the password is saved; a reminder that cannot be read is not an error
+            reminder = None
+        self.post_message(self.Saved(summary, reminder))
 
     @on(Saved)
     def _saved(self, event: PasswordDialog.Saved) -> None:
         self.workbench.data_changed(event.summary)
+        if event.reminder:
+            self.app.notify(f"{event.reminder}. Esta rotación quedó registrada sin referencia de oficio.",
+                            title="Aviso", severity="warning", timeout=15)
         self.dismiss(event.summary)
 
     @on(Failed)
@@ -396,8 +471,9 @@ class PasswordDialog(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "password":
-            self.query_one("#confirm", Input).focus()
+        following = {"password": "#confirm", "confirm": "#reason", "reason": "#reference"}.get(event.input.id or "")
+        if following:
+            self.query_one(following, Input).focus()
         else:
             self.action_save()
 

@@ -12,7 +12,7 @@ import contextlib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from store.db import Store, open_store
 #: Setting (in the ``settings`` table) with the idle minutes before the workbench locks; 0 disables it.
 IDLE_LOCK_KEY = "workbench_idle_lock_minutes"
 DEFAULT_IDLE_LOCK_MINUTES = 10
+#: The reason recorded for a generated password saved without one (as ``credencial generar``).
+GENERATED_REASON = "Contraseña generada"
 #: How far ahead the account and person tables look for their next deadline.
 DETAIL_HORIZON_DAYS = 365
 
@@ -518,6 +520,12 @@ class Workspace:
             return True, bool(secrets is not None and secrets.backend.exists)
         return False, True
 
+    def keyring_file_missing(self) -> bool:
+        """The keyring opened so far is resguardo's encrypted file and the file does not exist yet:
+        the passphrase typed next creates it (cheap: no keyring import)."""
+        secrets = self._secrets
+        return bool(secrets is not None and secrets.encrypted_file and not secrets.backend.exists)
+
     def lock_secrets(self) -> bool:
         """Forget the encrypted file's key (the idle lock); True when there was one to forget."""
         secrets = self._secrets
@@ -564,16 +572,30 @@ class Workspace:
         )
 
     def set_password(self, account_id: int, password: str, secrets: Any, reason: str | None,
-                     reference: str | None) -> str:
-        """The same path as ``credencial fijar``: checks, rotation and keyring write, all or nothing."""
+                     reference: str | None, *, generated: bool = False) -> str:
+        """The path of ``credencial fijar`` (``generar`` when ``generated``): checks, then the rotation
+        with its reason and oficio and the keyring write in one transaction, all or nothing."""
         from store.credentials import set_password
 
         with self.session() as store:
             account = store.accounts.get(account_id)
-            result = set_password(store, secrets, account, password, source="fijar", reason=reason,
-                                  reference=reference)
+            result = set_password(
+                store, secrets, account, password, source="generar" if generated else "fijar",
+                reason=reason or (GENERATED_REASON if generated else None), reference=reference,
+            )
+        rotation = result.rotation
+        why = f" ({rotation.reason.rstrip('.')})" if rotation.reason else ""
+        oficio = f", oficio {rotation.reference}" if rotation.reference else ""
         return (f"Contraseña de {account.ref} guardada en el llavero (puntaje {result.report.score} de 4)."
-                " Rotación registrada.")
+                f" Rotación registrada{why}{oficio}.")
+
+    def oficio_reminder(self, reference: str | None) -> str | None:
+        """What the profile asks after a password change without an oficio (IECM: the UTCSyD)."""
+        from policy.reminders import oficio_reminder
+
+        with self.session() as store:
+            profile_id = store.settings.profile().id
+        return oficio_reminder(profile_id, reference)
 
     def credential_health(self, account_id: int) -> Any:
         with self.session() as store:
@@ -583,14 +605,15 @@ class Workspace:
 
     def search_bitacora(self, text: str, account_id: int | None = None, kind: str | None = None,
                         since: date | None = None, until: date | None = None, limit: int = 200) -> list[Any]:
-        """Entries newest first (the store folds diacritics); dates are local days, inclusive."""
-        from policy.clock import start_of_day
+        """Entries newest first (the store folds diacritics); dates are local days, inclusive,
+        as in ``resguardo bitacora buscar --desde/--hasta``."""
+        from policy.clock import end_of_day, start_of_day
 
         with self.session() as store:
             return store.bitacora.search(
                 text or None, account_id=account_id, kind=kind,
                 since=start_of_day(since) if since else None,
-                until=start_of_day(until + timedelta(days=1)) if until else None, limit=limit,
+                until=end_of_day(until) if until else None, limit=limit,
             )
 
     def add_bitacora_entry(self, account_id: int | None, kind: str, text: str, occurred_at: datetime | None) -> str:

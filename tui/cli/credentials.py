@@ -174,7 +174,7 @@ class SecretInput:
 
     def passphrase(self, new_file: bool) -> str:
         """The master passphrase of the encrypted file (asked twice when the file is new)."""
-        from store.secrets import KeyringLockedError
+        from store.secrets import KeyringLockedError, check_new_passphrase
 
         if self.passphrase_from_stdin:
             self._passphrase_taken = True
@@ -191,8 +191,7 @@ class SecretInput:
             )
             first = getpass.getpass("Frase maestra nueva: ")
             second = getpass.getpass("Repita la frase maestra: ")
-            if first != second:
-                raise UsageError("Las dos frases maestras no coinciden; no se cambió nada.")
+            check_new_passphrase(first, second)
             return first
         return getpass.getpass("Frase maestra del llavero cifrado: ")
 
@@ -233,12 +232,11 @@ def open_secrets(ctx: Context, source: SecretInput) -> Secrets:
 
 
 def _iecm_note(ctx: Context, reference: str | None) -> None:
-    profile = ctx.store.settings.profile()
-    if profile.id == "iecm" and not reference:
-        sys.stderr.write(
-            "Aviso: en el IECM el cambio de contraseñas se gestiona con la UTCSyD por vía oficial"
-            " (Lineamientos §6.X, §6.XI y §11.1); registre la referencia con --oficio.\n"
-        )
+    from policy.reminders import oficio_reminder
+
+    reminder = oficio_reminder(ctx.store.settings.profile().id, reference)
+    if reminder:
+        sys.stderr.write(f"Aviso: {reminder[0].lower()}{reminder[1:]}; registre la referencia con --oficio.\n")
 
 
 def _set_summary(result: Any) -> str:
