@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from policy.clock import format_date
+from policy.clock import format_date, start_of_day
 from policy.model import (
     Account,
     AccountStatus,
@@ -326,6 +326,9 @@ class Assignments:
             self._store.bitacora.append(
                 kind=EntryKind.ADMIN_CHANGE,
                 account=account,
+                # When it took effect, not when it was typed in: an office recording last
+                # year's designations does not make its accounts look active today.
+                occurred_at=min(start_of_day(start), self._store.now()),
                 text=(
                     f"Se asignó a {person.name} como {clean_role} de {account.ref}"
                     f" a partir del {format_date(start)} (asignación {assignment_id})."
@@ -358,6 +361,7 @@ class Assignments:
             self._store.bitacora.append(
                 kind=EntryKind.ADMIN_CHANGE,
                 account=account,
+                occurred_at=min(start_of_day(end), self._store.now()),
                 text=(
                     f"Terminó la asignación de {person.name} como {roles} de {account.ref};"
                     f" su último día es el {format_date(end)} (asignación {numbers})."

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from store import validate
-from store.db import from_db_datetime, to_db_datetime, translate
+from store.db import StoredMoments, from_db_datetime, to_db_datetime, translate
 from store.errors import NotFoundError, UsageError
 from store.migrations import ZONE_BITS
 
@@ -603,7 +603,7 @@ class Bitacora:
         for row in self._stream(sql, params):
             yield _row_to_entry(row)
 
-    def latest_by_account(self) -> dict[int, datetime]:
+    def latest_by_account(self) -> Mapping[int, datetime]:
         """account id -> the latest declared time of its entries, for every account that has one.
 
         By the time the entry declares it happened, not by the order of
@@ -612,7 +612,7 @@ class Bitacora:
         ``bitacora_account_occurred``, read as plain tuples: ~12 ms for 2,000
         accounts over a million entries (it runs on every load of the agenda).
         """
-        return {account_id: from_db_datetime(last) for account_id, last in self._stream(_LATEST_BY_ACCOUNT) if last}
+        return StoredMoments({account_id: last for account_id, last in self._stream(_LATEST_BY_ACCOUNT) if last})
 
     def for_account(self, account_id: int, limit: int = 5) -> list[Entry]:
         """The account's newest ``limit`` entries, newest first."""

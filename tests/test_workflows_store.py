@@ -226,12 +226,32 @@ def test_holiday_notice_marked_done_by_its_stable_id(ine) -> None:  # type: igno
 
 
 def test_consultations_count_as_activity_for_abandoned_accounts(ine) -> None:  # type: ignore[no-untyped-def]
-    # Account 1's assignment was recorded today (a bitácora entry: activity); this one has nothing.
+    # Account 1 has a post this month (a bitácora entry: activity); this one has nothing.
+    ine.bitacora.append(kind="publicacion", account=1, text="Aviso de credencialización.",
+                        occurred_at=at("2026-03-02T09:00"))
     quiet = ine.accounts.add(network="facebook", handle="INECallada", opened_on=date(2025, 1, 1))
     flagged = [o.account.id for o in kinds(ine).get("abandoned_account", [])]
     assert flagged == [quiet.id]  # opened 1 Jan 2025, nothing recorded since
     ine.consultations.add(quiet, subject="Cartel", sent_at=at("2026-03-01T10:00"))
     assert "abandoned_account" not in kinds(ine)
+
+
+def test_an_assignment_counts_as_activity_on_the_day_it_took_effect(ine) -> None:  # type: ignore[no-untyped-def]
+    from store.db import from_db_datetime
+
+    # The fixture assigned account 1's titular today, effective 1 Jan 2025: that is when the
+    # entry says it happened, so it does not make the account look active now.
+    [entry] = ine.bitacora.search(account_id=1, limit=5)
+    assert from_db_datetime(entry.occurred_at) == at("2025-01-01T00:00")
+    assert from_db_datetime(entry.recorded_at) == NOW
+    assert [o.account.id for o in kinds(ine)["abandoned_account"]] == [1]
+    person = ine.people.add(name="Beto Ruiz", rank="operativo")
+    ine.assignments.assign(ine.accounts.get(1), person, "suplente", date(2026, 3, 1))
+    assert "abandoned_account" not in kinds(ine)  # a designation this month is activity
+    later = ine.people.add(name="Carla Soto", rank="operativo")
+    ine.assignments.assign(ine.accounts.get(1), later, "coadministrador", date(2026, 4, 1))
+    [newest] = ine.bitacora.search(account_id=1, limit=1)
+    assert from_db_datetime(newest.occurred_at) == NOW  # effective later: declared now, never ahead
 
 
 def test_ine_generic_email_deadline_with_the_stored_holiday_calendar(ine) -> None:  # type: ignore[no-untyped-def]
