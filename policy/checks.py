@@ -38,18 +38,35 @@ _RANK_NAMES: dict[str, str] = {
 }
 
 
-def live_accounts(state: State) -> Iterator[Account]:
+def live_accounts(state: State) -> list[Account]:
     """Accounts in operation: every periodic obligation applies to them."""
-    return (acc for acc in state.accounts if acc.status == AccountStatus.ACTIVE)
+    found: list[Account] | None = state.derived.get("live")
+    if found is None:
+        found = state.derived["live"] = [acc for acc in state.accounts if acc.status == AccountStatus.ACTIVE]
+    return found
 
 
-def designated_accounts(state: State) -> Iterator[Account]:
+def designated_accounts(state: State) -> list[Account]:
     """Accounts that must already have administrators (authorized or active)."""
-    return (
-        acc
-        for acc in state.accounts
-        if acc.status in (AccountStatus.ACTIVE, AccountStatus.AUTHORIZED)
-    )
+    found: list[Account] | None = state.derived.get("designated")
+    if found is None:
+        wanted = (AccountStatus.ACTIVE, AccountStatus.AUTHORIZED)
+        found = state.derived["designated"] = [acc for acc in state.accounts if acc.status in wanted]
+    return found
+
+
+def current_assignments(state: State, today: date) -> list[tuple[Assignment, Account]]:
+    """The assignments in force ``today`` on designated accounts, each with its account."""
+    key = ("current", today)
+    found: list[tuple[Assignment, Account]] | None = state.derived.get(key)
+    if found is None:
+        accounts = {acc.id: acc for acc in designated_accounts(state)}
+        found = state.derived[key] = [
+            (item, accounts[item.account_id])
+            for item in state.assignments
+            if item.account_id in accounts and item.active_on(today)
+        ]
+    return found
 
 
 def assignments_by_account(state: State) -> dict[int, list[Assignment]]:
@@ -182,13 +199,11 @@ def training(state: State, now: datetime) -> Iterator[Obligation]:
         return
     rule = profile.rule("training")
     today = now.date()
-    live_ids = {acc.id for acc in designated_accounts(state)}
     first_start: dict[int, date] = {}
-    for item in state.assignments:
-        if item.account_id in live_ids and item.active_on(today):
-            current = first_start.get(item.person_id)
-            if current is None or item.start < current:
-                first_start[item.person_id] = item.start
+    for item, _acc in current_assignments(state, today):
+        current = first_start.get(item.person_id)
+        if current is None or item.start < current:
+            first_start[item.person_id] = item.start
     for person_id, start in first_start.items():
         person = state.people.get(person_id)
         if person is None:
@@ -251,11 +266,9 @@ def admin_rank(state: State, now: datetime) -> Iterator[Obligation]:
     }
     rule = profile.rule("admin_rank")
     today = now.date()
-    live_ids = {acc.id: acc for acc in designated_accounts(state)}
-    for item in state.assignments:
-        acc = live_ids.get(item.account_id)
+    for item, acc in current_assignments(state, today):
         ranks = allowed.get(item.role)  # a StrEnum key matches its plain string
-        if acc is None or not ranks or not item.active_on(today):
+        if not ranks:
             continue
         person = state.people.get(item.person_id)
         if person is None or not person.rank or person.rank in ranks:

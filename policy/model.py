@@ -517,12 +517,13 @@ class Waiver(NamedTuple):
 class State:
     """Everything the engine needs, loaded by ``store`` in one go (the tests adjust fields in place)."""
 
-    __slots__ = (
+    FIELDS = (
         "profile", "calendar", "accounts", "people", "assignments", "last_rotation",
         "last_evaluation", "last_training", "incident_notices", "credentials", "second_factors",
         "consultations", "information_requests", "opening_requests", "closings", "admin_changes",
         "person_documents", "holiday_notices_done", "waivers", "other_activity", "agenda_until",
     )
+    __slots__ = (*FIELDS, "derived")
 
     def __init__(
         self,
@@ -586,10 +587,18 @@ class State:
         self.other_activity = other_activity
         #: Where the agenda ends: checks producing open-ended series (holiday notices) stop here.
         self.agenda_until = agenda_until
+        #: What the checks derive from the fields and share during one run of the engine
+        #: (the live accounts, today's assignments…); emptied whenever a field changes.
+        self.derived: dict[Any, Any] = {}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name != "derived":
+            object.__setattr__(self, "derived", {})
 
     def replace(self, **changes: Any) -> State:
         """A copy with ``changes`` applied (the original is left as it was)."""
-        values = {name: getattr(self, name) for name in self.__slots__}
+        values = {name: getattr(self, name) for name in self.FIELDS}
         values.update(changes)
         return State(**values)
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from policy.calendar import BusinessCalendar
+from policy.checks import current_assignments
 from policy.clock import end_of_day, format_date, local, start_of_day
 from policy.errors import PolicyError
 from policy.model import (
@@ -406,10 +407,9 @@ def designation_documents(state: State, now: datetime) -> Iterator[Obligation]:
     if not profile.setting("designation_documents", False):
         return
     today = now.date()
-    live = {acc.id for acc in state.accounts if acc.status in (AccountStatus.ACTIVE, AccountStatus.AUTHORIZED)}
     first_start: dict[int, date] = {}
-    for item in state.assignments:
-        if item.account_id in live and item.role in (Role.TITULAR, Role.SUPLENTE) and item.active_on(today):
+    for item, _acc in current_assignments(state, today):
+        if item.role in (Role.TITULAR, Role.SUPLENTE):
             current = first_start.get(item.person_id)
             if current is None or item.start < current:
                 first_start[item.person_id] = item.start

@@ -545,3 +545,16 @@ def test_relative_agrees_with_the_status(delta, text):
 def test_iecm_rotation_on_the_last_day_of_the_outgoing_administrator_counts():
     # The end date is the person's last day; a rotation that day is the hand-over.
     assert of_kind(obligations(_iecm_state(date(2026, 3, 1), date(2026, 3, 1)), NOW), Kind.ROTATION) == []
+
+
+def test_what_the_checks_derive_is_forgotten_when_the_state_changes():
+    from policy.checks import live_accounts
+
+    first = account(1)
+    st = state("ine", accounts=[first])
+    assert live_accounts(st) == [first]
+    second = account(2)
+    st.accounts = [first, second]  # tests and the workbench adjust a loaded state in place
+    assert live_accounts(st) == [first, second]
+    assert {o.account.id for o in obligations(st, NOW) if o.kind == Kind.ROTATION} == {1, 2}
+    assert st.replace().derived == {}
