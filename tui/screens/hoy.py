@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -19,7 +20,7 @@ from policy.model import KIND_LABELS, STATUS_LABELS, Kind, Obligation, Status
 from policy.profile import Profile, short_document
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.status import StatusLine
-from tui.widgets.table import Column, Row, VirtualTable
+from tui.widgets.table import Column, LazyRow, Row, TableRow, VirtualTable
 
 if TYPE_CHECKING:
     from tui.workspace import Agenda
@@ -95,6 +96,11 @@ def subject(item: Obligation) -> str:
 def rule_label(profile: Profile, item: Obligation) -> str:
     """Section first («§6.X Lineamientos IECM»): what stays readable when the column narrows."""
     return f"{item.rule.section} {short_document(profile, item.rule)}".strip()
+
+
+def agenda_cells(item: Obligation, now: datetime, profile: Profile) -> tuple[str, ...]:
+    """The cells of one agenda row: plazo, account or person, what to do, the clause."""
+    return (plazo(item, now), subject(item), item.message, rule_label(profile, item))
 
 
 class ObligationScreen(ModalScreen[str | None]):
@@ -238,15 +244,20 @@ class HoyScreen(ViewScreen):
         if agenda is None:
             return
         self.agenda = agenda
-        rows: list[Row] = []
+        # Thousands of items: each row's text is made when it is first drawn (see LazyRow).
+        by_status: dict[Status, list[int]] = {status: [] for status, _, _ in SECTIONS}
+        for index, item in enumerate(agenda.items):
+            bucket = by_status.get(item.status)
+            if bucket is not None:
+                bucket.append(index)
+        rows: list[TableRow] = []
         for status, title, kind in SECTIONS:
-            group = [(index, item) for index, item in enumerate(agenda.items) if item.status is status]
+            group = by_status[status]
             if not group:
                 continue
             rows.append(Row(None, (f"{title} ({len(group)})",), "section"))
-            for index, item in group:
-                rows.append(Row(index, (plazo(item, agenda.now), subject(item), item.message,
-                                        rule_label(agenda.profile, item)), kind))
+            rows.extend(LazyRow(index, partial(agenda_cells, agenda.items[index], agenda.now, agenda.profile), kind)
+                        for index in group)
         table = self.query_one("#agenda", VirtualTable)
         table.empty_text = "Nada pendiente. ¡Todo al día!"
         table.set_rows(rows)
