@@ -33,7 +33,7 @@ def probe_first_frame(app: Workbench) -> dict[str, object]:
     seen: dict[str, object] = {}
     first_frame = app._first_frame
 
-    def record() -> None:
+    def record() -> bool:
         screen = app.screen
         table = screen.query_one("#agenda", VirtualTable)
         seen.update(
@@ -42,7 +42,7 @@ def probe_first_frame(app: Workbench) -> dict[str, object]:
             drawn=sum(1 for row in table.rows if isinstance(row, LazyRow) and row._make is None),
             institution=app.institution,
         )
-        first_frame()
+        return first_frame()
 
     app._first_frame = record  # type: ignore[method-assign]
     return seen
@@ -133,7 +133,7 @@ def test_first_frame_imports_only_what_hoy_needs(demo_db: Path) -> None:
         "loaded = []\n"
         "async def main():\n"
         "    app = Workbench(db, lambda: now, startup)\n"
-        "    app._first_frame = lambda: loaded.extend(sys.modules)\n"
+        "    app._first_frame = lambda: bool(loaded.extend(sys.modules))\n"
         "    async with app.run_test(size=(120, 40)) as pilot:\n"
         "        while not loaded:\n"
         "            await pilot.pause()\n"
