@@ -8,6 +8,7 @@ accounts and people of the other screens are built only once that frame is paint
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +144,25 @@ def test_first_frame_imports_only_what_hoy_needs(demo_db: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_first_frame_on_a_terminal_shows_hoy_whole(demo_db: Path) -> None:
+    """``resguardo`` in a pseudo-terminal: the first frame with the agenda has everything of Hoy.
+
+    Textual drops the frames drawn while it mounts the app and then writes only what
+    changed; data shown too early reached the terminal without the preview pane.
+    """
+    from bench.terminal import first_frame
+
+    script = Path(sys.executable).with_name("resguardo")
+    env = {**os.environ, "RESGUARDO_NOW": NOW.isoformat(), "TERM": "xterm-256color"}
+    frame = first_frame([str(script), "--db", str(demo_db)], env,
+                        until=lambda lines: any("VENCIDOS (" in line for line in lines), timeout=30)
+    assert frame is not None, "Hoy never showed its agenda"
+    lines = frame.lines
+    assert "vencidos" in lines[0]  # the counts
+    heading = next(i for i, line in enumerate(lines) if "VENCIDOS (" in line)
+    assert "venció" in lines[heading + 1] or "hallazgo" in lines[heading + 1]  # a row under it
+    assert any("«" in line for line in lines[heading + 2:])  # the selected item's clause
+    assert "Abrir" in lines[-1]  # the bindings

@@ -182,16 +182,19 @@ class Workbench(App[None]):
     # after that frame is painted, so it does not compete with it for the GIL.
 
     def on_mount(self) -> None:
-        preloaded, self._preloaded = self._preloaded, None
-        if preloaded is not None and preloaded.agenda is not None:
-            self._set_agenda(preloaded.agenda)  # before Hoy is composed: its first frame has the rows
         self.push_screen(self._view("hoy"))
-        if preloaded is None:
+        if self._preloaded is None:
             self._check_database()
-        else:
+        self.set_interval(5, self._check_idle)
+
+    def on_ready(self) -> None:
+        # Shown now, not in on_mount: Textual drops the frames drawn while it mounts the
+        # app and afterwards writes only what changed, so data shown earlier would reach
+        # the terminal only in part (Hoy's rows without its preview pane).
+        preloaded, self._preloaded = self._preloaded, None
+        if preloaded is not None:
             self._load_generation += 1
             self._database_read(self.DatabaseRead(preloaded, self._load_generation))
-        self.set_interval(5, self._check_idle)
 
     def _check_database(self) -> None:
         """Read the status, the settings and the agenda again, off the UI thread."""
