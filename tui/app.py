@@ -36,7 +36,7 @@ from tui.workspace import (
     error_text,
 )
 
-#: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (benchmark).
+#: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (to time a start).
 ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
 #: When set (with the file above), the app exits right after that first frame.
 ENV_EXIT_AFTER_FIRST_FRAME = "RESGUARDO_EXIT_AFTER_FIRST_FRAME"
@@ -176,10 +176,11 @@ class Workbench(App[None]):
         return screen.mode if isinstance(screen, ViewScreen) else None
 
     # -- start-up --------------------------------------------------------------
-    # The first frame of Hoy comes first: with the start-up data read before
-    # Textual was imported, Hoy's rows are in the very first frame. Everything
-    # else (the accounts and people the other screens show) is built in a thread
-    # after that frame is painted, so it does not compete with it for the GIL.
+    # The first frame of Hoy comes first: the start-up data read before Textual
+    # was imported is shown as soon as the app is ready, so the first frame the
+    # terminal receives has Hoy whole. Everything else (the accounts and people
+    # the other screens show) is built in a thread after that frame is painted,
+    # so it does not compete with it for the GIL.
 
     def on_mount(self) -> None:
         self.push_screen(self._view("hoy"))
@@ -240,7 +241,7 @@ class Workbench(App[None]):
         if not self._first_frame_done:
             self._first_frame_done = True
             if self._first_frame():
-                return  # exiting (benchmark): nothing else to build
+                return  # exiting (RESGUARDO_EXIT_AFTER_FIRST_FRAME): nothing else to build
         if build_institution is not None and generation == self._load_generation:
             self._load_institution(build_institution, generation)
 
@@ -264,7 +265,7 @@ class Workbench(App[None]):
                 screen.show_data()
 
     def _first_frame(self) -> bool:
-        """Log (and for the benchmark, record) the first frame of Hoy; True when the app exits now."""
+        """Log (and with RESGUARDO_FIRST_FRAME_FILE, record) the first frame of Hoy; True when the app exits now."""
         elapsed = time.perf_counter() - _IMPORTED_AT
         self.log.info(f"Primer cuadro de Hoy {elapsed * 1000:.0f} ms después de importar tui.app")
         target = os.environ.get(ENV_FIRST_FRAME_FILE)
