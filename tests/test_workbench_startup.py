@@ -72,7 +72,10 @@ async def test_preloaded_agenda_is_in_the_first_frame_without_reading_again(demo
         assert app.agenda_snapshot is startup.agenda
         overdue = startup.agenda.count(Status.OVERDUE)
         assert app.summary.startswith(f"{overdue} vencidos · ")
-        assert isinstance(app.institution, Institution)  # then built from the same state
+        assert app.institution is None  # not yet: Textual's next frames come first
+        await pilot.press("down")  # the user's first key starts it at once
+        await settle(pilot)
+        assert isinstance(app.institution, Institution)  # built from the same state
         assert len(app.institution.accounts) == startup.agenda.accounts
 
 
@@ -93,19 +96,36 @@ async def test_institution_is_built_after_the_first_frame(demo_db: Path) -> None
         return agenda, build_recorded
 
     app.workspace.load = recording_load  # type: ignore[method-assign]
+    app.INSTITUTION_DELAY = 0  # type: ignore[misc]  # (the first build waits INSTITUTION_DELAY, or a key)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert seen["rows"]
         assert built_after_frame == [True]
         assert app.institution is not None
-        app.action_reload()  # a reload shows the agenda, then builds the rest again
+        app.action_reload()  # a reload shows the agenda, then builds the rest at once
         await settle(pilot)
         assert built_after_frame == [True, True]
 
 
 @run_async
+async def test_switching_screens_keeps_hoy_at_the_bottom(demo_db: Path) -> None:
+    app = Workbench(demo_db, lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        hoy = app.screen
+        assert isinstance(hoy, HoyScreen) and app.screen_stack == [hoy]
+        for key, mode in (("2", "cuentas"), ("3", "personas"), ("1", "hoy"), ("3", "personas"), ("1", "hoy")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.current_view == mode
+            assert app.screen_stack[0] is hoy and len(app.screen_stack) == (1 if mode == "hoy" else 2)
+        assert app.institution is not None  # the first key started it
+
+
+@run_async
 async def test_a_superseded_load_is_not_shown(demo_db: Path) -> None:
     app = Workbench(demo_db, clock=lambda: NOW)
+    app.INSTITUTION_DELAY = 0  # type: ignore[misc]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         current = app.institution

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
@@ -92,6 +93,9 @@ class Workbench(App[None]):
     ]
 
     summary: reactive[str] = reactive("Cargando…")
+    #: seconds after the first frame before the accounts and people are built (at once on the
+    #: first key or click)
+    INSTITUTION_DELAY: ClassVar[float] = 0.5
 
     class DatabaseRead(Message):
         """A load started by ``_check_database`` finished (``generation`` tells a superseded one)."""
@@ -140,6 +144,8 @@ class Workbench(App[None]):
         self._first_frame_done = False
         #: counts the loads started; a load's results are shown only while it is the latest
         self._load_generation = 0
+        #: the accounts and people still to build (and their load's generation), see ``_agenda_painted``
+        self._pending_institution: tuple[Callable[[], Institution], int] | None = None
         self._views: dict[str, ViewScreen] = {}
         self._locked = False
 
@@ -165,7 +171,14 @@ class Workbench(App[None]):
         """Switch to a main screen; ignored while a dialog is open."""
         if not isinstance(self.screen, ViewScreen) or self.screen is self._views.get(name):
             return
-        self.switch_screen(self._view(name))
+        target, hoy = self._view(name), self._view("hoy")
+        # Hoy is the default screen, at the bottom of the stack; the view shown sits on it.
+        if target is hoy:
+            self.pop_screen()
+        elif self.screen is hoy:
+            self.push_screen(target)
+        else:
+            self.switch_screen(target)
 
     def action_show_view(self, name: str) -> None:
         self.show_view(name)
@@ -176,26 +189,29 @@ class Workbench(App[None]):
         return screen.mode if isinstance(screen, ViewScreen) else None
 
     # -- start-up --------------------------------------------------------------
-    # The first frame of Hoy comes first: the start-up data read before Textual
-    # was imported is shown as soon as the app is ready, so the first frame the
-    # terminal receives has Hoy whole. Everything else (the accounts and people
-    # the other screens show) is built in a thread after that frame is painted,
-    # so it does not compete with it for the GIL.
+    # The first frame of Hoy comes first: Hoy is the default screen, composed with
+    # the agenda read before Textual was imported. Everything else (the accounts and
+    # people the other screens show) is built in a thread after that frame and the
+    # few Textual draws next, so it does not compete with them for the GIL.
+
+    def get_default_screen(self) -> Screen[None]:
+        # Hoy is the bottom of the stack, composed with the app, with the agenda read
+        # before Textual was imported: its first frame is the first one written. (A screen
+        # pushed in on_mount is drawn inside Textual's mount batch, whose frames are
+        # dropped; afterwards only what changed is written, so Hoy reached the terminal
+        # without its preview pane until a later full repaint.)
+        if self._preloaded is not None and self._preloaded.agenda is not None:
+            self._set_agenda(self._preloaded.agenda)
+        return self._view("hoy")
 
     def on_mount(self) -> None:
-        self.push_screen(self._view("hoy"))
-        if self._preloaded is None:
-            self._check_database()
-        self.set_interval(5, self._check_idle)
-
-    def on_ready(self) -> None:
-        # Shown now, not in on_mount: Textual drops the frames drawn while it mounts the
-        # app and afterwards writes only what changed, so data shown earlier would reach
-        # the terminal only in part (Hoy's rows without its preview pane).
         preloaded, self._preloaded = self._preloaded, None
-        if preloaded is not None:
+        if preloaded is None:
+            self._check_database()
+        else:
             self._load_generation += 1
             self._database_read(self.DatabaseRead(preloaded, self._load_generation))
+        self.set_interval(5, self._check_idle)
 
     def _check_database(self) -> None:
         """Read the status, the settings and the agenda again, off the UI thread."""
@@ -238,12 +254,26 @@ class Workbench(App[None]):
         self._check_database()
 
     def _agenda_painted(self, build_institution: Callable[[], Institution] | None, generation: int) -> None:
-        if not self._first_frame_done:
+        first = not self._first_frame_done
+        if first:
             self._first_frame_done = True
             if self._first_frame():
                 return  # exiting (RESGUARDO_EXIT_AFTER_FIRST_FRAME): nothing else to build
-        if build_institution is not None and generation == self._load_generation:
-            self._load_institution(build_institution, generation)
+        if build_institution is None or generation != self._load_generation:
+            return
+        self._pending_institution = (build_institution, generation)
+        if first and self.INSTITUTION_DELAY:
+            # Textual draws a few more frames after the first (the Footer's keys come in one
+            # of them); built meanwhile, the accounts and people delayed them by ~170 ms
+            self.set_timer(self.INSTITUTION_DELAY, self._start_institution)
+        else:
+            self._start_institution()
+
+    def _start_institution(self) -> None:
+        """Build the accounts and people of the pending load, if any, in a thread."""
+        pending, self._pending_institution = self._pending_institution, None
+        if pending is not None and pending[1] == self._load_generation:
+            self._load_institution(*pending)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="institution")
     def _load_institution(self, build_institution: Callable[[], Institution], generation: int) -> None:
@@ -457,6 +487,8 @@ class Workbench(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self._last_input = time.monotonic()
+            if self._pending_institution is not None:
+                self._start_institution()  # the user is at work: build what the actions need now
         await super().on_event(event)
 
     def _check_idle(self) -> None:
