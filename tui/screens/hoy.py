@@ -19,6 +19,7 @@ from policy.clock import format_date, relative
 from policy.model import KIND_LABELS, STATUS_LABELS, Kind, Obligation, Status
 from policy.profile import Profile, short_document
 from tui.screens.base import PaletteCommand, ViewScreen
+from tui.widgets.footer import ReadyFooter
 from tui.widgets.status import StatusLine
 from tui.widgets.table import Column, LazyRow, Row, TableRow, VirtualTable
 
@@ -226,6 +227,8 @@ class HoyScreen(ViewScreen):
         self.agenda: Agenda | None = None
 
     def compose(self) -> ComposeResult:
+        # the agenda, when already read: the Footer composed below offers «Abrir» for it
+        self.agenda = self.workbench.agenda_snapshot
         yield StatusLine(self.mode)
         yield VirtualTable(
             [Column("Plazo", 20, 19), Column("Cuenta o persona", None, 20, 2), Column("Qué hacer", None, 20, 3),
@@ -233,7 +236,7 @@ class HoyScreen(ViewScreen):
             empty_text="Cargando la agenda…", id="agenda",
         )
         yield Static("", id="preview")
-        yield Footer()
+        yield ReadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#agenda", VirtualTable).focus()
@@ -262,6 +265,7 @@ class HoyScreen(ViewScreen):
         table.empty_text = "Nada pendiente. ¡Todo al día!"
         table.set_rows(rows)
         self._preview(table.cursor_key)
+        self.refresh_bindings()  # «Abrir» depends on there being items
 
     @property
     def selected_item(self) -> Obligation | None:
@@ -291,8 +295,8 @@ class HoyScreen(ViewScreen):
         self.action_open_item()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_item":
-            return self.selected_item is not None
+        if action == "open_item":  # the table always keeps a row selected while there are items
+            return self.agenda is not None and bool(self.agenda.items)
         return True
 
     def action_open_item(self) -> None:
