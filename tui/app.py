@@ -1,8 +1,9 @@
 """The workbench: the Textual app behind ``resguardo`` with no arguments.
 
-Screens are modes (Hoy, Cuentas, Personas; number keys switch). The app owns
-the snapshots every screen draws from and reloads them in thread workers
-after each change; workers never touch widgets, they post messages.
+The main screens (Hoy, Cuentas, Personas, …; number keys switch) are installed
+screens created on first use. The app owns the snapshots every screen draws
+from and reloads them in thread workers after each change; workers never touch
+widgets, they post messages.
 """
 
 from __future__ import annotations
@@ -19,26 +20,24 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
 from policy.model import Account, Obligation, Person, Status
 from tui.commands import WorkbenchCommands
 from tui.screens.base import ViewScreen
-from tui.screens.cuentas import CuentasScreen
 from tui.screens.hoy import HoyScreen
-from tui.screens.personas import PersonasScreen
 from tui.workspace import (
     DEFAULT_IDLE_LOCK_MINUTES,
     Agenda,
-    DatabaseStatus,
     Institution,
     Startup,
     Workspace,
     error_text,
 )
 
-#: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (benchmark).
+#: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (to time a start).
 ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
 #: When set (with the file above), the app exits right after that first frame.
 ENV_EXIT_AFTER_FIRST_FRAME = "RESGUARDO_EXIT_AFTER_FIRST_FRAME"
@@ -58,9 +57,11 @@ class Workbench(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "resguardo"
     #: The main screens, created on first use and kept (switching does not rebuild them).
-    #: a class, or ``"module:Class"`` for the screens imported on first use (the first frame does not need them)
+    #: a class, or ``"module:Class"`` for the screens imported on first use: the first frame
+    #: needs only Hoy (Cuentas and Personas with the listing base cost ~10 ms more).
     VIEWS: ClassVar[dict[str, type[ViewScreen] | str]] = {
-        "hoy": HoyScreen, "cuentas": CuentasScreen, "personas": PersonasScreen,
+        "hoy": HoyScreen, "cuentas": "tui.screens.cuentas:CuentasScreen",
+        "personas": "tui.screens.personas:PersonasScreen",
         "bitacora": "tui.screens.bitacora:BitacoraScreen",
         "incidentes": "tui.screens.workflows:IncidentesScreen",
         "consultas": "tui.screens.workflows:ConsultasScreen",
@@ -92,16 +93,23 @@ class Workbench(App[None]):
     ]
 
     summary: reactive[str] = reactive("Cargando…")
+    #: seconds after the first frame before the accounts and people are built (at once on the
+    #: first key or click)
+    INSTITUTION_DELAY: ClassVar[float] = 0.5
 
-    class AgendaLoaded(Message):
-        def __init__(self, agenda: Agenda) -> None:
+    class DatabaseRead(Message):
+        """A load started by ``_check_database`` finished (``generation`` tells a superseded one)."""
+
+        def __init__(self, startup: Startup, generation: int) -> None:
             super().__init__()
-            self.agenda = agenda
+            self.startup = startup
+            self.generation = generation
 
     class InstitutionLoaded(Message):
-        def __init__(self, institution: Institution) -> None:
+        def __init__(self, institution: Institution, generation: int) -> None:
             super().__init__()
             self.institution = institution
+            self.generation = generation
 
     class AssignmentEnded(Message):
         def __init__(self, summary: str) -> None:
@@ -114,12 +122,6 @@ class Workbench(App[None]):
         def __init__(self, summary: str) -> None:
             super().__init__()
             self.summary = summary
-
-    class DatabaseChecked(Message):
-        def __init__(self, status: DatabaseStatus, idle_minutes: int) -> None:
-            super().__init__()
-            self.status = status
-            self.idle_minutes = idle_minutes
 
     def __init__(
         self,
@@ -140,6 +142,10 @@ class Workbench(App[None]):
         self.idle_minutes = DEFAULT_IDLE_LOCK_MINUTES
         self._last_input = time.monotonic()
         self._first_frame_done = False
+        #: counts the loads started; a load's results are shown only while it is the latest
+        self._load_generation = 0
+        #: the accounts and people still to build (and their load's generation), see ``_agenda_painted``
+        self._pending_institution: tuple[Callable[[], Institution], int] | None = None
         self._views: dict[str, ViewScreen] = {}
         self._locked = False
 
@@ -165,7 +171,14 @@ class Workbench(App[None]):
         """Switch to a main screen; ignored while a dialog is open."""
         if not isinstance(self.screen, ViewScreen) or self.screen is self._views.get(name):
             return
-        self.switch_screen(self._view(name))
+        target, hoy = self._view(name), self._view("hoy")
+        # Hoy is the default screen, at the bottom of the stack; the view shown sits on it.
+        if target is hoy:
+            self.pop_screen()
+        elif self.screen is hoy:
+            self.push_screen(target)
+        else:
+            self.switch_screen(target)
 
     def action_show_view(self, name: str) -> None:
         self.show_view(name)
@@ -176,57 +189,103 @@ class Workbench(App[None]):
         return screen.mode if isinstance(screen, ViewScreen) else None
 
     # -- start-up --------------------------------------------------------------
+    # The first frame of Hoy comes first: Hoy is the default screen, composed with
+    # the agenda read before Textual was imported. Everything else (the accounts and
+    # people the other screens show) is built in a thread after that frame and the
+    # few Textual draws next, so it does not compete with them for the GIL.
+
+    def get_default_screen(self) -> Screen[None]:
+        # Hoy is the bottom of the stack, composed with the app, with the agenda read
+        # before Textual was imported: its first frame is the first one written. (A screen
+        # pushed in on_mount is drawn inside Textual's mount batch, whose frames are
+        # dropped; afterwards only what changed is written, so Hoy reached the terminal
+        # without its preview pane until a later full repaint.)
+        if self._preloaded is not None and self._preloaded.agenda is not None:
+            self._set_agenda(self._preloaded.agenda)
+        return self._view("hoy")
 
     def on_mount(self) -> None:
-        self.push_screen(self._view("hoy"))
-        self._check_database()
+        preloaded, self._preloaded = self._preloaded, None
+        if preloaded is None:
+            self._check_database()
+        else:
+            self._load_generation += 1
+            self._database_read(self.DatabaseRead(preloaded, self._load_generation))
         self.set_interval(5, self._check_idle)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def _check_database(self) -> None:
-        """Status, settings and (when initialized) the agenda, in one worker: the first frame waits for it."""
-        preloaded, self._preloaded = self._preloaded, None
-        startup = preloaded if preloaded is not None else self.workspace.startup()
-        worker = get_current_worker()
-        if worker.is_cancelled:  # a newer load (after a save) supersedes this one
-            return
-        self.post_message(self.DatabaseChecked(startup.status, startup.idle_minutes))
-        if startup.agenda is None or startup.build_institution is None:
-            return
-        self.post_message(self.AgendaLoaded(startup.agenda))
-        # the same state, after the agenda is on its way to the screen
-        institution = startup.build_institution()
-        if not worker.is_cancelled:
-            self.post_message(self.InstitutionLoaded(institution))
+        """Read the status, the settings and the agenda again, off the UI thread."""
+        self._load_generation += 1
+        self._read_database(self._load_generation)
 
-    @on(DatabaseChecked)
-    def _database_checked(self, event: Workbench.DatabaseChecked) -> None:
-        self.idle_minutes = event.idle_minutes
-        if not event.status.initialized:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="status")
+    def _read_database(self, generation: int) -> None:
+        startup = self.workspace.startup()
+        if not get_current_worker().is_cancelled:  # a newer load (after a save) supersedes this one
+            self.post_message(self.DatabaseRead(startup, generation))
+
+    @on(DatabaseRead)
+    def _database_read(self, event: Workbench.DatabaseRead) -> None:
+        if event.generation != self._load_generation:
+            return
+        startup = event.startup
+        self.idle_minutes = startup.idle_minutes
+        if not startup.status.initialized:
             from tui.screens.misc import WizardScreen
 
             self.summary = "Base de datos vacía"
             self.push_screen(WizardScreen())
+            return
+        if startup.agenda is not None:
+            if startup.agenda is not self.agenda_snapshot:
+                self._set_agenda(startup.agenda)
+                self._redraw(HoyScreen)
+            self.call_after_refresh(self._agenda_painted, startup.build_institution, event.generation)
 
-    def action_reload(self) -> None:
-        self._check_database()
-
-    @on(AgendaLoaded)
-    def _agenda_loaded(self, event: Workbench.AgendaLoaded) -> None:
-        agenda = event.agenda
+    def _set_agenda(self, agenda: Agenda) -> None:
         self.agenda_snapshot = agenda
         self.summary = (
             f"{agenda.count(Status.OVERDUE)} vencidos · {agenda.count(Status.DUE_SOON)} por vencer"
             f" · {agenda.accounts} cuentas · {agenda.profile.short_name}"
             f" · {format_date(agenda.now.date())} {agenda.now.strftime('%H:%M')}"
         )
-        self._redraw(HoyScreen)
-        if not self._first_frame_done:
+
+    def action_reload(self) -> None:
+        self._check_database()
+
+    def _agenda_painted(self, build_institution: Callable[[], Institution] | None, generation: int) -> None:
+        first = not self._first_frame_done
+        if first:
             self._first_frame_done = True
-            self.call_after_refresh(self._first_frame)
+            if self._first_frame():
+                return  # exiting (RESGUARDO_EXIT_AFTER_FIRST_FRAME): nothing else to build
+        if build_institution is None or generation != self._load_generation:
+            return
+        self._pending_institution = (build_institution, generation)
+        if first and self.INSTITUTION_DELAY:
+            # Textual draws a few more frames after the first (the Footer's keys come in one
+            # of them); built meanwhile, the accounts and people delayed them by ~170 ms
+            self.set_timer(self.INSTITUTION_DELAY, self._start_institution)
+        else:
+            self._start_institution()
+
+    def _start_institution(self) -> None:
+        """Build the accounts and people of the pending load, if any, in a thread."""
+        pending, self._pending_institution = self._pending_institution, None
+        if pending is not None and pending[1] == self._load_generation:
+            self._load_institution(*pending)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="institution")
+    def _load_institution(self, build_institution: Callable[[], Institution], generation: int) -> None:
+        """Accounts and people with their deadlines, from the state the agenda was computed from."""
+        institution = build_institution()
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.InstitutionLoaded(institution, generation))
 
     @on(InstitutionLoaded)
     def _institution_loaded(self, event: Workbench.InstitutionLoaded) -> None:
+        if event.generation != self._load_generation:
+            return
         self.institution = event.institution
         self._redraw(ViewScreen, skip=HoyScreen)
 
@@ -235,7 +294,8 @@ class Workbench(App[None]):
             if isinstance(screen, kinds) and screen.is_mounted and not (skip and isinstance(screen, skip)):
                 screen.show_data()
 
-    def _first_frame(self) -> None:
+    def _first_frame(self) -> bool:
+        """Log (and with RESGUARDO_FIRST_FRAME_FILE, record) the first frame of Hoy; True when the app exits now."""
         elapsed = time.perf_counter() - _IMPORTED_AT
         self.log.info(f"Primer cuadro de Hoy {elapsed * 1000:.0f} ms después de importar tui.app")
         target = os.environ.get(ENV_FIRST_FRAME_FILE)
@@ -243,6 +303,8 @@ class Workbench(App[None]):
             Path(target).write_text(f"{time.time():.6f}\n", encoding="utf-8")
             if os.environ.get(ENV_EXIT_AFTER_FIRST_FRAME):
                 self.exit()
+                return True
+        return False
 
     def data_changed(self, summary: str) -> None:
         """A form saved something: say so and reload every snapshot."""
@@ -378,6 +440,8 @@ class Workbench(App[None]):
     def show_account(self, account: Account) -> None:
         self.show_view("cuentas")
 
+        from tui.screens.cuentas import CuentasScreen
+
         def focus_row() -> None:
             screen = self.screen
             if isinstance(screen, CuentasScreen):
@@ -423,6 +487,8 @@ class Workbench(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self._last_input = time.monotonic()
+            if self._pending_institution is not None:
+                self._start_institution()  # the user is at work: build what the actions need now
         await super().on_event(event)
 
     def _check_idle(self) -> None:

@@ -9,6 +9,8 @@ Snapshots are immutable dataclasses the UI thread can read freely.
 from __future__ import annotations
 
 import contextlib
+import gc
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -155,6 +157,23 @@ def _first_due(items: Sequence[Obligation]) -> Obligation | None:
     return min(dated, key=lambda item: item.due) if dated else None
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block.
+
+    Reading the state allocates tens of thousands of objects that all outlive the
+    read; the collections they trigger find nothing to free (~15 ms of the
+    workbench's start on 2,000 accounts). Collection resumes at the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True, slots=True)
 class Startup:
     """What the first frame needs: the database status, the idle lock, and the agenda."""
@@ -203,11 +222,19 @@ class Workspace:
 
     def startup(self) -> Startup:
         """Status, idle minutes and, on an initialized database, the agenda (see ``load``)."""
-        status = self.status()
-        if not status.initialized:
-            return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
-        agenda, build_institution = self.load()
-        return Startup(status, self.idle_lock_minutes(), agenda, build_institution)
+        with _collector_paused():
+            status = self.status()
+            if not status.initialized:
+                return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
+            agenda, build_institution = self.load()
+            startup = Startup(status, self.idle_lock_minutes(), agenda, build_institution)
+        if "textual" not in sys.modules:
+            # The read ``resguardo`` makes before importing Textual: what is alive now (the
+            # modules, this state) lives for the session. Out of the collector's generations,
+            # importing Textual and drawing the first frame do not traverse it on every
+            # collection (~30 ms on 2,000 accounts).
+            gc.freeze()
+        return startup
 
     def initialize(self, profile_id: str, *, demo: bool) -> str:
         """Choose the profile (and load the demo institution); returns a Spanish summary.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -18,8 +19,9 @@ from policy.clock import format_date, relative
 from policy.model import KIND_LABELS, STATUS_LABELS, Kind, Obligation, Status
 from policy.profile import Profile, short_document
 from tui.screens.base import PaletteCommand, ViewScreen
+from tui.widgets.footer import ReadyFooter
 from tui.widgets.status import StatusLine
-from tui.widgets.table import Column, Row, VirtualTable
+from tui.widgets.table import Column, LazyRow, Row, TableRow, VirtualTable
 
 if TYPE_CHECKING:
     from tui.workspace import Agenda
@@ -95,6 +97,11 @@ def subject(item: Obligation) -> str:
 def rule_label(profile: Profile, item: Obligation) -> str:
     """Section first («§6.X Lineamientos IECM»): what stays readable when the column narrows."""
     return f"{item.rule.section} {short_document(profile, item.rule)}".strip()
+
+
+def agenda_cells(item: Obligation, now: datetime, profile: Profile) -> tuple[str, ...]:
+    """The cells of one agenda row: plazo, account or person, what to do, the clause."""
+    return (plazo(item, now), subject(item), item.message, rule_label(profile, item))
 
 
 class ObligationScreen(ModalScreen[str | None]):
@@ -220,6 +227,8 @@ class HoyScreen(ViewScreen):
         self.agenda: Agenda | None = None
 
     def compose(self) -> ComposeResult:
+        # the agenda, when already read: the Footer composed below offers «Abrir» for it
+        self.agenda = self.workbench.agenda_snapshot
         yield StatusLine(self.mode)
         yield VirtualTable(
             [Column("Plazo", 20, 19), Column("Cuenta o persona", None, 20, 2), Column("Qué hacer", None, 20, 3),
@@ -227,7 +236,7 @@ class HoyScreen(ViewScreen):
             empty_text="Cargando la agenda…", id="agenda",
         )
         yield Static("", id="preview")
-        yield Footer()
+        yield ReadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#agenda", VirtualTable).focus()
@@ -238,19 +247,25 @@ class HoyScreen(ViewScreen):
         if agenda is None:
             return
         self.agenda = agenda
-        rows: list[Row] = []
+        # Thousands of items: each row's text is made when it is first drawn (see LazyRow).
+        by_status: dict[Status, list[int]] = {status: [] for status, _, _ in SECTIONS}
+        for index, item in enumerate(agenda.items):
+            bucket = by_status.get(item.status)
+            if bucket is not None:
+                bucket.append(index)
+        rows: list[TableRow] = []
         for status, title, kind in SECTIONS:
-            group = [(index, item) for index, item in enumerate(agenda.items) if item.status is status]
+            group = by_status[status]
             if not group:
                 continue
             rows.append(Row(None, (f"{title} ({len(group)})",), "section"))
-            for index, item in group:
-                rows.append(Row(index, (plazo(item, agenda.now), subject(item), item.message,
-                                        rule_label(agenda.profile, item)), kind))
+            rows.extend(LazyRow(index, partial(agenda_cells, agenda.items[index], agenda.now, agenda.profile), kind)
+                        for index in group)
         table = self.query_one("#agenda", VirtualTable)
         table.empty_text = "Nada pendiente. ¡Todo al día!"
         table.set_rows(rows)
         self._preview(table.cursor_key)
+        self.refresh_bindings()  # «Abrir» depends on there being items
 
     @property
     def selected_item(self) -> Obligation | None:
@@ -280,8 +295,8 @@ class HoyScreen(ViewScreen):
         self.action_open_item()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_item":
-            return self.selected_item is not None
+        if action == "open_item":  # the table always keeps a row selected while there are items
+            return self.agenda is not None and bool(self.agenda.items)
         return True
 
     def action_open_item(self) -> None:

@@ -8,9 +8,9 @@ line API. Section rows (``kind="section"``) are headings the cursor skips.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -42,6 +42,28 @@ class Row:
     cells: tuple[str, ...]
     #: component class suffix: "", "overdue", "soon", "muted" or "section"
     kind: str = ""
+
+
+class LazyRow:
+    """A row whose cells are computed the first time it is drawn: a table of thousands of
+    rows (Hoy's agenda) pays only for the ones on screen."""
+
+    __slots__ = ("_cells", "_make", "key", "kind")
+
+    def __init__(self, key: Any, make: Callable[[], tuple[str, ...]], kind: str = "") -> None:
+        self.key = key
+        self.kind = kind
+        self._make: Callable[[], tuple[str, ...]] | None = make
+        self._cells: tuple[str, ...] = ()
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        if self._make is not None:
+            self._cells, self._make = self._make(), None
+        return self._cells
+
+
+TableRow: TypeAlias = Row | LazyRow
 
 
 def fit(text: str, width: int) -> str:
@@ -117,7 +139,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def __init__(self, columns: Sequence[Column], *, empty_text: str = "Sin filas.", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.columns = list(columns)
-        self.rows: list[Row] = []
+        self.rows: list[TableRow] = []
         self.empty_text = empty_text
         self.sort_column: int | None = None
         self.sort_reverse = False
@@ -126,7 +148,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- data ----------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[Row], keep_key: Any = None) -> None:
+    def set_rows(self, rows: Sequence[TableRow], keep_key: Any = None) -> None:
         """Replace every row; the cursor stays on ``keep_key`` (or the current key) when present."""
         previous = keep_key if keep_key is not None else self.cursor_key
         self.rows = list(rows)
