@@ -305,6 +305,11 @@ class Incidents:
             for r in rows
         ]
 
+    def open_count(self) -> int:
+        """How many incidents are still open (the workbench's header line)."""
+        row = self._store.query_one("SELECT count(*) FROM incidents WHERE closed_at IS NULL")
+        return int(row[0]) if row else 0
+
     def list(self, *, open_only: bool = False, account_id: int | None = None) -> list[Incident]:
         """Incidents, newest first; ``open_only`` leaves out the closed ones."""
         clauses: list[str] = []

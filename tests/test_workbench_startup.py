@@ -188,3 +188,23 @@ def test_first_frame_on_a_terminal_shows_hoy_whole(demo_db: Path) -> None:
     assert any("«" in line for line in lines[heading + 2:])  # the selected item's clause
     # (The Footer's keys are widgets of their own, mounted after it: on a busy machine they
     # may land a frame later; the benchmark waits for them.)
+
+
+@run_async
+async def test_a_form_opened_before_the_people_are_built_waits_for_them(demo_db: Path) -> None:
+    """«Asignar» in the instant after the first frame offers every person, not an empty list."""
+    from tui.dialogs import AssignDialog
+
+    app = Workbench(demo_db, lambda: NOW)
+    app.INSTITUTION_DELAY = 3600  # type: ignore[misc]  # nothing built until asked
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.institution is None and app.agenda_snapshot is not None
+        account = next(i.account for i in app.agenda_snapshot.items if i.account is not None)
+        app.assign_person(account)  # what Enter → «Asignar» calls
+        assert not isinstance(app.screen, AssignDialog)  # not with an empty list: it waits
+        await settle(pilot)
+        assert isinstance(app.institution, Institution)
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog)
+        assert len(dialog.people) == len(app.institution.people_by_id) > 0

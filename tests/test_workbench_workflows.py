@@ -34,6 +34,7 @@ async def test_incidents_tick_every_notice_and_close_with_a_motive(ine_db: Path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_view(pilot, "5")
         assert isinstance(screen, IncidentesScreen)
+        assert " · 1 incidente abierto · " in app.summary  # the header line counts them
         incident = screen.selected()
         assert incident is not None and incident.is_open and len(incident.pending) == 3
         assert "pendiente" in str(screen.query_one("#detail-right").render())
@@ -55,6 +56,8 @@ async def test_incidents_tick_every_notice_and_close_with_a_motive(ine_db: Path)
         await settle(pilot)
         assert app.screen is screen
         assert not screen.selected().is_open
+        await settle(pilot)
+        assert " · 0 incidentes abiertos · " in app.summary
     with open_store(ine_db) as store:
         closed = store.incidents.get(incident.id)
         assert closed.closed_at is not None and closed.closed_without_rotation
@@ -78,6 +81,8 @@ async def test_open_an_incident_from_the_screen(ine_db: Path) -> None:
         await settle(pilot)
         assert app.screen is screen and len(screen.items) == before + 1
         assert any(i.description == "Acceso no reconocido" and i.is_open for i in screen.items)
+        await settle(pilot)
+        assert " · 2 incidentes abiertos · " in app.summary
 
 
 @run_async

@@ -146,6 +146,8 @@ class Workbench(App[None]):
         self._load_generation = 0
         #: the accounts and people still to build (and their load's generation), see ``_agenda_painted``
         self._pending_institution: tuple[Callable[[], Institution], int] | None = None
+        #: actions waiting for the accounts and people (see ``with_institution``)
+        self._waiting_institution: list[Callable[[], object]] = []
         self._views: dict[str, ViewScreen] = {}
         self._locked = False
 
@@ -244,8 +246,11 @@ class Workbench(App[None]):
 
     def _set_agenda(self, agenda: Agenda) -> None:
         self.agenda_snapshot = agenda
+        incidents = agenda.open_incidents
+        # Most urgent first: a narrow terminal cuts the line at its right end.
         self.summary = (
             f"{agenda.count(Status.OVERDUE)} vencidos · {agenda.count(Status.DUE_SOON)} por vencer"
+            f" · {incidents} {'incidente abierto' if incidents == 1 else 'incidentes abiertos'}"
             f" · {agenda.accounts} cuentas · {agenda.profile.short_name}"
             f" · {format_date(agenda.now.date())} {agenda.now.strftime('%H:%M')}"
         )
@@ -288,6 +293,23 @@ class Workbench(App[None]):
             return
         self.institution = event.institution
         self._redraw(ViewScreen, skip=HoyScreen)
+        waiting, self._waiting_institution = self._waiting_institution, []
+        for action in waiting:
+            action()
+
+    def with_institution(self, action: Callable[[], object]) -> None:
+        """Run ``action`` now if the accounts and people are built, else as soon as they are.
+
+        They are built just after the first frame: a form opened in that moment
+        (an account picker, the people to assign) would otherwise offer nothing.
+        """
+        if self.institution is not None:
+            action()
+            return
+        self._waiting_institution.append(action)
+        if self._pending_institution is not None:
+            self._start_institution()
+        self.notify("Cargando las cuentas y las personas…", timeout=2)
 
     def _redraw(self, *kinds: type, skip: type | None = None) -> None:
         for screen in self._views.values():
@@ -376,6 +398,9 @@ class Workbench(App[None]):
         self.push_screen(PersonDialog(self.workspace, person))
 
     def assign_person(self, account: Account, role: str | None = None) -> None:
+        if self.institution is None:
+            self.with_institution(lambda: self.assign_person(account, role))
+            return
         from tui.dialogs import AssignDialog
 
         people = list(self.institution.people_by_id.values()) if self.institution else []
@@ -391,6 +416,7 @@ class Workbench(App[None]):
     def unassign_person(self, account: Account) -> None:
         institution = self.institution
         if institution is None:
+            self.with_institution(lambda: self.unassign_person(account))
             return
         today = self.workspace.now().date()
         current = [a for a in institution.assignments_by_account.get(account.id, ()) if a.active_on(today)]

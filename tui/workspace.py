@@ -84,6 +84,7 @@ class Agenda:
     profile: Profile
     items: Sequence[Obligation]
     accounts: int
+    open_incidents: int = 0
 
     def count(self, status: Status) -> int:
         return sum(1 for item in self.items if item.status is status)
@@ -314,10 +315,12 @@ class Workspace:
         with self.session() as store:
             state = load_state(store, now)
             trainings = store.trainings.days_by_subject()
+            open_incidents = store.incidents.open_count()
         items = agenda(state, now, DETAIL_HORIZON_DAYS)
         limit = now + timedelta(days=horizon_days)
         near = [item for item in items if item.status is Status.OVERDUE or item.due <= limit]
-        snapshot = Agenda(now=now, profile=state.profile, items=near, accounts=len(state.accounts))
+        snapshot = Agenda(now=now, profile=state.profile, items=near, accounts=len(state.accounts),
+                          open_incidents=open_incidents)
         return snapshot, lambda: self._institution(state, items, trainings, now)
 
     def agenda(self, horizon_days: int = 30) -> Agenda:

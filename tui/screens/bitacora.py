@@ -323,8 +323,10 @@ class BitacoraScreen(ViewScreen):
 
     def action_new_entry(self) -> None:
         account = self.query_one("#account", Select).value
-        self.app.push_screen(EntryDialog(self.workbench.workspace, account_options(self),
-                                         None if account is Select.NULL else int(account)))  # type: ignore[arg-type]
+        chosen = None if account is Select.NULL else int(account)  # type: ignore[arg-type]
+        self.workbench.with_institution(
+            lambda: self.app.push_screen(EntryDialog(self.workbench.workspace, account_options(self), chosen))
+        )
 
     def action_verify(self) -> None:
         self.query_one("#entry-detail", Static).update("Verificando la cadena de la bitácora…")

@@ -268,7 +268,9 @@ class IncidentesScreen(LoadedListing[Any]):
         self.action_tick()
 
     def action_open_incident(self) -> None:
-        self.app.push_screen(IncidentOpenDialog(self.workbench.workspace, _accounts(self)))
+        self.workbench.with_institution(
+            lambda: self.app.push_screen(IncidentOpenDialog(self.workbench.workspace, _accounts(self)))
+        )
 
     def action_tick(self) -> None:
         item = self.selected()
@@ -409,7 +411,9 @@ class ConsultasScreen(_CountdownListing):
         return left, right
 
     def action_new(self) -> None:
-        self.app.push_screen(ConsultationNewDialog(self.workbench.workspace, _accounts(self)))
+        self.workbench.with_institution(
+            lambda: self.app.push_screen(ConsultationNewDialog(self.workbench.workspace, _accounts(self)))
+        )
 
     def action_resolve(self) -> None:
         item = self.selected()
@@ -467,7 +471,9 @@ class SolicitudesScreen(_CountdownListing):
         return left, right
 
     def action_new(self) -> None:
-        self.app.push_screen(RequestNewDialog(self.workbench.workspace, _accounts(self)))
+        self.workbench.with_institution(
+            lambda: self.app.push_screen(RequestNewDialog(self.workbench.workspace, _accounts(self)))
+        )
 
     def action_resolve(self) -> None:
         item = self.selected()
