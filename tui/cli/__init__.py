@@ -186,8 +186,13 @@ QUICK_EXIT_COMMANDS = frozenset({"pendientes"})
 
 def run() -> None:
     """Console-script entry point."""
+    quick = _command_name(sys.argv[1:]) in QUICK_EXIT_COMMANDS
+    if quick:
+        import gc
+
+        gc.disable()  # a short read without reference cycles: the collector would only rescan
     code = main()
-    if _command_name(sys.argv[1:]) in QUICK_EXIT_COMMANDS:
+    if quick:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to say
                 stream.flush()

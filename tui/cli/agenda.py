@@ -160,12 +160,14 @@ def show_agenda(ctx: Context, args: argparse.Namespace) -> int:
     now = ctx.clock_arg(args.fecha)
     # Tens of thousands of records and no reference cycles: the cyclic collector would only
     # rescan them (~10% of the run at 2,000 accounts). Reference counting still frees them.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         state = load_state(store, now)
         items = agenda(state, now, horizon_days=args.dias)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     if args.cuenta:
         account = store.accounts.resolve(args.cuenta)
         items = [item for item in items if item.account is not None and item.account.id == account.id]
