@@ -314,14 +314,24 @@ class Workspace:
         now = self.now()
         with self.session() as store:
             state = load_state(store, now)
-            trainings = store.trainings.days_by_subject()
             open_incidents = store.incidents.open_count()
-        items = agenda(state, now, DETAIL_HORIZON_DAYS)
+        # Hoy needs only the agenda's window (as «pendientes» computes it); the year ahead
+        # of every account and person, and their trainings, are for the other screens,
+        # built after the first frame.
         limit = now + timedelta(days=horizon_days)
-        near = [item for item in items if item.status is Status.OVERDUE or item.due <= limit]
+        near = [
+            item for item in agenda(state, now, horizon_days)
+            if item.status is Status.OVERDUE or item.due <= limit
+        ]
         snapshot = Agenda(now=now, profile=state.profile, items=near, accounts=len(state.accounts),
                           open_incidents=open_incidents)
-        return snapshot, lambda: self._institution(state, items, trainings, now)
+
+        def build_institution() -> Institution:
+            with self.session() as store:
+                trainings = store.trainings.days_by_subject()
+            return self._institution(state, agenda(state, now, DETAIL_HORIZON_DAYS), trainings, now)
+
+        return snapshot, build_institution
 
     def agenda(self, horizon_days: int = 30) -> Agenda:
         return self.load(horizon_days)[0]
