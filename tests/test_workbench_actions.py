@@ -608,3 +608,25 @@ async def test_a_generated_password_is_recorded_like_credencial_generar(ine_db: 
     rotation, source, _ = latest_rotation(ine_db, account.id)
     assert (rotation["reason"], rotation["reference"], source) == ("Contraseña generada", None, "generar")
     assert secret.encode() not in db_bytes(ine_db)
+
+
+@run_async
+async def test_rotation_after_an_administrator_change_is_recorded_with_that_reason(iecm_db: Path) -> None:
+    from tui.dialogs import RotationDialog
+
+    app = make_app(iecm_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        item = await select_first(pilot, Kind.ROTATION)
+        assert item.person is not None  # the iecm demo's rotations are owed to administrator changes
+        await pilot.press("enter", "r")
+        dialog = app.screen
+        assert isinstance(dialog, RotationDialog)
+        assert dialog.query_one("#reason", Input).value == "Cambio de administración"
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+    assert item.account is not None
+    with open_store(iecm_db) as store:
+        rows = store.query("SELECT reason FROM rotations WHERE account_id = ? ORDER BY id DESC LIMIT 1",
+                           (item.account.id,))
+        assert rows[0]["reason"] == "Cambio de administración"

@@ -343,7 +343,8 @@ class Workbench(App[None]):
         """Open what resolves ``item`` (an action id of ``tui.screens.hoy.RESOLUTIONS``)."""
         account, person = item.account, item.person
         if action == "rotacion" and account:
-            self.register_rotation(account)
+            # a rotation owed because someone stopped administering names that person
+            self.register_rotation(account, "Cambio de administración" if person else "Rotación periódica")
         elif action == "evaluacion" and account:
             self.register_evaluation(account)
         elif action == "capacitacion" and person:
@@ -372,10 +373,10 @@ class Workbench(App[None]):
 
     # The dialogs are imported on first use: ~25 ms that the first frame does not need.
 
-    def register_rotation(self, account: Account) -> None:
+    def register_rotation(self, account: Account, reason: str = "Rotación periódica") -> None:
         from tui.dialogs import RotationDialog
 
-        self.push_screen(RotationDialog(self.workspace, account))
+        self.push_screen(RotationDialog(self.workspace, account, reason))
 
     def register_evaluation(self, account: Account) -> None:
         from tui.dialogs import EvaluationDialog

@@ -201,9 +201,10 @@ def field(label: str, widget: Any) -> ComposeResult:
 class RotationDialog(FormDialog):
     title_text = "Registrar rotación de contraseña"
 
-    def __init__(self, workspace: Workspace, account: Account) -> None:
+    def __init__(self, workspace: Workspace, account: Account, reason: str = "Rotación periódica") -> None:
         super().__init__(workspace)
         self.account = account
+        self.reason = reason
 
     def compose_fields(self) -> ComposeResult:
         now = self.workspace.now()
@@ -211,7 +212,7 @@ class RotationDialog(FormDialog):
                      classes="dialog-text")
         yield from field("Fecha y hora (AAAA-MM-DD HH:MM)", Input(now.strftime("%Y-%m-%d %H:%M"), id="when",
                                                                     tooltip="Cuándo se cambió la contraseña"))
-        yield from field("Motivo", Input("Rotación periódica", id="reason"))
+        yield from field("Motivo", Input(self.reason, id="reason"))
         yield from field("Oficio (opcional)", Input(id="reference", placeholder="número de oficio"))
 
     def build_job(self) -> Job:
