@@ -81,6 +81,11 @@ def _since(acc: Account, now: datetime) -> datetime:
     return local(acc.created_at) if acc.created_at else now
 
 
+def opening_day(acc: Account, now: datetime) -> date:
+    """The day an account's periodic duties run from: its opening, else its registration (else today)."""
+    return acc.opened_on or (local(acc.created_at).date() if acc.created_at else now.date())
+
+
 def _join(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
@@ -172,9 +177,7 @@ def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
     last_evaluation = state.last_evaluation
     for acc in live_accounts(state):
         last = last_evaluation.get(acc.id)
-        base = last if last is not None else (
-            acc.opened_on or (local(acc.created_at).date() if acc.created_at else now.date())
-        )
+        base = last if last is not None else opening_day(acc, now)
         due = end_of_day(add_months(base, months))
         if _beyond(state, due):
             continue

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from policy.calendar import BusinessCalendar
-from policy.checks import current_assignments
+from policy.checks import current_assignments, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
 from policy.errors import PolicyError
 from policy.model import (
@@ -22,7 +22,6 @@ from policy.model import (
     CLOSING_ITEMS,
     OPENING_REPORT_ITEMS,
     Account,
-    AccountStatus,
     Citation,
     Kind,
     Obligation,
@@ -367,9 +366,7 @@ def abandoned_account(state: State, now: datetime) -> Iterator[Obligation]:
     # test that spares converting and comparing every source for most accounts.
     first_day = now.date() - timedelta(days=int(days) - 1)
     recent_moment = start_of_day(first_day)
-    for acc in state.accounts:
-        if acc.status != AccountStatus.ACTIVE:
-            continue
+    for acc in live_accounts(state):
         rotated = state.last_rotation.get(acc.id)
         evaluated = state.last_evaluation.get(acc.id)
         if (rotated is not None and rotated >= recent_moment) or (evaluated is not None and evaluated >= first_day):
@@ -378,7 +375,7 @@ def abandoned_account(state: State, now: datetime) -> Iterator[Obligation]:
         if last is not None:
             base, what = last[0], f"la última fue una {last[1]} el {format_date(last[0])}"
         else:
-            base = acc.opened_on or (local(acc.created_at).date() if acc.created_at else now.date())
+            base = opening_day(acc, now)
             what = f"no hay actividad registrada desde el {format_date(base)}"
         due = end_of_day(base + timedelta(days=int(days)))
         if due > now:

@@ -706,13 +706,11 @@ class Bitacora:
 
 def _explain_mismatch(values: tuple[Any, ...], stored: str) -> str:
     """Why an entry's content no longer matches its hash: renumbered (moved) or edited."""
-    import hashlib  # deferred: ~5 ms that reading the log (the agenda) does not need
-
     entry_id = values[0]
     for shift, reason in (
         (-1, f"se insertó una entrada antes de la {entry_id} y las siguientes se renumeraron"),
         (1, f"era la entrada {entry_id + 1}: se eliminó o se reordenó una entrada"),
     ):
-        if hashlib.sha256(canonical(entry_id + shift, *values[1:])).hexdigest() == stored:
+        if entry_hash(entry_id + shift, *values[1:]) == stored:
             return f"La entrada {entry_id} cambió de lugar ({reason})."
     return f"La entrada {entry_id} fue alterada: su contenido ya no corresponde a su hash."
