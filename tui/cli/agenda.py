@@ -151,23 +151,13 @@ def _rule(profile: Profile, item: Obligation) -> str:
 
 
 def show_agenda(ctx: Context, args: argparse.Namespace) -> int:
-    import gc
-
     from policy.engine import agenda
     from store.state import load_state
 
     store = ctx.store
     now = ctx.clock_arg(args.fecha)
-    # Tens of thousands of records and no reference cycles: the cyclic collector would only
-    # rescan them (~10% of the run at 2,000 accounts). Reference counting still frees them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        state = load_state(store, now)
-        items = agenda(state, now, horizon_days=args.dias)
-    finally:
-        if collecting:
-            gc.enable()
+    state = load_state(store, now)  # (run() has the cyclic collector off: see QUICK_EXIT_COMMANDS)
+    items = agenda(state, now, horizon_days=args.dias)
     if args.cuenta:
         account = store.accounts.resolve(args.cuenta)
         items = [item for item in items if item.account is not None and item.account.id == account.id]
