@@ -241,6 +241,10 @@ def rejection_message(report: StrengthReport) -> str:
     return "La contraseña no se guardó. " + " ".join(parts)
 
 
+#: The rotation's reason when a generated password is saved without one.
+GENERATED_REASON = "Contraseña generada"
+
+
 def set_password(
     store: Store,
     secrets: Secrets,
@@ -260,6 +264,9 @@ def set_password(
     fingerprint and, last, write the keyring. A keyring failure rolls the
     transaction back (no rotation recorded); a failure after the keyring write
     (the commit) puts the previous keyring value back.
+
+    A generated password (``source="generar"``) saved without a reason is
+    recorded with ``GENERATED_REASON``.
 
     Raises UsageError (bad input), PasswordRejectedError (weak, rule, reuse),
     ConflictError (closed account), SecretStoreError (keyring).
@@ -294,7 +301,8 @@ def set_password(
     try:
         with store.atomic():
             rotation = store.credentials.record(
-                account, report, print_value, at=store.now(), source=source, reason=reason,
+                account, report, print_value, at=store.now(), source=source,
+                reason=reason or (GENERATED_REASON if source == "generar" else None),
                 author=author, reference=reference,
             )
             if new_key:

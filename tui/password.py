@@ -370,7 +370,7 @@ class PasswordDialog(ModalScreen[str | None]):
         self.query_one("#confirm", Input).value = event.password
         reason = self.query_one("#reason", Input)
         if not reason.value.strip():
-            from tui.workspace import GENERATED_REASON
+            from store.credentials import GENERATED_REASON
 
             reason.value = GENERATED_REASON
         self._set_revealed(True)  # shown once, here; ctrl+r hides it again

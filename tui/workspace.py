@@ -26,8 +26,6 @@ from store.db import Store, open_store
 #: Setting (in the ``settings`` table) with the idle minutes before the workbench locks; 0 disables it.
 IDLE_LOCK_KEY = "workbench_idle_lock_minutes"
 DEFAULT_IDLE_LOCK_MINUTES = 10
-#: The reason recorded for a generated password saved without one (as ``credencial generar``).
-GENERATED_REASON = "Contraseña generada"
 #: How far ahead the account and person tables look for their next deadline.
 DETAIL_HORIZON_DAYS = 365
 
@@ -315,9 +313,9 @@ class Workspace:
         with self.session() as store:
             state = load_state(store, now)
             open_incidents = store.incidents.open_count()
-        # Hoy needs only the agenda's window (as «pendientes» computes it); the year ahead
-        # of every account and person, and their trainings, are for the other screens,
-        # built after the first frame.
+        # Hoy needs only its window (up to now + horizon_days); the year ahead of every
+        # account and person, and their trainings, are for the other screens, built
+        # after the first frame.
         limit = now + timedelta(days=horizon_days)
         near = [
             item for item in agenda(state, now, horizon_days)
@@ -621,7 +619,7 @@ class Workspace:
             account = store.accounts.get(account_id)
             result = set_password(
                 store, secrets, account, password, source="generar" if generated else "fijar",
-                reason=reason or (GENERATED_REASON if generated else None), reference=reference,
+                reason=reason, reference=reference,
             )
         rotation = result.rotation
         why = f" ({rotation.reason.rstrip('.')})" if rotation.reason else ""

@@ -299,7 +299,7 @@ def generate_password(ctx: Context, args: argparse.Namespace) -> int:
         password = make_password(args.longitud or DEFAULT_LENGTH, **options)
     secrets = open_secrets(ctx, SecretInput(args))
     result = store_password(
-        store, secrets, account, password, source="generar", reason=args.motivo or "Contraseña generada",
+        store, secrets, account, password, source="generar", reason=args.motivo,
         author=args.por, reference=args.oficio,
     )
     if tools is not None:
