@@ -552,6 +552,13 @@ def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile)
         status=Status.OVERDUE, account=Account(7, "x", odd), person=Person(9, odd), ref_id=3,
     ))
     items.append(Obligation(kind="holiday_notice", due=NOW, rule=rule, message="sin cuenta ni persona"))
+    # The same instant in another zone is written with its own offset.
+    from datetime import UTC
+    items.append(Obligation(kind="holiday_notice", due=NOW.astimezone(UTC), rule=rule, message="en UTC"))
+    # Two records with the same id (pieces are cached by identity, never by id).
+    items.append(Obligation(
+        kind="rotation", due=NOW, rule=rule, message="otra", account=Account(7, "x", "@otra"), person=Person(9, "Otra"),
+    ))
     expected = json.dumps([obligation_json(i) for i in items], ensure_ascii=False)
     assert agenda_json_text(items) == expected
     assert agenda_json_text([]) == json.dumps([])
