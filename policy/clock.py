@@ -41,8 +41,12 @@ def _month_delta(months: int) -> Any:
     return relativedelta(months=months)
 
 
+@lru_cache(maxsize=8192)
 def end_of_day(day: date) -> datetime:
-    """The last second of ``day`` in Mexico City: when a date-based deadline expires."""
+    """The last second of ``day`` in Mexico City: when a date-based deadline expires.
+
+    Cached, like ``add_months``: thousands of deadlines fall on a few hundred days.
+    """
     return datetime.combine(day, END_OF_DAY, tzinfo=ZONE)
 
 
@@ -117,8 +121,9 @@ def parse_datetime(text: str, field: str = "fecha y hora") -> datetime:
     return local(moment)
 
 
+@lru_cache(maxsize=8192)
 def format_date(day: date) -> str:
-    """A date as Mexican readers write it: 12/03/2026."""
+    """A date as Mexican readers write it: 12/03/2026 (cached: the agenda words thousands)."""
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
