@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-SCRATCH := .scratch
 
 .PHONY: run test check lint typecheck bench clean
 
@@ -13,11 +12,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,dev]'
 	@touch $(STAMP)
 
-## make run: set up if needed, create the scratch demo database once and open the workbench on it.
+## make run: set up if needed and open the workbench on the default database (as `resguardo` does;
+## the first time, its wizard picks the institution profile and offers the demo). DB=RUTA opens another.
 run: $(STAMP)
-	@mkdir -p $(SCRATCH)
-	@test -f $(SCRATCH)/demo.db || $(BIN)/resguardo demo --db $(SCRATCH)/demo.db
-	@$(BIN)/resguardo --db $(SCRATCH)/demo.db
+	@$(BIN)/resguardo $(if $(DB),--db "$(DB)")
 
 ## make test: set up if needed and run the whole test suite.
 test: $(STAMP)
@@ -37,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(SCRATCH) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
