@@ -13,7 +13,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from policy.clock import local
+from policy.clock import local, relative
 
 if TYPE_CHECKING:
     from policy.calendar import BusinessCalendar
@@ -375,6 +375,16 @@ class Obligation:
         if self.ref_id is not None:
             parts.append(f"r{self.ref_id}")
         return ":".join(parts)
+
+
+def due_phrase(item: Obligation, now: datetime) -> str:
+    """When an item is due, as the workbench's lists say it: an incident's notices are
+    due «de inmediato», a standing finding holds until fixed, the rest is relative time."""
+    if item.kind == Kind.INCIDENT_NOTICE:
+        return "avisar de inmediato"
+    if item.standing:
+        return "hallazgo vigente"
+    return relative(item.due, now)
 
 
 class IncidentNotice(NamedTuple):

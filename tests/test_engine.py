@@ -558,3 +558,19 @@ def test_what_the_checks_derive_is_forgotten_when_the_state_changes():
     assert live_accounts(st) == [first, second]
     assert {o.account.id for o in obligations(st, NOW) if o.kind == Kind.ROTATION} == {1, 2}
     assert st.replace().derived == {}
+
+
+def test_due_phrase_says_how_soon_in_the_workbench_lists():
+    from policy.model import Citation, due_phrase
+
+    rule = Citation("ine", "Criterios", "§1", "cita")
+    later = Obligation(kind=Kind.ROTATION, due=NOW + timedelta(days=3), rule=rule, message="m")
+    earlier = Obligation(kind=Kind.EVALUATION, due=NOW - timedelta(days=5), rule=rule, message="m")
+    standing = Obligation(kind=Kind.VERIFICATION, due=NOW - timedelta(days=40), rule=rule, message="m",
+                          standing=True)
+    notice = Obligation(kind=Kind.INCIDENT_NOTICE, due=NOW - timedelta(hours=2), rule=rule, message="m",
+                        standing=True)
+    assert due_phrase(later, NOW) == "vence en 3 días"
+    assert due_phrase(earlier, NOW) == "venció hace 5 días"
+    assert due_phrase(standing, NOW) == "hallazgo vigente"
+    assert due_phrase(notice, NOW) == "avisar de inmediato"

@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 
-from policy.clock import format_date, local, relative
-from policy.model import KIND_LABELS, Status
+from policy.clock import format_date, local
+from policy.model import KIND_LABELS, Status, due_phrase
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
 from tui.widgets.table import Column, Row
@@ -139,7 +139,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
         shown = 6
         for obligation in pending[:shown]:
             style = {Status.OVERDUE: "$error", Status.DUE_SOON: "$warning"}.get(obligation.status, "")
-            when = "hallazgo vigente" if obligation.standing else relative(obligation.due, institution.now)
+            when = due_phrase(obligation, institution.now)
             right.append((f"  {when}", style))
             right.append(f" · {KIND_LABELS.get(obligation.kind, obligation.kind)}\n")
         if len(pending) > shown:

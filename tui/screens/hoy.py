@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
-from policy.clock import format_date, relative
-from policy.model import KIND_LABELS, STATUS_LABELS, Kind, Obligation, Status
+from policy.clock import format_date
+from policy.model import KIND_LABELS, STATUS_LABELS, Kind, Obligation, Status, due_phrase
 from policy.profile import Profile, short_document
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.footer import ReadyFooter
@@ -82,8 +82,8 @@ def resolutions_for(item: Obligation) -> tuple[Resolution, ...]:
 
 
 def plazo(item: Obligation, now: datetime) -> str:
-    """«venció hace 5 días», «vence en 3 días», or «hallazgo vigente» for a standing finding."""
-    return "hallazgo vigente" if item.standing else relative(item.due, now)
+    """«venció hace 5 días», «vence en 3 días», «hallazgo vigente» or «avisar de inmediato»."""
+    return due_phrase(item, now)
 
 
 def subject(item: Obligation) -> str:
@@ -153,7 +153,8 @@ class ObligationScreen(ModalScreen[str | None]):
             yield Label(KIND_LABELS.get(item.kind, str(item.kind)), classes="dialog-title")
             with VerticalScroll(classes="dialog-fields"):
                 yield Static(Content.assemble(("Cuenta o persona: ", "bold"), subject(item)))
-                when = "hallazgo vigente desde" if item.standing else "vence el"
+                when = "desde" if item.kind == Kind.INCIDENT_NOTICE else (
+                    "hallazgo vigente desde" if item.standing else "vence el")
                 yield Static(
                     Content.assemble(
                         (f"{STATUS_LABELS[item.status].capitalize()}: ", "bold"),

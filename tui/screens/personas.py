@@ -8,8 +8,8 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.content import Content
 
-from policy.clock import format_date, relative
-from policy.model import KIND_LABELS, Status
+from policy.clock import format_date
+from policy.model import KIND_LABELS, Status, due_phrase
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
 from tui.widgets.table import Column, Row
@@ -97,7 +97,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
             right.append(("Pendientes\n", "bold"))
         for obligation in pending[:8]:
             style = {Status.OVERDUE: "$error", Status.DUE_SOON: "$warning"}.get(obligation.status, "")
-            when = "hallazgo vigente" if obligation.standing else relative(obligation.due, institution.now)
+            when = due_phrase(obligation, institution.now)
             right.append((f"  {when}", style))
             right.append(f" · {KIND_LABELS.get(obligation.kind, obligation.kind)}\n")
         return Content.assemble(*left), Content.assemble(*right)
