@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reference import load_average  # noqa: E402
+
 from policy.clock import ZONE  # noqa: E402
 from store import open_store  # noqa: E402
 
@@ -149,15 +151,6 @@ def _cpu_median(count: int) -> str:
     return f"; CPU mediana {statistics.median(recent) * 1000:.0f} ms"
 
 
-def _load() -> str:
-    """The 1-minute load average and CPU count: wall-clock figures double on a busy machine."""
-    try:
-        one, _, _ = os.getloadavg()
-    except (AttributeError, OSError):
-        return "desconocida"
-    return f"{one:.2f} con {os.cpu_count()} CPU"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_000_000, help="entradas de la bitácora (1,000,000)")
@@ -185,7 +178,7 @@ def main() -> int:
     timed([*base, "buscar", query, "--limite", "50"], env)
     timed([*base, "sello"], env)
 
-    print(f"Carga del equipo antes de medir: {_load()}")
+    print(f"Carga del equipo antes de medir: {load_average()}")
     adds = [
         timed([*base, "agregar", str(1 + run % ACCOUNTS), "--tipo", "nota",
                "--texto", f"Entrada de la medición {run}: revisión de la contraseña y la publicación."], env)

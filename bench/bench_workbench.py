@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from reference import load_average  # noqa: E402
+
 from policy.clock import ZONE, start_of_day  # noqa: E402
 
 NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
@@ -153,14 +155,6 @@ def first_frame_once(db: Path | None, size: tuple[int, int] = (120, 40)) -> tupl
     return frame.seconds, frame.cpu
 
 
-def _load_average() -> str:
-    try:
-        one, five, _ = os.getloadavg()
-    except (AttributeError, OSError):
-        return "desconocida"
-    return f"{one:.2f} (5 min {five:.2f}) con {os.cpu_count()} CPU"
-
-
 async def filter_keystrokes(db: Path, query: str) -> tuple[list[float], list[float], float]:
     from textual.app import App
     from textual.widgets import Footer, Static
@@ -241,7 +235,7 @@ def main() -> None:
     if sys.platform != "win32":
         first_frame_once(db)  # warm-up: bytecode and page cache, as any second start has them
         first_frame_once(None)
-        print(f"carga del equipo antes: {_load_average()}")
+        print(f"carga del equipo antes: {load_average(five=True)}")
         frames, cpu, bare, bare_cpu = [], [], [], []
         for _ in range(args.runs):  # interleaved, so a busy moment weighs on both alike
             seen, used = first_frame_once(db)
@@ -257,7 +251,7 @@ def main() -> None:
         print(f"  CPU del proceso hasta ese cuadro: mediana {statistics.median(cpu):.3f} s")
         print(f"  app Textual vacía (Static + Footer, mismo criterio) igual medida: mediana {statistics.median(bare):.3f} s"
               f" (mín {min(bare):.3f}, máx {max(bare):.3f}); CPU mediana {statistics.median(bare_cpu):.3f} s")
-        print(f"carga del equipo después: {_load_average()}")
+        print(f"carga del equipo después: {load_average(five=True)}")
     else:
         print("primer cuadro: se mide en Linux o macOS (usa una pseudoterminal)")
 

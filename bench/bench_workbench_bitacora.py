@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -30,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_bitacora import DATA, NOW, build  # noqa: E402
+from reference import load_average  # noqa: E402
 
 from policy.clock import local  # noqa: E402
 from tui.workspace import Workspace  # noqa: E402
@@ -63,14 +63,6 @@ CASES: dict[str, dict[str, object]] = {
 }
 
 
-def _load() -> str:
-    try:
-        one, _, _ = os.getloadavg()
-    except (AttributeError, OSError):
-        return "desconocida"
-    return f"{one:.2f} con {os.cpu_count()} CPU"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
@@ -84,7 +76,7 @@ def main() -> int:
         meta.write_text(json.dumps(build(db, options.entries)), encoding="utf-8")
     workspace = Workspace(db, lambda: NOW)
     workspace.search_bitacora("")  # opens (and, the first time, migrates) the database
-    print(f"Carga del equipo antes de medir: {_load()}")
+    print(f"Carga del equipo antes de medir: {load_average()}")
     failed = False
     for label, args in CASES.items():
         times = []
@@ -101,7 +93,7 @@ def main() -> int:
         failed |= not met
         print(f"Búsqueda {label}: mediana {median:.1f} ms, máx {worst:.1f} ms, {len(rows)} filas"
               f" ({'cumple' if met else 'NO CUMPLE'} ≤ {GOAL_MS:.0f} ms tras la pausa de 250 ms)")
-    print(f"Carga del equipo al terminar: {_load()}")
+    print(f"Carga del equipo al terminar: {load_average()}")
     return 1 if failed else 0
 
 

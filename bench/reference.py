@@ -1,4 +1,4 @@
-"""A yardstick for the machine's speed at the moment a benchmark runs.
+"""How fast the machine is while a benchmark runs: its load, and a yardstick.
 
 On a shared host the same program can take twice as long from one minute to
 the next (neighbours, CPU frequency), and CPU time moves with wall time. The
@@ -30,3 +30,14 @@ def describe(samples: list[float]) -> str:
         f"machine yardstick, interleaved: bare interpreter start median {statistics.median(samples):.1f} ms"
         f" (min {min(samples):.1f})"
     )
+
+
+def load_average(five: bool = False) -> str:
+    """The 1-minute load average (and the 5-minute one) with the CPU count, in Spanish;
+    «desconocida» where the OS does not say (Windows)."""
+    try:
+        one, five_minutes, _ = os.getloadavg()
+    except (AttributeError, OSError):
+        return "desconocida"
+    extra = f" (5 min {five_minutes:.2f})" if five else ""
+    return f"{one:.2f}{extra} con {os.cpu_count()} CPU"
