@@ -96,22 +96,13 @@ def agenda_json_text(items: Sequence[Obligation]) -> str:
                 f'{{"kind": {text(kind)}, "status": {text(status)},', text(str(kind))[:-1]
             )
         account, person = item.account, item.person
-        if account is None:
-            account_part = no_account
-        else:
-            account_part = subjects.get(id(account))  # type: ignore[assignment]
-            if account_part is None:
-                account_part = subjects[id(account)] = (
-                    f' "account": {text(account.ref)}, "account_id": {account.id},', f":a{account.id}"
-                )
-        if person is None:
-            person_part = no_person
-        else:
-            person_part = subjects.get(id(person))  # type: ignore[assignment]
-            if person_part is None:
-                person_part = subjects[id(person)] = (
-                    f' "person": {text(person.name)}, "person_id": {person.id},', f":p{person.id}"
-                )
+        # (cached pieces are non-empty tuples: ``or`` builds one only on a miss)
+        account_part = no_account if account is None else subjects.get(id(account)) or subjects.setdefault(
+            id(account), (f' "account": {text(account.ref)}, "account_id": {account.id},', f":a{account.id}")
+        )
+        person_part = no_person if person is None else subjects.get(id(person)) or subjects.setdefault(
+            id(person), (f' "person": {text(person.name)}, "person_id": {person.id},', f":p{person.id}")
+        )
         due = item.due
         due_key = (due, due.tzinfo, due.fold)
         due_text = dues.get(due_key)
