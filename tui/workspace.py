@@ -140,6 +140,8 @@ class Institution:
     credentials: Mapping[int, Any] = field(default_factory=dict)
     #: account id -> its second factor, when recorded
     second_factors: Mapping[int, Any] = field(default_factory=dict)
+    #: account id -> its ``red/usuario`` (the workflow listings name thousands of records by it)
+    account_refs: Mapping[int, str] = field(default_factory=dict)
 
 
 _STATUS_RANK = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
@@ -395,6 +397,7 @@ class Workspace:
             assignments_by_account=assignments, obligations_by_account=by_account,
             obligations_by_person=by_person, trainings_by_person=trainings,
             credentials=dict(state.credentials or {}), second_factors=dict(state.second_factors or {}),
+            account_refs={acc.id: acc.ref for acc in state.accounts},
         )
 
     def people(self) -> list[Person]:

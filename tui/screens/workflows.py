@@ -360,11 +360,8 @@ class _CountdownListing(LoadedListing[Any]):
 
     def account_ref(self, item: Any) -> str:
         institution = self.workbench.institution
-        if institution is not None:
-            for row in institution.accounts:
-                if row.account.id == item.account_id:
-                    return row.account.ref
-        return f"cuenta {item.account_id}"
+        ref = institution.account_refs.get(item.account_id) if institution is not None else None
+        return ref or f"cuenta {item.account_id}"
 
     def deadline_key(self, item: Any) -> Any:
         obligation = self.deadline(item)
