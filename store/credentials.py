@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from policy.errors import PolicyError
 from policy.model import (
@@ -41,6 +41,17 @@ class PasswordRejectedError(PolicyError):
     """The password breaks the rule, is weak, or was used before: nothing was stored."""
 
     title = "Contraseña rechazada"
+
+
+class Verdict(Protocol):
+    """What ``Credentials.record`` keeps of a strength check (a StrengthReport, or a pending secret's copy)."""
+
+    @property
+    def score(self) -> int: ...
+    @property
+    def weak(self) -> bool: ...
+    @property
+    def reasons(self) -> Sequence[str]: ...
 
 
 class SetResult(NamedTuple):
@@ -110,7 +121,7 @@ class Credentials:
     def record(
         self,
         account: Account,
-        report: StrengthReport,
+        report: Verdict,
         fingerprint_value: str,
         *,
         at: datetime,
@@ -140,6 +151,61 @@ class Credentials:
                  "rotation_id": rotation.id},
             )
         return rotation
+
+    # -- secrets waiting for their rotation --------------------------------------
+
+    def pending(self, account_id: int | None = None) -> list[PendingSecret]:
+        """New secrets not yet in place (all, or one account's), oldest first."""
+        where, params = ("WHERE account_id = ?", (account_id,)) if account_id is not None else ("", ())
+        rows = self._store.rows(f"SELECT {_PENDING_COLUMNS} FROM pending_secrets {where} ORDER BY id", params)
+        return [_row_to_pending(r) for r in rows]
+
+    def pending_for(self, account_id: int, kind: str) -> PendingSecret | None:
+        rows = self._store.rows(
+            f"SELECT {_PENDING_COLUMNS} FROM pending_secrets WHERE account_id = ? AND kind = ?", (account_id, kind)
+        )
+        return _row_to_pending(rows[0]) if rows else None
+
+    def begin_pending(
+        self, account: Account, kind: str, *, source: str, author: str | None = None, reason: str | None = None,
+        reference: str | None = None, verdict: Verdict | None = None, fingerprint_value: str | None = None,
+        method: str | None = None, recovery_location: str | None = None,
+    ) -> PendingSecret:
+        """Commit the intent to store a new secret, BEFORE the keyring receives it.
+
+        ConflictError when the account already has one of this kind (a
+        crashed or concurrent save: ``settle_pending`` decides which).
+        """
+        store = self._store
+        with store.atomic():
+            if self.pending_for(account.id, kind) is not None:
+                raise ConflictError(
+                    f"Otro proceso está guardando {PENDING_LABELS[kind]} de {account.ref}; intente de nuevo."
+                )
+            pending_id = store.insert("pending_secrets", {
+                "account_id": account.id, "kind": kind, "source": source, "started_at": store.stamp(),
+                "author": author or store.author, "reason": reason, "reference": reference,
+                "score": verdict.score if verdict else None,
+                "weak": int(verdict.weak) if verdict else None,
+                "reasons": ",".join(verdict.reasons) if verdict else None,
+                "fingerprint": fingerprint_value, "method": method, "recovery_location": recovery_location,
+            })
+        found = self.pending_for(account.id, kind)
+        assert found is not None and found.id == pending_id
+        return found
+
+    def mark_pending_committed(self, pending_id: int, rotation_id: int | None) -> None:
+        """Inside the transaction that records the change: the new secret is now the official one."""
+        cursor = self._store.execute(
+            "UPDATE pending_secrets SET committed = 1, rotation_id = ? WHERE id = ? AND committed = 0",
+            (rotation_id, pending_id),
+        )
+        if cursor.rowcount != 1:
+            raise ConflictError("El guardado se interrumpió desde otra ventana: no se registró nada.")
+
+    def drop_pending(self, pending_id: int) -> None:
+        with self._store.atomic():
+            self._store.execute("DELETE FROM pending_secrets WHERE id = ?", (pending_id,))
 
     # -- second factor ------------------------------------------------------
 
@@ -178,6 +244,51 @@ class Credentials:
     def second_factors(self) -> dict[int, SecondFactorState]:
         rows = self._store.rows(f"SELECT {_FACTOR_COLUMNS} FROM second_factors")
         return {r[0]: _row_to_factor(r) for r in rows}
+
+
+#: The Spanish name of each kind of pending secret, as it reads inside a sentence.
+PENDING_LABELS = {"password": "la contraseña", "recovery": "los códigos de recuperación"}
+
+
+class PendingSecret(NamedTuple):
+    """A new secret that waits beside the current one (never the secret itself)."""
+
+    id: int
+    account_id: int
+    kind: str
+    source: str
+    started_at: datetime
+    author: str | None
+    reason: str | None
+    reference: str | None
+    score: int | None
+    weak: bool
+    reasons: tuple[str, ...]
+    fingerprint: str | None
+    method: str | None
+    recovery_location: str | None
+    rotation_id: int | None
+    committed: bool
+
+    @property
+    def label(self) -> str:
+        return PENDING_LABELS[self.kind]
+
+
+_PENDING_COLUMNS = (
+    "id, account_id, kind, source, started_at, author, reason, reference, score, weak, reasons, fingerprint,"
+    " method, recovery_location, rotation_id, committed"
+)
+
+
+def _row_to_pending(row: Sequence[Any]) -> PendingSecret:
+    (pending_id, account_id, kind, source, started, author, reason, reference, score, weak, reasons,
+     print_value, method, location, rotation_id, committed) = row
+    return PendingSecret(
+        pending_id, account_id, kind, source, from_db_datetime(started), author, reason, reference, score,
+        bool(weak), tuple(r for r in (reasons or "").split(",") if r), print_value, method, location,
+        rotation_id, bool(committed),
+    )
 
 
 #: The columns ``_row_to_factor`` reads, in its order.
@@ -256,20 +367,32 @@ def set_password(
     author: str | None = None,
     reference: str | None = None,
 ) -> SetResult:
-    """Check, store and record a new password for ``account``, all or nothing.
+    """Check, store and record a new password for ``account``; at no point is a password lost.
 
     Order: validate the input, judge it (composition, score, handle), refuse
     reuse (the account's last N fingerprints, any other account's current
-    one), then in ONE transaction record the rotation, findings and
-    fingerprint and, last, write the keyring. A keyring failure rolls the
-    transaction back (no rotation recorded); a failure after the keyring write
-    (the commit) puts the previous keyring value back.
+    one). Then, each step durable before the next:
+
+    1. commit a ``pending_secrets`` row (the intent);
+    2. write the new password to the keyring under a DISTINCT name, beside
+       the current one (``Secrets.pending_name``);
+    3. in ONE transaction record the rotation, findings and fingerprint and
+       mark the intent committed;
+    4. promote the new password into place (dropping the old one), then drop
+       the intent.
+
+    Killed anywhere, the old password is in place until step 3 commits and
+    the new one is kept from step 2 on; the next run finishes step 4 on its
+    own, and shows a new password whose rotation was never recorded so the
+    user confirms or discards it (``settle_pending``). A failure at step 2 or
+    3 removes the pending password again; the current one was never touched.
 
     A generated password (``source="generar"``) saved without a reason is
     recorded with ``GENERATED_REASON``.
 
     Raises UsageError (bad input), PasswordRejectedError (weak, rule, reuse),
-    ConflictError (closed account), SecretStoreError (keyring).
+    ConflictError (closed account, or a new password of this account awaits
+    confirmation), SecretStoreError (keyring).
     """
     from policy.strength import check_input
     from store.secrets import fingerprint  # deferred: the agenda never needs it
@@ -281,10 +404,8 @@ def set_password(
     report = evaluate(store, account, password, profile)
     if not report.acceptable:
         raise PasswordRejectedError(rejection_message(report))
-    key = secrets.fingerprint_key()
-    new_key = key is None
-    if key is None:
-        key = secrets.new_fingerprint_key()
+    _clear_way(store, secrets, account, "password")
+    key = secrets.ensure_fingerprint_key()
     print_value = fingerprint(key, password)
     history = int(profile.setting("password_history", 5))
     if print_value in store.credentials.recent_fingerprints(account.id, history):
@@ -295,45 +416,201 @@ def set_password(
     if others:
         names = ", ".join(o.ref for o in others)
         raise PasswordRejectedError(f"La contraseña no se guardó: es la misma que usa {names}.")
+    final_reason = reason or (GENERATED_REASON if source == "generar" else None)
+    pending = store.credentials.begin_pending(
+        account, "password", source=source, author=author, reason=final_reason, reference=reference,
+        verdict=report, fingerprint_value=print_value,
+    )
     username = secrets.password_key(account.id)
-    previous = secrets.get(username)
-    wrote_password = wrote_key = False
+    _stage(store, secrets, pending, username, password)
     try:
         with store.atomic():
             rotation = store.credentials.record(
-                account, report, print_value, at=store.now(), source=source,
-                reason=reason or (GENERATED_REASON if source == "generar" else None),
+                account, report, print_value, at=store.now(), source=source, reason=final_reason,
                 author=author, reference=reference,
             )
-            if new_key:
-                secrets.save_fingerprint_key(key)
-                wrote_key = True
-            secrets.put(username, password)
-            wrote_password = True
+            store.credentials.mark_pending_committed(pending.id, rotation.id)
     except BaseException:
-        _undo(secrets, username, previous, wrote_password, wrote_key)
+        _abandon(store, secrets, pending, username)
         raise
+    _finish(store, secrets, pending, username)
     return SetResult(account=account, rotation=rotation, report=report)
 
 
-def _undo(secrets: Secrets, username: str, previous: str | None, wrote_password: bool, wrote_key: bool) -> None:
-    """Put the keyring back as it was after a failed set; tell the user if even that fails."""
+def _secret_name(secrets: Secrets, pending: PendingSecret) -> str:
+    if pending.kind == "password":
+        return secrets.password_key(pending.account_id)
+    return secrets.recovery_key(pending.account_id)
+
+
+def _clear_way(store: Store, secrets: Secrets, account: Account, kind: str) -> None:
+    """Before a new save: settle what an earlier, interrupted save of this account left behind.
+
+    ConflictError when a new secret of it still waits for the user's decision
+    (saving another would hide that one).
+    """
+    pending = store.credentials.pending_for(account.id, kind)
+    if pending is None:
+        return
+    if settle_pending(store, secrets, pending) == AWAITING:
+        raise ConflictError(
+            f"Hay {pending.label} nueva de {account.ref} sin confirmar, de un guardado interrumpido el"
+            f" {_when(pending.started_at)}. Confírmela o descártela antes de guardar otra"
+            f" («resguardo credencial confirmar {account.ref}» o «resguardo credencial descartar {account.ref}»;"
+            " en el banco de trabajo, la tecla c en Cuentas)."
+        )
+
+
+def _when(moment: datetime) -> str:
+    from policy.clock import format_date
+
+    return f"{format_date(moment.date())} a las {moment:%H:%M}"
+
+
+def _stage(store: Store, secrets: Secrets, pending: PendingSecret, username: str, value: str) -> None:
+    """Step 2: the new secret beside the current one. A failure leaves no intent behind."""
+    try:
+        secrets.put(secrets.pending_name(username), value)
+    except BaseException:
+        _abandon(store, secrets, pending, username)
+        raise
+
+
+def _abandon(store: Store, secrets: Secrets, pending: PendingSecret, username: str) -> None:
+    """Undo steps 1–2 after a failure (the current secret was never touched).
+
+    If even the pending secret cannot be removed, the intent stays, so the
+    next run shows it instead of forgetting a secret that is still stored.
+    """
     from store.secrets import SecretStoreError  # deferred: the agenda never needs it
 
     try:
-        if wrote_password:
-            secrets.restore(username, previous)
-        if wrote_key:
-            secrets.delete(secrets.fingerprint_key_name())
+        secrets.delete(secrets.pending_name(username))
     except SecretStoreError:
+        return
+    with contextlib.suppress(StoreError):
+        store.credentials.drop_pending(pending.id)
+
+
+def _finish(store: Store, secrets: Secrets, pending: PendingSecret, username: str) -> None:
+    """Step 4: promote the recorded secret and drop the intent (idempotent: a rerun after a crash)."""
+    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+
+    try:
+        secrets.promote(username)
+    except SecretStoreError as exc:
         raise StoreError(
-            "No se pudo registrar el cambio y tampoco restaurar el valor anterior en el llavero:"
-            " revise la contraseña de la cuenta con «resguardo credencial revisar --completo»."
+            f"El cambio quedó registrado, pero el llavero falló al poner {pending.label} nueva en su lugar"
+            f" ({exc.message}). Está guardada aparte y se termina de colocar en la próxima orden que abra el"
+            " llavero («resguardo credencial revisar» o «resguardo llavero estado --probar»)."
         ) from None
+    store.credentials.drop_pending(pending.id)
+
+
+#: Outcomes of ``settle_pending``.
+COMPLETED = "completada"  # its change was recorded: the new secret is now in place
+ABANDONED = "abandonada"  # the save stopped before the keyring had it: nothing to keep
+AWAITING = "sin confirmar"  # stored, its change never recorded: the user decides
+
+
+def settle_pending(store: Store, secrets: Secrets, pending: PendingSecret) -> str:
+    """Finish what can be finished of an interrupted save, without guessing.
+
+    A recorded change gets its secret promoted (COMPLETED); an intent whose
+    secret never reached the keyring is dropped (ABANDONED); a secret whose
+    change was never recorded is left for the user (AWAITING): neither lost
+    nor silently made the official one.
+    """
+    username = _secret_name(secrets, pending)
+    if pending.committed:
+        _finish(store, secrets, pending, username)
+        return COMPLETED
+    if secrets.get(secrets.pending_name(username)) is None:
+        store.credentials.drop_pending(pending.id)
+        return ABANDONED
+    return AWAITING
+
+
+def settle_all(store: Store, secrets: Secrets) -> list[tuple[PendingSecret, str]]:
+    """``settle_pending`` for every pending secret; returns each with its outcome."""
+    return [(pending, settle_pending(store, secrets, pending)) for pending in store.credentials.pending()]
+
+
+def _pending_of(store: Store, account: Account, kind: str) -> PendingSecret:
+    pending = store.credentials.pending_for(account.id, kind)
+    if pending is None:
+        raise NotFoundError(f"No hay {PENDING_LABELS[kind]} de {account.ref} pendiente de confirmar.")
+    return pending
+
+
+class _Judged(NamedTuple):
+    score: int
+    weak: bool
+    reasons: tuple[str, ...]
+
+
+def confirm_pending(store: Store, secrets: Secrets, account: Account, kind: str = "password") -> PendingSecret:
+    """Make a pending secret the official one: record its change as it was judged, then promote it.
+
+    The rotation (or the 2FA record) is dated when the interrupted save
+    started. NotFoundError when there is nothing pending, or when the new
+    secret never reached the keyring (then the current one stays).
+    """
+    pending = _pending_of(store, account, kind)
+    username = _secret_name(secrets, pending)
+    if pending.committed:
+        _finish(store, secrets, pending, username)
+        return pending
+    if secrets.get(secrets.pending_name(username)) is None:
+        store.credentials.drop_pending(pending.id)
+        raise NotFoundError(
+            f"{PENDING_LABELS[kind].capitalize()} nueva de {account.ref} no llegó a guardarse en el llavero:"
+            " no hay nada que confirmar y sigue vigente la anterior."
+        )
+    with store.atomic():
+        rotation_id = None
+        if kind == "password":
+            judged = _Judged(pending.score or 0, pending.weak, pending.reasons)
+            rotation = store.credentials.record(
+                account, judged, pending.fingerprint or "", at=pending.started_at, source=pending.source,
+                reason=pending.reason, author=pending.author, reference=pending.reference,
+            )
+            rotation_id = rotation.id
+        else:
+            store.credentials.set_second_factor(
+                account, pending.method or SecondFactor.APP.value, recovery_location=pending.recovery_location,
+                codes_in_keyring=True, author=pending.author,
+            )
+        store.credentials.mark_pending_committed(pending.id, rotation_id)
+    _finish(store, secrets, pending, username)
+    return pending
+
+
+def discard_pending(store: Store, secrets: Secrets, account: Account, kind: str = "password") -> str:
+    """Drop a pending secret whose change was never recorded; the current one stays.
+
+    One whose change WAS recorded is the official one already: it is put in
+    place instead (returns COMPLETED); otherwise returns ABANDONED.
+    """
+    pending = _pending_of(store, account, kind)
+    username = _secret_name(secrets, pending)
+    if pending.committed:
+        _finish(store, secrets, pending, username)
+        return COMPLETED
+    secrets.delete(secrets.pending_name(username))
+    store.credentials.drop_pending(pending.id)
+    return ABANDONED
 
 
 def read_password(store: Store, secrets: Secrets, account: Account) -> str:
-    """The stored password of ``account``; NotFoundError when the keyring has none."""
+    """The stored password of ``account``; NotFoundError when the keyring has none.
+
+    A new password whose rotation is recorded but whose promotion was
+    interrupted is put in place first, so this is always the recorded one.
+    """
+    pending = store.credentials.pending_for(account.id, "password")
+    if pending is not None and pending.committed:
+        settle_pending(store, secrets, pending)
     value = secrets.get(secrets.password_key(account.id))
     if value is None:
         raise NotFoundError(
@@ -352,9 +629,11 @@ def save_recovery_codes(
     recovery_location: str | None = None,
     author: str | None = None,
 ) -> SecondFactorState:
-    """Record the 2FA method (and, when given, keep the recovery codes in the keyring), all or nothing."""
-    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+    """Record the 2FA method (and, when given, keep the recovery codes in the keyring).
 
+    The codes follow ``set_password``'s order: intent, codes beside the
+    current ones, the record, then the promotion; never lost at any crash.
+    """
     if codes is None:
         return store.credentials.set_second_factor(
             account, method, recovery_location=recovery_location, author=author
@@ -362,21 +641,24 @@ def save_recovery_codes(
     from policy.strength import check_input
 
     check_input(codes.replace("\n", " ").strip(), "los códigos de recuperación")
+    clean_method = validate.choice(method, "método", [m.value for m in SecondFactor])
+    _clear_way(store, secrets, account, "recovery")
+    pending = store.credentials.begin_pending(
+        account, "recovery", source="codigos", author=author, method=clean_method,
+        recovery_location=recovery_location,
+    )
     username = secrets.recovery_key(account.id)
-    previous = secrets.get(username)
-    wrote = False
+    _stage(store, secrets, pending, username, codes)
     try:
         with store.atomic():
             state = store.credentials.set_second_factor(
-                account, method, recovery_location=recovery_location, codes_in_keyring=True, author=author
+                account, clean_method, recovery_location=recovery_location, codes_in_keyring=True, author=author
             )
-            secrets.put(username, codes)
-            wrote = True
+            store.credentials.mark_pending_committed(pending.id, None)
     except BaseException:
-        if wrote:
-            with contextlib.suppress(SecretStoreError):
-                secrets.restore(username, previous)
+        _abandon(store, secrets, pending, username)
         raise
+    _finish(store, secrets, pending, username)
     return state
 
 
@@ -409,6 +691,9 @@ def remove_closing_secrets(
     keys = {
         secrets.password_key(account_id): "la contraseña",
         secrets.recovery_key(account_id): "los códigos de recuperación",
+        # What an interrupted save left beside them goes too (the account is closed).
+        secrets.pending_name(secrets.password_key(account_id)): "la contraseña sin confirmar",
+        secrets.pending_name(secrets.recovery_key(account_id)): "los códigos sin confirmar",
     }
     if secrets.encrypted_file and not secrets.backend.exists:
         held: dict[str, str] = {}
@@ -423,6 +708,7 @@ def remove_closing_secrets(
                 closing_id, on=on, removed=[keys[key] for key in held],
             )
             store.execute("UPDATE second_factors SET codes_in_keyring = 0 WHERE account_id = ?", (account_id,))
+            store.execute("DELETE FROM pending_secrets WHERE account_id = ?", (account_id,))
             for key in held:
                 secrets.delete(key)
                 deleted.append(key)

@@ -464,12 +464,48 @@ def m005_bitacora_search(db: Database) -> None:
     )
 
 
+def m006_pending_secrets(db: Database) -> None:
+    """New secrets waiting beside the current ones until their rotation is recorded.
+
+    A row is committed BEFORE the keyring receives the new secret (under a
+    distinct name), marked with its rotation in the same transaction that
+    records it, and deleted once the new secret has replaced the old one. So
+    after a crash at any point the next run knows which accounts to look at:
+    a row without a rotation is a new secret nobody confirmed (shown, to be
+    confirmed or discarded); a row with one only needs its promotion finished.
+    What the check found (score, reasons, fingerprint) is kept so confirming
+    records exactly what was judged; never a secret.
+    """
+    db.execute(
+        """CREATE TABLE pending_secrets (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            kind TEXT NOT NULL CHECK (kind IN ('password', 'recovery')),
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            author TEXT,
+            reason TEXT,
+            reference TEXT,
+            score INTEGER,
+            weak INTEGER,
+            reasons TEXT,
+            fingerprint TEXT,
+            method TEXT,
+            recovery_location TEXT,
+            rotation_id INTEGER REFERENCES rotations (id),
+            committed INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (account_id, kind)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "credentials", m002_credentials),
     (3, "workflows", m003_workflows),
     (4, "bitacora", m004_bitacora),
     (5, "bitacora_search", m005_bitacora_search),
+    (6, "pending_secrets", m006_pending_secrets),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

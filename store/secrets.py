@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store.errors import StoreError, UsageError
+from store import faults
+from store.errors import StoreError, UsageError, os_error_text
 
 SERVICE = "resguardo"
 #: Environment variable with the path of the encrypted file (default: beside the database).
@@ -44,6 +45,10 @@ FILE_VERSION = 1
 _CHECK_PLAINTEXT = b"resguardo: frase correcta"
 _CHECK_AAD = b"resguardo\x00check"
 MIN_PASSPHRASE = 12
+#: Seconds a write waits for another process's write to the encrypted file.
+LOCK_TIMEOUT = 15.0
+#: Temporary files of the encrypted file's replacement (left behind only by a crash).
+TEMP_PREFIX = ".llavero-"
 
 
 class SecretStoreError(StoreError):
@@ -98,6 +103,87 @@ def default_file_path(db_path: str | None = None) -> Path:
     from store.db import default_path
 
     return default_path().parent / FILE_NAME
+
+
+def _os_text(exc: OSError) -> str:
+    """The operating system's error in Spanish; a full disk says so in the words users know."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "disco lleno (no queda espacio)"
+    return os_error_text(exc)
+
+
+def _make_private(path: Path) -> None:
+    """Owner-only access (0600) to a file that has looser modes; Windows keeps ACLs instead."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove ``.llavero-*.tmp`` files a crash left behind (called under the file's lock:
+    no other writer is half-way through one)."""
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _checked_file(data: Any, path: Path) -> dict[str, Any]:
+    """The parsed file if its structure is sound; SecretStoreError naming what is damaged otherwise."""
+    damaged = (
+        f"El llavero cifrado {path} está dañado ({{}}). No se cambió nada; restáurelo de un respaldo"
+        " («resguardo respaldo listar»)."
+    )
+    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+        raise SecretStoreError(f"El archivo {path} no es un llavero cifrado de resguardo.")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SecretStoreError(damaged.format("la versión no es un número"))
+    if version > FILE_VERSION:
+        raise SecretStoreError(f"El llavero cifrado {path} es de una versión más reciente de resguardo.")
+    kdf = data.get("kdf")
+    needed = {"argon2id": ("salt", "iterations", "lanes", "memory_kib"), "scrypt": ("salt", "n", "r", "p")}
+    if not isinstance(kdf, dict) or kdf.get("name") not in needed:
+        raise SecretStoreError(damaged.format("la derivación de clave falta o es desconocida"))
+    # Upper bounds far above what resguardo writes, so a damaged number cannot ask for terabytes.
+    ceilings = {"iterations": 64, "lanes": 64, "memory_kib": 4 * 1024 * 1024, "n": 2**24, "r": 64, "p": 64}
+    for field in needed[kdf["name"]][1:]:
+        value = kdf.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= ceilings[field]:
+            raise SecretStoreError(damaged.format(f"el parámetro «{field}» de la derivación no es válido"))
+    check = data.get("check")
+    if not (isinstance(kdf.get("salt"), str) and isinstance(check, dict)
+            and isinstance(check.get("nonce"), str) and isinstance(check.get("data"), str)):
+        raise SecretStoreError(damaged.format("falta la sal o la comprobación de la frase"))
+    try:
+        _unb64(kdf["salt"])
+        _unb64(check["nonce"])
+        _unb64(check["data"])
+    except ValueError:
+        raise SecretStoreError(damaged.format("la cabecera no está en base64")) from None
+    entries = data.get("entries")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and all(isinstance(e.get(k), str) for k in ("service", "username", "nonce", "data"))
+        for e in entries
+    ):
+        raise SecretStoreError(damaged.format("la lista de entradas no es válida"))
+    return data
 
 
 def _derive_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
@@ -158,7 +244,12 @@ def _make_backend_class() -> type:
             self.path = Path(path) if path else default_file_path()
             self.explicit_path = path is not None or bool(os.environ.get(ENV_FILE, "").strip())
             self._key: bytes | None = None
-            self._data: dict[str, Any] | None = None
+            #: The header (format, KDF, check) our key opens; every later read must carry the same KDF.
+            self._header: dict[str, Any] | None = None
+            #: The last parsed file and the ``os.stat`` signature it was read at.
+            self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
+            #: Unlocked with no file on disk: the first write creates it.
+            self._new_file = False
 
         # -- state ----------------------------------------------------
 
@@ -171,80 +262,129 @@ def _make_backend_class() -> type:
             return self._key is not None
 
         def _read(self) -> dict[str, Any]:
+            """Parse and check the whole file; FileNotFoundError when there is none."""
             try:
-                data = json.loads(self.path.read_text("utf-8"))
+                raw = self.path.read_bytes()
             except FileNotFoundError:
                 raise
-            except (OSError, ValueError) as exc:
+            except OSError as exc:
+                raise SecretStoreError(f"No se pudo leer el llavero cifrado {self.path}: {_os_text(exc)}.") from None
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
                 raise SecretStoreError(
-                    f"No se pudo leer el llavero cifrado {self.path}: {getattr(exc, 'strerror', None) or 'formato dañado'}."
+                    f"El llavero cifrado {self.path} está dañado (no es JSON válido). No se cambió nada;"
+                    " restáurelo de un respaldo («resguardo respaldo listar»)."
                 ) from None
-            if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
-                raise SecretStoreError(f"El archivo {self.path} no es un llavero cifrado de resguardo.")
-            if int(data.get("version", 0)) > FILE_VERSION:
-                raise SecretStoreError(
-                    f"El llavero cifrado {self.path} es de una versión más reciente de resguardo."
-                )
+            return _checked_file(data, self.path)
+
+        def _snapshot(self) -> dict[str, Any] | None:
+            """The file as it is on disk now (re-read only when it changed); None when it does not exist."""
+            try:
+                info = self.path.stat()
+            except FileNotFoundError:
+                self._cache = None
+                return None
+            except OSError as exc:
+                raise SecretStoreError(f"No se pudo leer el llavero cifrado {self.path}: {_os_text(exc)}.") from None
+            signature = (info.st_ino, info.st_size, info.st_mtime_ns)
+            if self._cache is not None and self._cache[0] == signature:
+                return self._cache[1]
+            try:
+                data = self._read()
+            except FileNotFoundError:
+                self._cache = None
+                return None
+            self._cache = (signature, data)
             return data
 
         def unlock(self, passphrase: str) -> None:
             """Open the file (or prepare a new one) with ``passphrase``.
 
-            WrongPassphraseError when it does not open an existing file.
+            WrongPassphraseError when it does not open an existing file. A new
+            file is not written until the first secret is stored.
             """
             from cryptography.exceptions import InvalidTag
             from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
             if not passphrase:
                 raise KeyringLockedError("La frase maestra está vacía; el llavero cifrado sigue bloqueado.")
-            try:
-                data = self._read()
-            except FileNotFoundError:
+            data = self._snapshot()
+            if data is None:
                 if len(passphrase) < MIN_PASSPHRASE:
                     raise SecretStoreError(
                         f"La frase maestra nueva debe tener al menos {MIN_PASSPHRASE} caracteres."
-                    ) from None
+                    )
                 kdf = _new_kdf(self.kdf_cost)
                 key = _derive_key(passphrase, kdf)
                 nonce = _random.token_bytes(12)
                 check = AESGCM(key).encrypt(nonce, _CHECK_PLAINTEXT, _CHECK_AAD)
-                self._data = {
+                self._header = {
                     "format": FILE_FORMAT, "version": FILE_VERSION, "kdf": kdf,
                     "cipher": "aes-256-gcm", "check": {"nonce": _b64(nonce), "data": _b64(check)},
-                    "entries": [],
                 }
                 self._key = key
+                self._new_file = True
                 return
             key = _derive_key(passphrase, data["kdf"])
             try:
                 AESGCM(key).decrypt(_unb64(data["check"]["nonce"]), _unb64(data["check"]["data"]), _CHECK_AAD)
-            except (InvalidTag, KeyError, ValueError):
+            except (InvalidTag, ValueError):
                 raise WrongPassphraseError(
                     "La frase maestra no abre el llavero cifrado; no se cambió nada."
                 ) from None
             self._key = key
-            self._data = data
+            self._header = {name: value for name, value in data.items() if name != "entries"}
+            self._new_file = False
+            _make_private(self.path)
 
         def lock(self) -> None:
             self._key = None
-            self._data = None
+            self._header = None
+            self._cache = None
+            self._new_file = False
 
         def _require(self) -> tuple[bytes, dict[str, Any]]:
-            if self._key is None or self._data is None:
+            """The key and the file as it is now, checked to be the file the key opens."""
+            if self._key is None or self._header is None:
                 from keyring.errors import KeyringLocked
 
                 raise KeyringLocked("encrypted file is locked")
-            return self._key, self._data
+            data = self._snapshot()
+            if data is None:
+                if self._new_file:
+                    # Unlocked as a new file: it starts empty. (Unlocked on an existing file that
+                    # then vanished: refuse instead of creating an empty one over the loss.)
+                    return self._key, {**self._header, "entries": []}
+                raise SecretStoreError(
+                    f"El llavero cifrado {self.path} ya no existe (se movió o se borró después de abrirlo)."
+                    " No se cambió nada; restáurelo de un respaldo."
+                )
+            if data["kdf"] != self._header["kdf"] or data["check"] != self._header["check"]:
+                raise KeyringLockedError(
+                    "El llavero cifrado cambió en otra ventana (se creó o se cambió su frase maestra) después de"
+                    " abrirlo aquí; ábralo de nuevo con su frase maestra. No se cambió nada."
+                )
+            return self._key, data
 
         @staticmethod
         def _aad(service: str, username: str) -> bytes:
             return f"{service}\x00{username}".encode()
 
-        def _write(self, data: dict[str, Any]) -> None:
-            """Replace the file atomically (temporary file in the same folder, then rename), 0600."""
+        def _file_lock(self) -> Any:
+            from filelock import FileLock  # deferred with the rest of the keyring
+
             folder = self.path.parent
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".llavero-", suffix=".tmp", dir=folder)
+            if not folder.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(OSError):  # Windows keeps ACLs instead of modes
+                    os.chmod(folder, 0o700)
+            return FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT, mode=0o600)
+
+        def _write(self, data: dict[str, Any]) -> None:
+            """Replace the file atomically (temporary file in the same folder, fsync, rename), 0600."""
+            folder = self.path.parent
+            fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
             try:
                 with contextlib.suppress(OSError):  # Windows keeps ACLs instead of modes
                     os.chmod(temp, 0o600)
@@ -252,54 +392,96 @@ def _make_backend_class() -> type:
                     json.dump(data, handle, indent=1)
                     handle.flush()
                     os.fsync(handle.fileno())
+                faults.point("llavero: antes de reemplazar el archivo")
                 os.replace(temp, self.path)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
                 raise
+            _sync_folder(folder)
+            faults.point("llavero: archivo reemplazado")
+
+        def modify(self, service: str, changes: dict[str, str | None], *, only_if_absent: bool = False) -> dict[str, str]:
+            """Apply ``changes`` (user name -> new value, or None to delete) in ONE replacement of the file.
+
+            Under an exclusive lock the file is read again, the changes are
+            merged into what it holds NOW (entries written meanwhile by other
+            processes are kept), and the result replaces it atomically: a
+            crash or a full disk leaves the previous file whole. With
+            ``only_if_absent`` an entry that exists is left as it is. Returns
+            what the changed entries held before (decrypted; absent ones are
+            left out).
+            """
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            from filelock import Timeout
+
+            try:
+                with self._file_lock():
+                    key, data = self._require()
+                    _remove_stale_temporaries(self.path.parent)
+                    before = {
+                        entry["username"]: self._open(key, entry)
+                        for entry in data["entries"]
+                        if entry["service"] == service and entry["username"] in changes
+                    }
+                    if only_if_absent:
+                        changes = {name: value for name, value in changes.items() if name not in before}
+                    if all(value is None and name not in before for name, value in changes.items()):
+                        return before  # nothing to add, nothing present to delete: no write
+                    kept = [
+                        e for e in data["entries"] if not (e["service"] == service and e["username"] in changes)
+                    ]
+                    for username, value in changes.items():
+                        if value is None:
+                            continue
+                        nonce = _random.token_bytes(12)
+                        sealed = AESGCM(key).encrypt(nonce, value.encode("utf-8"), self._aad(service, username))
+                        kept.append(
+                            {"service": service, "username": username, "nonce": _b64(nonce), "data": _b64(sealed)}
+                        )
+                    self._write({**data, "entries": kept})
+                    self._cache = None
+                    self._new_file = False
+                    return before
+            except Timeout:
+                raise SecretStoreError(
+                    "El llavero cifrado está ocupado por otro proceso de resguardo; intente de nuevo en unos"
+                    " segundos. No se cambió nada."
+                ) from None
+            except OSError as exc:
+                raise SecretStoreError(
+                    f"No se pudo escribir el llavero cifrado {self.path}: {_os_text(exc)}. No se cambió nada."
+                ) from None
+
+        def _open(self, key: bytes, entry: dict[str, Any]) -> str:
+            from cryptography.exceptions import InvalidTag
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            try:
+                plain = AESGCM(key).decrypt(
+                    _unb64(entry["nonce"]), _unb64(entry["data"]), self._aad(entry["service"], entry["username"])
+                )
+                return plain.decode("utf-8")
+            except (InvalidTag, ValueError):
+                raise SecretStoreError("Una entrada del llavero cifrado está alterada o dañada.") from None
 
         # -- keyring API ------------------------------------------------
 
         def get_password(self, service: str, username: str) -> str | None:
-            from cryptography.exceptions import InvalidTag
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
             key, data = self._require()
             for entry in data["entries"]:
                 if entry["service"] == service and entry["username"] == username:
-                    try:
-                        plain = AESGCM(key).decrypt(
-                            _unb64(entry["nonce"]), _unb64(entry["data"]), self._aad(service, username)
-                        )
-                    except (InvalidTag, ValueError):
-                        raise SecretStoreError(
-                            "Una entrada del llavero cifrado está alterada o dañada."
-                        ) from None
-                    return plain.decode("utf-8")
+                    return self._open(key, entry)
             return None
 
         def set_password(self, service: str, username: str, password: str) -> None:
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-            key, data = self._require()
-            nonce = _random.token_bytes(12)
-            sealed = AESGCM(key).encrypt(nonce, password.encode("utf-8"), self._aad(service, username))
-            entries = [e for e in data["entries"] if not (e["service"] == service and e["username"] == username)]
-            entries.append({"service": service, "username": username, "nonce": _b64(nonce), "data": _b64(sealed)})
-            updated = {**data, "entries": entries}
-            self._write(updated)
-            self._data = updated
+            self.modify(service, {username: password})
 
         def delete_password(self, service: str, username: str) -> None:
             from keyring.errors import PasswordDeleteError
 
-            _key, data = self._require()
-            entries = [e for e in data["entries"] if not (e["service"] == service and e["username"] == username)]
-            if len(entries) == len(data["entries"]):
+            if username not in self.modify(service, {username: None}):
                 raise PasswordDeleteError("not found")
-            updated = {**data, "entries": entries}
-            self._write(updated)
-            self._data = updated
 
     EncryptedFileKeyring.__module__ = __name__
     EncryptedFileKeyring.__qualname__ = "EncryptedFileKeyring"
@@ -412,6 +594,11 @@ class Secrets:
     def fingerprint_key_name(self) -> str:
         return f"{self.installation_id}:fingerprint-key"
 
+    @staticmethod
+    def pending_name(username: str) -> str:
+        """Where a new secret waits, beside the current one, until its rotation is recorded."""
+        return f"{username}:pending"
+
     @property
     def name(self) -> str:
         return backend_name(self.backend)
@@ -506,12 +693,47 @@ class Secrets:
 
         self._call("borrar", delete_if_present)
 
-    def restore(self, username: str, previous: str | None) -> None:
-        """Put back what an entry held before (or remove it if it held nothing)."""
-        if previous is None:
-            self.delete(username)
+    def promote(self, username: str) -> bool:
+        """Move the pending value of ``username`` into its place, dropping the old one.
+
+        The encrypted file does both in one replacement; another backend first
+        overwrites the entry, then deletes the pending one (a crash between
+        leaves both holding the new value, which a second call finishes).
+        Returns False when there is no pending value (already promoted).
+        """
+        pending = self.pending_name(username)
+        value = self.get(pending)
+        if value is None:
+            return False
+        self._writable()
+        if self.encrypted_file:
+            self._call("guardar", self.backend.modify, SERVICE, {username: value, pending: None})
         else:
-            self.put(username, previous)
+            self._call("guardar", self.backend.set_password, SERVICE, username, value)
+        if self.get(username) != value:
+            raise SecretStoreError(f"El llavero ({self.name}) no conservó el valor guardado.")
+        self.delete(pending)
+        return True
+
+    def put_if_absent(self, username: str, value: str) -> str:
+        """Store ``value`` unless the entry already holds one; return what it holds afterwards.
+
+        For keys created once (the fingerprint key): two processes creating it
+        at the same time keep the first one (with the encrypted file, under its
+        lock; an OS keyring has no lock, and the window is one round trip).
+        """
+        self._writable()
+        if self.encrypted_file:
+            self._call("guardar", lambda: self.backend.modify(SERVICE, {username: value}, only_if_absent=True))
+        else:
+            current = self.get(username)
+            if current is not None:
+                return current
+            self._call("guardar", self.backend.set_password, SERVICE, username, value)
+        stored = self.get(username)
+        if stored is None:
+            raise SecretStoreError(f"El llavero ({self.name}) no conservó el valor guardado.")
+        return stored
 
     # -- the fingerprint key ------------------------------------------------
 
@@ -530,6 +752,17 @@ class Secrets:
 
     def save_fingerprint_key(self, key: bytes) -> None:
         self.put(self.fingerprint_key_name(), _b64(key))
+
+    def ensure_fingerprint_key(self) -> bytes:
+        """The fingerprint key, created (once, even with two processes at it) when missing."""
+        key = self.fingerprint_key()
+        if key is not None:
+            return key
+        stored = self.put_if_absent(self.fingerprint_key_name(), _b64(self.new_fingerprint_key()))
+        try:
+            return _unb64(stored)
+        except ValueError:
+            raise SecretStoreError("La clave de huellas del llavero está dañada.") from None
 
 
 def fingerprint(key: bytes, secret: str) -> str:

@@ -317,8 +317,10 @@ def test_first_password_with_failing_keyring_leaves_keyring_empty(
     monkeypatch.setenv("RESGUARDO_TEST_KEYRING_FAIL_AT", "2")
     with pytest.raises(SecretStoreError):
         set_password(store, secrets, account, STRONG)
-    assert keyring_backend.entries == {}
+    # The fingerprint key, created once and for good, stays; no password, pending or not.
+    assert list(keyring_backend.entries) == [f"resguardo\x00{secrets.fingerprint_key_name()}"]
     assert store.rotations.for_account(account.id) == []
+    assert store.credentials.pending() == []
 
 
 def test_database_failure_after_keyring_write_restores_previous_value(store, secrets, account, monkeypatch):
@@ -379,7 +381,9 @@ def test_encrypted_file_round_trip(encrypted, tmp_path):
     assert STRONG.encode() not in raw and b"argon2id" in raw
     if os.name == "posix":
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["llavero.json"]  # no temporary left behind
+    # No temporary left behind; the lock file beside it is empty and stays.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["llavero.json", "llavero.json.lock"]
+    assert (tmp_path / "llavero.json.lock").read_bytes() == b""
     again = encrypted_file_class()(path)
     with pytest.raises(WrongPassphraseError):
         again.unlock("otra frase maestra larga")

@@ -101,6 +101,7 @@ def test_a_failed_deletion_records_nothing_and_puts_the_secrets_back(store, fail
     setup = closed_account(store, secrets)
     keyring_before = dict(backend.entries)
     db_before = snapshot(store)
+    backend.deletions = 0  # saving the secrets deleted their pending copies
     backend.fail_at = fail_at  # the first deletion, or the second one after the first succeeded
     with pytest.raises(SecretStoreError, match="borrar") as caught:
         remove_closing_secrets(store, secrets, setup.closing_id, on=date(2026, 3, 11), items=["oficio"])
@@ -126,6 +127,7 @@ def test_restoring_that_fails_too_is_reported(store) -> None:  # type: ignore[no
     secrets = Secrets(backend, store.credentials.installation_id())
     setup = closed_account(store, secrets)
     db_before = snapshot(store)
+    backend.deletions = 0  # saving the secrets deleted their pending copies
     backend.fail_at = 2
     backend.fail = "set"  # the password was deleted; writing it back fails as well
     with pytest.raises(StoreError, match="tampoco devolverlos"):
