@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import ZONE
+from store import faults
 from store.errors import (
     StoreCorruptError,
     StoreError,
@@ -240,7 +241,9 @@ class Store:
                 conn.execute("ROLLBACK")
             raise
         try:
+            faults.point("base de datos: antes de COMMIT")
             self.execute("COMMIT")
+            faults.point("base de datos: después de COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

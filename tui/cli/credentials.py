@@ -119,6 +119,20 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
                         help="lee los códigos de recuperación y los guarda en el llavero")
     factor.set_defaults(handler=set_second_factor)
 
+    for name, handler, text, description in (
+        ("confirmar", confirm_pending, "hace oficial una contraseña nueva que quedó sin confirmar",
+         "Un guardado interrumpido (el programa se cerró o el equipo se apagó) puede dejar la contraseña nueva"
+         " en el llavero sin su rotación registrada. «confirmar» registra la rotación con los datos de aquel"
+         " guardado y la pone en lugar de la anterior."),
+        ("descartar", discard_pending, "descarta una contraseña nueva que quedó sin confirmar",
+         "Borra del llavero la contraseña nueva de un guardado interrumpido; sigue vigente la anterior."),
+    ):
+        pending_cmd = sub.add_parser(name, parents=parents, help=text, description=description)
+        pending_cmd.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+        pending_cmd.add_argument("--codigos", action="store_true",
+                                 help="los códigos de recuperación pendientes, no la contraseña")
+        pending_cmd.set_defaults(handler=handler)
+
     keyring_cmd = commands.add_parser("llavero", parents=[parent], help="el llavero donde viven las contraseñas")
     ksub = subcommands(keyring_cmd)
     status = ksub.add_parser(
@@ -398,10 +412,15 @@ def review_passwords(ctx: Context, args: argparse.Namespace) -> int:
     now = ctx.now()
     state = load_state(store, now)
     rechecked = None
+    secrets = None
     if args.completo:
         from store.credentials import recheck_all
 
         secrets = open_secrets(ctx, SecretInput(args))
+    pending = _report_pending(ctx, secrets)
+    if pending and secrets is not None:
+        state = load_state(store, now)  # settling may have recorded rotations
+    if secrets is not None:
         rechecked = recheck_all(store, secrets, state.profile)
     items = health_report(state, now, rechecked=rechecked)
     shown = items if args.todas else [item for item in items if item.issues]
@@ -452,6 +471,81 @@ def set_second_factor(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _pending_kind(args: argparse.Namespace) -> str:
+    return "recovery" if args.codigos else "password"
+
+
+def confirm_pending(ctx: Context, args: argparse.Namespace) -> int:
+    from store.credentials import confirm_pending as confirm
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    secrets = open_secrets(ctx, SecretInput(args))
+    pending = confirm(store, secrets, account, _pending_kind(args))
+    what = pending.label[0].upper() + pending.label[1:]
+    if pending.kind == "password":
+        print(f"{what} nueva de {account.ref} quedó confirmada y en su lugar; rotación registrada con fecha del"
+              f" {_moment(pending.started_at)}.")
+    else:
+        print(f"{what} nuevos de {account.ref} quedaron confirmados y en su lugar.")
+    return 0
+
+
+def discard_pending(ctx: Context, args: argparse.Namespace) -> int:
+    from store.credentials import COMPLETED
+    from store.credentials import discard_pending as discard
+
+    store = ctx.store
+    account = store.accounts.resolve(args.cuenta)
+    secrets = open_secrets(ctx, SecretInput(args))
+    kind = _pending_kind(args)
+    outcome = discard(store, secrets, account, kind)
+    label = "la contraseña" if kind == "password" else "los códigos de recuperación"
+    if outcome == COMPLETED:
+        print(f"El cambio de {label} de {account.ref} ya estaba registrado: no se descartó, se terminó de guardar.")
+    else:
+        print(f"Se descartó {label} nueva de {account.ref}; sigue vigente la anterior.")
+    return 0
+
+
+def _moment(moment: Any) -> str:
+    return f"{format_date(moment.date())} a las {moment:%H:%M}"
+
+
+def _report_pending(ctx: Context, secrets: Secrets | None) -> list[dict[str, Any]]:
+    """Print (and, with the keyring open, settle) what interrupted saves left; return it for --json."""
+    from store.credentials import ABANDONED, AWAITING, COMPLETED, settle_all
+
+    store = ctx.store
+    if secrets is not None:
+        settled = settle_all(store, secrets)
+    else:
+        settled = [(pending, AWAITING) for pending in store.credentials.pending()]
+    refs = {a.id: a.ref for a in store.accounts.list()} if settled else {}
+    found = []
+    for pending, outcome in settled:
+        ref = refs.get(pending.account_id, str(pending.account_id))
+        found.append({"account": ref, "account_id": pending.account_id, "kind": pending.kind,
+                      "started_at": pending.started_at.isoformat(), "outcome": outcome,
+                      "verified": secrets is not None})
+        what = pending.label
+        if secrets is None:
+            text = (f"un guardado de {what} de {ref} quedó interrumpido ({_moment(pending.started_at)});"
+                    " ábralo con «resguardo llavero estado --probar» para terminarlo o decidir qué hacer.")
+        elif outcome == COMPLETED:
+            text = f"se terminó de guardar {what} de {ref} (su cambio ya estaba registrado)."
+        elif outcome == ABANDONED:
+            text = f"el guardado de {what} de {ref} se interrumpió antes de llegar al llavero; sigue la anterior."
+        else:
+            option = " --codigos" if pending.kind == "recovery" else ""
+            text = (f"{what} nueva de {ref} ({_moment(pending.started_at)}) quedó sin confirmar: confírmela con"
+                    f" «resguardo credencial confirmar {ref}{option}» o descártela con «resguardo credencial"
+                    f" descartar {ref}{option}».")
+        if not getattr(ctx.args, "json", False):
+            print(f"Aviso: {text}")
+    return found
+
+
 def keyring_status(ctx: Context, args: argparse.Namespace) -> int:
     from store.secrets import Secrets, resolve_backend
 
@@ -461,11 +555,12 @@ def keyring_status(ctx: Context, args: argparse.Namespace) -> int:
     if args.probar:
         secrets.unlock(SecretInput(args).passphrase)
     status = secrets.status()
+    pending = _report_pending(ctx, secrets if status.unlocked else None)
     if args.json:
         print_json({
             "backend": status.backend, "description": status.description,
             "encrypted_file": status.encrypted_file, "path": status.path, "exists": status.exists,
-            "unlocked": status.unlocked, "detail": status.detail or None,
+            "unlocked": status.unlocked, "detail": status.detail or None, "pending": pending,
         })
         return 0
     print(f"Llavero: {status.description}")
