@@ -111,6 +111,13 @@ class Workbench(App[None]):
             self.institution = institution
             self.generation = generation
 
+    class InterruptedSaves(Message):
+        """Saves a crash left half-way: (account id, red/usuario, what) of each."""
+
+        def __init__(self, saves: list[tuple[int, str, str]]) -> None:
+            super().__init__()
+            self.saves = saves
+
     class AssignmentEnded(Message):
         def __init__(self, summary: str) -> None:
             super().__init__()
@@ -142,6 +149,8 @@ class Workbench(App[None]):
         self.idle_minutes = DEFAULT_IDLE_LOCK_MINUTES
         self._last_input = time.monotonic()
         self._first_frame_done = False
+        #: whether this session already looked for saves a crash left half-way
+        self._interrupted_checked = False
         #: counts the loads started; a load's results are shown only while it is the latest
         self._load_generation = 0
         #: the accounts and people still to build (and their load's generation), see ``_agenda_painted``
@@ -286,6 +295,21 @@ class Workbench(App[None]):
         institution = build_institution()
         if not get_current_worker().is_cancelled:
             self.post_message(self.InstitutionLoaded(institution, generation))
+        if not self._interrupted_checked:
+            self._interrupted_checked = True
+            saves = self.workspace.interrupted_saves()
+            if saves:
+                self.post_message(self.InterruptedSaves(saves))
+
+    @on(InterruptedSaves)
+    def _interrupted_saves(self, event: Workbench.InterruptedSaves) -> None:
+        """Said once per session: which new secrets wait for a decision, and where to take it."""
+        listed = "; ".join(f"{what} de {ref}" for _, ref, what in event.saves)
+        self.notify(
+            f"Quedó a medias el guardado de {listed}. En Cuentas, elija la cuenta y pulse c: resguardo termina"
+            " el guardado o le pregunta si confirma o descarta lo nuevo.",
+            title="Guardado interrumpido", severity="warning", timeout=30,
+        )
 
     @on(InstitutionLoaded)
     def _institution_loaded(self, event: Workbench.InstitutionLoaded) -> None:

@@ -269,6 +269,40 @@ class PasswordDialog(ModalScreen[str | None]):
         self.query_one("#keyring", Static).update(f"Llavero: {event.secrets.name}")
         self.query_one("#save", Button).disabled = False
         self._schedule_check()
+        self._settle(event.secrets)
+
+    class Settled(Message):
+        def __init__(self, waiting: list[str], notes: list[str]) -> None:
+            super().__init__()
+            self.waiting = waiting
+            self.notes = notes
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="settle")
+    def _settle(self, secrets: Any) -> None:
+        """What a crash left of an earlier save of this account: finish it, or ask (off the UI thread)."""
+        try:
+            waiting, notes = self.workbench.workspace.settle_account_secrets(self.account.id, secrets)
+        except Exception as exc:  # noqa: BLE001 - said in Spanish; the dialog stays usable
+            self.post_message(self.Failed(error_text(exc)))
+            return
+        self.post_message(self.Settled(waiting, notes))
+
+    @on(Settled)
+    def _settled(self, event: PasswordDialog.Settled) -> None:
+        for note in event.notes:
+            self.notify(note, title="Guardado terminado", timeout=10)
+        if event.notes:
+            self.workbench.data_changed(event.notes[-1])
+        if not event.waiting:
+            return
+
+        def decided(summary: str | None) -> None:
+            if summary is None:  # decide later: a new save would be refused meanwhile
+                self.dismiss(None)
+            else:
+                self.workbench.data_changed(summary)
+
+        self.app.push_screen(PendingSecretDialog(self.account, event.waiting[0], self.secrets), decided)
 
     @on(KeyringFailed)
     def _keyring_failed(self, event: PasswordDialog.KeyringFailed) -> None:
@@ -487,3 +521,87 @@ class PasswordDialog(ModalScreen[str | None]):
 
     def _show_error(self, text: str) -> None:
         self.query_one(".dialog-error", Static).update(text)
+
+
+class PendingSecretDialog(ModalScreen[str | None]):
+    """A new secret a crash left unconfirmed: confirm it, discard it, or decide later.
+
+    Dismisses with the Spanish summary of what was done, or None (later).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "decide('confirm')", "Confirmar", id="pendiente.confirmar",
+                tooltip="Registra el cambio y pone la nueva en lugar de la anterior"),
+        Binding("d", "decide('discard')", "Descartar", id="pendiente.descartar",
+                tooltip="Borra la nueva; sigue vigente la anterior"),
+        Binding("escape", "later", "Después", id="pendiente.despues", tooltip="No cambia nada por ahora"),
+    ]
+
+    class Done(Message):
+        def __init__(self, summary: str | None, error: str | None) -> None:
+            super().__init__()
+            self.summary = summary
+            self.error = error
+
+    def __init__(self, account: Account, kind: str, secrets: Any) -> None:
+        super().__init__(classes="dialog-screen")
+        self.account = account
+        self.kind = kind
+        self.secrets = secrets
+
+    @property
+    def workbench(self) -> Workbench:
+        return self.app  # type: ignore[return-value]  # this dialog only runs inside the Workbench
+
+    def compose(self) -> ComposeResult:
+        text = self.workbench.workspace.pending_secret_text(self.account.id, self.kind)
+        with Vertical(classes="dialog confirm"):
+            yield Label("Guardado interrumpido", classes="dialog-title")
+            yield Static(text, classes="dialog-text")
+            yield Static("", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Confirmar la nueva", variant="warning", id="confirm", compact=True)
+                yield Button("Descartar la nueva", id="discard", compact=True)
+                yield Button("Después", id="later", compact=True)
+            yield Static("c confirma · d descarta · Esc después", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#later", Button).focus()
+
+    def action_later(self) -> None:
+        self.dismiss(None)
+
+    def action_decide(self, choice: str) -> None:
+        for button in self.query(Button):
+            button.disabled = True
+        self.query_one(".dialog-error", Static).update("Guardando…")
+        self._decide(choice)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pending")
+    def _decide(self, choice: str) -> None:
+        workspace = self.workbench.workspace
+        try:
+            if choice == "confirm":
+                summary = workspace.confirm_pending_secret(self.account.id, self.kind, self.secrets)
+            else:
+                summary = workspace.discard_pending_secret(self.account.id, self.kind, self.secrets)
+        except Exception as exc:  # noqa: BLE001 - said in Spanish; nothing else changed
+            self.post_message(self.Done(None, error_text(exc)))
+            return
+        self.post_message(self.Done(summary, None))
+
+    @on(Done)
+    def _done(self, event: PendingSecretDialog.Done) -> None:
+        if event.error is not None:
+            for button in self.query(Button):
+                button.disabled = False
+            self.query_one(".dialog-error", Static).update(event.error)
+            return
+        self.dismiss(event.summary)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "later":
+            self.action_later()
+        else:
+            self.action_decide("confirm" if event.button.id == "confirm" else "discard")

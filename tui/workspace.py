@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from policy.clock import local
+from policy.clock import format_date, local
 from policy.model import Account, Assignment, Obligation, Person, State, Status
 from policy.profile import PROFILE_IDS, Profile, load_profile
 from store.db import Store, open_store
@@ -629,6 +629,70 @@ class Workspace:
         oficio = f", oficio {rotation.reference}" if rotation.reference else ""
         return (f"Contraseña de {account.ref} guardada en el llavero (puntaje {result.report.score} de 4)."
                 f" Rotación registrada{why}{oficio}.")
+
+    # -- saves interrupted by a crash (see store.credentials.settle_pending) ----------------------
+
+    def interrupted_saves(self) -> list[tuple[int, str, str]]:
+        """(account id, red/usuario, Spanish label) of every save a crash left half-way (no keyring needed)."""
+        with self.session() as store:
+            pending = store.credentials.pending()
+            if not pending:
+                return []
+            refs = {a.id: a.ref for a in store.accounts.list()}
+        return [(p.account_id, refs.get(p.account_id, str(p.account_id)), p.label) for p in pending]
+
+    def settle_account_secrets(self, account_id: int, secrets: Any) -> tuple[list[str], list[str]]:
+        """Finish what an interrupted save of this account left (see ``settle_pending``).
+
+        Returns (the kinds whose new secret waits for the user's decision,
+        Spanish notes of what was finished or dropped).
+        """
+        from store.credentials import AWAITING, COMPLETED, settle_pending
+
+        waiting: list[str] = []
+        notes: list[str] = []
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            for pending in store.credentials.pending(account_id):
+                outcome = settle_pending(store, secrets, pending)
+                if outcome == AWAITING:
+                    waiting.append(pending.kind)
+                elif outcome == COMPLETED:
+                    notes.append(f"Se terminó de guardar {pending.label} de {account.ref}: su cambio ya estaba"
+                                 " registrado.")
+        return waiting, notes
+
+    def pending_secret_text(self, account_id: int, kind: str) -> str:
+        """The Spanish explanation the decision dialog shows."""
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            pending = store.credentials.pending_for(account_id, kind)
+        if pending is None:
+            return ""
+        moment = pending.started_at
+        what = "la rotación" if kind == "password" else "el cambio"
+        return (f"Un guardado de {pending.label} de {account.ref} se interrumpió el {format_date(moment.date())}"
+                f" a las {moment:%H:%M}: {pending.label} nueva quedó en el llavero, pero {what} no se registró."
+                f" Si ya la usa en la red social, confírmela; si no, descártela (sigue vigente la anterior).")
+
+    def confirm_pending_secret(self, account_id: int, kind: str, secrets: Any) -> str:
+        from store.credentials import confirm_pending
+
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            pending = confirm_pending(store, secrets, account, kind)
+        return f"{pending.label[0].upper()}{pending.label[1:]} nueva de {account.ref} quedó confirmada y en su lugar."
+
+    def discard_pending_secret(self, account_id: int, kind: str, secrets: Any) -> str:
+        from store.credentials import COMPLETED, PENDING_LABELS, discard_pending
+
+        with self.session() as store:
+            account = store.accounts.get(account_id)
+            outcome = discard_pending(store, secrets, account, kind)
+        label = PENDING_LABELS[kind]
+        if outcome == COMPLETED:
+            return f"El cambio de {label} de {account.ref} ya estaba registrado: se terminó de guardar."
+        return f"Se descartó {label} nueva de {account.ref}; sigue vigente la anterior."
 
     def oficio_reminder(self, reference: str | None) -> str | None:
         """What the profile asks after a password change without an oficio (IECM: the UTCSyD)."""
