@@ -178,7 +178,7 @@ def parse(text: str, today: date) -> list[RowSpec]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
-        raise UsageError(f"No se pudo leer el encabezado del CSV: {exc}.") from None
+        raise UsageError(f"No se pudo leer el encabezado del CSV: {_csv_problem(exc)}.") from None
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise UsageError(
@@ -204,10 +204,26 @@ def parse(text: str, today: date) -> list[RowSpec]:
                 raise UsageError(f"El archivo tiene más de {MAX_ROWS} filas.")
             rows.append(_row(dict(zip(header, values, strict=True)), line, today, seen))
     except csv.Error as exc:
-        raise UsageError(f"Línea {reader.line_num}: el CSV está mal formado ({exc}).") from None
+        raise UsageError(f"Línea {reader.line_num}: el CSV está mal formado ({_csv_problem(exc)}).") from None
     if not rows:
         raise UsageError("El archivo no tiene filas de datos.")
     return rows
+
+
+def _csv_problem(exc: Exception) -> str:
+    """What the csv module's (English) complaint means, in Spanish."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"un campo es demasiado largo, más de {csv.field_size_limit()} caracteres"
+    if "new-line character seen in unquoted field" in text:
+        return "hay un retorno de carro suelto fuera de comillas; guárdelo de nuevo como «CSV UTF-8»"
+    if "NUL" in text:
+        return "contiene un carácter nulo"
+    if "end of data" in text:
+        return "termina a mitad de un campo entre comillas"
+    if isinstance(exc, StopIteration):
+        return "no tiene encabezado"
+    return "no se reconoce el formato"
 
 
 def _row(raw: dict[str, str], line: int, today: date, seen: dict[tuple[str, str], int]) -> RowSpec:

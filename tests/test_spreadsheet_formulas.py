@@ -83,7 +83,7 @@ def test_neutralize_row_keeps_numbers_numbers():
 _EDGY = st.text(alphabet=st.sampled_from(["'", "=", "+", "-", "@", "\t", "\r", "a", "ñ", " ", '"', ",", ";", "\n"]))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, database=None)
 @given(st.one_of(st.text(), _EDGY))
 def test_neutralize_is_undone_by_restore_and_never_starts_a_formula(value: str):
     written = neutralize(value)
