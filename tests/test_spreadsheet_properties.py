@@ -181,7 +181,7 @@ def _account(store: Store, network: str, handle: str):
     return next((a for a in store.accounts.list() if (a.network, a.handle.lstrip("@").lower()) == key), None)
 
 
-@settings(PROPERTY, max_examples=250)
+@settings(PROPERTY, max_examples=200)
 @given(_files())
 def test_import_is_all_or_nothing_and_refuses_in_spanish(file):
     data, mode, header, rows = file
@@ -314,7 +314,7 @@ def _snapshot(store: Store):
     return accounts, admins, people, rotations, evaluations
 
 
-@settings(PROPERTY, max_examples=100)
+@settings(PROPERTY, max_examples=80)
 @given(_inventories())
 def test_export_then_import_round_trips(inventory):
     source, target = _fresh_store(), _fresh_store()
