@@ -8,6 +8,12 @@ or semicolon separated (as Excel in Spanish writes it); dates as
 Import is all or nothing: every row is checked first, then everything is
 written in one transaction; the first bad row rejects the file with its line
 number. Importing the same file twice changes nothing the second time.
+
+Exports neutralize formulas (OWASP's CSV-injection rule): a cell that would
+start with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+``'`` so a spreadsheet shows it as text instead of evaluating it; the import
+takes that ``'`` away again, so an exported file round-trips (``neutralize``
+and ``restore``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from policy.errors import ResguardoError, UsageError
 from policy.model import AccountStatus, Assignment, Network, Rank, Role, Verification
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from store.db import Store
 
 ROLES = [r.value for r in Role]
@@ -37,6 +45,11 @@ SINGLE_ROLES = {Role.TITULAR.value, Role.SUPLENTE.value, Role.ENLACE.value}
 MULTI_SEPARATOR = "; "
 MAX_ROWS = 50000
 MAX_BYTES = 20 * 1024 * 1024
+
+#: A cell starting with one of these is a formula to Excel, LibreOffice Calc and Google Sheets.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: The spreadsheets' own "this cell is text" mark.
+TEXT_MARK = "'"
 
 _YES = {"si", "sí", "s", "1", "x", "verdadero", "true", "yes"}
 _NO = {"no", "n", "0", "falso", "false", ""}
@@ -72,6 +85,40 @@ class ImportSummary:
     assignments_created: int = 0
     rotations_created: int = 0
     evaluations_created: int = 0
+
+
+def neutralize(cell: str) -> str:
+    """The text of an exported cell that no spreadsheet evaluates as a formula.
+
+    A cell whose first character is a formula trigger (``FORMULA_TRIGGERS``)
+    gets a ``'`` in front: ``=HYPERLINK(…)`` is written ``'=HYPERLINK(…)``,
+    ``@INEMexico`` ``'@INEMexico`` and ``-2+3`` ``'-2+3``. So that ``restore``
+    can tell the added mark from a ``'`` that was already there, a cell of one
+    or more ``'`` followed by a trigger gets one more (``'=x`` becomes ``''=x``);
+    any other cell, a lone ``'`` or ``'texto`` included, is written as it is.
+
+    Every *text* cell goes through this, also when it looks like a negative
+    number (``-5``): the rule cannot know a number from a formula, and a text
+    column is text. Genuinely numeric columns (the ids of the bitácora export)
+    are written as numbers and never neutralized (see ``neutralize_row``); the
+    inventory has no numeric column, and its dates are ``AAAA-MM-DD``, which
+    starts with a digit.
+    """
+    if cell.lstrip(TEXT_MARK).startswith(FORMULA_TRIGGERS):
+        return TEXT_MARK + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """The value ``neutralize`` was given: ``restore(neutralize(x)) == x`` for every string."""
+    if cell.startswith(TEXT_MARK) and cell.lstrip(TEXT_MARK).startswith(FORMULA_TRIGGERS):
+        return cell[1:]
+    return cell
+
+
+def neutralize_row(values: Iterable[object]) -> list[object]:
+    """A CSV row with every text cell neutralized; numbers and None are written as they are."""
+    return [neutralize(value) if isinstance(value, str) else value for value in values]
 
 
 def _bool(value: str, column: str, line: int) -> bool | None:
@@ -131,7 +178,7 @@ def parse(text: str, today: date) -> list[RowSpec]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
-        raise UsageError(f"No se pudo leer el encabezado del CSV: {exc}.") from None
+        raise UsageError(f"No se pudo leer el encabezado del CSV: {_csv_problem(exc)}.") from None
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise UsageError(
@@ -157,14 +204,31 @@ def parse(text: str, today: date) -> list[RowSpec]:
                 raise UsageError(f"El archivo tiene más de {MAX_ROWS} filas.")
             rows.append(_row(dict(zip(header, values, strict=True)), line, today, seen))
     except csv.Error as exc:
-        raise UsageError(f"Línea {reader.line_num}: el CSV está mal formado ({exc}).") from None
+        raise UsageError(f"Línea {reader.line_num}: el CSV está mal formado ({_csv_problem(exc)}).") from None
     if not rows:
         raise UsageError("El archivo no tiene filas de datos.")
     return rows
 
 
+def _csv_problem(exc: Exception) -> str:
+    """What the csv module's (English) complaint means, in Spanish."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"un campo es demasiado largo, más de {csv.field_size_limit()} caracteres"
+    if "new-line character seen in unquoted field" in text:
+        return "hay un retorno de carro suelto fuera de comillas; guárdelo de nuevo como «CSV UTF-8»"
+    if "NUL" in text:
+        return "contiene un carácter nulo"
+    if "end of data" in text:
+        return "termina a mitad de un campo entre comillas"
+    if isinstance(exc, StopIteration):
+        return "no tiene encabezado"
+    return "no se reconoce el formato"
+
+
 def _row(raw: dict[str, str], line: int, today: date, seen: dict[tuple[str, str], int]) -> RowSpec:
-    get = lambda key: (raw.get(key) or "").strip()  # noqa: E731
+    # A «'» that the export put before a formula character comes off again (see ``restore``).
+    get = lambda key: restore((raw.get(key) or "").strip())  # noqa: E731
     network = _choice(get("red"), "red", line, [n.value for n in Network])
     handle = get("usuario")
     if network is None or not handle:
@@ -325,7 +389,7 @@ def to_csv(rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({column: neutralize(value) for column, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

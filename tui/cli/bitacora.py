@@ -242,14 +242,22 @@ def _write_export(handle: TextIO, fmt: str, entries: Iterator[Entry]) -> int:
 
     count = 0
     if fmt == "csv":
+        from store.spreadsheet import neutralize_row
+
         writer = csv.writer(handle, lineterminator="\n")
+        # With «\n» as the line end the csv module leaves a lone «\r» unquoted, and a spreadsheet
+        # starts a new row there (whose first cell could be a formula): such rows are fully quoted.
+        quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(EXPORT_COLUMNS)
         for e in entries:
-            writer.writerow([
+            # Text cells starting with a formula character get a leading «'» (see
+            # store.spreadsheet.neutralize); the ids stay numbers. JSON needs none of this.
+            row = neutralize_row([
                 e.id, "" if e.account_id is None else e.account_id, e.account or "", e.kind, e.occurred_at,
                 e.recorded_at, e.author, e.text, refs_text(e.refs) or "",
                 "" if e.corrects_id is None else e.corrects_id, e.prev_hash, e.hash,
             ])
+            (quoted if any(isinstance(cell, str) and "\r" in cell for cell in row) else writer).writerow(row)
             count += 1
         return count
     handle.write(f'{{"format": {json.dumps(FORMAT)}, "entries": [')

@@ -4,21 +4,24 @@ Tools are looked up when needed (Windows: PowerShell's Set-Clipboard or
 ``clip``; macOS: pbcopy/pbpaste; Linux: wl-copy/wl-paste under Wayland, xclip
 or xsel under X11) and run without a shell. The secret always travels
 through the tool's standard input, never on a command line. Clearing is done
-by a small detached process (``python -m tui.cli.clipboard``) that sleeps,
-checks the clipboard still holds what we put there (comparing salted
-digests it received on its standard input) and empties it.
+by a small detached process that sleeps, checks the clipboard still holds what
+we put there (comparing salted digests it received on its standard input) and
+empties it: the standalone script ``clipboard_cleaner.py`` beside this file,
+run by its absolute path in Python's isolated mode (``-I``), so the folder the
+command runs from is never searched for modules.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from policy.errors import ResguardoError
 
@@ -26,6 +29,10 @@ from policy.errors import ResguardoError
 CLEAR_AFTER = 30
 #: Overrides CLEAR_AFTER (tests only).
 ENV_SECONDS = "RESGUARDO_CLIPBOARD_SECONDS"
+#: The cleaner, a standard-library-only script (it must not import the project: see its docstring).
+CLEANER = Path(__file__).resolve().with_name("clipboard_cleaner.py")
+#: Windows: DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP (no console, no Ctrl+C from ours).
+WINDOWS_DETACHED = 0x00000008 | 0x00000200
 
 
 class ClipboardError(ResguardoError):
@@ -112,45 +119,28 @@ def clear_delay() -> int:
         return CLEAR_AFTER
 
 
-def schedule_clear(secret: str, seconds: int | None = None) -> None:
+def cleaner_command(delay: int) -> list[str]:
+    """How the cleaner is started: this interpreter, isolated, the script by its absolute path."""
+    return [sys.executable, "-I", str(CLEANER), str(delay)]
+
+
+def schedule_clear(secret: str, seconds: int | None = None, tools: Tools | None = None) -> None:
     """Start a detached process that clears the clipboard after ``seconds`` if it still holds ``secret``."""
+    tools = tools or find_tools()
+    if tools is None:
+        return  # nothing could have been copied
     delay = clear_delay() if seconds is None else seconds
     salt = secrets.token_hex(16)
     digest = hashlib.sha256((salt + secret).encode("utf-8")).hexdigest()
+    order = {"salt": salt, "digest": digest, "copy": tools.copy, "paste": tools.paste, "clear": tools.clear}
     windows = sys.platform == "win32"
     helper = subprocess.Popen(  # fixed argv, no shell
-        [sys.executable, "-m", "tui.cli.clipboard", str(delay)],
+        cleaner_command(delay),
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
-        # DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP on Windows; a new session elsewhere.
-        creationflags=0x00000008 | 0x00000200 if windows else 0,
+        # Detached on Windows; a new session elsewhere: it outlives the command and its terminal.
+        creationflags=WINDOWS_DETACHED if windows else 0,
         start_new_session=not windows,
     )
     assert helper.stdin is not None
-    helper.stdin.write(f"{salt} {digest}\n".encode("ascii"))
+    helper.stdin.write((json.dumps(order) + "\n").encode("ascii"))
     helper.stdin.close()
-
-
-def _clear_later(delay: int) -> int:
-    line = sys.stdin.readline().split()
-    time.sleep(delay)
-    tools = find_tools()
-    if tools is None:
-        return 1
-    if tools.paste and len(line) == 2:
-        salt, digest = line
-        try:
-            current = subprocess.run(tools.paste, capture_output=True, timeout=10, check=False).stdout
-        except (OSError, subprocess.SubprocessError):
-            current = b""
-        text = current.decode("utf-8", "replace").removesuffix("\r\n").removesuffix("\n")
-        if hashlib.sha256((salt + text).encode("utf-8")).hexdigest() != digest:
-            return 0  # the user copied something else meanwhile: leave it
-    if tools.clear:
-        _run(tools.clear)
-    else:
-        _run(tools.copy, "")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_clear_later(int(sys.argv[1]) if len(sys.argv) > 1 else CLEAR_AFTER))
