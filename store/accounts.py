@@ -162,10 +162,24 @@ class Accounts:
         return row_to_account(row)
 
     def find(self, network: str, handle: str) -> Account | None:
+        """The account with this handle on ``network``, whatever its case or leading '@'.
+
+        SQLite's lower() folds ASCII letters only: a handle with a capital
+        beyond ASCII («Érica») is then compared with Unicode case folding, in
+        Python, among the network's handles of the same length.
+        """
+        clean_network, key = network.strip().lower(), _bare(handle)
         row = self._store.query_one(
             f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE network = ? AND lower(ltrim(handle, '@')) = ?",
-            (network.strip().lower(), _bare(handle)),
+            (clean_network, key),
         )
+        if row is None and not key.isascii():
+            folded = key.casefold()
+            candidates = self._store.query(
+                f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE network = ? AND length(ltrim(handle, '@')) = ?",
+                (clean_network, len(key)),
+            )
+            row = next((r for r in candidates if r["handle"].lstrip("@").casefold() == folded), None)
         return row_to_account(row) if row else None
 
     def resolve(self, ref: str) -> Account:

@@ -16,7 +16,6 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, given, note, reject, settings
 from hypothesis import strategies as st
 
@@ -176,7 +175,7 @@ def _assert_spanish(message: str, data: bytes = b"") -> None:
 
 
 def _account(store: Store, network: str, handle: str):
-    """The account as the importer matches it (``find`` misses non-ASCII capitals: see the xfail below)."""
+    """The account as the importer matches it (Unicode case folding, as ``Accounts.find`` does)."""
     key = (network.strip().lower(), handle.strip().lstrip("@").lower())
     return next((a for a in store.accounts.list() if (a.network, a.handle.lstrip("@").lower()) == key), None)
 
@@ -333,25 +332,15 @@ def test_export_then_import_round_trips(inventory):
                                 TODAY)
         assert _snapshot(target) == _snapshot(source)
         assert spreadsheet.to_csv(spreadsheet.export_rows(target, TODAY)) == text
-        if all(_sqlite_lower(a["handle"]) == a["handle"].lower() for a in inventory["accounts"]):
-            # Importing the same file again changes nothing (capitals beyond ASCII: see the xfail below).
-            before = _dump(target)
-            spreadsheet.import_rows(target, spreadsheet.parse(text, TODAY), TODAY)
-            assert _dump(target) == before
+        # Importing the same file again changes nothing (capitals beyond ASCII included).
+        before = _dump(target)
+        spreadsheet.import_rows(target, spreadsheet.parse(text, TODAY), TODAY)
+        assert _dump(target) == before
     finally:
         source.close()
         target.close()
 
 
-def _sqlite_lower(text: str) -> str:
-    """SQLite's lower(): ASCII letters only."""
-    return text.translate(str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"))
-
-
-@pytest.mark.xfail(strict=True, raises=ResguardoError, reason=(
-    "store.accounts.Accounts.find compares SQLite's ASCII-only lower() with Python's lower(): a handle with a"
-    " capital beyond ASCII («Érica») is never found, so re-importing it collides with itself"
-))
 def test_reimporting_a_handle_with_a_non_ascii_capital_changes_nothing(store: Store):
     text = "red,usuario,area\nx,Érica,Comunicación\n"
     spreadsheet.import_rows(store, spreadsheet.parse(text, TODAY), TODAY)
