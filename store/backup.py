@@ -783,7 +783,7 @@ def daily_backup(store: Store) -> Backup | None:
             store.settings.set(LAST_DAILY_BACKUP_KEY, today)
     except ResguardoError as exc:
         _failed_daily.add(store.path)
-        _warn(f"no se hizo el respaldo diario ({exc.message.rstrip('.')}); se continúa sin él.")
+        _warn(f"no se pudo hacer el respaldo diario: {exc.message} Se continúa sin él.")
         return None
     try:
         backup = create_backup(store.conn, store.path, now=store.now(), reason=DAILY)

@@ -414,6 +414,26 @@ def test_daily_backups_are_pruned_to_the_setting(db):
     assert names == ["resguardo-2026-03-16-1000.db", "resguardo-2026-03-15-1000.db", manual.path.name]
 
 
+def test_a_database_that_cannot_record_the_day_still_opens_with_a_warning(db, capsys, monkeypatch):
+    from store.errors import StoreReadOnlyError
+    from store.settings import Settings
+
+    def read_only(self, key, value):
+        raise StoreReadOnlyError(f"La base de datos es de solo lectura ({db.path}): no se guardó nada.")
+
+    monkeypatch.setattr(Settings, "set", read_only)
+    store = open_store(db.path, clock=lambda: TOMORROW)
+    try:
+        assert store.bitacora.count() == 5
+    finally:
+        store.close()
+    assert capsys.readouterr().err == (
+        f"resguardo: aviso: no se pudo hacer el respaldo diario: La base de datos es de solo lectura ({db.path}):"
+        " no se guardó nada. Se continúa sin él.\n"
+    )
+    assert not (Path(db.path).parent / "respaldos").exists()
+
+
 def test_no_automatic_backup_of_a_memory_store():
     store = open_store(":memory:", clock=lambda: NOW)
     try:
@@ -649,9 +669,25 @@ def test_verify_chain_and_after_restore_are_the_merge_points(db):
     assert bk._after_restore(db) is None
 
 
-def test_the_backup_module_stays_off_the_everyday_path():
+def test_the_backup_module_stays_off_the_everyday_path(cli):
+    """Once the day's backup is done, ``pendientes`` pays one indexed read and never imports it."""
     import subprocess
 
-    code = "import sys, store.db, store.bitacora; print('store.backup' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"
+    assert cli("iniciar", "--perfil", "ine").code == 0
+    code = (
+        "import contextlib, io, os, sys, tui.cli\n"
+        f"os.environ['RESGUARDO_DB'] = {str(cli.db)!r}\n"
+        "os.environ['RESGUARDO_NOW'] = sys.argv[1]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert tui.cli.main(['pendientes']) == 0\n"
+        "print('store.backup' in sys.modules)\n"
+    )
+
+    def imported(moment) -> bool:
+        out = subprocess.run([sys.executable, "-c", code, moment.isoformat()], capture_output=True, text=True,
+                             check=True).stdout
+        return out.strip() == "True"
+
+    assert imported(NOW) is False
+    assert imported(TOMORROW) is True  # the first run of a new day backs up
+    assert imported(TOMORROW) is False
