@@ -365,20 +365,16 @@ def _read_only_uri(path: Path) -> str:
 
 @contextlib.contextmanager
 def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection to ``path``; any ``-wal``/``-shm``/``-journal`` it made is removed after."""
-    side = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
-    present = {p for p in side if p.exists()}
-    conn: sqlite3.Connection | None = None
+    """A read-only connection to ``path`` that creates no file beside it (see _read_only_uri).
+
+    Nothing beside the file is ever deleted afterwards: a ``-wal`` or ``-shm``
+    that appears meanwhile belongs to another process using that database.
+    """
+    conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None)
     try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True, isolation_level=None)
         yield conn
     finally:
-        if conn is not None:
-            conn.close()
-        for leftover in side:
-            if leftover not in present:
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+        conn.close()
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
