@@ -67,6 +67,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("password_grace_days", "plazo_contrasena_dias", int,
                 "Días, desde el registro de una cuenta activa, para guardar su contraseña en el llavero"
                 " antes de señalarla como pendiente.", 0, 365),
+    SettingSpec("backups_max", "respaldos_max", int,
+                "Cuántos respaldos automáticos (el diario y los previos a una actualización) se conservan en la"
+                " carpeta respaldos/; los manuales nunca se borran.", 1, 1000),
 )
 
 SETTINGS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}

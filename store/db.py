@@ -52,6 +52,8 @@ DEFAULT_LOCK_TIMEOUT = 5.0
 MEMORY = ":memory:"
 #: Messages of RAISE() in our triggers start with this; the rest is Spanish for the user.
 TRIGGER_PREFIX = "resguardo:"
+#: ``settings`` key: the day (JSON ``"YYYY-MM-DD"``) of the last daily automatic backup (store/backup.py).
+LAST_DAILY_BACKUP_KEY = "backup_last_daily"
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -324,18 +326,38 @@ def _create_private_file(path: Path) -> None:
         os.chmod(path, 0o600)
 
 
+def _daily_backup(store: Store, *, fresh: bool) -> None:
+    """The first opening of a day backs the database up: here only the one indexed read that
+    finds it done (the everyday commands pay nothing else); a new database has nothing to save yet."""
+    today = f'"{store.now().date().isoformat()}"'
+    if fresh:
+        with contextlib.suppress(StoreError):  # a read-only file: the next opening tries the backup
+            store.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (LAST_DAILY_BACKUP_KEY, today)
+            )
+        return
+    row = store.query_one("SELECT value FROM settings WHERE key = ?", (LAST_DAILY_BACKUP_KEY,))
+    if row is None or row[0] != today:
+        from store.backup import daily_backup
+
+        daily_backup(store)
+
+
 def open_store(
     path: str | Path | None = None,
     *,
     clock: Callable[[], datetime] | None = None,
     author: str | None = None,
     migrate: bool = True,
+    auto_backup: bool = True,
 ) -> Store:
     """Open (creating if needed) the database and bring its schema up to date.
 
     ``path`` may be ``":memory:"``. Raises StoreCorruptError for a file that is
     not a resguardo database, StoreNewerSchemaError for one written by a newer
     version, StoreLockedError / StoreReadOnlyError when it cannot be written.
+    A file in use is backed up before its schema changes and, with
+    ``auto_backup``, on its first opening of each day (store/backup.py).
     """
     target = str(path) if path is not None else str(default_path())
     if target != MEMORY:
@@ -378,7 +400,13 @@ def open_store(
         if version < LATEST_VERSION:
             if not migrate:
                 raise StoreError("La base de datos necesita actualizar su esquema.")
+            if version > 0 and target != MEMORY:
+                from store.backup import backup_before_migration
+
+                backup_before_migration(store, version)  # refuses (raises) when it cannot be made
             apply_migrations(store, version)
+        if target != MEMORY and auto_backup:
+            _daily_backup(store, fresh=version == 0)
     except BaseException:
         conn.close()
         raise

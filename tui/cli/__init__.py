@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "importar": "tui.cli.transfer",
     "exportar": "tui.cli.transfer",
     "ajustes": "tui.cli.settings",
+    "respaldo": "tui.cli.backup",
 }
 
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
