@@ -17,6 +17,7 @@ import pytest
 from store import backup as bk
 from store.backup import BackupError
 from store.db import LAST_DAILY_BACKUP_KEY, open_store
+from store.migrations import LATEST_VERSION
 from tests.conftest import NOW
 
 TOMORROW = NOW + timedelta(days=1)
@@ -81,7 +82,7 @@ def test_a_backup_has_its_manifest_keyring_copy_and_private_modes(db, tmp_path):
         "format": "resguardo-respaldo/1",
         "created_at": "2026-03-12T10:00:00-06:00",
         "source": str(Path(db.path).resolve()),
-        "schema_version": 5,
+        "schema_version": LATEST_VERSION,
         "entries": 5,
         "head_id": seal.head_id,
         "head_hash": seal.head,
@@ -506,7 +507,7 @@ def test_a_schema_migration_is_preceded_by_a_backup(tmp_path, monkeypatch, capsy
     monkeypatch.setenv("RESGUARDO_LLAVERO", str(tmp_path / "llavero-resguardo.json"))
     store = open_store(path, clock=lambda: NOW)
     try:
-        assert store.query_one("PRAGMA user_version")[0] == 5
+        assert store.query_one("PRAGMA user_version")[0] == LATEST_VERSION
     finally:
         store.close()
     listed = bk.list_backups(tmp_path / "respaldos")
@@ -646,7 +647,7 @@ def test_restore_an_older_schema_migrates_it(tmp_path, monkeypatch):
     target = tmp_path / "otra" / "resguardo.db"
     bk.restore_backup(made.path, target, now=NOW)
     conn = sqlite3.connect(target)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     conn.close()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from store.migrations import LATEST_VERSION
 from tests.conftest import NOW
 
 LATER = (NOW + timedelta(minutes=7)).isoformat()
@@ -52,7 +53,7 @@ def test_create_list_verify_restore(ready):
     assert checked.code == 0, checked.err
     assert checked.out.splitlines() == [
         f"Respaldo íntegro: {backup} ({_size(backup)}).",
-        "Esquema 5; bitácora: 3 entradas, la última del 12/03/2026 10:00.",
+        f"Esquema {LATEST_VERSION}; bitácora: 3 entradas, la última del 12/03/2026 10:00.",
         "Coincide con su manifiesto: creado el 12/03/2026 10:00, motivo: manual.",
         "Copia del llavero cifrado: resguardo-2026-03-12-1000.db.llavero.json.",
     ]
@@ -159,7 +160,8 @@ def test_verify_a_corrupt_backup_and_one_of_a_newer_schema(ready):
     conn.close()
     result = cli("respaldo", "verificar", str(newer))
     assert result.code == 1
-    assert "es de una versión más reciente de resguardo (esquema 42; esta versión conoce hasta el 5)" in result.err
+    assert ("es de una versión más reciente de resguardo (esquema 42; esta versión conoce hasta el"
+            f" {LATEST_VERSION})") in result.err
 
 
 def test_restore_refuses_a_broken_backup_and_leaves_the_database(ready):
