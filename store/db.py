@@ -10,6 +10,7 @@ import contextlib
 import itertools
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from store.errors import (
     StoreCorruptError,
     StoreError,
     StoreLockedError,
+    StoreMissingError,
     StoreNewerSchemaError,
     StoreReadOnlyError,
     os_error_text,
@@ -54,15 +56,21 @@ TRIGGER_PREFIX = "resguardo:"
 
 Params = Sequence[Any] | dict[str, Any]
 
+#: The folder ``default_path`` took from platformdirs in this process: made private (0700)
+#: on open. A folder named with ``--db`` or RESGUARDO_DB is the user's and keeps its mode.
+_default_folder: Path | None = None
+
 
 def default_path() -> Path:
     """The database file: ``RESGUARDO_DB`` if set, else the user data dir (platformdirs)."""
+    global _default_folder
     env = os.environ.get(ENV_DB, "").strip()
     if env:
         return Path(env).expanduser()
     from platformdirs import user_data_path  # deferred: ~20 ms, only when no path is given
 
-    return user_data_path("resguardo", appauthor=False) / "resguardo.db"
+    _default_folder = user_data_path("resguardo", appauthor=False)
+    return _default_folder / "resguardo.db"
 
 
 def _lock_timeout() -> float:
@@ -308,17 +316,171 @@ class StoredMoments(Mapping[int, datetime]):
         return key in self._raw
 
 
-def _create_private_file(path: Path) -> None:
-    """Create an empty file readable only by its owner (0600 where the OS has modes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
+#: The first bytes of every SQLite 3 database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+#: Where the header keeps the file format's write version (2: WAL) and ``user_version``.
+_WRITE_VERSION_OFFSET = 18
+_USER_VERSION_OFFSET = 60
+
+_START_HINT = "Para crear una use «resguardo iniciar --perfil PERFIL» (o «resguardo demo»)"
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    """A connection (SQLite errors propagate); ``uri`` for the read-only ``file:`` forms."""
+    return sqlite3.connect(
+        target, timeout=_lock_timeout(), isolation_level=None, check_same_thread=False, uri=uri
+    )
+
+
+def _stat(file: Path, target: str) -> os.stat_result | None:
+    """The file's status, None when it does not exist; StoreError for a path that cannot be used."""
     try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-    with contextlib.suppress(OSError):  # Windows keeps ACLs instead of modes
-        os.chmod(path, 0o600)
+        return file.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except ValueError:  # an embedded NUL
+        raise StoreError("La ruta de la base de datos contiene un carácter nulo.") from None
+    except OSError as exc:
+        raise StoreError(f"No se pudo usar la ruta de la base de datos {target}: {os_error_text(exc)}.") from None
+
+
+def _read_header(file: Path, target: str) -> bytes:
+    try:
+        with open(file, "rb") as handle:
+            return handle.read(_HEADER_SIZE)
+    except OSError as exc:
+        raise StoreError(f"No se pudo leer la base de datos {target}: {os_error_text(exc)}.") from None
+
+
+def _file_uri(file: Path, *, immutable: bool) -> str:
+    """``file:`` URI opening ``file`` read-only; ``immutable`` also skips locks, -wal and -shm."""
+    return file.absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def _wal_is_empty(target: str) -> bool:
+    try:
+        return os.stat(f"{target}-wal").st_size == 0
+    except OSError:
+        return True
+
+
+def _newer_schema(version: int, latest: int) -> StoreNewerSchemaError:
+    return StoreNewerSchemaError(
+        f"La base de datos es de una versión más reciente de resguardo (esquema {version};"
+        f" esta versión conoce hasta el {latest}). Actualice resguardo."
+    )
+
+
+def _probe(file: Path, target: str, header: bytes) -> tuple[int, bool, bool]:
+    """Read ``(user_version, has tables, has schema_migrations)`` without writing anything.
+
+    Read-only (``mode=ro``): nothing is created beside a file in rollback mode. A file
+    in WAL mode with no -wal beside it has no connection open, so its bytes are the
+    whole truth and it is read ``immutable`` (no -wal or -shm made either).
+    """
+    wal_mode = header[_WRITE_VERSION_OFFSET] == 2
+    immutable = wal_mode and not os.path.exists(f"{target}-wal")
+    sql = (
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'),"
+        " EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')"
+    )
+    while True:
+        try:
+            conn = _connect(_file_uri(file, immutable=immutable), uri=True)
+            try:
+                version, tables, migrations = conn.execute(sql).fetchone()
+            finally:
+                conn.close()
+            return int(version), bool(tables), bool(migrations)
+        except sqlite3.Error as exc:
+            error = translate(exc, target)
+            if immutable or isinstance(error, StoreCorruptError | StoreLockedError) or not _wal_is_empty(target):
+                raise error from None
+            immutable = True  # e.g. a full disk: the -shm cannot grow, and the -wal holds nothing
+
+
+def _check_existing(file: Path, target: str, create: bool) -> None:
+    """Refuse a file that is not a resguardo database before any connection may write to it."""
+    from store.migrations import LATEST_VERSION
+
+    header = _read_header(file, target)
+    if not header:
+        if create:
+            return  # nothing to lose: initialised as a new database
+        raise StoreMissingError(
+            f"El archivo {target} está vacío: no es una base de datos de resguardo. {_START_HINT}."
+        )
+    if len(header) < _HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
+        raise StoreCorruptError(f"El archivo {target} no es una base de datos de resguardo o está dañado.")
+    version = int.from_bytes(header[_USER_VERSION_OFFSET:_USER_VERSION_OFFSET + 4], "big")
+    if version > LATEST_VERSION:
+        raise _newer_schema(version, LATEST_VERSION)
+    version, tables, migrations = _probe(file, target, header)
+    if version > LATEST_VERSION:
+        raise _newer_schema(version, LATEST_VERSION)
+    if (version == 0 and tables) or (version > 0 and not migrations):
+        raise StoreCorruptError(
+            f"El archivo {target} es una base de datos SQLite de otro programa, no de resguardo."
+        )
+    if version == 0 and not create:
+        raise StoreMissingError(
+            f"El archivo {target} es una base de datos vacía, no una de resguardo. {_START_HINT}."
+        )
+
+
+def _prepare_file(file: Path, target: str, create: bool) -> list[Path]:
+    """Check (or, with ``create``, make) the database file; returns the paths this call created."""
+    info = _stat(file, target)
+    if info is None:
+        if not create:
+            raise StoreMissingError(f"No existe la base de datos {target}. {_START_HINT}.")
+        from store.files import create_private_file, make_private_folders
+
+        created: list[Path] = []
+        try:
+            created = make_private_folders(file.parent)
+            if create_private_file(file):
+                created.append(file)
+        except OSError as exc:
+            from store.files import remove_quietly
+
+            remove_quietly(created)
+            raise StoreError(f"No se pudo crear la base de datos en {target}: {os_error_text(exc)}.") from None
+        return created
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"La ruta {target} es una carpeta, no una base de datos.")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"La ruta {target} no es un archivo normal, no una base de datos.")
+    _check_existing(file, target, create)
+    return []
+
+
+def _make_private(file: Path, target: str) -> None:
+    """The database and its -wal and -shm 0600, the default data folder 0700 (POSIX; best-effort)."""
+    from store.files import PRIVATE_FILE, PRIVATE_FOLDER, tighten
+
+    for path in (file, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        tighten(path, PRIVATE_FILE)
+    if _default_folder is not None and file.parent == _default_folder:
+        tighten(_default_folder, PRIVATE_FOLDER)
+
+
+def _configure(store: Store, *, wal: bool) -> int:
+    """The connection's settings; returns the schema version."""
+    store.execute("PRAGMA foreign_keys = ON")
+    version = int(store.query_one("PRAGMA user_version")[0])  # type: ignore[index]
+    if wal:
+        mode = store.query_one("PRAGMA journal_mode")[0]  # type: ignore[index]
+        if str(mode).lower() != "wal":
+            with contextlib.suppress(StoreReadOnlyError):  # a read-only file: reads still work
+                store.execute("PRAGMA journal_mode = WAL")
+        store.execute("PRAGMA synchronous = NORMAL")
+    if store.path != MEMORY:
+        # Reads through the OS page cache: cold starts of the CLI read less.
+        store.execute("PRAGMA mmap_size = 268435456")
+    return version
 
 
 def open_store(
@@ -327,56 +489,53 @@ def open_store(
     clock: Callable[[], datetime] | None = None,
     author: str | None = None,
     migrate: bool = True,
+    create: bool = False,
 ) -> Store:
-    """Open (creating if needed) the database and bring its schema up to date.
+    """Open the database and bring its schema up to date.
 
-    ``path`` may be ``":memory:"``. Raises StoreCorruptError for a file that is
-    not a resguardo database, StoreNewerSchemaError for one written by a newer
-    version, StoreLockedError / StoreReadOnlyError when it cannot be written.
+    Only ``create=True`` (``iniciar``, ``demo``, the workbench's first-run wizard)
+    makes a missing file (and its missing folders, 0700) or initialises an empty
+    one; otherwise StoreMissingError, and nothing is created. Before any connection
+    may write, the file is checked (its header, then a read-only look at its
+    schema): StoreCorruptError for a file that is not a resguardo database,
+    StoreNewerSchemaError for one written by a newer version; a refused file stays
+    byte-identical, with no -wal or -shm left beside it. The database and its
+    -wal/-shm are made 0600 on open. ``path`` may be ``":memory:"``.
     """
-    target = str(path) if path is not None else str(default_path())
-    if target != MEMORY:
-        file = Path(target)
-        if file.exists() and file.is_dir():
-            raise StoreError(f"La ruta {target} es una carpeta, no una base de datos.")
-        if not file.exists():
-            try:
-                _create_private_file(file)
-            except OSError as exc:
-                raise StoreError(
-                    f"No se pudo crear la base de datos en {target}: {os_error_text(exc)}."
-                ) from None
-    try:
-        conn = sqlite3.connect(
-            target, timeout=_lock_timeout(), isolation_level=None, check_same_thread=False
-        )
-    except sqlite3.Error as exc:
-        raise translate(exc, target) from None
-    conn.row_factory = sqlite3.Row
-    store = Store(conn, target, clock=clock or _system_now, author=author)
-    try:
-        store.execute("PRAGMA foreign_keys = ON")
-        version = int(store.query_one("PRAGMA user_version")[0])  # type: ignore[index]
-        if target != MEMORY:
-            mode = store.query_one("PRAGMA journal_mode")[0]  # type: ignore[index]
-            if str(mode).lower() != "wal":
-                with contextlib.suppress(StoreReadOnlyError):
-                    store.execute("PRAGMA journal_mode = WAL")
-            store.execute("PRAGMA synchronous = NORMAL")
-            # Reads through the OS page cache: cold starts of the CLI read less.
-            store.execute("PRAGMA mmap_size = 268435456")
-        from store.migrations import LATEST_VERSION, apply_migrations
+    from store.migrations import LATEST_VERSION, apply_migrations
 
-        if version > LATEST_VERSION:
-            raise StoreNewerSchemaError(
-                f"La base de datos es de una versión más reciente de resguardo (esquema {version};"
-                f" esta versión conoce hasta el {LATEST_VERSION}). Actualice resguardo."
-            )
-        if version < LATEST_VERSION:
-            if not migrate:
-                raise StoreError("La base de datos necesita actualizar su esquema.")
-            apply_migrations(store, version)
+    target = str(path) if path is not None else str(default_path())
+    stamp_clock = clock or _system_now
+
+    def make(conn: sqlite3.Connection) -> Store:
+        conn.row_factory = sqlite3.Row
+        return Store(conn, target, clock=stamp_clock, author=author)
+
+    file = Path(target)
+    created: list[Path] = []
+    if target != MEMORY:
+        created = _prepare_file(file, target, create)
+        _make_private(file, target)
+    try:
+        try:
+            store = make(_connect(target))
+        except sqlite3.Error as exc:
+            raise translate(exc, target) from None
+        try:
+            version = _configure(store, wal=target != MEMORY)
+            if version > LATEST_VERSION:
+                raise _newer_schema(version, LATEST_VERSION)
+            if version < LATEST_VERSION:
+                if not migrate:
+                    raise StoreError("La base de datos necesita actualizar su esquema.")
+                apply_migrations(store, version)
+        except BaseException:
+            store.close()
+            raise
     except BaseException:
-        conn.close()
+        if created:
+            from store.files import remove_quietly
+
+            remove_quietly(created)
         raise
     return store

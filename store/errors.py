@@ -12,6 +12,7 @@ __all__ = [
     "StoreCorruptError",
     "StoreError",
     "StoreLockedError",
+    "StoreMissingError",
     "StoreNewerSchemaError",
     "StoreReadOnlyError",
     "TamperedError",
@@ -52,6 +53,11 @@ class StoreLockedError(StoreError):
 
 class StoreReadOnlyError(StoreError):
     """The file (or its folder) cannot be written."""
+
+
+class StoreMissingError(StoreError):
+    """There is no resguardo database at the path yet (no file, an empty one): only the
+    commands that create a database (``iniciar``, ``demo``, the first-run wizard) make it."""
 
 
 class StoreCorruptError(StoreError):

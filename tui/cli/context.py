@@ -49,11 +49,16 @@ class Context:
         return getattr(self.args, "db", None)
 
     @property
+    def creates_database(self) -> bool:
+        """Only the commands that set ``creates_database`` (``iniciar``, ``demo``) create a database."""
+        return bool(getattr(self.args, "creates_database", False))
+
+    @property
     def store(self) -> Store:
         if self._store is None:
             from store.db import open_store
 
-            self._store = open_store(self.db_path, clock=self.now)
+            self._store = open_store(self.db_path, clock=self.now, create=self.creates_database)
         return self._store
 
     def close(self) -> None:
