@@ -1,4 +1,4 @@
-"""Files and folders resguardo makes, with private modes.
+"""Files and folders resguardo makes: private modes, and the temporary files a crash leaves.
 
 No SQLite here (see ``store.db``). Modes are POSIX; on Windows ``os.chmod`` only
 toggles the read-only flag, so every change of mode is best-effort there.
@@ -9,11 +9,17 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import time
 from pathlib import Path
 
 #: Folders resguardo creates, and the database with its -wal and -shm files.
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
+#: The temporary files of the exports (``tempfile.mkstemp`` beside the target, then renamed).
+TEMP_PREFIX = ".resguardo-"
+TEMP_SUFFIXES = (".tmp", ".csv")
+#: A temporary file older than this is left over from a crash; younger ones may be an export in progress.
+STALE_AFTER_SECONDS = 600.0
 #: The files SQLite keeps beside a database.
 SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")
 
@@ -81,3 +87,31 @@ def remove_quietly(paths: list[Path]) -> None:
         for item in (path, *(Path(f"{path}{suffix}") for suffix in SIDECAR_SUFFIXES)):
             with contextlib.suppress(OSError):
                 item.unlink()
+
+
+def is_temp_name(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIXES) and len(name) > len(TEMP_PREFIX) + 4
+
+
+def sweep_stale_temp_files(folder: Path, *, now: float | None = None) -> int:
+    """Remove the exports' temporary files a crash left in ``folder``; returns how many.
+
+    Only regular files named ``.resguardo-*.tmp`` / ``.resguardo-*.csv`` older than
+    STALE_AFTER_SECONDS: a younger one may belong to an export still running. Never
+    fails: a folder that cannot be listed is simply left as it is.
+    """
+    limit = (time.time() if now is None else now) - STALE_AFTER_SECONDS
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except (OSError, ValueError):
+        return 0
+    for entry in entries:
+        if not is_temp_name(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                os.unlink(entry.path)
+                removed += 1
+    return removed

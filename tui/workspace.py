@@ -234,8 +234,11 @@ class Workspace:
 
     def startup(self) -> Startup:
         """Status, idle minutes and, on an initialized database, the agenda (see ``load``)."""
+        from store.files import sweep_stale_temp_files
+
         with _collector_paused():
             status = self.status()
+            sweep_stale_temp_files(Path(self.db_path).parent)  # the exports' leftovers of a crash
             if not status.initialized:
                 return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
             agenda, build_institution = self.load()

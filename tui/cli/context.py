@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policy.clock import ZONE, local, parse_date, parse_datetime, start_of_day
@@ -57,8 +58,12 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             from store.db import open_store
+            from store.files import sweep_stale_temp_files
 
             self._store = open_store(self.db_path, clock=self.now, create=self.creates_database)
+            if self._store.path != ":memory:":
+                # the exports' temporary files that a crash left beside the database
+                sweep_stale_temp_files(Path(self._store.path).parent)
         return self._store
 
     def close(self) -> None:
