@@ -66,6 +66,10 @@ def default_path() -> Path:
     global _default_folder
     env = os.environ.get(ENV_DB, "").strip()
     if env:
+        try:
+            env.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 (POSIX): no message could show the path
+            raise StoreError(f"La variable {ENV_DB} no es texto UTF-8 válido; corríjala.") from None
         return Path(env).expanduser()
     from platformdirs import user_data_path  # deferred: ~20 ms, only when no path is given
 

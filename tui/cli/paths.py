@@ -1,5 +1,5 @@
-"""The files a command writes (``--salida``): checked with a Spanish message for every way a
-path can be wrong (a folder, a missing folder, a name too long)."""
+"""The files a command reads or writes (``importar ARCHIVO``, ``--salida``): checked with a
+Spanish message for every way a path can be wrong (missing, a folder, a name too long)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,17 @@ def _stat(path: Path, text: str, verb: str) -> os.stat_result | None:
         raise UsageError(f"No se pudo {verb} «{text}»: la ruta contiene un carácter nulo.") from None
     except OSError as exc:
         raise UsageError(f"No se pudo {verb} «{text}»: {os_error_text(exc)}.") from None
+
+
+def input_file(text: str) -> Path:
+    """An existing file to read (UsageError otherwise)."""
+    path = Path(text)
+    info = _stat(path, text, "leer")
+    if info is None:
+        raise UsageError(f"No existe el archivo «{text}».")
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"«{text}» es una carpeta.")
+    return path
 
 
 def output_file(text: str) -> Path:

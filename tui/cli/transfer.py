@@ -40,10 +40,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 def import_file(ctx: Context, args: argparse.Namespace) -> int:
     from store import spreadsheet
+    from tui.cli.paths import input_file
 
-    path = Path(args.archivo)
-    if not path.is_file():
-        raise UsageError(f"No existe el archivo «{args.archivo}».")
+    path = input_file(args.archivo)
     try:
         data = path.read_bytes()
     except OSError as exc:
