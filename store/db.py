@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import ZONE
 from store.errors import (
     StoreCorruptError,
+    StoreDiskFullError,
     StoreError,
     StoreLockedError,
     StoreMissingError,
@@ -98,6 +99,27 @@ def _os_user() -> str:
         return "desconocido"
 
 
+def disk_full_message(path: str) -> str:
+    where = "" if path == MEMORY else f" ({path})"
+    return f"No se pudo guardar: disco lleno{where}. No se guardó nada; libere espacio y repita la operación."
+
+
+def _out_of_space(exc: sqlite3.Error, path: str) -> bool:
+    """An I/O error of SQLite that the lack of space explains (SQLite reports ENOSPC as
+    SQLITE_FULL, except when the -shm file cannot grow: SQLITE_IOERR_SHMSIZE)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_IOERR_SHMSIZE":
+        return True
+    if path == MEMORY or not (name.startswith("SQLITE_IOERR") or "disk i/o" in str(exc).lower()):
+        return False
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).parent).free < 64 * 1024
+    except (OSError, ValueError):
+        return False
+
+
 def translate(exc: sqlite3.Error, path: str) -> StoreError:
     """Turn a SQLite error into a StoreError with a Spanish message."""
     text = str(exc).lower()
@@ -114,7 +136,9 @@ def translate(exc: sqlite3.Error, path: str) -> StoreError:
         )
     if "unable to open" in text:
         return StoreError(f"No se pudo abrir la base de datos{where}.")
-    if "disk i/o" in text or "full" in text:
+    if "full" in text or _out_of_space(exc, path):
+        return StoreDiskFullError(disk_full_message(path))
+    if "disk i/o" in text:
         return StoreError(f"Error de escritura en disco{where}: no se guardó nada.")
     if str(exc).startswith(TRIGGER_PREFIX):
         # Our own triggers refuse with a Spanish sentence: show it as is.
@@ -173,6 +197,8 @@ class Store:
         self.path = path
         self.clock = clock
         self.author = author or _os_user()
+        #: Set when the file could only be opened read-only (a full disk): what a write raises.
+        self.unwritable: StoreReadOnlyError | None = None
         self._savepoints = itertools.count(1)
         from store.repos import attach_repositories
 
@@ -193,7 +219,7 @@ class Store:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.Error as exc:
-            raise translate(exc, self.path) from None
+            raise self._error(exc) from None
 
     def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Run a SELECT and return every row (``sqlite3.Row``, addressable by name)."""
@@ -210,7 +236,13 @@ class Store:
             cursor.row_factory = None
             return cursor.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise translate(exc, self.path) from None
+            raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        error = translate(exc, self.path)
+        if self.unwritable is not None and isinstance(error, StoreReadOnlyError):
+            return type(self.unwritable)(self.unwritable.message)
+        return error
 
     def query_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         return self.execute(sql, params).fetchone()
@@ -478,13 +510,38 @@ def _configure(store: Store, *, wal: bool) -> int:
     if wal:
         mode = store.query_one("PRAGMA journal_mode")[0]  # type: ignore[index]
         if str(mode).lower() != "wal":
-            with contextlib.suppress(StoreReadOnlyError):  # a read-only file: reads still work
+            with contextlib.suppress(StoreReadOnlyError):  # a read-only file or a full disk: reads still work
                 store.execute("PRAGMA journal_mode = WAL")
         store.execute("PRAGMA synchronous = NORMAL")
     if store.path != MEMORY:
         # Reads through the OS page cache: cold starts of the CLI read less.
         store.execute("PRAGMA mmap_size = 268435456")
     return version
+
+
+def _open_read_only(
+    file: Path, target: str, reason: StoreReadOnlyError, make: Callable[[sqlite3.Connection], Store]
+) -> tuple[Store, int]:
+    """The file read-only, for reading when it cannot be opened for writing (a full disk).
+
+    With ``mode=ro`` when another connection keeps the -wal and -shm ready; else, when
+    the -wal holds nothing, ``immutable`` (the file's own bytes are the whole database).
+    Writes then raise ``reason`` again.
+    """
+    for immutable in (False, True):
+        if immutable and not _wal_is_empty(target):
+            break  # committed pages wait in the -wal: the file alone would show an older state
+        try:
+            conn = _connect(_file_uri(file, immutable=immutable), uri=True)
+        except sqlite3.Error:
+            continue
+        store = make(conn)
+        store.unwritable = reason
+        try:
+            return store, _configure(store, wal=False)
+        except StoreError:
+            conn.close()
+    raise reason
 
 
 def open_store(
@@ -504,7 +561,9 @@ def open_store(
     schema): StoreCorruptError for a file that is not a resguardo database,
     StoreNewerSchemaError for one written by a newer version; a refused file stays
     byte-identical, with no -wal or -shm left beside it. The database and its
-    -wal/-shm are made 0600 on open. ``path`` may be ``":memory:"``.
+    -wal/-shm are made 0600 on open. When the file cannot be opened for writing
+    (a full disk) it is opened read-only: reads work, and writes raise
+    StoreDiskFullError («disco lleno»). ``path`` may be ``":memory:"``.
     """
     from store.migrations import LATEST_VERSION, apply_migrations
 
@@ -521,12 +580,21 @@ def open_store(
         created = _prepare_file(file, target, create)
         _make_private(file, target)
     try:
+        writable: Store | None = None
         try:
-            store = make(_connect(target))
-        except sqlite3.Error as exc:
-            raise translate(exc, target) from None
+            try:
+                writable = make(_connect(target))
+            except sqlite3.Error as exc:
+                raise translate(exc, target) from None
+            store, version = writable, _configure(writable, wal=target != MEMORY)
+        except BaseException as exc:
+            if writable is not None:
+                writable.close()
+            if not isinstance(exc, StoreReadOnlyError) or create or target == MEMORY:
+                raise
+            # a full disk (or a read-only file): reading needs no write
+            store, version = _open_read_only(file, target, exc, make)
         try:
-            version = _configure(store, wal=target != MEMORY)
             if version > LATEST_VERSION:
                 raise _newer_schema(version, LATEST_VERSION)
             if version < LATEST_VERSION:

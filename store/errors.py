@@ -10,6 +10,7 @@ __all__ = [
     "ConflictError",
     "NotFoundError",
     "StoreCorruptError",
+    "StoreDiskFullError",
     "StoreError",
     "StoreLockedError",
     "StoreMissingError",
@@ -25,7 +26,7 @@ _OS_ERRORS: dict[int, str] = {
     errno.ENOENT: "no existe la carpeta o el archivo",
     errno.EACCES: "permiso denegado",
     errno.EPERM: "operación no permitida",
-    errno.ENOSPC: "no queda espacio en el disco",
+    errno.ENOSPC: "disco lleno (no queda espacio)",
     errno.EROFS: "el disco es de solo lectura",
     errno.ENOTDIR: "una parte de la ruta no es una carpeta",
     errno.EEXIST: "una parte de la ruta es un archivo, no una carpeta",
@@ -53,6 +54,10 @@ class StoreLockedError(StoreError):
 
 class StoreReadOnlyError(StoreError):
     """The file (or its folder) cannot be written."""
+
+
+class StoreDiskFullError(StoreReadOnlyError):
+    """The disk has no space left: nothing can be written, though reading still works."""
 
 
 class StoreMissingError(StoreError):

@@ -134,6 +134,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the system refused (a full disk, a name too long…): say what, in Spanish
+        if os.environ.get("RESGUARDO_DEBUG"):
+            raise
+        from store.errors import os_error_text
+
+        where = f" ({exc.filename})" if isinstance(exc.filename, str) else ""
+        sys.stderr.write(f"resguardo: el sistema no permitió la operación: {os_error_text(exc)}{where}.\n")
+        return 1
     except Exception as exc:  # a bug: one Spanish line, the traceback only on request
         if os.environ.get("RESGUARDO_DEBUG"):
             raise
