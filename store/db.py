@@ -432,7 +432,8 @@ def _probe(file: Path, target: str, header: bytes) -> tuple[int, bool, bool]:
             return int(version), bool(tables), bool(migrations)
         except sqlite3.Error as exc:
             error = translate(exc, target)
-            if immutable or isinstance(error, StoreCorruptError | StoreLockedError) or not _wal_is_empty(target):
+            retry = wal_mode and not immutable and _wal_is_empty(target)
+            if not retry or isinstance(error, StoreCorruptError | StoreLockedError):
                 raise error from None
             immutable = True  # e.g. a full disk: the -shm cannot grow, and the -wal holds nothing
 
