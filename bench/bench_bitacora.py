@@ -69,7 +69,7 @@ def build(path: Path, entries: int) -> dict[str, float]:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     rng = random.Random(20260312)
-    store = open_store(path, clock=lambda: NOW, author="bench")
+    store = open_store(path, clock=lambda: NOW, author="bench", create=True)
     try:
         store.settings.set_profile("ine")
         # A bulk load touches the account index at random: give SQLite room (bench only).

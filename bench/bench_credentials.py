@@ -76,7 +76,7 @@ def build_institution(folder: Path) -> tuple[Path, Path]:
 
     now = datetime.fromisoformat(NOW).astimezone(ZONE)
     db = folder / "bench.db"
-    store = open_store(db, clock=lambda: now, author="bench")
+    store = open_store(db, clock=lambda: now, author="bench", create=True)
     store.settings.set_profile("ine")
     from policy.profile import load_profile
     from store.state import calendar_years

@@ -59,7 +59,7 @@ def build_institution(path: Path, accounts: int, entries: int) -> None:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     rng = random.Random(2000)
-    with open_store(partial, clock=lambda: NOW, author="bench") as store:
+    with open_store(partial, clock=lambda: NOW, author="bench", create=True) as store:
         store.settings.set_profile("ine")
         first, last = calendar_years(load_profile("ine"), NOW)
         store.calendar.ensure_years(first, last + 1)

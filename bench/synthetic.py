@@ -37,7 +37,7 @@ def build(accounts: int = 2000, profile: str = "ine", path: Path | None = None) 
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     rng = random.Random(accounts)
-    store = open_store(partial, clock=lambda: NOW, author="bench")
+    store = open_store(partial, clock=lambda: NOW, author="bench", create=True)
     store.settings.set_profile(profile)
     store.calendar.ensure_years(2021, NOW.year + 2)
     stamp = NOW.astimezone(UTC).isoformat(timespec="seconds")

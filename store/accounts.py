@@ -190,8 +190,11 @@ class Accounts:
         text = (ref or "").strip()
         if not text:
             raise UsageError("Indique la cuenta: su id o red/usuario (por ejemplo x/@INEMexico).")
-        if text.isdigit():
-            return self.get(int(text))
+        number = validate.record_id(text)
+        if number is not None:
+            return self.get(number)
+        if validate.too_big_id(text):
+            raise NotFoundError(f"No existe la cuenta con id {text[:30]}.")
         if "/" in text:
             network, _, handle = text.partition("/")
             found = self.find(network, handle)
@@ -280,8 +283,11 @@ class People:
         text = (ref or "").strip()
         if not text:
             raise UsageError("Indique la persona: su id o su nombre exacto.")
-        if text.isdigit():
-            return self.get(int(text))
+        number = validate.record_id(text)
+        if number is not None:
+            return self.get(number)
+        if validate.too_big_id(text):
+            raise NotFoundError(f"No existe la persona con id {text[:30]}.")
         found = self.find(text)
         if found is None:
             raise NotFoundError(f"No existe la persona «{text}».")

@@ -10,6 +10,7 @@ import contextlib
 import itertools
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,8 +20,10 @@ from policy.clock import ZONE
 from store import faults
 from store.errors import (
     StoreCorruptError,
+    StoreDiskFullError,
     StoreError,
     StoreLockedError,
+    StoreMissingError,
     StoreNewerSchemaError,
     StoreReadOnlyError,
     os_error_text,
@@ -57,15 +60,25 @@ LAST_DAILY_BACKUP_KEY = "backup_last_daily"
 
 Params = Sequence[Any] | dict[str, Any]
 
+#: The folder ``default_path`` took from platformdirs in this process: made private (0700)
+#: on open. A folder named with ``--db`` or RESGUARDO_DB is the user's and keeps its mode.
+_default_folder: Path | None = None
+
 
 def default_path() -> Path:
     """The database file: ``RESGUARDO_DB`` if set, else the user data dir (platformdirs)."""
+    global _default_folder
     env = os.environ.get(ENV_DB, "").strip()
     if env:
+        try:
+            env.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 (POSIX): no message could show the path
+            raise StoreError(f"La variable {ENV_DB} no es texto UTF-8 válido; corríjala.") from None
         return Path(env).expanduser()
     from platformdirs import user_data_path  # deferred: ~20 ms, only when no path is given
 
-    return user_data_path("resguardo", appauthor=False) / "resguardo.db"
+    _default_folder = user_data_path("resguardo", appauthor=False)
+    return _default_folder / "resguardo.db"
 
 
 def _lock_timeout() -> float:
@@ -89,6 +102,27 @@ def _os_user() -> str:
         return "desconocido"
 
 
+def disk_full_message(path: str) -> str:
+    where = "" if path == MEMORY else f" ({path})"
+    return f"No se pudo guardar: disco lleno{where}. No se guardó nada; libere espacio y repita la operación."
+
+
+def _out_of_space(exc: sqlite3.Error, path: str) -> bool:
+    """An I/O error of SQLite that the lack of space explains (SQLite reports ENOSPC as
+    SQLITE_FULL, except when the -shm file cannot grow: SQLITE_IOERR_SHMSIZE)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_IOERR_SHMSIZE":
+        return True
+    if path == MEMORY or not (name.startswith("SQLITE_IOERR") or "disk i/o" in str(exc).lower()):
+        return False
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).parent).free < 64 * 1024
+    except (OSError, ValueError):
+        return False
+
+
 def translate(exc: sqlite3.Error, path: str) -> StoreError:
     """Turn a SQLite error into a StoreError with a Spanish message."""
     text = str(exc).lower()
@@ -105,7 +139,9 @@ def translate(exc: sqlite3.Error, path: str) -> StoreError:
         )
     if "unable to open" in text:
         return StoreError(f"No se pudo abrir la base de datos{where}.")
-    if "disk i/o" in text or "full" in text:
+    if "full" in text or _out_of_space(exc, path):
+        return StoreDiskFullError(disk_full_message(path))
+    if "disk i/o" in text:
         return StoreError(f"Error de escritura en disco{where}: no se guardó nada.")
     if str(exc).startswith(TRIGGER_PREFIX):
         # Our own triggers refuse with a Spanish sentence: show it as is.
@@ -164,6 +200,8 @@ class Store:
         self.path = path
         self.clock = clock
         self.author = author or _os_user()
+        #: Set when the file could only be opened read-only (a full disk): what a write raises.
+        self.unwritable: StoreReadOnlyError | None = None
         self._savepoints = itertools.count(1)
         from store.repos import attach_repositories
 
@@ -184,7 +222,7 @@ class Store:
         try:
             return self.conn.execute(sql, params)
         except sqlite3.Error as exc:
-            raise translate(exc, self.path) from None
+            raise self._error(exc) from None
 
     def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Run a SELECT and return every row (``sqlite3.Row``, addressable by name)."""
@@ -201,7 +239,13 @@ class Store:
             cursor.row_factory = None
             return cursor.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise translate(exc, self.path) from None
+            raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        error = translate(exc, self.path)
+        if self.unwritable is not None and isinstance(error, StoreReadOnlyError):
+            return type(self.unwritable)(self.unwritable.message)
+        return error
 
     def query_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         return self.execute(sql, params).fetchone()
@@ -313,17 +357,197 @@ class StoredMoments(Mapping[int, datetime]):
         return key in self._raw
 
 
-def _create_private_file(path: Path) -> None:
-    """Create an empty file readable only by its owner (0600 where the OS has modes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
+#: The first bytes of every SQLite 3 database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+#: Where the header keeps the file format's write version (2: WAL) and ``user_version``.
+_WRITE_VERSION_OFFSET = 18
+_USER_VERSION_OFFSET = 60
+
+_START_HINT = "Para crear una use «resguardo iniciar --perfil PERFIL» (o «resguardo demo»)"
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    """A connection (SQLite errors propagate); ``uri`` for the read-only ``file:`` forms."""
+    return sqlite3.connect(
+        target, timeout=_lock_timeout(), isolation_level=None, check_same_thread=False, uri=uri
+    )
+
+
+def _stat(file: Path, target: str) -> os.stat_result | None:
+    """The file's status, None when it does not exist; StoreError for a path that cannot be used."""
     try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-    with contextlib.suppress(OSError):  # Windows keeps ACLs instead of modes
-        os.chmod(path, 0o600)
+        return file.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except ValueError:  # an embedded NUL
+        raise StoreError("La ruta de la base de datos contiene un carácter nulo.") from None
+    except OSError as exc:
+        raise StoreError(f"No se pudo usar la ruta de la base de datos {target}: {os_error_text(exc)}.") from None
+
+
+def _read_header(file: Path, target: str) -> bytes:
+    try:
+        with open(file, "rb") as handle:
+            return handle.read(_HEADER_SIZE)
+    except OSError as exc:
+        raise StoreError(f"No se pudo leer la base de datos {target}: {os_error_text(exc)}.") from None
+
+
+def _file_uri(file: Path, *, immutable: bool) -> str:
+    """``file:`` URI opening ``file`` read-only; ``immutable`` also skips locks, -wal and -shm."""
+    return file.absolute().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
+def _wal_is_empty(target: str) -> bool:
+    try:
+        return os.stat(f"{target}-wal").st_size == 0
+    except OSError:
+        return True
+
+
+def _newer_schema(version: int, latest: int) -> StoreNewerSchemaError:
+    return StoreNewerSchemaError(
+        f"La base de datos es de una versión más reciente de resguardo (esquema {version};"
+        f" esta versión conoce hasta el {latest}). Actualice resguardo."
+    )
+
+
+def _probe(file: Path, target: str, header: bytes) -> tuple[int, bool, bool]:
+    """Read ``(user_version, has tables, has schema_migrations)`` without writing anything.
+
+    Read-only (``mode=ro``): nothing is created beside a file in rollback mode. A file
+    in WAL mode with no -wal beside it has no connection open, so its bytes are the
+    whole truth and it is read ``immutable`` (no -wal or -shm made either).
+    """
+    wal_mode = header[_WRITE_VERSION_OFFSET] == 2
+    immutable = wal_mode and not os.path.exists(f"{target}-wal")
+    sql = (
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'),"
+        " EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')"
+    )
+    while True:
+        try:
+            conn = _connect(_file_uri(file, immutable=immutable), uri=True)
+            try:
+                version, tables, migrations = conn.execute(sql).fetchone()
+            finally:
+                conn.close()
+            return int(version), bool(tables), bool(migrations)
+        except sqlite3.Error as exc:
+            error = translate(exc, target)
+            retry = wal_mode and not immutable and _wal_is_empty(target)
+            if not retry or isinstance(error, StoreCorruptError | StoreLockedError):
+                raise error from None
+            immutable = True  # e.g. a full disk: the -shm cannot grow, and the -wal holds nothing
+
+
+def _check_existing(file: Path, target: str, create: bool) -> None:
+    """Refuse a file that is not a resguardo database before any connection may write to it."""
+    from store.migrations import LATEST_VERSION
+
+    header = _read_header(file, target)
+    if not header:
+        if create:
+            return  # nothing to lose: initialised as a new database
+        raise StoreMissingError(
+            f"El archivo {target} está vacío: no es una base de datos de resguardo. {_START_HINT}."
+        )
+    if len(header) < _HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
+        raise StoreCorruptError(f"El archivo {target} no es una base de datos de resguardo o está dañado.")
+    version = int.from_bytes(header[_USER_VERSION_OFFSET:_USER_VERSION_OFFSET + 4], "big")
+    if version > LATEST_VERSION:
+        raise _newer_schema(version, LATEST_VERSION)
+    version, tables, migrations = _probe(file, target, header)
+    if version > LATEST_VERSION:
+        raise _newer_schema(version, LATEST_VERSION)
+    if (version == 0 and tables) or (version > 0 and not migrations):
+        raise StoreCorruptError(
+            f"El archivo {target} es una base de datos SQLite de otro programa, no de resguardo."
+        )
+    if version == 0 and not create:
+        raise StoreMissingError(
+            f"El archivo {target} es una base de datos vacía, no una de resguardo. {_START_HINT}."
+        )
+
+
+def _prepare_file(file: Path, target: str, create: bool) -> list[Path]:
+    """Check (or, with ``create``, make) the database file; returns the paths this call created."""
+    info = _stat(file, target)
+    if info is None:
+        if not create:
+            raise StoreMissingError(f"No existe la base de datos {target}. {_START_HINT}.")
+        from store.files import create_private_file, make_private_folders
+
+        created: list[Path] = []
+        try:
+            created = make_private_folders(file.parent)
+            if create_private_file(file):
+                created.append(file)
+        except OSError as exc:
+            from store.files import remove_quietly
+
+            remove_quietly(created)
+            raise StoreError(f"No se pudo crear la base de datos en {target}: {os_error_text(exc)}.") from None
+        return created
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"La ruta {target} es una carpeta, no una base de datos.")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError(f"La ruta {target} no es un archivo normal, no una base de datos.")
+    _check_existing(file, target, create)
+    return []
+
+
+def _make_private(file: Path, target: str) -> None:
+    """The database and its -wal and -shm 0600, the default data folder 0700 (POSIX; best-effort)."""
+    from store.files import PRIVATE_FILE, PRIVATE_FOLDER, tighten
+
+    for path in (file, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        tighten(path, PRIVATE_FILE)
+    if _default_folder is not None and file.parent == _default_folder:
+        tighten(_default_folder, PRIVATE_FOLDER)
+
+
+def _configure(store: Store, *, wal: bool) -> int:
+    """The connection's settings; returns the schema version."""
+    store.execute("PRAGMA foreign_keys = ON")
+    version = int(store.query_one("PRAGMA user_version")[0])  # type: ignore[index]
+    if wal:
+        mode = store.query_one("PRAGMA journal_mode")[0]  # type: ignore[index]
+        if str(mode).lower() != "wal":
+            with contextlib.suppress(StoreReadOnlyError):  # a read-only file or a full disk: reads still work
+                store.execute("PRAGMA journal_mode = WAL")
+        store.execute("PRAGMA synchronous = NORMAL")
+    if store.path != MEMORY:
+        # Reads through the OS page cache: cold starts of the CLI read less.
+        store.execute("PRAGMA mmap_size = 268435456")
+    return version
+
+
+def _open_read_only(
+    file: Path, target: str, reason: StoreReadOnlyError, make: Callable[[sqlite3.Connection], Store]
+) -> tuple[Store, int]:
+    """The file read-only, for reading when it cannot be opened for writing (a full disk).
+
+    With ``mode=ro`` when another connection keeps the -wal and -shm ready; else, when
+    the -wal holds nothing, ``immutable`` (the file's own bytes are the whole database).
+    Writes then raise ``reason`` again.
+    """
+    for immutable in (False, True):
+        if immutable and not _wal_is_empty(target):
+            break  # committed pages wait in the -wal: the file alone would show an older state
+        try:
+            conn = _connect(_file_uri(file, immutable=immutable), uri=True)
+        except sqlite3.Error:
+            continue
+        store = make(conn)
+        store.unwritable = reason
+        try:
+            return store, _configure(store, wal=False)
+        except StoreError:
+            conn.close()
+    raise reason
 
 
 def _daily_backup(store: Store, *, fresh: bool) -> None:
@@ -349,65 +573,73 @@ def open_store(
     clock: Callable[[], datetime] | None = None,
     author: str | None = None,
     migrate: bool = True,
+    create: bool = False,
     auto_backup: bool = True,
 ) -> Store:
-    """Open (creating if needed) the database and bring its schema up to date.
+    """Open the database and bring its schema up to date.
 
-    ``path`` may be ``":memory:"``. Raises StoreCorruptError for a file that is
-    not a resguardo database, StoreNewerSchemaError for one written by a newer
-    version, StoreLockedError / StoreReadOnlyError when it cannot be written.
+    Only ``create=True`` (``iniciar``, ``demo``, the workbench's first-run wizard)
+    makes a missing file (and its missing folders, 0700) or initialises an empty
+    one; otherwise StoreMissingError, and nothing is created. Before any connection
+    may write, the file is checked (its header, then a read-only look at its
+    schema): StoreCorruptError for a file that is not a resguardo database,
+    StoreNewerSchemaError for one written by a newer version; a refused file stays
+    byte-identical, with no -wal or -shm left beside it. The database and its
+    -wal/-shm are made 0600 on open. When the file cannot be opened for writing
+    (a full disk) it is opened read-only: reads work, and writes raise
+    StoreDiskFullError («disco lleno»). ``path`` may be ``":memory:"``.
     A file in use is backed up before its schema changes and, with
-    ``auto_backup``, on its first opening of each day (store/backup.py).
+    ``auto_backup``, on its first writable opening of each day (store/backup.py).
     """
+    from store.migrations import LATEST_VERSION, apply_migrations
+
     target = str(path) if path is not None else str(default_path())
+    stamp_clock = clock or _system_now
+
+    def make(conn: sqlite3.Connection) -> Store:
+        conn.row_factory = sqlite3.Row
+        return Store(conn, target, clock=stamp_clock, author=author)
+
+    file = Path(target)
+    created: list[Path] = []
     if target != MEMORY:
-        file = Path(target)
-        if file.exists() and file.is_dir():
-            raise StoreError(f"La ruta {target} es una carpeta, no una base de datos.")
-        if not file.exists():
+        created = _prepare_file(file, target, create)
+        _make_private(file, target)
+    try:
+        writable: Store | None = None
+        try:
             try:
-                _create_private_file(file)
-            except OSError as exc:
-                raise StoreError(
-                    f"No se pudo crear la base de datos en {target}: {os_error_text(exc)}."
-                ) from None
-    try:
-        conn = sqlite3.connect(
-            target, timeout=_lock_timeout(), isolation_level=None, check_same_thread=False
-        )
-    except sqlite3.Error as exc:
-        raise translate(exc, target) from None
-    conn.row_factory = sqlite3.Row
-    store = Store(conn, target, clock=clock or _system_now, author=author)
-    try:
-        store.execute("PRAGMA foreign_keys = ON")
-        version = int(store.query_one("PRAGMA user_version")[0])  # type: ignore[index]
-        if target != MEMORY:
-            mode = store.query_one("PRAGMA journal_mode")[0]  # type: ignore[index]
-            if str(mode).lower() != "wal":
-                with contextlib.suppress(StoreReadOnlyError):
-                    store.execute("PRAGMA journal_mode = WAL")
-            store.execute("PRAGMA synchronous = NORMAL")
-            # Reads through the OS page cache: cold starts of the CLI read less.
-            store.execute("PRAGMA mmap_size = 268435456")
-        from store.migrations import LATEST_VERSION, apply_migrations
+                writable = make(_connect(target))
+            except sqlite3.Error as exc:
+                raise translate(exc, target) from None
+            store, version = writable, _configure(writable, wal=target != MEMORY)
+        except BaseException as exc:
+            if writable is not None:
+                writable.close()
+            if not isinstance(exc, StoreReadOnlyError) or create or target == MEMORY:
+                raise
+            # a full disk (or a read-only file): reading needs no write
+            store, version = _open_read_only(file, target, exc, make)
+        try:
+            if version > LATEST_VERSION:
+                raise _newer_schema(version, LATEST_VERSION)
+            if version < LATEST_VERSION:
+                if not migrate:
+                    raise StoreError("La base de datos necesita actualizar su esquema.")
+                if version > 0 and target != MEMORY:
+                    from store.backup import backup_before_migration
 
-        if version > LATEST_VERSION:
-            raise StoreNewerSchemaError(
-                f"La base de datos es de una versión más reciente de resguardo (esquema {version};"
-                f" esta versión conoce hasta el {LATEST_VERSION}). Actualice resguardo."
-            )
-        if version < LATEST_VERSION:
-            if not migrate:
-                raise StoreError("La base de datos necesita actualizar su esquema.")
-            if version > 0 and target != MEMORY:
-                from store.backup import backup_before_migration
-
-                backup_before_migration(store, version)  # refuses (raises) when it cannot be made
-            apply_migrations(store, version)
-        if target != MEMORY and auto_backup:
-            _daily_backup(store, fresh=version == 0)
+                    backup_before_migration(store, version)  # refuses (raises) when it cannot be made
+                apply_migrations(store, version)
+            if target != MEMORY and auto_backup and not store.unwritable:
+                _daily_backup(store, fresh=version == 0)
+        except BaseException:
+            store.close()
+            raise
     except BaseException:
-        conn.close()
+        if created:
+            from store.files import remove_quietly
+
+            remove_quietly(created)
         raise
     return store

@@ -10,8 +10,10 @@ __all__ = [
     "ConflictError",
     "NotFoundError",
     "StoreCorruptError",
+    "StoreDiskFullError",
     "StoreError",
     "StoreLockedError",
+    "StoreMissingError",
     "StoreNewerSchemaError",
     "StoreReadOnlyError",
     "TamperedError",
@@ -24,7 +26,7 @@ _OS_ERRORS: dict[int, str] = {
     errno.ENOENT: "no existe la carpeta o el archivo",
     errno.EACCES: "permiso denegado",
     errno.EPERM: "operación no permitida",
-    errno.ENOSPC: "no queda espacio en el disco",
+    errno.ENOSPC: "disco lleno (no queda espacio)",
     errno.EROFS: "el disco es de solo lectura",
     errno.ENOTDIR: "una parte de la ruta no es una carpeta",
     errno.EEXIST: "una parte de la ruta es un archivo, no una carpeta",
@@ -52,6 +54,15 @@ class StoreLockedError(StoreError):
 
 class StoreReadOnlyError(StoreError):
     """The file (or its folder) cannot be written."""
+
+
+class StoreDiskFullError(StoreReadOnlyError):
+    """The disk has no space left: nothing can be written, though reading still works."""
+
+
+class StoreMissingError(StoreError):
+    """There is no resguardo database at the path yet (no file, an empty one): only the
+    commands that create a database (``iniciar``, ``demo``, the first-run wizard) make it."""
 
 
 class StoreCorruptError(StoreError):

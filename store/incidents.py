@@ -129,9 +129,10 @@ class Incidents:
 
     def _resolve_notice(self, incident: Incident, recipient: str) -> Notice:
         text = (recipient or "").strip()
-        if text.isdigit():
+        position = validate.record_id(text)
+        if position is not None:
             for notice in incident.notices:
-                if notice.position == int(text):
+                if notice.position == position:
                     return notice
         wanted = _fold(text)
         exact = [n for n in incident.notices if _fold(n.recipient) == wanted]

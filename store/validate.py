@@ -34,6 +34,29 @@ def text(value: str | None, field: str, *, required: bool = False, limit: int = 
     return cleaned
 
 
+#: The largest integer SQLite stores: no record's id is larger.
+MAX_ID = 2**63 - 1
+
+
+def record_id(value: str) -> int | None:
+    """The id ``value`` names (ASCII digits, at most MAX_ID), or None.
+
+    ``"²".isdigit()`` is true but ``int("²")`` fails, and a number beyond 64 bits
+    cannot reach SQLite: neither is an id.
+    """
+    digits = value.strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits.lstrip("0")) > len(str(MAX_ID)):
+        return None
+    number = int(digits)
+    return number if number <= MAX_ID else None
+
+
+def too_big_id(value: str) -> bool:
+    """ASCII digits naming a number no id can reach (see ``record_id``)."""
+    digits = value.strip()
+    return digits.isascii() and digits.isdigit() and record_id(digits) is None
+
+
 def choice(value: str, field: str, allowed: Iterable[str]) -> str:
     options = tuple(allowed)
     cleaned = (value or "").strip().lower()

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def file_store(tmp_path: Path):
     """A store on a file (plain sqlite3 can then tamper with it)."""
     path = tmp_path / "bitacora.db"
-    opened = open_store(path, clock=lambda: NOW, author="pruebas")
+    opened = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     opened.settings.set_profile("ine")
     yield opened
     opened.close()
@@ -582,7 +582,7 @@ def test_a_version_1_database_is_upgraded_to_the_bitacora(tmp_path, monkeypatch)
     path = tmp_path / "v1.db"
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
     monkeypatch.setattr(migrations, "LATEST_VERSION", 1)
-    old = open_store(path, clock=lambda: NOW)
+    old = open_store(path, clock=lambda: NOW, create=True)
     old.settings.set_profile("ine")
     old.accounts.add(network="x", handle="@INEMexico")
     old.close()

@@ -69,7 +69,7 @@ def fill(store: Store) -> None:
 
 @pytest.fixture
 def office(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(tmp_path / "oficina.db", clock=lambda: NOW, author="pruebas")
+    opened = open_store(tmp_path / "oficina.db", clock=lambda: NOW, author="pruebas", create=True)
     opened.settings.set_profile("ine")
     fill(opened)
     yield opened
@@ -170,7 +170,7 @@ def big_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     fifty is a late note, declared up to two months before the entries around it, and
     the last three were written in 2026 about June 2024."""
     path = tmp_path_factory.mktemp("bitacora") / "grande.db"
-    store = open_store(path, clock=lambda: NOW, author="pruebas")
+    store = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     store.settings.set_profile("ine")
     for n in range(12):
         store.accounts.add(network="x", handle=f"@cuenta{n:02d}")
@@ -335,7 +335,7 @@ def test_a_version_4_database_gets_the_blocks_and_the_activity_index(tmp_path, m
     path = tmp_path / "v4.db"
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
     monkeypatch.setattr(migrations, "LATEST_VERSION", 4)
-    old = open_store(path, clock=lambda: NOW, author="pruebas")
+    old = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     old.settings.set_profile("ine")
     fill(old)
     before = {args: reference(old, **kwargs) for args, kwargs in (

@@ -524,8 +524,10 @@ def test_operating_system_errors_are_spanish(ine, tmp_path):
     assert "no existe la carpeta" in line and "No such file" not in line
     blocker = tmp_path / "archivo"
     blocker.write_text("x")
-    line = refused(ine("pendientes", "--db", str(blocker / "sub" / "r.db")), 1, "No se pudo crear")
+    line = refused(ine("iniciar", "--perfil", "ine", "--db", str(blocker / "sub" / "r.db")), 1, "No se pudo crear")
     assert "carpeta" in line and "exists" not in line and "directory" not in line
+    # a command that only uses a database never creates one
+    refused(ine("pendientes", "--db", str(blocker / "sub" / "r.db")), 1, "No existe la base de datos")
 
 
 @pytest.mark.parametrize("profile", ["ine", "iecm", "ieeags", "ieesonora"])

@@ -40,7 +40,7 @@ def _counts(store: Store) -> dict[str, int]:
 def test_migrations_from_an_empty_file(tmp_path: Path):
     path = tmp_path / "nuevo.db"
     path.touch()
-    with open_store(path, clock=lambda: NOW) as store:
+    with open_store(path, clock=lambda: NOW, create=True) as store:
         assert int(store.query_one("PRAGMA user_version")[0]) == LATEST_VERSION  # type: ignore[index]
         rows = store.query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
         assert [(r["version"], r["name"]) for r in rows] == [(v, n) for v, n, _ in MIGRATIONS]
@@ -54,9 +54,26 @@ def test_migrations_from_an_empty_file(tmp_path: Path):
 
 def test_creates_missing_folders_and_file(tmp_path: Path):
     path = tmp_path / "a" / "b" / "resguardo.db"
-    with open_store(path):
+    with open_store(path, create=True):
         pass
     assert path.is_file()
+    if os.name == "posix":
+        assert (tmp_path / "a").stat().st_mode & 0o777 == 0o700
+        assert (tmp_path / "a" / "b").stat().st_mode & 0o777 == 0o700
+
+
+def test_only_create_makes_a_file(tmp_path: Path):
+    from store.errors import StoreMissingError
+
+    path = tmp_path / "a" / "resguardo.db"
+    with pytest.raises(StoreMissingError, match="No existe"):
+        open_store(path)
+    assert not (tmp_path / "a").exists()
+    empty = tmp_path / "vacia.db"
+    empty.touch()
+    with pytest.raises(StoreMissingError, match="vacío"):
+        open_store(empty)
+    assert empty.read_bytes() == b""
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX; Windows keeps ACLs")
@@ -64,7 +81,7 @@ def test_file_mode_is_0600(tmp_path: Path):
     path = tmp_path / "privado.db"
     old = os.umask(0o022)
     try:
-        with open_store(path):
+        with open_store(path, create=True):
             pass
     finally:
         os.umask(old)
@@ -72,7 +89,7 @@ def test_file_mode_is_0600(tmp_path: Path):
 
 
 def test_wal_and_foreign_keys(tmp_path: Path):
-    with open_store(tmp_path / "x.db") as store:
+    with open_store(tmp_path / "x.db", create=True) as store:
         assert store.query_one("PRAGMA journal_mode")[0] == "wal"  # type: ignore[index]
         assert store.query_one("PRAGMA foreign_keys")[0] == 1  # type: ignore[index]
         with pytest.raises(StoreError):
@@ -81,7 +98,7 @@ def test_wal_and_foreign_keys(tmp_path: Path):
 
 def test_newer_schema_refused(tmp_path: Path):
     path = tmp_path / "futuro.db"
-    with open_store(path):
+    with open_store(path, create=True):
         pass
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
@@ -307,7 +324,7 @@ def test_read_only_translation(store: Store):
 
 def test_read_only_database_still_computes_the_calendar(tmp_path: Path):
     path = tmp_path / "ro.db"
-    with open_store(path, clock=lambda: NOW) as store:
+    with open_store(path, clock=lambda: NOW, create=True) as store:
         store.settings.set_profile("ine")
     with open_store(path, clock=lambda: NOW) as store:
         store.execute("PRAGMA query_only = 1")
@@ -317,7 +334,7 @@ def test_read_only_database_still_computes_the_calendar(tmp_path: Path):
 
 def test_locked_database(tmp_path: Path, monkeypatch):
     path = tmp_path / "ocupada.db"
-    with open_store(path):
+    with open_store(path, create=True):
         pass
     monkeypatch.setenv("RESGUARDO_LOCK_TIMEOUT", "0.1")
     holder = sqlite3.connect(path, isolation_level=None)
@@ -341,7 +358,7 @@ def test_holidays_materialized_once(tmp_path: Path, monkeypatch):
     import store.calendar as calendar_module
 
     path = tmp_path / "cal.db"
-    with open_store(path, clock=lambda: NOW) as store:
+    with open_store(path, clock=lambda: NOW, create=True) as store:
         cal = store.calendar.business_calendar(2025, 2027)
         assert cal.reason_not_working(date(2026, 3, 16)) == "Natalicio de Benito Juárez"
         years = [r[0] for r in store.query("SELECT year FROM holiday_years ORDER BY year")]
@@ -358,7 +375,7 @@ def test_holidays_materialized_once(tmp_path: Path, monkeypatch):
 
 def test_second_load_does_not_import_holidays(tmp_path: Path):
     path = tmp_path / "cal.db"
-    with open_store(path, clock=lambda: NOW) as store:
+    with open_store(path, clock=lambda: NOW, create=True) as store:
         store.settings.set_profile("ine")
         from store.state import load_state
 
@@ -402,7 +419,7 @@ def test_handle_made_only_of_at_signs_refused(store: Store, handle: str):
 
 def test_locked_database_still_computes_the_calendar(tmp_path: Path, monkeypatch):
     path = tmp_path / "ocupada.db"
-    with open_store(path):
+    with open_store(path, create=True):
         pass
     monkeypatch.setenv("RESGUARDO_LOCK_TIMEOUT", "0.05")
     holder = sqlite3.connect(path, isolation_level=None)

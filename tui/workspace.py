@@ -22,6 +22,7 @@ from policy.clock import format_date, local
 from policy.model import Account, Assignment, Obligation, Person, State, Status
 from policy.profile import PROFILE_IDS, Profile, load_profile
 from store.db import Store, open_store
+from store.errors import StoreMissingError
 
 #: Setting (in the ``settings`` table) with the idle minutes before the workbench locks; 0 disables it.
 IDLE_LOCK_KEY = "workbench_idle_lock_minutes"
@@ -202,9 +203,13 @@ class Workspace:
         return local(self.clock())
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Store]:
-        """A connection of this thread's own, closed when the block ends."""
-        store = open_store(self.db_path, clock=self.now)
+    def session(self, *, create: bool = False) -> Iterator[Store]:
+        """A connection of this thread's own, closed when the block ends.
+
+        Only the first-run wizard (``initialize``) passes ``create``: everything
+        else needs the database to exist already.
+        """
+        store = open_store(self.db_path, clock=self.now, create=create)
         try:
             yield store
         finally:
@@ -213,7 +218,13 @@ class Workspace:
     # -- first run ---------------------------------------------------------
 
     def status(self) -> DatabaseStatus:
-        with self.session() as store:
+        """What the first frame shows; a missing (or empty) database is not initialized, and
+        stays uncreated until the wizard's ``initialize``."""
+        try:
+            store = open_store(self.db_path, clock=self.now)
+        except StoreMissingError:
+            return DatabaseStatus(path=self.db_path, profile_id=None, accounts=0, people=0)
+        with store:
             return DatabaseStatus(
                 path=store.path,
                 profile_id=store.settings.profile_id,
@@ -223,8 +234,11 @@ class Workspace:
 
     def startup(self) -> Startup:
         """Status, idle minutes and, on an initialized database, the agenda (see ``load``)."""
+        from store.files import sweep_stale_temp_files
+
         with _collector_paused():
             status = self.status()
+            sweep_stale_temp_files(Path(self.db_path).parent)  # the exports' leftovers of a crash
             if not status.initialized:
                 return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
             agenda, build_institution = self.load()
@@ -237,6 +251,12 @@ class Workspace:
             gc.freeze()
         return startup
 
+    def create_database(self) -> None:
+        """Create the database (empty, no profile yet) if it does not exist: the first-run wizard
+        does it as it opens, since the keyring names its entries after the database's id."""
+        with self.session(create=True):
+            pass
+
     def initialize(self, profile_id: str, *, demo: bool) -> str:
         """Choose the profile (and load the demo institution); returns a Spanish summary.
 
@@ -245,7 +265,7 @@ class Workspace:
         """
         from store.state import calendar_years
 
-        with self.session() as store:
+        with self.session(create=True) as store:
             if demo:
                 from store.demo import build_demo
 

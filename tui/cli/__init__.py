@@ -108,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 refused or failed, 2 usage)."""
     _configure_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
+    problem = _unreadable_argument(arguments)
+    if problem:
+        sys.stderr.write(f"resguardo: {problem}\n")
+        return 2
     if _workbench_only(arguments):
         # no command: skip building the parser (~40 ms of imports) on the way to the first frame
         db = arguments[1] if len(arguments) == 2 else (arguments[0].partition("=")[2] if arguments else None)
@@ -131,6 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the system refused (a full disk, a name too long…): say what, in Spanish
+        if os.environ.get("RESGUARDO_DEBUG"):
+            raise
+        from store.errors import os_error_text
+
+        where = f" ({exc.filename})" if isinstance(exc.filename, str) else ""
+        sys.stderr.write(f"resguardo: el sistema no permitió la operación: {os_error_text(exc)}{where}.\n")
+        return 1
     except Exception as exc:  # a bug: one Spanish line, the traceback only on request
         if os.environ.get("RESGUARDO_DEBUG"):
             raise
@@ -142,6 +154,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if ctx is not None:
             ctx.close()
+
+
+def _unreadable_argument(arguments: list[str]) -> str | None:
+    """A Spanish sentence about the first argument that is not text, or None.
+
+    On POSIX an argument is bytes: those that are not UTF-8 reach Python as lone
+    surrogates (``os.fsdecode``), which no text field, SQLite or the terminal can take.
+    """
+    for argument in arguments:
+        if "\x00" in argument:
+            return "un argumento contiene un carácter nulo; escríbalo de nuevo."
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in argument)
+            return (
+                f"el argumento «{shown}» no es texto UTF-8 válido (la terminal envió otra codificación);"
+                " escríbalo de nuevo."
+            )
+    return None
 
 
 def _workbench_only(arguments: list[str]) -> bool:

@@ -17,13 +17,34 @@ def yes_no(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"se esperaba «sí» o «no», no «{text}»")
 
 
-def positive_int(text: str) -> int:
+#: The largest integer SQLite stores (64 bits): every id and count fits; a larger one cannot exist.
+MAX_INT = 2**63 - 1
+
+
+def _non_negative(text: str) -> int:
+    """The integer ``text`` names (any size), ArgumentTypeError unless it is one and not negative."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"se esperaba un número entero, no «{text}»") from None
+        body = text.strip()
+        digits = body[1:] if body[:1] in ("+", "-") else body
+        if not (digits.isascii() and digits.isdigit()):
+            raise argparse.ArgumentTypeError(f"se esperaba un número entero, no «{_short(text)}»") from None
+        value = -1 if body.startswith("-") else MAX_INT + 1  # more digits than int() converts
     if value < 0:
-        raise argparse.ArgumentTypeError(f"se esperaba un número no negativo, no «{text}»")
+        raise argparse.ArgumentTypeError(f"se esperaba un número no negativo, no «{_short(text)}»")
+    return value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def positive_int(text: str) -> int:
+    """A count or an id: 0 up to MAX_INT (a larger number is no record's id)."""
+    value = _non_negative(text)
+    if value > MAX_INT:
+        raise argparse.ArgumentTypeError(f"el número «{_short(text)}» es demasiado grande")
     return value
 
 
@@ -33,9 +54,9 @@ MAX_WINDOW_DAYS = 3660
 
 def window_days(text: str) -> int:
     """``--dias``: a look-ahead window, 0 to MAX_WINDOW_DAYS."""
-    value = positive_int(text)
+    value = _non_negative(text)
     if value > MAX_WINDOW_DAYS:
-        raise argparse.ArgumentTypeError(f"a lo más {MAX_WINDOW_DAYS} días, no «{text}»")
+        raise argparse.ArgumentTypeError(f"a lo más {MAX_WINDOW_DAYS} días, no «{_short(text)}»")
     return value
 
 

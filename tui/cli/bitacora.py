@@ -281,9 +281,10 @@ def export_entries(ctx: Context, args: argparse.Namespace) -> int:
     if not args.salida:
         _write_export(sys.stdout, args.formato, entries)
         return 0
-    target = Path(args.salida)
-    if target.is_dir():
-        raise UsageError(f"«{args.salida}» es una carpeta.")
+    from store.errors import os_error_text
+    from tui.cli.paths import output_file
+
+    target = output_file(args.salida)
     # Written beside the target and renamed: a failure never leaves half a file.
     temp = None
     try:
@@ -297,7 +298,7 @@ def export_entries(ctx: Context, args: argparse.Namespace) -> int:
         if temp:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        raise UsageError(f"No se pudo escribir «{args.salida}»: {exc.strerror or exc}.") from None
+        raise UsageError(f"No se pudo escribir «{args.salida}»: {os_error_text(exc)}.") from None
     print(f"{count} entradas exportadas a {target}.")
     return 0
 

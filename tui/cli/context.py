@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policy.clock import ZONE, local, parse_date, parse_datetime, start_of_day
@@ -49,11 +50,20 @@ class Context:
         return getattr(self.args, "db", None)
 
     @property
+    def creates_database(self) -> bool:
+        """Only the commands that set ``creates_database`` (``iniciar``, ``demo``) create a database."""
+        return bool(getattr(self.args, "creates_database", False))
+
+    @property
     def store(self) -> Store:
         if self._store is None:
             from store.db import open_store
+            from store.files import sweep_stale_temp_files
 
-            self._store = open_store(self.db_path, clock=self.now)
+            self._store = open_store(self.db_path, clock=self.now, create=self.creates_database)
+            if self._store.path != ":memory:":
+                # the exports' temporary files that a crash left beside the database
+                sweep_stale_temp_files(Path(self._store.path).parent)
         return self._store
 
     def close(self) -> None:

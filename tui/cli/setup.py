@@ -23,14 +23,14 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     )
     start.add_argument("--perfil", required=True, choices=PROFILE_IDS, help="perfil de la institución")
     start.add_argument("--cambiar", action="store_true", help="cambia el perfil de una base ya iniciada")
-    start.set_defaults(handler=initialize)
+    start.set_defaults(handler=initialize, creates_database=True)
 
     demo = commands.add_parser(
         "demo", parents=[parent], help="llena una base vacía con una institución de ejemplo",
         description="Llena una base de datos vacía con una institución de ejemplo realista.",
     )
     demo.add_argument("--perfil", choices=PROFILE_IDS, default="iecm", help="perfil (por omisión iecm)")
-    demo.set_defaults(handler=load_demo)
+    demo.set_defaults(handler=load_demo, creates_database=True)
 
 
 def prepare_calendar(ctx: Context, profile_id: str) -> None:

@@ -40,10 +40,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 def import_file(ctx: Context, args: argparse.Namespace) -> int:
     from store import spreadsheet
+    from tui.cli.paths import input_file
 
-    path = Path(args.archivo)
-    if not path.is_file():
-        raise UsageError(f"No existe el archivo «{args.archivo}».")
+    path = input_file(args.archivo)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -80,9 +79,9 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
     if not args.salida:
         sys.stdout.write(text)
         return 0
-    target = Path(args.salida)
-    if target.is_dir():
-        raise UsageError(f"«{args.salida}» es una carpeta.")
+    from tui.cli.paths import output_file
+
+    target = output_file(args.salida)
     import tempfile  # deferred: pulls in random, ~7 ms that everyday commands do not need
 
     # Written beside the target and renamed: a failure never leaves half a file.

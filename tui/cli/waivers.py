@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from policy.clock import format_date, parse_date
 from policy.errors import NotFoundError, PolicyError, UsageError
 from policy.model import KIND_LABELS, Kind
-from tui.cli.args import positive_int, subcommands
+from tui.cli.args import positive_int, subcommands, window_days
 from tui.cli.output import print_json, table
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     notices = commands.add_parser("avisos", parents=[parent], help="avisos de horarios antes de días inhábiles")
     sub = subcommands(notices)
     listing = sub.add_parser("listar", parents=[parent], help="los avisos de los próximos días inhábiles")
-    listing.add_argument("--dias", type=positive_int, default=90, metavar="N",
+    listing.add_argument("--dias", type=window_days, default=90, metavar="N",
                          help="cuántos días adelante mirar (por omisión 90)")
     listing.add_argument("--json", action="store_true", help="salida JSON (cada objeto lleva su id)")
     listing.set_defaults(handler=list_notices)

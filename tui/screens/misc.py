@@ -156,6 +156,7 @@ class WizardScreen(Screen[None]):
         name = Workspace.keyring_backend()
         app: Workbench = self.app  # type: ignore[assignment]
         try:
+            app.workspace.create_database()  # the wizard creates the database; its keyring entries need its id
             locked, exists = app.workspace.keyring_fallback()
         except Exception:  # noqa: BLE001 - an unusable keyring is reported by its name above
             locked, exists = False, True
