@@ -32,7 +32,7 @@ def _isolated(monkeypatch, tmp_path):
 
 
 def _make_db(path: Path, entries: int = 5):
-    store = open_store(path, clock=lambda: NOW, author="pruebas")
+    store = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     store.settings.set_profile("ine")
     if entries:
         store.bitacora.append_many([{"kind": "nota", "text": f"Nota {n}"} for n in range(entries)])
@@ -149,7 +149,7 @@ def test_a_failed_backup_leaves_nothing_under_a_final_name(db, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(bk, "_write_atomic", full_disk)
-    with pytest.raises(BackupError, match="no queda espacio en el disco"):
+    with pytest.raises(BackupError, match="disco lleno"):
         _backup(db)
     assert list((Path(db.path).parent / "respaldos").iterdir()) == []
 
@@ -316,7 +316,7 @@ def test_an_older_schema_backup_verifies(tmp_path, monkeypatch):
 
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
     monkeypatch.setattr(migrations, "LATEST_VERSION", 1)
-    old = open_store(tmp_path / "v1.db", clock=lambda: NOW)
+    old = open_store(tmp_path / "v1.db", clock=lambda: NOW, create=True)
     old.settings.set_profile("ine")
     made = _backup(old)
     old.close()
@@ -494,7 +494,7 @@ def _version_1_database(path: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
     monkeypatch.setattr(migrations, "LATEST_VERSION", 1)
-    old = open_store(path, clock=lambda: NOW)
+    old = open_store(path, clock=lambda: NOW, create=True)
     old.settings.set_profile("ine")
     old.accounts.add(network="x", handle="@INEMexico")
     old.close()

@@ -82,7 +82,7 @@ def _state(db: Path) -> tuple[int, bool, str]:
 
 
 def _database(path: Path, entries: int, text: str = "Nota") -> None:
-    store = open_store(path, author="pruebas")
+    store = open_store(path, author="pruebas", create=True)
     try:
         store.settings.set_profile("ine")
         store.bitacora.append_many([{"kind": "nota", "text": f"{text} {n}"} for n in range(entries)])
