@@ -531,6 +531,25 @@ class Secrets:
     def save_fingerprint_key(self, key: bytes) -> None:
         self.put(self.fingerprint_key_name(), _b64(key))
 
+    # -- the chain key (``store.integrity``: the bitácora's keyed checkpoints) --
+
+    def chain_key_name(self) -> str:
+        return f"{self.installation_id}:chain-key"
+
+    def chain_key(self, create: bool = False) -> bytes | None:
+        """The installation's chain key; with ``create``, a new random one is saved when there is none."""
+        value = self.get(self.chain_key_name())
+        if value is None:
+            if not create:
+                return None
+            key = _random.token_bytes(32)
+            self.put(self.chain_key_name(), _b64(key))
+            return key
+        try:
+            return _unb64(value)
+        except ValueError:
+            raise SecretStoreError("La clave de la cadena guardada en el llavero está dañada.") from None
+
 
 def fingerprint(key: bytes, secret: str) -> str:
     """HMAC-SHA256 of the secret under the installation key: comparable, not reversible offline."""

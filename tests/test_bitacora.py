@@ -79,7 +79,7 @@ def test_schema_records_every_migration(store):
     versions = [r["version"] for r in store.query("SELECT version FROM schema_migrations ORDER BY version")]
     assert versions == [version for version, _, _ in MIGRATIONS]
     assert store.query_one("PRAGMA user_version")[0] == LATEST_VERSION
-    assert store.query_one("PRAGMA user_version")[0] == 5
+    assert store.query_one("PRAGMA user_version")[0] == 7
 
 
 def test_chain_links_each_entry_to_the_previous(store):
@@ -589,7 +589,7 @@ def test_a_version_1_database_is_upgraded_to_the_bitacora(tmp_path, monkeypatch)
     monkeypatch.undo()
     upgraded = open_store(path, clock=lambda: NOW)
     try:
-        assert upgraded.query_one("PRAGMA user_version")[0] == migrations.LATEST_VERSION == 5
+        assert upgraded.query_one("PRAGMA user_version")[0] == migrations.LATEST_VERSION == 7
         upgraded.bitacora.append(kind="nota", text="Primera entrada tras actualizar", account=1)
         assert upgraded.bitacora.verify().ok
     finally:

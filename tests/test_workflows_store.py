@@ -45,8 +45,8 @@ def kinds(store, now: datetime = NOW) -> dict[str, list]:  # type: ignore[no-unt
 
 def test_migration_3_is_applied_in_order(make_store) -> None:  # type: ignore[no-untyped-def]
     store = make_store(None)
-    assert [v for v, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5]
-    assert [r[0] for r in store.query("SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3, 4, 5]
+    assert [v for v, _, _ in MIGRATIONS] == [1, 2, 3, 4, 5, 7]
+    assert [r[0] for r in store.query("SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3, 4, 5, 7]
     assert store.query_one("PRAGMA user_version")[0] == LATEST_VERSION
 
 
