@@ -296,8 +296,10 @@ def _table_mismatches(conn: sqlite3.Connection, table: str) -> Iterator[tuple[st
     key = _key_sql(keys, "t")
     cursor = conn.cursor()
     cursor.row_factory = None
+    # ``+(…)`` strips the key's affinity: compared as is with ``row_id`` (no affinity), the
+    # lookup can use the index on (tbl, row_id, seq); an INTEGER key alone made it a scan per row.
     cursor.execute(
-        f"SELECT (SELECT digest FROM record_log WHERE tbl = ? AND row_id = {key} ORDER BY seq DESC LIMIT 1),"
+        f"SELECT (SELECT digest FROM record_log WHERE tbl = ? AND row_id = +({key}) ORDER BY seq DESC LIMIT 1),"
         f" {key}, " + ", ".join(f"t.{_quote(c)}" for c in columns) + f" FROM {_quote(table)} t",
         (table,),
     )
