@@ -246,8 +246,11 @@ def verify_log(ctx: Context, args: argparse.Namespace) -> int:
         return 0 if report.ok else 1
     chain = report.chain
     problems = report.all_problems
-    if chain.ok:
+    if report.ok:
         print(chain.message)
+    elif chain.ok:  # «íntegra» would mislead: the chain agrees with itself, but something else failed
+        print(f"La cadena de hashes es coherente en sí misma ({chain.total} entradas), pero no basta:")
+    if chain.ok:
         print(f"Hash de la última entrada: {chain.head}")
         if chain.anchor_id is not None:
             print(f"El sello corresponde a la entrada {chain.anchor_id}: la bitácora lo sigue extendiendo.")
@@ -273,10 +276,10 @@ def verify_log(ctx: Context, args: argparse.Namespace) -> int:
             print(f"  ✗ {problem}")
         if len(problems) > len(shown):
             print(f"  … y {len(problems) - len(shown)} más (use --json para verlos todos).")
-        more = f" (y {len(problems) - 1} problemas más; vea la lista)" if len(problems) > 1 else ""
-        raise TamperedError(problems[0] + more)
-    if chain.ok:
-        print("Todo coincide.")
+        others = len(problems) - 1
+        more = f" (y {others} {'problema' if others == 1 else 'problemas'} más en la lista)" if others else ""
+        raise TamperedError(problems[0].removesuffix(".") + more + ".")
+    print("Todo coincide.")
     return 0
 
 
