@@ -661,6 +661,9 @@ def checkpoint(
 ) -> CheckpointOutcome:
     """Write a keyed checkpoint of the current heads, and the keyring's witness. Never raises.
 
+    Call it after committing, outside any transaction (credential writes, the
+    workbench's unlock); ``verificar`` and ``sello`` call it too.
+
     Unless ``verified`` (the caller just verified everything, as ``verificar``
     does), it first checks, under the write lock, that the last checkpoint is
     authentic and still holds, that the entries and records written since
@@ -675,11 +678,14 @@ def checkpoint(
     problem = _keyring_usable(secrets)
     if problem:
         return CheckpointOutcome(False, reason=problem)
+    if store.conn.in_transaction:
+        # Its keyring witness would outlive a rollback of the caller's transaction.
+        return CheckpointOutcome(False, reason="se pidió dentro de una transacción sin terminar")
     try:
+        key = secrets.chain_key(create=False)  # before the write lock: a keyring may take its time
         with store.atomic():
             conn = store.conn
             existing = _checkpoints(conn)
-            key = secrets.chain_key(create=False)
             if key is None and existing:
                 return CheckpointOutcome(False, reason=(
                     f"hay {len(existing)} puntos de control, pero el llavero no tiene la clave de la cadena de esta"
@@ -693,6 +699,7 @@ def checkpoint(
                 if trouble:
                     return CheckpointOutcome(False, reason=trouble)
             if key is None:
+                # Made under the write lock: two processes never sign first checkpoints with two keys.
                 key = secrets.chain_key(create=True)
                 assert key is not None
             head = read_head(conn)
@@ -1064,14 +1071,14 @@ def verify(
         problem = _contradiction(conn, witness, count)
         if problem is None:
             continue
-        older = witness.at is not None and restored_at and witness.at <= restored_at
+        older = _not_after(witness.at, restored_at)
         if witness in backups and older:
             notices.append(
                 f"{witness.source[:1].upper()}{witness.source[1:]} ({when(witness.at)}, {witness.entries} entradas)"
                 f" es de antes de la restauración del {when(restored_at)}."
             )
             continue
-        if witness is keyring_witness and file_restored_at and witness.at is not None and witness.at <= file_restored_at:
+        if witness is keyring_witness and _not_after(witness.at, file_restored_at):
             if accept_restore:
                 accepted_restore = True
                 notices.append(
@@ -1112,6 +1119,18 @@ def verify(
         checkpoints=checked, keyed=keyed, keyed_skipped=keyed_skipped, problems=problems, notices=notices,
         checkpoint_written=written,
     )
+
+
+def _not_after(stamp: str | None, limit: str | None) -> bool:
+    """Whether the moment ``stamp`` is at or before ``limit`` (ISO 8601 with offsets; False when unknown)."""
+    if not stamp or not limit:
+        return False
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp) <= datetime.fromisoformat(limit)
+    except (TypeError, ValueError):
+        return stamp <= limit
 
 
 def _check_checkpoints(
