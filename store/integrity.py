@@ -209,15 +209,28 @@ def _key_sql(keys: Sequence[str], alias: str) -> str:
     return " || ':' || ".join(f"{prefix}{_quote(k) if k != 'rowid' else k}" for k in keys)
 
 
-def _log_insert(table: str, key: str, digest: str, where: str = "") -> str:
-    return (
-        "INSERT INTO record_log (seq, tbl, row_id, digest, prev_hash, hash)"
-        f" SELECT r.seq, '{table}', r.row_id, r.digest, r.prev_hash,"
-        f" {RECORD_HASH_FN}(r.seq, '{table}', r.row_id, r.digest, r.prev_hash)"
-        " FROM (SELECT (SELECT coalesce(max(seq), 0) + 1 FROM record_log) AS seq,"
-        f" coalesce((SELECT hash FROM record_log ORDER BY seq DESC LIMIT 1), '{GENESIS}') AS prev_hash,"
-        f" {key} AS row_id, {digest} AS digest) r{where};"
-    )
+#: Every record goes through this view: its INSTEAD OF trigger holds the chain's arithmetic once,
+#: and each covered table's triggers only name the row. SQLite parses the whole schema on every
+#: open: with the arithmetic repeated in each trigger it grew from 14 KB to 85 KB (~2.5 ms more
+#: per connection); this way to 41 KB (~1 ms).
+APPEND_VIEW = "record_log_append"
+
+
+def chain_statements() -> dict[str, str]:
+    """name -> CREATE statement of the view every record is inserted into, and of its trigger."""
+    return {
+        APPEND_VIEW: f"CREATE VIEW {APPEND_VIEW} (tbl, row_id, digest) AS SELECT tbl, row_id, digest FROM record_log"
+        " WHERE 0",
+        f"{APPEND_VIEW}_insert": (
+            f"CREATE TRIGGER {APPEND_VIEW}_insert INSTEAD OF INSERT ON {APPEND_VIEW} BEGIN"
+            " INSERT INTO record_log (seq, tbl, row_id, digest, prev_hash, hash)"
+            f" SELECT r.seq, new.tbl, new.row_id, new.digest, r.prev_hash,"
+            f" {RECORD_HASH_FN}(r.seq, new.tbl, new.row_id, new.digest, r.prev_hash)"
+            " FROM (SELECT (SELECT coalesce(max(seq), 0) + 1 FROM record_log) AS seq,"
+            f" coalesce((SELECT hash FROM record_log ORDER BY seq DESC LIMIT 1), '{GENESIS}') AS prev_hash) r;"
+            " END"
+        ),
+    }
 
 
 def trigger_statements(conn: sqlite3.Connection, table: str) -> dict[str, str]:
@@ -230,14 +243,15 @@ def trigger_statements(conn: sqlite3.Connection, table: str) -> dict[str, str]:
     new_key, old_key = _key_sql(keys, "new"), _key_sql(keys, "old")
     name = f"{TRIGGER_PREFIX}{table}"
     head = "CREATE TRIGGER {name} AFTER {event} ON " + _quote(table) + " BEGIN "
+    append = f"INSERT INTO {APPEND_VIEW} VALUES ('{table}', "
     return {
         f"{name}_insert": head.format(name=f"{name}_insert", event="INSERT")
-        + _log_insert(table, new_key, digest("new")) + " END",
+        + f"{append}{new_key}, {digest('new')}); END",
         f"{name}_update": head.format(name=f"{name}_update", event="UPDATE")
-        + _log_insert(table, old_key, f"'{DELETED}'", f" WHERE {old_key} IS NOT {new_key}")
-        + " " + _log_insert(table, new_key, digest("new")) + " END",
+        + f"INSERT INTO {APPEND_VIEW} SELECT '{table}', {old_key}, '{DELETED}' WHERE {old_key} IS NOT {new_key};"
+        + f" {append}{new_key}, {digest('new')}); END",
         f"{name}_delete": head.format(name=f"{name}_delete", event="DELETE")
-        + _log_insert(table, old_key, f"'{DELETED}'") + " END",
+        + f"{append}{old_key}, '{DELETED}'); END",
     }
 
 
@@ -255,6 +269,9 @@ def install(conn: sqlite3.Connection) -> int:
     records were appended.
     """
     present = _existing_tables(conn)
+    conn.execute(f"DROP VIEW IF EXISTS {APPEND_VIEW}")  # its trigger goes with it
+    for sql in chain_statements().values():
+        conn.execute(sql)
     for table in COVERED:
         if table not in present:
             continue
@@ -948,11 +965,17 @@ def check_records(conn: sqlite3.Connection) -> RecordsCheck:
                 continue
             broken = True
             break
-    # 2. The triggers.
+    # 2. The triggers (and the view they all insert into).
     tables = 0
     triggers = {
-        str(r[0]): str(r[1]) for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        str(r[0]): str(r[1])
+        for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')")
     }
+    for name, sql in chain_statements().items():
+        if name not in triggers:
+            problems.append(f"Falta {name} en la base de datos: los cambios dejaron de registrarse.")
+        elif triggers[name] != sql:
+            problems.append(f"{name} fue modificado fuera de resguardo.")
     for table in COVERED:
         if table not in present:
             problems.append(f"Falta la tabla {table}: se borró fuera de resguardo.")

@@ -405,3 +405,21 @@ def test_each_row_is_checked_through_the_index(db):
     import inspect
 
     assert "row_id = +({key})" in inspect.getsource(integrity._table_mismatches)
+
+
+def test_a_replaced_chain_trigger_is_caught(db):
+    append(db, 1)
+    conn = sqlite3.connect(db.path, isolation_level=None)
+    conn.execute("DROP TRIGGER record_log_append_insert")
+    conn.execute(
+        "CREATE TRIGGER record_log_append_insert INSTEAD OF INSERT ON record_log_append BEGIN SELECT 1; END"
+    )
+    conn.close()
+    problems = integrity.check_records(db.conn).problems
+    assert problems == ["record_log_append_insert fue modificado fuera de resguardo."]
+
+
+def test_the_schema_stays_small(db):
+    """SQLite parses the whole schema on every open: the record triggers must not bloat it."""
+    size = db.query_one("SELECT sum(length(sql)) FROM sqlite_master")[0]
+    assert size < 50_000, size
