@@ -328,13 +328,16 @@ def _table_mismatches(conn: sqlite3.Connection, table: str) -> Iterator[tuple[st
             current = row_digest(table, *values)
             if recorded != current:
                 yield table, row_id, "added" if recorded is None or recorded == DELETED else "changed", current
-    gone = conn.execute(
-        "SELECT l.row_id FROM (SELECT row_id, digest, max(seq) FROM record_log WHERE tbl = ? GROUP BY row_id) l"
-        f" WHERE l.digest != '{DELETED}' AND NOT EXISTS"
-        f" (SELECT 1 FROM {_quote(table)} t WHERE {key} = l.row_id)",
-        (table,),
-    ).fetchall()
-    for (row_id,) in gone:
+    live = f"SELECT l.row_id FROM (SELECT row_id, digest, max(seq) FROM record_log WHERE tbl = ? GROUP BY row_id) l" \
+        f" WHERE l.digest != '{DELETED}'"
+    if len(keys) == 1:  # one seek in the table's own key per recorded row
+        gone = [row[0] for row in conn.execute(
+            f"{live} AND NOT EXISTS (SELECT 1 FROM {_quote(table)} t WHERE {key} = l.row_id)", (table,)
+        )]
+    else:  # a composite key has no index to seek by its ``a:b`` form: compare sets
+        present = {row[0] for row in conn.execute(f"SELECT {key} FROM {_quote(table)} t")}
+        gone = [row[0] for row in conn.execute(live, (table,)) if row[0] not in present]
+    for row_id in gone:
         yield table, row_id, "deleted", DELETED
 
 

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -423,3 +424,16 @@ def test_the_schema_stays_small(db):
     """SQLite parses the whole schema on every open: the record triggers must not bloat it."""
     size = db.query_one("SELECT sum(length(sql)) FROM sqlite_master")[0]
     assert size < 50_000, size
+
+
+def test_a_row_with_a_composite_key_deleted_in_sql_is_caught(db):
+    person = db.people.add(name="Ana Pérez", rank="mando_medio")
+    db.assignments.assign(db.accounts.get(1), person, "titular", NOW.date() - timedelta(days=30))
+    db.admin_changes.record(person, "vacaciones", start=NOW.date(), until=NOW.date() + timedelta(days=3))
+    assert db.query_one("SELECT count(*) FROM admin_change_assignments")[0] == 1
+    conn = sqlite3.connect(db.path, isolation_level=None)
+    drop_triggers(conn, "admin_change_assignments")
+    conn.execute("DELETE FROM admin_change_assignments")
+    conn.close()
+    (problem,) = integrity.check_records(db.conn).problems[-1:]
+    assert problem.startswith("La asignación del cambio de administración «1:1»") and "se eliminó" in problem

@@ -61,9 +61,9 @@ class Runner:
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-c", "import sys; sys.argv[0] = 'resguardo'; from tui.cli import run; run()", *args]
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
+    def __call__(self, *args: str, env: dict[str, str] | None = None, input: str = "") -> Result:
         proc = subprocess.run(
-            self.command(*args), input="", capture_output=True, text=True, encoding="utf-8",
+            self.command(*args), input=input, capture_output=True, text=True, encoding="utf-8",
             env={**self.env, **(env or {})}, timeout=120, start_new_session=True, cwd=self.db.parent,
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)
@@ -326,3 +326,20 @@ def test_a_normal_life_verifies(run):
     checked = json.loads(run.ok("bitacora", "verificar", "--json"))
     assert checked["ok"] and checked["problems"] == [] and checked["checkpoints"] == 3
     assert checked["witnesses"] == ["el archivo testigo", "el testigo del llavero"]
+    assert "Todo coincide." in run.ok("bitacora", "verificar", "--acepto-restauracion")  # nothing to accept
+
+
+def test_the_encrypted_keyring_is_opened_with_its_passphrase(run, tmp_path):
+    env = {"PYTHON_KEYRING_BACKEND": "store.secrets.EncryptedFileKeyring", "RESGUARDO_LLAVERO_COSTO": "ligero"}
+    add_entries(run, 2)
+    blind = run("bitacora", "verificar", env=env)  # no terminal to ask on: the other checks still run
+    assert blind.code == 0, blind.err
+    assert "omitidas (el llavero cifrado de resguardo está bloqueado y no hay una terminal" in blind.out
+    assert not (tmp_path / "llavero-resguardo.json").exists()
+    phrase = "frase maestra de prueba\n"
+    keyed = run("bitacora", "verificar", "--frase-desde-stdin", env=env, input=phrase)
+    assert keyed.code == 0 and "se escribió el 1" in keyed.out, keyed.out + keyed.err
+    sealed = run("bitacora", "sello", "--frase-desde-stdin", env=env, input=phrase)
+    assert "Punto de control 2 escrito con la clave del llavero." in sealed.out
+    wrong = run("bitacora", "verificar", "--frase-desde-stdin", env=env, input="otra frase cualquiera\n")
+    assert wrong.code == 0 and "omitidas (la frase maestra no abre el llavero cifrado" in wrong.out
