@@ -15,6 +15,11 @@ inserting or reordering an entry breaks the chain; ``verify`` finds the first
 break. The next hash is computed inside the write transaction (BEGIN
 IMMEDIATE), so concurrent writers always extend the current head.
 
+The chain is public and unkeyed: ``store.integrity`` adds what it cannot
+give alone (keyed checkpoints, witnesses of the head outside the database,
+and a record chain for the other tables); every committed append moves the
+witness file forward (``Store.witness_due``).
+
 Kept light on purpose: ``resguardo bitacora agregar|buscar`` must start fast.
 """
 
@@ -337,6 +342,7 @@ class Bitacora:
             digest = entry_hash(*values)
             store.execute(f"INSERT INTO bitacora ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           (*values, digest))
+            store.witness_due()
         return self.get(entry_id)
 
     def append_many(self, items: Iterable[Mapping[str, Any]]) -> int:
@@ -385,6 +391,7 @@ class Bitacora:
                     self._insert_rows(sql, pending)
                     pending.clear()
             self._insert_rows(sql, pending)
+            store.witness_due()
         return count
 
     def _insert_rows(self, sql: str, rows: list[tuple[Any, ...]]) -> None:

@@ -203,6 +203,12 @@ class Store:
         #: Set when the file could only be opened read-only (a full disk): what a write raises.
         self.unwritable: StoreReadOnlyError | None = None
         self._savepoints = itertools.count(1)
+        # The functions the record-chain triggers call (a connection without them cannot
+        # write those tables), and whether a transaction moved a head the witness records.
+        from store.integrity import Changes, register_functions
+
+        self._changes = Changes()
+        register_functions(conn, self._changes)
         from store.repos import attach_repositories
 
         attach_repositories(self)
@@ -280,9 +286,12 @@ class Store:
                 self.execute(f"RELEASE SAVEPOINT {name}")
             return
         self.execute("BEGIN IMMEDIATE")
+        changes = self._changes
+        changes.due = False
         try:
             yield self
         except BaseException:
+            changes.due = False
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
@@ -291,9 +300,19 @@ class Store:
             self.execute("COMMIT")
             faults.point("base de datos: después de COMMIT")
         except BaseException:
+            changes.due = False
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        if changes.due:
+            changes.due = False
+            from store.integrity import after_commit
+
+            after_commit(self)
+
+    def witness_due(self) -> None:
+        """Mark the current transaction as one that moves the bitácora's head (the witness follows it)."""
+        self._changes.due = True
 
     # -- stamps -----------------------------------------------------------
 

@@ -499,6 +499,57 @@ def m006_pending_secrets(db: Database) -> None:
     )
 
 
+def m007_integrity(db: Database) -> None:
+    """Tamper evidence for what the bitácora's chain does not cover (``store.integrity``).
+
+    ``record_log``: a hash chain of every change to the tables that feed the
+    agenda (``store.integrity.COVERED``), appended by AFTER INSERT/UPDATE/DELETE
+    triggers that call functions resguardo registers on each connection; the
+    rows that exist now are recorded as they are (the baseline).
+    ``bitacora_checkpoints``: the heads of both chains signed with a key kept in
+    the keyring. Neither table admits UPDATE or DELETE.
+
+    A later migration that changes the columns of a covered table (or covers a
+    new one) must call ``store.integrity.install(db.conn)`` after its change: the
+    triggers list the columns, and the rows it rewrote need new records.
+    """
+    db.execute(
+        """CREATE TABLE record_log (
+            seq INTEGER PRIMARY KEY,
+            tbl TEXT NOT NULL,
+            row_id,
+            digest TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX record_log_row ON record_log (tbl, row_id, seq)")
+    db.execute(
+        """CREATE TABLE bitacora_checkpoints (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER,
+            entries INTEGER NOT NULL,
+            head_hash TEXT NOT NULL,
+            records_seq INTEGER NOT NULL,
+            records_head TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            mac TEXT NOT NULL
+        )"""
+    )
+    for table, what in (("record_log", "el registro de cambios"), ("bitacora_checkpoints", "los puntos de control")):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN"
+            f" SELECT RAISE(ABORT, 'resguardo: {what} no admite cambios'); END"
+        )
+        db.execute(
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN"
+            f" SELECT RAISE(ABORT, 'resguardo: {what} no admite borrar'); END"
+        )
+    from store.integrity import install
+
+    install(db.conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "credentials", m002_credentials),
@@ -506,6 +557,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (4, "bitacora", m004_bitacora),
     (5, "bitacora_search", m005_bitacora_search),
     (6, "pending_secrets", m006_pending_secrets),
+    (7, "integrity", m007_integrity),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

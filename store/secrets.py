@@ -764,6 +764,25 @@ class Secrets:
         except ValueError:
             raise SecretStoreError("La clave de huellas del llavero está dañada.") from None
 
+    # -- the chain key (``store.integrity``: the bitácora's keyed checkpoints) --
+
+    def chain_key_name(self) -> str:
+        return f"{self.installation_id}:chain-key"
+
+    def chain_key(self, create: bool = False) -> bytes | None:
+        """The installation's chain key; with ``create``, a new random one is saved when there is none."""
+        value = self.get(self.chain_key_name())
+        if value is None:
+            if not create:
+                return None
+            # Created once, even with two processes at it: a second key would make
+            # the first one's checkpoints look forged.
+            value = self.put_if_absent(self.chain_key_name(), _b64(_random.token_bytes(32)))
+        try:
+            return _unb64(value)
+        except ValueError:
+            raise SecretStoreError("La clave de la cadena guardada en el llavero está dañada.") from None
+
 
 def fingerprint(key: bytes, secret: str) -> str:
     """HMAC-SHA256 of the secret under the installation key: comparable, not reversible offline."""

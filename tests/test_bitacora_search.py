@@ -352,7 +352,9 @@ def test_a_version_4_database_gets_the_blocks_and_the_activity_index(tmp_path, m
     upgraded = open_store(path, clock=lambda: NOW, author="pruebas")
     try:
         assert upgraded.query_one("PRAGMA user_version")[0] == migrations.LATEST_VERSION
-        assert [r["version"] for r in upgraded.query("SELECT version FROM schema_migrations")] == [v for v, _, _ in migrations.MIGRATIONS]
+        assert [r["version"] for r in upgraded.query("SELECT version FROM schema_migrations")] == [
+            version for version, _, _ in migrations.MIGRATIONS
+        ]
         assert stored_zones(upgraded) == recomputed_zones(upgraded) == [
             (0, "2025-12-15T15:00:00+00:00", "2026-03-12T03:00:00+00:00"),
         ]

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from policy.model import Account
     from store.bitacora import Entry
+    from store.secrets import Secrets
     from tui.cli.context import Context
 
 KIND_HELP = (
@@ -67,15 +68,35 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     search.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
     search.set_defaults(handler=search_entries)
 
-    verify = sub.add_parser("verificar", parents=[parent],
-                            help="recalcula la cadena de hashes y señala la primera entrada alterada")
+    verify = sub.add_parser(
+        "verificar", parents=[parent],
+        help="comprueba la cadena, los testigos, los puntos de control y los demás registros",
+        description=(
+            "Recalcula la cadena de hashes de la bitácora y señala la primera entrada alterada; comprueba que"
+            " ningún testigo (el archivo testigo junto a la base de datos, el llavero, los respaldos) registre"
+            " entradas que ya no están, que los puntos de control firmados con la clave del llavero sigan en la"
+            " cadena, y que las cuentas, rotaciones, incidentes, consultas y demás registros solo hayan cambiado"
+            " a través de resguardo. Pide el llavero (su frase maestra, si es el llavero cifrado); sin él hace"
+            " las demás comprobaciones y dice cuáles omitió. Si todo está bien, escribe un punto de control."
+        ),
+    )
     verify.add_argument("--sello", metavar="HASH",
                         help="comprueba además que la bitácora sigue extendiendo este sello anterior")
+    verify.add_argument("--acepto-restauracion", dest="acepto_restauracion", action="store_true",
+                        help="acepta que la bitácora retrocedió porque usted restauró un respaldo")
+    _passphrase_option(verify)
     verify.add_argument("--json", action="store_true", help="salida JSON")
     verify.set_defaults(handler=verify_log)
 
-    seal = sub.add_parser("sello", parents=[parent],
-                          help="imprime el hash de la última entrada y el total, para citarlo en un oficio")
+    seal = sub.add_parser(
+        "sello", parents=[parent],
+        help="imprime el hash de la última entrada y el total, para citarlo en un oficio",
+        description=(
+            "Imprime el hash de la última entrada y el total de entradas, para citarlo en un oficio o correo."
+            " Con el llavero disponible escribe además un punto de control firmado con su clave."
+        ),
+    )
+    _passphrase_option(seal)
     seal.add_argument("--json", action="store_true", help="salida JSON")
     seal.set_defaults(handler=show_seal)
 
@@ -100,6 +121,13 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     moderate.add_argument("--ref", action="append", default=[], metavar="REF", help="URL del comentario…")
     moderate.add_argument("--por", metavar="NOMBRE", help="quién registra")
     moderate.set_defaults(handler=moderate_comment)
+
+
+def _passphrase_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
+        help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar",
+    )
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -190,40 +218,101 @@ def search_entries(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _keyring(ctx: Context, args: argparse.Namespace) -> tuple[Secrets | None, str | None]:
+    """The unlocked keyring, or why there is none (the keyed checks are then skipped, not failed)."""
+    from store.secrets import SecretStoreError
+    from tui.cli.credentials import SecretInput, open_secrets
+
+    try:
+        return open_secrets(ctx, SecretInput(args)), None
+    except SecretStoreError as exc:
+        reason = exc.message.removesuffix(" No se cambió nada.").removesuffix(".")
+        return None, reason[:1].lower() + reason[1:]
+
+
 def verify_log(ctx: Context, args: argparse.Namespace) -> int:
+    from store import integrity
     from store.errors import TamperedError
 
-    result = ctx.store.bitacora.verify(args.sello)
+    store = ctx.store
+    secrets, reason = _keyring(ctx, args)
+    report = integrity.verify(
+        store, secrets, anchor=args.sello, keyring_problem=reason, accept_restore=args.acepto_restauracion
+    )
     if args.json:
         from tui.cli.output import print_json
 
-        print_json({
-            "ok": result.ok, "count": result.total, "head": result.head, "head_id": result.head_id,
-            "bad_id": result.bad_id, "anchor_id": result.anchor_id, "message": result.message,
-        })
-        return 0 if result.ok else 1
-    if not result.ok:
-        raise TamperedError(result.message)
-    print(result.message)
-    print(f"Hash de la última entrada: {result.head}")
-    if result.anchor_id is not None:
-        print(f"El sello corresponde a la entrada {result.anchor_id}: la bitácora lo sigue extendiendo.")
+        print_json(report.as_json())
+        return 0 if report.ok else 1
+    chain = report.chain
+    problems = report.all_problems
+    if report.ok:
+        print(chain.message)
+    elif chain.ok:  # «íntegra» would mislead: the chain agrees with itself, but something else failed
+        print(f"La cadena de hashes es coherente en sí misma ({chain.total} entradas), pero no basta:")
+    if chain.ok:
+        print(f"Hash de la última entrada: {chain.head}")
+        if chain.anchor_id is not None:
+            print(f"El sello corresponde a la entrada {chain.anchor_id}: la bitácora lo sigue extendiendo.")
+    if report.records or report.tables:
+        print(f"Registros de cambios: {report.records} encadenados, de {report.tables} tablas"
+              " (cuentas, personas, rotaciones, incidentes, consultas…).")
+    if report.witnesses:
+        print(f"Testigos consultados: {_join(report.witnesses)}.")
+    if report.keyed:
+        line = f"Puntos de control comprobados con la clave del llavero: {report.checkpoints}"
+        if report.checkpoint_written:
+            line += f"; se escribió el {report.checkpoint_written}"
+        print(line + ".")
+    else:
+        print(f"Comprobaciones con la clave del llavero omitidas ({report.keyed_skipped}): los puntos de"
+              " control no se comprobaron y no se escribió uno nuevo.")
+    for notice in report.notices:
+        print(f"Aviso: {notice}")
+    if problems:
+        shown = problems[: integrity.MAX_PROBLEMS]
+        print(f"\nProblemas ({len(problems)}):")
+        for problem in shown:
+            print(f"  ✗ {problem}")
+        if len(problems) > len(shown):
+            print(f"  … y {len(problems) - len(shown)} más (use --json para verlos todos).")
+        others = len(problems) - 1
+        more = f" (y {others} {'problema' if others == 1 else 'problemas'} más en la lista)" if others else ""
+        raise TamperedError(problems[0].removesuffix(".") + more + ".")
+    print("Todo coincide.")
     return 0
 
 
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]
+
+
 def show_seal(ctx: Context, args: argparse.Namespace) -> int:
-    seal = ctx.store.bitacora.seal()
+    from store import integrity
+
+    store = ctx.store
+    secrets, reason = _keyring(ctx, args)
+    written: int | None = None
+    if secrets is not None:
+        outcome = integrity.checkpoint(store, secrets, limit=None)
+        written, reason = outcome.id, outcome.reason
+    seal = store.bitacora.seal()
     when = ctx.now().isoformat(timespec="seconds")
     if args.json:
         from tui.cli.output import print_json
 
-        print_json({"head": seal.head, "count": seal.total, "head_id": seal.head_id, "at": when})
+        print_json({"head": seal.head, "count": seal.total, "head_id": seal.head_id, "at": when,
+                    "checkpoint": written, "checkpoint_note": reason})
         return 0
     print(f"Sello de la bitácora al {ctx.now().strftime('%d/%m/%Y %H:%M')}:")
     print(f"  hash:     {seal.head}")
     print(f"  entradas: {seal.total}" + (f" (última: {seal.head_id})" if seal.head_id else ""))
     print("Cítelo en un oficio o correo; después, «resguardo bitacora verificar --sello HASH» comprueba que la"
           " bitácora lo sigue extendiendo.")
+    if written is not None:
+        print(f"Punto de control {written} escrito con la clave del llavero.")
+    else:
+        print(f"No se escribió un punto de control: {reason}.")
     return 0
 
 
