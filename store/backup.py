@@ -181,7 +181,17 @@ def _verify_chain(store: Store) -> Verification:
 
 
 def _after_restore(store: Store) -> None:
-    """Called with the restored database open, after a successful restore (no-op for now)."""
+    """Called with the restored database open, after a successful restore.
+
+    The bitácora legitimately moved back to the backup's head: the witness file
+    beside the database is rewritten from it (``store.integrity.rewitness``),
+    remembering the head it had, so ``verificar`` does not report the entries
+    after the backup as deleted. The keyring's witness is the command's to
+    update (it needs the keyring).
+    """
+    from store.integrity import rewitness
+
+    rewitness(store)
 
 
 # -- small file helpers -------------------------------------------------------------

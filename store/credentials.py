@@ -434,6 +434,7 @@ def set_password(
         _abandon(store, secrets, pending, username)
         raise
     _finish(store, secrets, pending, username)
+    _checkpoint(store, secrets)
     return SetResult(account=account, rotation=rotation, report=report)
 
 
@@ -505,6 +506,13 @@ def _finish(store: Store, secrets: Secrets, pending: PendingSecret, username: st
             " llavero («resguardo credencial revisar» o «resguardo llavero estado --probar»)."
         ) from None
     store.credentials.drop_pending(pending.id)
+
+
+def _checkpoint(store: Store, secrets: Secrets) -> None:
+    """A keyed checkpoint of the bitácora while the keyring is at hand (never raises; store.integrity)."""
+    from store.integrity import checkpoint
+
+    checkpoint(store, secrets)
 
 
 #: Outcomes of ``settle_pending``.
@@ -583,6 +591,7 @@ def confirm_pending(store: Store, secrets: Secrets, account: Account, kind: str 
             )
         store.credentials.mark_pending_committed(pending.id, rotation_id)
     _finish(store, secrets, pending, username)
+    _checkpoint(store, secrets)
     return pending
 
 
@@ -659,6 +668,7 @@ def save_recovery_codes(
         _abandon(store, secrets, pending, username)
         raise
     _finish(store, secrets, pending, username)
+    _checkpoint(store, secrets)
     return state
 
 
@@ -722,6 +732,7 @@ def remove_closing_secrets(
                 " la contraseña de la cuenta pudo perderse; revise el llavero."
             ) from None
         raise
+    _checkpoint(store, secrets)
     return closing, [keys[key] for key in held]
 
 

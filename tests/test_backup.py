@@ -250,7 +250,8 @@ def test_verify_finds_an_edited_backup_by_its_manifest_and_its_chain(db):
 
 def test_verify_finds_a_changed_file_whose_chain_still_holds(db):
     made = _backup(db)
-    _tamper(made.path, "UPDATE settings SET value = '\"ieeags\"' WHERE key = 'profile'")
+    # A table outside the record chain (a covered one refuses a plain sqlite3 write: store.integrity).
+    _tamper(made.path, "UPDATE schema_migrations SET applied_at = 'otra fecha' WHERE version = 1")
     assert "no coincide con su manifiesto" in (bk.verify_backup(made.path).problem or "")
 
 
@@ -554,7 +555,8 @@ def test_restore_replaces_the_database_and_sets_the_current_one_aside(db, monkey
     assert aside.ok and aside.manifest is not None and aside.manifest["reason"] == "restauracion"
     assert aside.contents is not None and aside.contents.entries == 8
     folder = Path(db.path).parent
-    assert sorted(p.name for p in folder.iterdir()) == ["resguardo.db", "respaldos"]  # no temp, -wal or -shm
+    # No temp, -wal or -shm (the witness of the bitácora's head is beside it).
+    assert sorted(p.name for p in folder.iterdir()) == ["resguardo.db", "resguardo.db.testigo", "respaldos"]
     if POSIX:
         assert _mode(Path(db.path)) == 0o600
     assert result.keyring == "none"
@@ -580,7 +582,9 @@ def test_restore_refuses_while_another_process_holds_the_database(db):
     db.bitacora.append(kind="nota", text="Y otra más")
     db.close()
     assert _state(Path(db.path)) == (7, True)
-    assert sorted(p.name for p in Path(db.path).parent.iterdir()) == ["resguardo.db", "respaldos"]
+    assert sorted(p.name for p in Path(db.path).parent.iterdir()) == [
+        "resguardo.db", "resguardo.db.testigo", "respaldos",
+    ]
 
 
 def test_restore_never_overwrites_the_current_keyring(db, tmp_path):

@@ -68,6 +68,10 @@ def test_create_list_verify_restore(ready):
         f"Base de datos restaurada en {cli.db} desde {backup}.",
         f"Llavero: no se tocó el archivo actual ({cli.db.parent / 'llavero-resguardo.json'}); conserva las"
         " contraseñas guardadas después del respaldo.",
+        # This test's keyring keeps nothing: the witness file follows the restore, the keyring's cannot.
+        "Testigo del llavero: no se actualizó (el llavero configurado (keyring.backends.null) no guarda nada;"
+        " elija otro con PYTHON_KEYRING_BACKEND o keyringrc.cfg, o quítelo para usar el llavero cifrado); la"
+        " próxima verificación de la bitácora lo pedirá: resguardo bitacora verificar --acepto-restauracion",
     ]
     verified = cli("bitacora", "verificar")
     assert verified.code == 0 and "Bitácora íntegra: 3 entradas." in verified.out

@@ -44,11 +44,13 @@ def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iter
 LEAVES = {path: parser for path, parser in _leaves(build_parser([]))}
 
 #: The subcommands that only read (their output may go to a file, never to the database).
-READ_ONLY = sorted(
-    path for path in LEAVES
-    if path[-1] in {"listar", "mostrar", "cambios", "buscar", "verificar", "sello", "evaluar", "revisar", "estado"}
-    or path in {("pendientes",), ("exportar",), ("bitacora", "exportar"), ("credencial", "copiar")}
-)
+READ_ONLY = [
+    path for path in sorted(LEAVES)
+    if (path[-1] in {"listar", "mostrar", "cambios", "buscar", "verificar", "sello", "evaluar", "revisar", "estado"}
+        or path in {("pendientes",), ("exportar",), ("bitacora", "exportar"), ("credencial", "copiar")})
+    # The bitácora's seal and verification sign a keyed checkpoint into the database (store.integrity).
+    and path not in {("bitacora", "sello"), ("bitacora", "verificar")}
+]
 
 
 def _safe(token: str) -> bool:

@@ -177,6 +177,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 @dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """What the workbench says after verifying the bitácora."""
+
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Startup:
     """What the first frame needs: the database status, the idle lock, and the agenda."""
 
@@ -567,8 +575,17 @@ class Workspace:
                 self._secrets = cached
                 raise KeyringLockedError("El llavero cifrado de resguardo está bloqueado: escriba su frase maestra.")
             cached.unlock(lambda _new: passphrase)
+            self._secrets = cached
+            self._checkpoint(cached)
         self._secrets = cached
         return cached
+
+    def _checkpoint(self, secrets: Any) -> None:
+        """A keyed checkpoint of the bitácora now that the keyring is open (never raises; store.integrity)."""
+        from store.integrity import checkpoint
+
+        with self.session() as store:
+            checkpoint(store, secrets)
 
     def keyring_fallback(self) -> tuple[bool, bool]:
         """(the keyring in use is resguardo's encrypted file and is locked, that file exists yet)."""
@@ -746,9 +763,29 @@ class Workspace:
             entry = store.bitacora.append(kind=kind, text=text, account=account_id, occurred_at=occurred_at)
         return f"Entrada {entry.id} agregada a la bitácora."
 
-    def verify_bitacora(self) -> Any:
+    def verify_bitacora(self) -> VerifyResult:
+        """``bitacora verificar``'s checks (store.integrity): the chain, the records, the witnesses and,
+        when the keyring is open in this session, the keyed checkpoints (one more is signed then)."""
+        from store import integrity
+        from store.secrets import KeyringLockedError, SecretStoreError
+
+        secrets, problem = None, None
+        try:
+            secrets = self.open_secrets()
+        except KeyringLockedError:
+            problem = "el llavero está bloqueado (se abre al guardar o copiar una contraseña)"
+        except SecretStoreError as exc:
+            problem = exc.message[:1].lower() + exc.message[1:].rstrip(".")
         with self.session() as store:
-            return store.bitacora.verify()
+            report = integrity.verify(store, secrets, keyring_problem=problem)
+        if report.ok:
+            message = report.chain.message
+            if not report.keyed and report.keyed_skipped:
+                message += f" Comprobaciones con la clave del llavero omitidas: {report.keyed_skipped}."
+            return VerifyResult(True, message)
+        problems = report.all_problems
+        more = len(problems) - 1
+        return VerifyResult(False, problems[0] + (f" (y {more} problema{'s' if more > 1 else ''} más)" if more else ""))
 
     def latest_entries(self, account_id: int, limit: int = 5) -> list[Any]:
         with self.session() as store:

@@ -43,6 +43,11 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         help="reemplaza la base de datos por un respaldo (la actual queda a salvo en respaldos/)",
     )
     restore.add_argument("ruta", metavar="RUTA", help="el archivo del respaldo")
+    restore.add_argument(
+        "--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
+        help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar"
+             " (para actualizar también el testigo del llavero)",
+    )
     restore.set_defaults(handler=restore_backup)
     listing = sub.add_parser("listar", parents=[parent], help="los respaldos de la carpeta respaldos/, el más reciente primero")
     listing.add_argument("--json", action="store_true", help="salida JSON")
@@ -151,7 +156,25 @@ def restore_backup(ctx: Context, args: argparse.Namespace) -> int:
         print(f"Llavero: no había archivo; se puso en su lugar la copia del respaldo ({result.keyring_path}).")
     else:
         print("Llavero: no hay archivo de llavero cifrado ni en el equipo ni en el respaldo; no se copió nada.")
+    _rewitness_keyring(ctx, args)
     return 0
+
+
+def _rewitness_keyring(ctx: Context, args: argparse.Namespace) -> None:
+    """The keyring's witness of the bitácora's head follows the restore too, when the keyring opens."""
+    from store.integrity import rewitness
+    from store.secrets import SecretStoreError
+    from tui.cli.credentials import SecretInput, open_secrets
+
+    try:
+        secrets = open_secrets(ctx, SecretInput(args))
+        rewitness(ctx.store, secrets)
+    except SecretStoreError as exc:
+        reason = exc.message.removesuffix(" No se cambió nada.").removesuffix(".")
+        print(f"Testigo del llavero: no se actualizó ({reason[:1].lower()}{reason[1:]}); la próxima"
+              " verificación de la bitácora lo pedirá: resguardo bitacora verificar --acepto-restauracion")
+        return
+    print("Testigos de la bitácora (archivo y llavero) al día con la base restaurada.")
 
 
 def list_backups(ctx: Context, args: argparse.Namespace) -> int:
