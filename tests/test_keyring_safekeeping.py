@@ -358,17 +358,25 @@ def test_a_full_disk_at_each_keyring_write_keeps_the_old_password(template, tmp_
     points = write_points(fresh_copy(template, tmp_path / "traza"), *args, secret=NEW)
     keyring_points = [i + 1 for i, label in enumerate(points) if label == "llavero: antes de reemplazar el archivo"]
     assert len(keyring_points) >= 2
+    refused = 0
     for number in keyring_points:
         cli = fresh_copy(template, tmp_path / f"lleno-{number}")
         code, out, err = cli.run(*args, secret=NEW, env={faults.ENV: f"enospc:{number}"})
-        assert code == 1 and "disco lleno" in err, (number, err)
         assert "Traceback" not in err and NEW not in err + out
+        if code == 0:
+            # The disk filled up only at the bitácora's checkpoint, after the password was in place:
+            # the save stands (a checkpoint never fails a command).
+            assert "guardada en el llavero" in out and rotations(cli, 1) == 2, number
+        else:
+            assert code == 1 and "disco lleno" in err, (number, err)
+            refused += 1
         secrets = cli.keyring()
         with open_store(cli.db, clock=lambda: NOW) as store:
             settle_all(store, secrets)
             value = read_password(store, secrets, store.accounts.get(1))
             assert value == (NEW if rotations(cli, 1) == 2 else OLD), number
         assert not list(cli.folder.glob(".llavero-*.tmp"))
+    assert refused >= 2  # the pending copy and the promotion
 
 
 def _mount_tiny(folder: Path) -> bool:

@@ -581,9 +581,15 @@ class Workspace:
         return cached
 
     def _checkpoint(self, secrets: Any) -> None:
-        """A keyed checkpoint of the bitácora now that the keyring is open (never raises; store.integrity)."""
+        """A keyed checkpoint of the bitácora now that the keyring is open (never raises; store.integrity).
+
+        Not on an encrypted file that does not exist yet: opening it must not
+        create it (the first password does).
+        """
         from store.integrity import checkpoint
 
+        if secrets.encrypted_file and not secrets.backend.exists:
+            return
         with self.session() as store:
             checkpoint(store, secrets)
 
