@@ -164,9 +164,10 @@ class Accounts:
     def find(self, network: str, handle: str) -> Account | None:
         """The account with this handle on ``network``, whatever its case or leading '@'.
 
-        SQLite's lower() folds ASCII letters only: a handle with a capital
+        SQLite's lower() folds ASCII letters only: a handle with a letter
         beyond ASCII («Érica») is then compared with Unicode case folding, in
-        Python, among the network's handles of the same length.
+        Python, among the network's handles that are not pure ASCII (folding
+        may change a length: «İ» lowers to two characters).
         """
         clean_network, key = network.strip().lower(), _bare(handle)
         row = self._store.query_one(
@@ -176,10 +177,10 @@ class Accounts:
         if row is None and not key.isascii():
             folded = key.casefold()
             candidates = self._store.query(
-                f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE network = ? AND length(ltrim(handle, '@')) = ?",
-                (clean_network, len(key)),
+                f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE network = ? AND handle GLOB ?",
+                (clean_network, "*[^ -~]*"),  # some character outside printable ASCII
             )
-            row = next((r for r in candidates if r["handle"].lstrip("@").casefold() == folded), None)
+            row = next((r for r in candidates if r["handle"].strip().lstrip("@").casefold() == folded), None)
         return row_to_account(row) if row else None
 
     def resolve(self, ref: str) -> Account:
