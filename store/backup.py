@@ -41,6 +41,7 @@ from policy.clock import ZONE
 from policy.errors import ResguardoError
 from store.db import LAST_DAILY_BACKUP_KEY, MEMORY, Store, _lock_timeout, from_db_datetime
 from store.errors import StoreError, os_error_text
+from store.files import sync_folder
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -221,18 +222,6 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name == "nt":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _sha256(path: Path) -> str:
@@ -571,7 +560,7 @@ def create_backup(
         }
         _write_atomic(manifest_path(final), (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
         written.append(manifest_path(final))
-        _fsync_dir(folder)
+        sync_folder(folder)
     except BaseException as exc:
         temp.unlink(missing_ok=True)
         for path in written:  # all or nothing: no backup without its manifest
@@ -971,7 +960,7 @@ def restore_backup(
             for stale in (Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
                 stale.unlink(missing_ok=True)  # they belong to no database: never replay them onto this one
             os.replace(temp, db)
-        _fsync_dir(folder)
+        sync_folder(folder)
     except BaseException as exc:
         live.close()
         temp.unlink(missing_ok=True)

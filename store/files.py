@@ -38,6 +38,18 @@ def tighten(path: Path, mode: int) -> None:
             os.chmod(path, current & mode)
 
 
+def sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def make_private_folders(folder: Path) -> list[Path]:
     """Create ``folder`` and its missing parents, each 0700; returns those created, outermost first.
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from store import faults
 from store.errors import StoreError, UsageError, os_error_text
+from store.files import PRIVATE_FILE, sync_folder, tighten
 
 SERVICE = "resguardo"
 #: Environment variable with the path of the encrypted file (default: beside the database).
@@ -112,27 +113,6 @@ def _os_text(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "disco lleno (no queda espacio)"
     return os_error_text(exc)
-
-
-def _make_private(path: Path) -> None:
-    """Owner-only access (0600) to a file that has looser modes; Windows keeps ACLs instead."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        if path.stat().st_mode & 0o077:
-            os.chmod(path, 0o600)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _remove_stale_temporaries(folder: Path) -> None:
@@ -336,7 +316,7 @@ def _make_backend_class() -> type:
             self._key = key
             self._header = {name: value for name, value in data.items() if name != "entries"}
             self._new_file = False
-            _make_private(self.path)
+            tighten(self.path, PRIVATE_FILE)
 
         def lock(self) -> None:
             self._key = None
@@ -398,7 +378,7 @@ def _make_backend_class() -> type:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
                 raise
-            _sync_folder(folder)
+            sync_folder(folder)
             faults.point("llavero: archivo reemplazado")
 
         def modify(self, service: str, changes: dict[str, str | None], *, only_if_absent: bool = False) -> dict[str, str]:

@@ -89,3 +89,18 @@ def make_runner(db: Path):
 def cli(tmp_path: Path) -> Iterator:
     """Run the ``resguardo`` console script as a subprocess on a temporary database."""
     yield make_runner(tmp_path / "resguardo.db")
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The in-memory test keyring as keyring's backend, for the workbench (which asks keyring for it)."""
+    import keyring
+    from memory_keyring import MemoryKeyring  # as the workbench tests import it (tests/ on sys.path)
+
+    monkeypatch.delenv("RESGUARDO_TEST_KEYRING", raising=False)
+    monkeypatch.delenv("RESGUARDO_TEST_KEYRING_FAIL", raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

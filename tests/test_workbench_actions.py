@@ -31,17 +31,6 @@ def iecm_db(tmp_path: Path) -> Path:
     return build_demo_db(tmp_path / "iecm.db")
 
 
-@pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("RESGUARDO_TEST_KEYRING", raising=False)
-    monkeypatch.delenv("RESGUARDO_TEST_KEYRING_FAIL", raising=False)
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
 def make_app(db: Path) -> Workbench:
     return Workbench(db, clock=lambda: NOW)
 

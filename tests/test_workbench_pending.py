@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keyring
 import pytest
 from conftest import NOW
 from memory_keyring import MemoryKeyring
@@ -19,17 +18,6 @@ from tui.screens.cuentas import CuentasScreen
 
 OLD = "x7#Gq9!mVb2$Lpz"
 NEW = "Tq4%wZ8@cR1!nHy"
-
-
-@pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("RESGUARDO_TEST_KEYRING", raising=False)
-    monkeypatch.delenv("RESGUARDO_TEST_KEYRING_FAIL", raising=False)
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 async def first_account_id(db: Path) -> int:
