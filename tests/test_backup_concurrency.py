@@ -142,7 +142,7 @@ def _kill_at_random(argv: list[str], env: dict[str, str], duration: float, rng: 
     """Run ``argv`` and SIGKILL it after a random delay; True when it was killed before finishing."""
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     # The first quarter is the interpreter starting: nothing to interrupt there.
-    time.sleep(rng.uniform(0.25, 1.1) * duration)
+    time.sleep(rng.uniform(0.25, 0.95) * duration)
     killed = proc.poll() is None
     proc.kill()
     proc.wait(timeout=60)
@@ -168,8 +168,9 @@ def test_killing_respaldo_crear_never_harms_anything(tmp_path):
     duration = _timed(argv, env)
     shutil.rmtree(folder)
     rng = random.Random(11)
-    killed = 0
-    for _ in range(KILL_TRIES):
+    killed = attempts = 0
+    while killed < KILL_TRIES and attempts < 3 * KILL_TRIES:  # a loaded machine finishes some before the kill
+        attempts += 1
         killed += _kill_at_random(argv, env, duration, rng)
         assert _state(db) == expected
         _final_names_are_whole(folder)
@@ -204,8 +205,9 @@ def test_killing_respaldo_restaurar_leaves_the_old_or_the_new_database(tmp_path)
     assert _state(db)[:2] == (12_000, True)
     rng = random.Random(12)
     outcomes: dict[int, int] = {}
-    killed = 0
-    for _ in range(KILL_TRIES):
+    killed = attempts = 0
+    while killed < KILL_TRIES and attempts < 3 * KILL_TRIES:  # a loaded machine finishes some before the kill
+        attempts += 1
         reset()
         killed += _kill_at_random(argv, env, duration, rng)
         entries, ok, integrity = _state(db)
