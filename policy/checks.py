@@ -12,17 +12,9 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 from policy.clock import add_months, end_of_day, format_date, local, start_of_day
-from policy.model import (
-    Account,
-    AccountStatus,
-    Assignment,
-    Kind,
-    Network,
-    Obligation,
-    Role,
-    State,
-    Verification,
-)
+from policy.codes import AccountStatus, Kind, Network, Role, Verification
+from policy.obligations import Obligation, State
+from policy.records import Account, Assignment
 
 _ROLE_NAMES: dict[str, str] = {
     Role.TITULAR: "titular",

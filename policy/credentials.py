@@ -14,17 +14,10 @@ from typing import NamedTuple
 
 from policy.checks import assignments_by_account, designated_accounts, live_accounts
 from policy.clock import add_months, end_of_day, format_date, local
-from policy.model import (
-    SECOND_FACTOR_LABELS,
-    Account,
-    Assignment,
-    CredentialState,
-    Kind,
-    Obligation,
-    Role,
-    SecondFactor,
-    State,
-)
+from policy.codes import Kind, Role, SecondFactor
+from policy.labels import SECOND_FACTOR_LABELS
+from policy.obligations import Obligation, State
+from policy.records import Account, Assignment, CredentialState
 
 #: Issue codes of ``credencial revisar --json`` (a stable interface, documented in the README).
 WEAK = "weak"

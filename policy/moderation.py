@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from policy.codes import ModerationAction
 from policy.errors import PolicyError, UsageError
-from policy.model import Citation, ModerationAction
 from policy.profile import Profile, short_document
+from policy.records import Citation
 
 BLOCK_ALLOWED = "permitido"
 BLOCK_HATE_ONLY = "solo_odio_violencia"

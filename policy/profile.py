@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from policy.errors import PolicyError, UsageError
-from policy.model import EMPTY_MAPPING, Citation
+from policy.records import EMPTY_MAPPING, Citation
 
 PROFILE_IDS: tuple[str, ...] = ("ine", "ieeags", "ieesonora", "iecm")
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"

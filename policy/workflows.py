@@ -16,20 +16,12 @@ from typing import NamedTuple
 from policy.calendar import BusinessCalendar
 from policy.checks import current_assignments, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
+from policy.codes import Kind, OpeningState, Role
 from policy.errors import PolicyError
-from policy.model import (
-    CHANGE_REASON_LABELS,
-    CLOSING_ITEMS,
-    OPENING_REPORT_ITEMS,
-    Account,
-    Citation,
-    Kind,
-    Obligation,
-    OpeningState,
-    Role,
-    State,
-)
+from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.obligations import Obligation, State
 from policy.profile import Profile
+from policy.records import Account, Citation
 
 #: How far past the end of the agenda a holiday may start and still have its notice inside it.
 _NOTICE_LOOKAHEAD = timedelta(days=90)

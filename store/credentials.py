@@ -14,21 +14,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from policy.codes import AccountStatus, SecondFactor
 from policy.errors import PolicyError
-from policy.model import (
-    Account,
-    AccountStatus,
-    CredentialState,
-    SecondFactor,
-    SecondFactorState,
-)
 from policy.profile import Profile
+from policy.records import Account, CredentialState, SecondFactorState
 from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, StoreError
 
 if TYPE_CHECKING:
-    from policy.model import Closing
+    from policy.records import Closing
     from policy.strength import StrengthReport
     from store.db import Store
     from store.history import Rotation

@@ -19,8 +19,8 @@ from policy.profile import load_profile
 from store.errors import ConflictError
 
 if TYPE_CHECKING:
-    from policy.model import Account
     from policy.profile import Profile
+    from policy.records import Account
     from store.db import Store
 
 FIRST_NAMES = (

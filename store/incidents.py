@@ -13,8 +13,9 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from policy.codes import EntryKind
 from policy.errors import PolicyError
-from policy.model import Account, EntryKind, IncidentNotice
+from policy.records import Account, IncidentNotice
 from store import validate
 from store.bitacora import FUTURE_TOLERANCE
 from store.db import from_db_datetime, to_db_datetime

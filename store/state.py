@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.clock import local
-from policy.model import State
+from policy.obligations import State
 from policy.profile import Profile
 from store.accounts import (
     ACCOUNT_COLUMNS,

@@ -16,28 +16,26 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import format_date, start_of_day
-from policy.model import (
-    CHANGE_REASON_LABELS,
-    CLOSING_ITEMS,
+from policy.codes import (
     KEYRING_CLOSING_ITEM,
-    KIND_LABELS,
-    MANUAL_CLOSING_ITEMS,
-    OPENING_REPORT_ITEMS,
-    Account,
     AccountStatus,
-    AdminChange,
     ChangeReason,
-    Closing,
-    Consultation,
     ConsultationState,
     EntryKind,
-    InformationRequest,
     Kind,
     Network,
-    OpeningRequest,
     OpeningState,
-    Person,
     RequestState,
+)
+from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, KIND_LABELS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.records import (
+    Account,
+    AdminChange,
+    Closing,
+    Consultation,
+    InformationRequest,
+    OpeningRequest,
+    Person,
     Waiver,
 )
 from policy.workflows import HolidayPeriod, check_transition

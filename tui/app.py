@@ -24,7 +24,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
-from policy.model import Account, Obligation, Person, Status
+from policy.codes import Status
+from policy.obligations import Obligation
+from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from policy.clock import format_date, local
-from policy.model import Account, Assignment, Obligation, Person, State, Status
+from policy.codes import Status
+from policy.obligations import Obligation, State
 from policy.profile import PROFILE_IDS, Profile, load_profile
+from policy.records import Account, Assignment, Person
 from store.db import Store, open_store
 from store.errors import StoreMissingError
 
@@ -539,7 +541,7 @@ class Workspace:
         return f"Aviso de {period.label} marcado como dado."
 
     def record_person_document(self, person_id: int, kind: str, on: date, reference: str | None) -> str:
-        from policy.model import KIND_LABELS
+        from policy.labels import KIND_LABELS
 
         with self.session() as store:
             person = store.people.get(person_id)

@@ -7,13 +7,15 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, local
-from policy.model import SECOND_FACTOR_LABELS, Account, AccountStatus, Network, Role, Verification
+from policy.codes import AccountStatus, Network, Role, Verification
+from policy.labels import SECOND_FACTOR_LABELS
+from policy.records import Account
 from tui.cli.args import subcommands, yes_no
 from tui.cli.output import print_json, table
 from tui.cli.output import yes_no as si_no
 
 if TYPE_CHECKING:
-    from policy.model import State
+    from policy.obligations import State
     from tui.cli.context import Context
 
 ROLE_CHOICES = [r.value for r in Role]

@@ -16,8 +16,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date
+from policy.codes import SecondFactor
 from policy.errors import UsageError
-from policy.model import SECOND_FACTOR_LABELS, SecondFactor
+from policy.labels import SECOND_FACTOR_LABELS
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.spanish_argparse import SpanishFormatter

@@ -6,7 +6,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date
-from policy.model import CHANGE_REASON_LABELS, ChangeReason, Rank
+from policy.codes import ChangeReason, Rank
+from policy.labels import CHANGE_REASON_LABELS
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 

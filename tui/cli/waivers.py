@@ -8,8 +8,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date, parse_date
+from policy.codes import Kind
 from policy.errors import NotFoundError, PolicyError, UsageError
-from policy.model import KIND_LABELS, Kind
+from policy.labels import KIND_LABELS
 from tui.cli.args import positive_int, subcommands, window_days
 from tui.cli.output import print_json, table
 

@@ -12,20 +12,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, local
+from policy.codes import ConsultationState, Network, OpeningState, RequestState
 from policy.errors import UsageError
-from policy.model import (
-    CLOSING_ITEMS,
-    MANUAL_CLOSING_ITEMS,
-    OPENING_REPORT_ITEMS,
-    Account,
-    Consultation,
-    ConsultationState,
-    InformationRequest,
-    Network,
-    OpeningRequest,
-    OpeningState,
-    RequestState,
-)
+from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.records import Account, Consultation, InformationRequest, OpeningRequest
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 
