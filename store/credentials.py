@@ -332,8 +332,8 @@ def evaluate(
 
     return check_password(
         password,
-        min_length=int(profile.setting("min_length", 12)),
-        min_score=int(profile.setting("min_zxcvbn_score", 3)),
+        min_length=profile.settings.min_length,
+        min_score=profile.settings.min_zxcvbn_score,
         handle=account.handle if account else "",
         user_inputs=inputs,
     )
@@ -402,7 +402,7 @@ def set_password(
     _clear_way(store, secrets, account, "password")
     key = secrets.ensure_fingerprint_key()
     print_value = fingerprint(key, password)
-    history = int(profile.setting("password_history", 5))
+    history = profile.settings.password_history
     if print_value in store.credentials.recent_fingerprints(account.id, history):
         raise PasswordRejectedError(
             f"La contraseña no se guardó: ya se usó en {account.ref} (no se repiten las últimas {history})."

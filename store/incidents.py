@@ -91,7 +91,7 @@ class Incidents:
         moment = at or store.now()
         self._check_moment(moment, "fecha y hora del incidente")
         profile = store.settings.profile()
-        recipients = [str(r).strip() for r in profile.setting("incident_recipients", []) if str(r).strip()]
+        recipients = [str(r).strip() for r in profile.settings.incident_recipients if str(r).strip()]
         if not recipients:
             raise StoreError(
                 f"El perfil {profile.short_name} no define a quién notificar un incidente"

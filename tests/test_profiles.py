@@ -45,25 +45,25 @@ def test_profile_loads_with_documents_and_cited_rules(profile_id):
 def test_every_rule_a_check_uses_exists_and_is_cited(profile_id):
     profile = load_profile(profile_id)
     for setting, rule_key in CHECK_RULES.items():
-        if profile.setting(setting):
+        if getattr(profile.settings, setting):
             assert profile.has_rule(rule_key), (profile_id, setting, rule_key)
             rule = profile.rule(rule_key)
             assert rule.section and rule.quote, (profile_id, rule_key)
 
 
 def test_the_issue_numbers():
-    assert load_profile("ine").setting("rotation_months") == 2
-    assert load_profile("ieeags").setting("rotation_months") == 6
-    assert load_profile("ieesonora").setting("rotation_months") is None
-    assert load_profile("iecm").setting("rotation_months") is None
-    assert load_profile("iecm").setting("rotation_on_admin_change") is True
+    assert load_profile("ine").settings.rotation_months == 2
+    assert load_profile("ieeags").settings.rotation_months == 6
+    assert load_profile("ieesonora").settings.rotation_months is None
+    assert load_profile("iecm").settings.rotation_months is None
+    assert load_profile("iecm").settings.rotation_on_admin_change is True
     for pid in ("ine", "ieeags", "ieesonora"):
-        assert load_profile(pid).setting("evaluation_months") == 6
-    assert load_profile("iecm").setting("evaluation_months") is None
-    assert load_profile("ine").setting("training_months") == 12
-    assert load_profile("ieeags").setting("training_months") == 12
-    assert load_profile("iecm").setting("admin_roles") == ["enlace"]
-    assert load_profile("ieeags").setting("handle_token") is None
+        assert load_profile(pid).settings.evaluation_months == 6
+    assert load_profile("iecm").settings.evaluation_months is None
+    assert load_profile("ine").settings.training_months == 12
+    assert load_profile("ieeags").settings.training_months == 12
+    assert load_profile("iecm").settings.admin_roles == ("enlace",)
+    assert load_profile("ieeags").settings.handle_token is None
 
 
 def test_handle_token_note_explains_prefix_reading():
@@ -84,11 +84,11 @@ def test_unknown_profile():
 
 def test_override_applies_and_keeps_the_default():
     profile = load_profile("ine", {"rotation_months": 3, "email_domains": [" INE.MX ", "ine.org.mx"]})
-    assert profile.setting("rotation_months") == 3
-    assert profile.defaults["rotation_months"] == 2
-    assert profile.setting("email_domains") == ["ine.mx", "ine.org.mx"]
+    assert profile.settings.rotation_months == 3
+    assert profile.defaults.rotation_months == 2
+    assert profile.settings.email_domains == ("ine.mx", "ine.org.mx")
     cleared = load_profile("ine", {"rotation_months": None})
-    assert cleared.setting("rotation_months") is None
+    assert cleared.settings.rotation_months is None
 
 
 @pytest.mark.parametrize(

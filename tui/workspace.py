@@ -420,7 +420,7 @@ class Workspace:
                 person=person, roles=person_roles, last_training=state.last_training.get(person.id),
                 next_due=_first_due(pending), worst=_worst(pending), haystack=haystack,
             ))
-        admin_roles = [str(r) for r in state.profile.setting("admin_roles", ["titular", "suplente"])]
+        admin_roles = list(state.profile.settings.admin_roles)
         table_roles = (admin_roles[0], admin_roles[1] if len(admin_roles) > 1 else "coadministrador")
         return Institution(
             now=now, profile=state.profile, table_roles=table_roles, accounts=account_rows, people=person_rows, people_by_id=dict(people),
@@ -633,7 +633,7 @@ class Workspace:
             key = secrets.fingerprint_key() if secrets is not None else None
             if key is not None and password:
                 value = fingerprint(key, password)
-                history = int(profile.setting("password_history", 5))
+                history = profile.settings.password_history
                 if value in store.credentials.recent_fingerprints(account.id, history):
                     reuse = f"Ya se usó en {account.ref} (no se repiten las últimas {history})."
                 else:
@@ -652,8 +652,8 @@ class Workspace:
             profile = store.settings.profile()
             inputs = strength_inputs(store, account, profile)
         return make_password(
-            max(DEFAULT_LENGTH, int(profile.setting("min_length", 12))),
-            min_length=int(profile.setting("min_length", 12)), min_score=int(profile.setting("min_zxcvbn_score", 3)),
+            max(DEFAULT_LENGTH, profile.settings.min_length),
+            min_length=profile.settings.min_length, min_score=profile.settings.min_zxcvbn_score,
             handle=account.handle, user_inputs=inputs,
         )
 
