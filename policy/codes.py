@@ -10,7 +10,7 @@ the records an administrator keeps — networks, account and request states,
 roles and ranks, bitácora kinds, moderation actions, reasons, second factors,
 checklist items — name things as the institutes' documents do, and the user
 types and reads them as they are (``--red otra``, ``--rol suplente``,
-``estado: autorizada``). The agenda's own vocabulary — an obligation's ``kind``
+``--estado baja``). The agenda's own vocabulary — an obligation's ``kind``
 and its ``status`` in ``pendientes --json`` (and the ``key`` built from the
 kind) — is the engine's interface for scripts, in English like the rest of that
 JSON's field names; a waiver refers to an obligation by that same kind
