@@ -12,17 +12,9 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 from policy.clock import add_months, end_of_day, format_date, local, start_of_day
-from policy.model import (
-    Account,
-    AccountStatus,
-    Assignment,
-    Kind,
-    Network,
-    Obligation,
-    Role,
-    State,
-    Verification,
-)
+from policy.codes import AccountStatus, Kind, Network, Role, Verification
+from policy.obligations import Obligation, State
+from policy.records import Account, Assignment
 
 _ROLE_NAMES: dict[str, str] = {
     Role.TITULAR: "titular",
@@ -100,8 +92,8 @@ def _beyond(state: State, due: datetime) -> bool:
 def rotation(state: State, now: datetime) -> Iterator[Obligation]:
     """Password rotation: every N months, and (iecm) at once after an administrator change."""
     profile = state.profile
-    months = profile.setting("rotation_months")
-    on_change = bool(profile.setting("rotation_on_admin_change", False))
+    months = profile.settings.rotation_months
+    on_change = profile.settings.rotation_on_admin_change
     if not months and not on_change:
         return
     by_account = assignments_by_account(state) if on_change else {}
@@ -170,7 +162,7 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
 def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
     """Evaluation of every account at least every N months (six in the criteria)."""
     profile = state.profile
-    months = profile.setting("evaluation_months")
+    months = profile.settings.evaluation_months
     if not months or not profile.has_rule("evaluation"):
         return
     rule = profile.rule("evaluation")
@@ -197,7 +189,7 @@ def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
 def training(state: State, now: datetime) -> Iterator[Obligation]:
     """Annual training of every person who administers a live account."""
     profile = state.profile
-    months = profile.setting("training_months")
+    months = profile.settings.training_months
     if not months or not profile.has_rule("training"):
         return
     rule = profile.rule("training")
@@ -231,7 +223,7 @@ def training(state: State, now: datetime) -> Iterator[Obligation]:
 def missing_admin(state: State, now: datetime) -> Iterator[Obligation]:
     """Accounts without the administrators the profile requires (titular/suplente, enlace)."""
     profile = state.profile
-    roles: list[str] = list(profile.setting("admin_roles", []))
+    roles: list[str] = list(profile.settings.admin_roles)
     if not roles or not profile.has_rule("administrators"):
         return
     rule = profile.rule("administrators")
@@ -264,8 +256,8 @@ def admin_rank(state: State, now: datetime) -> Iterator[Obligation]:
     if not profile.has_rule("admin_rank"):
         return
     allowed: dict[str, set[str]] = {
-        Role.TITULAR.value: set(profile.setting("titular_ranks", [])),
-        Role.SUPLENTE.value: set(profile.setting("suplente_ranks", [])),
+        Role.TITULAR.value: set(profile.settings.titular_ranks),
+        Role.SUPLENTE.value: set(profile.settings.suplente_ranks),
     }
     rule = profile.rule("admin_rank")
     today = now.date()
@@ -300,7 +292,7 @@ def _domain_ok(email: str, domains: Sequence[str]) -> bool:
 def email_domain(state: State, now: datetime) -> Iterator[Obligation]:
     """The e-mail tied to each account must belong to the institution's domain."""
     profile = state.profile
-    domains = [d.lower() for d in profile.setting("email_domains", [])]
+    domains = [d.lower() for d in profile.settings.email_domains]
     if not domains or not profile.has_rule("email_domain"):
         return
     rule = profile.rule("email_domain")
@@ -328,11 +320,11 @@ def email_domain(state: State, now: datetime) -> Iterator[Obligation]:
 def email_generic(state: State, now: datetime) -> Iterator[Obligation]:
     """ine: the e-mail must be a generic institutional address, not a person's."""
     profile = state.profile
-    if not profile.setting("email_generic_required", False) or not profile.has_rule("email_generic"):
+    if not profile.settings.email_generic_required or not profile.has_rule("email_generic"):
         return
     rule = profile.rule("email_generic")
-    since_text = profile.setting("email_generic_since")
-    days = int(profile.setting("email_generic_business_days", 0))
+    since_text = profile.settings.email_generic_since
+    days = profile.settings.email_generic_business_days
     deadline = None
     if since_text and days:
         deadline = end_of_day(state.calendar.add_business_days(date.fromisoformat(since_text), days))
@@ -358,7 +350,7 @@ def email_generic(state: State, now: datetime) -> Iterator[Obligation]:
 def handle_token(state: State, now: datetime) -> Iterator[Obligation]:
     """X handles must carry the institution's token (anywhere, any case: see the profile note)."""
     profile = state.profile
-    token = profile.setting("handle_token")
+    token = profile.settings.handle_token
     if not token or not profile.has_rule("handle_token"):
         return
     rule = profile.rule("handle_token")
@@ -378,7 +370,7 @@ def handle_token(state: State, now: datetime) -> Iterator[Obligation]:
 def public_account(state: State, now: datetime) -> Iterator[Obligation]:
     """iecm: accounts must be public."""
     profile = state.profile
-    if not profile.setting("require_public", False) or not profile.has_rule("public_account"):
+    if not profile.settings.require_public or not profile.has_rule("public_account"):
         return
     rule = profile.rule("public_account")
     for acc in live_accounts(state):
@@ -392,7 +384,7 @@ def public_account(state: State, now: datetime) -> Iterator[Obligation]:
 def private_messages(state: State, now: datetime) -> Iterator[Obligation]:
     """iecm: accounts must have private messages enabled."""
     profile = state.profile
-    if not profile.setting("require_private_messages", False) or not profile.has_rule("private_messages"):
+    if not profile.settings.require_private_messages or not profile.has_rule("private_messages"):
         return
     rule = profile.rule("private_messages")
     for acc in live_accounts(state):
@@ -407,7 +399,7 @@ def private_messages(state: State, now: datetime) -> Iterator[Obligation]:
 def verification(state: State, now: datetime) -> Iterator[Obligation]:
     """Request the network's verification as soon as the requirements are met."""
     profile = state.profile
-    if not profile.setting("require_verification", False) or not profile.has_rule("verification"):
+    if not profile.settings.require_verification or not profile.has_rule("verification"):
         return
     rule = profile.rule("verification")
     for acc in live_accounts(state):

@@ -14,17 +14,10 @@ from typing import NamedTuple
 
 from policy.checks import assignments_by_account, designated_accounts, live_accounts
 from policy.clock import add_months, end_of_day, format_date, local
-from policy.model import (
-    SECOND_FACTOR_LABELS,
-    Account,
-    Assignment,
-    CredentialState,
-    Kind,
-    Obligation,
-    Role,
-    SecondFactor,
-    State,
-)
+from policy.codes import Kind, Role, SecondFactor
+from policy.labels import SECOND_FACTOR_LABELS
+from policy.obligations import Obligation, State
+from policy.records import Account, Assignment, CredentialState
 
 #: Issue codes of ``credencial revisar --json`` (a stable interface, documented in the README).
 WEAK = "weak"
@@ -67,7 +60,7 @@ def _rule(state: State):  # type: ignore[no-untyped-def]
 
 
 def _min_score(state: State) -> int:
-    return int(state.profile.setting("min_zxcvbn_score", 3))
+    return state.profile.settings.min_zxcvbn_score
 
 
 def weak_password(state: State, now: datetime) -> Iterator[Obligation]:
@@ -130,7 +123,7 @@ def no_password(state: State, now: datetime) -> Iterator[Obligation]:
     rule = _rule(state)
     if state.credentials is None or rule is None:
         return
-    grace = int(state.profile.setting("password_grace_days", 30))
+    grace = state.profile.settings.password_grace_days
     for acc in live_accounts(state):
         if acc.id in state.credentials:
             continue
@@ -162,7 +155,7 @@ class HealthItem(NamedTuple):
 
 
 def _rotation_due(state: State, acc: Account, now: datetime) -> datetime | None:
-    months = state.profile.setting("rotation_months")
+    months = state.profile.settings.rotation_months
     if not months:
         return None
     last = state.last_rotation.get(acc.id)
@@ -210,7 +203,7 @@ def health_report(
     accounts = list(designated_accounts(state))
     refs = {acc.id: acc.ref for acc in accounts}
     shared = reuse_groups(credentials, set(refs))
-    on_change = bool(state.profile.setting("rotation_on_admin_change", False))
+    on_change = state.profile.settings.rotation_on_admin_change
     by_account = assignments_by_account(state)
     items: list[HealthItem] = []
     for acc in accounts:

@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 
 from policy import checks, credentials, workflows
 from policy.clock import end_of_day, local
+from policy.codes import Kind, Status
 from policy.errors import UsageError
-from policy.model import Kind, Obligation, State, Status, Waiver
+from policy.obligations import Obligation, State
+from policy.records import Waiver
 
 Check = Callable[[State, datetime], Iterable[Obligation]]
 

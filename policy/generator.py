@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from policy.errors import PolicyError, UsageError
+from policy.profile import DEFAULT_SETTINGS
 from policy.strength import check_password, spanish_words
 
 DEFAULT_LENGTH = 20
@@ -45,8 +46,8 @@ def _shuffle(chars: list[str], rng: RandomSource) -> None:
 def generate_password(
     length: int = DEFAULT_LENGTH,
     *,
-    min_length: int = 12,
-    min_score: int = 3,
+    min_length: int = DEFAULT_SETTINGS.min_length,
+    min_score: int = DEFAULT_SETTINGS.min_zxcvbn_score,
     handle: str = "",
     user_inputs: Sequence[str] = (),
     rng: RandomSource | None = None,
@@ -83,8 +84,8 @@ def passphrase_words() -> tuple[str, ...]:
 def generate_passphrase(
     words: int = DEFAULT_WORDS,
     *,
-    min_length: int = 12,
-    min_score: int = 3,
+    min_length: int = DEFAULT_SETTINGS.min_length,
+    min_score: int = DEFAULT_SETTINGS.min_zxcvbn_score,
     handle: str = "",
     user_inputs: Sequence[str] = (),
     rng: RandomSource | None = None,

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from policy.codes import ModerationAction
 from policy.errors import PolicyError, UsageError
-from policy.model import Citation, ModerationAction
 from policy.profile import Profile, short_document
+from policy.records import Citation
 
 BLOCK_ALLOWED = "permitido"
 BLOCK_HATE_ONLY = "solo_odio_violencia"
@@ -72,7 +73,7 @@ def decide(profile: Profile, action: str, *, hate_or_violence: bool = False) -> 
     rule = profile.rules.get("moderation")
     notes: list[str] = []
     if chosen is ModerationAction.BLOCK:
-        policy = profile.setting("block_policy", BLOCK_HATE_ONLY)
+        policy = profile.settings.block_policy
         if policy not in BLOCK_POLICIES:
             raise PolicyError(
                 f"El ajuste block_policy del perfil {profile.short_name} es «{policy}»;"
@@ -99,7 +100,7 @@ def decide(profile: Profile, action: str, *, hate_or_violence: bool = False) -> 
             basis = cite(profile, rule) if rule else "las reglas del perfil"
             notes.append(f"Bloqueo conforme a {basis}.")
     elif chosen is ModerationAction.DELETE:
-        decided_by = profile.setting("delete_decided_by")
+        decided_by = profile.settings.delete_decided_by
         if decided_by:
             delete_rule = profile.rules.get("moderation_delete", rule)
             basis = f" ({cite(profile, delete_rule)})" if delete_rule else ""

@@ -5,6 +5,9 @@ Each profile is a TOML file in ``policy/profiles/`` (``ine.toml``, ``ieeags.toml
 engine uses; where a document is silent or ambiguous the profile says so in the
 rule's ``note``, and the administrator can override any setting listed in
 ``SETTINGS`` (the overrides live in the store and are passed in here).
+
+The code reads a setting through ``profile.settings`` (a ``Settings``: one typed
+field per setting, each default written once, in that class).
 """
 
 from __future__ import annotations
@@ -16,10 +19,103 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from policy.errors import PolicyError, UsageError
-from policy.model import EMPTY_MAPPING, Citation
+from policy.records import EMPTY_MAPPING, Citation
 
 PROFILE_IDS: tuple[str, ...] = ("ine", "ieeags", "ieesonora", "iecm")
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+
+
+class Settings(NamedTuple):
+    """A profile's effective settings: one typed field per setting, with its default.
+
+    This class is the one place a setting's default is written: it applies when the
+    profile's ``[settings]`` are silent (every profile states most of them; see
+    tests/test_profiles.py). Built once by ``load_profile`` from the profile's
+    TOML and the administrator's overrides (``ajustes fijar``, stored by
+    ``store.settings``); ``None`` in an optional setting means «no deadline» or
+    «none». Lists are tuples: the object is immutable, like the profile.
+    (A ``NamedTuple``, not a frozen dataclass: ``pendientes`` does not import
+    ``dataclasses``; see ``policy.records``.)
+    """
+
+    # -- periodic obligations (months; None: no deadline) --
+    rotation_months: int | None = None
+    #: Rotate an account's password whenever one of its administrators changes.
+    rotation_on_admin_change: bool = False
+    evaluation_months: int | None = None
+    training_months: int | None = None
+
+    # -- administrators --
+    #: The roles every account needs filled (the three profiles with titular and suplente; the IECM's enlace).
+    admin_roles: tuple[str, ...] = ("titular", "suplente")
+    #: Ranks allowed to hold each role (empty: any rank).
+    titular_ranks: tuple[str, ...] = ()
+    suplente_ranks: tuple[str, ...] = ()
+    #: Each administrator needs a designation form and a responsiva on record.
+    designation_documents: bool = False
+    #: Who receives the notice of an administrator change (None: no notice).
+    admin_change_office: str | None = None
+
+    # -- the accounts --
+    email_domains: tuple[str, ...] = ()
+    email_generic_required: bool = False
+    #: ISO date from which the generic address is required (``AAAA-MM-DD``).
+    email_generic_since: str | None = None
+    email_generic_business_days: int = 0
+    handle_token: str | None = None
+    require_public: bool = False
+    require_private_messages: bool = False
+    require_verification: bool = False
+    #: Days without recorded activity before an account looks abandoned (None: never flagged).
+    abandoned_days: int | None = None
+
+    # -- workflows --
+    consultation_hours: int | None = None
+    consultation_business_days: int | None = None
+    consultation_office: str = "la oficina consultada"
+    #: What happens when a consultation goes unanswered (shown to the administrator).
+    consultation_outcome: str = ""
+    information_request_business_days: int = 2
+    information_request_office: str = "la instancia competente"
+    opening_allowed: bool = True
+    opening_business_days: int | None = None
+    opening_office: str = "la oficina responsable"
+    #: An opened account needs the report of ``policy.labels.OPENING_REPORT_ITEMS``.
+    opening_report: bool = False
+    #: Notices to the public before non-working days.
+    holiday_notice: bool = False
+    holiday_notice_business_days: int = 3
+    incident_recipients: tuple[str, ...] = ()
+
+    # -- moderation --
+    #: One of ``policy.moderation.BLOCK_POLICIES``.
+    block_policy: str = "solo_odio_violencia"
+    #: Who decides a deletion (None: the profile names nobody).
+    delete_decided_by: str | None = None
+
+    # -- passwords --
+    min_length: int = 12
+    min_zxcvbn_score: int = 3
+    password_history: int = 5
+    password_grace_days: int = 30
+
+    # -- backups --
+    backups_max: int = 10
+
+
+def _setting_values(profile_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Raw setting values (a profile's TOML, or overrides) as ``Settings`` holds them: lists become tuples.
+
+    PolicyError for a key ``Settings`` does not know (a typo in a profile file).
+    """
+    unknown = sorted(set(values) - set(Settings._fields))
+    if unknown:
+        raise PolicyError(f"El perfil {profile_id} tiene ajustes desconocidos: {', '.join(unknown)}.")
+    return {key: tuple(value) if isinstance(value, list) else value for key, value in values.items()}
+
+
+#: The defaults alone (what a profile silent on every setting would get).
+DEFAULT_SETTINGS = Settings()
 
 
 class SettingSpec(NamedTuple):
@@ -84,21 +180,19 @@ class Document(NamedTuple):
 
 
 class Profile(NamedTuple):
-    """One institution's rules: settings (defaults merged with overrides) and cited rules."""
+    """One institution's rules: its settings (the profile's own, with overrides applied) and cited rules."""
 
     id: str
     name: str
     short_name: str
     documents: Mapping[str, Document]
-    defaults: Mapping[str, Any]
-    settings: Mapping[str, Any]
+    #: The profile's settings as its TOML states them, before the administrator's overrides.
+    defaults: Settings
+    #: The effective settings: an override wins over the profile's value.
+    settings: Settings
     rules: Mapping[str, Citation]
+    #: The administrator's overrides (setting key -> value; ``None`` clears an optional setting).
     overrides: Mapping[str, Any] = EMPTY_MAPPING
-
-    def setting(self, key: str, default: Any = None) -> Any:
-        """The effective value of a setting (an override wins over the profile's default)."""
-        value = self.settings.get(key, default)
-        return default if value is None else value
 
     def has_rule(self, key: str) -> bool:
         return key in self.rules
@@ -153,9 +247,12 @@ def load_profile(profile_id: str, overrides: Mapping[str, Any] | None = None) ->
             quote=str(rule.get("quote", "")),
             note=str(rule.get("note", "")),
         )
-    defaults = dict(raw.get("settings", {}))
+    own = dict(raw.get("settings", {}))
     clean_overrides = {key: validate_setting(key, value) for key, value in (overrides or {}).items()}
-    settings = {**defaults, **clean_overrides}
+    defaults = Settings(**_setting_values(profile_id, own))
+    # An override of None clears an optional setting, whatever the profile says (validate_setting
+    # lets None through for optional settings only).
+    settings = defaults._replace(**_setting_values(profile_id, clean_overrides))
     return Profile(
         id=profile_id,
         name=str(raw.get("name", profile_id)),

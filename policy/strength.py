@@ -12,12 +12,14 @@ password. The composition rule and the handle check look at the whole input.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from policy.errors import UsageError
+from policy.profile import DEFAULT_SETTINGS
 
 #: Characters of the password handed to zxcvbn (it raises ValueError past 72).
 ANALYSED_PREFIX = 64
@@ -267,7 +269,7 @@ def spanish_words() -> tuple[str, ...]:
 _registered = False
 
 
-def _zxcvbn():  # type: ignore[no-untyped-def]
+def _zxcvbn() -> Callable[..., dict[str, Any]]:
     """zxcvbn with the Spanish list added to its dictionaries (once per process)."""
     global _registered
     from zxcvbn import matching, zxcvbn  # deferred: ~45 ms, only when a password is checked
@@ -276,7 +278,8 @@ def _zxcvbn():  # type: ignore[no-untyped-def]
         # zxcvbn 4.5 exposes add_frequency_lists; ranked like its own lists.
         matching.add_frequency_lists({SPANISH_DICTIONARY: list(spanish_words())})
         _registered = True
-    return zxcvbn
+    scorer: Callable[..., dict[str, Any]] = zxcvbn  # zxcvbn ships no type hints
+    return scorer
 
 
 def translate_feedback(message: str) -> str:
@@ -302,8 +305,8 @@ def _own_warning(sequence: Iterable[dict]) -> str:  # type: ignore[type-arg]
 def check_password(
     password: str,
     *,
-    min_length: int = 12,
-    min_score: int = 3,
+    min_length: int = DEFAULT_SETTINGS.min_length,
+    min_score: int = DEFAULT_SETTINGS.min_zxcvbn_score,
     handle: str = "",
     user_inputs: Sequence[str] = (),
 ) -> StrengthReport:

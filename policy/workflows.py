@@ -16,20 +16,12 @@ from typing import NamedTuple
 from policy.calendar import BusinessCalendar
 from policy.checks import current_assignments, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
+from policy.codes import Kind, OpeningState, Role
 from policy.errors import PolicyError
-from policy.model import (
-    CHANGE_REASON_LABELS,
-    CLOSING_ITEMS,
-    OPENING_REPORT_ITEMS,
-    Account,
-    Citation,
-    Kind,
-    Obligation,
-    OpeningState,
-    Role,
-    State,
-)
+from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.obligations import Obligation, State
 from policy.profile import Profile
+from policy.records import Account, Citation
 
 #: How far past the end of the agenda a holiday may start and still have its notice inside it.
 _NOTICE_LOOKAHEAD = timedelta(days=90)
@@ -40,10 +32,10 @@ _NOTICE_LOOKAHEAD = timedelta(days=90)
 
 def consultation_window(profile: Profile) -> str | None:
     """The consultation window in words («48 horas naturales», «5 días hábiles»), None if there is none."""
-    hours = profile.setting("consultation_hours")
+    hours = profile.settings.consultation_hours
     if hours:
         return f"{hours} horas naturales"
-    days = profile.setting("consultation_business_days")
+    days = profile.settings.consultation_business_days
     if days:
         return f"{days} días hábiles"
     return None
@@ -53,11 +45,11 @@ def consultation_due(profile: Profile, calendar: BusinessCalendar, sent_at: date
     """When the office's answer is due: natural hours if the profile counts hours, else
     the end of the N-th business day after the sending day; None when the profile has no window.
     """
-    hours = profile.setting("consultation_hours")
+    hours = profile.settings.consultation_hours
     if hours:
         # Counted on the absolute clock, so a change of UTC offset can never stretch the window.
         return local(local(sent_at).astimezone(UTC) + timedelta(hours=int(hours)))
-    days = profile.setting("consultation_business_days")
+    days = profile.settings.consultation_business_days
     if days:
         return end_of_day(calendar.add_business_days(local(sent_at).date(), int(days)))
     return None
@@ -65,13 +57,13 @@ def consultation_due(profile: Profile, calendar: BusinessCalendar, sent_at: date
 
 def information_request_due(profile: Profile, calendar: BusinessCalendar, received_at: datetime) -> datetime:
     """The end of the N-th business day after the request arrived (profile setting, default 2)."""
-    days = int(profile.setting("information_request_business_days", 2))
+    days = profile.settings.information_request_business_days
     return end_of_day(calendar.add_business_days(local(received_at).date(), days))
 
 
 def opening_due(profile: Profile, calendar: BusinessCalendar, requested_on: date) -> datetime | None:
     """When the office must answer an opening request (ine: 15 business days), None without a window."""
-    days = profile.setting("opening_business_days")
+    days = profile.settings.opening_business_days
     if not days:
         return None
     return end_of_day(calendar.add_business_days(requested_on, int(days)))
@@ -125,7 +117,7 @@ def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list
 
 def holiday_notice_due(profile: Profile, calendar: BusinessCalendar, start: date) -> datetime:
     """The end of the business day that falls N business days before the period starts."""
-    days = int(profile.setting("holiday_notice_business_days", 3))
+    days = profile.settings.holiday_notice_business_days
     return end_of_day(calendar.previous_business_days(start, days))
 
 
@@ -172,8 +164,8 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
     if not state.consultations or not profile.has_rule("consultation"):
         return
     accounts = _accounts_by_id(state)
-    outcome = str(profile.setting("consultation_outcome", ""))
-    office = str(profile.setting("consultation_office", "la oficina consultada"))
+    outcome = profile.settings.consultation_outcome
+    office = profile.settings.consultation_office
     for item in state.consultations:
         due = consultation_due(profile, state.calendar, item.sent_at)
         if due is None:
@@ -204,7 +196,7 @@ def information_request(state: State, now: datetime) -> Iterator[Obligation]:
         return
     rule = profile.rule("information_request")
     accounts = _accounts_by_id(state)
-    office = str(profile.setting("information_request_office", "la instancia competente"))
+    office = profile.settings.information_request_office
     for item in state.information_requests:
         due = information_request_due(profile, state.calendar, item.received_at)
         yield Obligation(
@@ -229,8 +221,8 @@ def opening_request(state: State, now: datetime) -> Iterator[Obligation]:
         return
     rule = profile.rule("opening_request")
     accounts = _accounts_by_id(state)
-    office = str(profile.setting("opening_office", "la oficina responsable"))
-    report_required = bool(profile.setting("opening_report", False))
+    office = profile.settings.opening_office
+    report_required = profile.settings.opening_report
     for item in state.opening_requests:
         if item.state == OpeningState.PENDING:
             due = opening_due(profile, state.calendar, item.requested_on)
@@ -288,7 +280,7 @@ def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
     """The notice of an administrator change to the profile's office (ine: CNCS;
     ieesonora: Subdirección; iecm: UTCSyD), due from the day of the change."""
     profile = state.profile
-    office = profile.setting("admin_change_office")
+    office = profile.settings.admin_change_office
     if not state.admin_changes or not office or not profile.has_rule("admin_change_notice"):
         return
     rule = profile.rule("admin_change_notice")
@@ -296,7 +288,7 @@ def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
         return
     accounts = _accounts_by_id(state)
     today = now.date()
-    rotate = bool(profile.setting("rotation_on_admin_change", False))
+    rotate = profile.settings.rotation_on_admin_change
     for change in state.admin_changes:
         if change.notified_on is not None:
             continue
@@ -328,7 +320,7 @@ def holiday_notice(state: State, now: datetime) -> Iterator[Obligation]:
     inside the agenda (``state.agenda_until``) and that have not ended are produced.
     """
     profile = state.profile
-    if not profile.setting("holiday_notice", False) or not profile.has_rule("holiday_notice"):
+    if not profile.settings.holiday_notice or not profile.has_rule("holiday_notice"):
         return
     rule = profile.rule("holiday_notice")
     today = now.date()
@@ -358,7 +350,7 @@ def holiday_notice(state: State, now: datetime) -> Iterator[Obligation]:
 def abandoned_account(state: State, now: datetime) -> Iterator[Obligation]:
     """An active account without recorded activity for N days (90 by default)."""
     profile = state.profile
-    days = profile.setting("abandoned_days")
+    days = profile.settings.abandoned_days
     if not days or not profile.has_rule("abandoned_account"):
         return
     rule = profile.rule("abandoned_account")
@@ -401,7 +393,7 @@ _DOCUMENTS = (
 def designation_documents(state: State, now: datetime) -> Iterator[Obligation]:
     """ine: every administrator needs a signed designation form and a signed responsiva."""
     profile = state.profile
-    if not profile.setting("designation_documents", False):
+    if not profile.settings.designation_documents:
         return
     today = now.date()
     first_start: dict[int, date] = {}

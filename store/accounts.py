@@ -7,17 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, start_of_day
-from policy.model import (
-    Account,
-    AccountStatus,
-    Assignment,
-    EntryKind,
-    Network,
-    Person,
-    Rank,
-    Role,
-    Verification,
-)
+from policy.codes import AccountStatus, EntryKind, Network, Rank, Role, Verification
+from policy.records import Account, Assignment, Person
 from store import validate
 from store.db import from_db_datetime
 from store.errors import ConflictError, NotFoundError, UsageError

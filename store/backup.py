@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from policy.clock import ZONE
 from policy.errors import ResguardoError
+from policy.profile import DEFAULT_SETTINGS
 from store.db import LAST_DAILY_BACKUP_KEY, MEMORY, Store, _lock_timeout, from_db_datetime
 from store.errors import StoreError, os_error_text
 from store.files import sync_folder
@@ -77,7 +78,7 @@ REASONS: dict[str, str] = {
 AUTOMATIC = frozenset({DAILY, MIGRATION})
 #: The setting (``resguardo ajustes fijar respaldos_max N``) and its value when unset.
 MAX_SETTING = "backups_max"
-DEFAULT_MAX = 10
+DEFAULT_MAX = DEFAULT_SETTINGS.backups_max
 #: How long a restore waits for another process to finish its statement before giving up.
 LOCK_WAIT = 2.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -743,7 +744,7 @@ def prune_automatic(folder: str | Path, keep: int) -> list[Path]:
 def max_automatic(store: Store) -> int:
     """The ``backups_max`` setting (the profile's value or the override), DEFAULT_MAX without a profile."""
     try:
-        value = store.settings.profile().setting(MAX_SETTING, DEFAULT_MAX)
+        value = store.settings.profile().settings.backups_max
     except ResguardoError:
         value = store.settings.overrides().get(MAX_SETTING, DEFAULT_MAX)
     try:

@@ -37,7 +37,7 @@ from store.errors import NotFoundError, UsageError
 from store.migrations import ZONE_BITS
 
 if TYPE_CHECKING:
-    from policy.model import Account
+    from policy.records import Account
     from store.db import Store
 
 FORMAT = "resguardo-bitacora/1"
@@ -45,8 +45,8 @@ GENESIS = "0" * 64
 MAX_TEXT = validate.MAX_TEXT
 #: How far ahead of the clock a declared time may be (clocks of two machines differ a little).
 FUTURE_TOLERANCE = timedelta(minutes=5)
-#: The entry kinds (``policy.model.EntryKind``, spelled out: that module and
-#: ``dataclasses`` cost ~25 ms to import, which ``buscar`` cannot afford).
+#: The entry kinds (``policy.codes.EntryKind``, spelled out when importing them cost
+#: ``buscar`` ~25 ms; tests/test_bitacora.py keeps the two equal).
 KINDS: tuple[str, ...] = (
     "publicacion", "respuesta", "comentario_usuario", "solicitud", "incidente", "moderacion", "consulta",
     "cambio_contrasena", "cambio_administrador", "evaluacion", "capacitacion", "nota", "correccion",

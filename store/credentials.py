@@ -14,21 +14,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from policy.codes import AccountStatus, SecondFactor
 from policy.errors import PolicyError
-from policy.model import (
-    Account,
-    AccountStatus,
-    CredentialState,
-    SecondFactor,
-    SecondFactorState,
-)
 from policy.profile import Profile
+from policy.records import Account, CredentialState, SecondFactorState
 from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, StoreError
 
 if TYPE_CHECKING:
-    from policy.model import Closing
+    from policy.records import Closing
     from policy.strength import StrengthReport
     from store.db import Store
     from store.history import Rotation
@@ -337,8 +332,8 @@ def evaluate(
 
     return check_password(
         password,
-        min_length=int(profile.setting("min_length", 12)),
-        min_score=int(profile.setting("min_zxcvbn_score", 3)),
+        min_length=profile.settings.min_length,
+        min_score=profile.settings.min_zxcvbn_score,
         handle=account.handle if account else "",
         user_inputs=inputs,
     )
@@ -407,7 +402,7 @@ def set_password(
     _clear_way(store, secrets, account, "password")
     key = secrets.ensure_fingerprint_key()
     print_value = fingerprint(key, password)
-    history = int(profile.setting("password_history", 5))
+    history = profile.settings.password_history
     if print_value in store.credentials.recent_fingerprints(account.id, history):
         raise PasswordRejectedError(
             f"La contraseña no se guardó: ya se usó en {account.ref} (no se repiten las últimas {history})."

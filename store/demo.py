@@ -19,8 +19,8 @@ from policy.profile import load_profile
 from store.errors import ConflictError
 
 if TYPE_CHECKING:
-    from policy.model import Account
     from policy.profile import Profile
+    from policy.records import Account
     from store.db import Store
 
 FIRST_NAMES = (
@@ -126,7 +126,7 @@ def build_demo(store: Store, profile_id: str, now: datetime) -> dict[str, object
     names = _Names(rng)
     now = local(now)
     today = now.date()
-    domain = profile.setting("email_domains", ["example.mx"])[0]
+    domain = (profile.settings.email_domains or ("example.mx",))[0]
     counts = {"accounts": 0, "people": 0, "rotations": 0}
     with store.atomic():
         store.settings.set_profile(profile_id)
@@ -147,8 +147,8 @@ def _build_area(
     store: Store, profile: Profile, area: Area, index: int, rng: random.Random, names: _Names,
     today: date, now: datetime, coadmins: list, counts: dict[str, int],
 ) -> None:
-    domain = profile.setting("email_domains", ["example.mx"])[0]
-    roles: list[str] = list(profile.setting("admin_roles", ["titular", "suplente"]))
+    domain = (profile.settings.email_domains or ("example.mx",))[0]
+    roles: list[str] = list(profile.settings.admin_roles)
     opened = today - timedelta(days=rng.randint(500, 2400))
     # Who administers the area's accounts, and whether someone left recently.
     holders = {}
@@ -172,7 +172,7 @@ def _build_area(
         if index == 5 and network == "facebook":
             email = _email(names.next(), "gmail.com")
             generic = False
-        elif index == 2 and profile.setting("email_generic_required", False):
+        elif index == 2 and profile.settings.email_generic_required:
             generic = False
         if index == 4 and network == "x":
             handle = f"@Distrito{index + 1:02d}Redes"  # lacks the institution's token
@@ -218,7 +218,7 @@ def _history(
     rng: random.Random, now: datetime, counts: dict[str, int],
 ) -> None:
     today = now.date()
-    months = profile.setting("rotation_months") or 6
+    months = profile.settings.rotation_months or 6
     span = months * 30
     # The opening password, then a few rotations; the last one lands so that
     # some accounts are overdue and a few are due within days.
@@ -244,10 +244,10 @@ def _history(
         reason = "Apertura de la cuenta" if moment.date() == opened else "Rotación periódica"
         store.rotations.record(account, moment, reason=reason, author="demo")
         counts["rotations"] += 1
-    if profile.setting("evaluation_months"):
+    if profile.settings.evaluation_months:
         age = rng.randint(20, 200)
         store.evaluations.record(account, today - timedelta(days=age), note="Evaluación semestral", author="demo")
-    if profile.setting("training_months"):
+    if profile.settings.training_months:
         for item in store.assignments.for_account(account.id):
             if item.active_on(today) and not store.trainings.history(item.person_id, limit=1):
                 age = rng.randint(30, 420)
@@ -260,7 +260,7 @@ def _build_workflows(store: Store, profile: Profile, rng: random.Random, now: da
     today = now.date()
     accounts = [a for a in store.accounts.list() if a.status == "activa"]
     people = store.people.list()
-    if profile.setting("email_generic_required", False):
+    if profile.settings.email_generic_required:
         # Most administrators signed their designation form and responsiva; two did not.
         for person in people[2:]:
             signed = today - timedelta(days=rng.randint(60, 900))

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import format_date, start_of_day
-from policy.model import Account, AccountStatus, EntryKind, Person
+from policy.codes import AccountStatus, EntryKind
+from policy.records import Account, Person
 from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError

@@ -13,8 +13,9 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from policy.codes import EntryKind
 from policy.errors import PolicyError
-from policy.model import Account, EntryKind, IncidentNotice
+from policy.records import Account, IncidentNotice
 from store import validate
 from store.bitacora import FUTURE_TOLERANCE
 from store.db import from_db_datetime, to_db_datetime
@@ -90,7 +91,7 @@ class Incidents:
         moment = at or store.now()
         self._check_moment(moment, "fecha y hora del incidente")
         profile = store.settings.profile()
-        recipients = [str(r).strip() for r in profile.setting("incident_recipients", []) if str(r).strip()]
+        recipients = [str(r).strip() for r in profile.settings.incident_recipients if str(r).strip()]
         if not recipients:
             raise StoreError(
                 f"El perfil {profile.short_name} no define a quién notificar un incidente"

@@ -25,8 +25,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import parse_date, start_of_day
+from policy.codes import AccountStatus, Network, Rank, Role, Verification
 from policy.errors import ResguardoError, UsageError
-from policy.model import AccountStatus, Assignment, Network, Rank, Role, Verification
+from policy.records import Assignment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

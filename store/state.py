@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.clock import local
-from policy.model import State
+from policy.obligations import State
 from policy.profile import Profile
 from store.accounts import (
     ACCOUNT_COLUMNS,
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def calendar_years(profile: Profile, now: datetime, horizon_days: int = 400) -> tuple[int, int]:
     """The span of years whose holidays the rules can touch."""
     first = now.year - 1
-    since = profile.setting("email_generic_since")
+    since = profile.settings.email_generic_since
     if since:
         first = min(first, date.fromisoformat(str(since)).year)
     last = now.year + 1 + horizon_days // 365

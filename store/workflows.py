@@ -16,28 +16,26 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import format_date, start_of_day
-from policy.model import (
-    CHANGE_REASON_LABELS,
-    CLOSING_ITEMS,
+from policy.codes import (
     KEYRING_CLOSING_ITEM,
-    KIND_LABELS,
-    MANUAL_CLOSING_ITEMS,
-    OPENING_REPORT_ITEMS,
-    Account,
     AccountStatus,
-    AdminChange,
     ChangeReason,
-    Closing,
-    Consultation,
     ConsultationState,
     EntryKind,
-    InformationRequest,
     Kind,
     Network,
-    OpeningRequest,
     OpeningState,
-    Person,
     RequestState,
+)
+from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, KIND_LABELS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.records import (
+    Account,
+    AdminChange,
+    Closing,
+    Consultation,
+    InformationRequest,
+    OpeningRequest,
+    Person,
     Waiver,
 )
 from policy.workflows import HolidayPeriod, check_transition
@@ -124,10 +122,6 @@ def _live(account: Account) -> None:
         raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
 
 
-def _profile_setting(store: Store, key: str, default: str) -> str:
-    return str(store.settings.profile().setting(key, default))
-
-
 def _on_day(store: Store, day: date) -> datetime:
     """When a change recorded by its date happened, for the bitácora: the start of
     that day, or now when the day is today or later (the log records the past)."""
@@ -183,7 +177,7 @@ class Consultations:
         clean_subject = validate.text(subject, "asunto", required=True)
         body = validate.text(text, "texto", limit=validate.MAX_TEXT)
         _when(sent_at, store.now(), "fecha de envío")
-        to = validate.text(office, "oficina") or _profile_setting(store, "consultation_office", "")
+        to = validate.text(office, "oficina") or store.settings.profile().settings.consultation_office
         with store.atomic():
             new_id = store.insert(
                 "consultations",
@@ -310,7 +304,7 @@ class InformationRequests:
             )
         if clean == RequestState.ANSWERED and not clean_note:
             raise UsageError("Anote qué se respondió con --nota.")
-        office = _profile_setting(store, "information_request_office", "") if clean == RequestState.ROUTED else None
+        office = store.settings.profile().settings.information_request_office if clean == RequestState.ROUTED else None
         with store.atomic():
             current = self.get(request_id)
             check_transition(self.entity, request_id, current.state, clean)
@@ -388,7 +382,7 @@ class Openings:
         clean_reference = validate.text(reference, "oficio", required=True)
         clean_area = validate.text(area, "área")
         validate.not_future(requested_on, store.now(), "fecha del oficio")
-        office = _profile_setting(store, "opening_office", "")
+        office = store.settings.profile().settings.opening_office
         with store.atomic():
             existing = store.accounts.find(clean_network, clean_handle)
             if existing is not None:

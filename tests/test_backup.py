@@ -379,7 +379,7 @@ def test_the_setting_is_validated():
     from policy.errors import PolicyError
     from policy.profile import load_profile, validate_setting
 
-    assert load_profile("iecm").setting("backups_max") == 10
+    assert load_profile("iecm").settings.backups_max == 10
     assert validate_setting("backups_max", 25) == 25
     with pytest.raises(PolicyError, match="al menos 1"):
         validate_setting("backups_max", 0)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from policy.model import EntryKind
+from policy.codes import EntryKind
 from store import open_store
 from store.bitacora import GENESIS, KINDS, canonical, entry_hash
 from store.db import Store

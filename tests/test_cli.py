@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from policy.model import Kind
+from policy.codes import Kind
 from store.migrations import LATEST_VERSION
 from tests.conftest import make_runner
 
@@ -535,8 +535,10 @@ def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile)
     """The fast writer of ``pendientes --json`` must never drift from json.dumps."""
     from datetime import datetime
 
+    from policy.codes import Status
     from policy.engine import agenda as build_agenda
-    from policy.model import Account, Citation, Obligation, Person, Status
+    from policy.obligations import Obligation
+    from policy.records import Account, Citation, Person
     from store.demo import build_demo
     from store.state import load_state
     from tests.conftest import NOW

@@ -13,12 +13,14 @@ import pytest
 
 from policy import strength
 from policy.clock import ZONE
+from policy.codes import AccountStatus, Kind
 from policy.credentials import health_report
 from policy.engine import agenda
 from policy.errors import UsageError
 from policy.generator import generate_passphrase, generate_password, passphrase_words
-from policy.model import Account, AccountStatus, CredentialState, Kind, State
+from policy.obligations import State
 from policy.profile import load_profile
+from policy.records import Account, CredentialState
 from store.credentials import PasswordRejectedError, read_password, save_recovery_codes, set_password
 from store.errors import StoreError
 from store.secrets import (

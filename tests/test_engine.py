@@ -10,9 +10,11 @@ import pytest
 from policy import engine
 from policy.calendar import BusinessCalendar
 from policy.clock import ZONE, add_months, end_of_day
+from policy.codes import Kind, Status
 from policy.engine import agenda, obligations
-from policy.model import Account, Assignment, Kind, Obligation, Person, State, Status
+from policy.obligations import Obligation, State
 from policy.profile import load_profile
+from policy.records import Account, Assignment, Person
 from store.calendar import official_holidays_for
 from tui.cli.agenda import obligation_json
 
@@ -561,7 +563,8 @@ def test_what_the_checks_derive_is_forgotten_when_the_state_changes():
 
 
 def test_due_phrase_says_how_soon_in_the_workbench_lists():
-    from policy.model import Citation, due_phrase
+    from policy.labels import due_phrase
+    from policy.records import Citation
 
     rule = Citation("ine", "Criterios", "§1", "cita")
     later = Obligation(kind=Kind.ROTATION, due=NOW + timedelta(days=3), rule=rule, message="m")

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, event, given, note, reject, settings
 from hypothesis import strategies as st
 
 from policy.clock import start_of_day
+from policy.codes import AccountStatus, Network, Rank, Verification
 from policy.errors import ResguardoError
-from policy.model import AccountStatus, Network, Rank, Verification
 from store import open_store, spreadsheet
 from store.db import Store
 from store.spreadsheet import COLUMNS, restore

@@ -306,9 +306,9 @@ def test_settings_profile_and_overrides(make_store):
         store.settings.set_profile("ife")
     store.settings.set_profile("ieesonora")
     store.settings.set_override("rotation_months", 4)
-    assert store.settings.profile().setting("rotation_months") == 4
+    assert store.settings.profile().settings.rotation_months == 4
     store.settings.reset_override("rotation_months")
-    assert store.settings.profile().setting("rotation_months") is None
+    assert store.settings.profile().settings.rotation_months is None
 
 
 # -- SQLite errors become Spanish store errors ---------------------------------------

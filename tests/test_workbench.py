@@ -12,7 +12,7 @@ from conftest import NOW
 from keyring.backend import KeyringBackend
 from workbench_helpers import build_demo_db, run_async, settle
 
-from policy.model import Kind, Status
+from policy.codes import Kind, Status
 from store import open_store
 from tui.app import Workbench
 from tui.commands import applicable_commands

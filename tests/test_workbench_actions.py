@@ -11,7 +11,7 @@ from memory_keyring import MemoryKeyring
 from textual.widgets import Input, Label
 from workbench_helpers import build_demo_db, run_async, settle
 
-from policy.model import Kind
+from policy.codes import Kind
 from store import open_store
 from tui.actions import ConsultationDialog, DocumentDialog, IncidentNoticeDialog, RequestDialog, WaiverDialog
 from tui.app import Workbench

@@ -17,7 +17,7 @@ import pytest
 from conftest import NOW
 from workbench_helpers import build_demo_db, run_async, settle
 
-from policy.model import Status
+from policy.codes import Status
 from tui.app import Workbench
 from tui.screens.hoy import HoyScreen
 from tui.widgets.table import LazyRow, VirtualTable

@@ -287,7 +287,7 @@ def test_avisos_refused_where_the_profile_has_none(run) -> None:  # type: ignore
 def test_every_new_kind_is_documented_in_the_readme() -> None:
     from pathlib import Path
 
-    from policy.model import KIND_LABELS
+    from policy.labels import KIND_LABELS
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     for kind in KIND_LABELS:

@@ -8,23 +8,22 @@ import pytest
 
 from policy.calendar import BusinessCalendar, DateRange
 from policy.clock import ZONE, end_of_day
+from policy.codes import Kind, Status
 from policy.engine import agenda, obligations
 from policy.errors import PolicyError
-from policy.model import (
+from policy.obligations import State
+from policy.profile import load_profile
+from policy.records import (
     Account,
     AdminChange,
     Assignment,
     Closing,
     Consultation,
     InformationRequest,
-    Kind,
     OpeningRequest,
     Person,
-    State,
-    Status,
     Waiver,
 )
-from policy.profile import load_profile
 from policy.workflows import (
     check_transition,
     consultation_due,

@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from policy.clock import ZONE
+from policy.codes import Kind, Status
 from policy.engine import agenda
 from policy.errors import PolicyError, ResguardoError
-from policy.model import Kind, Status
 from store.errors import ConflictError, NotFoundError, UsageError
 from store.migrations import LATEST_VERSION, MIGRATIONS
 from store.state import load_state

@@ -16,7 +16,8 @@ from textual.widgets import Input, Select, Static
 
 from policy.clock import format_date, parse_date, parse_datetime
 from policy.errors import UsageError
-from policy.model import KIND_LABELS, Obligation
+from policy.labels import KIND_LABELS
+from policy.obligations import Obligation
 from tui.dialogs import FormDialog, Job, _optional, field
 
 if TYPE_CHECKING:

@@ -24,7 +24,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
-from policy.model import Account, Obligation, Person, Status
+from policy.codes import Status
+from policy.obligations import Obligation
+from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
@@ -434,7 +436,7 @@ class Workbench(App[None]):
             # propose the first role of the profile nobody holds today (what missing_admin asks for)
             today = self.workspace.now().date()
             held = {a.role for a in self.institution.assignments_by_account.get(account.id, ()) if a.active_on(today)}
-            roles = [str(r) for r in self.institution.profile.setting("admin_roles", ["titular", "suplente"])]
+            roles = list(self.institution.profile.settings.admin_roles)
             role = next((r for r in roles if r not in held), None)
         self.push_screen(AssignDialog(self.workspace, account, people, role))
 

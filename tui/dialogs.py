@@ -18,8 +18,9 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from policy.clock import format_date, parse_date, parse_datetime
+from policy.codes import AccountStatus, Network, Rank, Role, Verification
 from policy.errors import ResguardoError, UsageError
-from policy.model import Account, AccountStatus, Network, Person, Rank, Role, Verification
+from policy.records import Account, Person
 from tui.workspace import error_text
 
 if TYPE_CHECKING:

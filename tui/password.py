@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from policy.errors import ResguardoError
-from policy.model import Account
+from policy.records import Account
 from tui.workspace import error_text
 
 if TYPE_CHECKING:

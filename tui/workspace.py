@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from policy.clock import format_date, local
-from policy.model import Account, Assignment, Obligation, Person, State, Status
+from policy.codes import Status
+from policy.obligations import Obligation, State
 from policy.profile import PROFILE_IDS, Profile, load_profile
+from policy.records import Account, Assignment, Person
 from store.db import Store, open_store
 from store.errors import StoreMissingError
 
@@ -418,7 +420,7 @@ class Workspace:
                 person=person, roles=person_roles, last_training=state.last_training.get(person.id),
                 next_due=_first_due(pending), worst=_worst(pending), haystack=haystack,
             ))
-        admin_roles = [str(r) for r in state.profile.setting("admin_roles", ["titular", "suplente"])]
+        admin_roles = list(state.profile.settings.admin_roles)
         table_roles = (admin_roles[0], admin_roles[1] if len(admin_roles) > 1 else "coadministrador")
         return Institution(
             now=now, profile=state.profile, table_roles=table_roles, accounts=account_rows, people=person_rows, people_by_id=dict(people),
@@ -539,7 +541,7 @@ class Workspace:
         return f"Aviso de {period.label} marcado como dado."
 
     def record_person_document(self, person_id: int, kind: str, on: date, reference: str | None) -> str:
-        from policy.model import KIND_LABELS
+        from policy.labels import KIND_LABELS
 
         with self.session() as store:
             person = store.people.get(person_id)
@@ -631,7 +633,7 @@ class Workspace:
             key = secrets.fingerprint_key() if secrets is not None else None
             if key is not None and password:
                 value = fingerprint(key, password)
-                history = int(profile.setting("password_history", 5))
+                history = profile.settings.password_history
                 if value in store.credentials.recent_fingerprints(account.id, history):
                     reuse = f"Ya se usó en {account.ref} (no se repiten las últimas {history})."
                 else:
@@ -650,8 +652,8 @@ class Workspace:
             profile = store.settings.profile()
             inputs = strength_inputs(store, account, profile)
         return make_password(
-            max(DEFAULT_LENGTH, int(profile.setting("min_length", 12))),
-            min_length=int(profile.setting("min_length", 12)), min_score=int(profile.setting("min_zxcvbn_score", 3)),
+            max(DEFAULT_LENGTH, profile.settings.min_length),
+            min_length=profile.settings.min_length, min_score=profile.settings.min_zxcvbn_score,
             handle=account.handle, user_inputs=inputs,
         )
 

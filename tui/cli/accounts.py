@@ -7,13 +7,15 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, local
-from policy.model import SECOND_FACTOR_LABELS, Account, AccountStatus, Network, Role, Verification
+from policy.codes import AccountStatus, Network, Role, Verification
+from policy.labels import SECOND_FACTOR_LABELS
+from policy.records import Account
 from tui.cli.args import subcommands, yes_no
 from tui.cli.output import print_json, table
 from tui.cli.output import yes_no as si_no
 
 if TYPE_CHECKING:
-    from policy.model import State
+    from policy.obligations import State
     from tui.cli.context import Context
 
 ROLE_CHOICES = [r.value for r in Role]
@@ -237,10 +239,10 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
         ("Mensajes privados", si_no(account.private_messages)),
         ("Apertura", format_date(account.opened_on) if account.opened_on else "—"),
     ]
-    months = profile.setting("rotation_months")
+    months = profile.settings.rotation_months
     if months:
         fields.append(("Rotación", f"cada {months} meses ({profile.short_name})"))
-    elif profile.setting("rotation_on_admin_change", False):
+    elif profile.settings.rotation_on_admin_change:
         fields.append(("Rotación", "al cambiar la persona administradora"))
     else:
         fields.append(("Rotación", "sin plazo en los criterios (fíjelo con «resguardo ajustes fijar rotacion_meses N»)"))
@@ -373,8 +375,8 @@ def unassign_person(ctx: Context, args: argparse.Namespace) -> int:
     roles = ", ".join(a.role for a in ended)
     print(f"{person.name} deja de ser {roles} de {account.ref} el {format_date(end)}.")
     profile = store.settings.profile()
-    if profile.setting("rotation_on_admin_change", False):
+    if profile.settings.rotation_on_admin_change:
         print("Según el perfil, la contraseña debe cambiarse por este cambio de administración.")
-    elif profile.setting("rotation_months"):
+    elif profile.settings.rotation_months:
         print("Se recomienda rotar la contraseña tras un cambio de administración.")
     return 0

@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, relative
-from policy.model import Citation, Kind, Obligation, Status
+from policy.codes import Kind, Status
+from policy.obligations import Obligation
 from policy.profile import Profile, short_document
+from policy.records import Citation
 from tui.cli.args import window_days
 from tui.cli.output import print_json, table, terminal_width
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
 
-    from policy.model import Account
+    from policy.records import Account
     from store.bitacora import Entry
     from store.secrets import Secrets
     from tui.cli.context import Context

@@ -16,8 +16,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date
+from policy.codes import SecondFactor
 from policy.errors import UsageError
-from policy.model import SECOND_FACTOR_LABELS, SecondFactor
+from policy.labels import SECOND_FACTOR_LABELS
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.spanish_argparse import SpanishFormatter
@@ -302,8 +303,8 @@ def generate_password(ctx: Context, args: argparse.Namespace) -> int:
     tools = clipboard.require_tools() if args.copiar else None  # before anything is stored
     profile = store.settings.profile()
     options: dict[str, Any] = {
-        "min_length": int(profile.setting("min_length", 12)),
-        "min_score": int(profile.setting("min_zxcvbn_score", 3)),
+        "min_length": profile.settings.min_length,
+        "min_score": profile.settings.min_zxcvbn_score,
         "handle": account.handle,
         "user_inputs": strength_inputs(store, account, profile),
     }

@@ -6,7 +6,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date
-from policy.model import CHANGE_REASON_LABELS, ChangeReason, Rank
+from policy.codes import ChangeReason, Rank
+from policy.labels import CHANGE_REASON_LABELS
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 
@@ -139,11 +140,11 @@ def record_change(ctx: Context, args: argparse.Namespace) -> int:
         print(f"{person.name} no administra {refs} del {format_date(start)} al {format_date(until)}"
               f" ({CHANGE_REASON_LABELS[change.reason]}); vuelve el día siguiente sin más trámite.")
     profile = store.settings.profile()
-    office = profile.setting("admin_change_office")
+    office = profile.settings.admin_change_office
     if office and profile.has_rule("admin_change_notice") and profile.rule("admin_change_notice").section:
         print(f"Avise del cambio ({office}; {profile.rule('admin_change_notice').short()});"
               f" registre el aviso con «resguardo personas avisar {change.id}».")
-    if profile.setting("rotation_on_admin_change", False):
+    if profile.settings.rotation_on_admin_change:
         print("Según el perfil, la contraseña debe cambiarse ya (con la UTCSyD): la rotación queda vencida.")
     else:
         print("Se recomienda rotar la contraseña de esas cuentas.")

@@ -44,7 +44,7 @@ def _spec(name: str) -> SettingSpec:
 def _show(value: Any) -> str:
     if value is None:
         return "sin plazo"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
 
@@ -53,15 +53,15 @@ def list_settings(ctx: Context, args: argparse.Namespace) -> int:
     profile = ctx.store.settings.profile()
     if args.json:
         print_json([
-            {"name": s.name_es, "key": s.key, "value": profile.settings.get(s.key),
-             "default": profile.defaults.get(s.key), "overridden": s.key in profile.overrides,
+            {"name": s.name_es, "key": s.key, "value": getattr(profile.settings, s.key),
+             "default": getattr(profile.defaults, s.key), "overridden": s.key in profile.overrides,
              "description": s.description}
             for s in SETTINGS
         ])
         return 0
     rows = [
-        [s.name_es, _show(profile.settings.get(s.key)),
-         "(perfil)" if s.key not in profile.overrides else f"(perfil: {_show(profile.defaults.get(s.key))})",
+        [s.name_es, _show(getattr(profile.settings, s.key)),
+         "(perfil)" if s.key not in profile.overrides else f"(perfil: {_show(getattr(profile.defaults, s.key))})",
          s.description]
         for s in SETTINGS
     ]
@@ -82,6 +82,6 @@ def reset_setting(ctx: Context, args: argparse.Namespace) -> int:
     spec = _spec(args.nombre)
     store = ctx.store
     store.settings.reset_override(spec.key)
-    value = store.settings.profile().settings.get(spec.key)
+    value = getattr(store.settings.profile().settings, spec.key)
     print(f"Ajuste {spec.name_es} vuelve al valor del perfil: {_show(value)}.")
     return 0

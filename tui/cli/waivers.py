@@ -8,8 +8,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date, parse_date
+from policy.codes import Kind
 from policy.errors import NotFoundError, PolicyError, UsageError
-from policy.model import KIND_LABELS, Kind
+from policy.labels import KIND_LABELS
 from tui.cli.args import positive_int, subcommands, window_days
 from tui.cli.output import print_json, table
 
@@ -124,7 +125,7 @@ def _periods(ctx: Context, first: date, last: date):  # type: ignore[no-untyped-
 
     store = ctx.store
     profile = store.settings.profile()
-    if not profile.setting("holiday_notice", False) or not profile.has_rule("holiday_notice"):
+    if not profile.settings.holiday_notice or not profile.has_rule("holiday_notice"):
         raise PolicyError(f"El perfil {profile.short_name} no prevé avisos al público antes de los días inhábiles.")
     years = calendar_years(profile, ctx.now())
     calendar = store.calendar.business_calendar(years[0], max(years[1], last.year))

@@ -12,20 +12,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, local
+from policy.codes import ConsultationState, Network, OpeningState, RequestState
 from policy.errors import UsageError
-from policy.model import (
-    CLOSING_ITEMS,
-    MANUAL_CLOSING_ITEMS,
-    OPENING_REPORT_ITEMS,
-    Account,
-    Consultation,
-    ConsultationState,
-    InformationRequest,
-    Network,
-    OpeningRequest,
-    OpeningState,
-    RequestState,
-)
+from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.records import Account, Consultation, InformationRequest, OpeningRequest
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 
@@ -215,7 +205,7 @@ def add_consultation(ctx: Context, args: argparse.Namespace) -> int:
     due = consultation_due(profile, calendar, item.sent_at)
     print(item.id)
     if due is None:
-        print(f"Consulta registrada. {profile.setting('consultation_outcome', '')}".strip())
+        print(f"Consulta registrada. {profile.settings.consultation_outcome}".strip())
     else:
         print(f"Consulta registrada: la respuesta de {item.office or 'la oficina'} vence el {_short(due)}"
               f" ({consultation_window(profile)}).")
@@ -268,7 +258,7 @@ def list_consultations(ctx: Context, args: argparse.Namespace) -> int:
         wrap=2,
     ))
     if any(shown == ConsultationState.EXPIRED for _, _, shown in rows):
-        print(f"\nConsultas vencidas: {profile.setting('consultation_outcome', '')}")
+        print(f"\nConsultas vencidas: {profile.settings.consultation_outcome}")
     return 0
 
 
@@ -310,7 +300,7 @@ def add_request(ctx: Context, args: argparse.Namespace) -> int:
     due = information_request_due(profile, calendar, item.received_at)
     print(item.id)
     print(f"Solicitud registrada: atiéndala a más tardar el {format_date(due.date())}"
-          f" (respuesta con certeza o canalización a {profile.setting('information_request_office', '')}).")
+          f" (respuesta con certeza o canalización a {profile.settings.information_request_office}).")
     return 0
 
 
@@ -404,8 +394,8 @@ def add_opening(ctx: Context, args: argparse.Namespace) -> int:
     )
     profile, calendar = _rules(ctx)
     print(item.id)
-    office = profile.setting("opening_office", "la oficina responsable")
-    if not profile.setting("opening_allowed", True):
+    office = profile.settings.opening_office
+    if not profile.settings.opening_allowed:
         print(f"Según el perfil, el área no puede abrir cuentas por sí misma: la solicitud se dirige a {office}"
               f" ({profile.rule('opening_request').short()}).")
     due = opening_due(profile, calendar, item.requested_on)
@@ -429,7 +419,7 @@ def resolve_opening(ctx: Context, args: argparse.Namespace) -> int:
 def open_opening(ctx: Context, args: argparse.Namespace) -> int:
     item = ctx.store.openings.open_account(args.id, on=ctx.date_arg(args.fecha, "fecha de apertura"))
     print(f"Cuenta {item.ref} activa desde el {format_date(item.resolved_on or ctx.today())}.")
-    if ctx.store.settings.profile().setting("opening_report", False):
+    if ctx.store.settings.profile().settings.opening_report:
         print("Informe su nombre, dirección, propósitos, operación y administradores; márquelos con"
               f" «resguardo aperturas informe {item.id} --punto …».")
     return 0
@@ -470,7 +460,7 @@ def list_openings(ctx: Context, args: argparse.Namespace) -> int:
     for item in items:
         due = dues[item.id]
         detail = item.reason or ""
-        if item.state == OpeningState.OPENED and profile.setting("opening_report", False):
+        if item.state == OpeningState.OPENED and profile.settings.opening_report:
             missing = [key for key in OPENING_REPORT_ITEMS if key not in item.report]
             detail = "informe completo" if not missing else f"informe: falta {', '.join(missing)}"
         rows.append([item.id, item.ref, item.reference, format_date(item.requested_on),

@@ -11,7 +11,8 @@ from textual.content import Content
 from textual.message import Message
 
 from policy.clock import format_date, local
-from policy.model import KIND_LABELS, Status, due_phrase
+from policy.codes import Status
+from policy.labels import KIND_LABELS, due_phrase
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
 from tui.widgets.table import Column, Row

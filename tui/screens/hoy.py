@@ -16,7 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static
 
 from policy.clock import format_date
-from policy.model import KIND_LABELS, STATUS_LABELS, Kind, Obligation, Status, due_phrase
+from policy.codes import Kind, Status
+from policy.labels import KIND_LABELS, STATUS_LABELS, due_phrase
+from policy.obligations import Obligation
 from policy.profile import Profile, short_document
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.footer import ReadyFooter

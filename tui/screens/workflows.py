@@ -18,8 +18,9 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
 from policy.clock import local, parse_datetime, relative
+from policy.codes import Kind
 from policy.errors import UsageError
-from policy.model import Kind, Obligation
+from policy.obligations import Obligation
 from tui.dialogs import ConfirmDialog, FormDialog, Job, _optional, field
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen

@@ -1,0 +1,92 @@
+"""The Spanish names of the codes (``policy.codes``) and of the agenda's timing, as the user reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from policy.clock import relative
+from policy.codes import KEYRING_CLOSING_ITEM, ChangeReason, Kind, SecondFactor, Status
+
+if TYPE_CHECKING:
+    from policy.obligations import Obligation
+
+SECOND_FACTOR_LABELS: Mapping[str, str] = {
+    SecondFactor.APP: "aplicación autenticadora",
+    SecondFactor.SMS: "mensaje SMS",
+    SecondFactor.KEY: "llave de seguridad física",
+    SecondFactor.NONE: "ninguno",
+}
+
+
+CHANGE_REASON_LABELS: Mapping[str, str] = {
+    ChangeReason.LEAVES: "baja",
+    ChangeReason.PROMOTION: "promoción",
+    ChangeReason.TRANSFER: "cambio de adscripción",
+    ChangeReason.VACATION: "vacaciones",
+    ChangeReason.HEALTH: "ausencia por salud",
+    ChangeReason.OTHER: "otro motivo",
+}
+
+#: The items of the report an opened account needs (ine §7.IV, ieesonora §7.III).
+OPENING_REPORT_ITEMS: Mapping[str, str] = {
+    "nombre": "nombre",
+    "direccion": "dirección electrónica",
+    "propositos": "propósitos",
+    "operacion": "operación",
+    "administradores": "administradores",
+}
+
+#: The checklist of closing an account (ine §7.VIII–IX, ieesonora §7.VII–VIII).
+CLOSING_ITEMS: Mapping[str, str] = {
+    "contenido": "contenido borrado",
+    "oficio": "oficio de baja enviado",
+    "llavero": "contraseña borrada del llavero",
+}
+#: The items an administrator marks done by hand.
+MANUAL_CLOSING_ITEMS: tuple[str, ...] = tuple(k for k in CLOSING_ITEMS if k != KEYRING_CLOSING_ITEM)
+
+
+STATUS_LABELS: Mapping[Status, str] = {
+    Status.OVERDUE: "vencido",
+    Status.DUE_SOON: "próximo",
+    Status.UPCOMING: "en plazo",
+}
+
+KIND_LABELS: Mapping[str, str] = {
+    Kind.ROTATION: "Rotación de contraseña",
+    Kind.EVALUATION: "Evaluación semestral",
+    Kind.TRAINING: "Capacitación anual",
+    Kind.MISSING_ADMIN: "Administración incompleta",
+    Kind.ADMIN_RANK: "Nivel de la persona administradora",
+    Kind.EMAIL_DOMAIN: "Dominio del correo",
+    Kind.EMAIL_GENERIC: "Correo genérico institucional",
+    Kind.HANDLE_TOKEN: "Nombre de usuario en X",
+    Kind.PUBLIC_ACCOUNT: "Cuenta pública",
+    Kind.PRIVATE_MESSAGES: "Mensajes privados",
+    Kind.VERIFICATION: "Verificación de la cuenta",
+    Kind.INCIDENT_NOTICE: "Aviso de incidente",
+    Kind.WEAK_PASSWORD: "Contraseña débil",
+    Kind.REUSED_PASSWORD: "Contraseña repetida",
+    Kind.NO_PASSWORD: "Contraseña sin guardar",
+    Kind.CONSULTATION: "Consulta de pertinencia",
+    Kind.INFORMATION_REQUEST: "Solicitud de información",
+    Kind.OPENING_REQUEST: "Apertura de cuenta",
+    Kind.CLOSING: "Baja de cuenta",
+    Kind.ADMIN_CHANGE_NOTICE: "Aviso de cambio de administración",
+    Kind.HOLIDAY_NOTICE: "Aviso de horarios por días inhábiles",
+    Kind.ABANDONED_ACCOUNT: "Posible cuenta abandonada",
+    Kind.DESIGNATION_FORM: "Formulario de designación",
+    Kind.RESPONSIVA: "Formato de responsiva",
+}
+
+
+def due_phrase(item: Obligation, now: datetime) -> str:
+    """When an item is due, as the workbench's lists say it: an incident's notices are
+    due «de inmediato», a standing finding holds until fixed, the rest is relative time."""
+    if item.kind == Kind.INCIDENT_NOTICE:
+        return "avisar de inmediato"
+    if item.standing:
+        return "hallazgo vigente"
+    return relative(item.due, now)
