@@ -336,7 +336,6 @@ class Workspace:
         One read of the database and one run of the engine serve both: the
         caller shows the agenda first and builds the rest afterwards.
         """
-        from datetime import timedelta
 
         from policy.engine import agenda
         from store.state import load_state
@@ -345,14 +344,11 @@ class Workspace:
         with self.session() as store:
             state = load_state(store, now)
             open_incidents = store.incidents.open_count()
-        # Hoy needs only its window (up to now + horizon_days); the year ahead of every
-        # account and person, and their trainings, are for the other screens, built
-        # after the first frame.
-        limit = now + timedelta(days=horizon_days)
-        near = [
-            item for item in agenda(state, now, horizon_days)
-            if item.status is Status.OVERDUE or item.due <= limit
-        ]
+        # Hoy needs only its window: the engine's agenda for horizon_days, the very list
+        # ``resguardo pendientes --dias`` prints (whole days: up to the end of the last one).
+        # The year ahead of every account and person, and their trainings, are for the other
+        # screens, built after the first frame.
+        near = agenda(state, now, horizon_days)
         snapshot = Agenda(now=now, profile=state.profile, items=near, accounts=len(state.accounts),
                           open_incidents=open_incidents)
 
