@@ -71,3 +71,18 @@ def test_other_everyday_commands_do_not_load_holidays_or_sqlite_utils(cli):
             f"    assert tui.cli.main({argv!r}) == 0\n"
         )
         assert _run(body) == [], argv
+
+
+def test_opening_a_store_imports_no_repository_until_it_is_used(tmp_path):
+    from store import open_store
+
+    open_store(tmp_path / "r.db", create=True).close()
+    body = (
+        "import sys\n"
+        "from store import open_store\n"
+        f"store = open_store({str(tmp_path / 'r.db')!r}, auto_backup=False)\n"
+        "assert 'store.accounts' not in sys.modules and 'store.workflows' not in sys.modules\n"
+        "store.waivers\n"
+        "assert 'store.workflows' in sys.modules and 'store.calendar' not in sys.modules\n"
+    )
+    assert _run(body) == []

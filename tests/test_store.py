@@ -134,6 +134,21 @@ def test_folder_refused(tmp_path: Path):
         open_store(tmp_path)
 
 
+# -- repositories --------------------------------------------------------------------
+
+
+def test_repositories_are_typed_attributes_built_once_per_store(store: Store, tmp_path: Path):
+    from store.accounts import Accounts
+    from store.workflows import Waivers
+
+    assert type(store.accounts) is Accounts and type(store.waivers) is Waivers
+    assert store.accounts is store.accounts  # built on first use, then kept
+    with open_store(tmp_path / "otra.db", clock=lambda: NOW, create=True) as other:
+        assert other.accounts is not store.accounts
+    with pytest.raises(AttributeError, match="acounts"):
+        store.acounts  # type: ignore[attr-defined]  # noqa: B018  # a typo is no repository
+
+
 # -- transactions --------------------------------------------------------------------
 
 
