@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test check lint typecheck bench clean
+.PHONY: run test check lint format typecheck bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q
 
+## make lint: ruff's rules, and the formatting ruff format gives (make format applies it).
 lint: $(STAMP)
 	$(BIN)/ruff check policy store tui tests bench
+	$(BIN)/ruff format --check policy store tui tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format policy store tui tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -77,8 +77,9 @@ def build(path: Path, entries: int) -> dict[str, float]:
         networks = ("x", "facebook", "instagram", "tiktok", "youtube")
         with store.atomic():
             for i in range(ACCOUNTS):
-                store.accounts.add(network=networks[i % len(networks)], handle=f"@cuenta{i:04d}",
-                                   email=f"cuenta{i:04d}@ine.mx")
+                store.accounts.add(
+                    network=networks[i % len(networks)], handle=f"@cuenta{i:04d}", email=f"cuenta{i:04d}@ine.mx"
+                )
         before = store.bitacora.count()  # the accounts' own entries are none, but be exact
         texts = _texts(rng)
         start_moment = NOW - timedelta(days=3 * 365)
@@ -168,8 +169,10 @@ def main() -> int:
     else:
         figures = json.loads(meta.read_text(encoding="utf-8"))
         cached = " (medida al construir la base en caché)"
-    print(f"Carga masiva: {figures['entries']:,.0f} entradas en {figures['seconds']:.1f} s"
-          f" = {figures['rate']:,.0f} entradas/s{cached}")
+    print(
+        f"Carga masiva: {figures['entries']:,.0f} entradas en {figures['seconds']:.1f} s"
+        f" = {figures['rate']:,.0f} entradas/s{cached}"
+    )
 
     env = _env()
     base = ["--db", str(db), "bitacora"]
@@ -180,8 +183,18 @@ def main() -> int:
 
     print(f"Carga del equipo antes de medir: {load_average()}")
     adds = [
-        timed([*base, "agregar", str(1 + run % ACCOUNTS), "--tipo", "nota",
-               "--texto", f"Entrada de la medición {run}: revisión de la contraseña y la publicación."], env)
+        timed(
+            [
+                *base,
+                "agregar",
+                str(1 + run % ACCOUNTS),
+                "--tipo",
+                "nota",
+                "--texto",
+                f"Entrada de la medición {run}: revisión de la contraseña y la publicación.",
+            ],
+            env,
+        )
         for run in range(options.runs)
     ]
     add_cpu = _cpu_median(options.runs)
@@ -194,12 +207,16 @@ def main() -> int:
 
     add_median = statistics.median(adds) * 1000
     search_median = statistics.median(searches) * 1000
-    print(f"bitacora agregar (proceso completo): mediana {add_median:.0f} ms de {options.runs}"
-          f" (meta ≤ 200 ms: {verdict(add_median, 200)}); mín {min(adds) * 1000:.0f}, máx {max(adds) * 1000:.0f}"
-          f"{add_cpu}")
-    print(f"bitacora buscar «{query}» top 50 (proceso completo): mediana {search_median:.0f} ms de"
-          f" {options.runs} (meta ≤ 150 ms: {verdict(search_median, 150)}); mín {min(searches) * 1000:.0f},"
-          f" máx {max(searches) * 1000:.0f}{search_cpu}")
+    print(
+        f"bitacora agregar (proceso completo): mediana {add_median:.0f} ms de {options.runs}"
+        f" (meta ≤ 200 ms: {verdict(add_median, 200)}); mín {min(adds) * 1000:.0f}, máx {max(adds) * 1000:.0f}"
+        f"{add_cpu}"
+    )
+    print(
+        f"bitacora buscar «{query}» top 50 (proceso completo): mediana {search_median:.0f} ms de"
+        f" {options.runs} (meta ≤ 150 ms: {verdict(search_median, 150)}); mín {min(searches) * 1000:.0f},"
+        f" máx {max(searches) * 1000:.0f}{search_cpu}"
+    )
     print(f"bitacora verificar: {verify:.1f} s (meta ≤ 15 s: {verdict(verify, 15)})")
     return 0
 

@@ -58,13 +58,18 @@ def bench_strength() -> None:
             check_password(password, handle="@INEMexico")
             samples.append(time.perf_counter() - t0)
         worst = []
-        for pattern in ("a" * length, ("1234567890" * (length // 10 + 1))[:length],
-                        ("Democracia2026!" * (length // 15 + 1))[:length]):
+        for pattern in (
+            "a" * length,
+            ("1234567890" * (length // 10 + 1))[:length],
+            ("Democracia2026!" * (length // 15 + 1))[:length],
+        ):
             t0 = time.perf_counter()
             check_password(pattern)
             worst.append(time.perf_counter() - t0)
-        print(f"  {length:>6} caracteres: mediana {_median_ms(samples):6.2f} ms; peor patrón repetitivo"
-              f" {max(worst) * 1000:6.2f} ms")
+        print(
+            f"  {length:>6} caracteres: mediana {_median_ms(samples):6.2f} ms; peor patrón repetitivo"
+            f" {max(worst) * 1000:6.2f} ms"
+        )
 
 
 def build_institution(folder: Path) -> tuple[Path, Path]:
@@ -95,8 +100,12 @@ def build_institution(folder: Path) -> tuple[Path, Path]:
         for index in range(ACCOUNTS):
             network = NETWORKS[index % len(NETWORKS)]
             account = store.accounts.add(
-                network=network, handle=f"@INEcuenta{index:04d}", area=f"Área {index % 40}",
-                email=f"cuenta{index:04d}@ine.mx", email_generic=True, opened_on=date(2024, 1, 1),
+                network=network,
+                handle=f"@INEcuenta{index:04d}",
+                area=f"Área {index % 40}",
+                email=f"cuenta{index:04d}@ine.mx",
+                email_generic=True,
+                opened_on=date(2024, 1, 1),
             )
             store.assignments.assign(account, people[index % 600], "titular", date(2025, 1, 1))
             store.assignments.assign(account, people[(index + 1) % 600], "suplente", date(2025, 1, 1))
@@ -105,12 +114,27 @@ def build_institution(folder: Path) -> tuple[Path, Path]:
             password = shared if index % 50 == 1 else "".join(rng.choice(ALPHABET) for _ in range(20))
             score = 2 if index % 37 == 0 else 4
             report = StrengthReport(
-                score=score, min_score=3, min_length=12, reasons=("low_score",) if score < 3 else (),
-                warning="", suggestions=(), crack_seconds=1e12, analysed_length=20, length=20,
+                score=score,
+                min_score=3,
+                min_length=12,
+                reasons=("low_score",) if score < 3 else (),
+                warning="",
+                suggestions=(),
+                crack_seconds=1e12,
+                analysed_length=20,
+                length=20,
             )
             at = now - timedelta(days=rng.randint(1, 120))
-            store.credentials.record(account, report, fingerprint(key, password), at=at, source="bench",
-                                     reason="carga", author="bench", reference=None)
+            store.credentials.record(
+                account,
+                report,
+                fingerprint(key, password),
+                at=at,
+                source="bench",
+                reason="carga",
+                author="bench",
+                reference=None,
+            )
             keyring[f"{SERVICE}\x00{installation}:account-{account.id}"] = password
             if index % 3:
                 store.credentials.set_second_factor(account, "app", recovery_location="caja fuerte")
@@ -127,7 +151,9 @@ def bench_review() -> None:
         db, keyring_file = build_institution(folder)
         print(f"\nInstitución sintética: {ACCOUNTS} cuentas construidas en {time.perf_counter() - t0:.1f} s.")
         env = {
-            **os.environ, "RESGUARDO_DB": str(db), "RESGUARDO_NOW": NOW,
+            **os.environ,
+            "RESGUARDO_DB": str(db),
+            "RESGUARDO_NOW": NOW,
             "PYTHON_KEYRING_BACKEND": "tests.memory_keyring.MemoryKeyring",
             "RESGUARDO_TEST_KEYRING": str(keyring_file),
             "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
@@ -149,14 +175,20 @@ def bench_review() -> None:
         for item in items:
             for code in item["issues"]:
                 counts[code] = counts.get(code, 0) + 1
-        print(f"resguardo credencial revisar --json (proceso completo, mediana de 7): "
-              f"{_median_ms([r[0] for r in runs]):.0f} ms; {len(items)} cuentas con problemas {counts}")
+        print(
+            f"resguardo credencial revisar --json (proceso completo, mediana de 7): "
+            f"{_median_ms([r[0] for r in runs]):.0f} ms; {len(items)} cuentas con problemas {counts}"
+        )
         full = [timed("credencial", "revisar", "--json", "--completo") for _ in range(3)]
-        print(f"resguardo credencial revisar --json --completo (relee {ACCOUNTS - ACCOUNTS // 10} secretos"
-              f" y los evalúa, mediana de 3): {_median_ms([r[0] for r in full]):.0f} ms")
+        print(
+            f"resguardo credencial revisar --json --completo (relee {ACCOUNTS - ACCOUNTS // 10} secretos"
+            f" y los evalúa, mediana de 3): {_median_ms([r[0] for r in full]):.0f} ms"
+        )
         agenda = [timed("pendientes", "--json") for _ in range(3)]
-        print(f"resguardo pendientes --json (con los tipos de contraseña, mediana de 3): "
-              f"{_median_ms([r[0] for r in agenda]):.0f} ms")
+        print(
+            f"resguardo pendientes --json (con los tipos de contraseña, mediana de 3): "
+            f"{_median_ms([r[0] for r in agenda]):.0f} ms"
+        )
 
 
 if __name__ == "__main__":

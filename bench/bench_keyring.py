@@ -64,8 +64,13 @@ class Checkout:
 
     def start(self, *args: str, stdin: str = "") -> subprocess.Popen[str]:
         proc = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, env=self.env, cwd=self.folder,
+            [sys.executable, "-c", LAUNCH, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env,
+            cwd=self.folder,
         )
         assert proc.stdin is not None
         proc.stdin.write(stdin)
@@ -93,8 +98,7 @@ class Checkout:
         self.save(1, strong())  # the keyring file exists before the concurrent rounds
 
     def save(self, account: int, password: str) -> tuple[int, str, str]:
-        return self.run("credencial", "fijar", str(account), "--frase-desde-stdin",
-                        stdin=f"{PASSPHRASE}\n{password}\n")
+        return self.run("credencial", "fijar", str(account), "--frase-desde-stdin", stdin=f"{PASSPHRASE}\n{password}\n")
 
     def stored(self) -> dict[int, str]:
         """Account id -> the password the keyring file holds now, read in this process.
@@ -123,8 +127,9 @@ class Checkout:
         """(saves reported, saves lost) of one round of ``writers`` saves started together."""
         chosen = {number: strong() for number in range(1, writers + 1)}
         procs = {
-            number: self.start("credencial", "fijar", str(number), "--frase-desde-stdin",
-                               stdin=f"{PASSPHRASE}\n{value}\n")
+            number: self.start(
+                "credencial", "fijar", str(number), "--frase-desde-stdin", stdin=f"{PASSPHRASE}\n{value}\n"
+            )
             for number, value in chosen.items()
         }
         reported = [number for number, proc in procs.items() if "guardada" in self.finish(proc)[1]]
@@ -135,7 +140,9 @@ class Checkout:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--antes", type=Path, help="otra copia de resguardo a medir al lado (p. ej. la versión anterior)")
+    parser.add_argument(
+        "--antes", type=Path, help="otra copia de resguardo a medir al lado (p. ej. la versión anterior)"
+    )
     parser.add_argument("--rondas", type=int, default=50, help="rondas de guardados simultáneos (50)")
     parser.add_argument("--veces", type=int, default=9, help="guardados medidos uno a uno (9)")
     parser.add_argument("--escritores", default="2,4,8", help="procesos simultáneos por ronda (2,4,8)")
@@ -158,8 +165,10 @@ def main() -> int:
                 totals[checkout.label][0] += reported
                 totals[checkout.label][1] += lost
         for label, (reported, lost) in totals.items():
-            print(f"   {writers} a la vez × {args.rondas} rondas, {label}: {reported} reportados «guardada»,"
-                  f" {lost} perdidos")
+            print(
+                f"   {writers} a la vez × {args.rondas} rondas, {label}: {reported} reportados «guardada»,"
+                f" {lost} perdidos"
+            )
 
     print("\n2. un «credencial fijar» completo (proceso, derivación de clave incluida)")
     samples: dict[str, list[float]] = {c.label: [] for c in checkouts}

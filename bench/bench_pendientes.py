@@ -70,8 +70,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="200,2000,20000")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"resguardo pendientes --json, median of {args.runs} whole-process runs"
-          f" (load average now: {_load()})")
+    print(f"resguardo pendientes --json, median of {args.runs} whole-process runs (load average now: {_load()})")
     results = {}
     yardstick: list[float] = []
     for size in sizes:
@@ -80,8 +79,10 @@ def main() -> int:
         built = time.perf_counter() - start
         median, fastest, cpu, out = time_command(db, args.runs, yardstick)
         results[size] = median
-        print(f"  {size:>6} accounts: {median:7.1f} ms wall (min {fastest:.1f}), {cpu:7.1f} ms CPU"
-              f"  (output {out / 1024:.0f} KiB, data ready in {built:.1f} s)")
+        print(
+            f"  {size:>6} accounts: {median:7.1f} ms wall (min {fastest:.1f}), {cpu:7.1f} ms CPU"
+            f"  (output {out / 1024:.0f} KiB, data ready in {built:.1f} s)"
+        )
     print(f"  {describe(yardstick)}")
     if 2000 in results:
         verdict = "OK" if results[2000] <= GOAL_MS else "OVER GOAL"
@@ -90,8 +91,10 @@ def main() -> int:
         small, large = sizes[0], sizes[-1]
         per_small = results[small] / small
         per_large = results[large] / large
-        print(f"  ms per account: {per_small:.3f} at {small}, {per_large:.3f} at {large}"
-              f" ({'sub-linear or linear' if per_large <= per_small * 1.1 else 'worse than linear'})")
+        print(
+            f"  ms per account: {per_small:.3f} at {small}, {per_large:.3f} at {large}"
+            f" ({'sub-linear or linear' if per_large <= per_small * 1.1 else 'worse than linear'})"
+        )
     return 0
 
 

@@ -93,16 +93,24 @@ def before_checkout(path: Path | None) -> Path:
     """The code before the change: a detached git worktree at eb0f381 (created when missing)."""
     target = path or Path(tempfile.gettempdir()) / f"resguardo-antes-{BEFORE_COMMIT}"
     if not (target / "store" / "db.py").exists():
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target), BEFORE_COMMIT],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target), BEFORE_COMMIT],
+            check=True,
+            capture_output=True,
+        )
     return target
 
 
 def env_for(code: Path) -> dict[str, str]:
     """The environment that runs ``code``: first on the path. (The interpreter also runs with ``-P``
     and from bench/.data: started from the repository, ``-c`` would put the current code first.)"""
-    env = {**os.environ, "PYTHONPATH": str(code), "RESGUARDO_NOW": NOW, "COLUMNS": "120",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(code),
+        "RESGUARDO_NOW": NOW,
+        "COLUMNS": "120",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # timed as installed: with compiled bytecode
     env.pop("RESGUARDO_DEBUG", None)
     return env
@@ -125,8 +133,13 @@ def timed(code: Path, db: Path, args: list[str], label: str = "") -> float:
     """Wall seconds of one whole process; its CPU milliseconds go to ``CPU[label]``."""
     cpu = _children_cpu()
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-P", "-c", LAUNCH, "--db", str(db), *args], capture_output=True,
-                          text=True, env=env_for(code), cwd=DATA)
+    proc = subprocess.run(
+        [sys.executable, "-P", "-c", LAUNCH, "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=env_for(code),
+        cwd=DATA,
+    )
     elapsed = time.perf_counter() - started
     CPU.setdefault(label, []).append((_children_cpu() - cpu) * 1000)
     if proc.returncode != 0:
@@ -135,8 +148,13 @@ def timed(code: Path, db: Path, args: list[str], label: str = "") -> float:
 
 
 def seconds(code: Path, script: str, *args: str) -> float:
-    proc = subprocess.run([sys.executable, "-P", "-c", script, *args, str(code / "bench")], capture_output=True,
-                          text=True, env=env_for(code), cwd=DATA)
+    proc = subprocess.run(
+        [sys.executable, "-P", "-c", script, *args, str(code / "bench")],
+        capture_output=True,
+        text=True,
+        env=env_for(code),
+        cwd=DATA,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"falló la construcción con {code}: {proc.stderr.strip()[-500:]}")
     return float(proc.stdout.strip().splitlines()[-1])
@@ -151,7 +169,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="repeticiones de «agregar» con cada código (15)")
     parser.add_argument("--entries", type=int, default=120_000, help="entradas de la bitácora (120,000)")
-    parser.add_argument("--antes", type=Path, help=f"checkout del código anterior (por omisión, worktree de {BEFORE_COMMIT})")
+    parser.add_argument(
+        "--antes", type=Path, help=f"checkout del código anterior (por omisión, worktree de {BEFORE_COMMIT})"
+    )
     parser.add_argument("--instituciones", default="", help="tamaños a construir con cada código, p. ej. 2000,20000")
     parser.add_argument("--rondas", type=int, default=2, help="construcciones de cada institución con cada código (2)")
     parser.add_argument("--rebuild", action="store_true", help="reconstruir la base aunque exista")
@@ -191,24 +211,43 @@ def main() -> int:
     samples: dict[str, list[float]] = {"antes": [], "después": []}
     for run in range(options.runs):
         for label, code, db in (("antes", before, old_db), ("después", after, new_db)):
-            samples[label].append(timed(code, db, [
-                "bitacora", "agregar", str(1 + run % 2000), "--tipo", "nota",
-                "--texto", f"Entrada de la medición {run}: revisión de la contraseña y la publicación.",
-            ], label) * 1000)
+            samples[label].append(
+                timed(
+                    code,
+                    db,
+                    [
+                        "bitacora",
+                        "agregar",
+                        str(1 + run % 2000),
+                        "--tipo",
+                        "nota",
+                        "--texto",
+                        f"Entrada de la medición {run}: revisión de la contraseña y la publicación.",
+                    ],
+                    label,
+                )
+                * 1000
+            )
     old_ms, new_ms = statistics.median(samples["antes"]), statistics.median(samples["después"])
     verdict = "cumple" if new_ms <= GOAL_MS else "NO CUMPLE"
     old_cpu, new_cpu = statistics.median(CPU["antes"]), statistics.median(CPU["después"])
     print(f"bitacora agregar (proceso completo), mediana de {options.runs}, intercalados:")
-    print(f"  antes ({BEFORE_COMMIT}): {old_ms:6.0f} ms (mín {min(samples['antes']):.0f}, máx {max(samples['antes']):.0f};"
-          f" CPU mediana {old_cpu:.0f} ms)")
-    print(f"  después:        {new_ms:6.0f} ms (mín {min(samples['después']):.0f}, máx {max(samples['después']):.0f};"
-          f" CPU mediana {new_cpu:.0f} ms)")
+    print(
+        f"  antes ({BEFORE_COMMIT}): {old_ms:6.0f} ms (mín {min(samples['antes']):.0f}, máx {max(samples['antes']):.0f};"
+        f" CPU mediana {old_cpu:.0f} ms)"
+    )
+    print(
+        f"  después:        {new_ms:6.0f} ms (mín {min(samples['después']):.0f}, máx {max(samples['después']):.0f};"
+        f" CPU mediana {new_cpu:.0f} ms)"
+    )
     ratio_cpu = f", CPU ×{new_cpu / old_cpu:.2f}" if old_cpu else ""
     print(f"  razón ×{new_ms / old_ms:.2f}{ratio_cpu}; meta ≤ {GOAL_MS:.0f} ms: {verdict}")
     verify_old = timed(before, old_db, ["bitacora", "verificar"])
     verify_new = timed(after, new_db, ["bitacora", "verificar"])
-    print(f"bitacora verificar: antes {verify_old:.1f} s, después {verify_new:.1f} s (×{verify_new / verify_old:.2f};"
-          " después también recorre los registros de cambios y compara cada fila)")
+    print(
+        f"bitacora verificar: antes {verify_old:.1f} s, después {verify_new:.1f} s (×{verify_new / verify_old:.2f};"
+        " después también recorre los registros de cambios y compara cada fila)"
+    )
     print(f"Carga del equipo al terminar: {load_average(five=True)}")
 
     sizes = [int(s) for s in options.instituciones.split(",") if s.strip()]
@@ -221,8 +260,10 @@ def main() -> int:
                 times[code].append(seconds(code, INSTITUTION, str(target), str(size)))
                 remove_db(target)
         old_s, new_s = min(times[before]), min(times[after])
-        print(f"Construcción de la institución sintética de {size:,} cuentas (bench_pendientes), la menor de"
-              f" {options.rondas}: antes {old_s:.1f} s, después {new_s:.1f} s (×{new_s / old_s:.2f})")
+        print(
+            f"Construcción de la institución sintética de {size:,} cuentas (bench_pendientes), la menor de"
+            f" {options.rondas}: antes {old_s:.1f} s, después {new_s:.1f} s (×{new_s / old_s:.2f})"
+        )
     return 0 if new_ms <= GOAL_MS else 1
 
 

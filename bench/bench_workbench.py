@@ -40,8 +40,24 @@ from policy.clock import ZONE, start_of_day  # noqa: E402
 
 NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
 NETWORKS = ("x", "facebook", "instagram", "tiktok", "youtube")
-STATES = ("Aguascalientes", "Chiapas", "Chihuahua", "Guerrero", "Jalisco", "Oaxaca", "Puebla", "Sonora",
-          "Veracruz", "Yucatán", "Zacatecas", "Tabasco", "Morelos", "Nayarit", "Colima", "Durango")
+STATES = (
+    "Aguascalientes",
+    "Chiapas",
+    "Chihuahua",
+    "Guerrero",
+    "Jalisco",
+    "Oaxaca",
+    "Puebla",
+    "Sonora",
+    "Veracruz",
+    "Yucatán",
+    "Zacatecas",
+    "Tabasco",
+    "Morelos",
+    "Nayarit",
+    "Colima",
+    "Durango",
+)
 NAMES = ("María", "José", "Ana", "Juan", "Lucía", "Jorge", "Sofía", "Luis", "Elena", "Raúl", "Itzel", "Óscar")
 SURNAMES = ("Hernández", "García", "López", "Martínez", "Pérez", "Sánchez", "Ramírez", "Cruz", "Flores", "Ríos")
 
@@ -70,20 +86,29 @@ def build_institution(path: Path, accounts: int, entries: int) -> None:
                 area = f"Junta Distrital {area_index + 1:03d} {STATES[area_index % len(STATES)]}"
                 people = []
                 for role_index, rank in enumerate(("mando_medio", "mando_medio")):
-                    name = (f"{NAMES[(area_index + role_index) % len(NAMES)]} "
-                            f"{SURNAMES[area_index % len(SURNAMES)]} {SURNAMES[(area_index // 10) % len(SURNAMES)]}"
-                            f" {area_index:03d}{'ab'[role_index]}")
+                    name = (
+                        f"{NAMES[(area_index + role_index) % len(NAMES)]} "
+                        f"{SURNAMES[area_index % len(SURNAMES)]} {SURNAMES[(area_index // 10) % len(SURNAMES)]}"
+                        f" {area_index:03d}{'ab'[role_index]}"
+                    )
                     people.append(store.people.add(name=name, email=f"p{area_index}{role_index}@ine.mx", rank=rank))
                 for network_index in range(5):
                     number = area_index * 5 + network_index
                     if number >= accounts:
                         break
                     network = NETWORKS[network_index]
-                    handle = f"@INE_JD{area_index + 1:03d}" if network in ("x", "tiktok") else f"INEJD{area_index + 1:03d}"
+                    handle = (
+                        f"@INE_JD{area_index + 1:03d}" if network in ("x", "tiktok") else f"INEJD{area_index + 1:03d}"
+                    )
                     opened = today - timedelta(days=rng.randint(400, 2000))
                     account = store.accounts.add(
-                        network=network, handle=handle, area=area, email=f"jd{area_index}.redes@ine.mx",
-                        email_generic=True, verification="verificada", opened_on=opened,
+                        network=network,
+                        handle=handle,
+                        area=area,
+                        email=f"jd{area_index}.redes@ine.mx",
+                        email_generic=True,
+                        verification="verificada",
+                        opened_on=opened,
                     )
                     store.assignments.assign(account, people[0], "titular", opened)
                     store.assignments.assign(account, people[1], "suplente", opened)
@@ -109,9 +134,13 @@ def _fill_bitacora(store: Any, accounts: int, entries: int, rng: Any) -> None:
     while done < entries:
         size = min(50_000, entries - done)
         store.bitacora.append_many(
-            {"kind": KINDS[rng.randrange(len(KINDS))], "account_id": rng.randint(1, accounts),
-             "text": " ".join(rng.choices(VOCABULARY, k=rng.randint(8, 30))) + ".",
-             "occurred_at": start + step * (done + k), "author": "bench"}
+            {
+                "kind": KINDS[rng.randrange(len(KINDS))],
+                "account_id": rng.randint(1, accounts),
+                "text": " ".join(rng.choices(VOCABULARY, k=rng.randint(8, 30))) + ".",
+                "occurred_at": start + step * (done + k),
+                "author": "bench",
+            }
             for k in range(size)
         )
         done += size
@@ -131,12 +160,17 @@ class Bare(App):
 Bare().run()
 """
 
+
 def hoy_is_whole(lines: list[str]) -> bool:
     """Hoy as a user sees it once its first frame is complete: the counts on the status line,
     the first section's heading over its rows, the selected item's clause in the preview pane,
     and the key bindings on the last line."""
-    return ("vencidos" in lines[0] and any("VENCIDOS (" in line for line in lines)
-            and any("«" in line for line in lines) and bool(lines[-1].strip()))
+    return (
+        "vencidos" in lines[0]
+        and any("VENCIDOS (" in line for line in lines)
+        and any("«" in line for line in lines)
+        and bool(lines[-1].strip())
+    )
 
 
 def first_frame_once(db: Path | None, size: tuple[int, int] = (120, 40)) -> tuple[float, float]:
@@ -215,8 +249,10 @@ def main() -> None:
     if not db.exists():
         started = time.perf_counter()
         build_institution(db, args.accounts, args.entries)
-        print(f"institución sintética: {args.accounts:,} cuentas y {args.entries:,} entradas de bitácora"
-              f" en {time.perf_counter() - started:.1f} s ({db})")
+        print(
+            f"institución sintética: {args.accounts:,} cuentas y {args.entries:,} entradas de bitácora"
+            f" en {time.perf_counter() - started:.1f} s ({db})"
+        )
 
     from tui.workspace import Workspace
 
@@ -228,9 +264,11 @@ def main() -> None:
     started = time.perf_counter()
     build()
     institution_s = time.perf_counter() - started
-    print(f"estado y agenda ({len(agenda.items)} pendientes, load_state + agenda): {agenda_s * 1000:.0f} ms"
-          f" (antes del primer cuadro); cuentas y personas con sus plazos: {institution_s * 1000:.0f} ms"
-          f" (en un hilo, después del primer cuadro)")
+    print(
+        f"estado y agenda ({len(agenda.items)} pendientes, load_state + agenda): {agenda_s * 1000:.0f} ms"
+        f" (antes del primer cuadro); cuentas y personas con sus plazos: {institution_s * 1000:.0f} ms"
+        f" (en un hilo, después del primer cuadro)"
+    )
 
     if sys.platform != "win32":
         first_frame_once(db)  # warm-up: bytecode and page cache, as any second start has them
@@ -245,21 +283,29 @@ def main() -> None:
             bare.append(seen)
             bare_cpu.append(used)
         median = statistics.median(frames)
-        print(f"inicio del proceso → primer cuadro completo de Hoy con sus filas (pty 120×40, {args.runs} corridas):"
-              f" mediana {median:.3f} s (mín {min(frames):.3f}, máx {max(frames):.3f});"
-              f" meta ≤ 0.6 s: {'cumple' if median <= 0.6 else 'NO CUMPLE'}")
+        print(
+            f"inicio del proceso → primer cuadro completo de Hoy con sus filas (pty 120×40, {args.runs} corridas):"
+            f" mediana {median:.3f} s (mín {min(frames):.3f}, máx {max(frames):.3f});"
+            f" meta ≤ 0.6 s: {'cumple' if median <= 0.6 else 'NO CUMPLE'}"
+        )
         print(f"  CPU del proceso hasta ese cuadro: mediana {statistics.median(cpu):.3f} s")
-        print(f"  app Textual vacía (Static + Footer, mismo criterio) igual medida: mediana {statistics.median(bare):.3f} s"
-              f" (mín {min(bare):.3f}, máx {max(bare):.3f}); CPU mediana {statistics.median(bare_cpu):.3f} s")
+        print(
+            f"  app Textual vacía (Static + Footer, mismo criterio) igual medida: mediana {statistics.median(bare):.3f} s"
+            f" (mín {min(bare):.3f}, máx {max(bare):.3f}); CPU mediana {statistics.median(bare_cpu):.3f} s"
+        )
         print(f"carga del equipo después: {load_average(five=True)}")
     else:
         print("primer cuadro: se mide en Linux o macOS (usa una pseudoterminal)")
 
     filter_ms, key_ms, bare_ms = asyncio.run(filter_keystrokes(db, "jd 12 ver"))
-    print(f"filtro de cuentas por tecla ({len(filter_ms)} teclas): filtrar y actualizar la tabla"
-          f" mediana {statistics.median(filter_ms):.2f} ms (máx {max(filter_ms):.2f}); meta ≤ 50 ms")
-    print(f"tecla → pantalla en reposo bajo Pilot: mediana {statistics.median(key_ms):.0f} ms"
-          f" (máx {max(key_ms):.0f}); Pilot en una app vacía: {bare_ms:.0f} ms por tecla")
+    print(
+        f"filtro de cuentas por tecla ({len(filter_ms)} teclas): filtrar y actualizar la tabla"
+        f" mediana {statistics.median(filter_ms):.2f} ms (máx {max(filter_ms):.2f}); meta ≤ 50 ms"
+    )
+    print(
+        f"tecla → pantalla en reposo bajo Pilot: mediana {statistics.median(key_ms):.0f} ms"
+        f" (máx {max(key_ms):.0f}); Pilot en una app vacía: {bare_ms:.0f} ms por tecla"
+    )
 
 
 if __name__ == "__main__":

@@ -68,32 +68,64 @@ def build_workflows(accounts: int = 2000) -> Path:
             pending = sent >= NOW - timedelta(days=3) or rng.random() < 0.005
             answered = None if pending else min(NOW, sent + timedelta(hours=rng.randrange(1, 47)))
             state = "pendiente" if pending else rng.choice(("aprobada", "rechazada"))
-            consultations.append({
-                "id": n, "account_id": rng.randrange(1, accounts + 1), "subject": f"Publicación {n}",
-                "body": "Borrador de la publicación institucional.",
-                "office": "Coordinación Nacional de Comunicación Social (CNCS)", "sent_at": _utc(sent),
-                "state": state, "answered_at": _utc(answered) if answered else None, "author": "bench",
-                "created_at": _utc(sent),
-            })
-            events.append({"entity": "consultation", "entity_id": n, "action": "registrada",
-                           "to_state": "pendiente", "author": "bench", "at": _utc(sent)})
+            consultations.append(
+                {
+                    "id": n,
+                    "account_id": rng.randrange(1, accounts + 1),
+                    "subject": f"Publicación {n}",
+                    "body": "Borrador de la publicación institucional.",
+                    "office": "Coordinación Nacional de Comunicación Social (CNCS)",
+                    "sent_at": _utc(sent),
+                    "state": state,
+                    "answered_at": _utc(answered) if answered else None,
+                    "author": "bench",
+                    "created_at": _utc(sent),
+                }
+            )
+            events.append(
+                {
+                    "entity": "consultation",
+                    "entity_id": n,
+                    "action": "registrada",
+                    "to_state": "pendiente",
+                    "author": "bench",
+                    "at": _utc(sent),
+                }
+            )
             if answered:
-                events.append({"entity": "consultation", "entity_id": n, "action": "resuelta",
-                                "from_state": "pendiente", "to_state": state, "author": "bench", "at": _utc(answered)})
+                events.append(
+                    {
+                        "entity": "consultation",
+                        "entity_id": n,
+                        "action": "resuelta",
+                        "from_state": "pendiente",
+                        "to_state": state,
+                        "author": "bench",
+                        "at": _utc(answered),
+                    }
+                )
         for n in range(1, REQUESTS + 1):
             received = NOW - timedelta(minutes=rng.randrange(30, 60 * 24 * 180))
             open_ = received >= NOW - timedelta(days=3) or rng.random() < 0.01
             closed = None if open_ else min(NOW, received + timedelta(days=1))
-            requests.append({
-                "id": n, "account_id": rng.randrange(1, accounts + 1), "requester": f"@usuario{n}",
-                "subject": "¿Dónde puedo consultar la información?", "received_at": _utc(received),
-                "state": "abierta" if open_ else "canalizada", "closed_at": _utc(closed) if closed else None,
-                "office": None if open_ else "INETEL o la Plataforma Nacional de Transparencia",
-                "author": "bench", "created_at": _utc(received),
-            })
+            requests.append(
+                {
+                    "id": n,
+                    "account_id": rng.randrange(1, accounts + 1),
+                    "requester": f"@usuario{n}",
+                    "subject": "¿Dónde puedo consultar la información?",
+                    "received_at": _utc(received),
+                    "state": "abierta" if open_ else "canalizada",
+                    "closed_at": _utc(closed) if closed else None,
+                    "office": None if open_ else "INETEL o la Plataforma Nacional de Transparencia",
+                    "author": "bench",
+                    "created_at": _utc(received),
+                }
+            )
         documents = [
             {"person_id": p, "kind": kind, "signed_on": "2024-02-01", "author": "bench", "created_at": stamp}
-            for p in range(1, people + 1) for kind in ("designation_form", "responsiva")
+            for p in range(1, people + 1)
+            for kind in ("designation_form", "responsiva")
             if rng.random() < 0.97
         ]
         bulk_insert(store, "consultations", consultations)
@@ -105,11 +137,19 @@ def build_workflows(accounts: int = 2000) -> Path:
             titular = next(a.person_id for a in store.assignments.for_account(account_id) if a.role == "titular")
             if titular not in away:
                 away.add(titular)
-                store.admin_changes.record(store.people.get(titular), "vacaciones", start=NOW.date() - timedelta(days=3),
-                                           until=NOW.date() + timedelta(days=10))
+                store.admin_changes.record(
+                    store.people.get(titular),
+                    "vacaciones",
+                    start=NOW.date() - timedelta(days=3),
+                    until=NOW.date() + timedelta(days=10),
+                )
         for account_id in range(1, 21):
-            store.waivers.add(until=NOW.date() + timedelta(days=60), reason="Dispensa de prueba",
-                              kind="verification", account=store.accounts.get(account_id))
+            store.waivers.add(
+                until=NOW.date() + timedelta(days=60),
+                reason="Dispensa de prueba",
+                kind="verification",
+                account=store.accounts.get(account_id),
+            )
     store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     partial.rename(target)
@@ -145,10 +185,14 @@ def main() -> int:
     yardstick: list[float] = []
     samples, size, items = time_command(db, args.runs, yardstick)
     median = statistics.median(samples)
-    print(f"resguardo pendientes --json with workflows: {args.accounts} accounts, {CONSULTATIONS} consultations,"
-          f" {REQUESTS} requests (data ready in {built:.1f} s)")
-    print(f"  median {median:.1f} ms over {args.runs} runs (min {min(samples):.1f}, max {max(samples):.1f});"
-          f" {items} obligations, output {size / 1024:.0f} KiB")
+    print(
+        f"resguardo pendientes --json with workflows: {args.accounts} accounts, {CONSULTATIONS} consultations,"
+        f" {REQUESTS} requests (data ready in {built:.1f} s)"
+    )
+    print(
+        f"  median {median:.1f} ms over {args.runs} runs (min {min(samples):.1f}, max {max(samples):.1f});"
+        f" {items} obligations, output {size / 1024:.0f} KiB"
+    )
     print(f"  {describe(yardstick)}")
     print(f"  goal <= {GOAL_MS:.0f} ms -> {'OK' if median <= GOAL_MS else 'OVER GOAL'}")
     return 0

@@ -46,8 +46,7 @@ def screen_text(received: bytes, size: tuple[int, int]) -> list[str]:
             for char in match.group(4).decode("utf-8", "replace"):
                 line[col] = char
                 col += 1
-    return ["".join(rows.get(r, {}).get(c, " ") for c in range(1, size[0] + 1)).rstrip()
-            for r in range(1, size[1] + 1)]
+    return ["".join(rows.get(r, {}).get(c, " ") for c in range(1, size[0] + 1)).rstrip() for r in range(1, size[1] + 1)]
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,13 @@ class FirstFrame:
     lines: list[str]
 
 
-def first_frame(command: Sequence[str], env: dict[str, str], until: Callable[[list[str]], bool],
-                size: tuple[int, int] = (120, 40), timeout: float = 60) -> FirstFrame | None:
+def first_frame(
+    command: Sequence[str],
+    env: dict[str, str],
+    until: Callable[[list[str]], bool],
+    size: tuple[int, int] = (120, 40),
+    timeout: float = 60,
+) -> FirstFrame | None:
     """Run ``command`` in a pseudo-terminal of ``size`` until a complete frame makes ``until(lines)``
     true, then kill it. None when the process ended (or ``timeout`` passed) before that."""
     if sys.platform == "win32":

@@ -135,9 +135,7 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
             changes = [
                 item
                 for item in by_account.get(acc.id, ())
-                if item.end is not None
-                and item.role != Role.COADMIN
-                and (last_day is None or item.end > last_day)
+                if item.end is not None and item.role != Role.COADMIN and (last_day is None or item.end > last_day)
             ]
             if not changes:
                 continue
@@ -312,8 +310,12 @@ def email_domain(state: State, now: datetime) -> Iterator[Obligation]:
         else:
             continue
         yield Obligation(
-            kind=Kind.EMAIL_DOMAIN, due=_since(acc, now), rule=rule, message=message,
-            account=acc, standing=True,
+            kind=Kind.EMAIL_DOMAIN,
+            due=_since(acc, now),
+            rule=rule,
+            message=message,
+            account=acc,
+            standing=True,
         )
 
 
@@ -376,8 +378,12 @@ def public_account(state: State, now: datetime) -> Iterator[Obligation]:
     for acc in live_accounts(state):
         if not acc.public:
             yield Obligation(
-                kind=Kind.PUBLIC_ACCOUNT, due=_since(acc, now), rule=rule,
-                message="La cuenta no es pública.", account=acc, standing=True,
+                kind=Kind.PUBLIC_ACCOUNT,
+                due=_since(acc, now),
+                rule=rule,
+                message="La cuenta no es pública.",
+                account=acc,
+                standing=True,
             )
 
 
@@ -390,9 +396,12 @@ def private_messages(state: State, now: datetime) -> Iterator[Obligation]:
     for acc in live_accounts(state):
         if not acc.private_messages:
             yield Obligation(
-                kind=Kind.PRIVATE_MESSAGES, due=_since(acc, now), rule=rule,
+                kind=Kind.PRIVATE_MESSAGES,
+                due=_since(acc, now),
+                rule=rule,
                 message="La cuenta no tiene habilitados los mensajes privados.",
-                account=acc, standing=True,
+                account=acc,
+                standing=True,
             )
 
 
@@ -405,9 +414,12 @@ def verification(state: State, now: datetime) -> Iterator[Obligation]:
     for acc in live_accounts(state):
         if acc.verification == Verification.NO:
             yield Obligation(
-                kind=Kind.VERIFICATION, due=_since(acc, now), rule=rule,
+                kind=Kind.VERIFICATION,
+                due=_since(acc, now),
+                rule=rule,
                 message="Solicitar a la red la verificación (autenticidad) de la cuenta.",
-                account=acc, standing=True,
+                account=acc,
+                standing=True,
             )
 
 

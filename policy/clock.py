@@ -19,7 +19,18 @@ ZONE = ZoneInfo("America/Mexico_City")
 END_OF_DAY = time(23, 59, 59)
 
 _MONTHS_ES = (
-    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
+    "ene",
+    "feb",
+    "mar",
+    "abr",
+    "may",
+    "jun",
+    "jul",
+    "ago",
+    "sep",
+    "oct",
+    "nov",
+    "dic",
 )
 
 
@@ -89,9 +100,7 @@ def parse_date(text: str, field: str = "fecha") -> date:
             day, month, year = match.groups()
             parsed = date(int(year), int(month), int(day))
     except ValueError:
-        raise UsageError(
-            f"La {field} «{value}» no existe en el calendario (use AAAA-MM-DD)."
-        ) from None
+        raise UsageError(f"La {field} «{value}» no existe en el calendario (use AAAA-MM-DD).") from None
     if parsed is None:
         raise UsageError(f"La {field} «{value}» no tiene el formato AAAA-MM-DD.")
     _check_year(parsed.year, value, field)
@@ -114,9 +123,7 @@ def parse_datetime(text: str, field: str = "fecha y hora") -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(
-            f"La {field} «{value}» no es válida (use AAAA-MM-DD o AAAA-MM-DDTHH:MM)."
-        ) from None
+        raise UsageError(f"La {field} «{value}» no es válida (use AAAA-MM-DD o AAAA-MM-DDTHH:MM).") from None
     _check_year(moment.year, value, field)
     return local(moment)
 

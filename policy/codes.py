@@ -123,6 +123,7 @@ class SecondFactor(StrEnum):
     KEY = "llave"
     NONE = "ninguno"
 
+
 class ConsultationState(StrEnum):
     """States of a consultation before publishing; ``vencida`` is derived (pending past its window)."""
 

@@ -31,8 +31,17 @@ MISSING_SECRET = "missing_secret"
 CHANGED_OUTSIDE = "changed_outside"
 BREAKS_RULE = "breaks_rule"
 
-ISSUE_ORDER = (NEVER_SET, MISSING_SECRET, WEAK, BREAKS_RULE, REUSED, CHANGED_OUTSIDE,
-               ROTATION_OVERDUE, ADMIN_CHANGED, NO_2FA)
+ISSUE_ORDER = (
+    NEVER_SET,
+    MISSING_SECRET,
+    WEAK,
+    BREAKS_RULE,
+    REUSED,
+    CHANGED_OUTSIDE,
+    ROTATION_OVERDUE,
+    ADMIN_CHANGED,
+    NO_2FA,
+)
 
 
 def is_weak(cred: CredentialState, min_score: int) -> bool:
@@ -73,8 +82,10 @@ def weak_password(state: State, now: datetime) -> Iterator[Obligation]:
         cred = state.credentials.get(acc.id)
         if cred is None or not is_weak(cred, min_score):
             continue
-        why = "contiene el nombre de usuario" if "contains_handle" in cred.reasons else (
-            f"puntaje {cred.score} de 4; se pide {min_score}"
+        why = (
+            "contiene el nombre de usuario"
+            if "contains_handle" in cred.reasons
+            else (f"puntaje {cred.score} de 4; se pide {min_score}")
         )
         yield Obligation(
             kind=Kind.WEAK_PASSWORD,
@@ -246,8 +257,6 @@ def health_report(
             label = SECOND_FACTOR_LABELS.get(factor.method, factor.method)
             found.setdefault(NO_2FA + "_codes", f"Usa {label}, pero no consta dónde están sus códigos de recuperación.")
         codes = tuple(code for code in ISSUE_ORDER if code in found)
-        messages = tuple(found[code] for code in codes) + tuple(
-            v for k, v in found.items() if k not in ISSUE_ORDER
-        )
+        messages = tuple(found[code] for code in codes) + tuple(v for k, v in found.items() if k not in ISSUE_ORDER)
         items.append(HealthItem(account=acc, issues=codes, messages=messages))
     return items

@@ -76,9 +76,7 @@ def generate_password(
 
 def passphrase_words() -> tuple[str, ...]:
     """Spanish words for passphrases: ASCII letters only (easy to type anywhere), 4 to 10 letters."""
-    return tuple(
-        w for w in spanish_words() if w.isascii() and w.isalpha() and 4 <= len(w) <= 10
-    )
+    return tuple(w for w in spanish_words() if w.isascii() and w.isalpha() and 4 <= len(w) <= 10)
 
 
 def generate_passphrase(

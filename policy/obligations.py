@@ -97,10 +97,27 @@ class State:
     """Everything the engine needs, loaded by ``store`` in one go (the tests adjust fields in place)."""
 
     FIELDS = (
-        "profile", "calendar", "accounts", "people", "assignments", "last_rotation",
-        "last_evaluation", "last_training", "incident_notices", "credentials", "second_factors",
-        "consultations", "information_requests", "opening_requests", "closings", "admin_changes",
-        "person_documents", "holiday_notices_done", "waivers", "other_activity", "agenda_until",
+        "profile",
+        "calendar",
+        "accounts",
+        "people",
+        "assignments",
+        "last_rotation",
+        "last_evaluation",
+        "last_training",
+        "incident_notices",
+        "credentials",
+        "second_factors",
+        "consultations",
+        "information_requests",
+        "opening_requests",
+        "closings",
+        "admin_changes",
+        "person_documents",
+        "holiday_notices_done",
+        "waivers",
+        "other_activity",
+        "agenda_until",
     )
     __slots__ = (*FIELDS, "derived")
 

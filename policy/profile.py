@@ -132,40 +132,125 @@ class SettingSpec(NamedTuple):
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("rotation_months", "rotacion_meses", int,
-                "Meses máximos entre dos rotaciones de contraseña (vacío: sin plazo).", 1, 60, True),
-    SettingSpec("evaluation_months", "evaluacion_meses", int,
-                "Meses máximos entre dos evaluaciones de cada cuenta.", 1, 60, True),
-    SettingSpec("training_months", "capacitacion_meses", int,
-                "Meses máximos entre dos capacitaciones de cada persona administradora.", 1, 60, True),
-    SettingSpec("email_domains", "dominios_correo", list,
-                "Dominios institucionales admitidos para el correo de las cuentas, separados por comas."),
-    SettingSpec("handle_token", "token_usuario_x", str,
-                "Texto que debe aparecer en el nombre de usuario de las cuentas de X.", optional=True),
-    SettingSpec("consultation_hours", "consulta_horas", int,
-                "Horas naturales para que respondan una consulta de pertinencia.", 1, 720, True),
-    SettingSpec("consultation_business_days", "consulta_dias_habiles", int,
-                "Días hábiles para que respondan una consulta de pertinencia.", 1, 60, True),
-    SettingSpec("information_request_business_days", "solicitud_dias_habiles", int,
-                "Días hábiles para atender una solicitud de información del público.", 1, 60),
-    SettingSpec("opening_business_days", "apertura_dias_habiles", int,
-                "Días hábiles para que respondan una solicitud de apertura de cuenta.", 1, 120, True),
-    SettingSpec("holiday_notice_business_days", "aviso_inhabil_dias_habiles", int,
-                "Días hábiles de anticipación del aviso de horarios antes de un día inhábil.", 1, 30),
-    SettingSpec("abandoned_days", "abandono_dias", int,
-                "Días sin actividad registrada para señalar una cuenta como posiblemente abandonada.", 7, 3650),
-    SettingSpec("min_length", "longitud_minima", int,
-                "Longitud mínima de las contraseñas.", 8, 128),
-    SettingSpec("min_zxcvbn_score", "puntaje_minimo", int,
-                "Puntaje mínimo de fortaleza (zxcvbn, de 0 a 4).", 0, 4),
-    SettingSpec("password_history", "historial_contrasenas", int,
-                "Cuántas contraseñas anteriores de la misma cuenta no pueden repetirse.", 0, 50),
-    SettingSpec("password_grace_days", "plazo_contrasena_dias", int,
-                "Días, desde el registro de una cuenta activa, para guardar su contraseña en el llavero"
-                " antes de señalarla como pendiente.", 0, 365),
-    SettingSpec("backups_max", "respaldos_max", int,
-                "Cuántos respaldos automáticos (el diario y los previos a una actualización) se conservan en la"
-                " carpeta respaldos/; los manuales nunca se borran.", 1, 1000),
+    SettingSpec(
+        "rotation_months",
+        "rotacion_meses",
+        int,
+        "Meses máximos entre dos rotaciones de contraseña (vacío: sin plazo).",
+        1,
+        60,
+        True,
+    ),
+    SettingSpec(
+        "evaluation_months",
+        "evaluacion_meses",
+        int,
+        "Meses máximos entre dos evaluaciones de cada cuenta.",
+        1,
+        60,
+        True,
+    ),
+    SettingSpec(
+        "training_months",
+        "capacitacion_meses",
+        int,
+        "Meses máximos entre dos capacitaciones de cada persona administradora.",
+        1,
+        60,
+        True,
+    ),
+    SettingSpec(
+        "email_domains",
+        "dominios_correo",
+        list,
+        "Dominios institucionales admitidos para el correo de las cuentas, separados por comas.",
+    ),
+    SettingSpec(
+        "handle_token",
+        "token_usuario_x",
+        str,
+        "Texto que debe aparecer en el nombre de usuario de las cuentas de X.",
+        optional=True,
+    ),
+    SettingSpec(
+        "consultation_hours",
+        "consulta_horas",
+        int,
+        "Horas naturales para que respondan una consulta de pertinencia.",
+        1,
+        720,
+        True,
+    ),
+    SettingSpec(
+        "consultation_business_days",
+        "consulta_dias_habiles",
+        int,
+        "Días hábiles para que respondan una consulta de pertinencia.",
+        1,
+        60,
+        True,
+    ),
+    SettingSpec(
+        "information_request_business_days",
+        "solicitud_dias_habiles",
+        int,
+        "Días hábiles para atender una solicitud de información del público.",
+        1,
+        60,
+    ),
+    SettingSpec(
+        "opening_business_days",
+        "apertura_dias_habiles",
+        int,
+        "Días hábiles para que respondan una solicitud de apertura de cuenta.",
+        1,
+        120,
+        True,
+    ),
+    SettingSpec(
+        "holiday_notice_business_days",
+        "aviso_inhabil_dias_habiles",
+        int,
+        "Días hábiles de anticipación del aviso de horarios antes de un día inhábil.",
+        1,
+        30,
+    ),
+    SettingSpec(
+        "abandoned_days",
+        "abandono_dias",
+        int,
+        "Días sin actividad registrada para señalar una cuenta como posiblemente abandonada.",
+        7,
+        3650,
+    ),
+    SettingSpec("min_length", "longitud_minima", int, "Longitud mínima de las contraseñas.", 8, 128),
+    SettingSpec("min_zxcvbn_score", "puntaje_minimo", int, "Puntaje mínimo de fortaleza (zxcvbn, de 0 a 4).", 0, 4),
+    SettingSpec(
+        "password_history",
+        "historial_contrasenas",
+        int,
+        "Cuántas contraseñas anteriores de la misma cuenta no pueden repetirse.",
+        0,
+        50,
+    ),
+    SettingSpec(
+        "password_grace_days",
+        "plazo_contrasena_dias",
+        int,
+        "Días, desde el registro de una cuenta activa, para guardar su contraseña en el llavero"
+        " antes de señalarla como pendiente.",
+        0,
+        365,
+    ),
+    SettingSpec(
+        "backups_max",
+        "respaldos_max",
+        int,
+        "Cuántos respaldos automáticos (el diario y los previos a una actualización) se conservan en la"
+        " carpeta respaldos/; los manuales nunca se borran.",
+        1,
+        1000,
+    ),
 )
 
 SETTINGS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
@@ -202,17 +287,13 @@ class Profile(NamedTuple):
         try:
             return self.rules[key]
         except KeyError:
-            raise PolicyError(
-                f"El perfil {self.short_name} no tiene una regla «{key}»."
-            ) from None
+            raise PolicyError(f"El perfil {self.short_name} no tiene una regla «{key}».") from None
 
 
 @lru_cache(maxsize=8)
 def _raw_profile(profile_id: str) -> dict[str, Any]:
     if profile_id not in PROFILE_IDS:
-        raise UsageError(
-            f"Perfil desconocido «{profile_id}». Use uno de: {', '.join(PROFILE_IDS)}."
-        )
+        raise UsageError(f"Perfil desconocido «{profile_id}». Use uno de: {', '.join(PROFILE_IDS)}.")
     # A plain path (not importlib.resources, ~6 ms to import): the package is always installed as files.
     text = (PROFILES_DIR / f"{profile_id}.toml").read_text("utf-8")
     try:

@@ -43,60 +43,33 @@ WEAKNESS_REASONS = frozenset({LOW_SCORE, CONTAINS_HANDLE})
 
 #: Every warning and suggestion zxcvbn 4.5 can emit (``zxcvbn/feedback.py``), in Spanish.
 FEEDBACK_ES: dict[str, str] = {
-    "Use a few words, avoid common phrases.":
-        "Use varias palabras y evite frases comunes.",
-    "No need for symbols, digits, or uppercase letters.":
-        "No hacen falta símbolos, números ni mayúsculas si la frase es larga e inusual.",
-    "Add another word or two. Uncommon words are better.":
-        "Agregue una o dos palabras más; mejor si son poco comunes.",
-    "Straight rows of keys are easy to guess.":
-        "Las filas seguidas del teclado son fáciles de adivinar.",
-    "Short keyboard patterns are easy to guess.":
-        "Los patrones cortos del teclado son fáciles de adivinar.",
-    "Use a longer keyboard pattern with more turns.":
-        "Use un patrón de teclado más largo y con más cambios de dirección.",
-    'Repeats like "aaa" are easy to guess.':
-        "Las repeticiones como «aaa» son fáciles de adivinar.",
-    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".':
-        "Repetir como en «abcabcabc» es apenas un poco más difícil de adivinar que «abc».",
-    "Avoid repeated words and characters.":
-        "Evite repetir palabras y caracteres.",
-    'Sequences like "abc" or "6543" are easy to guess.':
-        "Las secuencias como «abc» o «6543» son fáciles de adivinar.",
-    "Avoid sequences.":
-        "Evite las secuencias.",
-    "Recent years are easy to guess.":
-        "Los años recientes son fáciles de adivinar.",
-    "Avoid recent years.":
-        "Evite los años recientes.",
-    "Avoid years that are associated with you.":
-        "Evite los años relacionados con usted o con la institución.",
-    "Dates are often easy to guess.":
-        "Las fechas suelen ser fáciles de adivinar.",
-    "Avoid dates and years that are associated with you.":
-        "Evite las fechas y los años relacionados con usted o con la institución.",
-    "This is a top-10 common password.":
-        "Es una de las 10 contraseñas más usadas.",
-    "This is a top-100 common password.":
-        "Es una de las 100 contraseñas más usadas.",
-    "This is a very common password.":
-        "Es una contraseña muy común.",
-    "This is similar to a commonly used password.":
-        "Se parece a una contraseña de uso común.",
-    "A word by itself is easy to guess.":
-        "Una palabra sola es fácil de adivinar.",
-    "Names and surnames by themselves are easy to guess.":
-        "Los nombres y apellidos solos son fáciles de adivinar.",
-    "Common names and surnames are easy to guess.":
-        "Los nombres y apellidos comunes son fáciles de adivinar.",
-    "Capitalization doesn't help very much.":
-        "Empezar con mayúscula no ayuda mucho.",
-    "All-uppercase is almost as easy to guess as all-lowercase.":
-        "Todo en mayúsculas es casi tan fácil de adivinar como todo en minúsculas.",
-    "Reversed words aren't much harder to guess.":
-        "Las palabras escritas al revés no son mucho más difíciles de adivinar.",
-    "Predictable substitutions like '@' instead of 'a' don't help very much.":
-        "Las sustituciones previsibles, como «@» en lugar de «a», no ayudan mucho.",
+    "Use a few words, avoid common phrases.": "Use varias palabras y evite frases comunes.",
+    "No need for symbols, digits, or uppercase letters.": "No hacen falta símbolos, números ni mayúsculas si la frase es larga e inusual.",
+    "Add another word or two. Uncommon words are better.": "Agregue una o dos palabras más; mejor si son poco comunes.",
+    "Straight rows of keys are easy to guess.": "Las filas seguidas del teclado son fáciles de adivinar.",
+    "Short keyboard patterns are easy to guess.": "Los patrones cortos del teclado son fáciles de adivinar.",
+    "Use a longer keyboard pattern with more turns.": "Use un patrón de teclado más largo y con más cambios de dirección.",
+    'Repeats like "aaa" are easy to guess.': "Las repeticiones como «aaa» son fáciles de adivinar.",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': "Repetir como en «abcabcabc» es apenas un poco más difícil de adivinar que «abc».",
+    "Avoid repeated words and characters.": "Evite repetir palabras y caracteres.",
+    'Sequences like "abc" or "6543" are easy to guess.': "Las secuencias como «abc» o «6543» son fáciles de adivinar.",
+    "Avoid sequences.": "Evite las secuencias.",
+    "Recent years are easy to guess.": "Los años recientes son fáciles de adivinar.",
+    "Avoid recent years.": "Evite los años recientes.",
+    "Avoid years that are associated with you.": "Evite los años relacionados con usted o con la institución.",
+    "Dates are often easy to guess.": "Las fechas suelen ser fáciles de adivinar.",
+    "Avoid dates and years that are associated with you.": "Evite las fechas y los años relacionados con usted o con la institución.",
+    "This is a top-10 common password.": "Es una de las 10 contraseñas más usadas.",
+    "This is a top-100 common password.": "Es una de las 100 contraseñas más usadas.",
+    "This is a very common password.": "Es una contraseña muy común.",
+    "This is similar to a commonly used password.": "Se parece a una contraseña de uso común.",
+    "A word by itself is easy to guess.": "Una palabra sola es fácil de adivinar.",
+    "Names and surnames by themselves are easy to guess.": "Los nombres y apellidos solos son fáciles de adivinar.",
+    "Common names and surnames are easy to guess.": "Los nombres y apellidos comunes son fáciles de adivinar.",
+    "Capitalization doesn't help very much.": "Empezar con mayúscula no ayuda mucho.",
+    "All-uppercase is almost as easy to guess as all-lowercase.": "Todo en mayúsculas es casi tan fácil de adivinar como todo en minúsculas.",
+    "Reversed words aren't much harder to guess.": "Las palabras escritas al revés no son mucho más difíciles de adivinar.",
+    "Predictable substitutions like '@' instead of 'a' don't help very much.": "Las sustituciones previsibles, como «@» en lugar de «a», no ayudan mucho.",
 }
 
 #: Our own warnings, for matches zxcvbn leaves without one.
@@ -156,9 +129,7 @@ def check_input(secret: str, what: str = "la contraseña") -> None:
     if not secret:
         raise UsageError(f"No se recibió {what}: la entrada está vacía.")
     if len(secret) > MAX_SECRET_LENGTH:
-        raise UsageError(
-            f"La entrada ({what}) tiene {len(secret)} caracteres; el máximo es {MAX_SECRET_LENGTH}."
-        )
+        raise UsageError(f"La entrada ({what}) tiene {len(secret)} caracteres; el máximo es {MAX_SECRET_LENGTH}.")
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in secret):
         raise UsageError(
             f"La entrada ({what}) contiene caracteres de control (NUL, tabuladores, saltos de línea…),"

@@ -101,8 +101,9 @@ def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list
             continue
         current = declared.get(span.start)
         if current is None or span.end > current.end:
-            declared[span.start] = HolidayPeriod(period_id(span.start), span.start, span.end,
-                                                 span.label or "Periodo inhábil declarado")
+            declared[span.start] = HolidayPeriod(
+                period_id(span.start), span.start, span.end, span.label or "Periodo inhábil declarado"
+            )
     found = list(declared.values())
     for day, name in calendar.holidays.items():
         if day < first or day > last or day.weekday() >= 5:
@@ -184,8 +185,12 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
                 f" no publique antes de la respuesta (plazo de {consultation_window(profile)})."
             )
         yield Obligation(
-            kind=Kind.CONSULTATION, due=due, rule=rule, message=message,
-            account=accounts.get(item.account_id), ref_id=item.id,
+            kind=Kind.CONSULTATION,
+            due=due,
+            rule=rule,
+            message=message,
+            account=accounts.get(item.account_id),
+            ref_id=item.id,
         )
 
 
@@ -295,8 +300,10 @@ def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
         person = state.people.get(change.person_id)
         who = person.name if person else "la persona administradora"
         refs = [accounts[a].ref for a in change.account_ids if a in accounts]
-        when = f"del {format_date(change.start)} al {format_date(change.until)}" if change.until else (
-            f"desde el {format_date(change.start)}"
+        when = (
+            f"del {format_date(change.start)} al {format_date(change.until)}"
+            if change.until
+            else (f"desde el {format_date(change.start)}")
         )
         extra = " La contraseña debe cambiarse con la UTCSyD." if rotate else ""
         yield Obligation(
@@ -332,7 +339,8 @@ def holiday_notice(state: State, now: datetime) -> Iterator[Obligation]:
         if due > until:
             continue
         span = (
-            f"el {format_date(period.start)}" if period.start == period.end
+            f"el {format_date(period.start)}"
+            if period.start == period.end
             else f"del {format_date(period.start)} al {format_date(period.end)}"
         )
         yield Obligation(
@@ -448,6 +456,4 @@ def check_transition(machine: str, record_id: int, current: str, target: str) ->
     what = f"{_WHAT[machine]} {record_id}"
     if not allowed:
         raise PolicyError(f"{what} ya está {current}: no puede pasar a {target}.")
-    raise PolicyError(
-        f"{what} está {current}: solo puede pasar a {' o '.join(allowed)}, no a {target}."
-    )
+    raise PolicyError(f"{what} está {current}: solo puede pasar a {' o '.join(allowed)}, no a {target}.")

@@ -42,11 +42,24 @@ def row_to_account(row: Sequence[Any]) -> Account:
 
     Positional on purpose: the agenda builds thousands of these per run.
     """
-    (id_, network, handle, status, url, area, email, generic, phone, verification, public, private,
-     opened, created) = row
+    (id_, network, handle, status, url, area, email, generic, phone, verification, public, private, opened, created) = (
+        row
+    )
     return Account(
-        id_, network, handle, status, url, area, email, bool(generic), phone, verification, bool(public),
-        bool(private), _from_iso(opened) if opened else None, from_db_datetime(created),
+        id_,
+        network,
+        handle,
+        status,
+        url,
+        area,
+        email,
+        bool(generic),
+        phone,
+        verification,
+        bool(public),
+        bool(private),
+        _from_iso(opened) if opened else None,
+        from_db_datetime(created),
     )
 
 
@@ -113,10 +126,18 @@ class Accounts:
         """Register an account. ConflictError if the handle exists on that network."""
         values = self._clean(
             {
-                "network": network, "handle": handle, "url": url, "area": area, "email": email,
-                "email_generic": email_generic, "phone": phone, "status": status,
-                "verification": verification, "public": public,
-                "private_messages": private_messages, "opened_on": opened_on,
+                "network": network,
+                "handle": handle,
+                "url": url,
+                "area": area,
+                "email": email,
+                "email_generic": email_generic,
+                "phone": phone,
+                "status": status,
+                "verification": verification,
+                "public": public,
+                "private_messages": private_messages,
+                "opened_on": opened_on,
             }
         )
         values["created_at"] = self._store.stamp()
@@ -141,9 +162,7 @@ class Accounts:
             other = self.find(network, handle)
             if other is not None and other.id != account_id:
                 raise ConflictError(f"Ya existe la cuenta {other.ref} (id {other.id}).")
-            self._store.execute(
-                f"UPDATE accounts SET {assignments} WHERE id = ?", [*values.values(), account_id]
-            )
+            self._store.execute(f"UPDATE accounts SET {assignments} WHERE id = ?", [*values.values(), account_id])
         return self.get(account_id)
 
     def get(self, account_id: int) -> Account:
@@ -194,7 +213,8 @@ class Accounts:
                 raise NotFoundError(f"No existe la cuenta «{text}».")
             return found
         rows = self._store.query(
-            f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE lower(ltrim(handle, '@')) = ? ORDER BY network", (_bare(text),)
+            f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE lower(ltrim(handle, '@')) = ? ORDER BY network",
+            (_bare(text),),
         )
         if not rows:
             raise NotFoundError(f"No existe la cuenta «{text}».")
@@ -354,9 +374,7 @@ class Assignments:
         NotFoundError when the person holds no current role there.
         """
         with self._store.atomic():
-            current = [
-                a for a in self.for_account(account.id) if a.person_id == person.id and a.end is None
-            ]
+            current = [a for a in self.for_account(account.id) if a.person_id == person.id and a.end is None]
             if not current:
                 raise NotFoundError(f"{person.name} no está asignada a la cuenta {account.ref}.")
             for item in current:
@@ -365,9 +383,7 @@ class Assignments:
                         f"La fecha de término ({end.isoformat()}) es anterior al inicio"
                         f" de la asignación ({item.start.isoformat()})."
                     )
-                self._store.execute(
-                    "UPDATE assignments SET end_date = ? WHERE id = ?", (end.isoformat(), item.id)
-                )
+                self._store.execute("UPDATE assignments SET end_date = ? WHERE id = ?", (end.isoformat(), item.id))
             roles = " y ".join(item.role for item in current)
             numbers = ", ".join(str(item.id) for item in current)
             self._store.bitacora.append(
@@ -400,4 +416,6 @@ class Assignments:
         return [row_to_assignment(r) for r in rows]
 
     def all(self) -> list[Assignment]:
-        return [row_to_assignment(r) for r in self._store.query(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id")]
+        return [
+            row_to_assignment(r) for r in self._store.query(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id")
+        ]

@@ -84,8 +84,16 @@ LOCK_WAIT = 2.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: The manifest's keys, exactly (another reader relies on them).
 MANIFEST_KEYS = (
-    "format", "created_at", "source", "schema_version", "entries", "head_id", "head_hash", "sha256",
-    "keyring_file", "reason",
+    "format",
+    "created_at",
+    "source",
+    "schema_version",
+    "entries",
+    "head_id",
+    "head_hash",
+    "sha256",
+    "keyring_file",
+    "reason",
 )
 IN_USE = (
     "La base de datos {path} está abierta en otro programa o ventana de resguardo:"
@@ -428,7 +436,10 @@ def open_source(db_path: str | Path) -> sqlite3.Connection:
     _check_file(path, "una base de datos")
     try:
         conn = sqlite3.connect(
-            path.resolve().as_uri() + "?mode=rw", uri=True, timeout=_lock_timeout(), isolation_level=None,
+            path.resolve().as_uri() + "?mode=rw",
+            uri=True,
+            timeout=_lock_timeout(),
+            isolation_level=None,
         )
     except sqlite3.Error as exc:
         raise BackupError(f"No se pudo abrir la base de datos {path}: {_sqlite_text(exc)}.") from None
@@ -516,8 +527,9 @@ def create_backup(
         _clean_stale_temps(folder)
         temp = _temp_file(folder)
     except OSError as exc:
-        raise BackupError(f"No se pudo crear el respaldo en {destination or backup_folder(db_file)}:"
-                          f" {os_error_text(exc)}.") from None
+        raise BackupError(
+            f"No se pudo crear el respaldo en {destination or backup_folder(db_file)}: {os_error_text(exc)}."
+        ) from None
     final: Path | None = None
     written: list[Path] = []
     try:
@@ -530,7 +542,9 @@ def create_backup(
         keyring_bytes = keyring_source.read_bytes() if keyring_source else None
         if explicit is not None:
             if not _place(temp, explicit):
-                raise BackupError(f"Ya existe {explicit}: elija otro nombre (un respaldo nunca reemplaza otro archivo).")
+                raise BackupError(
+                    f"Ya existe {explicit}: elija otro nombre (un respaldo nunca reemplaza otro archivo)."
+                )
             final = explicit
         else:
             for candidate in _names(folder, _stem(prefix, now)):
@@ -598,13 +612,15 @@ def _compare_manifest(check: Check) -> str | None:
         return f"El manifiesto {path.name} está dañado: no se puede confirmar que el respaldo sea el original."
     check.manifest = manifest
     if manifest.get("sha256") != check.sha256:
-        return (
-            f"El respaldo no coincide con su manifiesto ({path.name}): el archivo cambió después de crearse."
-        )
+        return f"El respaldo no coincide con su manifiesto ({path.name}): el archivo cambió después de crearse."
     contents = check.contents
     assert contents is not None
-    for key, actual in (("schema_version", contents.schema_version), ("entries", contents.entries),
-                        ("head_id", contents.head_id), ("head_hash", contents.head_hash)):
+    for key, actual in (
+        ("schema_version", contents.schema_version),
+        ("entries", contents.entries),
+        ("head_id", contents.head_id),
+        ("head_hash", contents.head_hash),
+    ):
         if manifest.get(key) != actual:
             return f"El manifiesto {path.name} no corresponde al respaldo (su dato «{key}» no coincide)."
     return None
@@ -688,8 +704,13 @@ def list_backups(folder: str | Path) -> list[Listed]:
         except OSError:
             continue
         created = datetime.fromtimestamp(stat.st_mtime, ZONE)
-        item = Listed(path=path, created=created, size=stat.st_size, manifest_state="falta",
-                      keyring=keyring_copy_path(path).exists())
+        item = Listed(
+            path=path,
+            created=created,
+            size=stat.st_size,
+            manifest_state="falta",
+            keyring=keyring_copy_path(path).exists(),
+        )
         mpath = manifest_path(path)
         if mpath.exists():
             try:
@@ -697,13 +718,18 @@ def list_backups(folder: str | Path) -> list[Listed]:
                 moment = datetime.fromisoformat(str(manifest["created_at"]))
                 entries = manifest.get("entries")
                 item = Listed(
-                    path=path, created=moment if moment.tzinfo else moment.replace(tzinfo=ZONE),
-                    size=stat.st_size, manifest_state="ok", reason=str(manifest.get("reason")),
-                    entries=entries if isinstance(entries, int) else None, keyring=item.keyring,
+                    path=path,
+                    created=moment if moment.tzinfo else moment.replace(tzinfo=ZONE),
+                    size=stat.st_size,
+                    manifest_state="ok",
+                    reason=str(manifest.get("reason")),
+                    entries=entries if isinstance(entries, int) else None,
+                    keyring=item.keyring,
                 )
             except (OSError, ValueError, KeyError, TypeError):
-                item = Listed(path=path, created=created, size=stat.st_size, manifest_state="dañado",
-                              keyring=item.keyring)
+                item = Listed(
+                    path=path, created=created, size=stat.st_size, manifest_state="dañado", keyring=item.keyring
+                )
         found.append(item)
     found.sort(key=lambda b: (b.created, b.path.name), reverse=True)
     return found
@@ -720,11 +746,12 @@ def prune_automatic(folder: str | Path, keep: int) -> list[Path]:
     """
     where = Path(folder)
     automatic = [
-        b for b in list_backups(where)
+        b
+        for b in list_backups(where)
         if b.manifest_state == "ok" and b.reason in AUTOMATIC and b.path.name.startswith(NAME_PREFIX)
     ]
     removed: list[Path] = []
-    for old in automatic[max(0, keep):]:
+    for old in automatic[max(0, keep) :]:
         for path in (old.path, keyring_copy_path(old.path), manifest_path(old.path)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -843,8 +870,7 @@ class _Live:
 
     def acquire(self) -> None:
         try:
-            conn = sqlite3.connect(self.path.as_uri() + "?mode=rw", uri=True, timeout=LOCK_WAIT,
-                                   isolation_level=None)
+            conn = sqlite3.connect(self.path.as_uri() + "?mode=rw", uri=True, timeout=LOCK_WAIT, isolation_level=None)
         except sqlite3.Error as exc:
             raise BackupError(f"No se pudo abrir la base de datos {self.path}: {_sqlite_text(exc)}.") from None
         self.conn = conn
@@ -992,7 +1018,9 @@ def _set_aside(live: _Live, db: Path, now: datetime) -> Path:
                 raise
         return _set_aside_raw(db, now)
     except BackupError as exc:
-        raise BackupError(f"No se restauró nada: no se pudo poner a salvo la base de datos actual. {exc.message}") from None
+        raise BackupError(
+            f"No se restauró nada: no se pudo poner a salvo la base de datos actual. {exc.message}"
+        ) from None
     except OSError as exc:
         raise BackupError(
             f"No se restauró nada: no se pudo poner a salvo la base de datos actual ({os_error_text(exc)})."

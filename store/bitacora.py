@@ -48,8 +48,19 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 #: The entry kinds (``policy.codes.EntryKind``, spelled out when importing them cost
 #: ``buscar`` ~25 ms; tests/test_bitacora.py keeps the two equal).
 KINDS: tuple[str, ...] = (
-    "publicacion", "respuesta", "comentario_usuario", "solicitud", "incidente", "moderacion", "consulta",
-    "cambio_contrasena", "cambio_administrador", "evaluacion", "capacitacion", "nota", "correccion",
+    "publicacion",
+    "respuesta",
+    "comentario_usuario",
+    "solicitud",
+    "incidente",
+    "moderacion",
+    "consulta",
+    "cambio_contrasena",
+    "cambio_administrador",
+    "evaluacion",
+    "capacitacion",
+    "nota",
+    "correccion",
 )
 CORRECTION = "correccion"
 MODERATION = "moderacion"
@@ -131,7 +142,7 @@ def canonical(
     return (
         f'["{FORMAT}",{entry_id},{"null" if account_id is None else account_id},{esc(kind)},'
         f"{esc(occurred_at)},{esc(recorded_at)},{esc(author)},{esc(text)},"
-        f'{"null" if refs is None else esc(refs)},{"null" if corrects_id is None else corrects_id},'
+        f"{'null' if refs is None else esc(refs)},{'null' if corrects_id is None else corrects_id},"
         f"{esc(prev_hash)}]"
     ).encode()
 
@@ -204,8 +215,18 @@ class Entry(NamedTuple):
 def _row_to_entry(row: Sequence[Any]) -> Entry:
     refs = tuple(json.loads(row[7])) if row[7] else ()
     return Entry(
-        id=row[0], account_id=row[1], kind=row[2], occurred_at=row[3], recorded_at=row[4], author=row[5],
-        text=row[6], refs=refs, corrects_id=row[8], prev_hash=row[9], hash=row[10], account=row[11],
+        id=row[0],
+        account_id=row[1],
+        kind=row[2],
+        occurred_at=row[3],
+        recorded_at=row[4],
+        author=row[5],
+        text=row[6],
+        refs=refs,
+        corrects_id=row[8],
+        prev_hash=row[9],
+        hash=row[10],
+        account=row[11],
     )
 
 
@@ -246,7 +267,11 @@ def fts_query(text: str) -> str:
 
 
 def _search_sql(
-    way: tuple[str, str | None], query: str, where: list[str], params: list[Any], run: tuple[int, int] | None,
+    way: tuple[str, str | None],
+    query: str,
+    where: list[str],
+    params: list[Any],
+    run: tuple[int, int] | None,
     limit: int,
 ) -> tuple[str, list[Any]]:
     """The statement that walks the log ``way`` (see ``Bitacora._choose_way``), within ``run``'s ids."""
@@ -328,20 +353,27 @@ class Bitacora:
                 and store.query_one("SELECT 1 FROM accounts WHERE id = ?", (account_id,)) is None
             ):
                 raise NotFoundError(f"No existe la cuenta con id {account_id}.")
-            if corrects is not None and store.query_one(
-                "SELECT 1 FROM bitacora WHERE id = ?", (corrects,)
-            ) is None:
+            if corrects is not None and store.query_one("SELECT 1 FROM bitacora WHERE id = ?", (corrects,)) is None:
                 raise UsageError(f"La corrección apunta a la entrada {corrects}, que no existe en la bitácora.")
             last = store.query_one("SELECT id, hash FROM bitacora ORDER BY id DESC LIMIT 1")
             entry_id = (last[0] + 1) if last else 1
             prev_hash = last[1] if last else GENESIS
             values = (
-                entry_id, account_id, clean_kind, to_db_datetime(moment), store.stamp(), author_name,
-                clean_text, refs_text(clean_refs), corrects, prev_hash,  # type: ignore[arg-type]
+                entry_id,
+                account_id,
+                clean_kind,
+                to_db_datetime(moment),
+                store.stamp(),
+                author_name,
+                clean_text,
+                refs_text(clean_refs),  # type: ignore[arg-type]
+                corrects,
+                prev_hash,
             )
             digest = entry_hash(*values)
-            store.execute(f"INSERT INTO bitacora ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (*values, digest))
+            store.execute(
+                f"INSERT INTO bitacora ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, digest)
+            )
             store.witness_due()
         return self.get(entry_id)
 
@@ -376,12 +408,22 @@ class Bitacora:
                 moment = item.get("occurred_at") or now
                 if moment > limit:
                     raise UsageError(f"La entrada {next_id} tiene una fecha y hora en el futuro.")
-                refs = [validate.text(r, "referencia", required=True, limit=validate.MAX_MEDIUM)
-                        for r in item.get("refs") or ()]
+                refs = [
+                    validate.text(r, "referencia", required=True, limit=validate.MAX_MEDIUM)
+                    for r in item.get("refs") or ()
+                ]
                 author = validate.text(item.get("author"), "autor") or store.author
                 values = (
-                    next_id, item.get("account_id"), kind, to_db_datetime(moment), recorded, author, text,
-                    refs_text(refs), None, prev_hash,  # type: ignore[arg-type]
+                    next_id,
+                    item.get("account_id"),
+                    kind,
+                    to_db_datetime(moment),
+                    recorded,
+                    author,
+                    text,
+                    refs_text(refs),  # type: ignore[arg-type]
+                    None,
+                    prev_hash,
                 )
                 prev_hash = sha256(canonical(*values)).hexdigest()
                 pending.append((*values, prev_hash))
@@ -428,8 +470,12 @@ class Bitacora:
         head = f"Moderación: {ACTION_LABELS[decision.action]} ({decision.action.value})."
         parts = [head, *decision.notes, body]
         return self.append(
-            kind=MODERATION, text=" ".join(parts), account=account, occurred_at=occurred_at,
-            refs=refs, author=author,
+            kind=MODERATION,
+            text=" ".join(parts),
+            account=account,
+            occurred_at=occurred_at,
+            refs=refs,
+            author=author,
         )
 
     # -- reading ----------------------------------------------------------
@@ -530,7 +576,11 @@ class Bitacora:
         return self._count_upto(f"SELECT 1 FROM {_SOURCES[index][0]} WHERE {column} = ?", (value,), most)
 
     def _choose_way(
-        self, query: str, account_id: int | None, kind: str | None, runs: list[tuple[int, int]] | None,
+        self,
+        query: str,
+        account_id: int | None,
+        kind: str | None,
+        runs: list[tuple[int, int]] | None,
         limit: int,
     ) -> tuple[str, str | None]:
         """How to walk the log: (what to read in id order, how an index walk checks the words).
@@ -579,8 +629,7 @@ class Bitacora:
         share = 1.0  # the part of the log inside the date range's blocks
         if runs is not None:
             share = min(1.0, sum(high - low + 1 for low, high in runs) / total)
-        counted = self._count_upto("SELECT 1 FROM bitacora_fts WHERE bitacora_fts MATCH ?", (query,),
-                                   _TEXT_COUNT_MAX)
+        counted = self._count_upto("SELECT 1 FROM bitacora_fts WHERE bitacora_fts MATCH ?", (query,), _TEXT_COUNT_MAX)
         matches = (total if counted >= _TEXT_COUNT_MAX else counted) * share
         if not matches:
             return _TEXT, None
@@ -693,22 +742,28 @@ class Bitacora:
         head_id = prev_id or None
         if wanted is not None and anchor_id is None and wanted != GENESIS:
             return Verification(
-                ok=False, total=count, head=expected_prev, head_id=head_id, anchor_id=None,
+                ok=False,
+                total=count,
+                head=expected_prev,
+                head_id=head_id,
+                anchor_id=None,
                 message=(
                     f"La cadena es íntegra ({count} entradas), pero no contiene el sello {wanted[:16]}…:"
                     " la bitácora ya no extiende el estado sellado (se borraron o rehicieron entradas)."
                 ),
             )
         return Verification(
-            ok=True, total=count, head=expected_prev, head_id=head_id, anchor_id=anchor_id,
+            ok=True,
+            total=count,
+            head=expected_prev,
+            head_id=head_id,
+            anchor_id=anchor_id,
             message=f"Bitácora íntegra: {count} entradas.",
         )
 
     @staticmethod
     def _broken(count: int, head: str, head_id: int, bad_id: int, message: str) -> Verification:
-        return Verification(
-            ok=False, total=count, head=head, head_id=head_id or None, message=message, bad_id=bad_id
-        )
+        return Verification(ok=False, total=count, head=head, head_id=head_id or None, message=message, bad_id=bad_id)
 
 
 def _explain_mismatch(values: tuple[Any, ...], stored: str) -> str:

@@ -13,9 +13,20 @@ if TYPE_CHECKING:
 
 #: Tables that may be bulk-loaded; anything else is refused.
 BULK_TABLES = frozenset(
-    {"accounts", "people", "assignments", "rotations", "evaluations", "trainings",
-     "consultations", "information_requests", "person_documents", "workflow_events",
-     "credential_status", "second_factors"}
+    {
+        "accounts",
+        "people",
+        "assignments",
+        "rotations",
+        "evaluations",
+        "trainings",
+        "consultations",
+        "information_requests",
+        "person_documents",
+        "workflow_events",
+        "credential_status",
+        "second_factors",
+    }
 )
 
 

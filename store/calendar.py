@@ -72,9 +72,7 @@ class Calendar:
 
     def _add_range(self, table: str, label_column: str, start: date, end: date, label: str | None) -> DeclaredRange:
         if end < start:
-            raise UsageError(
-                f"La fecha final ({end.isoformat()}) es anterior a la inicial ({start.isoformat()})."
-            )
+            raise UsageError(f"La fecha final ({end.isoformat()}) es anterior a la inicial ({start.isoformat()}).")
         if (end - start).days > 366:
             raise UsageError("Un periodo declarado no puede abarcar más de un año.")
         clean = validate.text(label, "motivo")
@@ -93,7 +91,9 @@ class Calendar:
     def _list(self, table: str, label_column: str) -> list[DeclaredRange]:
         rows = self._store.query(f"SELECT * FROM {table} ORDER BY start_date, id")
         return [
-            DeclaredRange(r["id"], date.fromisoformat(r["start_date"]), date.fromisoformat(r["end_date"]), r[label_column])
+            DeclaredRange(
+                r["id"], date.fromisoformat(r["start_date"]), date.fromisoformat(r["end_date"]), r[label_column]
+            )
             for r in rows
         ]
 

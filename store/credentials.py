@@ -62,8 +62,12 @@ _STATE_COLUMNS = "account_id, set_at, score, weak, reasons, fingerprint"
 def _row_to_state(row: Sequence[Any]) -> CredentialState:
     account_id, set_at, score, weak, reasons, fingerprint = row
     return CredentialState(
-        account_id, from_db_datetime(set_at), score, bool(weak),
-        tuple(r for r in reasons.split(",") if r) if reasons else (), fingerprint,
+        account_id,
+        from_db_datetime(set_at),
+        score,
+        bool(weak),
+        tuple(r for r in reasons.split(",") if r) if reasons else (),
+        fingerprint,
     )
 
 
@@ -84,7 +88,9 @@ class Credentials:
         return str(value)
 
     def status(self, account_id: int) -> CredentialState | None:
-        row = self._store.query_one(f"SELECT {_STATE_COLUMNS} FROM credential_status WHERE account_id = ?", (account_id,))
+        row = self._store.query_one(
+            f"SELECT {_STATE_COLUMNS} FROM credential_status WHERE account_id = ?", (account_id,)
+        )
         return _row_to_state(row) if row else None
 
     def all(self) -> dict[int, CredentialState]:
@@ -96,8 +102,7 @@ class Credentials:
         if limit <= 0:
             return []
         rows = self._store.query(
-            "SELECT fingerprint FROM password_fingerprints WHERE account_id = ?"
-            " ORDER BY set_at DESC, id DESC LIMIT ?",
+            "SELECT fingerprint FROM password_fingerprints WHERE account_id = ? ORDER BY set_at DESC, id DESC LIMIT ?",
             (account_id, limit),
         )
         return [r["fingerprint"] for r in rows]
@@ -137,13 +142,26 @@ class Credentials:
                 " ON CONFLICT (account_id) DO UPDATE SET set_at = excluded.set_at, score = excluded.score,"
                 " weak = excluded.weak, reasons = excluded.reasons, fingerprint = excluded.fingerprint,"
                 " source = excluded.source, author = excluded.author, checked_at = excluded.checked_at",
-                (account.id, stamp, report.score, int(report.weak), ",".join(report.reasons),
-                 fingerprint_value, source, rotation.author, store.stamp()),
+                (
+                    account.id,
+                    stamp,
+                    report.score,
+                    int(report.weak),
+                    ",".join(report.reasons),
+                    fingerprint_value,
+                    source,
+                    rotation.author,
+                    store.stamp(),
+                ),
             )
             store.insert(
                 "password_fingerprints",
-                {"account_id": account.id, "fingerprint": fingerprint_value, "set_at": stamp,
-                 "rotation_id": rotation.id},
+                {
+                    "account_id": account.id,
+                    "fingerprint": fingerprint_value,
+                    "set_at": stamp,
+                    "rotation_id": rotation.id,
+                },
             )
         return rotation
 
@@ -162,9 +180,18 @@ class Credentials:
         return _row_to_pending(rows[0]) if rows else None
 
     def begin_pending(
-        self, account: Account, kind: str, *, source: str, author: str | None = None, reason: str | None = None,
-        reference: str | None = None, verdict: Verdict | None = None, fingerprint_value: str | None = None,
-        method: str | None = None, recovery_location: str | None = None,
+        self,
+        account: Account,
+        kind: str,
+        *,
+        source: str,
+        author: str | None = None,
+        reason: str | None = None,
+        reference: str | None = None,
+        verdict: Verdict | None = None,
+        fingerprint_value: str | None = None,
+        method: str | None = None,
+        recovery_location: str | None = None,
     ) -> PendingSecret:
         """Commit the intent to store a new secret, BEFORE the keyring receives it.
 
@@ -177,14 +204,24 @@ class Credentials:
                 raise ConflictError(
                     f"Otro proceso está guardando {PENDING_LABELS[kind]} de {account.ref}; intente de nuevo."
                 )
-            pending_id = store.insert("pending_secrets", {
-                "account_id": account.id, "kind": kind, "source": source, "started_at": store.stamp(),
-                "author": author or store.author, "reason": reason, "reference": reference,
-                "score": verdict.score if verdict else None,
-                "weak": int(verdict.weak) if verdict else None,
-                "reasons": ",".join(verdict.reasons) if verdict else None,
-                "fingerprint": fingerprint_value, "method": method, "recovery_location": recovery_location,
-            })
+            pending_id = store.insert(
+                "pending_secrets",
+                {
+                    "account_id": account.id,
+                    "kind": kind,
+                    "source": source,
+                    "started_at": store.stamp(),
+                    "author": author or store.author,
+                    "reason": reason,
+                    "reference": reference,
+                    "score": verdict.score if verdict else None,
+                    "weak": int(verdict.weak) if verdict else None,
+                    "reasons": ",".join(verdict.reasons) if verdict else None,
+                    "fingerprint": fingerprint_value,
+                    "method": method,
+                    "recovery_location": recovery_location,
+                },
+            )
         found = self.pending_for(account.id, kind)
         assert found is not None and found.id == pending_id
         return found
@@ -277,12 +314,41 @@ _PENDING_COLUMNS = (
 
 
 def _row_to_pending(row: Sequence[Any]) -> PendingSecret:
-    (pending_id, account_id, kind, source, started, author, reason, reference, score, weak, reasons,
-     print_value, method, location, rotation_id, committed) = row
+    (
+        pending_id,
+        account_id,
+        kind,
+        source,
+        started,
+        author,
+        reason,
+        reference,
+        score,
+        weak,
+        reasons,
+        print_value,
+        method,
+        location,
+        rotation_id,
+        committed,
+    ) = row
     return PendingSecret(
-        pending_id, account_id, kind, source, from_db_datetime(started), author, reason, reference, score,
-        bool(weak), tuple(r for r in (reasons or "").split(",") if r), print_value, method, location,
-        rotation_id, bool(committed),
+        pending_id,
+        account_id,
+        kind,
+        source,
+        from_db_datetime(started),
+        author,
+        reason,
+        reference,
+        score,
+        bool(weak),
+        tuple(r for r in (reasons or "").split(",") if r),
+        print_value,
+        method,
+        location,
+        rotation_id,
+        bool(committed),
     )
 
 
@@ -298,7 +364,10 @@ def _row_to_factor(row: Sequence[Any]) -> SecondFactorState:
 
 
 def strength_inputs(
-    store: Store, account: Account, profile: Profile, people: dict[int, str] | None = None,
+    store: Store,
+    account: Account,
+    profile: Profile,
+    people: dict[int, str] | None = None,
     assignments: dict[int, list[int]] | None = None,
 ) -> list[str]:
     """zxcvbn's user inputs for an account: handle first, then network, institution, people.
@@ -413,16 +482,28 @@ def set_password(
         raise PasswordRejectedError(f"La contraseña no se guardó: es la misma que usa {names}.")
     final_reason = reason or (GENERATED_REASON if source == "generar" else None)
     pending = store.credentials.begin_pending(
-        account, "password", source=source, author=author, reason=final_reason, reference=reference,
-        verdict=report, fingerprint_value=print_value,
+        account,
+        "password",
+        source=source,
+        author=author,
+        reason=final_reason,
+        reference=reference,
+        verdict=report,
+        fingerprint_value=print_value,
     )
     username = secrets.password_key(account.id)
     _stage(store, secrets, pending, username, password)
     try:
         with store.atomic():
             rotation = store.credentials.record(
-                account, report, print_value, at=store.now(), source=source, reason=final_reason,
-                author=author, reference=reference,
+                account,
+                report,
+                print_value,
+                at=store.now(),
+                source=source,
+                reason=final_reason,
+                author=author,
+                reference=reference,
             )
             store.credentials.mark_pending_committed(pending.id, rotation.id)
     except BaseException:
@@ -575,14 +656,23 @@ def confirm_pending(store: Store, secrets: Secrets, account: Account, kind: str 
         if kind == "password":
             judged = _Judged(pending.score or 0, pending.weak, pending.reasons)
             rotation = store.credentials.record(
-                account, judged, pending.fingerprint or "", at=pending.started_at, source=pending.source,
-                reason=pending.reason, author=pending.author, reference=pending.reference,
+                account,
+                judged,
+                pending.fingerprint or "",
+                at=pending.started_at,
+                source=pending.source,
+                reason=pending.reason,
+                author=pending.author,
+                reference=pending.reference,
             )
             rotation_id = rotation.id
         else:
             store.credentials.set_second_factor(
-                account, pending.method or SecondFactor.APP.value, recovery_location=pending.recovery_location,
-                codes_in_keyring=True, author=pending.author,
+                account,
+                pending.method or SecondFactor.APP.value,
+                recovery_location=pending.recovery_location,
+                codes_in_keyring=True,
+                author=pending.author,
             )
         store.credentials.mark_pending_committed(pending.id, rotation_id)
     _finish(store, secrets, pending, username)
@@ -639,16 +729,18 @@ def save_recovery_codes(
     current ones, the record, then the promotion; never lost at any crash.
     """
     if codes is None:
-        return store.credentials.set_second_factor(
-            account, method, recovery_location=recovery_location, author=author
-        )
+        return store.credentials.set_second_factor(account, method, recovery_location=recovery_location, author=author)
     from policy.strength import check_input
 
     check_input(codes.replace("\n", " ").strip(), "los códigos de recuperación")
     clean_method = validate.choice(method, "método", [m.value for m in SecondFactor])
     _clear_way(store, secrets, account, "recovery")
     pending = store.credentials.begin_pending(
-        account, "recovery", source="codigos", author=author, method=clean_method,
+        account,
+        "recovery",
+        source="codigos",
+        author=author,
+        method=clean_method,
         recovery_location=recovery_location,
     )
     username = secrets.recovery_key(account.id)
@@ -710,7 +802,9 @@ def remove_closing_secrets(
             if items or reference:
                 store.closings.mark(closing_id, list(items), on=on, reference=reference)
             closing = store.closings.record_secrets_removed(
-                closing_id, on=on, removed=[keys[key] for key in held],
+                closing_id,
+                on=on,
+                removed=[keys[key] for key in held],
             )
             store.execute("UPDATE second_factors SET codes_in_keyring = 0 WHERE account_id = ?", (account_id,))
             store.execute("DELETE FROM pending_secrets WHERE account_id = ?", (account_id,))
@@ -776,4 +870,3 @@ def recheck_all(store: Store, secrets: Secrets, profile: Profile) -> dict[int, l
             for account_id in ids:
                 found.setdefault(account_id, []).append(REUSED)
     return found
-

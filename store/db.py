@@ -135,9 +135,7 @@ def translate(exc: sqlite3.Error, path: str) -> StoreError:
     if "readonly" in text or "read-only" in text or "read only" in text:
         return StoreReadOnlyError(f"La base de datos es de solo lectura{where}: no se guardó nada.")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return StoreCorruptError(
-            f"El archivo{where} no es una base de datos de resguardo o está dañado."
-        )
+        return StoreCorruptError(f"El archivo{where} no es una base de datos de resguardo o está dañado.")
     if "unable to open" in text:
         return StoreError(f"No se pudo abrir la base de datos{where}.")
     if "full" in text or _out_of_space(exc, path):
@@ -146,7 +144,7 @@ def translate(exc: sqlite3.Error, path: str) -> StoreError:
         return StoreError(f"Error de escritura en disco{where}: no se guardó nada.")
     if str(exc).startswith(TRIGGER_PREFIX):
         # Our own triggers refuse with a Spanish sentence: show it as is.
-        message = str(exc)[len(TRIGGER_PREFIX):].strip()
+        message = str(exc)[len(TRIGGER_PREFIX) :].strip()
         return StoreError(message[:1].upper() + message[1:] + ".")
     if isinstance(exc, sqlite3.IntegrityError):
         # The repositories check first; these are races with another process or bugs.
@@ -482,9 +480,7 @@ _START_HINT = "Para crear una use «resguardo iniciar --perfil PERFIL» (o «res
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     """A connection (SQLite errors propagate); ``uri`` for the read-only ``file:`` forms."""
-    return sqlite3.connect(
-        target, timeout=_lock_timeout(), isolation_level=None, check_same_thread=False, uri=uri
-    )
+    return sqlite3.connect(target, timeout=_lock_timeout(), isolation_level=None, check_same_thread=False, uri=uri)
 
 
 def _stat(file: Path, target: str) -> os.stat_result | None:
@@ -564,25 +560,19 @@ def _check_existing(file: Path, target: str, create: bool) -> None:
     if not header:
         if create:
             return  # nothing to lose: initialised as a new database
-        raise StoreMissingError(
-            f"El archivo {target} está vacío: no es una base de datos de resguardo. {_START_HINT}."
-        )
+        raise StoreMissingError(f"El archivo {target} está vacío: no es una base de datos de resguardo. {_START_HINT}.")
     if len(header) < _HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
         raise StoreCorruptError(f"El archivo {target} no es una base de datos de resguardo o está dañado.")
-    version = int.from_bytes(header[_USER_VERSION_OFFSET:_USER_VERSION_OFFSET + 4], "big")
+    version = int.from_bytes(header[_USER_VERSION_OFFSET : _USER_VERSION_OFFSET + 4], "big")
     if version > LATEST_VERSION:
         raise _newer_schema(version, LATEST_VERSION)
     version, tables, migrations = _probe(file, target, header)
     if version > LATEST_VERSION:
         raise _newer_schema(version, LATEST_VERSION)
     if (version == 0 and tables) or (version > 0 and not migrations):
-        raise StoreCorruptError(
-            f"El archivo {target} es una base de datos SQLite de otro programa, no de resguardo."
-        )
+        raise StoreCorruptError(f"El archivo {target} es una base de datos SQLite de otro programa, no de resguardo.")
     if version == 0 and not create:
-        raise StoreMissingError(
-            f"El archivo {target} es una base de datos vacía, no una de resguardo. {_START_HINT}."
-        )
+        raise StoreMissingError(f"El archivo {target} es una base de datos vacía, no una de resguardo. {_START_HINT}.")
 
 
 def _prepare_file(file: Path, target: str, create: bool) -> list[Path]:
@@ -669,9 +659,7 @@ def _daily_backup(store: Store, *, fresh: bool) -> None:
     today = f'"{store.now().date().isoformat()}"'
     if fresh:
         with contextlib.suppress(StoreError):  # a read-only file: the next opening tries the backup
-            store.execute(
-                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (LAST_DAILY_BACKUP_KEY, today)
-            )
+            store.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (LAST_DAILY_BACKUP_KEY, today))
         return
     row = store.query_one("SELECT value FROM settings WHERE key = ?", (LAST_DAILY_BACKUP_KEY,))
     if row is None or row[0] != today:

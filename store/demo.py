@@ -24,16 +24,79 @@ if TYPE_CHECKING:
     from store.db import Store
 
 FIRST_NAMES = (
-    "María Fernanda", "José Luis", "Ana Karen", "Juan Carlos", "Guadalupe", "Luis Ángel", "Alejandra",
-    "Jorge", "Verónica", "Miguel Ángel", "Rosa Isela", "Ricardo", "Daniela", "Francisco Javier",
-    "Claudia", "Héctor", "Mariana", "Arturo", "Patricia", "Óscar", "Lucía", "Eduardo", "Brenda",
-    "Sergio", "Itzel", "Raúl", "Ximena", "Fernando", "Gabriela", "Martín", "Paola", "Iván", "Adriana",
+    "María Fernanda",
+    "José Luis",
+    "Ana Karen",
+    "Juan Carlos",
+    "Guadalupe",
+    "Luis Ángel",
+    "Alejandra",
+    "Jorge",
+    "Verónica",
+    "Miguel Ángel",
+    "Rosa Isela",
+    "Ricardo",
+    "Daniela",
+    "Francisco Javier",
+    "Claudia",
+    "Héctor",
+    "Mariana",
+    "Arturo",
+    "Patricia",
+    "Óscar",
+    "Lucía",
+    "Eduardo",
+    "Brenda",
+    "Sergio",
+    "Itzel",
+    "Raúl",
+    "Ximena",
+    "Fernando",
+    "Gabriela",
+    "Martín",
+    "Paola",
+    "Iván",
+    "Adriana",
 )
 SURNAMES = (
-    "Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
-    "Cruz", "Flores", "Gómez", "Morales", "Vázquez", "Reyes", "Jiménez", "Torres", "Díaz", "Gutiérrez",
-    "Ruiz", "Mendoza", "Aguilar", "Ortiz", "Castillo", "Moreno", "Romero", "Álvarez", "Chávez", "Ramos",
-    "Herrera", "Medina", "Vargas", "Castro", "Juárez", "Domínguez", "Ríos", "Salazar", "Nava",
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "González",
+    "Pérez",
+    "Rodríguez",
+    "Sánchez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Gómez",
+    "Morales",
+    "Vázquez",
+    "Reyes",
+    "Jiménez",
+    "Torres",
+    "Díaz",
+    "Gutiérrez",
+    "Ruiz",
+    "Mendoza",
+    "Aguilar",
+    "Ortiz",
+    "Castillo",
+    "Moreno",
+    "Romero",
+    "Álvarez",
+    "Chávez",
+    "Ramos",
+    "Herrera",
+    "Medina",
+    "Vargas",
+    "Castro",
+    "Juárez",
+    "Domínguez",
+    "Ríos",
+    "Salazar",
+    "Nava",
 )
 
 
@@ -56,37 +119,93 @@ def _areas(profile_id: str) -> list[Area]:
         return areas
     if profile_id == "ine":
         central = [
-            Area("Coordinación Nacional de Comunicación Social",
-                 {"x": "@INEMexico", "facebook": "INEMexico", "instagram": "inemexico", "youtube": "INETV",
-                  "tiktok": "@inemexico"}, "redes.cncs@ine.mx"),
+            Area(
+                "Coordinación Nacional de Comunicación Social",
+                {
+                    "x": "@INEMexico",
+                    "facebook": "INEMexico",
+                    "instagram": "inemexico",
+                    "youtube": "INETV",
+                    "tiktok": "@inemexico",
+                },
+                "redes.cncs@ine.mx",
+            ),
             Area("INETEL", {"x": "@INEtelMX", "facebook": "INEtelMX"}, "inetel.redes@ine.mx"),
-            Area("Dirección Ejecutiva de Capacitación Electoral y Educación Cívica",
-                 {"x": "@INE_DECEyEC", "facebook": "DECEyEC.INE"}, "deceyec.redes@ine.mx"),
-            Area("Unidad Técnica de Igualdad de Género y No Discriminación",
-                 {"x": "@INEIgualdad", "instagram": "ine.igualdad"}, "igualdad.redes@ine.mx"),
+            Area(
+                "Dirección Ejecutiva de Capacitación Electoral y Educación Cívica",
+                {"x": "@INE_DECEyEC", "facebook": "DECEyEC.INE"},
+                "deceyec.redes@ine.mx",
+            ),
+            Area(
+                "Unidad Técnica de Igualdad de Género y No Discriminación",
+                {"x": "@INEIgualdad", "instagram": "ine.igualdad"},
+                "igualdad.redes@ine.mx",
+            ),
         ]
-        states = ("Aguascalientes", "BajaCalifornia", "Chiapas", "Chihuahua", "CDMX", "Guanajuato", "Guerrero",
-                  "Jalisco", "Edomex", "Michoacan", "NuevoLeon", "Oaxaca", "Puebla", "Sonora", "Veracruz",
-                  "Yucatan")
+        states = (
+            "Aguascalientes",
+            "BajaCalifornia",
+            "Chiapas",
+            "Chihuahua",
+            "CDMX",
+            "Guanajuato",
+            "Guerrero",
+            "Jalisco",
+            "Edomex",
+            "Michoacan",
+            "NuevoLeon",
+            "Oaxaca",
+            "Puebla",
+            "Sonora",
+            "Veracruz",
+            "Yucatan",
+        )
         for state in states:
-            central.append(Area(f"Junta Local Ejecutiva {state}", {"x": f"@INE{state}", "facebook": f"INE{state}"},
-                                f"jle.{state.lower()}.redes@ine.mx"))
+            central.append(
+                Area(
+                    f"Junta Local Ejecutiva {state}",
+                    {"x": f"@INE{state}", "facebook": f"INE{state}"},
+                    f"jle.{state.lower()}.redes@ine.mx",
+                )
+            )
         return central
     if profile_id == "ieeags":
         return [
-            Area("Coordinación de Comunicación Social",
-                 {"facebook": "IEEAguascalientes", "x": "@IEEAgs", "instagram": "ieeags", "youtube": "IEEAgsTV",
-                  "tiktok": "@ieeags"}, "comunicacion@ieeags.mx"),
-            Area("Dirección de Educación Cívica", {"facebook": "EducacionCivicaIEEAgs", "instagram": "civica.ieeags"},
-                 "educacion.civica@ieeags.org.mx"),
+            Area(
+                "Coordinación de Comunicación Social",
+                {
+                    "facebook": "IEEAguascalientes",
+                    "x": "@IEEAgs",
+                    "instagram": "ieeags",
+                    "youtube": "IEEAgsTV",
+                    "tiktok": "@ieeags",
+                },
+                "comunicacion@ieeags.mx",
+            ),
+            Area(
+                "Dirección de Educación Cívica",
+                {"facebook": "EducacionCivicaIEEAgs", "instagram": "civica.ieeags"},
+                "educacion.civica@ieeags.org.mx",
+            ),
             Area("Unidad de Igualdad", {"facebook": "IgualdadIEEAgs"}, "igualdad@ieeags.mx"),
         ]
     return [
-        Area("Subdirección de Comunicación Social",
-             {"facebook": "IEESonora", "x": "@IEESonora", "instagram": "ieesonora", "youtube": "IEESonoraTV",
-              "tiktok": "@ieesonora"}, "comunicacion@ieesonora.org.mx"),
-        Area("Dirección de Educación Cívica", {"facebook": "EducacionCivicaIEESonora", "x": "@CivicaIEESonora"},
-             "civica@ieesonora.org.mx"),
+        Area(
+            "Subdirección de Comunicación Social",
+            {
+                "facebook": "IEESonora",
+                "x": "@IEESonora",
+                "instagram": "ieesonora",
+                "youtube": "IEESonoraTV",
+                "tiktok": "@ieesonora",
+            },
+            "comunicacion@ieesonora.org.mx",
+        ),
+        Area(
+            "Dirección de Educación Cívica",
+            {"facebook": "EducacionCivicaIEESonora", "x": "@CivicaIEESonora"},
+            "civica@ieesonora.org.mx",
+        ),
         Area("Unidad de Transparencia", {"facebook": "TransparenciaIEESonora"}, "transparencia@ieesonora.org.mx"),
     ]
 
@@ -98,8 +217,7 @@ class _Names:
 
     def next(self) -> str:
         while True:
-            name = (f"{self._rng.choice(FIRST_NAMES)} {self._rng.choice(SURNAMES)}"
-                    f" {self._rng.choice(SURNAMES)}")
+            name = f"{self._rng.choice(FIRST_NAMES)} {self._rng.choice(SURNAMES)} {self._rng.choice(SURNAMES)}"
             if name not in self._used:
                 self._used.add(name)
                 return name
@@ -118,8 +236,7 @@ def build_demo(store: Store, profile_id: str, now: datetime) -> dict[str, object
     """
     if store.accounts.count() or store.people.list():
         raise ConflictError(
-            "La base de datos ya tiene datos; la demostración solo se carga en una base vacía"
-            " (use --db con otra ruta)."
+            "La base de datos ya tiene datos; la demostración solo se carga en una base vacía (use --db con otra ruta)."
         )
     profile = load_profile(profile_id)
     rng = random.Random(2026)
@@ -144,8 +261,16 @@ def build_demo(store: Store, profile_id: str, now: datetime) -> dict[str, object
 
 
 def _build_area(
-    store: Store, profile: Profile, area: Area, index: int, rng: random.Random, names: _Names,
-    today: date, now: datetime, coadmins: list, counts: dict[str, int],
+    store: Store,
+    profile: Profile,
+    area: Area,
+    index: int,
+    rng: random.Random,
+    names: _Names,
+    today: date,
+    now: datetime,
+    coadmins: list,
+    counts: dict[str, int],
 ) -> None:
     domain = (profile.settings.email_domains or ("example.mx",))[0]
     roles: list[str] = list(profile.settings.admin_roles)
@@ -177,8 +302,13 @@ def _build_area(
         if index == 4 and network == "x":
             handle = f"@Distrito{index + 1:02d}Redes"  # lacks the institution's token
         account = store.accounts.add(
-            network=network, handle=handle, area=area.name, email=email, email_generic=generic,
-            url=_url(network, handle), opened_on=opened,
+            network=network,
+            handle=handle,
+            area=area.name,
+            email=email,
+            email_generic=generic,
+            url=_url(network, handle),
+            opened_on=opened,
             verification="verificada" if odd % 3 else ("solicitada" if odd % 2 else "no"),
             public=not (index == 9 and network == "instagram"),
             private_messages=not (index == 22 and network == "facebook"),
@@ -207,15 +337,27 @@ def _build_area(
 
 def _url(network: str, handle: str) -> str:
     bare = handle.lstrip("@")
-    hosts = {"facebook": "facebook.com", "x": "x.com", "instagram": "instagram.com", "tiktok": "tiktok.com/@",
-             "youtube": "youtube.com/@"}
+    hosts = {
+        "facebook": "facebook.com",
+        "x": "x.com",
+        "instagram": "instagram.com",
+        "tiktok": "tiktok.com/@",
+        "youtube": "youtube.com/@",
+    }
     host = hosts.get(network, "example.org")
     return f"https://{host}{'' if host.endswith('@') else '/'}{bare}"
 
 
 def _history(
-    store: Store, profile: Profile, account, opened: date, index: int, changed_on: date | None,
-    rng: random.Random, now: datetime, counts: dict[str, int],
+    store: Store,
+    profile: Profile,
+    account,
+    opened: date,
+    index: int,
+    changed_on: date | None,
+    rng: random.Random,
+    now: datetime,
+    counts: dict[str, int],
 ) -> None:
     today = now.date()
     months = profile.settings.rotation_months or 6
@@ -225,11 +367,11 @@ def _history(
     moments = [start_of_day(opened)]
     roll = rng.random()
     if roll < 0.18:
-        last_age = span + rng.randint(3, 40)          # overdue
+        last_age = span + rng.randint(3, 40)  # overdue
     elif roll < 0.30:
-        last_age = span - rng.randint(1, 6)           # due within a week
+        last_age = span - rng.randint(1, 6)  # due within a week
     else:
-        last_age = rng.randint(5, span - 10)          # in time
+        last_age = rng.randint(5, span - 10)  # in time
     last = today - timedelta(days=last_age)
     for k in (3, 2, 1):
         moment = last - timedelta(days=span * k - rng.randint(0, 10))
@@ -251,8 +393,12 @@ def _history(
         for item in store.assignments.for_account(account.id):
             if item.active_on(today) and not store.trainings.history(item.person_id, limit=1):
                 age = rng.randint(30, 420)
-                store.trainings.record(store.people.get(item.person_id), today - timedelta(days=age),
-                                       note="Curso de administración de redes sociales", author="demo")
+                store.trainings.record(
+                    store.people.get(item.person_id),
+                    today - timedelta(days=age),
+                    note="Curso de administración de redes sociales",
+                    author="demo",
+                )
 
 
 def _build_workflows(store: Store, profile: Profile, rng: random.Random, now: datetime) -> None:
@@ -275,14 +421,25 @@ def _build_workflows(store: Store, profile: Profile, rng: random.Random, now: da
     def later(moment: datetime, action: Callable[[], object]) -> None:
         steps.append((moment, action))
 
-    subjects = ("Infografía sobre la ubicación de casillas", "Respuesta a una pregunta sobre credencial para votar",
-                "Video de la sesión del Consejo")
+    subjects = (
+        "Infografía sobre la ubicación de casillas",
+        "Respuesta a una pregunta sobre credencial para votar",
+        "Video de la sesión del Consejo",
+    )
     # One consultation waiting inside its window, one past it, one already answered.
-    later(now - timedelta(hours=40), lambda: store.consultations.add(
-        first, subject=subjects[0], sent_at=now - timedelta(hours=40),
-        text="Borrador de la infografía para su revisión."))
-    later(now - timedelta(days=9), lambda: store.consultations.add(
-        second, subject=subjects[1], sent_at=now - timedelta(days=9)))
+    later(
+        now - timedelta(hours=40),
+        lambda: store.consultations.add(
+            first,
+            subject=subjects[0],
+            sent_at=now - timedelta(hours=40),
+            text="Borrador de la infografía para su revisión.",
+        ),
+    )
+    later(
+        now - timedelta(days=9),
+        lambda: store.consultations.add(second, subject=subjects[1], sent_at=now - timedelta(days=9)),
+    )
 
     def answered() -> None:
         item = store.consultations.add(third, subject=subjects[2], sent_at=now - timedelta(days=4))
@@ -290,31 +447,66 @@ def _build_workflows(store: Store, profile: Profile, rng: random.Random, now: da
 
     later(now - timedelta(days=4), answered)
     # Information requests from the public: one just in, one waiting too long.
-    later(now - timedelta(hours=5), lambda: store.information_requests.add(
-        first, requester="Usuario de la red", received_at=now - timedelta(hours=5),
-        subject="¿Dónde tramito mi credencial para votar?"))
-    later(now - timedelta(days=8), lambda: store.information_requests.add(
-        fourth, requester="Usuaria de la red", received_at=now - timedelta(days=8),
-        subject="Solicita el calendario de sesiones del Consejo"))
+    later(
+        now - timedelta(hours=5),
+        lambda: store.information_requests.add(
+            first,
+            requester="Usuario de la red",
+            received_at=now - timedelta(hours=5),
+            subject="¿Dónde tramito mi credencial para votar?",
+        ),
+    )
+    later(
+        now - timedelta(days=8),
+        lambda: store.information_requests.add(
+            fourth,
+            requester="Usuaria de la red",
+            received_at=now - timedelta(days=8),
+            subject="Solicita el calendario de sesiones del Consejo",
+        ),
+    )
     # A suspected intrusion reported this morning, its notices still to give.
-    later(now - timedelta(hours=3), lambda: store.incidents.open(
-        fourth, "Publicación no autorizada en la madrugada; se sospecha acceso indebido.",
-        at=now - timedelta(hours=3), author="demo"))
+    later(
+        now - timedelta(hours=3),
+        lambda: store.incidents.open(
+            fourth,
+            "Publicación no autorizada en la madrugada; se sospecha acceso indebido.",
+            at=now - timedelta(hours=3),
+            author="demo",
+        ),
+    )
+
     def post(account: Account, moment: datetime) -> None:
         store.bitacora.append(
-            kind="publicacion", account=account, occurred_at=moment,
+            kind="publicacion",
+            account=account,
+            occurred_at=moment,
             text="Publicación de la convocatoria para observadores electorales.",
-            refs=[account.url or account.ref], author="demo",
+            refs=[account.url or account.ref],
+            author="demo",
         )
 
     for offset, account in enumerate(accounts[:6]):
         moment = now - timedelta(days=1, hours=2, minutes=-offset)
         later(moment, functools.partial(post, account, moment))
-    later(now - timedelta(hours=20), lambda: store.bitacora.append(
-        kind="comentario_usuario", account=first, occurred_at=now - timedelta(hours=20),
-        text="Una usuaria pregunta por los horarios de los módulos de atención.", author="demo"))
-    later(now - timedelta(hours=18), lambda: store.bitacora.append(
-        kind="nota", occurred_at=now - timedelta(hours=18),
-        text="Revisión semanal de la bitácora sin observaciones.", author="demo"))
+    later(
+        now - timedelta(hours=20),
+        lambda: store.bitacora.append(
+            kind="comentario_usuario",
+            account=first,
+            occurred_at=now - timedelta(hours=20),
+            text="Una usuaria pregunta por los horarios de los módulos de atención.",
+            author="demo",
+        ),
+    )
+    later(
+        now - timedelta(hours=18),
+        lambda: store.bitacora.append(
+            kind="nota",
+            occurred_at=now - timedelta(hours=18),
+            text="Revisión semanal de la bitácora sin observaciones.",
+            author="demo",
+        ),
+    )
     for _, action in sorted(steps, key=lambda step: step[0]):
         action()

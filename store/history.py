@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -84,8 +85,12 @@ class Rotations:
         row = self._store.query_one("SELECT * FROM rotations WHERE id = ?", (rotation_id,))
         assert row is not None
         return Rotation(
-            id=row["id"], account_id=row["account_id"], rotated_at=from_db_datetime(row["rotated_at"]),
-            reason=row["reason"], author=row["author"], reference=row["reference"],
+            id=row["id"],
+            account_id=row["account_id"],
+            rotated_at=from_db_datetime(row["rotated_at"]),
+            reason=row["reason"],
+            author=row["author"],
+            reference=row["reference"],
         )
 
     def for_account(self, account_id: int, limit: int = 20) -> list[Rotation]:
@@ -151,11 +156,13 @@ class _DatedRecords:
             )
         return self.get(record_id)
 
-    def _row(self, row: object) -> DatedRecord:
-        r = row  # sqlite3.Row
+    def _row(self, r: sqlite3.Row) -> DatedRecord:
         return DatedRecord(
-            id=r["id"], subject_id=r[self.subject], day=date.fromisoformat(r[self.day_column]),  # type: ignore[index]
-            note=r["note"], author=r["author"],  # type: ignore[index]
+            id=r["id"],
+            subject_id=r[self.subject],
+            day=date.fromisoformat(r[self.day_column]),
+            note=r["note"],
+            author=r["author"],
         )
 
     def get(self, record_id: int) -> DatedRecord:
@@ -165,8 +172,7 @@ class _DatedRecords:
 
     def history(self, subject_id: int, limit: int = 20) -> list[DatedRecord]:
         rows = self._store.query(
-            f"SELECT * FROM {self.table} WHERE {self.subject} = ?"
-            f" ORDER BY {self.day_column} DESC, id DESC LIMIT ?",
+            f"SELECT * FROM {self.table} WHERE {self.subject} = ? ORDER BY {self.day_column} DESC, id DESC LIMIT ?",
             (subject_id, limit),
         )
         return [self._row(r) for r in rows]
@@ -198,14 +204,24 @@ class Evaluations(_DatedRecords):
     subject_table = "accounts"
 
     def record(
-        self, account: Account, day: date, *, note: str | None = None, author: str | None = None,
+        self,
+        account: Account,
+        day: date,
+        *,
+        note: str | None = None,
+        author: str | None = None,
         historical: bool = False,
     ) -> DatedRecord:
         """Record the evaluation of an account on ``day`` (closed accounts only if ``historical``)."""
         if account.status == AccountStatus.CLOSED and not historical:
             raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
         return self._insert(
-            account.id, day, note, author, entry_kind=EntryKind.EVALUATION, entry_account=account,
+            account.id,
+            day,
+            note,
+            author,
+            entry_kind=EntryKind.EVALUATION,
+            entry_account=account,
             entry_text=f"Evaluación de la cuenta {account.ref} del {format_date(day)}",
         )
 
@@ -217,6 +233,11 @@ class Trainings(_DatedRecords):
     def record(self, person: Person, day: date, *, note: str | None = None, author: str | None = None) -> DatedRecord:
         """Record that ``person`` completed a training on ``day``."""
         return self._insert(
-            person.id, day, note, author, entry_kind=EntryKind.TRAINING, entry_account=None,
+            person.id,
+            day,
+            note,
+            author,
+            entry_kind=EntryKind.TRAINING,
+            entry_account=None,
             entry_text=f"Capacitación de {person.name} del {format_date(day)}",
         )

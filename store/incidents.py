@@ -94,8 +94,7 @@ class Incidents:
         recipients = [str(r).strip() for r in profile.settings.incident_recipients if str(r).strip()]
         if not recipients:
             raise StoreError(
-                f"El perfil {profile.short_name} no define a quién notificar un incidente"
-                " (ajuste incident_recipients)."
+                f"El perfil {profile.short_name} no define a quién notificar un incidente (ajuste incident_recipients)."
             )
         rule = profile.rules.get("incident")
         clause = f" ({rule.short()})" if rule else ""
@@ -219,8 +218,7 @@ class Incidents:
                     f"El cierre ({_fmt(moment)}) no puede ser anterior a la apertura ({_fmt(incident.opened_at)})."
                 )
             rotation = store.query_one(
-                "SELECT rotated_at FROM rotations WHERE account_id = ? AND rotated_at >= ?"
-                " ORDER BY rotated_at LIMIT 1",
+                "SELECT rotated_at FROM rotations WHERE account_id = ? AND rotated_at >= ? ORDER BY rotated_at LIMIT 1",
                 (incident.account_id, to_db_datetime(incident.opened_at)),
             )
             if rotation is None and not without_rotation:
@@ -262,7 +260,10 @@ class Incidents:
         for r in rows:
             grouped[r["incident_id"]].append(
                 Notice(
-                    id=r["id"], incident_id=r["incident_id"], position=r["position"], recipient=r["recipient"],
+                    id=r["id"],
+                    incident_id=r["incident_id"],
+                    position=r["position"],
+                    recipient=r["recipient"],
                     notified_at=from_db_datetime(r["notified_at"]) if r["notified_at"] else None,
                 )
             )
@@ -277,11 +278,16 @@ class Incidents:
         notices = self._notices([r["id"] for r in rows])
         return [
             Incident(
-                id=r["id"], account_id=r["account_id"], account=r["account_ref"], description=r["description"],
+                id=r["id"],
+                account_id=r["account_id"],
+                account=r["account_ref"],
+                description=r["description"],
                 opened_at=from_db_datetime(r["opened_at"]),
                 closed_at=from_db_datetime(r["closed_at"]) if r["closed_at"] else None,
-                close_note=r["close_note"], closed_without_rotation=bool(r["closed_without_rotation"]),
-                author=r["author"], notices=tuple(notices[r["id"]]),
+                close_note=r["close_note"],
+                closed_without_rotation=bool(r["closed_without_rotation"]),
+                author=r["author"],
+                notices=tuple(notices[r["id"]]),
             )
             for r in rows
         ]
@@ -301,8 +307,12 @@ class Incidents:
         )
         return [
             IncidentNotice(
-                id=r["id"], incident_id=r["incident_id"], account_id=r["account_id"], recipient=r["recipient"],
-                opened_at=from_db_datetime(r["opened_at"]), description=r["description"],
+                id=r["id"],
+                incident_id=r["incident_id"],
+                account_id=r["account_id"],
+                recipient=r["recipient"],
+                opened_at=from_db_datetime(r["opened_at"]),
+                description=r["description"],
             )
             for r in rows
         ]

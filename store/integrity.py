@@ -250,8 +250,7 @@ def trigger_statements(conn: sqlite3.Connection, table: str) -> dict[str, str]:
         f"{name}_update": head.format(name=f"{name}_update", event="UPDATE")
         + f"INSERT INTO {APPEND_VIEW} SELECT '{table}', {old_key}, '{DELETED}' WHERE {old_key} IS NOT {new_key};"
         + f" {append}{new_key}, {digest('new')}); END",
-        f"{name}_delete": head.format(name=f"{name}_delete", event="DELETE")
-        + f"{append}{old_key}, '{DELETED}'); END",
+        f"{name}_delete": head.format(name=f"{name}_delete", event="DELETE") + f"{append}{old_key}, '{DELETED}'); END",
     }
 
 
@@ -328,12 +327,17 @@ def _table_mismatches(conn: sqlite3.Connection, table: str) -> Iterator[tuple[st
             current = row_digest(table, *values)
             if recorded != current:
                 yield table, row_id, "added" if recorded is None or recorded == DELETED else "changed", current
-    live = f"SELECT l.row_id FROM (SELECT row_id, digest, max(seq) FROM record_log WHERE tbl = ? GROUP BY row_id) l" \
+    live = (
+        f"SELECT l.row_id FROM (SELECT row_id, digest, max(seq) FROM record_log WHERE tbl = ? GROUP BY row_id) l"
         f" WHERE l.digest != '{DELETED}'"
+    )
     if len(keys) == 1:  # one seek in the table's own key per recorded row
-        gone = [row[0] for row in conn.execute(
-            f"{live} AND NOT EXISTS (SELECT 1 FROM {_quote(table)} t WHERE {key} = l.row_id)", (table,)
-        )]
+        gone = [
+            row[0]
+            for row in conn.execute(
+                f"{live} AND NOT EXISTS (SELECT 1 FROM {_quote(table)} t WHERE {key} = l.row_id)", (table,)
+            )
+        ]
     else:  # a composite key has no index to seek by its ``a:b`` form: compare sets
         present = {row[0] for row in conn.execute(f"SELECT {key} FROM {_quote(table)} t")}
         gone = [row[0] for row in conn.execute(live, (table,)) if row[0] not in present]
@@ -355,8 +359,11 @@ class Head(NamedTuple):
 
     def fields(self) -> dict[str, Any]:
         return {
-            "entries": self.entries, "head_id": self.head_id, "head_hash": self.head_hash,
-            "records_seq": self.records_seq, "records_head": self.records_head,
+            "entries": self.entries,
+            "head_id": self.head_id,
+            "head_hash": self.head_hash,
+            "records_seq": self.records_seq,
+            "records_head": self.records_head,
         }
 
 
@@ -438,8 +445,11 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 def _witness_document(head: Head, installation: str | None, db_path: str, at: str) -> dict[str, Any]:
     return {
-        "format": WITNESS_FORMAT, "database": _resolved(db_path), "installation": installation,
-        **head.fields(), "updated_at": at,
+        "format": WITNESS_FORMAT,
+        "database": _resolved(db_path),
+        "installation": installation,
+        **head.fields(),
+        "updated_at": at,
     }
 
 
@@ -546,13 +556,19 @@ def _restore_marker(old: dict[str, Any] | None, head: Head, at: str) -> dict[str
     """What ``rewitness`` remembers of the head it moves back from (None when it does not move back)."""
     if old is None:
         return None
-    moved = _ahead(old, head) or (old.get("head_hash") not in (None, head.head_hash) and _int(old.get("entries")) == head.entries)
+    moved = _ahead(old, head) or (
+        old.get("head_hash") not in (None, head.head_hash) and _int(old.get("entries")) == head.entries
+    )
     if not moved:
         previous = old.get("restored")
         return previous if isinstance(previous, dict) else None
     return {
-        "at": at, "entries": old.get("entries"), "head_id": old.get("head_id"), "head_hash": old.get("head_hash"),
-        "records_seq": old.get("records_seq"), "records_head": old.get("records_head"),
+        "at": at,
+        "entries": old.get("entries"),
+        "head_id": old.get("head_id"),
+        "head_hash": old.get("head_hash"),
+        "records_seq": old.get("records_seq"),
+        "records_head": old.get("records_head"),
         "recorded_at": old.get("updated_at"),
     }
 
@@ -676,7 +692,11 @@ def _check_since(conn: sqlite3.Connection, last: Checkpoint | None, limit: int |
 
 
 def checkpoint(
-    store: Store, secrets: Secrets, *, verified: bool = False, limit: int | None = WALK_LIMIT,
+    store: Store,
+    secrets: Secrets,
+    *,
+    verified: bool = False,
+    limit: int | None = WALK_LIMIT,
     force_keyring: bool = False,
 ) -> CheckpointOutcome:
     """Write a keyed checkpoint of the current heads, and the keyring's witness. Never raises.
@@ -707,10 +727,13 @@ def checkpoint(
             conn = store.conn
             existing = _checkpoints(conn)
             if key is None and existing:
-                return CheckpointOutcome(False, reason=(
-                    f"hay {len(existing)} puntos de control, pero el llavero no tiene la clave de la cadena de esta"
-                    " instalación"
-                ))
+                return CheckpointOutcome(
+                    False,
+                    reason=(
+                        f"hay {len(existing)} puntos de control, pero el llavero no tiene la clave de la cadena de esta"
+                        " instalación"
+                    ),
+                )
             last = existing[-1] if existing else None
             if last is not None and key is not None and checkpoint_mac(key, last) != last.mac:
                 return CheckpointOutcome(False, reason=f"el punto de control {last.id} no es auténtico")
@@ -724,8 +747,15 @@ def checkpoint(
                 assert key is not None
             head = read_head(conn)
             new_id = (last.id if last else 0) + 1
-            fields = (new_id, head.head_id, head.entries, head.head_hash, head.records_seq, head.records_head,
-                      store.stamp())
+            fields = (
+                new_id,
+                head.head_id,
+                head.entries,
+                head.head_hash,
+                head.records_seq,
+                head.records_head,
+                store.stamp(),
+            )
             mac = checkpoint_mac(key, fields)
             store.execute(
                 "INSERT INTO bitacora_checkpoints"
@@ -808,10 +838,15 @@ def _as_witness(source: str, data: dict[str, Any], at_key: str) -> Witness | Non
     records_head = data.get("records_head")
     restored = data.get("restored")
     return Witness(
-        source=source, at=str(data.get(at_key)) if data.get(at_key) else None, entries=entries,
-        head_id=_int(data.get("head_id")), head_hash=head_hash if isinstance(head_hash, str) else None,
-        records_seq=_int(data.get("records_seq")), records_head=records_head if isinstance(records_head, str) else None,
-        checkpoint_id=_int(data.get("checkpoint_id")), restored=restored if isinstance(restored, dict) else None,
+        source=source,
+        at=str(data.get(at_key)) if data.get(at_key) else None,
+        entries=entries,
+        head_id=_int(data.get("head_id")),
+        head_hash=head_hash if isinstance(head_hash, str) else None,
+        records_seq=_int(data.get("records_seq")),
+        records_head=records_head if isinstance(records_head, str) else None,
+        checkpoint_id=_int(data.get("checkpoint_id")),
+        restored=restored if isinstance(restored, dict) else None,
     )
 
 
@@ -956,7 +991,8 @@ def check_records(conn: sqlite3.Connection) -> RecordsCheck:
             elif seq != expected_seq:
                 problems.append(
                     f"Se eliminaron registros de cambios: después del {expected_seq - 1} sigue el {seq}."
-                    if seq > expected_seq else f"El registro de cambios {seq} está fuera de orden."
+                    if seq > expected_seq
+                    else f"El registro de cambios {seq} está fuera de orden."
                 )
             elif prev_hash != prev:
                 problems.append(
@@ -986,9 +1022,7 @@ def check_records(conn: sqlite3.Connection) -> RecordsCheck:
         tables += 1
         for name, sql in trigger_statements(conn, table).items():
             if name not in triggers:
-                problems.append(
-                    f"Falta el disparador {name}: los cambios de la tabla {table} dejaron de registrarse."
-                )
+                problems.append(f"Falta el disparador {name}: los cambios de la tabla {table} dejaron de registrarse.")
             elif triggers[name] != sql:
                 problems.append(f"El disparador {name} fue modificado fuera de resguardo.")
     # 3. Every row against its latest record.
@@ -1029,12 +1063,22 @@ class IntegrityReport(NamedTuple):
         chain = self.chain
         problems = self.all_problems
         return {
-            "ok": self.ok, "count": chain.total, "head": chain.head, "head_id": chain.head_id,
-            "bad_id": chain.bad_id, "anchor_id": chain.anchor_id,
+            "ok": self.ok,
+            "count": chain.total,
+            "head": chain.head,
+            "head_id": chain.head_id,
+            "bad_id": chain.bad_id,
+            "anchor_id": chain.anchor_id,
             "message": chain.message if self.ok else problems[0],
-            "problems": problems, "notices": self.notices, "records": self.records, "tables": self.tables,
-            "witnesses": self.witnesses, "checkpoints": self.checkpoints, "keyed": self.keyed,
-            "keyed_skipped": self.keyed_skipped, "checkpoint_written": self.checkpoint_written,
+            "problems": problems,
+            "notices": self.notices,
+            "records": self.records,
+            "tables": self.tables,
+            "witnesses": self.witnesses,
+            "checkpoints": self.checkpoints,
+            "keyed": self.keyed,
+            "keyed_skipped": self.keyed_skipped,
+            "checkpoint_written": self.checkpoint_written,
         }
 
 
@@ -1141,8 +1185,15 @@ def verify(
             if not outcome.written and outcome.reason:
                 notices.append(f"No se escribió un punto de control: {outcome.reason}.")
     return IntegrityReport(
-        chain=chain, records=records.records, tables=records.tables, witnesses=[w.source for w in witnesses],
-        checkpoints=checked, keyed=keyed, keyed_skipped=keyed_skipped, problems=problems, notices=notices,
+        chain=chain,
+        records=records.records,
+        tables=records.tables,
+        witnesses=[w.source for w in witnesses],
+        checkpoints=checked,
+        keyed=keyed,
+        keyed_skipped=keyed_skipped,
+        problems=problems,
+        notices=notices,
         checkpoint_written=written,
     )
 
@@ -1160,7 +1211,11 @@ def _not_after(stamp: str | None, limit: str | None) -> bool:
 
 
 def _check_checkpoints(
-    conn: sqlite3.Connection, key: bytes, checkpoints: list[Checkpoint], count: int, accepted_restore: bool,
+    conn: sqlite3.Connection,
+    key: bytes,
+    checkpoints: list[Checkpoint],
+    count: int,
+    accepted_restore: bool,
     keyring_witness: Witness | None,
 ) -> list[str]:
     problems: list[str] = []

@@ -27,8 +27,19 @@ VERIFICATIONS = ("no", "solicitada", "verificada")
 RANKS = ("mando_superior", "mando_medio", "operativo")
 ROLES = ("titular", "suplente", "enlace", "coadministrador")
 ENTRY_KINDS = (
-    "publicacion", "respuesta", "comentario_usuario", "solicitud", "incidente", "moderacion", "consulta",
-    "cambio_contrasena", "cambio_administrador", "evaluacion", "capacitacion", "nota", "correccion",
+    "publicacion",
+    "respuesta",
+    "comentario_usuario",
+    "solicitud",
+    "incidente",
+    "moderacion",
+    "consulta",
+    "cambio_contrasena",
+    "cambio_administrador",
+    "evaluacion",
+    "capacitacion",
+    "nota",
+    "correccion",
 )
 
 
@@ -60,9 +71,7 @@ def m001_initial(db: Database) -> None:
         )"""
     )
     # One handle per network, whatever its case or leading '@'.
-    db.execute(
-        "CREATE UNIQUE INDEX accounts_network_handle ON accounts (network, lower(ltrim(handle, '@')))"
-    )
+    db.execute("CREATE UNIQUE INDEX accounts_network_handle ON accounts (network, lower(ltrim(handle, '@')))")
     db.execute(
         f"""CREATE TABLE people (
             id INTEGER PRIMARY KEY,
@@ -90,8 +99,13 @@ def m001_initial(db: Database) -> None:
     db.create_table(
         "rotations",
         {
-            "id": int, "account_id": int, "rotated_at": str, "reason": str,
-            "author": str, "reference": str, "created_at": str,
+            "id": int,
+            "account_id": int,
+            "rotated_at": str,
+            "reason": str,
+            "author": str,
+            "reference": str,
+            "created_at": str,
         },
         pk="id",
         not_null={"account_id", "rotated_at", "created_at"},
@@ -199,6 +213,8 @@ def m004_bitacora(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX incident_notices_pending ON incident_notices (notified_at, incident_id)")
+
+
 SECOND_FACTORS = ("app", "sms", "llave", "ninguno")
 
 
@@ -246,6 +262,8 @@ def m002_credentials(db: Database) -> None:
         "INSERT OR IGNORE INTO settings (key, value)"
         " VALUES ('installation_id', '\"' || lower(hex(randomblob(8))) || '\"')"
     )
+
+
 CONSULTATION_STATES = ("pendiente", "aprobada", "rechazada")
 REQUEST_STATES = ("abierta", "respondida", "canalizada")
 OPENING_STATES = ("pendiente", "autorizada", "rechazada", "abierta")
@@ -573,9 +591,7 @@ def apply_migrations(store: Store, current: int) -> None:
 
     db = Database(store.conn, execute_plugins=False, recursive_triggers=False)
     if current == 0:
-        foreign = store.query(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
+        foreign = store.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         if foreign:
             raise StoreCorruptError(
                 f"El archivo {store.path} es una base de datos SQLite de otro programa, no de resguardo."

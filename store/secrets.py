@@ -148,8 +148,12 @@ def _checked_file(data: Any, path: Path) -> dict[str, Any]:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= ceilings[field]:
             raise SecretStoreError(damaged.format(f"el parámetro «{field}» de la derivación no es válido"))
     check = data.get("check")
-    if not (isinstance(kdf.get("salt"), str) and isinstance(check, dict)
-            and isinstance(check.get("nonce"), str) and isinstance(check.get("data"), str)):
+    if not (
+        isinstance(kdf.get("salt"), str)
+        and isinstance(check, dict)
+        and isinstance(check.get("nonce"), str)
+        and isinstance(check.get("data"), str)
+    ):
         raise SecretStoreError(damaged.format("falta la sal o la comprobación de la frase"))
     try:
         _unb64(kdf["salt"])
@@ -173,7 +177,10 @@ def _derive_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
         return Argon2id(
-            salt=salt, length=32, iterations=int(kdf["iterations"]), lanes=int(kdf["lanes"]),
+            salt=salt,
+            length=32,
+            iterations=int(kdf["iterations"]),
+            lanes=int(kdf["lanes"]),
             memory_cost=int(kdf["memory_kib"]),
         ).derive(secret)
     if kdf["name"] == "scrypt":
@@ -190,8 +197,11 @@ def _new_kdf(cost: str = "normal") -> dict[str, Any]:
         from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # noqa: F401
 
         return {
-            "name": "argon2id", "salt": salt, "iterations": 1 if light else 3,
-            "lanes": 1 if light else 4, "memory_kib": 8 if light else 64 * 1024,
+            "name": "argon2id",
+            "salt": salt,
+            "iterations": 1 if light else 3,
+            "lanes": 1 if light else 4,
+            "memory_kib": 8 if light else 64 * 1024,
         }
     except ImportError:  # an OpenSSL without Argon2: scrypt, also memory-hard
         return {"name": "scrypt", "salt": salt, "n": 2**4 if light else 2**17, "r": 8, "p": 1}
@@ -292,16 +302,17 @@ def _make_backend_class() -> type:
             data = self._snapshot()
             if data is None:
                 if len(passphrase) < MIN_PASSPHRASE:
-                    raise SecretStoreError(
-                        f"La frase maestra nueva debe tener al menos {MIN_PASSPHRASE} caracteres."
-                    )
+                    raise SecretStoreError(f"La frase maestra nueva debe tener al menos {MIN_PASSPHRASE} caracteres.")
                 kdf = _new_kdf(self.kdf_cost)
                 key = _derive_key(passphrase, kdf)
                 nonce = _random.token_bytes(12)
                 check = AESGCM(key).encrypt(nonce, _CHECK_PLAINTEXT, _CHECK_AAD)
                 self._header = {
-                    "format": FILE_FORMAT, "version": FILE_VERSION, "kdf": kdf,
-                    "cipher": "aes-256-gcm", "check": {"nonce": _b64(nonce), "data": _b64(check)},
+                    "format": FILE_FORMAT,
+                    "version": FILE_VERSION,
+                    "kdf": kdf,
+                    "cipher": "aes-256-gcm",
+                    "check": {"nonce": _b64(nonce), "data": _b64(check)},
                 }
                 self._key = key
                 self._new_file = True
@@ -310,9 +321,7 @@ def _make_backend_class() -> type:
             try:
                 AESGCM(key).decrypt(_unb64(data["check"]["nonce"]), _unb64(data["check"]["data"]), _CHECK_AAD)
             except (InvalidTag, ValueError):
-                raise WrongPassphraseError(
-                    "La frase maestra no abre el llavero cifrado; no se cambió nada."
-                ) from None
+                raise WrongPassphraseError("La frase maestra no abre el llavero cifrado; no se cambió nada.") from None
             self._key = key
             self._header = {name: value for name, value in data.items() if name != "entries"}
             self._new_file = False
@@ -381,7 +390,9 @@ def _make_backend_class() -> type:
             sync_folder(folder)
             faults.point("llavero: archivo reemplazado")
 
-        def modify(self, service: str, changes: dict[str, str | None], *, only_if_absent: bool = False) -> dict[str, str]:
+        def modify(
+            self, service: str, changes: dict[str, str | None], *, only_if_absent: bool = False
+        ) -> dict[str, str]:
             """Apply ``changes`` (user name -> new value, or None to delete) in ONE replacement of the file.
 
             Under an exclusive lock the file is read again, the changes are
@@ -408,9 +419,7 @@ def _make_backend_class() -> type:
                         changes = {name: value for name, value in changes.items() if name not in before}
                     if all(value is None and name not in before for name, value in changes.items()):
                         return before  # nothing to add, nothing present to delete: no write
-                    kept = [
-                        e for e in data["entries"] if not (e["service"] == service and e["username"] in changes)
-                    ]
+                    kept = [e for e in data["entries"] if not (e["service"] == service and e["username"] in changes)]
                     for username, value in changes.items():
                         if value is None:
                             continue
@@ -513,8 +522,7 @@ def resolve_backend(db_path: str | None = None) -> Any:
         backend = keyring.get_keyring()
     except Exception as exc:  # noqa: BLE001 - a misconfigured PYTHON_KEYRING_BACKEND or keyringrc
         raise SecretStoreError(
-            "No se pudo cargar el llavero configurado (PYTHON_KEYRING_BACKEND o keyringrc.cfg):"
-            f" {type(exc).__name__}."
+            f"No se pudo cargar el llavero configurado (PYTHON_KEYRING_BACKEND o keyringrc.cfg): {type(exc).__name__}."
         ) from None
     name = backend_name(backend)
     if "plaintext" in name.lower() or "unencrypted" in name.lower():

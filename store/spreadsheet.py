@@ -36,10 +36,21 @@ if TYPE_CHECKING:
 
 ROLES = [r.value for r in Role]
 COLUMNS: tuple[str, ...] = (
-    "red", "usuario", "url", "area", "correo", "correo_generico", "telefono", "estado",
-    "verificacion", "publica", "mensajes_privados", "apertura",
+    "red",
+    "usuario",
+    "url",
+    "area",
+    "correo",
+    "correo_generico",
+    "telefono",
+    "estado",
+    "verificacion",
+    "publica",
+    "mensajes_privados",
+    "apertura",
     *[f"{role}{suffix}" for role in ROLES for suffix in ("", "_correo", "_nivel", "_desde")],
-    "ultima_rotacion", "ultima_evaluacion",
+    "ultima_rotacion",
+    "ultima_evaluacion",
 )
 #: Roles one person at a time may hold; co-administrators may be several, separated by «; ».
 SINGLE_ROLES = {Role.TITULAR.value, Role.SUPLENTE.value, Role.ENLACE.value}
@@ -151,9 +162,7 @@ def _choice(value: str, column: str, line: int, allowed: list[str]) -> str | Non
     if not text:
         return None
     if text not in allowed:
-        raise ImportRowError(
-            f"Línea {line}: «{value}» no es válido en «{column}» (use {', '.join(allowed)})."
-        )
+        raise ImportRowError(f"Línea {line}: «{value}» no es válido en «{column}» (use {', '.join(allowed)}).")
     return text
 
 
@@ -198,9 +207,7 @@ def parse(text: str, today: date) -> list[RowSpec]:
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
-                raise ImportRowError(
-                    f"Línea {line}: tiene {len(values)} columnas y el encabezado {len(header)}."
-                )
+                raise ImportRowError(f"Línea {line}: tiene {len(values)} columnas y el encabezado {len(header)}.")
             if len(rows) >= MAX_ROWS:
                 raise UsageError(f"El archivo tiene más de {MAX_ROWS} filas.")
             rows.append(_row(dict(zip(header, values, strict=True)), line, today, seen))
@@ -242,8 +249,11 @@ def _row(raw: dict[str, str], line: int, today: date, seen: dict[tuple[str, str]
     for column, target in (("url", "url"), ("area", "area"), ("correo", "email"), ("telefono", "phone")):
         if get(column):
             account[target] = get(column)
-    for column, target in (("correo_generico", "email_generic"), ("publica", "public"),
-                           ("mensajes_privados", "private_messages")):
+    for column, target in (
+        ("correo_generico", "email_generic"),
+        ("publica", "public"),
+        ("mensajes_privados", "private_messages"),
+    ):
         value = _bool(get(column), column, line)
         if value is not None:
             account[target] = value
@@ -277,12 +287,17 @@ def _row(raw: dict[str, str], line: int, today: date, seen: dict[tuple[str, str]
                 )
             extra[suffix] = values + [""] * (len(names) - len(values))
         for index, name in enumerate(names):
-            spec.people.append((role, PersonSpec(
-                name=name,
-                email=extra["_correo"][index] or None,
-                rank=_choice(extra["_nivel"][index], role + "_nivel", line, [r.value for r in Rank]),
-                since=_date(extra["_desde"][index], role + "_desde", line, today),
-            )))
+            spec.people.append(
+                (
+                    role,
+                    PersonSpec(
+                        name=name,
+                        email=extra["_correo"][index] or None,
+                        rank=_choice(extra["_nivel"][index], role + "_nivel", line, [r.value for r in Rank]),
+                        since=_date(extra["_desde"][index], role + "_desde", line, today),
+                    ),
+                )
+            )
     spec.last_rotation = _date(get("ultima_rotacion"), "ultima_rotacion", line, today)
     spec.last_evaluation = _date(get("ultima_evaluacion"), "ultima_evaluacion", line, today)
     return spec
@@ -336,7 +351,9 @@ def _import_row(store: Store, spec: RowSpec, today: date, summary: ImportSummary
         latest = store.rotations.for_account(account.id, limit=1)
         if not latest or latest[0].rotated_at.date() < spec.last_rotation:
             store.rotations.record(
-                account, start_of_day(spec.last_rotation), reason="Importada de hoja de cálculo",
+                account,
+                start_of_day(spec.last_rotation),
+                reason="Importada de hoja de cálculo",
                 historical=True,
             )
             summary.rotations_created += 1
@@ -361,17 +378,27 @@ def export_rows(store: Store, today: date) -> list[dict[str, str]]:
 
     def joined(values: list[str]) -> str:
         return MULTI_SEPARATOR.join(values) if any(values) else ""
+
     yes_no = lambda value: "sí" if value else "no"  # noqa: E731
     rows = []
     for acc in store.accounts.list():
         row = {column: "" for column in COLUMNS}
-        row.update({
-            "red": acc.network, "usuario": acc.handle, "url": acc.url or "", "area": acc.area or "",
-            "correo": acc.email or "", "correo_generico": yes_no(acc.email_generic),
-            "telefono": acc.phone or "", "estado": acc.status, "verificacion": acc.verification,
-            "publica": yes_no(acc.public), "mensajes_privados": yes_no(acc.private_messages),
-            "apertura": acc.opened_on.isoformat() if acc.opened_on else "",
-        })
+        row.update(
+            {
+                "red": acc.network,
+                "usuario": acc.handle,
+                "url": acc.url or "",
+                "area": acc.area or "",
+                "correo": acc.email or "",
+                "correo_generico": yes_no(acc.email_generic),
+                "telefono": acc.phone or "",
+                "estado": acc.status,
+                "verificacion": acc.verification,
+                "publica": yes_no(acc.public),
+                "mensajes_privados": yes_no(acc.private_messages),
+                "apertura": acc.opened_on.isoformat() if acc.opened_on else "",
+            }
+        )
         for role, items in by_account.get(acc.id, {}).items():
             holders = [people[item.person_id] for item in items]
             row[role] = joined([person.name for person in holders])
@@ -392,5 +419,3 @@ def to_csv(rows: list[dict[str, str]]) -> str:
     writer.writeheader()
     writer.writerows({column: neutralize(value) for column, value in row.items()} for row in rows)
     return buffer.getvalue()
-
-

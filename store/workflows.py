@@ -90,9 +90,14 @@ class Events:
         self._store.insert(
             "workflow_events",
             {
-                "entity": entity, "entity_id": entity_id, "action": action,
-                "from_state": from_state, "to_state": to_state, "note": note,
-                "author": self._store.author, "at": self._store.stamp(),
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "note": note,
+                "author": self._store.author,
+                "at": self._store.stamp(),
             },
         )
 
@@ -102,8 +107,17 @@ class Events:
             (entity, entity_id),
         )
         return [
-            Event(r["id"], r["entity"], r["entity_id"], r["action"], r["from_state"], r["to_state"],
-                  r["note"], r["author"], from_db_datetime(r["at"]))
+            Event(
+                r["id"],
+                r["entity"],
+                r["entity_id"],
+                r["action"],
+                r["from_state"],
+                r["to_state"],
+                r["note"],
+                r["author"],
+                from_db_datetime(r["at"]),
+            )
             for r in rows
         ]
 
@@ -139,7 +153,11 @@ def _journal(
 ) -> None:
     """The bitácora entry of a workflow change; call it inside the change's ``atomic()`` block."""
     store.bitacora.append(
-        kind=kind, text=text, account=account, occurred_at=occurred_at, refs=[r for r in refs if r],
+        kind=kind,
+        text=text,
+        account=account,
+        occurred_at=occurred_at,
+        refs=[r for r in refs if r],
     )
 
 
@@ -153,9 +171,16 @@ def _sentence(text: str | None) -> str:
 
 def _row_to_consultation(r: sqlite3.Row) -> Consultation:
     return Consultation(
-        id=r["id"], account_id=r["account_id"], subject=r["subject"], sent_at=from_db_datetime(r["sent_at"]),
-        office=r["office"], text=r["body"], state=r["state"], answered_at=_moment(r["answered_at"]),
-        note=r["note"], author=r["author"],
+        id=r["id"],
+        account_id=r["account_id"],
+        subject=r["subject"],
+        sent_at=from_db_datetime(r["sent_at"]),
+        office=r["office"],
+        text=r["body"],
+        state=r["state"],
+        answered_at=_moment(r["answered_at"]),
+        note=r["note"],
+        author=r["author"],
     )
 
 
@@ -168,7 +193,12 @@ class Consultations:
         self._store = store
 
     def add(
-        self, account: Account, *, subject: str, sent_at: datetime, text: str | None = None,
+        self,
+        account: Account,
+        *,
+        subject: str,
+        sent_at: datetime,
+        text: str | None = None,
         office: str | None = None,
     ) -> Consultation:
         """Record a consultation sent at ``sent_at`` (not in the future) to the profile's office."""
@@ -182,16 +212,25 @@ class Consultations:
             new_id = store.insert(
                 "consultations",
                 {
-                    "account_id": account.id, "subject": clean_subject, "body": body, "office": to or None,
-                    "sent_at": to_db_datetime(sent_at), "state": ConsultationState.PENDING.value,
-                    "author": store.author, "created_at": store.stamp(),
+                    "account_id": account.id,
+                    "subject": clean_subject,
+                    "body": body,
+                    "office": to or None,
+                    "sent_at": to_db_datetime(sent_at),
+                    "state": ConsultationState.PENDING.value,
+                    "author": store.author,
+                    "created_at": store.stamp(),
                 },
             )
             store.events.record(self.entity, new_id, "registrada", to_state=ConsultationState.PENDING.value)
             _journal(
-                store, EntryKind.CONSULTATION, account=account, occurred_at=sent_at,
-                text=(f"Consulta de pertinencia {new_id} enviada" + (f" a {to}" if to else "")
-                      + f": «{clean_subject}»."),
+                store,
+                EntryKind.CONSULTATION,
+                account=account,
+                occurred_at=sent_at,
+                text=(
+                    f"Consulta de pertinencia {new_id} enviada" + (f" a {to}" if to else "") + f": «{clean_subject}»."
+                ),
             )
         return self.get(new_id)
 
@@ -212,10 +251,14 @@ class Consultations:
                 "UPDATE consultations SET state = ?, answered_at = ?, note = ? WHERE id = ?",
                 (clean, to_db_datetime(at), clean_note, consultation_id),
             )
-            store.events.record(self.entity, consultation_id, "resuelta", from_state=current.state,
-                                to_state=clean, note=clean_note)
+            store.events.record(
+                self.entity, consultation_id, "resuelta", from_state=current.state, to_state=clean, note=clean_note
+            )
             _journal(
-                store, EntryKind.CONSULTATION, account=current.account_id, occurred_at=at,
+                store,
+                EntryKind.CONSULTATION,
+                account=current.account_id,
+                occurred_at=at,
                 text=f"Consulta de pertinencia {consultation_id} ({current.subject}): {clean}.{_sentence(clean_note)}",
             )
         return self.get(consultation_id)
@@ -254,9 +297,17 @@ class Consultations:
 
 def _row_to_request(r: sqlite3.Row) -> InformationRequest:
     return InformationRequest(
-        id=r["id"], account_id=r["account_id"], requester=r["requester"], subject=r["subject"],
-        received_at=from_db_datetime(r["received_at"]), state=r["state"], closed_at=_moment(r["closed_at"]),
-        area=r["area"], office=r["office"], note=r["note"], author=r["author"],
+        id=r["id"],
+        account_id=r["account_id"],
+        requester=r["requester"],
+        subject=r["subject"],
+        received_at=from_db_datetime(r["received_at"]),
+        state=r["state"],
+        closed_at=_moment(r["closed_at"]),
+        area=r["area"],
+        office=r["office"],
+        note=r["note"],
+        author=r["author"],
     )
 
 
@@ -278,20 +329,33 @@ class InformationRequests:
             new_id = store.insert(
                 "information_requests",
                 {
-                    "account_id": account.id, "requester": who, "subject": what,
-                    "received_at": to_db_datetime(received_at), "state": RequestState.OPEN.value,
-                    "author": store.author, "created_at": store.stamp(),
+                    "account_id": account.id,
+                    "requester": who,
+                    "subject": what,
+                    "received_at": to_db_datetime(received_at),
+                    "state": RequestState.OPEN.value,
+                    "author": store.author,
+                    "created_at": store.stamp(),
                 },
             )
             store.events.record(self.entity, new_id, "registrada", to_state=RequestState.OPEN.value)
             _journal(
-                store, EntryKind.REQUEST, account=account, occurred_at=received_at,
+                store,
+                EntryKind.REQUEST,
+                account=account,
+                occurred_at=received_at,
                 text=f"Solicitud de información {new_id} recibida de {who}: {_sentence(what).strip()}",
             )
         return self.get(new_id)
 
     def resolve(
-        self, request_id: int, result: str, *, at: datetime, note: str | None = None, area: str | None = None,
+        self,
+        request_id: int,
+        result: str,
+        *,
+        at: datetime,
+        note: str | None = None,
+        area: str | None = None,
     ) -> InformationRequest:
         """Close a request: ``respondida`` (needs the area notified) or ``canalizada`` to the profile's office."""
         store = self._store
@@ -299,9 +363,7 @@ class InformationRequests:
         clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
         clean_area = validate.text(area, "área")
         if clean == RequestState.ANSWERED and not clean_area:
-            raise UsageError(
-                "Al responder directamente hay que avisar al área responsable: indíquela con --area."
-            )
+            raise UsageError("Al responder directamente hay que avisar al área responsable: indíquela con --area.")
         if clean == RequestState.ANSWERED and not clean_note:
             raise UsageError("Anote qué se respondió con --nota.")
         office = store.settings.profile().settings.information_request_office if clean == RequestState.ROUTED else None
@@ -310,18 +372,21 @@ class InformationRequests:
             check_transition(self.entity, request_id, current.state, clean)
             _when(at, store.now(), "fecha de atención", current.received_at, "la de recepción")
             store.execute(
-                "UPDATE information_requests SET state = ?, closed_at = ?, note = ?, area = ?, office = ?"
-                " WHERE id = ?",
+                "UPDATE information_requests SET state = ?, closed_at = ?, note = ?, area = ?, office = ? WHERE id = ?",
                 (clean, to_db_datetime(at), clean_note, clean_area, office or None, request_id),
             )
-            store.events.record(self.entity, request_id, "atendida", from_state=current.state, to_state=clean,
-                                note=clean_note)
+            store.events.record(
+                self.entity, request_id, "atendida", from_state=current.state, to_state=clean, note=clean_note
+            )
             if clean == RequestState.ANSWERED:
                 what = f"respondida; se avisó a {clean_area}"
             else:
                 what = "canalizada" + (f" a {office}" if office else "")
             _journal(
-                store, EntryKind.REQUEST, account=current.account_id, occurred_at=at,
+                store,
+                EntryKind.REQUEST,
+                account=current.account_id,
+                occurred_at=at,
                 text=f"Solicitud de información {request_id} de {current.requester}: {what}.{_sentence(clean_note)}",
             )
         return self.get(request_id)
@@ -358,18 +423,30 @@ class Openings:
         self._store = store
 
     def _row(self, r: sqlite3.Row) -> OpeningRequest:
-        items = self._store.query(
-            "SELECT item, reported_on FROM opening_report_items WHERE opening_id = ?", (r["id"],)
-        )
+        items = self._store.query("SELECT item, reported_on FROM opening_report_items WHERE opening_id = ?", (r["id"],))
         return OpeningRequest(
-            id=r["id"], network=r["network"], handle=r["handle"], reference=r["reference"],
-            requested_on=date.fromisoformat(r["requested_on"]), area=r["area"], state=r["state"],
-            resolved_on=_day(r["resolved_on"]), reason=r["reason"], account_id=r["account_id"],
-            report={i["item"]: date.fromisoformat(i["reported_on"]) for i in items}, author=r["author"],
+            id=r["id"],
+            network=r["network"],
+            handle=r["handle"],
+            reference=r["reference"],
+            requested_on=date.fromisoformat(r["requested_on"]),
+            area=r["area"],
+            state=r["state"],
+            resolved_on=_day(r["resolved_on"]),
+            reason=r["reason"],
+            account_id=r["account_id"],
+            report={i["item"]: date.fromisoformat(i["reported_on"]) for i in items},
+            author=r["author"],
         )
 
     def add(
-        self, *, network: str, handle: str, reference: str, requested_on: date, area: str | None = None,
+        self,
+        *,
+        network: str,
+        handle: str,
+        reference: str,
+        requested_on: date,
+        area: str | None = None,
     ) -> OpeningRequest:
         """Record a request to open an account, by oficio.
 
@@ -400,17 +477,29 @@ class Openings:
             new_id = store.insert(
                 "opening_requests",
                 {
-                    "network": clean_network, "handle": clean_handle, "reference": clean_reference,
-                    "requested_on": requested_on.isoformat(), "area": clean_area, "office": office or None,
-                    "state": OpeningState.PENDING.value, "author": store.author, "created_at": store.stamp(),
+                    "network": clean_network,
+                    "handle": clean_handle,
+                    "reference": clean_reference,
+                    "requested_on": requested_on.isoformat(),
+                    "area": clean_area,
+                    "office": office or None,
+                    "state": OpeningState.PENDING.value,
+                    "author": store.author,
+                    "created_at": store.stamp(),
                 },
             )
             store.events.record(self.entity, new_id, "solicitada", to_state=OpeningState.PENDING.value)
             _journal(
-                store, EntryKind.NOTE, occurred_at=_on_day(store, requested_on), refs=(clean_reference,),
-                text=(f"Solicitud de apertura {new_id} de la cuenta {clean_network}/{clean_handle}"
-                      f" (oficio {clean_reference} del {format_date(requested_on)})"
-                      + (f" dirigida a {office}" if office else "") + "."),
+                store,
+                EntryKind.NOTE,
+                occurred_at=_on_day(store, requested_on),
+                refs=(clean_reference,),
+                text=(
+                    f"Solicitud de apertura {new_id} de la cuenta {clean_network}/{clean_handle}"
+                    f" (oficio {clean_reference} del {format_date(requested_on)})"
+                    + (f" dirigida a {office}" if office else "")
+                    + "."
+                ),
             )
         return self.get(new_id)
 
@@ -429,22 +518,36 @@ class Openings:
             account_id = None
             if clean == OpeningState.AUTHORIZED:
                 account = store.accounts.add(
-                    network=current.network, handle=current.handle, area=current.area,
+                    network=current.network,
+                    handle=current.handle,
+                    area=current.area,
                     status=AccountStatus.AUTHORIZED,
                 )
                 account_id = account.id
-                store.events.record("account", account.id, "registrada", to_state=AccountStatus.AUTHORIZED.value,
-                                    note=f"Apertura autorizada (solicitud {opening_id}, oficio {current.reference}).")
+                store.events.record(
+                    "account",
+                    account.id,
+                    "registrada",
+                    to_state=AccountStatus.AUTHORIZED.value,
+                    note=f"Apertura autorizada (solicitud {opening_id}, oficio {current.reference}).",
+                )
             store.execute(
                 "UPDATE opening_requests SET state = ?, resolved_on = ?, reason = ?, account_id = ? WHERE id = ?",
                 (clean, on.isoformat(), clean_reason, account_id, opening_id),
             )
-            store.events.record(self.entity, opening_id, "resuelta", from_state=current.state, to_state=clean,
-                                note=clean_reason)
+            store.events.record(
+                self.entity, opening_id, "resuelta", from_state=current.state, to_state=clean, note=clean_reason
+            )
             _journal(
-                store, EntryKind.NOTE, account=account_id, occurred_at=_on_day(store, on), refs=(current.reference,),
-                text=(f"Solicitud de apertura {opening_id} de {current.network}/{current.handle}: {clean}"
-                      f" el {format_date(on)}.{_sentence(clean_reason)}"),
+                store,
+                EntryKind.NOTE,
+                account=account_id,
+                occurred_at=_on_day(store, on),
+                refs=(current.reference,),
+                text=(
+                    f"Solicitud de apertura {opening_id} de {current.network}/{current.handle}: {clean}"
+                    f" el {format_date(on)}.{_sentence(clean_reason)}"
+                ),
             )
         return self.get(opening_id)
 
@@ -460,16 +563,22 @@ class Openings:
             if account.status != AccountStatus.AUTHORIZED:
                 raise ConflictError(f"La cuenta {account.ref} está {account.status}, no autorizada.")
             store.accounts.update(account.id, status=AccountStatus.ACTIVE, opened_on=on)
-            store.events.record("account", account.id, "abierta", from_state=account.status,
-                                to_state=AccountStatus.ACTIVE.value)
+            store.events.record(
+                "account", account.id, "abierta", from_state=account.status, to_state=AccountStatus.ACTIVE.value
+            )
             store.execute(
                 "UPDATE opening_requests SET state = ?, resolved_on = ? WHERE id = ?",
                 (OpeningState.OPENED.value, on.isoformat(), opening_id),
             )
-            store.events.record(self.entity, opening_id, "abierta", from_state=current.state,
-                                to_state=OpeningState.OPENED.value)
+            store.events.record(
+                self.entity, opening_id, "abierta", from_state=current.state, to_state=OpeningState.OPENED.value
+            )
             _journal(
-                store, EntryKind.NOTE, account=account, occurred_at=_on_day(store, on), refs=(current.reference,),
+                store,
+                EntryKind.NOTE,
+                account=account,
+                occurred_at=_on_day(store, on),
+                refs=(current.reference,),
                 text=f"Cuenta {account.ref} abierta el {format_date(on)} (solicitud de apertura {opening_id}).",
             )
         return self.get(opening_id)
@@ -492,15 +601,25 @@ class Openings:
                     raise ConflictError(f"El punto «{item}» ya se informó el {format_date(current.report[item])}.")
                 store.insert(
                     "opening_report_items",
-                    {"opening_id": opening_id, "item": item, "reported_on": on.isoformat(),
-                     "author": store.author, "created_at": store.stamp()},
+                    {
+                        "opening_id": opening_id,
+                        "item": item,
+                        "reported_on": on.isoformat(),
+                        "author": store.author,
+                        "created_at": store.stamp(),
+                    },
                 )
             store.events.record(self.entity, opening_id, "informe", note=", ".join(clean))
             _journal(
-                store, EntryKind.NOTE, account=current.account_id, occurred_at=_on_day(store, on),
+                store,
+                EntryKind.NOTE,
+                account=current.account_id,
+                occurred_at=_on_day(store, on),
                 refs=(current.reference,),
-                text=(f"Informe de apertura {opening_id} de {current.network}/{current.handle}:"
-                      f" se informó {', '.join(OPENING_REPORT_ITEMS[i] for i in clean)}."),
+                text=(
+                    f"Informe de apertura {opening_id} de {current.network}/{current.handle}:"
+                    f" se informó {', '.join(OPENING_REPORT_ITEMS[i] for i in clean)}."
+                ),
             )
         return self.get(opening_id)
 
@@ -555,13 +674,22 @@ class Closings:
     def _row(self, r: sqlite3.Row) -> Closing:
         items = self._store.query("SELECT item, done_on FROM closing_items WHERE closing_id = ?", (r["id"],))
         return Closing(
-            id=r["id"], account_id=r["account_id"], closed_on=date.fromisoformat(r["closed_on"]),
-            reason=r["reason"], done={i["item"]: date.fromisoformat(i["done_on"]) for i in items},
-            reference=r["reference"], author=r["author"],
+            id=r["id"],
+            account_id=r["account_id"],
+            closed_on=date.fromisoformat(r["closed_on"]),
+            reason=r["reason"],
+            done={i["item"]: date.fromisoformat(i["done_on"]) for i in items},
+            reference=r["reference"],
+            author=r["author"],
         )
 
     def close(
-        self, account: Account, *, on: date, reason: str | None = None, done: list[str] | None = None,
+        self,
+        account: Account,
+        *,
+        on: date,
+        reason: str | None = None,
+        done: list[str] | None = None,
         reference: str | None = None,
     ) -> Closing:
         """Close ``account`` on ``on``: status ``baja``, its current assignments end that day,
@@ -579,25 +707,48 @@ class Closings:
                 if item.end is None or item.end > on:
                     end = max(on, item.start)
                     store.execute("UPDATE assignments SET end_date = ? WHERE id = ?", (end.isoformat(), item.id))
-                    store.events.record("assignment", item.id, "terminada",
-                                        from_state=item.end.isoformat() if item.end else None,
-                                        to_state=end.isoformat(), note="Baja de la cuenta")
+                    store.events.record(
+                        "assignment",
+                        item.id,
+                        "terminada",
+                        from_state=item.end.isoformat() if item.end else None,
+                        to_state=end.isoformat(),
+                        note="Baja de la cuenta",
+                    )
             store.accounts.update(account.id, status=AccountStatus.CLOSED)
-            store.events.record("account", account.id, "baja", from_state=account.status,
-                                to_state=AccountStatus.CLOSED.value, note=clean_reason)
+            store.events.record(
+                "account",
+                account.id,
+                "baja",
+                from_state=account.status,
+                to_state=AccountStatus.CLOSED.value,
+                note=clean_reason,
+            )
             closing_id = store.insert(
                 "closings",
-                {"account_id": account.id, "closed_on": on.isoformat(), "reason": clean_reason,
-                 "reference": clean_reference, "author": store.author, "created_at": store.stamp()},
+                {
+                    "account_id": account.id,
+                    "closed_on": on.isoformat(),
+                    "reason": clean_reason,
+                    "reference": clean_reference,
+                    "author": store.author,
+                    "created_at": store.stamp(),
+                },
             )
             for done_item in dict.fromkeys(items):
                 self._insert_item(closing_id, done_item, on)
             store.events.record(self.entity, closing_id, "registrada", note=", ".join(items) or None)
             done_text = "; ".join(CLOSING_ITEMS[i] for i in dict.fromkeys(items))
             _journal(
-                store, EntryKind.NOTE, account=account, occurred_at=_on_day(store, on), refs=(clean_reference,),
-                text=(f"Baja {closing_id} de la cuenta {account.ref} el {format_date(on)}.{_sentence(clean_reason)}"
-                      + (f" Hecho: {done_text}." if done_text else "")),
+                store,
+                EntryKind.NOTE,
+                account=account,
+                occurred_at=_on_day(store, on),
+                refs=(clean_reference,),
+                text=(
+                    f"Baja {closing_id} de la cuenta {account.ref} el {format_date(on)}.{_sentence(clean_reason)}"
+                    + (f" Hecho: {done_text}." if done_text else "")
+                ),
             )
         return self.get(closing_id)
 
@@ -620,12 +771,16 @@ class Closings:
                     raise ConflictError(f"«{CLOSING_ITEMS[item]}» ya se registró el {format_date(current.done[item])}.")
                 self._insert_item(closing_id, item, on)
             if clean_reference:
-                store.events.record(self.entity, closing_id, "oficio", from_state=current.reference,
-                                    to_state=clean_reference)
+                store.events.record(
+                    self.entity, closing_id, "oficio", from_state=current.reference, to_state=clean_reference
+                )
                 store.execute("UPDATE closings SET reference = ? WHERE id = ?", (clean_reference, closing_id))
             store.events.record(self.entity, closing_id, "lista", note=", ".join(clean))
             _journal(
-                store, EntryKind.NOTE, account=current.account_id, occurred_at=_on_day(store, on),
+                store,
+                EntryKind.NOTE,
+                account=current.account_id,
+                occurred_at=_on_day(store, on),
                 refs=(clean_reference,),
                 text=f"Baja {closing_id}: {'; '.join(CLOSING_ITEMS[i] for i in clean)} ({format_date(on)}).",
             )
@@ -650,9 +805,15 @@ class Closings:
             store.events.record(self.entity, closing_id, "lista", note=f"{KEYRING_CLOSING_ITEM}: {what}")
             ref = store.accounts.get(current.account_id).ref
             _journal(
-                store, EntryKind.NOTE, account=current.account_id, occurred_at=_on_day(store, on),
-                text=(f"Baja {closing_id}: se borró del llavero {what} de {ref}." if removed
-                      else f"Baja {closing_id}: el llavero no guardaba contraseña ni códigos de {ref}; nada que borrar."),
+                store,
+                EntryKind.NOTE,
+                account=current.account_id,
+                occurred_at=_on_day(store, on),
+                text=(
+                    f"Baja {closing_id}: se borró del llavero {what} de {ref}."
+                    if removed
+                    else f"Baja {closing_id}: el llavero no guardaba contraseña ni códigos de {ref}; nada que borrar."
+                ),
             )
         return self.get(closing_id)
 
@@ -664,8 +825,13 @@ class Closings:
     def _insert_item(self, closing_id: int, item: str, on: date) -> None:
         self._store.insert(
             "closing_items",
-            {"closing_id": closing_id, "item": item, "done_on": on.isoformat(),
-             "author": self._store.author, "created_at": self._store.stamp()},
+            {
+                "closing_id": closing_id,
+                "item": item,
+                "done_on": on.isoformat(),
+                "author": self._store.author,
+                "created_at": self._store.stamp(),
+            },
         )
 
     def get(self, closing_id: int) -> Closing:
@@ -704,13 +870,24 @@ class AdminChanges:
             "SELECT account_id FROM admin_change_assignments WHERE change_id = ? ORDER BY account_id", (r["id"],)
         )
         return AdminChange(
-            id=r["id"], person_id=r["person_id"], reason=r["reason"], start=date.fromisoformat(r["start_date"]),
-            until=_day(r["until_date"]), account_ids=tuple(dict.fromkeys(link["account_id"] for link in links)),
-            notified_on=_day(r["notified_on"]), author=r["author"],
+            id=r["id"],
+            person_id=r["person_id"],
+            reason=r["reason"],
+            start=date.fromisoformat(r["start_date"]),
+            until=_day(r["until_date"]),
+            account_ids=tuple(dict.fromkeys(link["account_id"] for link in links)),
+            notified_on=_day(r["notified_on"]),
+            author=r["author"],
         )
 
     def record(
-        self, person: Person, reason: str, *, start: date, until: date | None = None, note: str | None = None,
+        self,
+        person: Person,
+        reason: str,
+        *,
+        start: date,
+        until: date | None = None,
+        note: str | None = None,
     ) -> AdminChange:
         """Record that ``person`` stops administering from ``start`` (their first day away).
 
@@ -739,9 +916,15 @@ class AdminChanges:
                 )
             change_id = store.insert(
                 "admin_changes",
-                {"person_id": person.id, "reason": clean, "start_date": start.isoformat(),
-                 "until_date": until.isoformat() if until else None, "note": clean_note,
-                 "author": store.author, "created_at": store.stamp()},
+                {
+                    "person_id": person.id,
+                    "reason": clean,
+                    "start_date": start.isoformat(),
+                    "until_date": until.isoformat() if until else None,
+                    "note": clean_note,
+                    "author": store.author,
+                    "created_at": store.stamp(),
+                },
             )
             last_day = start - timedelta(days=1)
             for item in current:
@@ -751,24 +934,42 @@ class AdminChanges:
                         " la fecha del cambio debe ser posterior."
                     )
                 store.execute("UPDATE assignments SET end_date = ? WHERE id = ?", (last_day.isoformat(), item.id))
-                store.events.record("assignment", item.id, "terminada",
-                                    from_state=item.end.isoformat() if item.end else None,
-                                    to_state=last_day.isoformat(), note=f"Cambio {change_id}: {clean}")
+                store.events.record(
+                    "assignment",
+                    item.id,
+                    "terminada",
+                    from_state=item.end.isoformat() if item.end else None,
+                    to_state=last_day.isoformat(),
+                    note=f"Cambio {change_id}: {clean}",
+                )
                 resumed_id = None
                 if until is not None and (item.end is None or item.end > until):
                     resumed_id = store.insert(
                         "assignments",
-                        {"account_id": item.account_id, "person_id": person.id, "role": item.role,
-                         "start_date": (until + timedelta(days=1)).isoformat(),
-                         "end_date": item.end.isoformat() if item.end else None, "created_at": store.stamp()},
+                        {
+                            "account_id": item.account_id,
+                            "person_id": person.id,
+                            "role": item.role,
+                            "start_date": (until + timedelta(days=1)).isoformat(),
+                            "end_date": item.end.isoformat() if item.end else None,
+                            "created_at": store.stamp(),
+                        },
                     )
-                    store.events.record("assignment", resumed_id, "reanudada",
-                                        to_state=(until + timedelta(days=1)).isoformat(),
-                                        note=f"Cambio {change_id}: regreso tras {clean}")
+                    store.events.record(
+                        "assignment",
+                        resumed_id,
+                        "reanudada",
+                        to_state=(until + timedelta(days=1)).isoformat(),
+                        note=f"Cambio {change_id}: regreso tras {clean}",
+                    )
                 store.insert(
                     "admin_change_assignments",
-                    {"change_id": change_id, "ended_assignment_id": item.id,
-                     "resumed_assignment_id": resumed_id, "account_id": item.account_id},
+                    {
+                        "change_id": change_id,
+                        "ended_assignment_id": item.id,
+                        "resumed_assignment_id": resumed_id,
+                        "account_id": item.account_id,
+                    },
                 )
             store.events.record(self.entity, change_id, "registrado", to_state=clean, note=clean_note)
             # One entry per account, so each account's log tells its own administration.
@@ -781,10 +982,15 @@ class AdminChanges:
             for account_id, roles in roles_by_account.items():
                 ref = store.accounts.get(account_id).ref
                 _journal(
-                    store, EntryKind.ADMIN_CHANGE, account=account_id, occurred_at=_on_day(store, start),
-                    text=(f"Cambio de administración {change_id}: {person.name} deja de ser {' y '.join(roles)}"
-                          f" de {ref} desde el {format_date(start)}{span}"
-                          f" ({CHANGE_REASON_LABELS.get(clean, clean)}).{_sentence(clean_note)}"),
+                    store,
+                    EntryKind.ADMIN_CHANGE,
+                    account=account_id,
+                    occurred_at=_on_day(store, start),
+                    text=(
+                        f"Cambio de administración {change_id}: {person.name} deja de ser {' y '.join(roles)}"
+                        f" de {ref} desde el {format_date(start)}{span}"
+                        f" ({CHANGE_REASON_LABELS.get(clean, clean)}).{_sentence(clean_note)}"
+                    ),
                 )
         return self.get(change_id)
 
@@ -805,10 +1011,15 @@ class AdminChanges:
             person = store.people.get(current.person_id)
             for account_id in current.account_ids:
                 _journal(
-                    store, EntryKind.NOTE, account=account_id, occurred_at=_on_day(store, on),
+                    store,
+                    EntryKind.NOTE,
+                    account=account_id,
+                    occurred_at=_on_day(store, on),
                     refs=(clean_reference,),
-                    text=(f"Aviso del cambio de administración {change_id} ({person.name}) dado el"
-                          f" {format_date(on)}" + (f", oficio {clean_reference}." if clean_reference else ".")),
+                    text=(
+                        f"Aviso del cambio de administración {change_id} ({person.name}) dado el"
+                        f" {format_date(on)}" + (f", oficio {clean_reference}." if clean_reference else ".")
+                    ),
                 )
         return self.get(change_id)
 
@@ -819,7 +1030,9 @@ class AdminChanges:
         return self._row(row)
 
     def list(self) -> list[AdminChange]:
-        return [self._row(r) for r in self._store.query("SELECT * FROM admin_changes ORDER BY start_date DESC, id DESC")]
+        return [
+            self._row(r) for r in self._store.query("SELECT * FROM admin_changes ORDER BY start_date DESC, id DESC")
+        ]
 
     def unnotified(self) -> builtins.list[AdminChange]:
         rows = self._store.query("SELECT * FROM admin_changes WHERE notified_on IS NULL ORDER BY id")
@@ -844,9 +1057,14 @@ class PersonDocuments:
         with store.atomic():
             new_id = store.insert(
                 "person_documents",
-                {"person_id": person.id, "kind": clean, "signed_on": on.isoformat(),
-                 "reference": validate.text(reference, "referencia"), "author": store.author,
-                 "created_at": store.stamp()},
+                {
+                    "person_id": person.id,
+                    "kind": clean,
+                    "signed_on": on.isoformat(),
+                    "reference": validate.text(reference, "referencia"),
+                    "author": store.author,
+                    "created_at": store.stamp(),
+                },
             )
             store.events.record("person_document", new_id, "registrado", to_state=clean)
 
@@ -884,16 +1102,26 @@ class HolidayNotices:
                 )
             store.insert(
                 "holiday_notices",
-                {"id": period.id, "start_date": period.start.isoformat(), "end_date": period.end.isoformat(),
-                 "label": period.label, "done_on": on.isoformat(),
-                 "note": clean_note,
-                 "author": store.author, "created_at": store.stamp()},
+                {
+                    "id": period.id,
+                    "start_date": period.start.isoformat(),
+                    "end_date": period.end.isoformat(),
+                    "label": period.label,
+                    "done_on": on.isoformat(),
+                    "note": clean_note,
+                    "author": store.author,
+                    "created_at": store.stamp(),
+                },
             )
             store.events.record("holiday_notice", period.id, "cumplido", to_state=on.isoformat())
             _journal(
-                store, EntryKind.NOTE, occurred_at=_on_day(store, on),
-                text=(f"Aviso {period.code} cumplido el {format_date(on)}: se publicaron los horarios de atención"
-                      f" por {period.label}.{_sentence(clean_note)}"),
+                store,
+                EntryKind.NOTE,
+                occurred_at=_on_day(store, on),
+                text=(
+                    f"Aviso {period.code} cumplido el {format_date(on)}: se publicaron los horarios de atención"
+                    f" por {period.label}.{_sentence(clean_note)}"
+                ),
             )
 
     def done(self) -> dict[int, date]:
@@ -906,8 +1134,14 @@ class HolidayNotices:
 
 def _row_to_waiver(r: sqlite3.Row) -> Waiver:
     return Waiver(
-        id=r["id"], until=date.fromisoformat(r["until_date"]), reason=r["reason"], kind=r["kind"],
-        account_id=r["account_id"], key=r["key"], reference=r["reference"], author=r["author"],
+        id=r["id"],
+        until=date.fromisoformat(r["until_date"]),
+        reason=r["reason"],
+        kind=r["kind"],
+        account_id=r["account_id"],
+        key=r["key"],
+        reference=r["reference"],
+        author=r["author"],
         created_at=from_db_datetime(r["created_at"]),
     )
 
@@ -927,8 +1161,14 @@ class Waivers:
         self._store = store
 
     def add(
-        self, *, until: date, reason: str, kind: str | None = None, account: Account | None = None,
-        key: str | None = None, reference: str | None = None,
+        self,
+        *,
+        until: date,
+        reason: str,
+        kind: str | None = None,
+        account: Account | None = None,
+        key: str | None = None,
+        reference: str | None = None,
     ) -> Waiver:
         """Postpone the obligations matching ``key``, or ``kind`` (and ``account``), until ``until`` inclusive.
 
@@ -948,17 +1188,29 @@ class Waivers:
         with store.atomic():
             new_id = store.insert(
                 "waivers",
-                {"kind": clean_kind, "account_id": account.id if account else None, "key": clean_key,
-                 "until_date": until.isoformat(), "reason": clean_reason,
-                 "reference": clean_reference, "author": store.author,
-                 "created_at": store.stamp()},
+                {
+                    "kind": clean_kind,
+                    "account_id": account.id if account else None,
+                    "key": clean_key,
+                    "until_date": until.isoformat(),
+                    "reason": clean_reason,
+                    "reference": clean_reference,
+                    "author": store.author,
+                    "created_at": store.stamp(),
+                },
             )
             store.events.record(self.entity, new_id, "registrada", to_state=until.isoformat(), note=clean_reason)
             what = KIND_LABELS.get(clean_kind, clean_kind) if clean_kind else f"la obligación {clean_key}"
             _journal(
-                store, EntryKind.NOTE, account=account, refs=(clean_reference,),
-                text=(f"Dispensa {new_id}: {what}" + (f" de {account.ref}" if account else "")
-                      + f" hasta el {format_date(until)}. Motivo:{_sentence(clean_reason)}"),
+                store,
+                EntryKind.NOTE,
+                account=account,
+                refs=(clean_reference,),
+                text=(
+                    f"Dispensa {new_id}: {what}"
+                    + (f" de {account.ref}" if account else "")
+                    + f" hasta el {format_date(until)}. Motivo:{_sentence(clean_reason)}"
+                ),
             )
         return self.get(new_id)
 
@@ -977,7 +1229,10 @@ class Waivers:
             waiver = record.waiver
             what = KIND_LABELS.get(waiver.kind, waiver.kind) if waiver.kind else f"la obligación {waiver.key}"
             _journal(
-                store, EntryKind.NOTE, account=waiver.account_id, refs=(waiver.reference,),
+                store,
+                EntryKind.NOTE,
+                account=waiver.account_id,
+                refs=(waiver.reference,),
                 text=f"Dispensa {waiver_id} revocada: {what} vuelve a la agenda desde hoy.",
             )
 

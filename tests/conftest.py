@@ -76,8 +76,12 @@ def make_runner(db: Path):
 
     def run(*args: str, input: str | None = None, extra_env: dict[str, str] | None = None) -> Result:
         proc = subprocess.run(
-            [str(script), *args], input=input, capture_output=True, text=True,
-            env={**env, **(extra_env or {})}, timeout=60,
+            [str(script), *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env={**env, **(extra_env or {})},
+            timeout=60,
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 

@@ -95,7 +95,8 @@ def test_a_backup_has_its_manifest_keyring_copy_and_private_modes(db, tmp_path):
     # one self-contained file, not in WAL mode, nothing else left in the folder
     assert made.path.read_bytes()[18:20] == b"\x01\x01"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "resguardo-2026-03-12-1000.db", "resguardo-2026-03-12-1000.db.json",
+        "resguardo-2026-03-12-1000.db",
+        "resguardo-2026-03-12-1000.db.json",
         "resguardo-2026-03-12-1000.db.llavero.json",
     ]
     if POSIX:
@@ -122,7 +123,9 @@ def test_an_empty_bitacora_has_no_head(tmp_path):
 def test_backups_in_the_same_minute_get_a_counter(db):
     first, second, third = (_backup(db) for _ in range(3))
     assert [p.path.name for p in (first, second, third)] == [
-        "resguardo-2026-03-12-1000.db", "resguardo-2026-03-12-1000-2.db", "resguardo-2026-03-12-1000-3.db",
+        "resguardo-2026-03-12-1000.db",
+        "resguardo-2026-03-12-1000-2.db",
+        "resguardo-2026-03-12-1000-3.db",
     ]
     assert bk.verify_backup(third.path).ok
 
@@ -140,7 +143,10 @@ def test_an_explicit_destination_file_or_folder(db, tmp_path):
     with pytest.raises(BackupError, match="La carpeta .*no existe"):
         _backup(db, destination=tmp_path / "no-existe" / "copia.db")
     assert sorted(p.name for p in target.parent.iterdir()) == [
-        "copia.db", "copia.db.json", "resguardo-2026-03-12-1000.db", "resguardo-2026-03-12-1000.db.json",
+        "copia.db",
+        "copia.db.json",
+        "resguardo-2026-03-12-1000.db",
+        "resguardo-2026-03-12-1000.db.json",
     ]
 
 
@@ -275,7 +281,7 @@ def test_verify_finds_a_damaged_file(db):
     data = bytearray(made.path.read_bytes())
     page = 4096
     for offset in range(3 * page, len(data) - page, page):  # scribble over every page but the first
-        data[offset + 8: offset + 300] = os.urandom(292)
+        data[offset + 8 : offset + 300] = os.urandom(292)
     made.path.write_bytes(bytes(data))
     problem = bk.verify_backup(made.path).problem or ""
     assert "dañad" in problem or "no se puede leer" in problem
@@ -340,7 +346,8 @@ def test_listing_is_newest_first_and_tolerates_bad_manifests(db):
     # without a readable manifest the file's own time counts (today's, later than the test clock)
     assert [b.manifest_state for b in listed][-1] == "ok"
     assert {b.path.name: b.manifest_state for b in listed} == {
-        "resguardo-2026-03-14-1000.db": "ok", "resguardo-2026-03-13-1000.db": "dañado",
+        "resguardo-2026-03-14-1000.db": "ok",
+        "resguardo-2026-03-13-1000.db": "dañado",
         "resguardo-2026-03-12-1000.db": "falta",
     }
     assert listed[-1].entries == 5 and listed[-1].reason == "diaria" and listed[0].entries is None
@@ -567,7 +574,9 @@ def test_restore_refuses_a_broken_backup_and_changes_nothing(db):
     _tamper(made.path, "UPDATE bitacora SET text = 'Otra' WHERE id = 2")
     db.close()
     before = _sha(Path(db.path))
-    with pytest.raises(BackupError, match="No se restauró nada: La bitácora del respaldo no es íntegra: La entrada 2 fue alterada"):
+    with pytest.raises(
+        BackupError, match="No se restauró nada: La bitácora del respaldo no es íntegra: La entrada 2 fue alterada"
+    ):
         bk.restore_backup(made.path, db.path, now=NOW)
     assert _sha(Path(db.path)) == before
     assert [b.path.name for b in bk.list_backups(made.path.parent)] == [made.path.name]
@@ -583,7 +592,9 @@ def test_restore_refuses_while_another_process_holds_the_database(db):
     db.close()
     assert _state(Path(db.path)) == (7, True)
     assert sorted(p.name for p in Path(db.path).parent.iterdir()) == [
-        "resguardo.db", "resguardo.db.testigo", "respaldos",
+        "resguardo.db",
+        "resguardo.db.testigo",
+        "respaldos",
     ]
 
 
@@ -627,7 +638,7 @@ def test_restore_over_a_database_damaged_inside(db):
     db.close()
     data = bytearray(Path(db.path).read_bytes())
     for offset in range(4096 * 3, len(data), 4096):
-        data[offset: offset + 100] = b"\xff" * 100
+        data[offset : offset + 100] = b"\xff" * 100
     Path(db.path).write_bytes(bytes(data))
     result = bk.restore_backup(made.path, db.path, now=NOW)
     assert _state(Path(db.path)) == (205, True)
@@ -689,8 +700,9 @@ def test_the_backup_module_stays_off_the_everyday_path(cli):
     )
 
     def imported(moment) -> bool:
-        out = subprocess.run([sys.executable, "-c", code, moment.isoformat()], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code, moment.isoformat()], capture_output=True, text=True, check=True
+        ).stdout
         return out.strip() == "True"
 
     assert imported(NOW) is False

@@ -86,7 +86,8 @@ def test_create_list_verify_restore(ready):
     assert "manual" in lines[4] and " 3 " in lines[4] and lines[4].rstrip().endswith(backup.name)
     data = json.loads(cli("respaldo", "listar", "--json").out)
     assert [(b["reason"], b["entries"], b["manifest"], b["keyring"]) for b in data] == [
-        ("restauracion", 4, "ok", True), ("manual", 3, "ok", True),
+        ("restauracion", 4, "ok", True),
+        ("manual", 3, "ok", True),
     ]
 
 
@@ -100,7 +101,12 @@ def test_size_text_in_the_units_a_person_reads():
     from tui.cli.backup import size_text
 
     assert [size_text(n) for n in (1, 830, 2048, 290816, 1288490, 3 * 1024**3)] == [
-        "1 byte", "830 bytes", "2.0 kB", "284 kB", "1.2 MB", "3.0 GB",
+        "1 byte",
+        "830 bytes",
+        "2.0 kB",
+        "284 kB",
+        "1.2 MB",
+        "3.0 GB",
     ]
 
 
@@ -113,7 +119,9 @@ def test_create_into_a_chosen_file_never_overwrites(ready, tmp_path):
     before = _sha(target)
     again = cli("respaldo", "crear", str(target))
     assert again.code == 1 and again.out == ""
-    assert again.err == f"resguardo: Ya existe {target}: elija otro nombre (un respaldo nunca reemplaza otro archivo).\n"
+    assert (
+        again.err == f"resguardo: Ya existe {target}: elija otro nombre (un respaldo nunca reemplaza otro archivo).\n"
+    )
     assert _sha(target) == before
     missing = cli("respaldo", "crear", str(tmp_path / "no" / "hay" / "copia.db"))
     assert missing.code == 1 and "La carpeta" in missing.err and "no existe" in missing.err
@@ -164,8 +172,9 @@ def test_verify_a_corrupt_backup_and_one_of_a_newer_schema(ready):
     conn.close()
     result = cli("respaldo", "verificar", str(newer))
     assert result.code == 1
-    assert ("es de una versión más reciente de resguardo (esquema 42; esta versión conoce hasta el"
-            f" {LATEST_VERSION})") in result.err
+    assert (
+        f"es de una versión más reciente de resguardo (esquema 42; esta versión conoce hasta el {LATEST_VERSION})"
+    ) in result.err
 
 
 def test_restore_refuses_a_broken_backup_and_leaves_the_database(ready):

@@ -45,8 +45,11 @@ WRITER = textwrap.dedent(
 
 def _env(db: Path) -> dict[str, str]:
     env = {
-        **os.environ, "RESGUARDO_DB": str(db), "RESGUARDO_LOCK_TIMEOUT": "30",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "PYTHONPATH": str(ROOT),
+        **os.environ,
+        "RESGUARDO_DB": str(db),
+        "RESGUARDO_LOCK_TIMEOUT": "30",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        "PYTHONPATH": str(ROOT),
         "RESGUARDO_LLAVERO": str(db.parent / "llavero-resguardo.json"),
     }
     for name in ("RESGUARDO_NOW", "RESGUARDO_DEBUG"):
@@ -94,15 +97,20 @@ def test_a_backup_during_500_appends_verifies_and_restores_what_was_committed(tm
     db = tmp_path / "resguardo.db"
     _database(db, 10)
     env = _env(db)
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     try:
         assert writer.stdout is not None and writer.stdout.readline() == "listo\n"
         while _count(db) < 60:
             time.sleep(0.01)
         committed_before = _count(db)
-        made = subprocess.run([str(SCRIPT), "respaldo", "crear"], capture_output=True, text=True, env=env,
-                              timeout=120)
+        made = subprocess.run([str(SCRIPT), "respaldo", "crear"], capture_output=True, text=True, env=env, timeout=120)
         after_backup = _count(db)
         _, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
@@ -120,8 +128,9 @@ def test_a_backup_during_500_appends_verifies_and_restores_what_was_committed(tm
     assert committed_before <= check.contents.entries <= after_backup
     assert _hashes(backup, committed_before) == _hashes(db, committed_before)
 
-    restored = subprocess.run([str(SCRIPT), "respaldo", "restaurar", str(backup)], capture_output=True,
-                              text=True, env=env, timeout=120)
+    restored = subprocess.run(
+        [str(SCRIPT), "respaldo", "restaurar", str(backup)], capture_output=True, text=True, env=env, timeout=120
+    )
     assert restored.returncode == 0, restored.stderr
     entries, ok, integrity = _state(db)
     assert ok and integrity == "ok"
@@ -184,8 +193,13 @@ def test_killing_respaldo_restaurar_leaves_the_old_or_the_new_database(tmp_path)
     db = tmp_path / "resguardo.db"
     _database(db, 12_000, text="Entrada con algo de texto para que el archivo pese " * 3)
     env = _env(db)
-    made = subprocess.run([str(SCRIPT), "respaldo", "crear", str(tmp_path / "respaldo.db")],
-                          capture_output=True, text=True, env=env, timeout=120)
+    made = subprocess.run(
+        [str(SCRIPT), "respaldo", "crear", str(tmp_path / "respaldo.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
     store = open_store(db, auto_backup=False)
     store.bitacora.append_many([{"kind": "nota", "text": f"Posterior {n}"} for n in range(500)])

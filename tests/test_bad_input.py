@@ -64,8 +64,10 @@ CASES = {
     "a surrogate in a search": (("bitacora", "buscar", "clave\udcff"), "UTF-8"),
     "a NUL character": (("personas", "agregar", "--nombre", "Ana\x00"), "nulo"),
     "an over-long --salida": (("exportar", "--salida", LONG_NAME), "demasiado largo"),
-    "an over-long --salida of the bitácora": (("bitacora", "exportar", "--formato", "json", "--salida", LONG_NAME),
-                                              "demasiado largo"),
+    "an over-long --salida of the bitácora": (
+        ("bitacora", "exportar", "--formato", "json", "--salida", LONG_NAME),
+        "demasiado largo",
+    ),
     "an over-long file to import": (("importar", LONG_NAME + ".csv"), "demasiado largo"),
     "a --salida in a missing folder": (("exportar", "--salida", "no/existe/x.csv"), "no existe"),
 }
@@ -118,10 +120,14 @@ def test_an_argument_that_is_not_utf8_is_refused_in_spanish(tmp_path: Path):
     script = Path(sys.executable).with_name("resguardo")
     env = {**os.environ, "RESGUARDO_NOW": NOW.isoformat(), "PYTHONIOENCODING": "utf-8"}
     env.pop("RESGUARDO_DEBUG", None)
-    for argv in ([b"cuentas", b"mostrar", b"\xff"], [b"personas", b"agregar", b"--nombre", b"Ana \xe9"],
-                 [b"pendientes", b"--cuenta", b"x/@a\xff"]):
-        proc = subprocess.run([str(script), *argv, b"--db", os.fsencode(target)], capture_output=True,
-                              env=env, timeout=60)
+    for argv in (
+        [b"cuentas", b"mostrar", b"\xff"],
+        [b"personas", b"agregar", b"--nombre", b"Ana \xe9"],
+        [b"pendientes", b"--cuenta", b"x/@a\xff"],
+    ):
+        proc = subprocess.run(
+            [str(script), *argv, b"--db", os.fsencode(target)], capture_output=True, env=env, timeout=60
+        )
         err = proc.stderr.decode("utf-8", "replace")
         assert proc.returncode == 2, (argv, err)
         assert "UTF-8" in err and "inesperado" not in err and "Traceback" not in err, err

@@ -45,7 +45,9 @@ def _fill(store: Store, count: int = 6) -> list[int]:
     ids = []
     for n in range(count):
         entry = store.bitacora.append(
-            kind="publicacion", text=f"Publicación número {n}", account=account,
+            kind="publicacion",
+            text=f"Publicación número {n}",
+            account=account,
             occurred_at=NOW - timedelta(hours=count - n),
         )
         ids.append(entry.id)
@@ -91,10 +93,21 @@ def test_chain_links_each_entry_to_the_previous(store):
     first = rows[0]
     expected = hashlib.sha256(
         json.dumps(
-            ["resguardo-bitacora/1", first["id"], first["account_id"], first["kind"], first["occurred_at"],
-             first["recorded_at"], first["author"], first["text"], first["refs"], first["corrects_id"],
-             first["prev_hash"]],
-            ensure_ascii=False, separators=(",", ":"),
+            [
+                "resguardo-bitacora/1",
+                first["id"],
+                first["account_id"],
+                first["kind"],
+                first["occurred_at"],
+                first["recorded_at"],
+                first["author"],
+                first["text"],
+                first["refs"],
+                first["corrects_id"],
+                first["prev_hash"],
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
         ).encode()
     ).hexdigest()
     assert first["hash"] == expected
@@ -177,11 +190,25 @@ def test_verify_detects_an_inserted_entry(file_store):
     ids = _fill(file_store)
     second = file_store.bitacora.get(2)
     forged_id = ids[-1] + 1
-    values = (forged_id, 1, "nota", second.occurred_at, second.recorded_at, "intruso", "Entrada añadida",
-              None, None, second.hash)
+    values = (
+        forged_id,
+        1,
+        "nota",
+        second.occurred_at,
+        second.recorded_at,
+        "intruso",
+        "Entrada añadida",
+        None,
+        None,
+        second.hash,
+    )
     forged = (*values, entry_hash(*values))
-    _tamper(file_store.path, "INSERT INTO bitacora (id, account_id, kind, occurred_at, recorded_at, author,"
-            " text, refs, corrects_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", params=forged)
+    _tamper(
+        file_store.path,
+        "INSERT INTO bitacora (id, account_id, kind, occurred_at, recorded_at, author,"
+        " text, refs, corrects_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params=forged,
+    )
     result = file_store.bitacora.verify()
     assert not result.ok and result.bad_id == forged_id
     assert "se insertó o se reordenó" in result.message
@@ -191,8 +218,18 @@ def test_verify_detects_an_entry_inserted_in_the_middle(file_store):
     _fill(file_store)
     # Make room after entry 2 by renumbering the rest, then slip a well-formed entry in.
     second = file_store.bitacora.get(2)
-    values = (3, 1, "nota", second.occurred_at, second.recorded_at, "intruso", "Entrada añadida",
-              None, None, second.hash)
+    values = (
+        3,
+        1,
+        "nota",
+        second.occurred_at,
+        second.recorded_at,
+        "intruso",
+        "Entrada añadida",
+        None,
+        None,
+        second.hash,
+    )
     _tamper(
         file_store.path,
         *[f"UPDATE bitacora SET id = {n + 1} WHERE id = {n}" for n in range(6, 2, -1)],
@@ -207,7 +244,8 @@ def _tamper_insert(path: str, row: tuple) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(
         "INSERT INTO bitacora (id, account_id, kind, occurred_at, recorded_at, author, text, refs, corrects_id,"
-        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row,
+        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        row,
     )
     conn.close()
 
@@ -225,10 +263,20 @@ def test_seal_detects_a_rewritten_history(file_store):
     statements = []
     for row in rows:
         row["prev_hash"] = prev
-        row["hash"] = prev = hashlib.sha256(canonical(
-            row["id"], row["account_id"], row["kind"], row["occurred_at"], row["recorded_at"], row["author"],
-            row["text"], row["refs"], row["corrects_id"], row["prev_hash"],
-        )).hexdigest()
+        row["hash"] = prev = hashlib.sha256(
+            canonical(
+                row["id"],
+                row["account_id"],
+                row["kind"],
+                row["occurred_at"],
+                row["recorded_at"],
+                row["author"],
+                row["text"],
+                row["refs"],
+                row["corrects_id"],
+                row["prev_hash"],
+            )
+        ).hexdigest()
         statements.append((row["text"], row["prev_hash"], row["hash"], row["id"]))
     conn = sqlite3.connect(file_store.path, isolation_level=None)
     conn.execute("DROP TRIGGER bitacora_no_update")
@@ -346,8 +394,9 @@ def test_search_is_newest_first_with_filters_and_limit(store):
     ine = _account(store)
     other = _account(store, "@INEtelMX")
     for n in range(5):
-        store.bitacora.append(kind="publicacion", text=f"Aviso {n} de jornada", account=ine,
-                              occurred_at=NOW - timedelta(days=5 - n))
+        store.bitacora.append(
+            kind="publicacion", text=f"Aviso {n} de jornada", account=ine, occurred_at=NOW - timedelta(days=5 - n)
+        )
     store.bitacora.append(kind="respuesta", text="Aviso de jornada en otra cuenta", account=other)
     found = store.bitacora.search("jornada")
     assert [e.id for e in found] == sorted((e.id for e in found), reverse=True)
@@ -440,8 +489,15 @@ def test_two_processes_appending_at_once_keep_the_chain(file_store):
 
     env = {**os.environ, **env_extra, "PYTHONPATH": str(ROOT)}
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, path, name], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, path, name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         for name in ("uno", "dos")
     ]
     for proc in writers:  # both ready before either starts: they really overlap
@@ -456,7 +512,9 @@ def test_two_processes_appending_at_once_keep_the_chain(file_store):
     result = file_store.bitacora.verify()
     assert result.ok, result.message
     assert result.total == 1001
-    authors = {r["author"]: r["n"] for r in file_store.query("SELECT author, count(*) AS n FROM bitacora GROUP BY author")}
+    authors = {
+        r["author"]: r["n"] for r in file_store.query("SELECT author, count(*) AS n FROM bitacora GROUP BY author")
+    }
     assert authors["uno"] == 500 and authors["dos"] == 500
 
 
@@ -470,18 +528,40 @@ def _setup_cli(cli) -> None:
 
 def test_cli_add_search_verify_seal(cli):
     _setup_cli(cli)
-    added = cli("bitacora", "agregar", "x/@INEMexico", "--tipo", "publicacion", "--texto",
-                "Publicamos la convocatoria de la bitácora", "--ref", "https://x.com/INEMexico/status/1",
-                "--fecha-hora", "2026-03-11T09:30")
+    added = cli(
+        "bitacora",
+        "agregar",
+        "x/@INEMexico",
+        "--tipo",
+        "publicacion",
+        "--texto",
+        "Publicamos la convocatoria de la bitácora",
+        "--ref",
+        "https://x.com/INEMexico/status/1",
+        "--fecha-hora",
+        "2026-03-11T09:30",
+    )
     assert added.code == 0, added.err
     assert "Entrada 1" in added.out
-    piped = cli("bitacora", "agregar", "-", "--tipo", "nota", "--texto", "-", input="Nota de la oficina\ncon dos líneas\n")
+    piped = cli(
+        "bitacora", "agregar", "-", "--tipo", "nota", "--texto", "-", input="Nota de la oficina\ncon dos líneas\n"
+    )
     assert piped.code == 0, piped.err
     found = cli("bitacora", "buscar", "bitacora", "--json")
     assert found.code == 0, found.err
     (item,) = json.loads(found.out)
-    assert {"id", "account", "kind", "text", "occurred_at", "recorded_at", "author", "refs", "hash",
-            "prev_hash"} <= set(item)
+    assert {
+        "id",
+        "account",
+        "kind",
+        "text",
+        "occurred_at",
+        "recorded_at",
+        "author",
+        "refs",
+        "hash",
+        "prev_hash",
+    } <= set(item)
     assert item["account"] == "x/@INEMexico" and item["refs"] == ["https://x.com/INEMexico/status/1"]
     assert item["occurred_at"] == "2026-03-11T15:30:00+00:00"
     office = json.loads(cli("bitacora", "buscar", "oficina", "--json").out)
@@ -502,8 +582,11 @@ def test_cli_bad_input_exits_non_zero_and_writes_nothing(cli):
         (["bitacora", "agregar", "x/@Nadie", "--tipo", "nota", "--texto", "x"], 1, "No existe la cuenta"),
         (["bitacora", "agregar", "1", "--tipo", "nota", "--texto", "  "], 2, "vacío"),
         (["bitacora", "agregar", "1", "--tipo", "nota", "--texto", "a" * 20001], 2, "20000"),
-        (["bitacora", "agregar", "1", "--tipo", "nota", "--texto", "x", "--fecha-hora", "2026-03-12T10:06"], 2,
-         "futuro"),
+        (
+            ["bitacora", "agregar", "1", "--tipo", "nota", "--texto", "x", "--fecha-hora", "2026-03-12T10:06"],
+            2,
+            "futuro",
+        ),
         (["bitacora", "agregar", "1", "--tipo", "correccion", "--texto", "x", "--corrige", "7"], 2, "no existe"),
         (["bitacora", "buscar", "x", "--tipo", "chisme"], 2, "tipo"),
     ]
@@ -538,8 +621,19 @@ def test_cli_export_can_be_verified_elsewhere(cli, tmp_path):
     prev = GENESIS
     for e in data["entries"]:
         refs = json.dumps(e["refs"], ensure_ascii=False, separators=(",", ":")) if e["refs"] else None
-        payload = [data["format"], e["id"], e["account_id"], e["kind"], e["occurred_at"], e["recorded_at"],
-                   e["author"], e["text"], refs, e["corrects"], e["prev_hash"]]
+        payload = [
+            data["format"],
+            e["id"],
+            e["account_id"],
+            e["kind"],
+            e["occurred_at"],
+            e["recorded_at"],
+            e["author"],
+            e["text"],
+            refs,
+            e["corrects"],
+            e["prev_hash"],
+        ]
         digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
         assert digest == e["hash"] and e["prev_hash"] == prev
         prev = digest
@@ -566,14 +660,25 @@ def test_bitacora_command_does_not_import_the_workbench_or_the_profiles():
     ["simple", 'comillas " y \\ barra', "líneas\nnuevas\ty tabuladores\r", "emoji 🗳️ y ñ", "\u2028\u2029", "</script>"],
 )
 def test_canonical_is_exactly_compact_json(text):
-    values = (7, None, "nota", "2026-03-12T16:00:00+00:00", "2026-03-12T16:00:01+00:00", 'Ana "la" López', text,
-              '["INE/1","https://x.com/1"]', 3, GENESIS)
+    values = (
+        7,
+        None,
+        "nota",
+        "2026-03-12T16:00:00+00:00",
+        "2026-03-12T16:00:01+00:00",
+        'Ana "la" López',
+        text,
+        '["INE/1","https://x.com/1"]',
+        3,
+        GENESIS,
+    )
     expected = json.dumps(["resguardo-bitacora/1", *values], ensure_ascii=False, separators=(",", ":")).encode()
     assert canonical(*values) == expected
     other = (8, 12, *values[2:8], None, "f" * 64)
-    assert canonical(*other) == json.dumps(
-        ["resguardo-bitacora/1", *other], ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    assert (
+        canonical(*other)
+        == json.dumps(["resguardo-bitacora/1", *other], ensure_ascii=False, separators=(",", ":")).encode()
+    )
 
 
 def test_a_version_1_database_is_upgraded_to_the_bitacora(tmp_path, monkeypatch):

@@ -63,8 +63,13 @@ def fill(store: Store) -> None:
     store.accounts.add(network="x", handle="@INEtelMX", email="inetel@ine.mx")
     for account, kind, when, text, refs in ENTRIES:
         store.bitacora.append(kind=kind, text=text, account=account, occurred_at=at(when), refs=refs)
-    store.bitacora.append(kind="correccion", corrects=CORRECTED, account=2, occurred_at=at("2026-03-11T21:00"),
-                          text="La nota de la contraseña era de la cuenta de X")
+    store.bitacora.append(
+        kind="correccion",
+        corrects=CORRECTED,
+        account=2,
+        occurred_at=at("2026-03-11T21:00"),
+        text="La nota de la contraseña era de la cuenta de X",
+    )
 
 
 @pytest.fixture
@@ -80,38 +85,47 @@ def office(tmp_path: Path) -> Iterator[Store]:
 #: to choose its way (computed with that version; they must never change).
 PINNED: dict[tuple[str, ...], list[int]] = {
     (): [24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
-    ('--limite', '3'): [24, 23, 22],
-    ('jornada',): [23, 21, 19, 17, 15, 14, 11, 9, 8, 3, 2, 1],
-    ('JORNADA electoral',): [23, 19, 17, 9, 1],
-    ('contrasena',): [24, 20, 18, 12, 6],
-    ('contraseña cambió',): [18, 6],
-    ('jorn*',): [23, 21, 19, 17, 15, 14, 11, 9, 8, 3, 2, 1],
-    ('INE/CNCS/7/2026',): [5],
-    ('casilla', '--limite', '1'): [14],
-    ('inexistente',): [],
-    ('--cuenta', 'x/@INEMexico'): [21, 19, 17, 15, 12, 10, 8, 6, 4, 1],
-    ('--cuenta', 'facebook/INEMexico', '--limite', '2'): [24, 20],
-    ('--tipo', 'nota'): [22, 20, 18, 13, 12, 8, 3],
-    ('--tipo', 'correccion'): [24],
-    ('--desde', '2026-02-01'): [24, 23, 21, 20, 19, 18, 17, 16, 15, 14, 13, 11, 10],
-    ('--hasta', '2026-01-31'): [22, 12, 9, 8, 7, 6, 5, 4, 3, 2, 1],
-    ('--hasta', '2026-02-14'): [22, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
-    ('--desde', '2026-01-10', '--hasta', '2026-02-15'): [16, 15, 14, 13, 11, 10, 9, 8, 7, 6, 5],
-    ('--desde', '2025-12-01', '--hasta', '2025-12-31'): [12],
-    ('--desde', '2026-03-11T09:00'): [24, 23],
-    ('--desde', '2027-01-01'): [],
-    ('jornada', '--cuenta', 'x/@INEMexico'): [21, 19, 17, 15, 8, 1],
-    ('jornada', '--tipo', 'publicacion'): [23, 21, 17, 9, 2, 1],
-    ('jornada', '--desde', '2026-02-01', '--hasta', '2026-03-01'): [19, 17, 15, 14, 11],
-    ('contrasena', '--hasta', '2025-12-31'): [12],
-    ('--cuenta', 'x/@INEMexico', '--tipo', 'nota'): [12, 8],
-    ('--cuenta', 'x/@INEMexico', '--desde', '2026-02-01'): [21, 19, 17, 15, 10],
-    ('--tipo', 'nota', '--desde', '2026-01-01', '--hasta', '2026-01-31'): [22, 8, 3],
-    ('jornada', '--cuenta', 'x/@INEMexico', '--tipo', 'publicacion', '--desde', '2026-01-01', '--hasta', '2026-02-28'):
-        [17, 1],
-    ('jornada', '--cuenta', 'x/@INEMexico', '--limite', '2'): [21, 19],
-    ('jorn*', '--cuenta', 'x/@INEtelMX'): [23, 14, 9],
-    ('contrasena', '--cuenta', 'facebook/INEMexico', '--tipo', 'nota'): [20],
+    ("--limite", "3"): [24, 23, 22],
+    ("jornada",): [23, 21, 19, 17, 15, 14, 11, 9, 8, 3, 2, 1],
+    ("JORNADA electoral",): [23, 19, 17, 9, 1],
+    ("contrasena",): [24, 20, 18, 12, 6],
+    ("contraseña cambió",): [18, 6],
+    ("jorn*",): [23, 21, 19, 17, 15, 14, 11, 9, 8, 3, 2, 1],
+    ("INE/CNCS/7/2026",): [5],
+    ("casilla", "--limite", "1"): [14],
+    ("inexistente",): [],
+    ("--cuenta", "x/@INEMexico"): [21, 19, 17, 15, 12, 10, 8, 6, 4, 1],
+    ("--cuenta", "facebook/INEMexico", "--limite", "2"): [24, 20],
+    ("--tipo", "nota"): [22, 20, 18, 13, 12, 8, 3],
+    ("--tipo", "correccion"): [24],
+    ("--desde", "2026-02-01"): [24, 23, 21, 20, 19, 18, 17, 16, 15, 14, 13, 11, 10],
+    ("--hasta", "2026-01-31"): [22, 12, 9, 8, 7, 6, 5, 4, 3, 2, 1],
+    ("--hasta", "2026-02-14"): [22, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1],
+    ("--desde", "2026-01-10", "--hasta", "2026-02-15"): [16, 15, 14, 13, 11, 10, 9, 8, 7, 6, 5],
+    ("--desde", "2025-12-01", "--hasta", "2025-12-31"): [12],
+    ("--desde", "2026-03-11T09:00"): [24, 23],
+    ("--desde", "2027-01-01"): [],
+    ("jornada", "--cuenta", "x/@INEMexico"): [21, 19, 17, 15, 8, 1],
+    ("jornada", "--tipo", "publicacion"): [23, 21, 17, 9, 2, 1],
+    ("jornada", "--desde", "2026-02-01", "--hasta", "2026-03-01"): [19, 17, 15, 14, 11],
+    ("contrasena", "--hasta", "2025-12-31"): [12],
+    ("--cuenta", "x/@INEMexico", "--tipo", "nota"): [12, 8],
+    ("--cuenta", "x/@INEMexico", "--desde", "2026-02-01"): [21, 19, 17, 15, 10],
+    ("--tipo", "nota", "--desde", "2026-01-01", "--hasta", "2026-01-31"): [22, 8, 3],
+    (
+        "jornada",
+        "--cuenta",
+        "x/@INEMexico",
+        "--tipo",
+        "publicacion",
+        "--desde",
+        "2026-01-01",
+        "--hasta",
+        "2026-02-28",
+    ): [17, 1],
+    ("jornada", "--cuenta", "x/@INEMexico", "--limite", "2"): [21, 19],
+    ("jorn*", "--cuenta", "x/@INEtelMX"): [23, 14, 9],
+    ("contrasena", "--cuenta", "facebook/INEMexico", "--tipo", "nota"): [20],
 }
 
 
@@ -127,7 +141,6 @@ def test_cli_search_results_are_pinned(office, monkeypatch, capsys, args) -> Non
     assert [entry["id"] for entry in json.loads(out.out)] == PINNED[args]
 
 
-
 def test_the_workbench_filters_days_like_the_command_line(office) -> None:  # type: ignore[no-untyped-def]
     from tui.workspace import Workspace
 
@@ -136,23 +149,48 @@ def test_the_workbench_filters_days_like_the_command_line(office) -> None:  # ty
     # Entry 16 happened at midnight on the dot of 15 February: «hasta 14» leaves it out.
     assert [e.id for e in workspace.search_bitacora("", until=day("2026-02-14"))] == PINNED[("--hasta", "2026-02-14")]
     assert end_of_day(day("2026-02-14")) < at("2026-02-15T00:00")
-    assert [e.id for e in workspace.search_bitacora("", since=day("2026-01-10"), until=day("2026-02-15"))] == \
-        PINNED[("--desde", "2026-01-10", "--hasta", "2026-02-15")]
-    assert [e.id for e in workspace.search_bitacora("jornada", 1, "publicacion", day("2026-01-01"), day("2026-02-28"))] \
-        == PINNED[("jornada", "--cuenta", "x/@INEMexico", "--tipo", "publicacion", "--desde", "2026-01-01",
-                   "--hasta", "2026-02-28")]
+    assert [e.id for e in workspace.search_bitacora("", since=day("2026-01-10"), until=day("2026-02-15"))] == PINNED[
+        ("--desde", "2026-01-10", "--hasta", "2026-02-15")
+    ]
+    assert [
+        e.id for e in workspace.search_bitacora("jornada", 1, "publicacion", day("2026-01-01"), day("2026-02-28"))
+    ] == PINNED[
+        (
+            "jornada",
+            "--cuenta",
+            "x/@INEMexico",
+            "--tipo",
+            "publicacion",
+            "--desde",
+            "2026-01-01",
+            "--hasta",
+            "2026-02-28",
+        )
+    ]
+
 
 # -- every way gives the same answer ---------------------------------------------------
 
 
-def reference(store: Store, text: str | None = None, *, account_id: int | None = None, kind: str | None = None,
-              since: datetime | None = None, until: datetime | None = None, limit: int = 50) -> list[Entry]:
+def reference(
+    store: Store,
+    text: str | None = None,
+    *,
+    account_id: int | None = None,
+    kind: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+) -> list[Entry]:
     """The search as one plain statement (what ``search`` ran before it chose a way)."""
     where, params = store.bitacora._filters(account_id, kind, since, until)
     query = fts_query(text or "")
     if query:
-        sql = (f"{_SELECT} JOIN bitacora_fts f ON f.rowid = b.id WHERE bitacora_fts MATCH ?"
-               + "".join(f" AND {w}" for w in where) + " ORDER BY f.rowid DESC LIMIT ?")
+        sql = (
+            f"{_SELECT} JOIN bitacora_fts f ON f.rowid = b.id WHERE bitacora_fts MATCH ?"
+            + "".join(f" AND {w}" for w in where)
+            + " ORDER BY f.rowid DESC LIMIT ?"
+        )
         params = [query, *params, limit]
     else:
         sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY b.id DESC LIMIT ?"
@@ -182,17 +220,23 @@ def big_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         moment = LOG_START + step * n
         if rng.random() < 0.02:
             moment -= timedelta(days=rng.randint(1, 60))
-        items.append({
-            "kind": rng.choice(kinds),
-            "text": " ".join(rng.choices(WORDS, weights=(30, 10, 8, 5, 3, 2, 1, 1), k=rng.randint(1, 4))),
-            "account_id": rng.choice((None, *range(1, 13), 1, 1, 1)),
-            "occurred_at": max(moment, LOG_START - timedelta(days=30)),
-            "refs": [f"INE/CNCS/{n}/2025"] if n % 97 == 0 else (),
-        })
+        items.append(
+            {
+                "kind": rng.choice(kinds),
+                "text": " ".join(rng.choices(WORDS, weights=(30, 10, 8, 5, 3, 2, 1, 1), k=rng.randint(1, 4))),
+                "account_id": rng.choice((None, *range(1, 13), 1, 1, 1)),
+                "occurred_at": max(moment, LOG_START - timedelta(days=30)),
+                "refs": [f"INE/CNCS/{n}/2025"] if n % 97 == 0 else (),
+            }
+        )
     store.bitacora.append_many(items)
     for hour in (9, 12, 17):
-        store.bitacora.append(kind="nota", text="Nota atrasada de la jornada de junio", account=7,
-                              occurred_at=at(f"2024-06-15T{hour:02d}:00"))
+        store.bitacora.append(
+            kind="nota",
+            text="Nota atrasada de la jornada de junio",
+            account=7,
+            occurred_at=at(f"2024-06-15T{hour:02d}:00"),
+        )
     yield store
     store.close()
 
@@ -202,8 +246,11 @@ def _cases() -> list[dict[str, Any]]:
     accounts = (None, 1, 7, 99)
     kinds = (None, "nota", "consulta")
     ranges = (
-        (None, None), (at("2025-01-01T00:00"), None), (None, at("2024-03-01T00:00")),
-        (at("2024-06-01T00:00"), at("2024-06-30T23:59")), (at("2025-12-24T00:00"), at("2026-01-06T23:59")),
+        (None, None),
+        (at("2025-01-01T00:00"), None),
+        (None, at("2024-03-01T00:00")),
+        (at("2024-06-01T00:00"), at("2024-06-30T23:59")),
+        (at("2025-12-24T00:00"), at("2026-01-06T23:59")),
         (at("2023-01-01T00:00"), at("2023-06-01T00:00")),
     )
     rng = random.Random(12)
@@ -212,8 +259,16 @@ def _cases() -> list[dict[str, Any]]:
         for account in accounts:
             for kind in kinds:
                 since, until = rng.choice(ranges)
-                cases.append({"text": text, "account_id": account, "kind": kind, "since": since, "until": until,
-                              "limit": rng.choice((1, 7, 200))})
+                cases.append(
+                    {
+                        "text": text,
+                        "account_id": account,
+                        "kind": kind,
+                        "since": since,
+                        "until": until,
+                        "limit": rng.choice((1, 7, 200)),
+                    }
+                )
     for since, until in ranges:
         cases.append({"since": since, "until": until, "limit": 200})
     return cases
@@ -227,14 +282,24 @@ def test_search_matches_the_plain_statement_for_every_filter_combination(big_log
         assert big_log.bitacora.search(**case) == reference(big_log, **case), case
 
 
-@pytest.mark.parametrize("way", [
-    ("log", "probe"), ("log", "list"), ("account", "probe"), ("account", "list"), ("kind", "probe"), ("kind", "list"),
-    ("text", None),
-], ids=lambda way: f"{way[0]}-{way[1]}")
+@pytest.mark.parametrize(
+    "way",
+    [
+        ("log", "probe"),
+        ("log", "list"),
+        ("account", "probe"),
+        ("account", "list"),
+        ("kind", "probe"),
+        ("kind", "list"),
+        ("text", None),
+    ],
+    ids=lambda way: f"{way[0]}-{way[1]}",
+)
 def test_every_way_of_walking_the_log_gives_the_same_rows(big_log, monkeypatch, way) -> None:  # type: ignore[no-untyped-def]
     driver, check = way
-    monkeypatch.setattr(bitacora_module.Bitacora, "_choose_way",
-                        lambda self, query, *_: (driver, check) if query else (driver, None))
+    monkeypatch.setattr(
+        bitacora_module.Bitacora, "_choose_way", lambda self, query, *_: (driver, check) if query else (driver, None)
+    )
     tried = 0
     for case in CASES:
         if (driver == "account" and case.get("account_id") is None) or (driver == "kind" and not case.get("kind")):
@@ -250,16 +315,22 @@ def test_every_way_of_walking_the_log_gives_the_same_rows(big_log, monkeypatch, 
 
 
 def recomputed_zones(store: Store) -> list[tuple[int, str, str]]:
-    return [tuple(r) for r in store.query(  # type: ignore[misc]
-        f"SELECT id >> {ZONE_BITS}, min(occurred_at), max(occurred_at) FROM bitacora"
-        f" GROUP BY id >> {ZONE_BITS} ORDER BY 1"
-    )]
+    return [
+        tuple(r)
+        for r in store.query(  # type: ignore[misc]
+            f"SELECT id >> {ZONE_BITS}, min(occurred_at), max(occurred_at) FROM bitacora"
+            f" GROUP BY id >> {ZONE_BITS} ORDER BY 1"
+        )
+    ]
 
 
 def stored_zones(store: Store) -> list[tuple[int, str, str]]:
-    return [tuple(r) for r in store.query(  # type: ignore[misc]
-        "SELECT zone, first_occurred, last_occurred FROM bitacora_zones ORDER BY zone"
-    )]
+    return [
+        tuple(r)
+        for r in store.query(  # type: ignore[misc]
+            "SELECT zone, first_occurred, last_occurred FROM bitacora_zones ORDER BY zone"
+        )
+    ]
 
 
 def test_blocks_follow_every_append(big_log, store) -> None:  # type: ignore[no-untyped-def]
@@ -269,9 +340,13 @@ def test_blocks_follow_every_append(big_log, store) -> None:  # type: ignore[no-
     store.bitacora.append(kind="nota", text="Hoy", account=1, occurred_at=at("2026-03-01T10:00"))
     store.bitacora.append(kind="nota", text="Atrasada", account=1, occurred_at=at("2025-07-01T10:00"))
     store.bitacora.append(kind="nota", text="Entre ambas", occurred_at=at("2025-09-01T10:00"))
-    assert stored_zones(store) == recomputed_zones(store) == [
-        (0, "2025-07-01T16:00:00+00:00", "2026-03-01T16:00:00+00:00"),
-    ]
+    assert (
+        stored_zones(store)
+        == recomputed_zones(store)
+        == [
+            (0, "2025-07-01T16:00:00+00:00", "2026-03-01T16:00:00+00:00"),
+        ]
+    )
 
 
 def test_an_old_range_reads_only_its_blocks_and_the_late_notes_ones(big_log) -> None:  # type: ignore[no-untyped-def]
@@ -294,23 +369,29 @@ def test_a_range_with_no_entries_reads_nothing(big_log) -> None:  # type: ignore
 # -- the plans: each way reads what it says -------------------------------------------------
 
 
-@pytest.mark.parametrize(("way", "expected"), [
-    (("log", None), "SCAN b"),
-    (("account", "probe"), "USING INDEX bitacora_account (account_id=?)"),
-    (("account", "list"), "USING INDEX bitacora_account (account_id=?)"),
-    (("kind", "list"), "USING INDEX bitacora_kind (kind=?)"),
-    (("text", None), "SCAN f VIRTUAL TABLE"),
-], ids=lambda value: f"{value[0]}-{value[1]}" if isinstance(value, tuple) else "")
+@pytest.mark.parametrize(
+    ("way", "expected"),
+    [
+        (("log", None), "SCAN b"),
+        (("account", "probe"), "USING INDEX bitacora_account (account_id=?)"),
+        (("account", "list"), "USING INDEX bitacora_account (account_id=?)"),
+        (("kind", "list"), "USING INDEX bitacora_kind (kind=?)"),
+        (("text", None), "SCAN f VIRTUAL TABLE"),
+    ],
+    ids=lambda value: f"{value[0]}-{value[1]}" if isinstance(value, tuple) else "",
+)
 def test_each_way_uses_its_index(store, way, expected) -> None:  # type: ignore[no-untyped-def]
     driver, check = way
     query = '"jornada"' if driver == "text" or check else ""
-    where, params = store.bitacora._filters(1 if driver in ("account", "text") else None,
-                                            "nota" if driver == "kind" else None, None, None)
+    where, params = store.bitacora._filters(
+        1 if driver in ("account", "text") else None, "nota" if driver == "kind" else None, None, None
+    )
     for run in (None, (1024, 2047)):
         sql, values = _search_sql(way, query, where, params, run, 50)
         plan = " | ".join(str(r[3]) for r in store.query(f"EXPLAIN QUERY PLAN {sql}", values))
-        assert expected.replace("=?)", "=?" + (" AND id>? AND id<?)" if run and driver != "log" else ")")) in plan \
-            or (driver == "log" and run and "rowid>? AND rowid<?" in plan), plan
+        assert expected.replace("=?)", "=?" + (" AND id>? AND id<?)" if run and driver != "log" else ")")) in plan or (
+            driver == "log" and run and "rowid>? AND rowid<?" in plan
+        ), plan
         assert "TEMP B-TREE" not in plan, plan  # already in id order: nothing to sort
         if check == "list":
             assert "LIST SUBQUERY" in plan and "(account_id=? AND id=?)" not in plan, plan
@@ -338,10 +419,14 @@ def test_a_version_4_database_gets_the_blocks_and_the_activity_index(tmp_path, m
     old = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     old.settings.set_profile("ine")
     fill(old)
-    before = {args: reference(old, **kwargs) for args, kwargs in (
-        ("todo", {"limit": 100}), ("jornada", {"text": "jornada"}),
-        ("diciembre", {"since": at("2025-12-01T00:00"), "until": at("2025-12-31T23:59")}),
-    )}
+    before = {
+        args: reference(old, **kwargs)
+        for args, kwargs in (
+            ("todo", {"limit": 100}),
+            ("jornada", {"text": "jornada"}),
+            ("diciembre", {"since": at("2025-12-01T00:00"), "until": at("2025-12-31T23:59")}),
+        )
+    }
     old.close()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
@@ -355,20 +440,28 @@ def test_a_version_4_database_gets_the_blocks_and_the_activity_index(tmp_path, m
         assert [r["version"] for r in upgraded.query("SELECT version FROM schema_migrations")] == [
             version for version, _, _ in migrations.MIGRATIONS
         ]
-        assert stored_zones(upgraded) == recomputed_zones(upgraded) == [
-            (0, "2025-12-15T15:00:00+00:00", "2026-03-12T03:00:00+00:00"),
-        ]
-        assert upgraded.query_one(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'bitacora_account_occurred'"
-        ) is not None
+        assert (
+            stored_zones(upgraded)
+            == recomputed_zones(upgraded)
+            == [
+                (0, "2025-12-15T15:00:00+00:00", "2026-03-12T03:00:00+00:00"),
+            ]
+        )
+        assert (
+            upgraded.query_one(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'bitacora_account_occurred'"
+            )
+            is not None
+        )
         assert upgraded.bitacora.search(limit=100) == before["todo"]
         assert upgraded.bitacora.search("jornada") == before["jornada"]
         december = upgraded.bitacora.search(since=at("2025-12-01T00:00"), until=at("2025-12-31T23:59"))
         assert december == before["diciembre"] and [e.id for e in december] == [12]
         # account 1's latest declared activity is 10 March, not the late note recorded after it
         assert upgraded.bitacora.latest_by_account()[1] == at("2026-03-10T09:45")
-        upgraded.bitacora.append(kind="nota", text="Primera entrada tras actualizar", account=1,
-                                 occurred_at=at("2025-11-30T10:00"))
+        upgraded.bitacora.append(
+            kind="nota", text="Primera entrada tras actualizar", account=1, occurred_at=at("2025-11-30T10:00")
+        )
         assert stored_zones(upgraded)[0][1] == "2025-11-30T16:00:00+00:00"  # the trigger runs from now on
         assert upgraded.bitacora.verify().ok
     finally:

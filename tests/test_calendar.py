@@ -111,8 +111,12 @@ def test_ine_generic_email_deadline_is_sixty_business_days_after_the_agreement(c
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2026-03-12", date(2026, 3, 12)), ("12/03/2026", date(2026, 3, 12)), ("6/1/2025", date(2025, 1, 6)),
-     (" 2028-02-29 ", date(2028, 2, 29))],
+    [
+        ("2026-03-12", date(2026, 3, 12)),
+        ("12/03/2026", date(2026, 3, 12)),
+        ("6/1/2025", date(2025, 1, 6)),
+        (" 2028-02-29 ", date(2028, 2, 29)),
+    ],
 )
 def test_parse_date(text, expected):
     from policy.clock import parse_date
@@ -122,9 +126,18 @@ def test_parse_date(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("2026-13-01", "no existe"), ("2026-02-30", "no existe"), ("2027-02-29", "no existe"),
-     ("31/04/2026", "no existe"), ("ayer", "formato"), ("", "formato"), ("2026-03-1a", "formato"),
-     ("2026-3-1", "formato"), ("-1/03/2026", "formato"), ("2026/03/12", "formato")],
+    [
+        ("2026-13-01", "no existe"),
+        ("2026-02-30", "no existe"),
+        ("2027-02-29", "no existe"),
+        ("31/04/2026", "no existe"),
+        ("ayer", "formato"),
+        ("", "formato"),
+        ("2026-03-1a", "formato"),
+        ("2026-3-1", "formato"),
+        ("-1/03/2026", "formato"),
+        ("2026/03/12", "formato"),
+    ],
 )
 def test_parse_date_refuses_in_spanish(text, message):
     from policy.clock import parse_date

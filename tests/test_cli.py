@@ -48,11 +48,31 @@ def table_count(db: Path, table: str) -> int:
 
 def _build_ine(cli) -> None:
     ok(cli("iniciar", "--perfil", "ine"))
-    assert ok(cli("cuentas", "agregar", "--red", "x", "--usuario", "@INEMexico", "--correo", "redes@ine.mx",
-                  "--correo-generico", "--area", "Comunicación Social")).strip() == "1"
+    assert (
+        ok(
+            cli(
+                "cuentas",
+                "agregar",
+                "--red",
+                "x",
+                "--usuario",
+                "@INEMexico",
+                "--correo",
+                "redes@ine.mx",
+                "--correo-generico",
+                "--area",
+                "Comunicación Social",
+            )
+        ).strip()
+        == "1"
+    )
     assert ok(cli("personas", "agregar", "--nombre", "Ana Pérez", "--nivel", "mando_medio")).strip() == "1"
-    assert ok(cli("personas", "agregar", "--nombre", "Beto Ruiz", "--correo", "beto@ine.mx",
-                  "--nivel", "operativo")).strip() == "2"
+    assert (
+        ok(
+            cli("personas", "agregar", "--nombre", "Beto Ruiz", "--correo", "beto@ine.mx", "--nivel", "operativo")
+        ).strip()
+        == "2"
+    )
     ok(cli("cuentas", "asignar", "x/@INEMexico", "Ana Pérez", "--rol", "titular", "--desde", "2025-01-06"))
     ok(cli("cuentas", "asignar", "1", "2", "--rol", "suplente", "--desde", "2025-01-06"))
 
@@ -135,7 +155,9 @@ def test_cuentas_mostrar(ine):
     data = json.loads(ok(ine("cuentas", "mostrar", "x/inemexico", "--json")))
     assert data["id"] == 1 and data["ref"] == "x/@INEMexico"
     assert [(a["person"], a["role"], a["start"], a["end"]) for a in data["assignments"]] == [
-        ("Ana Pérez", "titular", "2025-01-06", None), ("Beto Ruiz", "suplente", "2025-01-06", None)]
+        ("Ana Pérez", "titular", "2025-01-06", None),
+        ("Beto Ruiz", "suplente", "2025-01-06", None),
+    ]
     assert data["rotations"][0]["reason"] == "Rutina"
     assert data["rotations"][0]["rotated_at"].startswith("2026-01-31T00:00:00-06:00")
     kinds = {o["kind"] for o in data["obligations"]}
@@ -148,8 +170,10 @@ def test_cuentas_mostrar(ine):
 def test_personas_listar_json(ine):
     ok(ine("capacitaciones", "registrar", "Ana Pérez", "--fecha", "2025-11-20"))
     data = json.loads(ok(ine("personas", "listar", "--json")))
-    assert [(p["id"], p["name"], p["rank"]) for p in data] == [(1, "Ana Pérez", "mando_medio"),
-                                                            (2, "Beto Ruiz", "operativo")]
+    assert [(p["id"], p["name"], p["rank"]) for p in data] == [
+        (1, "Ana Pérez", "mando_medio"),
+        (2, "Beto Ruiz", "operativo"),
+    ]
     assert data[0]["roles"] == ["titular de x/@INEMexico"]
     assert data[0]["last_training"] == "2025-11-20"
     assert data[1]["email"] == "beto@ine.mx" and data[1]["last_training"] is None
@@ -210,8 +234,18 @@ def test_pendientes_json_keys_and_types(ine):
     order = {"overdue": 0, "due_soon": 1, "upcoming": 2}
     assert [order[i["status"]] for i in items] == sorted(order[i["status"]] for i in items)
     for item in items:
-        assert set(item) >= {"kind", "status", "due", "account", "account_id", "person", "person_id",
-                             "message", "rule", "key"}
+        assert set(item) >= {
+            "kind",
+            "status",
+            "due",
+            "account",
+            "account_id",
+            "person",
+            "person_id",
+            "message",
+            "rule",
+            "key",
+        }
         assert item["kind"] in KIND_CODES
         assert item["status"] in order
         # Mexico City kept daylight saving time until October 2022 (the ine e-mail deadline is in 2021).
@@ -222,8 +256,7 @@ def test_pendientes_json_keys_and_types(ine):
         assert item["person_id"] is None or isinstance(item["person_id"], int)
         assert isinstance(item["message"], str) and item["message"]
         assert item["rule"]["profile"] == "ine"
-        assert all(isinstance(item["rule"][k], str) and item["rule"][k] for k in
-                   ("document", "section", "quote"))
+        assert all(isinstance(item["rule"][k], str) and item["rule"][k] for k in ("document", "section", "quote"))
         assert isinstance(item["key"], str)
     kinds = {i["kind"] for i in items if i["account"] == "x/@Elecciones"}
     assert {"handle_token", "email_domain", "email_generic", "missing_admin", "verification"} <= kinds
@@ -490,13 +523,37 @@ def test_no_traceback_on_unexpected_debug_off(cli):
 
 
 def test_cuentas_agregar_with_every_option_then_editar(ine):
-    new_id = ok(ine("cuentas", "agregar", "--red", "tiktok", "--usuario", "@ine_mx", "--area", "Difusión",
-                    "--correo", "Difusion@INE.mx", "--correo-generico", "--telefono", "55 5628 4200",
-                    "--estado", "solicitada", "--url", "https://www.tiktok.com/@ine_mx")).strip()
+    new_id = ok(
+        ine(
+            "cuentas",
+            "agregar",
+            "--red",
+            "tiktok",
+            "--usuario",
+            "@ine_mx",
+            "--area",
+            "Difusión",
+            "--correo",
+            "Difusion@INE.mx",
+            "--correo-generico",
+            "--telefono",
+            "55 5628 4200",
+            "--estado",
+            "solicitada",
+            "--url",
+            "https://www.tiktok.com/@ine_mx",
+        )
+    ).strip()
     assert new_id == "2"
     data = json.loads(ok(ine("cuentas", "mostrar", "tiktok/@ine_mx", "--json")))
     assert (data["area"], data["email"], data["email_generic"], data["phone"], data["status"], data["url"]) == (
-        "Difusión", "difusion@ine.mx", True, "55 5628 4200", "solicitada", "https://www.tiktok.com/@ine_mx")
+        "Difusión",
+        "difusion@ine.mx",
+        True,
+        "55 5628 4200",
+        "solicitada",
+        "https://www.tiktok.com/@ine_mx",
+    )
     assert data["obligations"] == []  # a requested account has none of these obligations
     assert "actualizada" in ok(ine("cuentas", "editar", "2", "--estado", "activa", "--verificacion", "solicitada"))
     kinds = {o["kind"] for o in json.loads(ok(ine("cuentas", "mostrar", "2", "--json")))["obligations"]}
@@ -549,20 +606,36 @@ def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile)
     items = build_agenda(load_state(store, NOW), NOW, horizon_days=60)
     assert len(items) > 20
     # Strings JSON must escape: quotes, backslashes, control characters, accents, emoji.
-    odd = "«Comillas» \"dobles\" \\ barra\ttab\nlínea \x01 control ñ 🗳️"
+    odd = '«Comillas» "dobles" \\ barra\ttab\nlínea \x01 control ñ 🗳️'
     rule = Citation("ine", odd, "§1", odd, note=odd)
-    items.append(Obligation(
-        kind="rotation", due=datetime.fromisoformat("2021-06-01T23:59:59-05:00"), rule=rule, message=odd,
-        status=Status.OVERDUE, account=Account(7, "x", odd), person=Person(9, odd), ref_id=3,
-    ))
+    items.append(
+        Obligation(
+            kind="rotation",
+            due=datetime.fromisoformat("2021-06-01T23:59:59-05:00"),
+            rule=rule,
+            message=odd,
+            status=Status.OVERDUE,
+            account=Account(7, "x", odd),
+            person=Person(9, odd),
+            ref_id=3,
+        )
+    )
     items.append(Obligation(kind="holiday_notice", due=NOW, rule=rule, message="sin cuenta ni persona"))
     # The same instant in another zone is written with its own offset.
     from datetime import UTC
+
     items.append(Obligation(kind="holiday_notice", due=NOW.astimezone(UTC), rule=rule, message="en UTC"))
     # Two records with the same id (pieces are cached by identity, never by id).
-    items.append(Obligation(
-        kind="rotation", due=NOW, rule=rule, message="otra", account=Account(7, "x", "@otra"), person=Person(9, "Otra"),
-    ))
+    items.append(
+        Obligation(
+            kind="rotation",
+            due=NOW,
+            rule=rule,
+            message="otra",
+            account=Account(7, "x", "@otra"),
+            person=Person(9, "Otra"),
+        )
+    )
     expected = json.dumps([obligation_json(i) for i in items], ensure_ascii=False)
     assert agenda_json_text(items) == expected
     assert agenda_json_text([]) == json.dumps([])
@@ -578,8 +651,9 @@ def test_pendientes_ends_cleanly_when_the_reader_stops_early(cli):
     assert json.loads(whole.out)[-1]["kind"]
     env = {**os.environ, "RESGUARDO_DB": str(cli.db), "RESGUARDO_NOW": "2026-03-12T10:00:00-06:00"}
     script = Path(sys.executable).with_name("resguardo")
-    proc = subprocess.Popen([str(script), "pendientes", "--json", "--dias", "400"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(script), "pendientes", "--json", "--dias", "400"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert proc.stdout is not None and proc.stderr is not None
     assert proc.stdout.read(10).startswith(b"[{")
     proc.stdout.close()

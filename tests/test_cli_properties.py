@@ -32,7 +32,9 @@ from tui.cli import build_parser
 EXAMPLES = int(os.environ.get("RESGUARDO_PROPERTY_EXAMPLES", "120"))
 
 
-def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+def _leaves(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
     groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     if not groups and path:
         yield path, parser
@@ -45,9 +47,12 @@ LEAVES = {path: parser for path, parser in _leaves(build_parser([]))}
 
 #: The subcommands that only read (their output may go to a file, never to the database).
 READ_ONLY = [
-    path for path in sorted(LEAVES)
-    if (path[-1] in {"listar", "mostrar", "cambios", "buscar", "verificar", "sello", "evaluar", "revisar", "estado"}
-        or path in {("pendientes",), ("exportar",), ("bitacora", "exportar"), ("credencial", "copiar")})
+    path
+    for path in sorted(LEAVES)
+    if (
+        path[-1] in {"listar", "mostrar", "cambios", "buscar", "verificar", "sello", "evaluar", "revisar", "estado"}
+        or path in {("pendientes",), ("exportar",), ("bitacora", "exportar"), ("credencial", "copiar")}
+    )
     # The bitácora's seal and verification sign a keyed checkpoint into the database (store.integrity).
     and path not in {("bitacora", "sello"), ("bitacora", "verificar")}
 ]
@@ -59,12 +64,53 @@ def _safe(token: str) -> bool:
 
 
 SPECIAL = [
-    "", " ", "-", "--", "-1", "0", "1", "2", "3", "007", "+5", "1_000", "1e9", "nan", "²", "٣",
-    "99999999999999999999", "9" * 40, "9223372036854775807", "9223372036854775808", "-9223372036854775809",
-    "2026-13-01", "2026-02-30", "2026-03-12", "2026-03-12T25:61", "9999-12-31", "0001-01-01", "0000-00-00",
-    "2100-12-31T23:59", "1999-12-31", "2026-03-12T10:00+14:00",
-    "x/@INEMexico", "@INEMexico", "x/@", "Ana Pérez", "sí", "no", "SÍ", "\x00", "\udcff", "a\udce9b",
-    "\x1b[31m", "\r\n", "\t", "‮", "🙂", "=HYPERLINK(\"x\")",
+    "",
+    " ",
+    "-",
+    "--",
+    "-1",
+    "0",
+    "1",
+    "2",
+    "3",
+    "007",
+    "+5",
+    "1_000",
+    "1e9",
+    "nan",
+    "²",
+    "٣",
+    "99999999999999999999",
+    "9" * 40,
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "2026-13-01",
+    "2026-02-30",
+    "2026-03-12",
+    "2026-03-12T25:61",
+    "9999-12-31",
+    "0001-01-01",
+    "0000-00-00",
+    "2100-12-31T23:59",
+    "1999-12-31",
+    "2026-03-12T10:00+14:00",
+    "x/@INEMexico",
+    "@INEMexico",
+    "x/@",
+    "Ana Pérez",
+    "sí",
+    "no",
+    "SÍ",
+    "\x00",
+    "\udcff",
+    "a\udce9b",
+    "\x1b[31m",
+    "\r\n",
+    "\t",
+    "‮",
+    "🙂",
+    '=HYPERLINK("x")',
 ]
 
 BASIC = st.one_of(
@@ -79,8 +125,10 @@ BASIC = st.one_of(
 def _tokens(parser: argparse.ArgumentParser) -> st.SearchStrategy[str]:
     options = sorted(s for a in parser._actions for s in a.option_strings if s != "--db")
     choices = sorted(
-        str(c) for a in parser._actions
-        if a.choices is not None and not isinstance(a, argparse._SubParsersAction) for c in a.choices
+        str(c)
+        for a in parser._actions
+        if a.choices is not None and not isinstance(a, argparse._SubParsersAction)
+        for c in a.choices
     )
     parts = [BASIC, st.sampled_from(options)]
     if choices:
@@ -160,8 +208,12 @@ def _check(result_code: int, err: str, argv: list[str]) -> None:
     assert result_code in (0, 1, 2), (argv, result_code, err)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(argv=_argv(sorted(LEAVES)))
 def test_no_arguments_give_an_unexpected_error(sandbox: tuple[Path, Path], argv: list[str]):
     folder, template = sandbox
@@ -173,8 +225,12 @@ def test_no_arguments_give_an_unexpected_error(sandbox: tuple[Path, Path], argv:
     _check(result.code, result.err, argv)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(argv=_argv(READ_ONLY))
 def test_a_read_only_command_never_changes_the_database(sandbox: tuple[Path, Path], argv: list[str]):
     _, template = sandbox

@@ -47,8 +47,15 @@ def _fake_wayland_tools(folder: Path) -> tuple[Path, Path]:
 def _plant_trap(folder: Path, marker: Path) -> None:
     """A folder whose modules, if anything imported them, would leave ``marker`` behind."""
     payload = f"open({str(marker)!r}, 'a').write(__name__ + '\\n')\n"
-    for name in ("tui/__init__.py", "tui/cli/__init__.py", "tui/cli/clipboard.py",
-                 "tui/cli/clipboard_cleaner.py", "clipboard_cleaner.py", "json.py", "hashlib.py"):
+    for name in (
+        "tui/__init__.py",
+        "tui/cli/__init__.py",
+        "tui/cli/clipboard.py",
+        "tui/cli/clipboard_cleaner.py",
+        "clipboard_cleaner.py",
+        "json.py",
+        "hashlib.py",
+    ):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(payload)
@@ -104,15 +111,23 @@ def test_the_cleaner_is_started_isolated_by_absolute_path_and_detached(monkeypat
 def _order(secret: str, tools: clipboard.Tools) -> bytes:
     salt = "sal"
     digest = hashlib.sha256((salt + secret).encode()).hexdigest()
-    return json.dumps({"salt": salt, "digest": digest, "copy": tools.copy, "paste": tools.paste,
-                       "clear": tools.clear}).encode() + b"\n"
+    return (
+        json.dumps(
+            {"salt": salt, "digest": digest, "copy": tools.copy, "paste": tools.paste, "clear": tools.clear}
+        ).encode()
+        + b"\n"
+    )
 
 
 @posix_only
 def test_the_cleaner_clears_only_what_we_put_there(tmp_path: Path):
     bin_dir, board = _fake_wayland_tools(tmp_path)
-    tools = clipboard.Tools("wl-copy", [str(bin_dir / "wl-copy")], [str(bin_dir / "wl-paste"), "--no-newline"],
-                            [str(bin_dir / "wl-copy"), "--clear"])
+    tools = clipboard.Tools(
+        "wl-copy",
+        [str(bin_dir / "wl-copy")],
+        [str(bin_dir / "wl-paste"), "--no-newline"],
+        [str(bin_dir / "wl-copy"), "--clear"],
+    )
     cleaner = [sys.executable, "-I", str(clipboard.CLEANER), "0"]
 
     board.write_text("lo que copió la persona después")
@@ -134,8 +149,9 @@ def test_the_cleaner_clears_only_what_we_put_there(tmp_path: Path):
 
 def test_the_cleaner_refuses_a_garbled_order_without_touching_anything(tmp_path: Path):
     for order in (b"", b"no es json\n", b"[]\n", b'{"salt": "s", "digest": "d"}\n'):
-        done = subprocess.run([sys.executable, "-I", str(clipboard.CLEANER), "0"], input=order,
-                              capture_output=True, timeout=30)
+        done = subprocess.run(
+            [sys.executable, "-I", str(clipboard.CLEANER), "0"], input=order, capture_output=True, timeout=30
+        )
         assert done.returncode == 2 and done.stderr == b""
 
 
@@ -160,8 +176,15 @@ class _Cli:
 
     def __call__(self, *args: str, input: str = "", env: dict[str, str] | None = None):
         return subprocess.run(
-            [str(self.script), *args], input=input, capture_output=True, text=True, encoding="utf-8",
-            env={**self.env, **(env or {})}, cwd=self.cwd, timeout=60, start_new_session=True,
+            [str(self.script), *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**self.env, **(env or {})},
+            cwd=self.cwd,
+            timeout=60,
+            start_new_session=True,
         )
 
 
@@ -175,8 +198,11 @@ def test_copy_from_a_folder_holding_a_tui_package_never_runs_it(tmp_path: Path):
     marker = tmp_path / "ejecutado.txt"
     _plant_trap(run.cwd, marker)  # only now: the commands above must not trip it either way
     bin_dir, board = _fake_wayland_tools(tmp_path)
-    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "WAYLAND_DISPLAY": "wayland-prueba",
-           "RESGUARDO_CLIPBOARD_SECONDS": "1"}
+    env = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "WAYLAND_DISPLAY": "wayland-prueba",
+        "RESGUARDO_CLIPBOARD_SECONDS": "1",
+    }
 
     copied = run("credencial", "copiar", "1", env=env)
     assert copied.returncode == 0, copied.stderr
@@ -213,10 +239,20 @@ def test_isolated_mode_searches_neither_the_scripts_folder_nor_the_current_one(t
         (folder / name).write_text(payload)
     copy = folder / "clipboard_cleaner.py"
     copy.write_text(clipboard.CLEANER.read_text("utf-8"))
-    done = subprocess.run([sys.executable, "-I", str(copy), "0"], input=b"[]\n", capture_output=True,
-                          cwd=folder, timeout=30, env={**os.environ, "PYTHONPATH": str(folder)})
+    done = subprocess.run(
+        [sys.executable, "-I", str(copy), "0"],
+        input=b"[]\n",
+        capture_output=True,
+        cwd=folder,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(folder)},
+    )
     assert done.returncode == 2 and done.stderr == b""
     assert not marker.exists(), marker.read_text()
-    probe = subprocess.run([sys.executable, "-I", "-c", "import sys; print(sys.flags.safe_path)"],
-                           capture_output=True, text=True, timeout=30)
+    probe = subprocess.run(
+        [sys.executable, "-I", "-c", "import sys; print(sys.flags.safe_path)"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert probe.stdout.strip() == "True"

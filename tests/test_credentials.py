@@ -160,15 +160,31 @@ def test_every_zxcvbn_message_has_a_spanish_translation():
 
 
 @pytest.mark.parametrize(
-    "password", ["aaaaaaaaaaaa", "abcabcabcabc", "qwertyuiop", "123456", "password", "Jennifer", "1987-05-12",
-                 "P@ssw0rd", "drowssap", "PASSWORD1", "2019", "zxcvbnm,./", "smith"],
+    "password",
+    [
+        "aaaaaaaaaaaa",
+        "abcabcabcabc",
+        "qwertyuiop",
+        "123456",
+        "password",
+        "Jennifer",
+        "1987-05-12",
+        "P@ssw0rd",
+        "drowssap",
+        "PASSWORD1",
+        "2019",
+        "zxcvbnm,./",
+        "smith",
+    ],
 )
 def test_feedback_for_weak_inputs_is_spanish(password):
     report = strength.check_password(password)
     for text in (report.warning, *report.suggestions):
         if text:
             assert text in strength.FEEDBACK_ES.values() or text in (
-                strength.SPANISH_WORD_WARNING, strength.USER_INPUT_WARNING)
+                strength.SPANISH_WORD_WARNING,
+                strength.USER_INPUT_WARNING,
+            )
 
 
 def test_crack_time_in_spanish():
@@ -217,8 +233,15 @@ def test_generated_passphrases_pass_the_rule():
     for _ in range(30):
         phrase = generate_passphrase(6)
         assert strength.check_password(phrase).acceptable, phrase
-        assert phrase.count("-") + phrase.count(".") + phrase.count("#") + phrase.count("_") \
-            + phrase.count("=") + phrase.count("+") >= 6
+        assert (
+            phrase.count("-")
+            + phrase.count(".")
+            + phrase.count("#")
+            + phrase.count("_")
+            + phrase.count("=")
+            + phrase.count("+")
+            >= 6
+        )
 
 
 @pytest.mark.parametrize("length", [5, 11, 129])
@@ -481,8 +504,11 @@ def test_agenda_kinds_for_weak_reused_and_missing_passwords():
         3: CredentialState(3, NOW - timedelta(days=2), score=4, fingerprint="same"),
     }
     state = _state(credentials=creds, accounts=accounts)
-    found = [(o.kind, o.account.id) for fn in (checks.weak_password, checks.reused_password, checks.no_password)
-             for o in fn(state, NOW)]
+    found = [
+        (o.kind, o.account.id)
+        for fn in (checks.weak_password, checks.reused_password, checks.no_password)
+        for o in fn(state, NOW)
+    ]
     assert (Kind.WEAK_PASSWORD, 1) in found
     assert (Kind.REUSED_PASSWORD, 2) in found and (Kind.REUSED_PASSWORD, 3) in found
     assert (Kind.NO_PASSWORD, 4) in found
@@ -583,14 +609,15 @@ def test_two_different_entries_on_a_terminal_are_refused(monkeypatch):
         cli.SecretInput(argparse.Namespace(frase_desde_stdin=False)).secret()
 
 
-
-@pytest.mark.parametrize(("first", "second", "error", "message"), [
-    ("", "", "SecretStoreError", "Escriba una frase maestra nueva"),
-    ("corta", "corta", "SecretStoreError", "al menos 12 caracteres"),
-    ("una frase maestra larga", "una frase maestra larga.", "UsageError", "no coinciden; no se creó nada"),
-])
-def test_a_new_master_passphrase_on_a_terminal_is_asked_twice_and_checked(monkeypatch, first, second, error,
-                                                                          message):
+@pytest.mark.parametrize(
+    ("first", "second", "error", "message"),
+    [
+        ("", "", "SecretStoreError", "Escriba una frase maestra nueva"),
+        ("corta", "corta", "SecretStoreError", "al menos 12 caracteres"),
+        ("una frase maestra larga", "una frase maestra larga.", "UsageError", "no coinciden; no se creó nada"),
+    ],
+)
+def test_a_new_master_passphrase_on_a_terminal_is_asked_twice_and_checked(monkeypatch, first, second, error, message):
     import argparse
 
     from store import secrets as secrets_module
@@ -613,6 +640,7 @@ def test_a_new_master_passphrase_typed_the_same_twice_is_accepted(monkeypatch):
     monkeypatch.setattr(cli.getpass, "getpass", lambda prompt="": next(answers))
     monkeypatch.setattr(cli.SecretInput, "interactive", staticmethod(lambda: True))
     assert cli.SecretInput(argparse.Namespace(frase_desde_stdin=False)).passphrase(True) == "una frase maestra larga"
+
 
 def test_passphrase_and_secret_from_stdin(monkeypatch):
     import argparse
@@ -639,6 +667,11 @@ def test_importing_the_layers_pays_for_no_keyring_zxcvbn_or_cryptography():
         "import sys, store.secrets, store.credentials, policy.strength, policy.credentials, tui.cli.credentials;"
         "print(sorted(m for m in ('keyring', 'zxcvbn', 'cryptography', 'textual') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout
     assert out.strip() == "[]"

@@ -61,8 +61,14 @@ class Runner:
             if value is None:
                 merged.pop(key, None)
         proc = subprocess.run(
-            [str(self.script), *args], input=input if input is not None else "", capture_output=True,
-            text=True, encoding="utf-8", env=merged, timeout=60, start_new_session=True,
+            [str(self.script), *args],
+            input=input if input is not None else "",
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=merged,
+            timeout=60,
+            start_new_session=True,
         )
         self.outputs.append(proc.stdout + proc.stderr)
         return Result(proc.returncode, proc.stdout, proc.stderr)
@@ -114,9 +120,15 @@ def test_set_then_reveal_and_the_secret_never_leaks(run):
     assert run("credencial", "mostrar", "2", "--revelar").out.strip() == new_password
     generated_outputs = {len(run.outputs) - 2, len(run.outputs) - 1}
 
-    for args in (("credencial", "revisar"), ("credencial", "revisar", "--json", "--completo"),
-                 ("pendientes", "--json"), ("llavero", "estado"), ("cuentas", "mostrar", "1"),
-                 ("rotaciones", "listar", "1"), ("exportar", "--formato", "csv")):
+    for args in (
+        ("credencial", "revisar"),
+        ("credencial", "revisar", "--json", "--completo"),
+        ("pendientes", "--json"),
+        ("llavero", "estado"),
+        ("cuentas", "mostrar", "1"),
+        ("rotaciones", "listar", "1"),
+        ("exportar", "--formato", "csv"),
+    ):
         assert run(*args).code in (0, 2)
     run("credencial", "fijar", "1", input="Democracia2026!\n")
     run("credencial", "fijar", "2", input=STRONG + "\n")  # reuse across accounts: refused
@@ -170,8 +182,9 @@ def test_unknown_account(run):
     assert result.code == 1 and "No existe la cuenta" in result.err
 
 
-@pytest.mark.parametrize(("mode", "fragment"), [("locked", "bloqueado"), ("set", "falló al guardar"),
-                                                 ("get", "falló al leer")])
+@pytest.mark.parametrize(
+    ("mode", "fragment"), [("locked", "bloqueado"), ("set", "falló al guardar"), ("get", "falló al leer")]
+)
 def test_keyring_failures_leave_no_rotation(run, mode, fragment):
     result = run("credencial", "fijar", "1", input=STRONG + "\n", env={"RESGUARDO_TEST_KEYRING_FAIL": mode})
     assert result.code == 1 and fragment in result.err
@@ -190,12 +203,14 @@ def test_encrypted_file_keyring_from_the_command_line(run, tmp_path):
     assert stored.code == 0, stored.err
     sealed = (tmp_path / "llavero-resguardo.json").read_bytes()
     assert STRONG.encode() not in sealed
-    wrong = run("credencial", "mostrar", "1", "--revelar", "--frase-desde-stdin", input="otra frase cualquiera\n",
-                env=env)
+    wrong = run(
+        "credencial", "mostrar", "1", "--revelar", "--frase-desde-stdin", input="otra frase cualquiera\n", env=env
+    )
     assert wrong.code == 1 and "no abre" in wrong.err
     sealed_before = (tmp_path / "llavero-resguardo.json").read_bytes()
-    refused = run("credencial", "fijar", "1", "--frase-desde-stdin", input=f"otra frase cualquiera\n{OTHER_STRONG}\n",
-                  env=env)
+    refused = run(
+        "credencial", "fijar", "1", "--frase-desde-stdin", input=f"otra frase cualquiera\n{OTHER_STRONG}\n", env=env
+    )
     assert refused.code == 1 and "no abre" in refused.err
     assert (tmp_path / "llavero-resguardo.json").read_bytes() == sealed_before
     right = run("credencial", "mostrar", "1", "--revelar", "--frase-desde-stdin", input=PASSPHRASE + "\n", env=env)
@@ -228,7 +243,9 @@ def test_evaluate_prints_score_time_and_spanish_feedback(run):
 
 def test_review_json_and_pendientes_kinds(run):
     assert run("credencial", "fijar", "1", input=STRONG + "\n").code == 0
-    assert run("credencial", "segundo-factor", "1", "--metodo", "app", "--resguardo-codigos", "Caja fuerte CNCS").code == 0
+    assert (
+        run("credencial", "segundo-factor", "1", "--metodo", "app", "--resguardo-codigos", "Caja fuerte CNCS").code == 0
+    )
     review = json.loads(run("credencial", "revisar", "--json").out)
     by_account = {item["account"]: item for item in review}
     assert "x/@INEMexico" not in by_account
@@ -242,8 +259,9 @@ def test_review_json_and_pendientes_kinds(run):
 
 
 def test_second_factor_codes_go_to_the_keyring(run):
-    result = run("credencial", "segundo-factor", "1", "--metodo", "llave", "--guardar-codigos",
-                 input="1234-5678\n9876-5432\n")
+    result = run(
+        "credencial", "segundo-factor", "1", "--metodo", "llave", "--guardar-codigos", input="1234-5678\n9876-5432\n"
+    )
     assert result.code == 0 and "guardados en el llavero" in result.out
     assert "1234-5678\n9876-5432" in run.keyring().values()
     assert b"1234-5678" not in b"".join(p.read_bytes() for p in run.db.parent.glob("resguardo.db*"))

@@ -28,8 +28,13 @@ for _year in range(2021, 2029):
 
 def account(acc_id: int = 1, **fields: Any) -> Account:
     base: dict[str, Any] = {
-        "id": acc_id, "network": "facebook", "handle": f"cuenta{acc_id}", "status": "activa",
-        "email": "redes@ine.mx", "email_generic": True, "verification": "verificada",
+        "id": acc_id,
+        "network": "facebook",
+        "handle": f"cuenta{acc_id}",
+        "status": "activa",
+        "email": "redes@ine.mx",
+        "email_generic": True,
+        "verification": "verificada",
         "created_at": CREATED,
     }
     base.update(fields)
@@ -126,8 +131,9 @@ def test_ieesonora_has_no_rotation_deadline_unless_set():
     acc = account(email="redes@ieesonora.org.mx")
     s = state("ieesonora", accounts=[acc])
     assert of_kind(obligations(s, NOW), Kind.ROTATION) == []
-    s = state("ieesonora", overrides={"rotation_months": 3}, accounts=[acc],
-              last_rotation={1: at_day(date(2026, 1, 31))})
+    s = state(
+        "ieesonora", overrides={"rotation_months": 3}, accounts=[acc], last_rotation={1: at_day(date(2026, 1, 31))}
+    )
     (found,) = of_kind(obligations(s, NOW), Kind.ROTATION)
     assert found.due == end_of_day(date(2026, 4, 30))
     assert found.rule.note  # the profile explains the criteria set no interval
@@ -140,7 +146,10 @@ def _iecm_state(end: date | None, rotated: date | None, role: str = "enlace") ->
     if end is not None:
         assignments.append(Assignment(2, 1, 2, role, end + timedelta(days=1)))
     return state(
-        "iecm", accounts=[acc], people=people, assignments=assignments,
+        "iecm",
+        accounts=[acc],
+        people=people,
+        assignments=assignments,
         last_rotation={1: at_day(rotated)} if rotated else {},
     )
 
@@ -175,8 +184,9 @@ def test_iecm_coadministrator_change_does_not_force_rotation():
 # -- evaluation and training ----------------------------------------------------
 
 
-@pytest.mark.parametrize(("profile", "email"), [("ine", "a@ine.mx"), ("ieeags", "a@ieeags.mx"),
-                                                 ("ieesonora", "a@ieesonora.org.mx")])
+@pytest.mark.parametrize(
+    ("profile", "email"), [("ine", "a@ine.mx"), ("ieeags", "a@ieeags.mx"), ("ieesonora", "a@ieesonora.org.mx")]
+)
 def test_evaluation_every_six_months(profile, email):
     s = state(profile, accounts=[account(email=email)], last_evaluation={1: date(2025, 9, 30)})
     (found,) = of_kind(obligations(s, NOW), Kind.EVALUATION)
@@ -198,15 +208,23 @@ def test_iecm_has_no_evaluation():
 
 
 def _staffed(profile: str, trained: dict[int, date] | None = None) -> State:
-    people = {1: Person(1, "Ana Pérez", rank="mando_medio"), 2: Person(2, "Beto Ruiz", rank="operativo"),
-              3: Person(3, "Ceci Gómez", rank="operativo")}
+    people = {
+        1: Person(1, "Ana Pérez", rank="mando_medio"),
+        2: Person(2, "Beto Ruiz", rank="operativo"),
+        3: Person(3, "Ceci Gómez", rank="operativo"),
+    }
     assignments = [
         Assignment(1, 1, 1, "titular", date(2025, 3, 1)),
         Assignment(2, 1, 2, "suplente", date(2025, 3, 1)),
         Assignment(3, 1, 3, "suplente", date(2024, 1, 1), date(2025, 2, 28)),  # no longer administers
     ]
-    return state(profile, accounts=[account(email=f"a@{profile}.mx")], people=people,
-                 assignments=assignments, last_training=trained or {})
+    return state(
+        profile,
+        accounts=[account(email=f"a@{profile}.mx")],
+        people=people,
+        assignments=assignments,
+        last_training=trained or {},
+    )
 
 
 @pytest.mark.parametrize("profile", ["ine", "ieeags"])
@@ -231,8 +249,9 @@ def test_no_training_rule(profile):
 
 def test_missing_suplente_ine():
     people = {1: Person(1, "Ana Pérez")}
-    s = state("ine", accounts=[account()], people=people,
-              assignments=[Assignment(1, 1, 1, "titular", date(2025, 3, 1))])
+    s = state(
+        "ine", accounts=[account()], people=people, assignments=[Assignment(1, 1, 1, "titular", date(2025, 3, 1))]
+    )
     (found,) = of_kind(obligations(s, NOW), Kind.MISSING_ADMIN)
     assert "suplente" in found.message and "titular" not in found.message
     assert found.status is Status.OVERDUE and found.standing
@@ -252,25 +271,33 @@ def test_iecm_requires_an_enlace():
     (found,) = of_kind(obligations(s, NOW), Kind.MISSING_ADMIN)
     assert "enlace" in found.message
     assert found.rule.section == "§6.VII"
-    staffed = state("iecm", accounts=[account(email="a@iecm.mx")], people={1: Person(1, "Ana")},
-                    assignments=[Assignment(1, 1, 1, "enlace", date(2025, 1, 1))])
+    staffed = state(
+        "iecm",
+        accounts=[account(email="a@iecm.mx")],
+        people={1: Person(1, "Ana")},
+        assignments=[Assignment(1, 1, 1, "enlace", date(2025, 1, 1))],
+    )
     assert of_kind(obligations(staffed, NOW), Kind.MISSING_ADMIN) == []
 
 
 def test_ended_assignment_leaves_the_role_missing_since_its_end():
     people = {1: Person(1, "Ana"), 2: Person(2, "Beto")}
-    s = state("ine", accounts=[account()], people=people, assignments=[
-        Assignment(1, 1, 1, "titular", date(2025, 1, 1)),
-        Assignment(2, 1, 2, "suplente", date(2025, 1, 1), date(2026, 3, 5)),
-    ])
+    s = state(
+        "ine",
+        accounts=[account()],
+        people=people,
+        assignments=[
+            Assignment(1, 1, 1, "titular", date(2025, 1, 1)),
+            Assignment(2, 1, 2, "suplente", date(2025, 1, 1), date(2026, 3, 5)),
+        ],
+    )
     (found,) = of_kind(obligations(s, NOW), Kind.MISSING_ADMIN)
     assert found.due == end_of_day(date(2026, 3, 5))
 
 
 @pytest.mark.parametrize("status", ["solicitada", "baja"])
 def test_requested_and_closed_accounts_have_no_findings(status):
-    acc = account(status=status, email=None, email_generic=False, verification="no", network="x",
-                  handle="Elecciones")
+    acc = account(status=status, email=None, email_generic=False, verification="no", network="x", handle="Elecciones")
     # Institution-wide notices (days off) have no account; nothing else may appear.
     assert [o for o in obligations(state("ine", accounts=[acc]), NOW) if o.kind != Kind.HOLIDAY_NOTICE] == []
 
@@ -282,14 +309,23 @@ def test_authorized_account_needs_administrators_and_email_but_no_periodic_deadl
 
 
 def test_admin_rank():
-    people = {1: Person(1, "Ana", rank="operativo"), 2: Person(2, "Beto", rank="mando_superior"),
-              3: Person(3, "Ceci", rank="mando_medio"), 4: Person(4, "Dani")}
-    bad = state("ine", accounts=[account(1), account(2)], people=people, assignments=[
-        Assignment(1, 1, 1, "titular", date(2025, 1, 1)),   # operativo as titular: refused
-        Assignment(2, 1, 3, "suplente", date(2025, 1, 1)),  # mando medio as suplente: fine
-        Assignment(3, 2, 2, "titular", date(2025, 1, 1)),   # mando superior as titular: fine
-        Assignment(4, 2, 4, "suplente", date(2025, 1, 1)),  # rank unknown: no finding
-    ])
+    people = {
+        1: Person(1, "Ana", rank="operativo"),
+        2: Person(2, "Beto", rank="mando_superior"),
+        3: Person(3, "Ceci", rank="mando_medio"),
+        4: Person(4, "Dani"),
+    }
+    bad = state(
+        "ine",
+        accounts=[account(1), account(2)],
+        people=people,
+        assignments=[
+            Assignment(1, 1, 1, "titular", date(2025, 1, 1)),  # operativo as titular: refused
+            Assignment(2, 1, 3, "suplente", date(2025, 1, 1)),  # mando medio as suplente: fine
+            Assignment(3, 2, 2, "titular", date(2025, 1, 1)),  # mando superior as titular: fine
+            Assignment(4, 2, 4, "suplente", date(2025, 1, 1)),  # rank unknown: no finding
+        ],
+    )
     found = of_kind(obligations(bad, NOW), Kind.ADMIN_RANK)
     assert [(item.person.name, item.account.id) for item in found if item.person and item.account] == [("Ana", 1)]
     assert found[0].rule.section == "§5.1, segundo párrafo"
@@ -303,8 +339,15 @@ def test_admin_rank():
 
 @pytest.mark.parametrize(
     ("email", "flagged"),
-    [("redes@ine.mx", False), ("redes@cdmx.ine.mx", False), ("Redes@INE.MX", False),
-     ("redes@gmail.com", True), ("redes@notine.mx", True), ("redes@ine.mx.evil.com", True), (None, True)],
+    [
+        ("redes@ine.mx", False),
+        ("redes@cdmx.ine.mx", False),
+        ("Redes@INE.MX", False),
+        ("redes@gmail.com", True),
+        ("redes@notine.mx", True),
+        ("redes@ine.mx.evil.com", True),
+        (None, True),
+    ],
 )
 def test_email_domain(email, flagged):
     found = of_kind(obligations(state("ine", accounts=[account(email=email)]), NOW), Kind.EMAIL_DOMAIN)
@@ -315,8 +358,14 @@ def test_email_domain(email, flagged):
 
 
 def test_email_domain_ieeags_accepts_both_domains():
-    s = state("ieeags", accounts=[account(1, email="a@ieeags.mx"), account(2, email="b@ieeags.org.mx"),
-                                  account(3, email="c@ieeags.com")])
+    s = state(
+        "ieeags",
+        accounts=[
+            account(1, email="a@ieeags.mx"),
+            account(2, email="b@ieeags.org.mx"),
+            account(3, email="c@ieeags.com"),
+        ],
+    )
     assert [item.account.id for item in of_kind(obligations(s, NOW), Kind.EMAIL_DOMAIN) if item.account] == [3]
 
 
@@ -380,8 +429,9 @@ def test_public_and_private_messages_iecm_only():
     assert not {Kind.PUBLIC_ACCOUNT, Kind.PRIVATE_MESSAGES} & ine
 
 
-@pytest.mark.parametrize(("profile", "required"), [("ine", True), ("ieeags", True), ("ieesonora", True),
-                                                   ("iecm", False)])
+@pytest.mark.parametrize(
+    ("profile", "required"), [("ine", True), ("ieeags", True), ("ieesonora", True), ("iecm", False)]
+)
 def test_verification(profile, required):
     for verification, flagged in (("no", required), ("solicitada", False), ("verificada", False)):
         acc = account(verification=verification, email=f"a@{profile}.mx")
@@ -409,14 +459,22 @@ def test_classify(due, status):
 def _mixed() -> State:
     people = {1: Person(1, "Ana", rank="mando_medio"), 2: Person(2, "Beto", rank="operativo")}
     accounts = [account(i) for i in range(1, 5)]
-    assignments = [Assignment(10 + i, i, 1 + (k % 2), role, date(2025, 1, 1))
-                   for i in range(1, 5) for k, role in enumerate(("titular", "suplente"))]
+    assignments = [
+        Assignment(10 + i, i, 1 + (k % 2), role, date(2025, 1, 1))
+        for i in range(1, 5)
+        for k, role in enumerate(("titular", "suplente"))
+    ]
     return state(
-        "ine", accounts=accounts, people=people, assignments=assignments,
-        last_rotation={1: at_day(date(2026, 1, 1)),   # due 1 Mar: overdue
-                       2: at_day(date(2026, 1, 15)),  # due 15 Mar: due soon
-                       3: at_day(date(2026, 3, 1)),   # due 1 May: beyond 30 days
-                       4: at_day(date(2026, 2, 1))},  # due 1 Apr: upcoming
+        "ine",
+        accounts=accounts,
+        people=people,
+        assignments=assignments,
+        last_rotation={
+            1: at_day(date(2026, 1, 1)),  # due 1 Mar: overdue
+            2: at_day(date(2026, 1, 15)),  # due 15 Mar: due soon
+            3: at_day(date(2026, 3, 1)),  # due 1 May: beyond 30 days
+            4: at_day(date(2026, 2, 1)),
+        },  # due 1 Apr: upcoming
         last_evaluation={i: date(2026, 1, 1) for i in range(1, 5)},
         last_training={1: date(2026, 1, 1), 2: date(2026, 1, 1)},
     )
@@ -442,7 +500,10 @@ def test_agenda_negative_horizon_refused():
 
 def test_agenda_order_overdue_then_soon_then_upcoming_each_by_date():
     s = _mixed()
-    s.accounts = [*s.accounts, account(9, network="x", handle="Elecciones", created_at=datetime(2026, 2, 1, tzinfo=ZONE))]
+    s.accounts = [
+        *s.accounts,
+        account(9, network="x", handle="Elecciones", created_at=datetime(2026, 2, 1, tzinfo=ZONE)),
+    ]
     items = agenda(s, NOW, horizon_days=60)
     order = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
     keys = [(order[item.status], item.due) for item in items]
@@ -459,12 +520,22 @@ def test_standing_findings_are_overdue_even_when_they_began_after_the_clock():
 def _everything(profile: str) -> State:
     people = {1: Person(1, "Ana", rank="operativo"), 2: Person(2, "Beto")}
     accounts = [
-        account(1, network="x", handle="Elecciones", email="x@gmail.com", email_generic=False,
-                verification="no", public=False, private_messages=False),
+        account(
+            1,
+            network="x",
+            handle="Elecciones",
+            email="x@gmail.com",
+            email_generic=False,
+            verification="no",
+            public=False,
+            private_messages=False,
+        ),
         account(2, status="autorizada", email=None),
     ]
-    assignments = [Assignment(1, 1, 1, "titular", date(2025, 1, 1)),
-                   Assignment(2, 1, 2, "enlace", date(2025, 1, 1), date(2026, 3, 1))]
+    assignments = [
+        Assignment(1, 1, 1, "titular", date(2025, 1, 1)),
+        Assignment(2, 1, 2, "enlace", date(2025, 1, 1), date(2026, 3, 1)),
+    ]
     return state(profile, accounts=accounts, people=people, assignments=assignments)
 
 
@@ -503,7 +574,6 @@ def test_json_shape_and_due_format():
     assert data["person"] is None and data["person_id"] is None
     assert set(data["rule"]) >= {"profile", "document", "section", "quote"}
     assert data["key"] == "rotation:a1"
-
 
 
 def _due_on(day: date) -> State:
@@ -569,10 +639,8 @@ def test_due_phrase_says_how_soon_in_the_workbench_lists():
     rule = Citation("ine", "Criterios", "§1", "cita")
     later = Obligation(kind=Kind.ROTATION, due=NOW + timedelta(days=3), rule=rule, message="m")
     earlier = Obligation(kind=Kind.EVALUATION, due=NOW - timedelta(days=5), rule=rule, message="m")
-    standing = Obligation(kind=Kind.VERIFICATION, due=NOW - timedelta(days=40), rule=rule, message="m",
-                          standing=True)
-    notice = Obligation(kind=Kind.INCIDENT_NOTICE, due=NOW - timedelta(hours=2), rule=rule, message="m",
-                        standing=True)
+    standing = Obligation(kind=Kind.VERIFICATION, due=NOW - timedelta(days=40), rule=rule, message="m", standing=True)
+    notice = Obligation(kind=Kind.INCIDENT_NOTICE, due=NOW - timedelta(hours=2), rule=rule, message="m", standing=True)
     assert due_phrase(later, NOW) == "vence en 3 días"
     assert due_phrase(earlier, NOW) == "venció hace 5 días"
     assert due_phrase(standing, NOW) == "hallazgo vigente"

@@ -99,8 +99,9 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("mounting a tmpfs needs Linux and root")
     mount = tmp_path / "disco"
     mount.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m,mode=0700", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=6m,mode=0700", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         pytest.skip(f"mounting a tmpfs is not permitted here: {proc.stderr.strip()}")
     try:
@@ -114,8 +115,10 @@ def full_demo(tiny_disk: Path) -> Iterator[tuple[Path, Path, dict[str, int]]]:
     """A demo database on a disk then filled up: its path, the filler, and its row counts."""
     db = tiny_disk / "resguardo.db"
     assert run("demo", "--perfil", "ine", "--db", str(db)).code == 0
-    assert run("bitacora", "agregar", "1", "--tipo", "nota", "--texto", "Antes de llenar el disco",
-               "--db", str(db)).code == 0
+    assert (
+        run("bitacora", "agregar", "1", "--tipo", "nota", "--texto", "Antes de llenar el disco", "--db", str(db)).code
+        == 0
+    )
     before = counts(db)
     # No -shm ready to use (the witness of the bitácora's head is beside it).
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["resguardo.db", "resguardo.db.testigo"]
@@ -144,8 +147,9 @@ def test_the_workbench_starts_on_a_full_disk(full_demo: tuple[Path, Path, dict[s
 
 
 @pytest.mark.parametrize("argv", WRITES, ids=lambda argv: " ".join(argv[:2]))
-def test_writes_on_a_full_disk_say_so_and_lose_nothing(full_demo: tuple[Path, Path, dict[str, int]],
-                                                      argv: tuple[str, ...]):
+def test_writes_on_a_full_disk_say_so_and_lose_nothing(
+    full_demo: tuple[Path, Path, dict[str, int]], argv: tuple[str, ...]
+):
     db, filler, before = full_demo
     refused(run(*argv, "--db", str(db)), "disco lleno")
     filler.unlink()
@@ -182,8 +186,7 @@ def test_an_export_to_a_full_disk_says_so(full_demo: tuple[Path, Path, dict[str,
     db, _, _ = full_demo
     target = db.parent / "inventario.csv"
     refused(run("exportar", "--salida", str(target), "--db", str(db)), "disco lleno")
-    refused(run("bitacora", "exportar", "--formato", "csv", "--salida", str(target), "--db", str(db)),
-            "disco lleno")
+    refused(run("bitacora", "exportar", "--formato", "csv", "--salida", str(target), "--db", str(db)), "disco lleno")
     assert not target.exists()
     assert not [p for p in db.parent.iterdir() if p.name.startswith(".resguardo-")]
 
@@ -216,8 +219,9 @@ def _refuse_read_write(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(db_module, "_connect", connect)
 
 
-def test_a_database_that_cannot_be_opened_for_writing_is_read_on_a_full_disk(tmp_path: Path,
-                                                                             monkeypatch: pytest.MonkeyPatch):
+def test_a_database_that_cannot_be_opened_for_writing_is_read_on_a_full_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     db = tmp_path / "r.db"
     assert run("demo", "--perfil", "ine", "--db", str(db)).code == 0
     before = counts(db)
@@ -233,8 +237,7 @@ def test_a_database_that_cannot_be_opened_for_writing_is_read_on_a_full_disk(tmp
 
 
 @pytest.mark.parametrize("argv", [("exportar",), ("bitacora", "exportar", "--formato", "csv")])
-def test_enospc_of_an_export_says_disco_lleno(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              argv: tuple[str, ...]):
+def test_enospc_of_an_export_says_disco_lleno(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]):
     db = tmp_path / "r.db"
     assert run("demo", "--perfil", "ine", "--db", str(db)).code == 0
 

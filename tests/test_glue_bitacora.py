@@ -21,8 +21,9 @@ def at(text: str) -> datetime:
 @pytest.fixture
 def ine(make_store):  # type: ignore[no-untyped-def]
     store = make_store("ine")
-    account = store.accounts.add(network="x", handle="@INEPrueba", email="redes@ine.mx", email_generic=True,
-                                 opened_on=date(2025, 1, 1))
+    account = store.accounts.add(
+        network="x", handle="@INEPrueba", email="redes@ine.mx", email_generic=True, opened_on=date(2025, 1, 1)
+    )
     person = store.people.add(name="Ana López", rank="mando_medio")
     store.assignments.assign(account, person, "titular", date(2025, 1, 1))
     return store
@@ -62,18 +63,21 @@ def test_consultation_recorded_and_resolved(ine) -> None:  # type: ignore[no-unt
 def test_information_request_recorded_answered_and_routed(ine) -> None:  # type: ignore[no-untyped-def]
     account = ine.accounts.get(1)
     before = head(ine)
-    first = ine.information_requests.add(account, requester="Juan Pérez", subject="Horarios del módulo",
-                                         received_at=at("2026-03-11T12:00"))
+    first = ine.information_requests.add(
+        account, requester="Juan Pérez", subject="Horarios del módulo", received_at=at("2026-03-11T12:00")
+    )
     entry = one_new(ine, before)
     assert entry.kind == "solicitud" and entry.account_id == account.id
     assert f"Solicitud de información {first.id}" in entry.text and "Juan Pérez" in entry.text
     before = head(ine)
-    ine.information_requests.resolve(first.id, "respondida", at=at("2026-03-12T09:00"), note="Se dieron los horarios",
-                                     area="Vocalía del RFE")
+    ine.information_requests.resolve(
+        first.id, "respondida", at=at("2026-03-12T09:00"), note="Se dieron los horarios", area="Vocalía del RFE"
+    )
     entry = one_new(ine, before)
     assert entry.kind == "solicitud" and "respondida" in entry.text and "Vocalía del RFE" in entry.text
-    second = ine.information_requests.add(account, requester="María", subject="Padrón",
-                                          received_at=at("2026-03-11T12:00"))
+    second = ine.information_requests.add(
+        account, requester="María", subject="Padrón", received_at=at("2026-03-11T12:00")
+    )
     before = head(ine)
     routed = ine.information_requests.resolve(second.id, "canalizada", at=at("2026-03-12T09:00"))
     entry = one_new(ine, before)
@@ -83,8 +87,9 @@ def test_information_request_recorded_answered_and_routed(ine) -> None:  # type:
 
 def test_opening_requested_authorized_opened_and_reported(ine) -> None:  # type: ignore[no-untyped-def]
     before = head(ine)
-    item = ine.openings.add(network="facebook", handle="INEJalisco", reference="INE/JAL/001/2026",
-                            requested_on=date(2026, 2, 2))
+    item = ine.openings.add(
+        network="facebook", handle="INEJalisco", reference="INE/JAL/001/2026", requested_on=date(2026, 2, 2)
+    )
     entry = one_new(ine, before)
     assert entry.kind == "nota" and entry.account_id is None
     assert f"Solicitud de apertura {item.id}" in entry.text and entry.refs == ("INE/JAL/001/2026",)
@@ -142,14 +147,21 @@ def test_admin_change_writes_one_entry_per_account_and_no_assignment_entries(ine
 
 
 def test_holiday_notice_and_waivers(ine) -> None:  # type: ignore[no-untyped-def]
-    period = HolidayPeriod(id=20260316, start=date(2026, 3, 16), end=date(2026, 3, 16), label="Natalicio de Benito Juárez")
+    period = HolidayPeriod(
+        id=20260316, start=date(2026, 3, 16), end=date(2026, 3, 16), label="Natalicio de Benito Juárez"
+    )
     before = head(ine)
     ine.holiday_notices.mark_done(period, on=date(2026, 3, 11))
     entry = one_new(ine, before)
     assert entry.kind == "nota" and entry.account_id is None and "Benito Juárez" in entry.text
     before = head(ine)
-    waiver = ine.waivers.add(until=date(2026, 4, 30), reason="Cuenta en revisión", kind="evaluation",
-                             account=ine.accounts.get(1), reference="OF-12")
+    waiver = ine.waivers.add(
+        until=date(2026, 4, 30),
+        reason="Cuenta en revisión",
+        kind="evaluation",
+        account=ine.accounts.get(1),
+        reference="OF-12",
+    )
     entry = one_new(ine, before)
     assert entry.kind == "nota" and entry.account_id == 1 and f"Dispensa {waiver.id}" in entry.text
     assert "Cuenta en revisión" in entry.text and entry.refs == ("OF-12",)
@@ -171,14 +183,17 @@ def _resolve_before_sent(s):  # type: ignore[no-untyped-def]
         lambda s: s.consultations.resolve(99, "aprobada", at=NOW),
         _resolve_before_sent,
         lambda s: s.information_requests.resolve(99, "canalizada", at=NOW),
-        lambda s: s.information_requests.add(s.accounts.get(1), requester="X", subject="Y", received_at=at("2026-04-01T00:00")),
+        lambda s: s.information_requests.add(
+            s.accounts.get(1), requester="X", subject="Y", received_at=at("2026-04-01T00:00")
+        ),
         lambda s: s.openings.add(network="x", handle="@INEPrueba", reference="R", requested_on=date(2026, 3, 1)),
         lambda s: s.openings.resolve(99, "autorizada", on=date(2026, 3, 1)),
         lambda s: s.admin_changes.record(s.people.add(name="Sin Cuentas"), "baja", start=date(2026, 3, 1)),
         lambda s: s.admin_changes.notify(99, on=date(2026, 3, 1)),
         lambda s: s.closings.mark(99, ["oficio"], on=date(2026, 3, 1)),
-        lambda s: s.holiday_notices.mark_done(HolidayPeriod(20260316, date(2026, 3, 16), date(2026, 3, 16), "X"),
-                                              on=date(2026, 3, 20)),
+        lambda s: s.holiday_notices.mark_done(
+            HolidayPeriod(20260316, date(2026, 3, 16), date(2026, 3, 16), "X"), on=date(2026, 3, 20)
+        ),
         lambda s: s.waivers.add(until=date(2026, 1, 1), reason="Ya pasó", kind="evaluation"),
         lambda s: s.waivers.revoke(99),
     ],
@@ -228,14 +243,16 @@ def test_latest_entry_per_account(make_store) -> None:  # type: ignore[no-untype
     store.bitacora.append(kind="nota", text="De la oficina", occurred_at=at("2026-03-01T10:00"))  # no account
     store.bitacora.append(kind="publicacion", text="Post", account=second, occurred_at=at("2025-11-05T10:00"))
     assert store.bitacora.latest_by_account() == {
-        first.id: at("2026-02-10T10:00"), second.id: at("2025-11-05T10:00"),
+        first.id: at("2026-02-10T10:00"),
+        second.id: at("2025-11-05T10:00"),
     }
     # The latest declared time counts, not the order of recording: a late note
     # about December, written after the February reply, leaves February as the latest.
     store.bitacora.append(kind="nota", text="Nota atrasada", account=first, occurred_at=at("2025-12-01T10:00"))
     assert store.bitacora.latest_by_account()[first.id] == at("2026-02-10T10:00")
-    store.bitacora.append(kind="nota", text="Otra atrasada, más reciente", account=second,
-                          occurred_at=at("2026-01-15T10:00"))
+    store.bitacora.append(
+        kind="nota", text="Otra atrasada, más reciente", account=second, occurred_at=at("2026-01-15T10:00")
+    )
     assert store.bitacora.latest_by_account()[second.id] == at("2026-01-15T10:00")
 
 
@@ -257,8 +274,9 @@ def test_a_late_note_with_an_old_date_does_not_make_an_account_active(make_store
     assert active.id not in abandoned(store) and quiet.id in abandoned(store)
     # Today (NOW) someone writes up last summer's work in both accounts, with its real date.
     for account in (active, quiet):
-        store.bitacora.append(kind="nota", text="Nota atrasada del verano", account=account,
-                              occurred_at=at("2025-07-01T10:00"))
+        store.bitacora.append(
+            kind="nota", text="Nota atrasada del verano", account=account, occurred_at=at("2025-07-01T10:00")
+        )
     assert store.bitacora.latest_by_account() == {active.id: at("2026-02-20T10:00"), quiet.id: at("2025-10-01T10:00")}
     assert active.id not in abandoned(store)  # still active: February is its latest activity
     assert "entrada de la bitácora el 01/10/2025" in abandoned(store)[quiet.id]  # writing today is not activity
@@ -268,11 +286,11 @@ def test_bitacora_entries_count_as_activity_for_abandoned_accounts(make_store) -
     store = make_store("ine")
     account = store.accounts.add(network="x", handle="@callada", opened_on=date(2025, 1, 1))
     assert account.id in abandoned(store)
-    store.bitacora.append(kind="publicacion", text="Aviso del módulo", account=account,
-                          occurred_at=at("2025-12-01T10:00"))  # 101 days before NOW: still abandoned
+    store.bitacora.append(
+        kind="publicacion", text="Aviso del módulo", account=account, occurred_at=at("2025-12-01T10:00")
+    )  # 101 days before NOW: still abandoned
     assert "entrada de la bitácora el 01/12/2025" in abandoned(store)[account.id]
-    store.bitacora.append(kind="publicacion", text="Convocatoria", account=account,
-                          occurred_at=at("2026-01-20T10:00"))
+    store.bitacora.append(kind="publicacion", text="Convocatoria", account=account, occurred_at=at("2026-01-20T10:00"))
     assert account.id not in abandoned(store)
     store.bitacora.append(kind="nota", text="Nota de la oficina", occurred_at=NOW)  # office-wide: no account
     assert account.id in abandoned(store, NOW.replace(month=5))

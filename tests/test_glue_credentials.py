@@ -68,8 +68,9 @@ def test_removes_password_and_codes_and_records_the_item(store) -> None:  # type
     setup = closed_account(store, secrets)
     account_id = setup.account.id  # type: ignore[attr-defined]
     before = store.bitacora.count()
-    closing, removed = remove_closing_secrets(store, secrets, setup.closing_id, on=date(2026, 3, 11),
-                                              items=["oficio"], reference="INE/CNCS/1/2026")
+    closing, removed = remove_closing_secrets(
+        store, secrets, setup.closing_id, on=date(2026, 3, 11), items=["oficio"], reference="INE/CNCS/1/2026"
+    )
     assert removed == ["la contraseña", "los códigos de recuperación"]
     assert secrets.get(secrets.password_key(account_id)) is None
     assert secrets.get(secrets.recovery_key(account_id)) is None
@@ -172,8 +173,9 @@ def test_the_agenda_asks_for_the_keyring_item(store) -> None:  # type: ignore[no
     closing = store.closings.close(account, on=date(2026, 3, 10), done=["contenido"], reference="OF-1")
     [item] = [o for o in agenda(load_state(store, NOW), NOW) if str(o.kind) == "closing"]
     assert "contraseña borrada del llavero" in item.message
-    remove_closing_secrets(store, Secrets(MemoryKeyring(), store.credentials.installation_id()), closing.id,
-                           on=date(2026, 3, 11))
+    remove_closing_secrets(
+        store, Secrets(MemoryKeyring(), store.credentials.installation_id()), closing.id, on=date(2026, 3, 11)
+    )
     assert not [o for o in agenda(load_state(store, NOW), NOW) if str(o.kind) == "closing"]
 
 
@@ -193,8 +195,9 @@ def test_encrypted_file_fallback(store, tmp_path, monkeypatch) -> None:  # type:
     setup = closed_account(store, secrets, codes=False)
     reopened = encrypted_file_class()(path)
     reopened.unlock("una frase maestra larga")
-    _, removed = remove_closing_secrets(store, Secrets(reopened, store.credentials.installation_id()),
-                                        setup.closing_id, on=date(2026, 3, 11))
+    _, removed = remove_closing_secrets(
+        store, Secrets(reopened, store.credentials.installation_id()), setup.closing_id, on=date(2026, 3, 11)
+    )
     assert removed == ["la contraseña"]
     again = encrypted_file_class()(path)
     again.unlock("una frase maestra larga")
@@ -276,12 +279,25 @@ def test_bajas_completar_bad_input_and_keyring_failure(run) -> None:  # type: ig
 
 
 def test_cuentas_mostrar_shows_credential_health_and_the_latest_entries(run) -> None:  # type: ignore[no-untyped-def]
-    code, _, err = run("credencial", "segundo-factor", "1", "--metodo", "app",
-                       "--resguardo-codigos", "sobre en la caja fuerte")
+    code, _, err = run(
+        "credencial", "segundo-factor", "1", "--metodo", "app", "--resguardo-codigos", "sobre en la caja fuerte"
+    )
     assert code == 0, err
     for number in range(1, 8):
-        assert run("bitacora", "agregar", "1", "--tipo", "publicacion", "--texto", f"Publicación {number}",
-                   "--fecha-hora", f"2026-03-0{number}T10:00")[0] == 0
+        assert (
+            run(
+                "bitacora",
+                "agregar",
+                "1",
+                "--tipo",
+                "publicacion",
+                "--texto",
+                f"Publicación {number}",
+                "--fecha-hora",
+                f"2026-03-0{number}T10:00",
+            )[0]
+            == 0
+        )
     assert run("bitacora", "agregar", "1", "--tipo", "nota", "--texto", "Texto " + "largo " * 80)[0] == 0
     code, out, err = run("cuentas", "mostrar", "1", "--json")
     assert code == 0, err
@@ -295,7 +311,10 @@ def test_cuentas_mostrar_shows_credential_health_and_the_latest_entries(run) -> 
     entries = data["bitacora"]
     assert len(entries) == 5
     assert entries[0]["kind"] == "nota" and [e["text"] for e in entries[1:]] == [
-        "Publicación 7", "Publicación 6", "Publicación 5", "Publicación 4",
+        "Publicación 7",
+        "Publicación 6",
+        "Publicación 5",
+        "Publicación 4",
     ]
     assert {"id", "account", "kind", "text", "occurred_at", "recorded_at", "author", "hash"} <= set(entries[0])
     code, out, _ = run("cuentas", "mostrar", "1")

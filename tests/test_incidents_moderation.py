@@ -205,8 +205,16 @@ def test_cli_moderation(cli):
     assert cli("cuentas", "agregar", "--red", "x", "--usuario", "@INEMexico", "--correo", "r@ine.mx").code == 0
     refused = cli("bitacora", "moderar", "x/@INEMexico", "--accion", "bloquear", "--texto", "Insultos")
     assert refused.code == 1 and "Criterios INE §6.XVI–XVII" in refused.err
-    ok = cli("bitacora", "moderar", "x/@INEMexico", "--accion", "bloquear", "--texto", "Amenazas de muerte",
-             "--odio-violencia")
+    ok = cli(
+        "bitacora",
+        "moderar",
+        "x/@INEMexico",
+        "--accion",
+        "bloquear",
+        "--texto",
+        "Amenazas de muerte",
+        "--odio-violencia",
+    )
     assert ok.code == 0, ok.err
     (entry,) = json.loads(cli("bitacora", "buscar", "--tipo", "moderacion", "--json").out)
     assert "odio o violencia" in entry["text"] and "Amenazas de muerte" in entry["text"]

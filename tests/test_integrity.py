@@ -62,14 +62,15 @@ def witness(store: Store) -> dict:
     "values",
     [
         (1, "x", "@IEEAgs", None, 0, 1.5),
-        ("texto con «comillas» \" y \\ barra", "línea\nnueva\ttab", "emoji 🗳️", "\u2028", -7, 10**20),
+        ('texto con «comillas» " y \\ barra', "línea\nnueva\ttab", "emoji 🗳️", "\u2028", -7, 10**20),
         (b"\x00\xffbytes", None),
         (),
     ],
 )
 def test_the_row_recipe_is_compact_json(values):
-    expected = compact(["resguardo-registro/1", "accounts", *[{"blob": v.hex()} if isinstance(v, bytes) else v
-                                                             for v in values]])
+    expected = compact(
+        ["resguardo-registro/1", "accounts", *[{"blob": v.hex()} if isinstance(v, bytes) else v for v in values]]
+    )
     assert integrity.row_canonical("accounts", *values) == expected
     assert integrity.row_digest("accounts", *values) == hashlib.sha256(expected.encode()).hexdigest()
 
@@ -78,9 +79,10 @@ def test_the_record_recipe_is_compact_json():
     for row_id in (3, "installation_id", "4:7"):
         expected = compact(["resguardo-registros/1", 12, "settings", row_id, "d" * 64, "p" * 64])
         assert integrity.record_canonical(12, "settings", row_id, "d" * 64, "p" * 64) == expected
-        assert integrity.record_hash(12, "settings", row_id, "d" * 64, "p" * 64) == hashlib.sha256(
-            expected.encode()
-        ).hexdigest()
+        assert (
+            integrity.record_hash(12, "settings", row_id, "d" * 64, "p" * 64)
+            == hashlib.sha256(expected.encode()).hexdigest()
+        )
 
 
 def test_every_change_is_recorded_by_the_triggers(db):
@@ -98,12 +100,20 @@ def test_every_change_is_recorded_by_the_triggers(db):
 
 def test_every_agenda_table_is_covered(db):
     tables = {r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    uncovered = tables - set(integrity.COVERED) - {
-        "bitacora", "bitacora_zones", "record_log", "bitacora_checkpoints", "schema_migrations",
-        # The keyring's to-do list of interrupted saves: it feeds no obligation, and every row
-        # is gone once its save finishes (its outcome, the rotation, is covered).
-        "pending_secrets",
-    }
+    uncovered = (
+        tables
+        - set(integrity.COVERED)
+        - {
+            "bitacora",
+            "bitacora_zones",
+            "record_log",
+            "bitacora_checkpoints",
+            "schema_migrations",
+            # The keyring's to-do list of interrupted saves: it feeds no obligation, and every row
+            # is gone once its save finishes (its outcome, the rotation, is covered).
+            "pending_secrets",
+        }
+    )
     assert {t for t in uncovered if not t.startswith(("bitacora_fts", "sqlite_"))} == set()
 
 
@@ -266,8 +276,12 @@ def backup(store: Store, name: str) -> Path:
     copy.close()
     seal = store.bitacora.seal()
     manifest = {
-        "format": "resguardo-respaldo/1", "source": str(Path(store.path).resolve()), "entries": seal.total,
-        "head_id": seal.head_id, "head_hash": seal.head, "created_at": store.stamp(),
+        "format": "resguardo-respaldo/1",
+        "source": str(Path(store.path).resolve()),
+        "entries": seal.total,
+        "head_id": seal.head_id,
+        "head_hash": seal.head,
+        "created_at": store.stamp(),
     }
     (folder / f"{name}.json").write_text(json.dumps(manifest), "utf-8")
     return target
@@ -320,8 +334,7 @@ def test_a_restore_then_rewitness_verifies(tmp_path):
         report = integrity.verify(store, secrets)
         assert report.ok, report.problems
         assert report.notices == [
-            "El respaldo respaldo-2 (12/03/2026 10:00, 7 entradas) es de antes de la restauración del 12/03/2026"
-            " 10:00."
+            "El respaldo respaldo-2 (12/03/2026 10:00, 7 entradas) es de antes de la restauración del 12/03/2026 10:00."
         ]
         assert witness(store)["restored"]["entries"] == 7
         append(store, 1, start=100)
@@ -391,8 +404,9 @@ def test_the_agenda_still_imports_nothing_heavy_after_a_write(tmp_path):
         "    assert tui.cli.main(['pendientes', '--json']) == 0\n"
         "print(sorted(m for m in ('hashlib', 'hmac', 'filelock') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=run.env, check=True,
-                         cwd=ROOT).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=run.env, check=True, cwd=ROOT
+    ).stdout
     assert out.strip() == "[]"
     assert os.path.exists(str(run.db) + ".testigo")
 
@@ -400,9 +414,11 @@ def test_the_agenda_still_imports_nothing_heavy_after_a_write(tmp_path):
 def test_each_row_is_checked_through_the_index(db):
     """The lookup of a row's latest record is an index seek: a scan per row took 5 minutes at 2,000 accounts."""
     plan = " ".join(
-        str(r[3]) for r in db.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT (SELECT digest FROM record_log WHERE tbl = ? AND row_id = +(t.\"id\")"
-            " ORDER BY seq DESC LIMIT 1) FROM rotations t", ("rotations",),
+        str(r[3])
+        for r in db.conn.execute(
+            'EXPLAIN QUERY PLAN SELECT (SELECT digest FROM record_log WHERE tbl = ? AND row_id = +(t."id")'
+            " ORDER BY seq DESC LIMIT 1) FROM rotations t",
+            ("rotations",),
         )
     )
     assert "record_log_row (tbl=? AND row_id=?)" in plan
@@ -415,9 +431,7 @@ def test_a_replaced_chain_trigger_is_caught(db):
     append(db, 1)
     conn = sqlite3.connect(db.path, isolation_level=None)
     conn.execute("DROP TRIGGER record_log_append_insert")
-    conn.execute(
-        "CREATE TRIGGER record_log_append_insert INSTEAD OF INSERT ON record_log_append BEGIN SELECT 1; END"
-    )
+    conn.execute("CREATE TRIGGER record_log_append_insert INSTEAD OF INSERT ON record_log_append BEGIN SELECT 1; END")
     conn.close()
     problems = integrity.check_records(db.conn).problems
     assert problems == ["record_log_append_insert fue modificado fuera de resguardo."]

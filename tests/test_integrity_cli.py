@@ -63,8 +63,15 @@ class Runner:
 
     def __call__(self, *args: str, env: dict[str, str] | None = None, input: str = "") -> Result:
         proc = subprocess.run(
-            self.command(*args), input=input, capture_output=True, text=True, encoding="utf-8",
-            env={**self.env, **(env or {})}, timeout=120, start_new_session=True, cwd=self.db.parent,
+            self.command(*args),
+            input=input,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**self.env, **(env or {})},
+            timeout=120,
+            start_new_session=True,
+            cwd=self.db.parent,
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
@@ -94,8 +101,9 @@ def raw(db: Path) -> sqlite3.Connection:
 
 def drop_triggers(conn: sqlite3.Connection, table: str) -> list[str]:
     """Drop every trigger on ``table``; returns their CREATE statements."""
-    found = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                         (table,)).fetchall()
+    found = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+    ).fetchall()
     for name, _ in found:
         conn.execute(f"DROP TRIGGER {name}")
     return [sql for _, sql in found]
@@ -144,8 +152,11 @@ def test_deleting_the_last_entries_is_caught_without_a_seal_nor_a_keyring(run):
     conn.execute("DELETE FROM bitacora WHERE id > 3")
     conn.close()
     result = run("bitacora", "verificar", env=NULL_KEYRING)
-    refused(result, "Se eliminaron entradas al final de la bitácora: el archivo testigo del 12/03/2026 10:00"
-                    " registra 5 y la bitácora tiene 3")
+    refused(
+        result,
+        "Se eliminaron entradas al final de la bitácora: el archivo testigo del 12/03/2026 10:00"
+        " registra 5 y la bitácora tiene 3",
+    )
     assert result.err.startswith("resguardo: Se eliminaron entradas al final") and result.err.count("\n") == 1
 
 
@@ -176,8 +187,11 @@ def test_a_recomputed_chain_is_caught_by_the_checkpoint(run):
     conn.close()
     rewrite_witness_file(run)  # the plain-file witness is the attacker's to edit
     result = run("bitacora", "verificar")
-    refused(result, "La entrada 5 no es la que registró el punto de control 1 del 12/03/2026 10:00",
-            "La entrada 5 no es la que registró el testigo del llavero")
+    refused(
+        result,
+        "La entrada 5 no es la que registró el punto de control 1 del 12/03/2026 10:00",
+        "La entrada 5 no es la que registró el testigo del llavero",
+    )
     # Without the keyring nothing outside the file can tell: said plainly, not hidden.
     blind = run("bitacora", "verificar", env=NULL_KEYRING)
     assert blind.code == 0 and "omitidas (el llavero configurado (keyring.backends.null) no guarda nada)" in blind.out
@@ -191,16 +205,21 @@ def test_a_forged_or_deleted_checkpoint_is_caught(run):
     drop_triggers(conn, "bitacora_checkpoints")
     conn.execute("UPDATE bitacora SET text = 'Otra cosa' WHERE id = 2")
     head = recompute_chain(conn)
-    conn.execute("UPDATE bitacora_checkpoints SET head_hash = ?, mac = ? WHERE id = 1",
-                 (head, hashlib.sha256(b"a guess").hexdigest()))
+    conn.execute(
+        "UPDATE bitacora_checkpoints SET head_hash = ?, mac = ? WHERE id = 1",
+        (head, hashlib.sha256(b"a guess").hexdigest()),
+    )
     conn.close()
     rewrite_witness_file(run)
     refused(run("bitacora", "verificar"), "El punto de control 1 fue alterado o no lo escribió resguardo")
     conn = raw(run.db)
     conn.execute("DELETE FROM bitacora_checkpoints")
     conn.close()
-    refused(run("bitacora", "verificar"), "Se eliminaron puntos de control: el testigo del llavero",
-            "La entrada 3 no es la que registró el testigo del llavero")
+    refused(
+        run("bitacora", "verificar"),
+        "Se eliminaron puntos de control: el testigo del llavero",
+        "La entrada 3 no es la que registró el testigo del llavero",
+    )
 
 
 # -- records outside the chain: accounts and the agenda's tables ---------------------------
@@ -221,8 +240,11 @@ def test_an_account_renamed_in_sql_is_caught(run):
     triggers = drop_triggers(conn, "accounts")
     conn.execute("UPDATE accounts SET handle = '@Otra' WHERE id = 1")
     conn.close()
-    refused(run("bitacora", "verificar"), "La cuenta x/@Otra (id 1) se modificó fuera de resguardo",
-            "Falta el disparador record_log_accounts_update")
+    refused(
+        run("bitacora", "verificar"),
+        "La cuenta x/@Otra (id 1) se modificó fuera de resguardo",
+        "Falta el disparador record_log_accounts_update",
+    )
     conn = raw(run.db)  # the triggers put back as they were: the rename still shows
     for sql in triggers:
         conn.execute(sql)
@@ -238,8 +260,11 @@ def test_functions_that_mimic_resguardos_are_caught(run):
     conn.create_function("resguardo_record_hash", 5, lambda *values: "1" * 64)
     conn.execute("UPDATE accounts SET handle = '@Otra' WHERE id = 1")
     conn.close()
-    refused(run("bitacora", "verificar", env=NULL_KEYRING), "fue alterado",
-            "La cuenta x/@Otra (id 1) se modificó fuera de resguardo")
+    refused(
+        run("bitacora", "verificar", env=NULL_KEYRING),
+        "fue alterado",
+        "La cuenta x/@Otra (id 1) se modificó fuera de resguardo",
+    )
 
 
 def _workflows(run: Runner) -> None:
@@ -251,18 +276,30 @@ def _workflows(run: Runner) -> None:
 @pytest.mark.parametrize(
     ("table", "statement", "message"),
     [
-        ("rotations", "UPDATE rotations SET rotated_at = '2026-03-11T16:00:00+00:00' WHERE id = 1",
-         "La rotación 1 (cuenta x/@IEEAgs) se modificó fuera de resguardo"),
+        (
+            "rotations",
+            "UPDATE rotations SET rotated_at = '2026-03-11T16:00:00+00:00' WHERE id = 1",
+            "La rotación 1 (cuenta x/@IEEAgs) se modificó fuera de resguardo",
+        ),
         ("rotations", "DELETE FROM rotations WHERE id = 1", "La rotación 1 se eliminó fuera de resguardo"),
-        ("incidents", "UPDATE incidents SET closed_at = opened_at, close_note = 'listo' WHERE id = 1",
-         "El incidente 1 (cuenta x/@IEEAgs) se modificó fuera de resguardo"),
+        (
+            "incidents",
+            "UPDATE incidents SET closed_at = opened_at, close_note = 'listo' WHERE id = 1",
+            "El incidente 1 (cuenta x/@IEEAgs) se modificó fuera de resguardo",
+        ),
         ("incidents", "DELETE FROM incidents WHERE id = 1", "El incidente 1 se eliminó fuera de resguardo"),
-        ("consultations", "UPDATE consultations SET state = 'aprobada' WHERE id = 1",
-         "La consulta 1 (cuenta x/@IEEAgs) se modificó fuera de resguardo"),
+        (
+            "consultations",
+            "UPDATE consultations SET state = 'aprobada' WHERE id = 1",
+            "La consulta 1 (cuenta x/@IEEAgs) se modificó fuera de resguardo",
+        ),
         ("consultations", "DELETE FROM consultations WHERE id = 1", "La consulta 1 se eliminó fuera de resguardo"),
-        ("consultations", "INSERT INTO consultations (account_id, subject, sent_at, created_at)"
-                          " VALUES (1, 'Otra', '2026-03-10T16:00:00+00:00', '2026-03-10T16:00:00+00:00')",
-         "La consulta 2 (cuenta x/@IEEAgs) se agregó fuera de resguardo"),
+        (
+            "consultations",
+            "INSERT INTO consultations (account_id, subject, sent_at, created_at)"
+            " VALUES (1, 'Otra', '2026-03-10T16:00:00+00:00', '2026-03-10T16:00:00+00:00')",
+            "La consulta 2 (cuenta x/@IEEAgs) se agregó fuera de resguardo",
+        ),
     ],
 )
 def test_workflow_rows_edited_in_sql_are_caught(run, table, statement, message):
@@ -292,9 +329,14 @@ store.close()
 def concurrent_appends(run: Runner, writers: int, each: int) -> None:
     """``writers`` processes appending ``each`` entries at the same time (all started before any writes)."""
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(run.db), f"proceso-{n}", str(each)],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=run.env)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(run.db), f"proceso-{n}", str(each)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=run.env,
+        )
         for n in range(writers)
     ]
     for proc in procs:

@@ -73,8 +73,14 @@ class Cli:
             "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
             "COLUMNS": "120",
         }
-        for name in ("RESGUARDO_DEBUG", "RESGUARDO_LLAVERO", faults.ENV, faults.ENV_TRACE,
-                     "RESGUARDO_TEST_KEYRING", "RESGUARDO_TEST_KEYRING_FAIL"):
+        for name in (
+            "RESGUARDO_DEBUG",
+            "RESGUARDO_LLAVERO",
+            faults.ENV,
+            faults.ENV_TRACE,
+            "RESGUARDO_TEST_KEYRING",
+            "RESGUARDO_TEST_KEYRING_FAIL",
+        ):
             self.env.pop(name, None)
         self.script = str(Path(sys.executable).with_name("resguardo"))
 
@@ -84,8 +90,14 @@ class Cli:
 
     def start(self, *args: str, secret: str = "", env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         proc = subprocess.Popen(
-            self.command(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8", env={**self.env, **(env or {})}, start_new_session=True,
+            self.command(*args),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env={**self.env, **(env or {})},
+            start_new_session=True,
         )
         assert proc.stdin is not None
         proc.stdin.write(f"{PASSPHRASE}\n{secret}\n" if secret else f"{PASSPHRASE}\n")
@@ -302,8 +314,9 @@ def test_a_kill_at_every_write_of_a_password_save_loses_neither(template, tmp_pa
 
 def test_a_kill_at_every_write_of_recovery_codes_loses_neither(template, tmp_path):
     first = fresh_copy(template, tmp_path / "base")
-    code, _, err = first.run("credencial", "segundo-factor", "1", "--metodo", "app", "--guardar-codigos",
-                             secret="1111 2222 3333")
+    code, _, err = first.run(
+        "credencial", "segundo-factor", "1", "--metodo", "app", "--guardar-codigos", secret="1111 2222 3333"
+    )
     assert code == 0, err
     codes = "4444 5555 6666"
     args = ("credencial", "segundo-factor", "1", "--metodo", "llave", "--guardar-codigos")
@@ -383,8 +396,9 @@ def _mount_tiny(folder: Path) -> bool:
     if sys.platform != "linux" or os.geteuid() != 0 or shutil.which("mount") is None:
         return False
     folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True, check=False
+    )
     return done.returncode == 0
 
 

@@ -150,9 +150,11 @@ REFUSED_FILES = {
 
 
 @pytest.mark.parametrize("kind", sorted(REFUSED_FILES))
-@pytest.mark.parametrize(("argv", "stdin"), [*NON_CREATING, (("iniciar", "--perfil", "ine"), ""),
-                                            (("demo",), "")],
-                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else None)
+@pytest.mark.parametrize(
+    ("argv", "stdin"),
+    [*NON_CREATING, (("iniciar", "--perfil", "ine"), ""), (("demo",), "")],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else None,
+)
 def test_a_refused_file_stays_byte_identical(tmp_path: Path, kind: str, argv: tuple[str, ...], stdin: str):
     make, words = REFUSED_FILES[kind]
     target = tmp_path / "ajena.db"

@@ -43,8 +43,14 @@ def test_hoy_and_pendientes_list_the_same_items(demos, profile: str, hour: int) 
     assert [
         _identity(o["kind"], o["status"], o["due"], o["account_id"], o["person_id"], o["key"]) for o in printed
     ] == [
-        _identity(str(i.kind), str(i.status), i.due.isoformat(timespec="seconds"),
-                  i.account.id if i.account else None, i.person.id if i.person else None, i.key)
+        _identity(
+            str(i.kind),
+            str(i.status),
+            i.due.isoformat(timespec="seconds"),
+            i.account.id if i.account else None,
+            i.person.id if i.person else None,
+            i.key,
+        )
         for i in workbench
     ]
     assert len(printed) > 10
@@ -55,7 +61,8 @@ def test_the_window_reaches_the_end_of_its_last_day(demos) -> None:
     clock = NOW.replace(hour=23, minute=30)
     last_day: date = clock.date() + timedelta(days=30)
     found = [
-        item for profile in PROFILES
+        item
+        for profile in PROFILES
         for item in Workspace(demos[profile], lambda: clock).agenda(30).items
         if item.due.date() == last_day
     ]

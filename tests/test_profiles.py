@@ -191,13 +191,23 @@ def test_defaults_agree_with_what_every_profile_states():
         for key in Settings._fields
         if all(key in s for s in stated) and all(s[key] == stated[0][key] for s in stated)
     }
-    assert {"min_length", "min_zxcvbn_score", "password_history", "password_grace_days", "backups_max",
-            "holiday_notice_business_days", "information_request_business_days"} <= set(unanimous)
+    assert {
+        "min_length",
+        "min_zxcvbn_score",
+        "password_history",
+        "password_grace_days",
+        "backups_max",
+        "holiday_notice_business_days",
+        "information_request_business_days",
+    } <= set(unanimous)
     for key, value in unanimous.items():
         expected = tuple(value) if isinstance(value, list) else value
         assert getattr(DEFAULT_SETTINGS, key) == expected, key
     assert (DEFAULT_SETTINGS.min_length, DEFAULT_SETTINGS.min_zxcvbn_score, DEFAULT_SETTINGS.password_history) == (
-        12, 3, 5)
+        12,
+        3,
+        5,
+    )
     # The roles three of the four profiles require (the IECM states its enlace).
     assert DEFAULT_SETTINGS.admin_roles == ("titular", "suplente")
     assert DEFAULT_SETTINGS.block_policy == BLOCK_HATE_ONLY in BLOCK_POLICIES

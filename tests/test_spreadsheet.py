@@ -97,9 +97,7 @@ def test_row_failing_against_the_store_rolls_back_earlier_rows(store: Store):
     # titular in the second file.
     load(store, encode_excel(EXCEL_ES))
     before = counts(store)
-    text = ("red;usuario;titular\r\n"
-            "tiktok;@ine;Ceci Gómez\r\n"
-            "x;@INEMexico;Beto Ruiz\r\n")
+    text = "red;usuario;titular\r\ntiktok;@ine;Ceci Gómez\r\nx;@INEMexico;Beto Ruiz\r\n"
     with pytest.raises(ImportRowError, match="Línea 3"):
         load(store, text.encode())
     assert counts(store) == before
@@ -125,11 +123,16 @@ def test_export_then_import_into_a_fresh_database_round_trips(make_store):
     load(target, text.encode("utf-8"))
 
     def snapshot(store: Store):
-        accounts = {a.ref: (a.area, a.email, a.email_generic, a.status, a.verification, a.public,
-                            a.private_messages) for a in store.accounts.list()}
+        accounts = {
+            a.ref: (a.area, a.email, a.email_generic, a.status, a.verification, a.public, a.private_messages)
+            for a in store.accounts.list()
+        }
         people = {p.name: (p.email, p.rank) for p in store.people.list()}
-        admins = {(store.accounts.get(a.account_id).ref, store.people.get(a.person_id).name, a.role, a.start)
-                  for a in store.assignments.all() if a.active_on(TODAY)}
+        admins = {
+            (store.accounts.get(a.account_id).ref, store.people.get(a.person_id).name, a.role, a.start)
+            for a in store.assignments.all()
+            if a.active_on(TODAY)
+        }
         by_ref = {a.id: a.ref for a in store.accounts.list()}
         rotations = {by_ref[k]: v.date() for k, v in store.rotations.latest().items()}
         evaluations = {by_ref[k]: v for k, v in store.evaluations.latest().items()}
@@ -173,13 +176,19 @@ def test_dates_without_leading_zeros_as_excel_may_write_them(store: Store):
 
 def test_several_coadministrators_round_trip(make_store):
     source = make_store("iecm")
-    load(source, encode_excel(
-        "red;usuario;enlace;coadministrador;coadministrador_correo;coadministrador_desde\r\n"
-        'x;@IECM_DD01;Ana Pérez;"Beto Ruiz; Ceci Gómez";"beto@iecm.mx; ";"01/02/2025; 03/02/2025"\r\n'
-    ))
+    load(
+        source,
+        encode_excel(
+            "red;usuario;enlace;coadministrador;coadministrador_correo;coadministrador_desde\r\n"
+            'x;@IECM_DD01;Ana Pérez;"Beto Ruiz; Ceci Gómez";"beto@iecm.mx; ";"01/02/2025; 03/02/2025"\r\n'
+        ),
+    )
     acc = source.accounts.resolve("x/@IECM_DD01")
-    coadmins = sorted((source.people.get(a.person_id).name, a.start) for a in source.assignments.for_account(acc.id)
-                      if a.role == "coadministrador")
+    coadmins = sorted(
+        (source.people.get(a.person_id).name, a.start)
+        for a in source.assignments.for_account(acc.id)
+        if a.role == "coadministrador"
+    )
     assert coadmins == [("Beto Ruiz", date(2025, 2, 1)), ("Ceci Gómez", date(2025, 2, 3))]
     assert source.people.find("Beto Ruiz").email == "beto@iecm.mx"  # type: ignore[union-attr]
     assert source.people.find("Ceci Gómez").email is None  # type: ignore[union-attr]
@@ -195,15 +204,21 @@ def test_a_single_holder_role_takes_one_person(store: Store):
     with pytest.raises(ImportRowError, match="Línea 2: «titular» admite una sola persona"):
         load(store, b"red,usuario,titular\nx,@INEMexico,Ana; Beto\n")
     with pytest.raises(ImportRowError, match="Línea 2: «coadministrador_nivel» tiene 3 valores"):
-        load(store, b'red;usuario;coadministrador;coadministrador_nivel\r\n'
-                    b'x;@a;"Ana; Beto";"operativo; operativo; operativo"\r\n')
+        load(
+            store,
+            b"red;usuario;coadministrador;coadministrador_nivel\r\n"
+            b'x;@a;"Ana; Beto";"operativo; operativo; operativo"\r\n',
+        )
     assert store.accounts.count() == 0
 
 
 def test_closed_account_with_history_round_trips(make_store):
     source = make_store("ine")
-    load(source, b"red,usuario,titular,titular_desde,ultima_rotacion,ultima_evaluacion\n"
-                 b"x,@INEviejo,Ana,2024-01-01,2025-06-30,2025-05-31\n")
+    load(
+        source,
+        b"red,usuario,titular,titular_desde,ultima_rotacion,ultima_evaluacion\n"
+        b"x,@INEviejo,Ana,2024-01-01,2025-06-30,2025-05-31\n",
+    )
     acc = source.accounts.resolve("x/@INEviejo")
     source.accounts.update(acc.id, status="baja")
     text = spreadsheet.to_csv(spreadsheet.export_rows(source, TODAY))

@@ -105,8 +105,14 @@ def _populate(store: Store) -> None:
         ("youtube", "'=cinco", "'solo apóstrofo", "'"),
     ]
     for network, handle, area, phone in accounts:
-        store.accounts.add(network=network, handle=handle, area=area, phone=phone,
-                           url=f"=HYPERLINK(\"https://{network}.com\")", email=f"-{network}@ine.mx")
+        store.accounts.add(
+            network=network,
+            handle=handle,
+            area=area,
+            phone=phone,
+            url=f'=HYPERLINK("https://{network}.com")',
+            email=f"-{network}@ine.mx",
+        )
     people = {
         "titular": ("@Ana Pérez", "=ana@ine.mx", "mando_medio"),
         "suplente": ("=Beto Ruiz", "+beto@ine.mx", "operativo"),
@@ -125,13 +131,28 @@ def _populate(store: Store) -> None:
 
 
 def _snapshot(store: Store):
-    accounts = {(a.network, a.handle): (a.url, a.area, a.email, a.phone, a.email_generic, a.status,
-                                        a.verification, a.public, a.private_messages, a.opened_on)
-                for a in store.accounts.list()}
+    accounts = {
+        (a.network, a.handle): (
+            a.url,
+            a.area,
+            a.email,
+            a.phone,
+            a.email_generic,
+            a.status,
+            a.verification,
+            a.public,
+            a.private_messages,
+            a.opened_on,
+        )
+        for a in store.accounts.list()
+    }
     people = {p.name: (p.email, p.rank) for p in store.people.list()}
     refs = {a.id: a.ref for a in store.accounts.list()}
-    admins = {(refs[a.account_id], store.people.get(a.person_id).name, a.role, a.start)
-              for a in store.assignments.all() if a.active_on(TODAY)}
+    admins = {
+        (refs[a.account_id], store.people.get(a.person_id).name, a.role, a.start)
+        for a in store.assignments.all()
+        if a.active_on(TODAY)
+    }
     rotations = {refs[k]: v.date() for k, v in store.rotations.latest().items()}
     evaluations = {refs[k]: v for k, v in store.evaluations.latest().items()}
     return accounts, people, admins, rotations, evaluations
@@ -194,7 +215,7 @@ def test_a_hand_made_file_keeps_its_apostrophes(store: Store):
 
 # --- bitacora exportar ------------------------------------------------------------------------
 
-TEXTS = [*PAYLOADS.values(), "'=ya con apóstrofo", "hola\r=1+1", "líneas\nnuevas\n=2+2", "normal, con «comillas» \""]
+TEXTS = [*PAYLOADS.values(), "'=ya con apóstrofo", "hola\r=1+1", "líneas\nnuevas\n=2+2", 'normal, con «comillas» "']
 
 
 def test_bitacora_csv_export_neutralizes_and_matches_the_json_export(cli, tmp_path: Path):
@@ -203,8 +224,13 @@ def test_bitacora_csv_export_neutralizes_and_matches_the_json_export(cli, tmp_pa
     store = open_store(cli.db, clock=lambda: NOW, author="pruebas")
     try:
         for n, text in enumerate(TEXTS):
-            store.bitacora.append(kind="nota", text=text, account=1 if n % 2 else None,
-                                  refs=["=HYPERLINK(\"x\")", "-1"] if n == 0 else (), author=f"=Autor {n}")
+            store.bitacora.append(
+                kind="nota",
+                text=text,
+                account=1 if n % 2 else None,
+                refs=['=HYPERLINK("x")', "-1"] if n == 0 else (),
+                author=f"=Autor {n}",
+            )
     finally:
         store.close()
     as_json = tmp_path / "bitacora.json"

@@ -29,7 +29,9 @@ from store.spreadsheet import COLUMNS, restore
 from tests.conftest import NOW
 
 TODAY = NOW.date()
-PROPERTY = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 def _fresh_store() -> Store:
@@ -48,10 +50,8 @@ def _dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 # Random text without « and », so a message's quoted user values can be told from its own words.
 _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="«»"), max_size=25)
-_EDGY_TEXT = st.text(
-    alphabet=st.sampled_from(list("=+-@'\t\r\n\",; ñÁé🗳\ufeff\x00\x1f") + ["a", "b"]), max_size=12
-)
-_TEXT = st.one_of(_ANY_TEXT, _EDGY_TEXT, st.sampled_from(["", " ", "=HYPERLINK(\"x\")", "'=1+1", "-2+3", "@SUM(1)"]))
+_EDGY_TEXT = st.text(alphabet=st.sampled_from(list("=+-@'\t\r\n\",; ñÁé🗳\ufeff\x00\x1f") + ["a", "b"]), max_size=12)
+_TEXT = st.one_of(_ANY_TEXT, _EDGY_TEXT, st.sampled_from(["", " ", '=HYPERLINK("x")', "'=1+1", "-2+3", "@SUM(1)"]))
 _HUGE = st.sampled_from(["h" * 201, "u" * 1001, "g" * 131_073])  # over a field, over the url, over csv's limit
 _PAST_TEXT = st.one_of(
     st.dates(min_value=date(1990, 1, 1), max_value=TODAY).map(date.isoformat),
@@ -63,14 +63,19 @@ _BAD_DATE = st.one_of(
 )
 _NAMES = ["Ana Pérez", "=Beto", "@Ceci", "'=Dani", "-Eli", "ÉRICA", "+Fer"]
 _EMAILS = ["redes@ine.mx", "=a@ine.mx", "REDES@INE.MX", "-b@iecm.mx"]
-_FREE = st.text(alphabet=st.one_of(
-    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="«»"),
-    st.sampled_from(list("=+-@'\t\r\n\",; ")),
-), max_size=25)
+_FREE = st.text(
+    alphabet=st.one_of(
+        st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="«»"),
+        st.sampled_from(list("=+-@'\t\r\n\",; ")),
+    ),
+    max_size=25,
+)
 _VALID: dict[str, st.SearchStrategy[str]] = {
     "red": st.sampled_from([n.value for n in Network] + ["X", " facebook "]),
-    "usuario": st.one_of(st.sampled_from(["@INEMexico", "@Otra", "=cmd|' /C calc'!A0", "Érica", "-menos", "+mas"]),
-                         _FREE.map(lambda h: h.strip().lstrip("@").strip() or "h")),
+    "usuario": st.one_of(
+        st.sampled_from(["@INEMexico", "@Otra", "=cmd|' /C calc'!A0", "Érica", "-menos", "+mas"]),
+        _FREE.map(lambda h: h.strip().lstrip("@").strip() or "h"),
+    ),
     "correo": st.sampled_from(_EMAILS),
     "estado": st.sampled_from([s.value for s in AccountStatus]),
     "verificacion": st.sampled_from([v.value for v in Verification]),
@@ -120,8 +125,11 @@ def _files(draw: st.DrawFn) -> tuple[bytes, str, list[str], list[list[str]]]:
         if not chaos:  # a role's mail, level and start only beside a name
             for index, column in enumerate(header):
                 role = column.rsplit("_", 1)[0]
-                if column != role and role in spreadsheet.ROLES and not row[header.index(role)
-                                                                            if role in header else 0].strip():
+                if (
+                    column != role
+                    and role in spreadsheet.ROLES
+                    and not row[header.index(role) if role in header else 0].strip()
+                ):
                     row[index] = ""
                 if column != role and role in spreadsheet.ROLES and role not in header:
                     row[index] = ""
@@ -153,8 +161,9 @@ def _files(draw: st.DrawFn) -> tuple[bytes, str, list[str], list[list[str]]]:
 def _seed(store: Store) -> None:
     """Something to protect: an account with a titular, a rotation and an evaluation."""
     acc = store.accounts.add(network="x", handle="@INEMexico", area="Comunicación Social")
-    store.assignments.assign(acc, store.people.add(name="Ana Pérez", email="ana@ine.mx"), "titular",
-                             date(2025, 1, 6), historical=True)
+    store.assignments.assign(
+        acc, store.people.add(name="Ana Pérez", email="ana@ine.mx"), "titular", date(2025, 1, 6), historical=True
+    )
     store.rotations.record(acc, start_of_day(date(2026, 1, 31)), historical=True)
     store.evaluations.record(acc, date(2025, 9, 30), historical=True)
 
@@ -216,8 +225,10 @@ def test_import_is_all_or_nothing_and_refuses_in_spanish(file):
                 for name in spreadsheet._split(restore(values.get(role, "").strip())):
                     person = store.people.find(name)
                     assert person is not None
-                    assert any(a.role == role and a.person_id == person.id and a.active_on(TODAY)
-                               for a in store.assignments.for_account(acc.id))
+                    assert any(
+                        a.role == role and a.person_id == person.id and a.active_on(TODAY)
+                        for a in store.assignments.for_account(acc.id)
+                    )
     finally:
         store.close()
 
@@ -241,34 +252,55 @@ def test_huge_field_and_stray_carriage_return_are_refused_in_spanish(store: Stor
 # --- 2. export → import round trip ----------------------------------------------------------
 
 _SAFE = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="«»")
-_FIELD = st.text(alphabet=st.one_of(_SAFE, st.sampled_from(list("=+-@'\t\r\n\",;"))), min_size=1, max_size=30).map(
-    str.strip).filter(bool)
-_NAME = st.text(alphabet=st.one_of(_SAFE, st.sampled_from(list("=+-@'\""))), min_size=1, max_size=20).map(
-    str.strip).filter(lambda s: bool(s) and ";" not in s)
+_FIELD = (
+    st.text(alphabet=st.one_of(_SAFE, st.sampled_from(list("=+-@'\t\r\n\",;"))), min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(bool)
+)
+_NAME = (
+    st.text(alphabet=st.one_of(_SAFE, st.sampled_from(list("=+-@'\""))), min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(lambda s: bool(s) and ";" not in s)
+)
 _EMAIL = st.builds(
     lambda user, domain: f"{user}@{domain}.mx",
-    st.text(alphabet="abcz09._=+-'", min_size=1, max_size=8), st.text(alphabet="abcz09-", min_size=1, max_size=6),
+    st.text(alphabet="abcz09._=+-'", min_size=1, max_size=8),
+    st.text(alphabet="abcz09-", min_size=1, max_size=6),
 )
 _PAST = st.dates(min_value=date(1990, 1, 1), max_value=TODAY)
 
 
 @st.composite
 def _inventories(draw: st.DrawFn) -> dict[str, Any]:
-    people = draw(st.lists(
-        st.tuples(_NAME, st.none() | _EMAIL, st.none() | st.sampled_from([r.value for r in Rank])),
-        max_size=6, unique_by=lambda p: p[0].casefold(),
-    ))
-    accounts = draw(st.lists(
-        st.fixed_dictionaries({
-            "network": st.sampled_from([n.value for n in Network]),
-            "handle": st.one_of(_NAME, _NAME.map(lambda s: "@" + s)).filter(lambda h: h.lstrip("@").strip()),
-            "url": st.none() | _FIELD, "area": st.none() | _FIELD, "phone": st.none() | _FIELD,
-            "email": st.none() | _EMAIL, "email_generic": st.booleans(),
-            "verification": st.sampled_from([v.value for v in Verification]),
-            "public": st.booleans(), "private_messages": st.booleans(), "opened_on": st.none() | _PAST,
-        }),
-        min_size=1, max_size=4, unique_by=lambda a: (a["network"], a["handle"].strip().lstrip("@").lower()),
-    ))
+    people = draw(
+        st.lists(
+            st.tuples(_NAME, st.none() | _EMAIL, st.none() | st.sampled_from([r.value for r in Rank])),
+            max_size=6,
+            unique_by=lambda p: p[0].casefold(),
+        )
+    )
+    accounts = draw(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "network": st.sampled_from([n.value for n in Network]),
+                    "handle": st.one_of(_NAME, _NAME.map(lambda s: "@" + s)).filter(lambda h: h.lstrip("@").strip()),
+                    "url": st.none() | _FIELD,
+                    "area": st.none() | _FIELD,
+                    "phone": st.none() | _FIELD,
+                    "email": st.none() | _EMAIL,
+                    "email_generic": st.booleans(),
+                    "verification": st.sampled_from([v.value for v in Verification]),
+                    "public": st.booleans(),
+                    "private_messages": st.booleans(),
+                    "opened_on": st.none() | _PAST,
+                }
+            ),
+            min_size=1,
+            max_size=4,
+            unique_by=lambda a: (a["network"], a["handle"].strip().lstrip("@").lower()),
+        )
+    )
     plans = []
     for _ in accounts:
         order = draw(st.permutations(range(len(people)))) if people else []
@@ -277,12 +309,16 @@ def _inventories(draw: st.DrawFn) -> dict[str, Any]:
             if order and draw(st.booleans()):
                 roles.append((role, order.pop(), draw(_PAST)))
         roles += [("coadministrador", index, draw(_PAST)) for index in order[: draw(st.integers(0, 3))]]
-        plans.append({
-            "roles": roles,
-            "status": draw(st.sampled_from([s.value for s in AccountStatus])),
-            "rotation": draw(st.none() | st.datetimes(min_value=datetime(2000, 1, 1), max_value=NOW.replace(tzinfo=None))),
-            "evaluation": draw(st.none() | _PAST),
-        })
+        plans.append(
+            {
+                "roles": roles,
+                "status": draw(st.sampled_from([s.value for s in AccountStatus])),
+                "rotation": draw(
+                    st.none() | st.datetimes(min_value=datetime(2000, 1, 1), max_value=NOW.replace(tzinfo=None))
+                ),
+                "evaluation": draw(st.none() | _PAST),
+            }
+        )
     return {"people": people, "accounts": accounts, "plans": plans}
 
 
@@ -293,8 +329,9 @@ def _build(store: Store, inventory: dict[str, Any]) -> None:
         for role, index, start in plan["roles"]:
             store.assignments.assign(acc, people[index], role, start, historical=True)
         if plan["rotation"] is not None:
-            store.rotations.record(acc, plan["rotation"].replace(tzinfo=NOW.tzinfo) - timedelta(hours=1),
-                                   historical=True)
+            store.rotations.record(
+                acc, plan["rotation"].replace(tzinfo=NOW.tzinfo) - timedelta(hours=1), historical=True
+            )
         if plan["evaluation"] is not None:
             store.evaluations.record(acc, plan["evaluation"], historical=True)
         if plan["status"] != acc.status:
@@ -303,12 +340,27 @@ def _build(store: Store, inventory: dict[str, Any]) -> None:
 
 def _snapshot(store: Store):
     refs = {a.id: (a.network, a.handle) for a in store.accounts.list()}
-    accounts = {(a.network, a.handle): (a.url, a.area, a.email, a.phone, a.email_generic, a.status, a.verification,
-                                        a.public, a.private_messages, a.opened_on) for a in store.accounts.list()}
+    accounts = {
+        (a.network, a.handle): (
+            a.url,
+            a.area,
+            a.email,
+            a.phone,
+            a.email_generic,
+            a.status,
+            a.verification,
+            a.public,
+            a.private_messages,
+            a.opened_on,
+        )
+        for a in store.accounts.list()
+    }
     active = [a for a in store.assignments.all() if a.active_on(TODAY)]
     admins = sorted((refs[a.account_id], store.people.get(a.person_id).name, a.role, a.start) for a in active)
-    people = {store.people.get(a.person_id).name: (store.people.get(a.person_id).email,
-                                                   store.people.get(a.person_id).rank) for a in active}
+    people = {
+        store.people.get(a.person_id).name: (store.people.get(a.person_id).email, store.people.get(a.person_id).rank)
+        for a in active
+    }
     rotations = {refs[k]: v.date() for k, v in store.rotations.latest().items()}
     evaluations = {refs[k]: v for k, v in store.evaluations.latest().items()}
     return accounts, admins, people, rotations, evaluations
@@ -329,8 +381,7 @@ def test_export_then_import_round_trips(inventory):
         note(text)
         for line in csv.reader(io.StringIO(text, newline="")):
             assert not any(cell.startswith(spreadsheet.FORMULA_TRIGGERS) for cell in line)
-        spreadsheet.import_rows(target, spreadsheet.parse(spreadsheet.decode(("\ufeff" + text).encode()), TODAY),
-                                TODAY)
+        spreadsheet.import_rows(target, spreadsheet.parse(spreadsheet.decode(("\ufeff" + text).encode()), TODAY), TODAY)
         assert _snapshot(target) == _snapshot(source)
         assert spreadsheet.to_csv(spreadsheet.export_rows(target, TODAY)) == text
         # Importing the same file again changes nothing (capitals beyond ASCII included).

@@ -71,8 +71,6 @@ def test_the_workbench_start_removes_stale_temporary_files(tmp_path: Path):
     assert not stale.exists()
 
 
-
-
 def test_only_stale_regular_files_with_the_exports_names(tmp_path: Path):
     now = time.time()
     names = [".resguardo-a.tmp", ".resguardo-b.csv", ".resguardo-.tmp", ".resguardo-c.db", "x.resguardo-d.tmp"]
@@ -82,6 +80,9 @@ def test_only_stale_regular_files_with_the_exports_names(tmp_path: Path):
     (tmp_path / ".resguardo-carpeta.tmp").mkdir()
     assert sweep_stale_temp_files(tmp_path, now=now) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".resguardo-.tmp", ".resguardo-c.db", ".resguardo-carpeta.tmp", "x.resguardo-d.tmp"
+        ".resguardo-.tmp",
+        ".resguardo-c.db",
+        ".resguardo-carpeta.tmp",
+        "x.resguardo-d.tmp",
     ]
     assert sweep_stale_temp_files(tmp_path / "no-existe", now=now) == 0

@@ -99,7 +99,6 @@ async def test_wizard_without_demo_leaves_an_empty_institution(tmp_path: Path, m
         assert store.accounts.count() == 0
 
 
-
 async def select_first(pilot, kind: str):  # type: ignore[no-untyped-def]
     """Move the Hoy cursor down to the first item of ``kind`` (incident notices head the agenda)."""
     screen = pilot.app.screen
@@ -353,8 +352,13 @@ def test_command_line_never_imports_textual(demo_db: Path) -> None:
         "assert 'textual' not in sys.modules\n"
         "print('limpio')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={"RESGUARDO_NOW": NOW.isoformat(), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"RESGUARDO_NOW": NOW.isoformat(), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith("limpio")
 

@@ -211,8 +211,9 @@ async def test_weak_password_refused_with_spanish_feedback(iecm_db: Path, memory
 
 
 @run_async
-async def test_generated_password_saved_in_keyring_never_in_sqlite(iecm_db: Path,
-                                                                    memory_keyring: MemoryKeyring) -> None:
+async def test_generated_password_saved_in_keyring_never_in_sqlite(
+    iecm_db: Path, memory_keyring: MemoryKeyring
+) -> None:
     app = make_app(iecm_db)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_password_dialog(pilot)
@@ -282,8 +283,9 @@ async def test_locked_keyring_records_nothing(iecm_db: Path, monkeypatch: pytest
 
 
 @run_async
-async def test_cuentas_detail_shows_credential_health_and_latest_entries(iecm_db: Path,
-                                                                        memory_keyring: MemoryKeyring) -> None:
+async def test_cuentas_detail_shows_credential_health_and_latest_entries(
+    iecm_db: Path, memory_keyring: MemoryKeyring
+) -> None:
     app = make_app(iecm_db)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_password_dialog(pilot)
@@ -307,8 +309,9 @@ async def test_cuentas_detail_shows_credential_health_and_latest_entries(iecm_db
 
 
 @run_async
-async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_again(iecm_db: Path,
-                                                                                  tmp_path: Path) -> None:
+async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_again(
+    iecm_db: Path, tmp_path: Path
+) -> None:
     from store.secrets import encrypted_file_class
     from tui.password import PassphraseDialog
     from tui.screens.misc import LockScreen
@@ -396,8 +399,10 @@ async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path, e
 
 
 @run_async
-async def test_wizard_refuses_two_different_new_passphrases_and_creates_nothing(tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                              encrypted_file) -> None:
+async def test_wizard_refuses_two_different_new_passphrases_and_creates_nothing(
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    encrypted_file,
+) -> None:
     from tui.password import PassphraseDialog
     from tui.screens.misc import WizardScreen
 
@@ -419,8 +424,10 @@ async def test_wizard_refuses_two_different_new_passphrases_and_creates_nothing(
 
 
 @run_async
-async def test_idle_lock_before_the_file_exists_asks_for_a_new_passphrase_twice(tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                                encrypted_file) -> None:
+async def test_idle_lock_before_the_file_exists_asks_for_a_new_passphrase_twice(
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    encrypted_file,
+) -> None:
     from tui.password import PassphraseDialog
     from tui.screens.misc import LockScreen, WizardScreen
 
@@ -463,8 +470,9 @@ async def test_mark_an_admin_change_notice_given(ine_db: Path) -> None:
 
 
 @run_async
-async def test_copy_uses_the_clipboard_with_auto_clear(iecm_db: Path, memory_keyring: MemoryKeyring,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_copy_uses_the_clipboard_with_auto_clear(
+    iecm_db: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tui.cli import clipboard
 
     copied: list[str] = []
@@ -492,8 +500,9 @@ class PlaintextKeyring(MemoryKeyring):
 
 
 @run_async
-async def test_unusable_keyring_is_a_spanish_notification_and_records_nothing(iecm_db: Path,
-                                                                               memory_keyring: MemoryKeyring) -> None:
+async def test_unusable_keyring_is_a_spanish_notification_and_records_nothing(
+    iecm_db: Path, memory_keyring: MemoryKeyring
+) -> None:
     keyring.set_keyring(PlaintextKeyring())
     app = make_app(iecm_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -527,8 +536,9 @@ def latest_rotation(db: Path, account_id: int):  # type: ignore[no-untyped-def]
 
 
 @run_async
-async def test_password_dialog_records_the_reason_and_oficio_in_the_rotation(iecm_db: Path,
-                                                                             memory_keyring: MemoryKeyring) -> None:
+async def test_password_dialog_records_the_reason_and_oficio_in_the_rotation(
+    iecm_db: Path, memory_keyring: MemoryKeyring
+) -> None:
     app = make_app(iecm_db)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_password_dialog(pilot)
@@ -545,12 +555,16 @@ async def test_password_dialog_records_the_reason_and_oficio_in_the_rotation(iec
         await settle(pilot)
         assert isinstance(app.screen, CuentasScreen)
         messages = [n.message for n in app._notifications]
-        assert any("Rotación registrada (Cambio de enlace distrital), oficio IECM/UTCSyD/0042/2026" in m
-                   for m in messages), messages
+        assert any(
+            "Rotación registrada (Cambio de enlace distrital), oficio IECM/UTCSyD/0042/2026" in m for m in messages
+        ), messages
         assert not any("sin referencia de oficio" in m for m in messages)  # the oficio was given
     rotation, source, entry = latest_rotation(iecm_db, account.id)
     assert (rotation["reason"], rotation["reference"], source) == (
-        "Cambio de enlace distrital", "IECM/UTCSyD/0042/2026", "fijar")
+        "Cambio de enlace distrital",
+        "IECM/UTCSyD/0042/2026",
+        "fijar",
+    )
     assert entry.kind == "cambio_contrasena" and "Cambio de enlace distrital" in entry.text
     assert entry.refs == ("IECM/UTCSyD/0042/2026",)
     assert STRONG in memory_keyring.entries.values()
@@ -558,8 +572,7 @@ async def test_password_dialog_records_the_reason_and_oficio_in_the_rotation(iec
 
 
 @run_async
-async def test_iecm_reminds_the_oficio_after_saving_without_one(iecm_db: Path,
-                                                                memory_keyring: MemoryKeyring) -> None:
+async def test_iecm_reminds_the_oficio_after_saving_without_one(iecm_db: Path, memory_keyring: MemoryKeyring) -> None:
     app = make_app(iecm_db)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_password_dialog(pilot)
@@ -579,8 +592,9 @@ async def test_iecm_reminds_the_oficio_after_saving_without_one(iecm_db: Path,
 
 
 @run_async
-async def test_a_generated_password_is_recorded_like_credencial_generar(ine_db: Path,
-                                                                        memory_keyring: MemoryKeyring) -> None:
+async def test_a_generated_password_is_recorded_like_credencial_generar(
+    ine_db: Path, memory_keyring: MemoryKeyring
+) -> None:
     app = make_app(ine_db)
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_password_dialog(pilot)
@@ -616,6 +630,7 @@ async def test_rotation_after_an_administrator_change_is_recorded_with_that_reas
         await settle(pilot)
     assert item.account is not None
     with open_store(iecm_db) as store:
-        rows = store.query("SELECT reason FROM rotations WHERE account_id = ? ORDER BY id DESC LIMIT 1",
-                           (item.account.id,))
+        rows = store.query(
+            "SELECT reason FROM rotations WHERE account_id = ? ORDER BY id DESC LIMIT 1", (item.account.id,)
+        )
         assert rows[0]["reason"] == "Cambio de administración"

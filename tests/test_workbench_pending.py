@@ -85,8 +85,9 @@ async def test_an_interrupted_save_is_shown_and_decided_from_cuentas(
 
 
 @run_async
-async def test_deciding_later_saves_nothing_and_closes_the_dialog(tmp_path: Path,
-                                                                  memory_keyring: MemoryKeyring) -> None:
+async def test_deciding_later_saves_nothing_and_closes_the_dialog(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
     db = build_demo_db(tmp_path / "iecm.db")
     account_id = await first_account_id(db)
     secrets = interrupted_save(db, memory_keyring, account_id)

@@ -140,10 +140,24 @@ async def test_a_superseded_load_is_not_shown(demo_db: Path) -> None:
 
 def test_first_frame_imports_only_what_hoy_needs(demo_db: Path) -> None:
     """Other screens, forms, keyring, zxcvbn, sqlite-utils and holidays load on first use."""
-    lazy = ("keyring", "zxcvbn", "sqlite_utils", "holidays", "policy.strength", "store.secrets",
-            "tui.screens.cuentas", "tui.screens.personas", "tui.screens.listing", "tui.screens.bitacora",
-            "tui.screens.workflows", "tui.screens.misc", "tui.dialogs", "tui.actions", "tui.password",
-            "textual.widgets._data_table")
+    lazy = (
+        "keyring",
+        "zxcvbn",
+        "sqlite_utils",
+        "holidays",
+        "policy.strength",
+        "store.secrets",
+        "tui.screens.cuentas",
+        "tui.screens.personas",
+        "tui.screens.listing",
+        "tui.screens.bitacora",
+        "tui.screens.workflows",
+        "tui.screens.misc",
+        "tui.dialogs",
+        "tui.actions",
+        "tui.password",
+        "textual.widgets._data_table",
+    )
     code = (
         "import asyncio, json, sys\n"
         "from datetime import datetime\n"
@@ -178,15 +192,19 @@ def test_first_frame_on_a_terminal_shows_hoy_whole(demo_db: Path) -> None:
 
     script = Path(sys.executable).with_name("resguardo")
     env = {**os.environ, "RESGUARDO_NOW": NOW.isoformat(), "TERM": "xterm-256color"}
-    frame = first_frame([str(script), "--db", str(demo_db)], env,
-                        until=lambda lines: any("VENCIDOS (" in line for line in lines), timeout=30)
+    frame = first_frame(
+        [str(script), "--db", str(demo_db)],
+        env,
+        until=lambda lines: any("VENCIDOS (" in line for line in lines),
+        timeout=30,
+    )
     assert frame is not None, "Hoy never showed its agenda"
     lines = frame.lines
     assert "vencidos" in lines[0]  # the counts
     heading = next(i for i, line in enumerate(lines) if "VENCIDOS (" in line)
     row = lines[heading + 1]  # a row under it, starting with when it was due
     assert row.startswith(("venció", "hallazgo vigente", "avisar de inmediato")), row
-    assert any("«" in line for line in lines[heading + 2:])  # the selected item's clause
+    assert any("«" in line for line in lines[heading + 2 :])  # the selected item's clause
     # (The Footer's keys are widgets of their own, mounted after it: on a busy machine they
     # may land a frame later; the benchmark waits for them.)
 

@@ -73,8 +73,19 @@ def ine(run):  # type: ignore[no-untyped-def]
     cli = run
     for args in (
         ("iniciar", "--perfil", "ine"),
-        ("cuentas", "agregar", "--red", "x", "--usuario", "@INEPrueba", "--correo", "redes@ine.mx",
-         "--correo-generico", "--apertura", "2025-01-01"),
+        (
+            "cuentas",
+            "agregar",
+            "--red",
+            "x",
+            "--usuario",
+            "@INEPrueba",
+            "--correo",
+            "redes@ine.mx",
+            "--correo-generico",
+            "--apertura",
+            "2025-01-01",
+        ),
         ("personas", "agregar", "--nombre", "Ana López", "--nivel", "mando_medio"),
         ("cuentas", "asignar", "x/@INEPrueba", "Ana López", "--rol", "titular", "--desde", "2025-01-01"),
     ):
@@ -90,8 +101,17 @@ def agenda(cli) -> list[dict]:  # type: ignore[no-untyped-def]
 
 
 def test_consultas_add_resolve_list(ine) -> None:  # type: ignore[no-untyped-def]
-    added = ine("consultas", "agregar", "x/@INEPrueba", "--asunto", "Cartel", "--texto", "Borrador",
-                "--enviada", "2026-03-11T21:00")
+    added = ine(
+        "consultas",
+        "agregar",
+        "x/@INEPrueba",
+        "--asunto",
+        "Cartel",
+        "--texto",
+        "Borrador",
+        "--enviada",
+        "2026-03-11T21:00",
+    )
     assert added.code == 0, added.err
     consultation_id = int(added.out.splitlines()[0])
     assert "13/03/2026 21:00" in added.out
@@ -109,7 +129,10 @@ def test_consultas_add_resolve_list(ine) -> None:  # type: ignore[no-untyped-def
     assert done.code == 0 and "aprobada" in done.out
     shown = json.loads(ine("consultas", "mostrar", str(consultation_id), "--json").out)
     assert shown["state"] == "aprobada" and shown["text"] == "Borrador"
-    assert [(h["from_state"], h["to_state"]) for h in shown["history"]] == [(None, "pendiente"), ("pendiente", "aprobada")]
+    assert [(h["from_state"], h["to_state"]) for h in shown["history"]] == [
+        (None, "pendiente"),
+        ("pendiente", "aprobada"),
+    ]
     assert all(h["author"] for h in shown["history"])
     assert ine("consultas", "mostrar", str(consultation_id)).code == 0
     missing = ine("consultas", "mostrar", "99")
@@ -137,14 +160,31 @@ def test_consultas_add_resolve_list(ine) -> None:  # type: ignore[no-untyped-def
         (("personas", "cambio", "Nadie", "--motivo", "baja"), 1, "No existe la persona"),
         (("personas", "cambio", "Ana López", "--motivo", "vacaciones"), 2, "--hasta"),
         (("personas", "cambio", "Ana López", "--motivo", "promocion", "--hasta", "2026-04-01"), 2, "definitivo"),
-        (("personas", "cambio", "Ana López", "--motivo", "salud", "--desde", "2026-03-20", "--hasta", "2026-03-10"),
-         2, "anterior"),
+        (
+            ("personas", "cambio", "Ana López", "--motivo", "salud", "--desde", "2026-03-20", "--hasta", "2026-03-10"),
+            2,
+            "anterior",
+        ),
         (("personas", "avisar", "3"), 1, "No existe el cambio"),
         (("dispensas", "agregar", "--tipo", "rotation", "--hasta", "2026-01-01", "--motivo", "x"), 2, "ya pasó"),
         (("dispensas", "agregar", "--tipo", "nada", "--hasta", "2026-04-01", "--motivo", "x"), 2, "no válida"),
         (("dispensas", "agregar", "--hasta", "2026-04-01", "--motivo", "x"), 2, "--tipo"),
-        (("dispensas", "agregar", "--clave", "rotation:a1", "--tipo", "rotation", "--hasta", "2026-04-01",
-          "--motivo", "x"), 2, "--clave"),
+        (
+            (
+                "dispensas",
+                "agregar",
+                "--clave",
+                "rotation:a1",
+                "--tipo",
+                "rotation",
+                "--hasta",
+                "2026-04-01",
+                "--motivo",
+                "x",
+            ),
+            2,
+            "--clave",
+        ),
         (("dispensas", "revocar", "4"), 1, "No existe la dispensa"),
         (("avisos", "cumplir", "2026-03-17"), 1, "No hay un día inhábil"),
         (("avisos", "cumplir", "2026-02-30"), 2, "no existe"),
@@ -160,8 +200,21 @@ def test_bad_input_exits_non_zero_with_one_spanish_line_and_changes_nothing(ine,
     assert ine("personas", "agregar", "--nombre", "Luis Pérez").code == 0
     assert ine("consultas", "agregar", "1", "--asunto", "Cartel", "--enviada", "2026-03-11T09:00").code == 0
     assert ine("solicitudes", "agregar", "1", "--de", "@juan", "--asunto", "¿Dónde?").code == 0
-    assert ine("aperturas", "agregar", "--red", "facebook", "--usuario", "INENuevo", "--oficio", "R1",
-               "--fecha", "2026-03-02").code == 0
+    assert (
+        ine(
+            "aperturas",
+            "agregar",
+            "--red",
+            "facebook",
+            "--usuario",
+            "INENuevo",
+            "--oficio",
+            "R1",
+            "--fecha",
+            "2026-03-02",
+        ).code
+        == 0
+    )
     before = rows(ine)
     result = ine(*args)
     assert result.code == code, (result.out, result.err)
@@ -171,8 +224,17 @@ def test_bad_input_exits_non_zero_with_one_spanish_line_and_changes_nothing(ine,
 
 
 def test_solicitudes_commands(ine) -> None:  # type: ignore[no-untyped-def]
-    added = ine("solicitudes", "agregar", "1", "--de", "@juan", "--asunto", "¿Dónde me credencializo?",
-                "--recibida", "2026-03-10T12:00")
+    added = ine(
+        "solicitudes",
+        "agregar",
+        "1",
+        "--de",
+        "@juan",
+        "--asunto",
+        "¿Dónde me credencializo?",
+        "--recibida",
+        "2026-03-10T12:00",
+    )
     assert added.code == 0, added.err
     assert "12/03/2026" in added.out
     [item] = json.loads(ine("solicitudes", "listar", "--json").out)
@@ -185,8 +247,20 @@ def test_solicitudes_commands(ine) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_aperturas_commands(ine) -> None:  # type: ignore[no-untyped-def]
-    added = ine("aperturas", "agregar", "--red", "facebook", "--usuario", "INENuevo", "--oficio", "INE/CNCS/7/2026",
-                "--fecha", "2026-03-02", "--area", "DECEyEC")
+    added = ine(
+        "aperturas",
+        "agregar",
+        "--red",
+        "facebook",
+        "--usuario",
+        "INENuevo",
+        "--oficio",
+        "INE/CNCS/7/2026",
+        "--fecha",
+        "2026-03-02",
+        "--area",
+        "DECEyEC",
+    )
     assert added.code == 0, added.err
     assert "24/03/2026" in added.out  # 15 business days, 16 Mar is a holiday
     assert ine("aperturas", "resolver", "1", "--resultado", "autorizada", "--fecha", "2026-03-05").code == 0
@@ -219,8 +293,13 @@ def test_bajas_commands(ine) -> None:  # type: ignore[no-untyped-def]
     [item] = json.loads(ine("bajas", "listar", "--json").out)
     assert item["id"] == 1 and item["missing"] == ["llavero"]
     # The keyring holds nothing of this account: the step is recorded with nothing to delete.
-    removed = ine("bajas", "completar", "1", "--borrar-llavero",
-                  extra_env={"PYTHON_KEYRING_BACKEND": "tests.memory_keyring.MemoryKeyring"})
+    removed = ine(
+        "bajas",
+        "completar",
+        "1",
+        "--borrar-llavero",
+        extra_env={"PYTHON_KEYRING_BACKEND": "tests.memory_keyring.MemoryKeyring"},
+    )
     assert removed.code == 0, removed.err
     assert "closing" not in [o["kind"] for o in agenda(ine)]
     [item] = json.loads(ine("bajas", "listar", "--json").out)
@@ -231,8 +310,9 @@ def test_bajas_commands(ine) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_personas_cambio_avisar_documento(ine) -> None:  # type: ignore[no-untyped-def]
-    changed = ine("personas", "cambio", "Ana López", "--motivo", "vacaciones", "--desde", "2026-03-10",
-                  "--hasta", "2026-03-20")
+    changed = ine(
+        "personas", "cambio", "Ana López", "--motivo", "vacaciones", "--desde", "2026-03-10", "--hasta", "2026-03-20"
+    )
     assert changed.code == 0, changed.err
     assert "vuelve" in changed.out and "Se recomienda rotar" in changed.out
     items = agenda(ine)
@@ -251,8 +331,20 @@ def test_personas_cambio_avisar_documento(ine) -> None:  # type: ignore[no-untyp
 def test_dispensas_commands(ine) -> None:  # type: ignore[no-untyped-def]
     assert ine("cuentas", "editar", "1", "--verificacion", "no").code == 0
     assert "verification" in [o["kind"] for o in agenda(ine)]
-    added = ine("dispensas", "agregar", "--tipo", "verification", "--cuenta", "x/@INEPrueba", "--hasta", "2026-03-31",
-                "--motivo", "La red no lo permite aún", "--oficio", "INE/CNCS/5")
+    added = ine(
+        "dispensas",
+        "agregar",
+        "--tipo",
+        "verification",
+        "--cuenta",
+        "x/@INEPrueba",
+        "--hasta",
+        "2026-03-31",
+        "--motivo",
+        "La red no lo permite aún",
+        "--oficio",
+        "INE/CNCS/5",
+    )
     assert added.code == 0, added.err
     assert "verification" not in [o["kind"] for o in agenda(ine)]
     later = ine("pendientes", "--json", extra_env={"RESGUARDO_NOW": "2026-04-01T09:00:00-06:00"})
@@ -296,7 +388,9 @@ def test_every_new_kind_is_documented_in_the_readme() -> None:
 
 def test_the_console_script_end_to_end(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("iniciar", "--perfil", "ieesonora").code == 0
-    assert cli("cuentas", "agregar", "--red", "x", "--usuario", "@ieesonora", "--correo", "r@ieesonora.org.mx").code == 0
+    assert (
+        cli("cuentas", "agregar", "--red", "x", "--usuario", "@ieesonora", "--correo", "r@ieesonora.org.mx").code == 0
+    )
     added = cli("consultas", "agregar", "1", "--asunto", "Cartel", "--enviada", "2026-03-12T09:00")
     assert added.code == 0 and "20/03/2026" in added.out  # five business days, 16 Mar is a holiday
     bad = cli("consultas", "resolver", "1", "--resultado", "aprobada", "--fecha", "2026-03-11T09:00")

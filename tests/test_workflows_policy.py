@@ -36,13 +36,19 @@ NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
 
 #: Mexico's official days of rest (LFT art. 74) for the years the tests touch.
 HOLIDAYS = {
-    date(2021, 1, 1): "Año Nuevo", date(2021, 2, 1): "Día de la Constitución",
-    date(2021, 3, 15): "Natalicio de Benito Juárez", date(2021, 5, 1): "Día del Trabajo",
-    date(2021, 9, 16): "Día de la Independencia", date(2021, 11, 15): "Día de la Revolución",
+    date(2021, 1, 1): "Año Nuevo",
+    date(2021, 2, 1): "Día de la Constitución",
+    date(2021, 3, 15): "Natalicio de Benito Juárez",
+    date(2021, 5, 1): "Día del Trabajo",
+    date(2021, 9, 16): "Día de la Independencia",
+    date(2021, 11, 15): "Día de la Revolución",
     date(2021, 12, 25): "Navidad",
-    date(2026, 1, 1): "Año Nuevo", date(2026, 2, 2): "Día de la Constitución",
-    date(2026, 3, 16): "Natalicio de Benito Juárez", date(2026, 5, 1): "Día del Trabajo",
-    date(2026, 9, 16): "Día de la Independencia", date(2026, 11, 16): "Día de la Revolución",
+    date(2026, 1, 1): "Año Nuevo",
+    date(2026, 2, 2): "Día de la Constitución",
+    date(2026, 3, 16): "Natalicio de Benito Juárez",
+    date(2026, 5, 1): "Día del Trabajo",
+    date(2026, 9, 16): "Día de la Independencia",
+    date(2026, 11, 16): "Día de la Revolución",
     date(2026, 12, 25): "Navidad",
 }
 
@@ -61,8 +67,15 @@ def make_state(profile_id: str = "ine", cal: BusinessCalendar | None = None, **f
     return State(profile=load_profile(profile_id), calendar=cal or calendar(), **defaults)  # type: ignore[arg-type]
 
 
-ACCOUNT = Account(id=1, network="x", handle="@INEPrueba", email="redes@ine.mx", email_generic=True,
-                  verification="verificada", opened_on=date(2025, 1, 1))
+ACCOUNT = Account(
+    id=1,
+    network="x",
+    handle="@INEPrueba",
+    email="redes@ine.mx",
+    email_generic=True,
+    verification="verificada",
+    opened_on=date(2025, 1, 1),
+)
 
 
 def of_kind(items, kind: str) -> list:  # type: ignore[no-untyped-def]
@@ -140,7 +153,9 @@ def test_information_request_due_after_two_business_days() -> None:
     # Fri 13 Mar: Mon 16 is a holiday, so Tue 17 (1), Wed 18 (2).
     due = information_request_due(load_profile("ine"), calendar(), at("2026-03-13T18:00"))
     assert due == end_of_day(date(2026, 3, 18))
-    state = make_state("ine", information_requests=[InformationRequest(3, 1, "@juan", "¿Dónde?", at("2026-03-13T18:00"))])
+    state = make_state(
+        "ine", information_requests=[InformationRequest(3, 1, "@juan", "¿Dónde?", at("2026-03-13T18:00"))]
+    )
     [item] = of_kind(obligations(state, at("2026-03-19T00:00")), Kind.INFORMATION_REQUEST)
     assert item.status is Status.OVERDUE and "INETEL" in item.message
 
@@ -156,8 +171,17 @@ def test_opening_answer_takes_15_business_days_across_declared_semana_santa() ->
 
 def test_pending_opening_is_overdue_after_the_window_and_opened_one_needs_its_report() -> None:
     pending = OpeningRequest(1, "facebook", "INENuevo", "INE/CNCS/1/2026", date(2026, 2, 10))
-    opened = OpeningRequest(2, "x", "@INEPrueba", "INE/CNCS/2/2025", date(2024, 12, 1), state="abierta",
-                            resolved_on=date(2025, 1, 1), account_id=1, report={"nombre": date(2025, 1, 2)})
+    opened = OpeningRequest(
+        2,
+        "x",
+        "@INEPrueba",
+        "INE/CNCS/2/2025",
+        date(2024, 12, 1),
+        state="abierta",
+        resolved_on=date(2025, 1, 1),
+        account_id=1,
+        report={"nombre": date(2025, 1, 2)},
+    )
     items = of_kind(agenda(make_state("ine", opening_requests=[pending, opened]), NOW), Kind.OPENING_REQUEST)
     assert [i.ref_id for i in items] == [2, 1] or [i.ref_id for i in items] == [1, 2]
     by_id = {i.ref_id: i for i in items}
@@ -170,10 +194,22 @@ def test_pending_opening_is_overdue_after_the_window_and_opened_one_needs_its_re
 
 def test_ine_generic_email_deadline_is_60_business_days_from_25_march_2021() -> None:
     assert calendar().add_business_days(date(2021, 3, 25), 60) == date(2021, 6, 17)
-    personal = Account(id=2, network="facebook", handle="INEPrueba", email="ana.lopez@ine.mx",
-                       opened_on=date(2019, 5, 1), created_at=NOW)
-    later = Account(id=3, network="facebook", handle="INENueva", email="ana.lopez@ine.mx",
-                    opened_on=date(2024, 5, 1), created_at=NOW)
+    personal = Account(
+        id=2,
+        network="facebook",
+        handle="INEPrueba",
+        email="ana.lopez@ine.mx",
+        opened_on=date(2019, 5, 1),
+        created_at=NOW,
+    )
+    later = Account(
+        id=3,
+        network="facebook",
+        handle="INENueva",
+        email="ana.lopez@ine.mx",
+        opened_on=date(2024, 5, 1),
+        created_at=NOW,
+    )
     items = of_kind(obligations(make_state("ine", accounts=[personal, later]), NOW), Kind.EMAIL_GENERIC)
     due = {item.account.id: item.due for item in items if item.account}
     assert due[2] == end_of_day(date(2021, 6, 17))  # existing accounts: the agreement's deadline
@@ -323,8 +359,9 @@ def test_ine_administrators_need_designation_form_and_responsiva() -> None:
     state.person_documents = frozenset({(5, "designation_form")})
     kinds = {item.kind for item in obligations(state, NOW) if item.person == ANA}
     assert Kind.DESIGNATION_FORM not in kinds and Kind.RESPONSIVA in kinds
-    assert not of_kind(obligations(make_state("ieeags", people={5: ANA}, assignments=[assignment]), NOW),
-                       Kind.RESPONSIVA)
+    assert not of_kind(
+        obligations(make_state("ieeags", people={5: ANA}, assignments=[assignment]), NOW), Kind.RESPONSIVA
+    )
 
 
 def test_abandoned_after_90_days_without_activity_from_any_source() -> None:
@@ -348,7 +385,9 @@ def test_abandoned_is_off_by_default_where_the_documents_are_silent() -> None:
 
 def test_incomplete_closing_is_a_standing_finding() -> None:
     closed = Account(id=1, network="x", handle="@INEViejo", status="baja")
-    state = make_state("ine", accounts=[closed], closings=[Closing(1, 1, date(2026, 3, 1), done={"oficio": date(2026, 3, 2)})])
+    state = make_state(
+        "ine", accounts=[closed], closings=[Closing(1, 1, date(2026, 3, 1), done={"oficio": date(2026, 3, 2)})]
+    )
     [item] = of_kind(obligations(state, NOW), Kind.CLOSING)
     assert item.status is Status.OVERDUE and "contenido borrado" in item.message
     assert "contraseña borrada del llavero" in item.message

@@ -29,8 +29,9 @@ def dump(store) -> list[str]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def ine(make_store):  # type: ignore[no-untyped-def]
     store = make_store("ine")
-    account = store.accounts.add(network="x", handle="@INEPrueba", email="redes@ine.mx", email_generic=True,
-                                 opened_on=date(2025, 1, 1))
+    account = store.accounts.add(
+        network="x", handle="@INEPrueba", email="redes@ine.mx", email_generic=True, opened_on=date(2025, 1, 1)
+    )
     person = store.people.add(name="Ana López", rank="mando_medio")
     store.assignments.assign(account, person, "titular", date(2025, 1, 1))
     return store
@@ -46,7 +47,9 @@ def kinds(store, now: datetime = NOW) -> dict[str, list]:  # type: ignore[no-unt
 def test_migration_3_is_applied_in_order(make_store) -> None:  # type: ignore[no-untyped-def]
     store = make_store(None)
     assert [v for v, _, _ in MIGRATIONS][:5] == [1, 2, 3, 4, 5]
-    assert [r[0] for r in store.query("SELECT version FROM schema_migrations ORDER BY version")] == [v for v, _, _ in MIGRATIONS]
+    assert [r[0] for r in store.query("SELECT version FROM schema_migrations ORDER BY version")] == [
+        v for v, _, _ in MIGRATIONS
+    ]
     assert store.query_one("PRAGMA user_version")[0] == LATEST_VERSION
 
 
@@ -60,7 +63,9 @@ def test_consultation_lifecycle_is_kept_with_author_and_dates(ine) -> None:  # t
     assert "consultation" not in kinds(ine)
     events = ine.events.for_record("consultation", item.id)
     assert [(e.from_state, e.to_state, e.author) for e in events] == [
-        (None, "pendiente", "pruebas"), ("pendiente", "aprobada", "pruebas")]
+        (None, "pendiente", "pruebas"),
+        ("pendiente", "aprobada", "pruebas"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -73,14 +78,18 @@ def test_consultation_lifecycle_is_kept_with_author_and_dates(ine) -> None:  # t
         (lambda s: s.consultations.resolve(2, "rechazada", at=NOW), PolicyError),  # already closed
         (lambda s: s.consultations.add(s.accounts.get(1), subject=" ", sent_at=NOW), UsageError),
         (lambda s: s.information_requests.resolve(1, "respondida", at=NOW), UsageError),  # no area
-        (lambda s: s.openings.add(network="x", handle="inePrueba", reference="R", requested_on=date(2026, 3, 1)),
-         ConflictError),  # the account exists
+        (
+            lambda s: s.openings.add(network="x", handle="inePrueba", reference="R", requested_on=date(2026, 3, 1)),
+            ConflictError,
+        ),  # the account exists
         (lambda s: s.openings.resolve(1, "rechazada", on=date(2026, 3, 5)), UsageError),  # no reason
         (lambda s: s.openings.open_account(1, on=date(2026, 3, 5)), PolicyError),  # not authorized yet
         (lambda s: s.admin_changes.record(s.people.get(2), "baja", start=date(2026, 3, 10)), NotFoundError),
         (lambda s: s.admin_changes.record(s.people.get(1), "vacaciones", start=date(2026, 3, 10)), UsageError),
-        (lambda s: s.admin_changes.record(s.people.get(1), "baja", start=date(2026, 3, 10),
-                                          until=date(2026, 3, 20)), UsageError),
+        (
+            lambda s: s.admin_changes.record(s.people.get(1), "baja", start=date(2026, 3, 10), until=date(2026, 3, 20)),
+            UsageError,
+        ),
         (lambda s: s.waivers.add(until=date(2026, 3, 1), reason="x", kind="consultation"), UsageError),
         (lambda s: s.waivers.add(until=date(2026, 4, 1), reason="x", kind="no_such_kind"), UsageError),
         (lambda s: s.waivers.add(until=date(2026, 4, 1), reason=" ", kind="consultation"), UsageError),
@@ -103,8 +112,12 @@ def test_bad_input_is_refused_and_changes_nothing(ine, call, error) -> None:  # 
 
 def test_information_request_answered_or_routed(ine) -> None:  # type: ignore[no-untyped-def]
     account = ine.accounts.get(1)
-    first = ine.information_requests.add(account, requester="@juan", subject="¿Dónde?", received_at=at("2026-03-09T09:00"))
-    second = ine.information_requests.add(account, requester="@eva", subject="¿Cuándo?", received_at=at("2026-03-11T09:00"))
+    first = ine.information_requests.add(
+        account, requester="@juan", subject="¿Dónde?", received_at=at("2026-03-09T09:00")
+    )
+    second = ine.information_requests.add(
+        account, requester="@eva", subject="¿Cuándo?", received_at=at("2026-03-11T09:00")
+    )
     found = {o.ref_id: o.status for o in kinds(ine)["information_request"]}
     assert found == {first.id: Status.OVERDUE, second.id: Status.DUE_SOON}
     done = ine.information_requests.resolve(first.id, "respondida", at=NOW, area="DERFE", note="Módulo")
@@ -116,8 +129,13 @@ def test_information_request_answered_or_routed(ine) -> None:  # type: ignore[no
 
 
 def test_opening_authorized_then_opened_with_its_report(ine) -> None:  # type: ignore[no-untyped-def]
-    request = ine.openings.add(network="facebook", handle="INENuevo", reference="INE/CNCS/7/2026",
-                               requested_on=date(2026, 2, 10), area="DECEyEC")
+    request = ine.openings.add(
+        network="facebook",
+        handle="INENuevo",
+        reference="INE/CNCS/7/2026",
+        requested_on=date(2026, 2, 10),
+        area="DECEyEC",
+    )
     [late] = kinds(ine)["opening_request"]
     assert late.status is Status.OVERDUE and late.due.date() == date(2026, 3, 3)
     with pytest.raises(ConflictError):  # one request at a time per account
@@ -129,8 +147,9 @@ def test_opening_authorized_then_opened_with_its_report(ine) -> None:  # type: i
     assert ine.accounts.get(account.id).status == "activa" and opened.state == "abierta"
     [report] = kinds(ine)["opening_request"]
     assert report.standing and "administradores" in report.message
-    ine.openings.report(request.id, ["nombre", "direccion", "propositos", "operacion", "administradores"],
-                        on=date(2026, 3, 6))
+    ine.openings.report(
+        request.id, ["nombre", "direccion", "propositos", "operacion", "administradores"], on=date(2026, 3, 6)
+    )
     assert "opening_request" not in kinds(ine)
     states = [(e.action, e.to_state) for e in ine.events.for_record("opening_request", request.id)]
     assert states[:3] == [("solicitada", "pendiente"), ("resuelta", "autorizada"), ("abierta", "abierta")]
@@ -164,8 +183,7 @@ def test_vacation_suspends_and_the_assignment_comes_back_by_itself(ine) -> None:
     person = ine.people.get(1)
     change = ine.admin_changes.record(person, "vacaciones", start=date(2026, 3, 10), until=date(2026, 3, 20))
     assignments = ine.assignments.for_account(1)
-    assert [(a.start, a.end) for a in assignments] == [
-        (date(2025, 1, 1), date(2026, 3, 9)), (date(2026, 3, 21), None)]
+    assert [(a.start, a.end) for a in assignments] == [(date(2025, 1, 1), date(2026, 3, 9)), (date(2026, 3, 21), None)]
     during = kinds(ine)
     assert "titular" in during["missing_admin"][0].message
     assert during["admin_change_notice"][0].ref_id == change.id
@@ -202,8 +220,13 @@ def test_person_documents_clear_their_findings(ine) -> None:  # type: ignore[no-
 def test_waiver_from_the_store_and_its_revocation(ine) -> None:  # type: ignore[no-untyped-def]
     ine.accounts.update(1, verification="no")
     assert "verification" in kinds(ine)
-    waiver = ine.waivers.add(until=date(2026, 3, 20), reason="La red no lo permite aún", kind="verification",
-                             account=ine.accounts.get(1), reference="INE/5")
+    waiver = ine.waivers.add(
+        until=date(2026, 3, 20),
+        reason="La red no lo permite aún",
+        kind="verification",
+        account=ine.accounts.get(1),
+        reference="INE/5",
+    )
     assert "verification" not in kinds(ine)
     assert "verification" in kinds(ine, at("2026-03-21T00:00"))
     ine.waivers.revoke(waiver.id)
@@ -227,8 +250,9 @@ def test_holiday_notice_marked_done_by_its_stable_id(ine) -> None:  # type: igno
 
 def test_consultations_count_as_activity_for_abandoned_accounts(ine) -> None:  # type: ignore[no-untyped-def]
     # Account 1 has a post this month (a bitácora entry: activity); this one has nothing.
-    ine.bitacora.append(kind="publicacion", account=1, text="Aviso de credencialización.",
-                        occurred_at=at("2026-03-02T09:00"))
+    ine.bitacora.append(
+        kind="publicacion", account=1, text="Aviso de credencialización.", occurred_at=at("2026-03-02T09:00")
+    )
     quiet = ine.accounts.add(network="facebook", handle="INECallada", opened_on=date(2025, 1, 1))
     flagged = [o.account.id for o in kinds(ine).get("abandoned_account", [])]
     assert flagged == [quiet.id]  # opened 1 Jan 2025, nothing recorded since

@@ -35,8 +35,9 @@ def _subject(item: Obligation) -> str:
 class _ItemDialog(FormDialog):
     """A form about one agenda item: its subject and message on top."""
 
-    def __init__(self, workspace: Workspace, item: Obligation | None = None, *, ref_id: int | None = None,
-                 intro: str = "") -> None:
+    def __init__(
+        self, workspace: Workspace, item: Obligation | None = None, *, ref_id: int | None = None, intro: str = ""
+    ) -> None:
         super().__init__(workspace)
         self.item = item
         self.ref_id = ref_id if item is None else item.ref_id
@@ -73,8 +74,10 @@ class IncidentNoticeDialog(_ItemDialog):
         return lambda: self.workspace.tick_incident_notice(notice_id, at)
 
     def confirmation(self) -> str:
-        return (f"Se anotará el aviso del {format_date(self._at.date())} a las {self._at.strftime('%H:%M')}"
-                " en la lista y en la bitácora." + _IRREVERSIBLE)
+        return (
+            f"Se anotará el aviso del {format_date(self._at.date())} a las {self._at.strftime('%H:%M')}"
+            " en la lista y en la bitácora." + _IRREVERSIBLE
+        )
 
 
 class ConsultationDialog(_ItemDialog):
@@ -82,8 +85,12 @@ class ConsultationDialog(_ItemDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
-        yield from field("Respuesta", Select([("Aprobada", "aprobada"), ("Rechazada", "rechazada")], id="result",
-                                             allow_blank=False, value="aprobada"))
+        yield from field(
+            "Respuesta",
+            Select(
+                [("Aprobada", "aprobada"), ("Rechazada", "rechazada")], id="result", allow_blank=False, value="aprobada"
+            ),
+        )
         yield from field("Cuándo respondieron (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Nota (opcional)", Input(id="note", placeholder="lo que indicó la oficina"))
 
@@ -105,9 +112,15 @@ class RequestDialog(_ItemDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
-        yield from field("Cómo se atendió", Select(
-            [("Canalizada a la oficina de transparencia", "canalizada"), ("Respondida directamente", "respondida")],
-            id="result", allow_blank=False, value="canalizada"))
+        yield from field(
+            "Cómo se atendió",
+            Select(
+                [("Canalizada a la oficina de transparencia", "canalizada"), ("Respondida directamente", "respondida")],
+                id="result",
+                allow_blank=False,
+                value="canalizada",
+            ),
+        )
         yield from field("Cuándo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Nota (obligatoria si se respondió)", Input(id="note", placeholder="qué se respondió"))
         yield from field("Área avisada (obligatoria si se respondió)", Input(id="area"))
@@ -206,5 +219,7 @@ class WaiverDialog(_ItemDialog):
         return lambda: self.workspace.add_waiver(key, until, reason, reference)
 
     def confirmation(self) -> str:
-        return (f"El pendiente saldrá de la agenda hasta el {format_date(self._until)}."
-                " La dispensa queda registrada con su autor. ¿Registrar?")
+        return (
+            f"El pendiente saldrá de la agenda hasta el {format_date(self._until)}."
+            " La dispensa queda registrada con su autor. ¿Registrar?"
+        )

@@ -48,8 +48,12 @@ _IMPORTED_AT = time.perf_counter()
 
 #: agenda action -> the form of ``tui.actions`` that resolves it (imported on first use)
 _ITEM_DIALOGS = {
-    "aviso_incidente": "IncidentNoticeDialog", "consulta": "ConsultationDialog", "solicitud": "RequestDialog",
-    "aviso_dado": "NoticeGivenDialog", "documento": "DocumentDialog", "dispensar": "WaiverDialog",
+    "aviso_incidente": "IncidentNoticeDialog",
+    "consulta": "ConsultationDialog",
+    "solicitud": "RequestDialog",
+    "aviso_dado": "NoticeGivenDialog",
+    "documento": "DocumentDialog",
+    "dispensar": "WaiverDialog",
 }
 
 
@@ -62,7 +66,8 @@ class Workbench(App[None]):
     #: a class, or ``"module:Class"`` for the screens imported on first use: the first frame
     #: needs only Hoy (Cuentas and Personas with the listing base cost ~10 ms more).
     VIEWS: ClassVar[dict[str, type[ViewScreen] | str]] = {
-        "hoy": HoyScreen, "cuentas": "tui.screens.cuentas:CuentasScreen",
+        "hoy": HoyScreen,
+        "cuentas": "tui.screens.cuentas:CuentasScreen",
         "personas": "tui.screens.personas:PersonasScreen",
         "bitacora": "tui.screens.bitacora:BitacoraScreen",
         "incidentes": "tui.screens.workflows:IncidentesScreen",
@@ -74,23 +79,66 @@ class Workbench(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "show_view('hoy')", "Hoy", id="vista.hoy", tooltip="La agenda de hoy", show=False),
-        Binding("2", "show_view('cuentas')", "Cuentas", id="vista.cuentas", tooltip="Todas las cuentas",
-                show=False),
-        Binding("3", "show_view('personas')", "Personas", id="vista.personas",
-                tooltip="Las personas administradoras", show=False),
-        Binding("4", "show_view('bitacora')", "Bitácora", id="vista.bitacora", tooltip="Buscar y anotar en la bitácora",
-                show=False),
-        Binding("5", "show_view('incidentes')", "Incidentes", id="vista.incidentes",
-                tooltip="Incidentes y sus avisos", show=False),
-        Binding("6", "show_view('consultas')", "Consultas", id="vista.consultas",
-                tooltip="Consultas pendientes con su plazo", show=False),
-        Binding("7", "show_view('solicitudes')", "Solicitudes", id="vista.solicitudes",
-                tooltip="Solicitudes de información abiertas con su plazo", show=False),
+        Binding("2", "show_view('cuentas')", "Cuentas", id="vista.cuentas", tooltip="Todas las cuentas", show=False),
+        Binding(
+            "3",
+            "show_view('personas')",
+            "Personas",
+            id="vista.personas",
+            tooltip="Las personas administradoras",
+            show=False,
+        ),
+        Binding(
+            "4",
+            "show_view('bitacora')",
+            "Bitácora",
+            id="vista.bitacora",
+            tooltip="Buscar y anotar en la bitácora",
+            show=False,
+        ),
+        Binding(
+            "5",
+            "show_view('incidentes')",
+            "Incidentes",
+            id="vista.incidentes",
+            tooltip="Incidentes y sus avisos",
+            show=False,
+        ),
+        Binding(
+            "6",
+            "show_view('consultas')",
+            "Consultas",
+            id="vista.consultas",
+            tooltip="Consultas pendientes con su plazo",
+            show=False,
+        ),
+        Binding(
+            "7",
+            "show_view('solicitudes')",
+            "Solicitudes",
+            id="vista.solicitudes",
+            tooltip="Solicitudes de información abiertas con su plazo",
+            show=False,
+        ),
         Binding("question_mark,f1", "help", "Ayuda", id="app.ayuda", tooltip="Muestra los atajos de esta pantalla"),
-        Binding("ctrl+l", "lock", "Bloquear", id="app.bloquear", show=False,
-                tooltip="Limpia la pantalla hasta que pulse una tecla"),
-        Binding("ctrl+p", "command_palette", "Comandos", id="app.comandos", priority=True, key_display="^p", show=False,
-                tooltip="La paleta de comandos: busque cualquier acción por su nombre"),
+        Binding(
+            "ctrl+l",
+            "lock",
+            "Bloquear",
+            id="app.bloquear",
+            show=False,
+            tooltip="Limpia la pantalla hasta que pulse una tecla",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Comandos",
+            id="app.comandos",
+            priority=True,
+            key_display="^p",
+            show=False,
+            tooltip="La paleta de comandos: busque cualquier acción por su nombre",
+        ),
         Binding("ctrl+q", "quit_app", "Salir", id="app.salir", priority=True, tooltip="Cierra resguardo"),
     ]
 
@@ -310,7 +358,9 @@ class Workbench(App[None]):
         self.notify(
             f"Quedó a medias el guardado de {listed}. En Cuentas, elija la cuenta y pulse c: resguardo termina"
             " el guardado o le pregunta si confirma o descarta lo nuevo.",
-            title="Guardado interrumpido", severity="warning", timeout=30,
+            title="Guardado interrumpido",
+            severity="warning",
+            timeout=30,
         )
 
     @on(InstitutionLoaded)
@@ -464,9 +514,14 @@ class Workbench(App[None]):
                 if ok:
                     self._unassign(account.id, person_id, today)
 
-            self.push_screen(ConfirmDialog(
-                f"{name} dejará de administrar {account.ref} hoy ({format_date(today)}). No se puede deshacer."
-                " ¿Terminar la asignación?", "Terminar"), confirmed)
+            self.push_screen(
+                ConfirmDialog(
+                    f"{name} dejará de administrar {account.ref} hoy ({format_date(today)}). No se puede deshacer."
+                    " ¿Terminar la asignación?",
+                    "Terminar",
+                ),
+                confirmed,
+            )
 
         self.push_screen(PickScreen(f"¿A quién desasignar de {account.ref}?", choices), picked)
 
@@ -514,8 +569,7 @@ class Workbench(App[None]):
         if focused:
             sections["Campo con el foco"] = focused
         sections["En todas partes"] = [
-            ("1 … 7", "Cambiar de pantalla",
-             "Hoy, Cuentas, Personas, Bitácora, Incidentes, Consultas, Solicitudes"),
+            ("1 … 7", "Cambiar de pantalla", "Hoy, Cuentas, Personas, Bitácora, Incidentes, Consultas, Solicitudes"),
             ("ctrl+p", "Paleta de comandos", "Busca cualquier acción por su nombre"),
             ("question_mark", "Ayuda", "Esta pantalla"),
             ("ctrl+l", "Bloquear", "Limpia la pantalla hasta que pulse una tecla"),
@@ -569,8 +623,9 @@ class Workbench(App[None]):
         self.push_screen(IdleLockDialog(self.workspace, self.idle_minutes))
 
 
-def run_workbench(db_path: str | None = None, workspace: Workspace | None = None,
-                  preloaded: Startup | None = None) -> int:
+def run_workbench(
+    db_path: str | None = None, workspace: Workspace | None = None, preloaded: Startup | None = None
+) -> int:
     """Entry point used by ``resguardo`` without a command."""
     Workbench(db_path, workspace.clock if workspace else None, preloaded).run()
     return 0

@@ -26,13 +26,19 @@ def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
         commands.extend(screen.palette_commands())
     for mode, key, label in VIEWS:
         if mode != current:
-            commands.append(PaletteCommand(f"vista: {label}", partial(app.show_view, mode),
-                                           f"Cambia a la pantalla {label} (tecla {key})"))
+            commands.append(
+                PaletteCommand(
+                    f"vista: {label}", partial(app.show_view, mode), f"Cambia a la pantalla {label} (tecla {key})"
+                )
+            )
     commands += [
         PaletteCommand("agenda: Actualizar", app.action_reload, "Vuelve a leer la base de datos"),
         PaletteCommand("sesión: Bloquear", app.action_lock, "Limpia la pantalla hasta que pulse una tecla"),
-        PaletteCommand("ajustes: Bloqueo por inactividad", app.action_idle_settings,
-                       f"Minutos sin uso antes de bloquear (ahora {app.idle_minutes})"),
+        PaletteCommand(
+            "ajustes: Bloqueo por inactividad",
+            app.action_idle_settings,
+            f"Minutos sin uso antes de bloquear (ahora {app.idle_minutes})",
+        ),
         PaletteCommand("ayuda: Atajos de teclado", app.action_help, "Muestra las teclas de esta pantalla"),
         PaletteCommand("app: Salir", app.action_quit_app, "Cierra resguardo"),
     ]

@@ -209,10 +209,14 @@ class RotationDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         now = self.workspace.now()
-        yield Static(f"Cuenta: {self.account.ref}. Se anota que la contraseña ya se cambió; nunca la contraseña.",
-                     classes="dialog-text")
-        yield from field("Fecha y hora (AAAA-MM-DD HH:MM)", Input(now.strftime("%Y-%m-%d %H:%M"), id="when",
-                                                                    tooltip="Cuándo se cambió la contraseña"))
+        yield Static(
+            f"Cuenta: {self.account.ref}. Se anota que la contraseña ya se cambió; nunca la contraseña.",
+            classes="dialog-text",
+        )
+        yield from field(
+            "Fecha y hora (AAAA-MM-DD HH:MM)",
+            Input(now.strftime("%Y-%m-%d %H:%M"), id="when", tooltip="Cuándo se cambió la contraseña"),
+        )
         yield from field("Motivo", Input(self.reason, id="reason"))
         yield from field("Oficio (opcional)", Input(id="reference", placeholder="número de oficio"))
 
@@ -225,8 +229,10 @@ class RotationDialog(FormDialog):
         return lambda: self.workspace.record_rotation(account_id, at, reason, reference)
 
     def confirmation(self) -> str:
-        return (f"Se registrará la rotación de {self.account.ref} del {format_date(self._at.date())}"
-                f" a las {self._at.strftime('%H:%M')}. El historial no se puede borrar. ¿Registrar?")
+        return (
+            f"Se registrará la rotación de {self.account.ref} del {format_date(self._at.date())}"
+            f" a las {self._at.strftime('%H:%M')}. El historial no se puede borrar. ¿Registrar?"
+        )
 
 
 class EvaluationDialog(FormDialog):
@@ -249,8 +255,10 @@ class EvaluationDialog(FormDialog):
         return lambda: self.workspace.record_evaluation(account_id, day, note)
 
     def confirmation(self) -> str:
-        return (f"Se registrará la evaluación de {self.account.ref} del {format_date(self._day)}."
-                " El historial no se puede borrar. ¿Registrar?")
+        return (
+            f"Se registrará la evaluación de {self.account.ref} del {format_date(self._day)}."
+            " El historial no se puede borrar. ¿Registrar?"
+        )
 
 
 class TrainingDialog(FormDialog):
@@ -273,8 +281,10 @@ class TrainingDialog(FormDialog):
         return lambda: self.workspace.record_training(person_id, day, note)
 
     def confirmation(self) -> str:
-        return (f"Se registrará la capacitación de {self.person.name} del {format_date(self._day)}."
-                " El historial no se puede borrar. ¿Registrar?")
+        return (
+            f"Se registrará la capacitación de {self.person.name} del {format_date(self._day)}."
+            " El historial no se puede borrar. ¿Registrar?"
+        )
 
 
 def _options(values: Sequence[str]) -> list[tuple[str, str]]:
@@ -292,19 +302,39 @@ class AccountDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         acc = self.account
-        yield from field("Red", Select(_options([n.value for n in Network]), id="network", allow_blank=False,
-                                       value=acc.network if acc else Network.X.value))
+        yield from field(
+            "Red",
+            Select(
+                _options([n.value for n in Network]),
+                id="network",
+                allow_blank=False,
+                value=acc.network if acc else Network.X.value,
+            ),
+        )
         yield from field("Usuario", Input(acc.handle if acc else "", id="handle", placeholder="@usuario"))
         yield from field("Área responsable", Input((acc.area or "") if acc else "", id="area"))
         yield from field("Correo de la cuenta", Input((acc.email or "") if acc else "", id="email"))
-        yield Checkbox("El correo es genérico institucional", acc.email_generic if acc else False,
-                       id="email_generic")
-        yield from field("Verificación", Select(_options([v.value for v in Verification]), id="verification",
-                                                allow_blank=False, value=acc.verification if acc else "no"))
+        yield Checkbox("El correo es genérico institucional", acc.email_generic if acc else False, id="email_generic")
+        yield from field(
+            "Verificación",
+            Select(
+                _options([v.value for v in Verification]),
+                id="verification",
+                allow_blank=False,
+                value=acc.verification if acc else "no",
+            ),
+        )
         yield Checkbox("Cuenta pública", acc.public if acc else True, id="public")
         yield Checkbox("Recibe mensajes privados", acc.private_messages if acc else True, id="private_messages")
-        yield from field("Estado", Select(_options([s.value for s in AccountStatus]), id="status",
-                                          allow_blank=False, value=acc.status if acc else "activa"))
+        yield from field(
+            "Estado",
+            Select(
+                _options([s.value for s in AccountStatus]),
+                id="status",
+                allow_blank=False,
+                value=acc.status if acc else "activa",
+            ),
+        )
         yield from field("Teléfono", Input((acc.phone or "") if acc else "", id="phone"))
         yield from field("URL", Input((acc.url or "") if acc else "", id="url"))
 
@@ -337,7 +367,9 @@ class AccountDialog(FormDialog):
 class AssignDialog(FormDialog):
     title_text = "Asignar persona"
 
-    def __init__(self, workspace: Workspace, account: Account, people: Sequence[Person], role: str | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, account: Account, people: Sequence[Person], role: str | None = None
+    ) -> None:
         super().__init__(workspace)
         self.account = account
         self.people = people
@@ -346,10 +378,16 @@ class AssignDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         names = [p.name for p in self.people]
         yield Static(f"Cuenta: {self.account.ref}", classes="dialog-text")
-        yield from field("Persona (nombre exacto; → acepta la sugerencia)",
-                         Input(id="person", placeholder="nombre", suggester=SuggestFromList(names, case_sensitive=False)))
-        yield from field("Rol", Select(_options([r.value for r in Role]), id="role", allow_blank=False,
-                                       value=self.role or Role.TITULAR.value))
+        yield from field(
+            "Persona (nombre exacto; → acepta la sugerencia)",
+            Input(id="person", placeholder="nombre", suggester=SuggestFromList(names, case_sensitive=False)),
+        )
+        yield from field(
+            "Rol",
+            Select(
+                _options([r.value for r in Role]), id="role", allow_blank=False, value=self.role or Role.TITULAR.value
+            ),
+        )
         yield from field("Desde (AAAA-MM-DD)", Input(self.workspace.now().date().isoformat(), id="start"))
 
     def build_job(self) -> Job:
@@ -370,12 +408,15 @@ class PersonDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         person = self.person
-        yield from field("Nombre completo", Input(person.name if person else "", id="name",
-                                                  disabled=person is not None))
+        yield from field(
+            "Nombre completo", Input(person.name if person else "", id="name", disabled=person is not None)
+        )
         yield from field("Correo institucional", Input((person.email or "") if person else "", id="email"))
         rank_options = [("(sin indicar)", "")] + _options([r.value for r in Rank])
-        yield from field("Nivel del puesto", Select(rank_options, id="rank", allow_blank=False,
-                                                    value=(person.rank or "") if person else ""))
+        yield from field(
+            "Nivel del puesto",
+            Select(rank_options, id="rank", allow_blank=False, value=(person.rank or "") if person else ""),
+        )
 
     def on_mount(self) -> None:
         self.query_one("#email" if self.person else "#name").focus()
@@ -398,8 +439,10 @@ class IdleLockDialog(FormDialog):
         self.minutes = minutes
 
     def compose_fields(self) -> ComposeResult:
-        yield from field("Minutos sin usar el teclado antes de bloquear (0 = nunca)",
-                         Input(str(self.minutes), id="minutes", type="integer"))
+        yield from field(
+            "Minutos sin usar el teclado antes de bloquear (0 = nunca)",
+            Input(str(self.minutes), id="minutes", type="integer"),
+        )
 
     def build_job(self) -> Job:
         text = self.value("minutes").strip()

@@ -69,20 +69,28 @@ class PassphraseDialog(ModalScreen[bool]):
             "Este equipo no tiene llavero del sistema: resguardo guarda las contraseñas en su llavero cifrado."
         )
         if self.new_file:
-            text += (" Elija una frase maestra (al menos 12 caracteres) y escríbala dos veces;"
-                     " guárdela bien: sin ella no se recuperan las contraseñas.")
+            text += (
+                " Elija una frase maestra (al menos 12 caracteres) y escríbala dos veces;"
+                " guárdela bien: sin ella no se recuperan las contraseñas."
+            )
         elif not self.reason:
             text += " Escriba su frase maestra."
         with Vertical(classes="dialog confirm"):
             yield Label("Llavero cifrado de resguardo", classes="dialog-title")
             yield Static(text, classes="dialog-text")
-            yield Input(password=True, id="passphrase", compact=True,
-                        placeholder="frase maestra nueva" if self.new_file else "frase maestra")
+            yield Input(
+                password=True,
+                id="passphrase",
+                compact=True,
+                placeholder="frase maestra nueva" if self.new_file else "frase maestra",
+            )
             if self.new_file:
                 yield Input(password=True, id="repeated", compact=True, placeholder="repita la frase maestra")
             yield Static("", classes="dialog-error")
-            yield Static("Enter continúa · Esc cancela sin crear nada" if self.new_file
-                         else "Enter desbloquea · Esc cancela", classes="dialog-hint")
+            yield Static(
+                "Enter continúa · Esc cancela sin crear nada" if self.new_file else "Enter desbloquea · Esc cancela",
+                classes="dialog-hint",
+            )
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -140,14 +148,24 @@ class PasswordDialog(ModalScreen[str | None]):
     AUTO_FOCUS = "#password"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancelar", id="contrasena.cancelar", tooltip="Cierra sin guardar"),
-        Binding("ctrl+s", "save", "Guardar", id="contrasena.guardar",
-                tooltip="Guarda en el llavero y registra la rotación"),
-        Binding("ctrl+g", "generate", "Generar", id="contrasena.generar",
-                tooltip="Genera una contraseña que cumple la regla"),
-        Binding("ctrl+r", "reveal", "Mostrar/ocultar", id="contrasena.mostrar",
-                tooltip="Muestra u oculta lo escrito"),
-        Binding("ctrl+y", "copy", "Copiar", id="contrasena.copiar",
-                tooltip="Copia al portapapeles; se borra solo al poco tiempo"),
+        Binding(
+            "ctrl+s", "save", "Guardar", id="contrasena.guardar", tooltip="Guarda en el llavero y registra la rotación"
+        ),
+        Binding(
+            "ctrl+g",
+            "generate",
+            "Generar",
+            id="contrasena.generar",
+            tooltip="Genera una contraseña que cumple la regla",
+        ),
+        Binding("ctrl+r", "reveal", "Mostrar/ocultar", id="contrasena.mostrar", tooltip="Muestra u oculta lo escrito"),
+        Binding(
+            "ctrl+y",
+            "copy",
+            "Copiar",
+            id="contrasena.copiar",
+            tooltip="Copia al portapapeles; se borra solo al poco tiempo",
+        ),
     ]
 
     class KeyringReady(Message):
@@ -216,21 +234,34 @@ class PasswordDialog(ModalScreen[str | None]):
             with Horizontal(classes="password-record"):
                 with Vertical():
                     yield Label("Motivo (opcional)", classes="field-label")
-                    yield Input(id="reason", compact=True, placeholder="p. ej. Rotación periódica",
-                                tooltip="Queda en el historial de rotaciones y en la bitácora")
+                    yield Input(
+                        id="reason",
+                        compact=True,
+                        placeholder="p. ej. Rotación periódica",
+                        tooltip="Queda en el historial de rotaciones y en la bitácora",
+                    )
                 with Vertical():
                     yield Label(self._reference_label(), id="reference-label", classes="field-label")
-                    yield Input(id="reference", compact=True, placeholder="p. ej. IECM/UTCSyD/0123/2026"
-                                if self._profile_id() == "iecm" else "número de oficio",
-                                tooltip="Referencia del oficio; queda en el historial y en la bitácora."
-                                + (" En el IECM el cambio de contraseñas se gestiona con la UTCSyD"
-                                   " por vía oficial." if self._profile_id() == "iecm" else ""))
+                    yield Input(
+                        id="reference",
+                        compact=True,
+                        placeholder="p. ej. IECM/UTCSyD/0123/2026"
+                        if self._profile_id() == "iecm"
+                        else "número de oficio",
+                        tooltip="Referencia del oficio; queda en el historial y en la bitácora."
+                        + (
+                            " En el IECM el cambio de contraseñas se gestiona con la UTCSyD por vía oficial."
+                            if self._profile_id() == "iecm"
+                            else ""
+                        ),
+                    )
             yield Static("Escriba para medir la fortaleza.", id="meter")
             yield Static("", id="feedback", classes="dialog-text")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Guardar", variant="primary", id="save", compact=True, disabled=True,
-                             tooltip="Guarda (ctrl+s)")
+                yield Button(
+                    "Guardar", variant="primary", id="save", compact=True, disabled=True, tooltip="Guarda (ctrl+s)"
+                )
                 yield Button("Generar", id="generate", compact=True, tooltip="ctrl+g")
                 yield Button("Mostrar", id="reveal", compact=True, tooltip="ctrl+r")
                 yield Button("Copiar", id="copy", compact=True, tooltip="ctrl+y")
@@ -307,6 +338,7 @@ class PasswordDialog(ModalScreen[str | None]):
     @on(KeyringFailed)
     def _keyring_failed(self, event: PasswordDialog.KeyringFailed) -> None:
         if event.locked:
+
             def answered(ok: bool | None) -> None:
                 if ok:
                     self._open_keyring(None)  # unlocked and kept for the session
@@ -315,8 +347,7 @@ class PasswordDialog(ModalScreen[str | None]):
 
             self.app.push_screen(PassphraseDialog(self.workbench.workspace), answered)
             return
-        self.notify(f"{event.text} No se registró nada.", title="Llavero no disponible", severity="error",
-                    timeout=10)
+        self.notify(f"{event.text} No se registró nada.", title="Llavero no disponible", severity="error", timeout=10)
         self.dismiss(None)
 
     # -- strength, debounced -------------------------------------------------------
@@ -365,11 +396,14 @@ class PasswordDialog(ModalScreen[str | None]):
         report = event.check.report
         style = _SCORE_STYLES[max(0, min(4, report.score))]
         bar = "█" * (report.score + 1) * 4 + "░" * (4 - report.score) * 4
-        verdict = ("cumple la regla" if report.acceptable and not event.check.reuse else "no cumple la regla")
-        self.query_one("#meter", Static).update(Content.assemble(
-            (bar, style), f"  {report.score} de 4 ({report.score_label}; mínimo {report.min_score})"
-            f" · {verdict} · se adivinaría en {report.crack_time}",
-        ))
+        verdict = "cumple la regla" if report.acceptable and not event.check.reuse else "no cumple la regla"
+        self.query_one("#meter", Static).update(
+            Content.assemble(
+                (bar, style),
+                f"  {report.score} de 4 ({report.score_label}; mínimo {report.min_score})"
+                f" · {verdict} · se adivinaría en {report.crack_time}",
+            )
+        )
         lines = [*report.messages]
         if report.warning:
             lines.append(report.warning)
@@ -408,8 +442,9 @@ class PasswordDialog(ModalScreen[str | None]):
 
             reason.value = GENERATED_REASON
         self._set_revealed(True)  # shown once, here; ctrl+r hides it again
-        self.notify("Contraseña generada: anótela o cópiela antes de guardar; no se volverá a mostrar.",
-                    title="Generada")
+        self.notify(
+            "Contraseña generada: anótela o cópiela antes de guardar; no se volverá a mostrar.", title="Generada"
+        )
 
     def action_reveal(self) -> None:
         self._set_revealed(not self.revealed)
@@ -438,7 +473,8 @@ class PasswordDialog(ModalScreen[str | None]):
             self.post_message(self.Failed(error_text(exc)))
             return
         self.app.call_from_thread(
-            self.notify, f"Copiada. El portapapeles se borrará en {clipboard.clear_delay()} s.", title="Copiada")
+            self.notify, f"Copiada. El portapapeles se borrará en {clipboard.clear_delay()} s.", title="Copiada"
+        )
 
     # -- save ----------------------------------------------------------------
 
@@ -466,16 +502,22 @@ class PasswordDialog(ModalScreen[str | None]):
                 self._save(first, reason, reference, generated)
 
         why = f" con el motivo «{reason}»" if reason else ""
-        self.app.push_screen(ConfirmDialog(
-            f"Se guardará la contraseña de {self.account.ref} en el llavero y se registrará la rotación{why}."
-            " El historial no se puede borrar. ¿Guardar?", "Guardar"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Se guardará la contraseña de {self.account.ref} en el llavero y se registrará la rotación{why}."
+                " El historial no se puede borrar. ¿Guardar?",
+                "Guardar",
+            ),
+            answered,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def _save(self, password: str, reason: str | None, reference: str | None, generated: bool) -> None:
         workspace = self.workbench.workspace
         try:
-            summary = workspace.set_password(self.account.id, password, self.secrets, reason, reference,
-                                             generated=generated)
+            summary = workspace.set_password(
+                self.account.id, password, self.secrets, reason, reference, generated=generated
+            )
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Spanish message; nothing was recorded
             self.post_message(self.Failed(error_text(exc)))
             return
@@ -489,8 +531,12 @@ class PasswordDialog(ModalScreen[str | None]):
     def _saved(self, event: PasswordDialog.Saved) -> None:
         self.workbench.data_changed(event.summary)
         if event.reminder:
-            self.app.notify(f"{event.reminder}. Esta rotación quedó registrada sin referencia de oficio.",
-                            title="Aviso", severity="warning", timeout=15)
+            self.app.notify(
+                f"{event.reminder}. Esta rotación quedó registrada sin referencia de oficio.",
+                title="Aviso",
+                severity="warning",
+                timeout=15,
+            )
         self.dismiss(event.summary)
 
     @on(Failed)
@@ -513,8 +559,13 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        actions = {"save": self.action_save, "generate": self.action_generate, "reveal": self.action_reveal,
-                   "copy": self.action_copy, "cancel": self.action_cancel}
+        actions = {
+            "save": self.action_save,
+            "generate": self.action_generate,
+            "reveal": self.action_reveal,
+            "copy": self.action_copy,
+            "cancel": self.action_cancel,
+        }
         action = actions.get(event.button.id or "")
         if action is not None:
             action()
@@ -530,10 +581,20 @@ class PendingSecretDialog(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "decide('confirm')", "Confirmar", id="pendiente.confirmar",
-                tooltip="Registra el cambio y pone la nueva en lugar de la anterior"),
-        Binding("d", "decide('discard')", "Descartar", id="pendiente.descartar",
-                tooltip="Borra la nueva; sigue vigente la anterior"),
+        Binding(
+            "c",
+            "decide('confirm')",
+            "Confirmar",
+            id="pendiente.confirmar",
+            tooltip="Registra el cambio y pone la nueva en lugar de la anterior",
+        ),
+        Binding(
+            "d",
+            "decide('discard')",
+            "Descartar",
+            id="pendiente.descartar",
+            tooltip="Borra la nueva; sigue vigente la anterior",
+        ),
         Binding("escape", "later", "Después", id="pendiente.despues", tooltip="No cambia nada por ahora"),
     ]
 

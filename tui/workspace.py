@@ -349,8 +349,9 @@ class Workspace:
         # The year ahead of every account and person, and their trainings, are for the other
         # screens, built after the first frame.
         near = agenda(state, now, horizon_days)
-        snapshot = Agenda(now=now, profile=state.profile, items=near, accounts=len(state.accounts),
-                          open_incidents=open_incidents)
+        snapshot = Agenda(
+            now=now, profile=state.profile, items=near, accounts=len(state.accounts), open_incidents=open_incidents
+        )
 
         def build_institution() -> Institution:
             with self.session() as store:
@@ -366,8 +367,9 @@ class Workspace:
         """Accounts and people with their administrators, history and deadlines."""
         return self.load()[1]()
 
-    def _institution(self, state: State, items: Sequence[Obligation], trainings: Mapping[int, Sequence[date]],
-                     now: datetime) -> Institution:
+    def _institution(
+        self, state: State, items: Sequence[Obligation], trainings: Mapping[int, Sequence[date]], now: datetime
+    ) -> Institution:
         today = now.date()
         by_account: dict[int, list[Obligation]] = {}
         by_person: dict[int, list[Obligation]] = {}
@@ -392,15 +394,23 @@ class Workspace:
         account_rows = []
         for acc in state.accounts:
             pending = by_account.get(acc.id, [])
-            current = [people[a.person_id].name for a in assignments.get(acc.id, ())
-                       if a.active_on(today) and a.person_id in people]
-            haystack = fold(" ".join([acc.network, acc.handle, acc.area or "", acc.email or "", acc.status,
-                                      *current]))
-            account_rows.append(AccountRow(
-                account=acc, holders=holders(acc.id),
-                last_rotation=state.last_rotation.get(acc.id), last_evaluation=state.last_evaluation.get(acc.id),
-                next_due=_first_due(pending), worst=_worst(pending), haystack=haystack,
-            ))
+            current = [
+                people[a.person_id].name
+                for a in assignments.get(acc.id, ())
+                if a.active_on(today) and a.person_id in people
+            ]
+            haystack = fold(" ".join([acc.network, acc.handle, acc.area or "", acc.email or "", acc.status, *current]))
+            account_rows.append(
+                AccountRow(
+                    account=acc,
+                    holders=holders(acc.id),
+                    last_rotation=state.last_rotation.get(acc.id),
+                    last_evaluation=state.last_evaluation.get(acc.id),
+                    next_due=_first_due(pending),
+                    worst=_worst(pending),
+                    haystack=haystack,
+                )
+            )
         roles_by_person: dict[int, list[tuple[Assignment, Account]]] = {}
         for assignment in state.assignments:
             held = accounts_by_id.get(assignment.account_id)
@@ -410,19 +420,41 @@ class Workspace:
         for person in sorted(people.values(), key=lambda p: fold(p.name)):
             person_roles = roles_by_person.get(person.id, [])
             pending = by_person.get(person.id, [])
-            haystack = fold(" ".join([person.name, person.email or "", person.rank or "",
-                                      *(held.ref for a, held in person_roles if a.active_on(today))]))
-            person_rows.append(PersonRow(
-                person=person, roles=person_roles, last_training=state.last_training.get(person.id),
-                next_due=_first_due(pending), worst=_worst(pending), haystack=haystack,
-            ))
+            haystack = fold(
+                " ".join(
+                    [
+                        person.name,
+                        person.email or "",
+                        person.rank or "",
+                        *(held.ref for a, held in person_roles if a.active_on(today)),
+                    ]
+                )
+            )
+            person_rows.append(
+                PersonRow(
+                    person=person,
+                    roles=person_roles,
+                    last_training=state.last_training.get(person.id),
+                    next_due=_first_due(pending),
+                    worst=_worst(pending),
+                    haystack=haystack,
+                )
+            )
         admin_roles = list(state.profile.settings.admin_roles)
         table_roles = (admin_roles[0], admin_roles[1] if len(admin_roles) > 1 else "coadministrador")
         return Institution(
-            now=now, profile=state.profile, table_roles=table_roles, accounts=account_rows, people=person_rows, people_by_id=dict(people),
-            assignments_by_account=assignments, obligations_by_account=by_account,
-            obligations_by_person=by_person, trainings_by_person=trainings,
-            credentials=dict(state.credentials or {}), second_factors=dict(state.second_factors or {}),
+            now=now,
+            profile=state.profile,
+            table_roles=table_roles,
+            accounts=account_rows,
+            people=person_rows,
+            people_by_id=dict(people),
+            assignments_by_account=assignments,
+            obligations_by_account=by_account,
+            obligations_by_person=by_person,
+            trainings_by_person=trainings,
+            credentials=dict(state.credentials or {}),
+            second_factors=dict(state.second_factors or {}),
             account_refs={acc.id: acc.ref for acc in state.accounts},
         )
 
@@ -504,8 +536,7 @@ class Workspace:
             done = store.consultations.resolve(consultation_id, result, at=at, note=note)
         return f"Consulta {done.id} «{done.subject}»: {done.state}."
 
-    def resolve_request(self, request_id: int, result: str, at: datetime, note: str | None,
-                        area: str | None) -> str:
+    def resolve_request(self, request_id: int, result: str, at: datetime, note: str | None, area: str | None) -> str:
         with self.session() as store:
             done = store.information_requests.resolve(request_id, result, at=at, note=note, area=area)
         return f"Solicitud {done.id} de {done.requester}: {done.state}."
@@ -649,12 +680,22 @@ class Workspace:
             inputs = strength_inputs(store, account, profile)
         return make_password(
             max(DEFAULT_LENGTH, profile.settings.min_length),
-            min_length=profile.settings.min_length, min_score=profile.settings.min_zxcvbn_score,
-            handle=account.handle, user_inputs=inputs,
+            min_length=profile.settings.min_length,
+            min_score=profile.settings.min_zxcvbn_score,
+            handle=account.handle,
+            user_inputs=inputs,
         )
 
-    def set_password(self, account_id: int, password: str, secrets: Any, reason: str | None,
-                     reference: str | None, *, generated: bool = False) -> str:
+    def set_password(
+        self,
+        account_id: int,
+        password: str,
+        secrets: Any,
+        reason: str | None,
+        reference: str | None,
+        *,
+        generated: bool = False,
+    ) -> str:
         """The path of ``credencial fijar`` (``generar`` when ``generated``): checks, then the rotation
         with its reason and oficio and the keyring write in one transaction, all or nothing."""
         from store.credentials import set_password
@@ -662,14 +703,21 @@ class Workspace:
         with self.session() as store:
             account = store.accounts.get(account_id)
             result = set_password(
-                store, secrets, account, password, source="generar" if generated else "fijar",
-                reason=reason, reference=reference,
+                store,
+                secrets,
+                account,
+                password,
+                source="generar" if generated else "fijar",
+                reason=reason,
+                reference=reference,
             )
         rotation = result.rotation
         why = f" ({rotation.reason.rstrip('.')})" if rotation.reason else ""
         oficio = f", oficio {rotation.reference}" if rotation.reference else ""
-        return (f"Contraseña de {account.ref} guardada en el llavero (puntaje {result.report.score} de 4)."
-                f" Rotación registrada{why}{oficio}.")
+        return (
+            f"Contraseña de {account.ref} guardada en el llavero (puntaje {result.report.score} de 4)."
+            f" Rotación registrada{why}{oficio}."
+        )
 
     # -- saves interrupted by a crash (see store.credentials.settle_pending) ----------------------
 
@@ -699,8 +747,9 @@ class Workspace:
                 if outcome == AWAITING:
                     waiting.append(pending.kind)
                 elif outcome == COMPLETED:
-                    notes.append(f"Se terminó de guardar {pending.label} de {account.ref}: su cambio ya estaba"
-                                 " registrado.")
+                    notes.append(
+                        f"Se terminó de guardar {pending.label} de {account.ref}: su cambio ya estaba registrado."
+                    )
         return waiting, notes
 
     def pending_secret_text(self, account_id: int, kind: str) -> str:
@@ -712,9 +761,11 @@ class Workspace:
             return ""
         moment = pending.started_at
         what = "la rotación" if kind == "password" else "el cambio"
-        return (f"Un guardado de {pending.label} de {account.ref} se interrumpió el {format_date(moment.date())}"
-                f" a las {moment:%H:%M}: {pending.label} nueva quedó en el llavero, pero {what} no se registró."
-                f" Si ya la usa en la red social, confírmela; si no, descártela (sigue vigente la anterior).")
+        return (
+            f"Un guardado de {pending.label} de {account.ref} se interrumpió el {format_date(moment.date())}"
+            f" a las {moment:%H:%M}: {pending.label} nueva quedó en el llavero, pero {what} no se registró."
+            f" Si ya la usa en la red social, confírmela; si no, descártela (sigue vigente la anterior)."
+        )
 
     def confirm_pending_secret(self, account_id: int, kind: str, secrets: Any) -> str:
         from store.credentials import confirm_pending
@@ -749,17 +800,27 @@ class Workspace:
 
     # -- bitácora ----------------------------------------------------------
 
-    def search_bitacora(self, text: str, account_id: int | None = None, kind: str | None = None,
-                        since: date | None = None, until: date | None = None, limit: int = 200) -> list[Any]:
+    def search_bitacora(
+        self,
+        text: str,
+        account_id: int | None = None,
+        kind: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 200,
+    ) -> list[Any]:
         """Entries newest first (the store folds diacritics); dates are local days, inclusive,
         as in ``resguardo bitacora buscar --desde/--hasta``."""
         from policy.clock import end_of_day, start_of_day
 
         with self.session() as store:
             return store.bitacora.search(
-                text or None, account_id=account_id, kind=kind,
+                text or None,
+                account_id=account_id,
+                kind=kind,
                 since=start_of_day(since) if since else None,
-                until=end_of_day(until) if until else None, limit=limit,
+                until=end_of_day(until) if until else None,
+                limit=limit,
             )
 
     def add_bitacora_entry(self, account_id: int | None, kind: str, text: str, occurred_at: datetime | None) -> str:
@@ -807,8 +868,11 @@ class Workspace:
         with self.session() as store:
             account = store.accounts.get(account_id)
             incident = store.incidents.open(account, description, at=at)
-        return (f"Incidente {incident.id} abierto en {account.ref}; por notificar a "
-                + ", ".join(n.recipient for n in incident.notices) + ".")
+        return (
+            f"Incidente {incident.id} abierto en {account.ref}; por notificar a "
+            + ", ".join(n.recipient for n in incident.notices)
+            + "."
+        )
 
     def tick_incident(self, incident_id: int, position: int, at: datetime) -> str:
         with self.session() as store:
@@ -840,8 +904,9 @@ class Workspace:
     def add_request(self, account_id: int, requester: str, subject: str, received_at: datetime) -> str:
         with self.session() as store:
             account = store.accounts.get(account_id)
-            request = store.information_requests.add(account, requester=requester, subject=subject,
-                                                     received_at=received_at)
+            request = store.information_requests.add(
+                account, requester=requester, subject=subject, received_at=received_at
+            )
         return f"Solicitud {request.id} de {request.requester} registrada."
 
 

@@ -60,7 +60,9 @@ def common_options() -> argparse.ArgumentParser:
     """Options every subcommand accepts, so they may follow the command (``pendientes --db X``)."""
     parent = argparse.ArgumentParser(add_help=False, formatter_class=SpanishFormatter)
     parent.add_argument(
-        "--db", metavar="RUTA", default=argparse.SUPPRESS,
+        "--db",
+        metavar="RUTA",
+        default=argparse.SUPPRESS,
         help="base de datos a usar (por omisión, RESGUARDO_DB o la carpeta de datos del usuario)",
     )
     return parent

@@ -33,8 +33,12 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     add.add_argument("--red", required=True, choices=[n.value for n in Network], help="red social")
     add.add_argument("--usuario", required=True, help="nombre de usuario en la red (p. ej. @INEMexico)")
     _account_fields(add)
-    add.add_argument("--estado", choices=[s.value for s in AccountStatus], default=AccountStatus.ACTIVE,
-                     help="estado de la cuenta (por omisión activa)")
+    add.add_argument(
+        "--estado",
+        choices=[s.value for s in AccountStatus],
+        default=AccountStatus.ACTIVE,
+        help="estado de la cuenta (por omisión activa)",
+    )
     add.set_defaults(handler=add_account)
 
     edit = sub.add_parser("editar", parents=[parent], help="cambia datos de una cuenta")
@@ -49,11 +53,12 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     listing.set_defaults(handler=list_accounts)
 
     show = sub.add_parser(
-        "mostrar", parents=[parent],
+        "mostrar",
+        parents=[parent],
         help="muestra una cuenta: administración, credencial, bitácora y pendientes",
         description="Muestra los datos de la cuenta, quién la administra, el estado de su contraseña"
-                    " (fuerza, fecha, segundo factor; nunca la contraseña), sus últimas 5 entradas de la"
-                    " bitácora y sus pendientes.",
+        " (fuerza, fecha, segundo factor; nunca la contraseña), sus últimas 5 entradas de la"
+        " bitácora y sus pendientes.",
     )
     show.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     show.add_argument("--json", action="store_true", help="salida JSON")
@@ -77,27 +82,51 @@ def _account_fields(parser: argparse.ArgumentParser, editing: bool = False) -> N
     parser.add_argument("--area", help="área responsable")
     parser.add_argument("--correo", help="correo electrónico asociado a la cuenta")
     generic = parser.add_mutually_exclusive_group()
-    generic.add_argument("--correo-generico", dest="correo_generico", action="store_const", const=True,
-                         default=None, help="el correo es una dirección genérica institucional")
-    generic.add_argument("--correo-personal", dest="correo_generico", action="store_const", const=False,
-                         help="el correo es de una persona (no genérico)")
+    generic.add_argument(
+        "--correo-generico",
+        dest="correo_generico",
+        action="store_const",
+        const=True,
+        default=None,
+        help="el correo es una dirección genérica institucional",
+    )
+    generic.add_argument(
+        "--correo-personal",
+        dest="correo_generico",
+        action="store_const",
+        const=False,
+        help="el correo es de una persona (no genérico)",
+    )
     parser.add_argument("--telefono", help="teléfono asociado")
     parser.add_argument("--url", help="dirección de la cuenta")
     parser.add_argument("--verificacion", choices=[v.value for v in Verification], help="estado de la verificación")
     parser.add_argument("--publica", type=yes_no, metavar="SÍ|NO", help="la cuenta es pública")
-    parser.add_argument("--mensajes-privados", dest="mensajes_privados", type=yes_no, metavar="SÍ|NO",
-                        help="la cuenta recibe mensajes privados")
+    parser.add_argument(
+        "--mensajes-privados",
+        dest="mensajes_privados",
+        type=yes_no,
+        metavar="SÍ|NO",
+        help="la cuenta recibe mensajes privados",
+    )
     parser.add_argument("--apertura", metavar="FECHA", help="fecha en que se abrió la cuenta (AAAA-MM-DD)")
 
 
 def _fields_from(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
     mapping = {
-        "area": "area", "correo": "email", "telefono": "phone", "url": "url",
-        "verificacion": "verification", "publica": "public", "mensajes_privados": "private_messages",
-        "correo_generico": "email_generic", "estado": "status", "usuario": "handle",
+        "area": "area",
+        "correo": "email",
+        "telefono": "phone",
+        "url": "url",
+        "verificacion": "verification",
+        "publica": "public",
+        "mensajes_privados": "private_messages",
+        "correo_generico": "email_generic",
+        "estado": "status",
+        "usuario": "handle",
     }
-    fields = {target: getattr(args, source) for source, target in mapping.items()
-              if getattr(args, source, None) is not None}
+    fields = {
+        target: getattr(args, source) for source, target in mapping.items() if getattr(args, source, None) is not None
+    }
     if args.apertura is not None:
         opened = ctx.date_arg(args.apertura, "fecha de apertura")
         if opened > ctx.today():
@@ -156,9 +185,7 @@ def _holders(ctx: Context, day: date) -> dict[int, dict[str, list[str]]]:
     holders: dict[int, dict[str, list[str]]] = {}
     for item in store.assignments.all():
         if item.active_on(day):
-            holders.setdefault(item.account_id, {}).setdefault(item.role, []).append(
-                people.get(item.person_id, "?")
-            )
+            holders.setdefault(item.account_id, {}).setdefault(item.role, []).append(people.get(item.person_id, "?"))
     return holders
 
 
@@ -187,8 +214,9 @@ def list_accounts(ctx: Context, args: argparse.Namespace) -> int:
             f"{role}: {', '.join(names)}" for role, names in sorted(roles.items()) if role != Role.COADMIN
         )
         last = last_rotation.get(acc.id)
-        rows.append([acc.id, acc.ref, acc.area or "", acc.status, admins or "—",
-                     format_date(last.date()) if last else "—"])
+        rows.append(
+            [acc.id, acc.ref, acc.area or "", acc.status, admins or "—", format_date(last.date()) if last else "—"]
+        )
     print(table(["Id", "Cuenta", "Área", "Estado", "Administración", "Última rotación"], rows, wrap=4))
     print(f"\n{len(accounts)} cuentas.")
     return 0
@@ -213,13 +241,24 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         data = account_json(account)
         data["assignments"] = [
-            {"id": a.id, "person": people[a.person_id].name, "person_id": a.person_id, "role": a.role,
-             "start": a.start.isoformat(), "end": a.end.isoformat() if a.end else None}
+            {
+                "id": a.id,
+                "person": people[a.person_id].name,
+                "person_id": a.person_id,
+                "role": a.role,
+                "start": a.start.isoformat(),
+                "end": a.end.isoformat() if a.end else None,
+            }
             for a in assignments
         ]
         data["rotations"] = [
-            {"id": r.id, "rotated_at": r.rotated_at.isoformat(), "reason": r.reason, "author": r.author,
-             "reference": r.reference}
+            {
+                "id": r.id,
+                "rotated_at": r.rotated_at.isoformat(),
+                "reason": r.reason,
+                "author": r.author,
+                "reference": r.reference,
+            }
             for r in rotations
         ]
         data["evaluations"] = [{"id": e.id, "date": e.day.isoformat(), "note": e.note} for e in evaluations]
@@ -245,14 +284,20 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
     elif profile.settings.rotation_on_admin_change:
         fields.append(("Rotación", "al cambiar la persona administradora"))
     else:
-        fields.append(("Rotación", "sin plazo en los criterios (fíjelo con «resguardo ajustes fijar rotacion_meses N»)"))
+        fields.append(
+            ("Rotación", "sin plazo en los criterios (fíjelo con «resguardo ajustes fijar rotacion_meses N»)")
+        )
     for label, value in fields:
         print(f"  {label + ':':<19}{value}")
     print("\nAdministración:")
     if assignments:
         rows = [
-            [a.role, people[a.person_id].name, format_date(a.start),
-             format_date(a.end) if a.end else ("vigente" if a.start <= ctx.today() else "programada")]
+            [
+                a.role,
+                people[a.person_id].name,
+                format_date(a.start),
+                format_date(a.end) if a.end else ("vigente" if a.start <= ctx.today() else "programada"),
+            ]
             for a in assignments
         ]
         print(table(["Rol", "Persona", "Desde", "Hasta"], rows, indent="  "))
@@ -267,17 +312,22 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
     else:
         print("  (ninguna registrada)")
     print("\nÚltimas evaluaciones:")
-    print("\n".join(f"  {format_date(e.day)}{' — ' + e.note if e.note else ''}" for e in evaluations)
-          or "  (ninguna registrada)")
+    print(
+        "\n".join(f"  {format_date(e.day)}{' — ' + e.note if e.note else ''}" for e in evaluations)
+        or "  (ninguna registrada)"
+    )
     print("\nCredencial:")
     print(render_credential(credential))
     print(f"\nBitácora (últimas {BITACORA_LIMIT} entradas):")
     if entries:
-        print(table(
-            ["Cuándo", "Tipo", "Texto", "Quién"],
-            [[_when(e.occurred), e.kind, _clip(e.text), e.author] for e in entries],
-            wrap=2, indent="  ",
-        ))
+        print(
+            table(
+                ["Cuándo", "Tipo", "Texto", "Quién"],
+                [[_when(e.occurred), e.kind, _clip(e.text), e.author] for e in entries],
+                wrap=2,
+                indent="  ",
+            )
+        )
     else:
         print("  (ninguna entrada)")
     print("\nPendientes:")
@@ -329,8 +379,10 @@ def render_credential(credential: dict[str, Any]) -> str:
     else:
         when = format_date(local(datetime.fromisoformat(credential["set_at"])).date())
         weak = " — débil" if credential["weak"] else ""
-        lines.append(f"Contraseña:        guardada el {when}; puntaje {credential['score']} de 4"
-                     f" ({credential['score_label']}){weak}")
+        lines.append(
+            f"Contraseña:        guardada el {when}; puntaje {credential['score']} de 4"
+            f" ({credential['score_label']}){weak}"
+        )
     method = credential["second_factor"]
     if method is None:
         lines.append("Segundo factor:    no registrado")

@@ -32,16 +32,26 @@ COMMAND_NAMES = ("pendientes",)
 
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     agenda = commands.add_parser(
-        "pendientes", parents=[parent], help="la agenda: qué está vencido, qué vence pronto y por qué",
+        "pendientes",
+        parents=[parent],
+        help="la agenda: qué está vencido, qué vence pronto y por qué",
         description=(
             "Muestra la agenda a una fecha (por omisión, ahora): primero lo vencido, luego lo que vence"
             " en los próximos 7 días y después lo demás dentro de la ventana de --dias."
         ),
     )
-    agenda.add_argument("--fecha", metavar="FECHA",
-                        help="evaluar como si hoy fuera esta fecha (AAAA-MM-DD, al inicio del día, o fecha y hora)")
-    agenda.add_argument("--dias", type=window_days, default=30, metavar="N",
-                        help="días de anticipación (por omisión 30); lo vencido siempre aparece")
+    agenda.add_argument(
+        "--fecha",
+        metavar="FECHA",
+        help="evaluar como si hoy fuera esta fecha (AAAA-MM-DD, al inicio del día, o fecha y hora)",
+    )
+    agenda.add_argument(
+        "--dias",
+        type=window_days,
+        default=30,
+        metavar="N",
+        help="días de anticipación (por omisión 30); lo vencido siempre aparece",
+    )
     agenda.add_argument("--cuenta", metavar="CUENTA", help="solo los pendientes de esta cuenta")
     agenda.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
     agenda.set_defaults(handler=show_agenda)
@@ -94,16 +104,24 @@ def agenda_json_text(items: Sequence[Obligation]) -> str:
         head = heads.get((kind, status))
         if head is None:
             # the key starts with the kind: its encoding without the closing quote
-            head = heads[(kind, status)] = (
-                f'{{"kind": {text(kind)}, "status": {text(status)},', text(str(kind))[:-1]
-            )
+            head = heads[(kind, status)] = (f'{{"kind": {text(kind)}, "status": {text(status)},', text(str(kind))[:-1])
         account, person = item.account, item.person
         # (cached pieces are non-empty tuples: ``or`` builds one only on a miss)
-        account_part = no_account if account is None else subjects.get(id(account)) or subjects.setdefault(
-            id(account), (f' "account": {text(account.ref)}, "account_id": {account.id},', f":a{account.id}")
+        account_part = (
+            no_account
+            if account is None
+            else subjects.get(id(account))
+            or subjects.setdefault(
+                id(account), (f' "account": {text(account.ref)}, "account_id": {account.id},', f":a{account.id}")
+            )
         )
-        person_part = no_person if person is None else subjects.get(id(person)) or subjects.setdefault(
-            id(person), (f' "person": {text(person.name)}, "person_id": {person.id},', f":p{person.id}")
+        person_part = (
+            no_person
+            if person is None
+            else subjects.get(id(person))
+            or subjects.setdefault(
+                id(person), (f' "person": {text(person.name)}, "person_id": {person.id},', f":p{person.id}")
+            )
         )
         due = item.due
         due_key = (due, due.tzinfo, due.fold)
@@ -120,7 +138,11 @@ def agenda_json_text(items: Sequence[Obligation]) -> str:
 
 
 def render_agenda(
-    items: Sequence[Obligation], now: datetime, profile: Profile, *, show_account: bool = True,
+    items: Sequence[Obligation],
+    now: datetime,
+    profile: Profile,
+    *,
+    show_account: bool = True,
     width: int | None = None,
 ) -> str:
     """The human agenda, one group per status: a table on wide terminals, blocks on narrow ones."""

@@ -20,7 +20,9 @@ COMMAND_NAMES = ("respaldo",)
 
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     backup = commands.add_parser(
-        "respaldo", parents=[parent], help="respaldos de la base de datos: crear, verificar, restaurar y listar",
+        "respaldo",
+        parents=[parent],
+        help="respaldos de la base de datos: crear, verificar, restaurar y listar",
         description=(
             "Copias completas y consistentes de la base de datos (y del llavero cifrado de resguardo, si"
             " existe), aunque otro programa esté escribiendo. Se hace una sola cada día al primer uso y otra"
@@ -30,26 +32,34 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     sub = subcommands(backup)
     create = sub.add_parser("crear", parents=[parent], help="hace un respaldo ahora")
     create.add_argument(
-        "ruta", nargs="?", metavar="RUTA",
+        "ruta",
+        nargs="?",
+        metavar="RUTA",
         help="archivo o carpeta de destino (por omisión, la carpeta respaldos/ junto a la base de datos)",
     )
     create.set_defaults(handler=create_backup)
-    verify = sub.add_parser("verificar", parents=[parent],
-                            help="comprueba un respaldo sin modificarlo (integridad, bitácora, manifiesto)")
+    verify = sub.add_parser(
+        "verificar", parents=[parent], help="comprueba un respaldo sin modificarlo (integridad, bitácora, manifiesto)"
+    )
     verify.add_argument("ruta", metavar="RUTA", help="el archivo del respaldo")
     verify.set_defaults(handler=verify_backup)
     restore = sub.add_parser(
-        "restaurar", parents=[parent],
+        "restaurar",
+        parents=[parent],
         help="reemplaza la base de datos por un respaldo (la actual queda a salvo en respaldos/)",
     )
     restore.add_argument("ruta", metavar="RUTA", help="el archivo del respaldo")
     restore.add_argument(
-        "--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
+        "--frase-desde-stdin",
+        dest="frase_desde_stdin",
+        action="store_true",
         help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar"
-             " (para actualizar también el testigo del llavero)",
+        " (para actualizar también el testigo del llavero)",
     )
     restore.set_defaults(handler=restore_backup)
-    listing = sub.add_parser("listar", parents=[parent], help="los respaldos de la carpeta respaldos/, el más reciente primero")
+    listing = sub.add_parser(
+        "listar", parents=[parent], help="los respaldos de la carpeta respaldos/, el más reciente primero"
+    )
     listing.add_argument("--json", action="store_true", help="salida JSON")
     listing.set_defaults(handler=list_backups)
 
@@ -171,8 +181,10 @@ def _rewitness_keyring(ctx: Context, args: argparse.Namespace) -> None:
         rewitness(ctx.store, secrets)
     except SecretStoreError as exc:
         reason = exc.message.removesuffix(" No se cambió nada.").removesuffix(".")
-        print(f"Testigo del llavero: no se actualizó ({reason[:1].lower()}{reason[1:]}); la próxima"
-              " verificación de la bitácora lo pedirá: resguardo bitacora verificar --acepto-restauracion")
+        print(
+            f"Testigo del llavero: no se actualizó ({reason[:1].lower()}{reason[1:]}); la próxima"
+            " verificación de la bitácora lo pedirá: resguardo bitacora verificar --acepto-restauracion"
+        )
         return
     print("Testigos de la bitácora (archivo y llavero) al día con la base restaurada.")
 
@@ -185,11 +197,20 @@ def list_backups(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         from tui.cli.output import print_json
 
-        print_json([
-            {"path": str(b.path), "created_at": b.created.isoformat(timespec="seconds"), "reason": b.reason,
-             "size": b.size, "entries": b.entries, "manifest": b.manifest_state, "keyring": b.keyring}
-            for b in backups
-        ])
+        print_json(
+            [
+                {
+                    "path": str(b.path),
+                    "created_at": b.created.isoformat(timespec="seconds"),
+                    "reason": b.reason,
+                    "size": b.size,
+                    "entries": b.entries,
+                    "manifest": b.manifest_state,
+                    "keyring": b.keyring,
+                }
+                for b in backups
+            ]
+        )
         return 0
     if not backups:
         print(f"No hay respaldos en {folder}.")
@@ -202,10 +223,16 @@ def list_backups(ctx: Context, args: argparse.Namespace) -> int:
             reason = REASONS.get(b.reason or "", b.reason or "")
         else:
             reason = "sin manifiesto" if b.manifest_state == "falta" else "manifiesto dañado"
-        rows.append([
-            _when(b.created), reason, size_text(b.size), "" if b.entries is None else b.entries,
-            "sí" if b.keyring else "no", b.path.name,
-        ])
+        rows.append(
+            [
+                _when(b.created),
+                reason,
+                size_text(b.size),
+                "" if b.entries is None else b.entries,
+                "sí" if b.keyring else "no",
+                b.path.name,
+            ]
+        )
     count = len(backups)
     print(f"{count} respaldo{'s' if count != 1 else ''} en {folder}:")
     print(table(["Fecha", "Motivo", "Tamaño", "Entradas", "Llavero", "Archivo"], rows))

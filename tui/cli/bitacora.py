@@ -36,7 +36,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     from tui.cli.args import positive_int, subcommands
 
     log = commands.add_parser(
-        "bitacora", parents=[parent], help="bitácora de actividades: registrar, buscar y comprobar su integridad",
+        "bitacora",
+        parents=[parent],
+        help="bitácora de actividades: registrar, buscar y comprobar su integridad",
         description=(
             "La bitácora de las actividades de las cuentas. Las entradas nunca se editan ni se borran;"
             " un error se corrige con una entrada nueva de tipo «correccion». Cada entrada lleva el hash"
@@ -46,30 +48,45 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     sub = subcommands(log)
 
     add = sub.add_parser("agregar", parents=[parent], help="registra una entrada e imprime su id")
-    add.add_argument("cuenta", metavar="CUENTA",
-                     help="id o red/usuario; «-» para una nota de toda la oficina (sin cuenta)")
+    add.add_argument(
+        "cuenta", metavar="CUENTA", help="id o red/usuario; «-» para una nota de toda la oficina (sin cuenta)"
+    )
     add.add_argument("--tipo", required=True, metavar="TIPO", help=f"tipo de entrada: {KIND_HELP}")
     add.add_argument("--texto", required=True, metavar="TEXTO", help="el texto; «-» lo lee de la entrada estándar")
-    add.add_argument("--fecha-hora", dest="fecha_hora", metavar="FECHA",
-                     help="cuándo ocurrió (AAAA-MM-DD o AAAA-MM-DDTHH:MM); por omisión, ahora")
-    add.add_argument("--ref", action="append", default=[], metavar="REF",
-                     help="referencia: URL de la publicación, número de oficio… (se puede repetir)")
-    add.add_argument("--corrige", type=positive_int, metavar="ID",
-                     help="con --tipo correccion: id de la entrada que se corrige")
+    add.add_argument(
+        "--fecha-hora",
+        dest="fecha_hora",
+        metavar="FECHA",
+        help="cuándo ocurrió (AAAA-MM-DD o AAAA-MM-DDTHH:MM); por omisión, ahora",
+    )
+    add.add_argument(
+        "--ref",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="referencia: URL de la publicación, número de oficio… (se puede repetir)",
+    )
+    add.add_argument(
+        "--corrige", type=positive_int, metavar="ID", help="con --tipo correccion: id de la entrada que se corrige"
+    )
     add.add_argument("--por", metavar="NOMBRE", help="quién registra (por omisión, el usuario del sistema)")
     add.set_defaults(handler=add_entry)
 
     search = sub.add_parser("buscar", parents=[parent], help="busca entradas, las más recientes primero")
-    search.add_argument("texto", nargs="?", metavar="TEXTO",
-                        help="palabras que deben aparecer (sin distinguir acentos ni mayúsculas); «palabra*» busca"
-                             " por prefijo")
+    search.add_argument(
+        "texto",
+        nargs="?",
+        metavar="TEXTO",
+        help="palabras que deben aparecer (sin distinguir acentos ni mayúsculas); «palabra*» busca por prefijo",
+    )
     _filters(search)
     search.add_argument("--limite", type=positive_int, default=50, metavar="N", help="máximo de entradas (50)")
     search.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
     search.set_defaults(handler=search_entries)
 
     verify = sub.add_parser(
-        "verificar", parents=[parent],
+        "verificar",
+        parents=[parent],
         help="comprueba la cadena, los testigos, los puntos de control y los demás registros",
         description=(
             "Recalcula la cadena de hashes de la bitácora y señala la primera entrada alterada; comprueba que"
@@ -80,16 +97,22 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
             " las demás comprobaciones y dice cuáles omitió. Si todo está bien, escribe un punto de control."
         ),
     )
-    verify.add_argument("--sello", metavar="HASH",
-                        help="comprueba además que la bitácora sigue extendiendo este sello anterior")
-    verify.add_argument("--acepto-restauracion", dest="acepto_restauracion", action="store_true",
-                        help="acepta que la bitácora retrocedió porque usted restauró un respaldo")
+    verify.add_argument(
+        "--sello", metavar="HASH", help="comprueba además que la bitácora sigue extendiendo este sello anterior"
+    )
+    verify.add_argument(
+        "--acepto-restauracion",
+        dest="acepto_restauracion",
+        action="store_true",
+        help="acepta que la bitácora retrocedió porque usted restauró un respaldo",
+    )
     _passphrase_option(verify)
     verify.add_argument("--json", action="store_true", help="salida JSON")
     verify.set_defaults(handler=verify_log)
 
     seal = sub.add_parser(
-        "sello", parents=[parent],
+        "sello",
+        parents=[parent],
         help="imprime el hash de la última entrada y el total, para citarlo en un oficio",
         description=(
             "Imprime el hash de la última entrada y el total de entradas, para citarlo en un oficio o correo."
@@ -100,23 +123,34 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     seal.add_argument("--json", action="store_true", help="salida JSON")
     seal.set_defaults(handler=show_seal)
 
-    export = sub.add_parser("exportar", parents=[parent],
-                            help="escribe las entradas con sus hashes, para verificarlas en otro lugar")
+    export = sub.add_parser(
+        "exportar", parents=[parent], help="escribe las entradas con sus hashes, para verificarlas en otro lugar"
+    )
     export.add_argument("--formato", required=True, choices=["csv", "json"], help="formato de salida")
     _filters(export)
     export.add_argument("--salida", metavar="ARCHIVO", help="archivo de salida (por omisión, la pantalla)")
     export.set_defaults(handler=export_entries)
 
-    moderate = sub.add_parser("moderar", parents=[parent],
-                              help="registra una acción de moderación sobre un comentario, según las reglas")
+    moderate = sub.add_parser(
+        "moderar", parents=[parent], help="registra una acción de moderación sobre un comentario, según las reglas"
+    )
     moderate.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
-    moderate.add_argument("--accion", required=True, metavar="ACCIÓN",
-                          help="bloquear, ocultar, eliminar, ignorar o responder")
-    moderate.add_argument("--texto", required=True, metavar="TEXTO",
-                          help="el comentario y lo que se hizo; «-» lo lee de la entrada estándar")
-    moderate.add_argument("--odio-violencia", dest="odio_violencia", action="store_true",
-                          help="el comentario promueve el odio o la violencia (la única excepción para bloquear"
-                               " en INE e IEE Aguascalientes)")
+    moderate.add_argument(
+        "--accion", required=True, metavar="ACCIÓN", help="bloquear, ocultar, eliminar, ignorar o responder"
+    )
+    moderate.add_argument(
+        "--texto",
+        required=True,
+        metavar="TEXTO",
+        help="el comentario y lo que se hizo; «-» lo lee de la entrada estándar",
+    )
+    moderate.add_argument(
+        "--odio-violencia",
+        dest="odio_violencia",
+        action="store_true",
+        help="el comentario promueve el odio o la violencia (la única excepción para bloquear"
+        " en INE e IEE Aguascalientes)",
+    )
     moderate.add_argument("--fecha-hora", dest="fecha_hora", metavar="FECHA", help="cuándo ocurrió")
     moderate.add_argument("--ref", action="append", default=[], metavar="REF", help="URL del comentario…")
     moderate.add_argument("--por", metavar="NOMBRE", help="quién registra")
@@ -125,7 +159,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 def _passphrase_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
+        "--frase-desde-stdin",
+        dest="frase_desde_stdin",
+        action="store_true",
         help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar",
     )
 
@@ -180,8 +216,13 @@ def add_entry(ctx: Context, args: argparse.Namespace) -> int:
     occurred = ctx.moment_arg(args.fecha_hora, "fecha y hora") if args.fecha_hora else None
     account = _account(ctx, args.cuenta)
     entry = ctx.store.bitacora.append(
-        kind=args.tipo, text=text, account=account, occurred_at=occurred, refs=args.ref,
-        corrects=args.corrige, author=args.por,
+        kind=args.tipo,
+        text=text,
+        account=account,
+        occurred_at=occurred,
+        refs=args.ref,
+        corrects=args.corrige,
+        author=args.por,
     )
     print(f"Entrada {entry.id} registrada en la bitácora (hash {entry.hash[:16]}…).")
     return 0
@@ -255,8 +296,10 @@ def verify_log(ctx: Context, args: argparse.Namespace) -> int:
         if chain.anchor_id is not None:
             print(f"El sello corresponde a la entrada {chain.anchor_id}: la bitácora lo sigue extendiendo.")
     if report.records or report.tables:
-        print(f"Registros de cambios: {report.records} encadenados, de {report.tables} tablas"
-              " (cuentas, personas, rotaciones, incidentes, consultas…).")
+        print(
+            f"Registros de cambios: {report.records} encadenados, de {report.tables} tablas"
+            " (cuentas, personas, rotaciones, incidentes, consultas…)."
+        )
     if report.witnesses:
         print(f"Testigos consultados: {_join(report.witnesses)}.")
     if report.keyed:
@@ -265,8 +308,10 @@ def verify_log(ctx: Context, args: argparse.Namespace) -> int:
             line += f"; se escribió el {report.checkpoint_written}"
         print(line + ".")
     else:
-        print(f"Comprobaciones con la clave del llavero omitidas ({report.keyed_skipped}): los puntos de"
-              " control no se comprobaron y no se escribió uno nuevo.")
+        print(
+            f"Comprobaciones con la clave del llavero omitidas ({report.keyed_skipped}): los puntos de"
+            " control no se comprobaron y no se escribió uno nuevo."
+        )
     for notice in report.notices:
         print(f"Aviso: {notice}")
     if problems:
@@ -301,14 +346,24 @@ def show_seal(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         from tui.cli.output import print_json
 
-        print_json({"head": seal.head, "count": seal.total, "head_id": seal.head_id, "at": when,
-                    "checkpoint": written, "checkpoint_note": reason})
+        print_json(
+            {
+                "head": seal.head,
+                "count": seal.total,
+                "head_id": seal.head_id,
+                "at": when,
+                "checkpoint": written,
+                "checkpoint_note": reason,
+            }
+        )
         return 0
     print(f"Sello de la bitácora al {ctx.now().strftime('%d/%m/%Y %H:%M')}:")
     print(f"  hash:     {seal.head}")
     print(f"  entradas: {seal.total}" + (f" (última: {seal.head_id})" if seal.head_id else ""))
-    print("Cítelo en un oficio o correo; después, «resguardo bitacora verificar --sello HASH» comprueba que la"
-          " bitácora lo sigue extendiendo.")
+    print(
+        "Cítelo en un oficio o correo; después, «resguardo bitacora verificar --sello HASH» comprueba que la"
+        " bitácora lo sigue extendiendo."
+    )
     if written is not None:
         print(f"Punto de control {written} escrito con la clave del llavero.")
     else:
@@ -317,8 +372,18 @@ def show_seal(ctx: Context, args: argparse.Namespace) -> int:
 
 
 EXPORT_COLUMNS = (
-    "id", "account_id", "account", "kind", "occurred_at", "recorded_at", "author", "text", "refs",
-    "corrects_id", "prev_hash", "hash",
+    "id",
+    "account_id",
+    "account",
+    "kind",
+    "occurred_at",
+    "recorded_at",
+    "author",
+    "text",
+    "refs",
+    "corrects_id",
+    "prev_hash",
+    "hash",
 )
 
 
@@ -341,11 +406,22 @@ def _write_export(handle: TextIO, fmt: str, entries: Iterator[Entry]) -> int:
         for e in entries:
             # Text cells starting with a formula character get a leading «'» (see
             # store.spreadsheet.neutralize); the ids stay numbers. JSON needs none of this.
-            row = neutralize_row([
-                e.id, "" if e.account_id is None else e.account_id, e.account or "", e.kind, e.occurred_at,
-                e.recorded_at, e.author, e.text, refs_text(e.refs) or "",
-                "" if e.corrects_id is None else e.corrects_id, e.prev_hash, e.hash,
-            ])
+            row = neutralize_row(
+                [
+                    e.id,
+                    "" if e.account_id is None else e.account_id,
+                    e.account or "",
+                    e.kind,
+                    e.occurred_at,
+                    e.recorded_at,
+                    e.author,
+                    e.text,
+                    refs_text(e.refs) or "",
+                    "" if e.corrects_id is None else e.corrects_id,
+                    e.prev_hash,
+                    e.hash,
+                ]
+            )
             (quoted if any(isinstance(cell, str) and "\r" in cell for cell in row) else writer).writerow(row)
             count += 1
         return count
@@ -397,8 +473,13 @@ def moderate_comment(ctx: Context, args: argparse.Namespace) -> int:
     occurred = ctx.moment_arg(args.fecha_hora, "fecha y hora") if args.fecha_hora else None
     account = ctx.store.accounts.resolve(args.cuenta)
     entry = ctx.store.bitacora.moderate(
-        account, args.accion, text, hate_or_violence=args.odio_violencia, occurred_at=occurred,
-        refs=args.ref, author=args.por,
+        account,
+        args.accion,
+        text,
+        hate_or_violence=args.odio_violencia,
+        occurred_at=occurred,
+        refs=args.ref,
+        author=args.por,
     )
     print(f"Moderación registrada en la bitácora: entrada {entry.id}.")
     print(entry.text)

@@ -26,7 +26,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     add.add_argument("--motivo", help="motivo (p. ej. Semana Santa, vacaciones)")
     add.set_defaults(handler=add_non_working)
     listing = sub.add_parser("listar", parents=[parent], help="lista los días inhábiles declarados y oficiales")
-    listing.add_argument("--anio", type=positive_int, metavar="AÑO", help="año de los días oficiales (por omisión el actual)")
+    listing.add_argument(
+        "--anio", type=positive_int, metavar="AÑO", help="año de los días oficiales (por omisión el actual)"
+    )
     listing.add_argument("--json", action="store_true", help="salida JSON")
     listing.set_defaults(handler=list_non_working)
     remove = sub.add_parser("quitar", parents=[parent], help="quita un día inhábil declarado")
@@ -54,7 +56,9 @@ def add_non_working(ctx: Context, args: argparse.Namespace) -> int:
     start = ctx.date_arg(args.fecha)
     end = ctx.date_arg(args.hasta, "fecha final") if args.hasta else start
     item = ctx.store.calendar.add_non_working(start, end, args.motivo)
-    span = format_date(item.start) if item.start == item.end else f"{format_date(item.start)} al {format_date(item.end)}"
+    span = (
+        format_date(item.start) if item.start == item.end else f"{format_date(item.start)} al {format_date(item.end)}"
+    )
     print(f"Día inhábil declarado: {span} (id {item.id}).")
     return 0
 
@@ -69,18 +73,27 @@ def list_non_working(ctx: Context, args: argparse.Namespace) -> int:
     declared = store.calendar.non_working()
     official = store.calendar.official_days(year, year)
     if args.json:
-        print_json({
-            "declared": [{"id": d.id, "start": d.start.isoformat(), "end": d.end.isoformat(), "reason": d.label}
-                         for d in declared],
-            "official": [{"date": day.isoformat(), "name": name} for day, name in official.items()],
-        })
+        print_json(
+            {
+                "declared": [
+                    {"id": d.id, "start": d.start.isoformat(), "end": d.end.isoformat(), "reason": d.label}
+                    for d in declared
+                ],
+                "official": [{"date": day.isoformat(), "name": name} for day, name in official.items()],
+            }
+        )
         return 0
     print(f"Días de descanso obligatorio {year} (Ley Federal del Trabajo, art. 74):")
     print(table(["Fecha", "Motivo"], [[format_date(d), n] for d, n in official.items()], indent="  "))
     print("\nDías inhábiles declarados por la institución:")
     if declared:
-        print(table(["Id", "Desde", "Hasta", "Motivo"],
-                    [[d.id, format_date(d.start), format_date(d.end), d.label or ""] for d in declared], indent="  "))
+        print(
+            table(
+                ["Id", "Desde", "Hasta", "Motivo"],
+                [[d.id, format_date(d.start), format_date(d.end), d.label or ""] for d in declared],
+                indent="  ",
+            )
+        )
     else:
         print("  (ninguno; agréguelos con «resguardo inhabiles agregar»)")
     return 0
@@ -96,22 +109,29 @@ def add_period(ctx: Context, args: argparse.Namespace) -> int:
     item = ctx.store.calendar.add_electoral_period(
         ctx.date_arg(args.fecha), ctx.date_arg(args.hasta, "fecha final"), args.nombre
     )
-    print(f"Proceso electoral declarado del {format_date(item.start)} al {format_date(item.end)} (id {item.id}):"
-          " en ese periodo todos los días son hábiles.")
+    print(
+        f"Proceso electoral declarado del {format_date(item.start)} al {format_date(item.end)} (id {item.id}):"
+        " en ese periodo todos los días son hábiles."
+    )
     return 0
 
 
 def list_periods(ctx: Context, args: argparse.Namespace) -> int:
     periods = ctx.store.calendar.electoral_periods()
     if args.json:
-        print_json([{"id": p.id, "start": p.start.isoformat(), "end": p.end.isoformat(), "name": p.label}
-                    for p in periods])
+        print_json(
+            [{"id": p.id, "start": p.start.isoformat(), "end": p.end.isoformat(), "name": p.label} for p in periods]
+        )
         return 0
     if not periods:
         print("No hay procesos electorales declarados.")
         return 0
-    print(table(["Id", "Desde", "Hasta", "Nombre"],
-                [[p.id, format_date(p.start), format_date(p.end), p.label or ""] for p in periods]))
+    print(
+        table(
+            ["Id", "Desde", "Hasta", "Nombre"],
+            [[p.id, format_date(p.start), format_date(p.end), p.label or ""] for p in periods],
+        )
+    )
     return 0
 
 

@@ -71,12 +71,15 @@ def find_tools() -> Tools | None:
     if os.environ.get("DISPLAY"):
         xclip = shutil.which("xclip")
         if xclip:
-            return Tools("xclip", [xclip, "-selection", "clipboard"],
-                         [xclip, "-selection", "clipboard", "-o"], None)
+            return Tools("xclip", [xclip, "-selection", "clipboard"], [xclip, "-selection", "clipboard", "-o"], None)
         xsel = shutil.which("xsel")
         if xsel:
-            return Tools("xsel", [xsel, "--clipboard", "--input"], [xsel, "--clipboard", "--output"],
-                         [xsel, "--clipboard", "--clear"])
+            return Tools(
+                "xsel",
+                [xsel, "--clipboard", "--input"],
+                [xsel, "--clipboard", "--output"],
+                [xsel, "--clipboard", "--clear"],
+            )
     return None
 
 
@@ -95,8 +98,12 @@ def _run(command: list[str], text: str | None = None) -> subprocess.CompletedPro
     # Output to DEVNULL: wl-copy and xclip keep serving the selection in a child process
     # that inherits the pipes, and capturing would wait for it.
     return subprocess.run(
-        command, input=(text or "").encode("utf-8") if text is not None else None,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10, check=False,
+        command,
+        input=(text or "").encode("utf-8") if text is not None else None,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=10,
+        check=False,
     )
 
 
@@ -136,7 +143,10 @@ def schedule_clear(secret: str, seconds: int | None = None, tools: Tools | None 
     windows = sys.platform == "win32"
     helper = subprocess.Popen(  # fixed argv, no shell
         cleaner_command(delay),
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
         # Detached on Windows; a new session elsewhere: it outlives the command and its terminal.
         creationflags=WINDOWS_DETACHED if windows else 0,
         start_new_session=not windows,

@@ -47,8 +47,12 @@ def _run(command: list[str], text: str | None = None) -> None:
     # that inherits the pipes, and capturing would wait for it.
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         subprocess.run(
-            command, input=None if text is None else text.encode("utf-8"),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TOOL_TIMEOUT, check=False,
+            command,
+            input=None if text is None else text.encode("utf-8"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=TOOL_TIMEOUT,
+            check=False,
         )
 
 

@@ -34,43 +34,52 @@ COMMAND_NAMES = ("credencial", "llavero")
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     keyring_parent = argparse.ArgumentParser(add_help=False, formatter_class=SpanishFormatter)
     keyring_parent.add_argument(
-        "--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
+        "--frase-desde-stdin",
+        dest="frase_desde_stdin",
+        action="store_true",
         help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar"
-             " (para scripts; en una terminal se pide sin mostrarla)",
+        " (para scripts; en una terminal se pide sin mostrarla)",
     )
     parents = [parent, keyring_parent]
 
     cred = commands.add_parser(
-        "credencial", parents=[parent], help="contraseñas de las cuentas, guardadas en el llavero",
+        "credencial",
+        parents=[parent],
+        help="contraseñas de las cuentas, guardadas en el llavero",
         description="Guarda, genera, copia y revisa las contraseñas de las cuentas. Las contraseñas viven"
-                    " solo en el llavero del sistema (o en el llavero cifrado de resguardo), nunca en la base"
-                    " de datos.",
+        " solo en el llavero del sistema (o en el llavero cifrado de resguardo), nunca en la base"
+        " de datos.",
     )
     sub = subcommands(cred)
 
     set_cmd = sub.add_parser(
-        "fijar", parents=parents, help="guarda la contraseña de una cuenta y registra la rotación",
+        "fijar",
+        parents=parents,
+        help="guarda la contraseña de una cuenta y registra la rotación",
         description="Pide la contraseña dos veces en una terminal (o la lee una vez de la entrada estándar),"
-                    " la evalúa y, si es fuerte, nueva y cumple la regla, la guarda en el llavero y registra"
-                    " la rotación.",
+        " la evalúa y, si es fuerte, nueva y cumple la regla, la guarda en el llavero y registra"
+        " la rotación.",
     )
     set_cmd.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     _rotation_options(set_cmd)
     set_cmd.set_defaults(handler=set_password)
 
     gen = sub.add_parser(
-        "generar", parents=parents, help="genera, guarda e imprime una contraseña nueva",
+        "generar",
+        parents=parents,
+        help="genera, guarda e imprime una contraseña nueva",
         description="Genera una contraseña aleatoria que cumple la regla del perfil, la guarda, registra la"
-                    " rotación y la imprime una sola vez (o la copia con --copiar).",
+        " rotación y la imprime una sola vez (o la copia con --copiar).",
     )
     gen.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
-    gen.add_argument("--longitud", type=positive_int, default=None, metavar="N",
-                     help="caracteres (por omisión 20)")
+    gen.add_argument("--longitud", type=positive_int, default=None, metavar="N", help="caracteres (por omisión 20)")
     gen.add_argument("--frase", action="store_true", help="una frase de palabras en español en lugar de caracteres")
-    gen.add_argument("--palabras", type=positive_int, default=None, metavar="N",
-                     help="palabras de la frase (por omisión 6)")
-    gen.add_argument("--copiar", action="store_true",
-                     help="la copia al portapapeles (se borra a los 30 s) en lugar de imprimirla")
+    gen.add_argument(
+        "--palabras", type=positive_int, default=None, metavar="N", help="palabras de la frase (por omisión 6)"
+    )
+    gen.add_argument(
+        "--copiar", action="store_true", help="la copia al portapapeles (se borra a los 30 s) en lugar de imprimirla"
+    )
     _rotation_options(gen)
     gen.set_defaults(handler=generate_password)
 
@@ -84,63 +93,91 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     show.set_defaults(handler=show_password)
 
     evaluate = sub.add_parser(
-        "evaluar", parents=[parent], help="evalúa una contraseña candidata sin guardarla",
+        "evaluar",
+        parents=[parent],
+        help="evalúa una contraseña candidata sin guardarla",
         description="Lee una contraseña de la entrada estándar (o la pide en la terminal) e imprime su"
-                    " puntaje, el tiempo estimado para adivinarla y las observaciones. No guarda nada.",
+        " puntaje, el tiempo estimado para adivinarla y las observaciones. No guarda nada.",
     )
-    evaluate.add_argument("--cuenta", metavar="CUENTA",
-                          help="evaluarla para esta cuenta (usa su usuario y sus administradores)")
+    evaluate.add_argument(
+        "--cuenta", metavar="CUENTA", help="evaluarla para esta cuenta (usa su usuario y sus administradores)"
+    )
     evaluate.add_argument("--json", action="store_true", help="salida JSON")
     evaluate.set_defaults(handler=evaluate_password)
 
     review = sub.add_parser(
-        "revisar", parents=parents, help="el estado de las contraseñas de todas las cuentas",
+        "revisar",
+        parents=parents,
+        help="el estado de las contraseñas de todas las cuentas",
         description="Cuentas con contraseña débil, repetida, sin guardar, con rotación vencida, con cambio"
-                    " de administración desde la última rotación o sin segundo factor. Usa lo registrado al"
-                    " guardar cada contraseña; --completo las relee del llavero y las vuelve a evaluar.",
+        " de administración desde la última rotación o sin segundo factor. Usa lo registrado al"
+        " guardar cada contraseña; --completo las relee del llavero y las vuelve a evaluar.",
     )
     review.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
-    review.add_argument("--completo", action="store_true",
-                        help="relee y vuelve a evaluar todas las contraseñas del llavero")
+    review.add_argument(
+        "--completo", action="store_true", help="relee y vuelve a evaluar todas las contraseñas del llavero"
+    )
     review.add_argument("--todas", action="store_true", help="lista también las cuentas sin problemas")
     review.set_defaults(handler=review_passwords)
 
     factor = sub.add_parser(
-        "segundo-factor", parents=parents, help="registra el segundo factor de una cuenta",
+        "segundo-factor",
+        parents=parents,
+        help="registra el segundo factor de una cuenta",
         description="Registra el método de segundo factor (app, sms, llave o ninguno) y dónde están sus"
-                    " códigos de recuperación. Con --guardar-codigos, los códigos (leídos de la entrada"
-                    " estándar) se guardan en el llavero, nunca en la base de datos.",
+        " códigos de recuperación. Con --guardar-codigos, los códigos (leídos de la entrada"
+        " estándar) se guardan en el llavero, nunca en la base de datos.",
     )
     factor.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
-    factor.add_argument("--metodo", required=True, choices=[m.value for m in SecondFactor],
-                        help="método de segundo factor")
-    factor.add_argument("--resguardo-codigos", dest="resguardo_codigos", metavar="TEXTO",
-                        help="dónde se guardan los códigos de recuperación (p. ej. «sobre en la caja fuerte de la CNCS»)")
-    factor.add_argument("--guardar-codigos", dest="guardar_codigos", action="store_true",
-                        help="lee los códigos de recuperación y los guarda en el llavero")
+    factor.add_argument(
+        "--metodo", required=True, choices=[m.value for m in SecondFactor], help="método de segundo factor"
+    )
+    factor.add_argument(
+        "--resguardo-codigos",
+        dest="resguardo_codigos",
+        metavar="TEXTO",
+        help="dónde se guardan los códigos de recuperación (p. ej. «sobre en la caja fuerte de la CNCS»)",
+    )
+    factor.add_argument(
+        "--guardar-codigos",
+        dest="guardar_codigos",
+        action="store_true",
+        help="lee los códigos de recuperación y los guarda en el llavero",
+    )
     factor.set_defaults(handler=set_second_factor)
 
     for name, handler, text, description in (
-        ("confirmar", confirm_pending, "hace oficial una contraseña nueva que quedó sin confirmar",
-         "Un guardado interrumpido (el programa se cerró o el equipo se apagó) puede dejar la contraseña nueva"
-         " en el llavero sin su rotación registrada. «confirmar» registra la rotación con los datos de aquel"
-         " guardado y la pone en lugar de la anterior."),
-        ("descartar", discard_pending, "descarta una contraseña nueva que quedó sin confirmar",
-         "Borra del llavero la contraseña nueva de un guardado interrumpido; sigue vigente la anterior."),
+        (
+            "confirmar",
+            confirm_pending,
+            "hace oficial una contraseña nueva que quedó sin confirmar",
+            "Un guardado interrumpido (el programa se cerró o el equipo se apagó) puede dejar la contraseña nueva"
+            " en el llavero sin su rotación registrada. «confirmar» registra la rotación con los datos de aquel"
+            " guardado y la pone en lugar de la anterior.",
+        ),
+        (
+            "descartar",
+            discard_pending,
+            "descarta una contraseña nueva que quedó sin confirmar",
+            "Borra del llavero la contraseña nueva de un guardado interrumpido; sigue vigente la anterior.",
+        ),
     ):
         pending_cmd = sub.add_parser(name, parents=parents, help=text, description=description)
         pending_cmd.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
-        pending_cmd.add_argument("--codigos", action="store_true",
-                                 help="los códigos de recuperación pendientes, no la contraseña")
+        pending_cmd.add_argument(
+            "--codigos", action="store_true", help="los códigos de recuperación pendientes, no la contraseña"
+        )
         pending_cmd.set_defaults(handler=handler)
 
     keyring_cmd = commands.add_parser("llavero", parents=[parent], help="el llavero donde viven las contraseñas")
     ksub = subcommands(keyring_cmd)
     status = ksub.add_parser(
-        "estado", parents=parents, help="qué llavero se usa y si está desbloqueado",
+        "estado",
+        parents=parents,
+        help="qué llavero se usa y si está desbloqueado",
         description="Dice qué llavero usa resguardo (el que elige keyring: PYTHON_KEYRING_BACKEND,"
-                    " keyringrc.cfg o el del sistema; si no hay ninguno, el llavero cifrado de resguardo)"
-                    " y si está desbloqueado. Con --probar pide la frase maestra del llavero cifrado y la comprueba.",
+        " keyringrc.cfg o el del sistema; si no hay ninguno, el llavero cifrado de resguardo)"
+        " y si está desbloqueado. Con --probar pide la frase maestra del llavero cifrado y la comprueba.",
     )
     status.add_argument("--probar", action="store_true", help="pide la frase maestra y comprueba que abre el llavero")
     status.add_argument("--json", action="store_true", help="salida JSON")
@@ -149,8 +186,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 def _rotation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--motivo", help="motivo de la rotación (p. ej. «Rotación periódica»)")
-    parser.add_argument("--oficio", metavar="REF",
-                        help="referencia del oficio (IECM: el cambio se gestiona con la UTCSyD)")
+    parser.add_argument(
+        "--oficio", metavar="REF", help="referencia del oficio (IECM: el cambio se gestiona con la UTCSyD)"
+    )
     parser.add_argument("--por", metavar="NOMBRE", help="quién la cambió (por omisión, el usuario del sistema)")
 
 
@@ -279,7 +317,13 @@ def set_password(ctx: Context, args: argparse.Namespace) -> int:
     secrets = open_secrets(ctx, source)
     password = source.secret("la contraseña nueva")
     result = store_password(
-        store, secrets, account, password, source="fijar", reason=args.motivo, author=args.por,
+        store,
+        secrets,
+        account,
+        password,
+        source="fijar",
+        reason=args.motivo,
+        author=args.por,
         reference=args.oficio,
     )
     print(_set_summary(result))
@@ -314,8 +358,14 @@ def generate_password(ctx: Context, args: argparse.Namespace) -> int:
         password = make_password(args.longitud or DEFAULT_LENGTH, **options)
     secrets = open_secrets(ctx, SecretInput(args))
     result = store_password(
-        store, secrets, account, password, source="generar", reason=args.motivo,
-        author=args.por, reference=args.oficio,
+        store,
+        secrets,
+        account,
+        password,
+        source="generar",
+        reason=args.motivo,
+        author=args.por,
+        reference=args.oficio,
     )
     if tools is not None:
         clipboard.copy(password, tools)
@@ -341,9 +391,7 @@ def copy_password(ctx: Context, args: argparse.Namespace) -> int:
     password = read_password(store, secrets, account)
     clipboard.copy(password, tools)
     clipboard.schedule_clear(password)
-    print(
-        f"Contraseña de {account.ref} copiada al portapapeles; se borrará en {clipboard.clear_delay()} segundos."
-    )
+    print(f"Contraseña de {account.ref} copiada al portapapeles; se borrará en {clipboard.clear_delay()} segundos.")
     return 0
 
 
@@ -372,23 +420,27 @@ def evaluate_password(ctx: Context, args: argparse.Namespace) -> int:
     report = evaluate(store, account, candidate, profile)
     del candidate
     if args.json:
-        print_json({
-            "account": account.ref if account else None,
-            "score": report.score,
-            "min_score": report.min_score,
-            "acceptable": report.acceptable,
-            "weak": report.weak,
-            "meets_composition": report.meets_composition,
-            "reasons": list(report.reasons),
-            "messages": list(report.messages),
-            "crack_time": report.crack_time,
-            "crack_time_seconds": report.crack_seconds,
-            "warning": report.warning,
-            "suggestions": list(report.suggestions),
-            "analysed_length": report.analysed_length,
-        })
+        print_json(
+            {
+                "account": account.ref if account else None,
+                "score": report.score,
+                "min_score": report.min_score,
+                "acceptable": report.acceptable,
+                "weak": report.weak,
+                "meets_composition": report.meets_composition,
+                "reasons": list(report.reasons),
+                "messages": list(report.messages),
+                "crack_time": report.crack_time,
+                "crack_time_seconds": report.crack_seconds,
+                "warning": report.warning,
+                "suggestions": list(report.suggestions),
+                "analysed_length": report.analysed_length,
+            }
+        )
         return 0
-    print(f"Puntaje: {report.score} de 4 ({report.score_label}); el perfil {profile.short_name} pide {report.min_score}.")
+    print(
+        f"Puntaje: {report.score} de 4 ({report.score_label}); el perfil {profile.short_name} pide {report.min_score}."
+    )
     print(f"Tiempo estimado para adivinarla: {report.crack_time} (ataque sin conexión, 10 000 intentos por segundo).")
     verdict = "se aceptaría" if report.acceptable else "se rechazaría"
     print(f"Veredicto: {verdict}.")
@@ -426,21 +478,31 @@ def review_passwords(ctx: Context, args: argparse.Namespace) -> int:
     items = health_report(state, now, rechecked=rechecked)
     shown = items if args.todas else [item for item in items if item.issues]
     if args.json:
-        print_json([
-            {"id": item.account.id, "account": item.account.ref, "account_id": item.account.id,
-             "issues": list(item.issues), "message": item.message}
-            for item in shown
-        ])
+        print_json(
+            [
+                {
+                    "id": item.account.id,
+                    "account": item.account.ref,
+                    "account_id": item.account.id,
+                    "issues": list(item.issues),
+                    "message": item.message,
+                }
+                for item in shown
+            ]
+        )
         return 0
     with_issues = sum(1 for item in items if item.issues)
     mode = "relectura completa del llavero" if args.completo else "lo registrado al guardar cada contraseña"
-    print(f"Contraseñas al {format_date(now.date())}: {len(items)} cuentas revisadas, {with_issues} con"
-          f" problemas ({mode}).")
+    print(
+        f"Contraseñas al {format_date(now.date())}: {len(items)} cuentas revisadas, {with_issues} con"
+        f" problemas ({mode})."
+    )
     if not shown:
         print("\nTodo en orden.")
         return 0
-    rows = [[item.account.id, item.account.ref, ", ".join(item.issues) or "—", item.message or "en orden"]
-            for item in shown]
+    rows = [
+        [item.account.id, item.account.ref, ", ".join(item.issues) or "—", item.message or "en orden"] for item in shown
+    ]
     print()
     print(table(["Id", "Cuenta", "Problemas", "Detalle"], rows, wrap=3))
     return 0
@@ -456,8 +518,9 @@ def set_second_factor(ctx: Context, args: argparse.Namespace) -> int:
         source = SecretInput(args)
         secrets = open_secrets(ctx, source)
         codes = source.secret("los códigos de recuperación", confirm=False, multiline=True)
-        state = save_recovery_codes(store, secrets, account, args.metodo, codes,
-                                    recovery_location=args.resguardo_codigos)
+        state = save_recovery_codes(
+            store, secrets, account, args.metodo, codes, recovery_location=args.resguardo_codigos
+        )
     else:
         state = store.credentials.set_second_factor(account, args.metodo, recovery_location=args.resguardo_codigos)
     label = SECOND_FACTOR_LABELS.get(state.method, state.method)
@@ -485,8 +548,10 @@ def confirm_pending(ctx: Context, args: argparse.Namespace) -> int:
     pending = confirm(store, secrets, account, _pending_kind(args))
     what = pending.label[0].upper() + pending.label[1:]
     if pending.kind == "password":
-        print(f"{what} nueva de {account.ref} quedó confirmada y en su lugar; rotación registrada con fecha del"
-              f" {_moment(pending.started_at)}.")
+        print(
+            f"{what} nueva de {account.ref} quedó confirmada y en su lugar; rotación registrada con fecha del"
+            f" {_moment(pending.started_at)}."
+        )
     else:
         print(f"{what} nuevos de {account.ref} quedaron confirmados y en su lugar.")
     return 0
@@ -526,22 +591,33 @@ def _report_pending(ctx: Context, secrets: Secrets | None) -> list[dict[str, Any
     found = []
     for pending, outcome in settled:
         ref = refs.get(pending.account_id, str(pending.account_id))
-        found.append({"account": ref, "account_id": pending.account_id, "kind": pending.kind,
-                      "started_at": pending.started_at.isoformat(), "outcome": outcome,
-                      "verified": secrets is not None})
+        found.append(
+            {
+                "account": ref,
+                "account_id": pending.account_id,
+                "kind": pending.kind,
+                "started_at": pending.started_at.isoformat(),
+                "outcome": outcome,
+                "verified": secrets is not None,
+            }
+        )
         what = pending.label
         if secrets is None:
-            text = (f"un guardado de {what} de {ref} quedó interrumpido ({_moment(pending.started_at)});"
-                    " ábralo con «resguardo llavero estado --probar» para terminarlo o decidir qué hacer.")
+            text = (
+                f"un guardado de {what} de {ref} quedó interrumpido ({_moment(pending.started_at)});"
+                " ábralo con «resguardo llavero estado --probar» para terminarlo o decidir qué hacer."
+            )
         elif outcome == COMPLETED:
             text = f"se terminó de guardar {what} de {ref} (su cambio ya estaba registrado)."
         elif outcome == ABANDONED:
             text = f"el guardado de {what} de {ref} se interrumpió antes de llegar al llavero; sigue la anterior."
         else:
             option = " --codigos" if pending.kind == "recovery" else ""
-            text = (f"{what} nueva de {ref} ({_moment(pending.started_at)}) quedó sin confirmar: confírmela con"
-                    f" «resguardo credencial confirmar {ref}{option}» o descártela con «resguardo credencial"
-                    f" descartar {ref}{option}».")
+            text = (
+                f"{what} nueva de {ref} ({_moment(pending.started_at)}) quedó sin confirmar: confírmela con"
+                f" «resguardo credencial confirmar {ref}{option}» o descártela con «resguardo credencial"
+                f" descartar {ref}{option}»."
+            )
         if not getattr(ctx.args, "json", False):
             print(f"Aviso: {text}")
     return found
@@ -558,21 +634,34 @@ def keyring_status(ctx: Context, args: argparse.Namespace) -> int:
     status = secrets.status()
     pending = _report_pending(ctx, secrets if status.unlocked else None)
     if args.json:
-        print_json({
-            "backend": status.backend, "description": status.description,
-            "encrypted_file": status.encrypted_file, "path": status.path, "exists": status.exists,
-            "unlocked": status.unlocked, "detail": status.detail or None, "pending": pending,
-        })
+        print_json(
+            {
+                "backend": status.backend,
+                "description": status.description,
+                "encrypted_file": status.encrypted_file,
+                "path": status.path,
+                "exists": status.exists,
+                "unlocked": status.unlocked,
+                "detail": status.detail or None,
+                "pending": pending,
+            }
+        )
         return 0
     print(f"Llavero: {status.description}")
     print(f"  Clase:   {status.backend}")
     if status.encrypted_file:
-        print(f"  Archivo: {status.path}" + ("" if status.exists else " (aún no existe; se crea al guardar la primera contraseña)"))
+        print(
+            f"  Archivo: {status.path}"
+            + ("" if status.exists else " (aún no existe; se crea al guardar la primera contraseña)")
+        )
     if status.unlocked is True:
         state = "desbloqueado"
     elif status.unlocked is False:
-        state = ("bloqueado (resguardo pide la frase maestra en cada orden que lo usa; compruébela con --probar)"
-                 if status.encrypted_file else "bloqueado")
+        state = (
+            "bloqueado (resguardo pide la frase maestra en cada orden que lo usa; compruébela con --probar)"
+            if status.encrypted_file
+            else "bloqueado"
+        )
     else:
         state = f"no disponible: {status.detail}"
     print(f"  Estado:  {state}")

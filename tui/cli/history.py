@@ -21,7 +21,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     rotations = commands.add_parser("rotaciones", parents=[parent], help="rotaciones de contraseña ya hechas")
     sub = subcommands(rotations)
     record = sub.add_parser(
-        "registrar", parents=[parent], help="registra una rotación que ya ocurrió (no guarda la contraseña)",
+        "registrar",
+        parents=[parent],
+        help="registra una rotación que ya ocurrió (no guarda la contraseña)",
     )
     record.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     record.add_argument("--fecha", metavar="FECHA", help="fecha (AAAA-MM-DD) o fecha y hora; por omisión ahora")
@@ -55,9 +57,7 @@ def record_rotation(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
     account = store.accounts.resolve(args.cuenta)
     at = ctx.moment_arg(args.fecha, "fecha de la rotación")
-    rotation = store.rotations.record(
-        account, at, reason=args.motivo, author=args.por, reference=args.oficio
-    )
+    rotation = store.rotations.record(account, at, reason=args.motivo, author=args.por, reference=args.oficio)
     print(f"Rotación de {account.ref} registrada el {format_date(rotation.rotated_at.date())} (id {rotation.id}).")
     return 0
 
@@ -67,17 +67,27 @@ def list_rotations(ctx: Context, args: argparse.Namespace) -> int:
     account = store.accounts.resolve(args.cuenta)
     rotations = store.rotations.for_account(account.id, limit=1000)
     if args.json:
-        print_json([
-            {"id": r.id, "account": account.ref, "rotated_at": r.rotated_at.isoformat(),
-             "reason": r.reason, "author": r.author, "reference": r.reference}
-            for r in rotations
-        ])
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "account": account.ref,
+                    "rotated_at": r.rotated_at.isoformat(),
+                    "reason": r.reason,
+                    "author": r.author,
+                    "reference": r.reference,
+                }
+                for r in rotations
+            ]
+        )
         return 0
     if not rotations:
         print(f"{account.ref} no tiene rotaciones registradas.")
         return 0
-    rows = [[r.id, r.rotated_at.strftime("%d/%m/%Y %H:%M"), r.reason or "", r.reference or "", r.author or ""]
-            for r in rotations]
+    rows = [
+        [r.id, r.rotated_at.strftime("%d/%m/%Y %H:%M"), r.reason or "", r.reference or "", r.author or ""]
+        for r in rotations
+    ]
     print(table(["Id", "Fecha", "Motivo", "Oficio", "Quién"], rows, wrap=2))
     return 0
 

@@ -17,7 +17,9 @@ COMMAND_NAMES = ("incidentes",)
 
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     incidents = commands.add_parser(
-        "incidentes", parents=[parent], help="cuentas intervenidas u operadas por personas no autorizadas",
+        "incidentes",
+        parents=[parent],
+        help="cuentas intervenidas u operadas por personas no autorizadas",
         description=(
             "Abrir un incidente crea la lista de avisos que piden las reglas del perfil; cada aviso pendiente"
             " aparece vencido al principio de «resguardo pendientes» hasta que se marca. Cerrarlo exige una"
@@ -29,8 +31,12 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     open_ = sub.add_parser("abrir", parents=[parent], help="abre un incidente e imprime su id y sus avisos")
     open_.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     open_.add_argument("--descripcion", required=True, metavar="TEXTO", help="qué ocurrió")
-    open_.add_argument("--fecha-hora", dest="fecha_hora", metavar="FECHA",
-                       help="cuándo se supo (AAAA-MM-DD o AAAA-MM-DDTHH:MM); por omisión, ahora")
+    open_.add_argument(
+        "--fecha-hora",
+        dest="fecha_hora",
+        metavar="FECHA",
+        help="cuándo se supo (AAAA-MM-DD o AAAA-MM-DDTHH:MM); por omisión, ahora",
+    )
     open_.set_defaults(handler=open_incident)
 
     notify = sub.add_parser("notificar", parents=[parent], help="marca un aviso como dado")
@@ -39,11 +45,18 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     notify.add_argument("--fecha-hora", dest="fecha_hora", metavar="FECHA", help="cuándo se avisó; por omisión, ahora")
     notify.set_defaults(handler=notify_incident)
 
-    close = sub.add_parser("cerrar", parents=[parent],
-                           help="cierra un incidente (exige una rotación de contraseña posterior a la apertura)")
+    close = sub.add_parser(
+        "cerrar",
+        parents=[parent],
+        help="cierra un incidente (exige una rotación de contraseña posterior a la apertura)",
+    )
     close.add_argument("id", type=positive_int, metavar="ID", help="id del incidente")
-    close.add_argument("--sin-rotacion", dest="sin_rotacion", action="store_true",
-                       help="cerrar aunque no haya rotación registrada (exige --motivo)")
+    close.add_argument(
+        "--sin-rotacion",
+        dest="sin_rotacion",
+        action="store_true",
+        help="cerrar aunque no haya rotación registrada (exige --motivo)",
+    )
     close.add_argument("--motivo", metavar="TEXTO", help="motivo u observaciones del cierre")
     close.add_argument("--fecha-hora", dest="fecha_hora", metavar="FECHA", help="cuándo se cerró; por omisión, ahora")
     close.set_defaults(handler=close_incident)
@@ -137,7 +150,8 @@ def list_incidents(ctx: Context, args: argparse.Namespace) -> int:
     for i in incidents:
         state = "abierto" if i.is_open else f"cerrado {i.closed_at.strftime('%d/%m/%Y')}"  # type: ignore[union-attr]
         done = len(i.notices) - len(i.pending)
-        rows.append([i.id, i.opened_at.strftime("%d/%m/%Y %H:%M"), i.account, state,
-                     f"{done}/{len(i.notices)}", i.description])
+        rows.append(
+            [i.id, i.opened_at.strftime("%d/%m/%Y %H:%M"), i.account, state, f"{done}/{len(i.notices)}", i.description]
+        )
     print(table(["Id", "Abierto", "Cuenta", "Estado", "Avisos", "Descripción"], rows, wrap=5))
     return 0

@@ -59,10 +59,7 @@ def table(
     lines = [indent + _join_line(headers, widths, gap).rstrip()]
     lines.append(indent + _join_line(["─" * w for w in widths], widths, gap).rstrip())
     for row in cells:
-        parts = [
-            (textwrap.wrap(value, widths[i]) or [""]) if i in wrapped else [value]
-            for i, value in enumerate(row)
-        ]
+        parts = [(textwrap.wrap(value, widths[i]) or [""]) if i in wrapped else [value] for i, value in enumerate(row)]
         height = max(len(p) for p in parts)
         for line_no in range(height):
             line = [p[line_no] if line_no < len(p) else "" for p in parts]

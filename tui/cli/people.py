@@ -40,7 +40,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     listing.set_defaults(handler=list_people)
 
     change = sub.add_parser(
-        "cambio", parents=[parent], help="registra que una persona deja de administrar (definitiva o temporalmente)",
+        "cambio",
+        parents=[parent],
+        help="registra que una persona deja de administrar (definitiva o temporalmente)",
         description=(
             "Termina las asignaciones de la persona desde --desde (su primer día fuera). Con --hasta"
             " (vacaciones, salud, otro) las suspende: vuelven solas al día siguiente de --hasta."
@@ -64,7 +66,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     changes.set_defaults(handler=list_changes)
 
     document = sub.add_parser(
-        "documento", parents=[parent], help="registra el formulario de designación o la responsiva firmados (INE)",
+        "documento",
+        parents=[parent],
+        help="registra el formulario de designación o la responsiva firmados (INE)",
     )
     document.add_argument("persona", metavar="PERSONA", help="id o nombre exacto")
     document.add_argument("--tipo", required=True, choices=["formulario", "responsiva"], help="qué documento")
@@ -102,21 +106,32 @@ def list_people(ctx: Context, args: argparse.Namespace) -> int:
         if item.active_on(today) and item.account_id in accounts:
             roles.setdefault(item.person_id, []).append(f"{item.role} de {accounts[item.account_id].ref}")
     if args.json:
-        print_json([
-            {
-                "id": p.id, "name": p.name, "email": p.email, "rank": p.rank,
-                "roles": roles.get(p.id, []),
-                "last_training": trainings[p.id].isoformat() if p.id in trainings else None,
-            }
-            for p in people
-        ])
+        print_json(
+            [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "email": p.email,
+                    "rank": p.rank,
+                    "roles": roles.get(p.id, []),
+                    "last_training": trainings[p.id].isoformat() if p.id in trainings else None,
+                }
+                for p in people
+            ]
+        )
         return 0
     if not people:
         print("No hay personas registradas. Agregue una con «resguardo personas agregar».")
         return 0
     rows = [
-        [p.id, p.name, p.rank or "—", p.email or "—",
-         format_date(trainings[p.id]) if p.id in trainings else "—", "; ".join(roles.get(p.id, [])) or "—"]
+        [
+            p.id,
+            p.name,
+            p.rank or "—",
+            p.email or "—",
+            format_date(trainings[p.id]) if p.id in trainings else "—",
+            "; ".join(roles.get(p.id, [])) or "—",
+        ]
         for p in people
     ]
     print(table(["Id", "Nombre", "Nivel", "Correo", "Capacitación", "Cuentas"], rows, wrap=5))
@@ -134,16 +149,22 @@ def record_change(ctx: Context, args: argparse.Namespace) -> int:
     refs = ", ".join(accounts[a] for a in change.account_ids if a in accounts)
     print(change.id)
     if until is None:
-        print(f"{person.name} deja de administrar {refs} desde el {format_date(start)}"
-              f" ({CHANGE_REASON_LABELS[change.reason]}).")
+        print(
+            f"{person.name} deja de administrar {refs} desde el {format_date(start)}"
+            f" ({CHANGE_REASON_LABELS[change.reason]})."
+        )
     else:
-        print(f"{person.name} no administra {refs} del {format_date(start)} al {format_date(until)}"
-              f" ({CHANGE_REASON_LABELS[change.reason]}); vuelve el día siguiente sin más trámite.")
+        print(
+            f"{person.name} no administra {refs} del {format_date(start)} al {format_date(until)}"
+            f" ({CHANGE_REASON_LABELS[change.reason]}); vuelve el día siguiente sin más trámite."
+        )
     profile = store.settings.profile()
     office = profile.settings.admin_change_office
     if office and profile.has_rule("admin_change_notice") and profile.rule("admin_change_notice").section:
-        print(f"Avise del cambio ({office}; {profile.rule('admin_change_notice').short()});"
-              f" registre el aviso con «resguardo personas avisar {change.id}».")
+        print(
+            f"Avise del cambio ({office}; {profile.rule('admin_change_notice').short()});"
+            f" registre el aviso con «resguardo personas avisar {change.id}»."
+        )
     if profile.settings.rotation_on_admin_change:
         print("Según el perfil, la contraseña debe cambiarse ya (con la UTCSyD): la rotación queda vencida.")
     else:
@@ -153,8 +174,9 @@ def record_change(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def notify_change(ctx: Context, args: argparse.Namespace) -> int:
-    change = ctx.store.admin_changes.notify(args.cambio, on=ctx.date_arg(args.fecha, "fecha del aviso"),
-                                            reference=args.oficio)
+    change = ctx.store.admin_changes.notify(
+        args.cambio, on=ctx.date_arg(args.fecha, "fecha del aviso"), reference=args.oficio
+    )
     assert change.notified_on is not None
     print(f"Aviso del cambio {change.id} registrado el {format_date(change.notified_on)}.")
     return 0
@@ -166,25 +188,45 @@ def list_changes(ctx: Context, args: argparse.Namespace) -> int:
     accounts = {a.id: a.ref for a in store.accounts.list()}
     changes = store.admin_changes.list()
     if args.json:
-        print_json([
-            {"id": c.id, "person": people.get(c.person_id), "person_id": c.person_id, "reason": c.reason,
-             "start": c.start.isoformat(), "until": c.until.isoformat() if c.until else None,
-             "accounts": [accounts.get(a) for a in c.account_ids], "account_ids": list(c.account_ids),
-             "notified_on": c.notified_on.isoformat() if c.notified_on else None, "author": c.author}
-            for c in changes
-        ])
+        print_json(
+            [
+                {
+                    "id": c.id,
+                    "person": people.get(c.person_id),
+                    "person_id": c.person_id,
+                    "reason": c.reason,
+                    "start": c.start.isoformat(),
+                    "until": c.until.isoformat() if c.until else None,
+                    "accounts": [accounts.get(a) for a in c.account_ids],
+                    "account_ids": list(c.account_ids),
+                    "notified_on": c.notified_on.isoformat() if c.notified_on else None,
+                    "author": c.author,
+                }
+                for c in changes
+            ]
+        )
         return 0
     if not changes:
         print("No hay cambios de administración registrados.")
         return 0
-    print(table(
-        ["Id", "Persona", "Motivo", "Desde", "Hasta", "Cuentas", "Aviso"],
-        [[c.id, people.get(c.person_id, "?"), CHANGE_REASON_LABELS.get(c.reason, c.reason), format_date(c.start),
-          format_date(c.until) if c.until else "—", ", ".join(accounts.get(a, "?") for a in c.account_ids),
-          format_date(c.notified_on) if c.notified_on else "pendiente"]
-         for c in changes],
-        wrap=5,
-    ))
+    print(
+        table(
+            ["Id", "Persona", "Motivo", "Desde", "Hasta", "Cuentas", "Aviso"],
+            [
+                [
+                    c.id,
+                    people.get(c.person_id, "?"),
+                    CHANGE_REASON_LABELS.get(c.reason, c.reason),
+                    format_date(c.start),
+                    format_date(c.until) if c.until else "—",
+                    ", ".join(accounts.get(a, "?") for a in c.account_ids),
+                    format_date(c.notified_on) if c.notified_on else "pendiente",
+                ]
+                for c in changes
+            ],
+            wrap=5,
+        )
+    )
     return 0
 
 

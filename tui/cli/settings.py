@@ -52,17 +52,27 @@ def _show(value: Any) -> str:
 def list_settings(ctx: Context, args: argparse.Namespace) -> int:
     profile = ctx.store.settings.profile()
     if args.json:
-        print_json([
-            {"name": s.name_es, "key": s.key, "value": getattr(profile.settings, s.key),
-             "default": getattr(profile.defaults, s.key), "overridden": s.key in profile.overrides,
-             "description": s.description}
-            for s in SETTINGS
-        ])
+        print_json(
+            [
+                {
+                    "name": s.name_es,
+                    "key": s.key,
+                    "value": getattr(profile.settings, s.key),
+                    "default": getattr(profile.defaults, s.key),
+                    "overridden": s.key in profile.overrides,
+                    "description": s.description,
+                }
+                for s in SETTINGS
+            ]
+        )
         return 0
     rows = [
-        [s.name_es, _show(getattr(profile.settings, s.key)),
-         "(perfil)" if s.key not in profile.overrides else f"(perfil: {_show(getattr(profile.defaults, s.key))})",
-         s.description]
+        [
+            s.name_es,
+            _show(getattr(profile.settings, s.key)),
+            "(perfil)" if s.key not in profile.overrides else f"(perfil: {_show(getattr(profile.defaults, s.key))})",
+            s.description,
+        ]
         for s in SETTINGS
     ]
     print(f"Ajustes del perfil {profile.short_name}:")

@@ -18,7 +18,9 @@ COMMAND_NAMES = ("iniciar", "demo")
 
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     start = commands.add_parser(
-        "iniciar", parents=[parent], help="crea la base de datos y elige el perfil de la institución",
+        "iniciar",
+        parents=[parent],
+        help="crea la base de datos y elige el perfil de la institución",
         description="Crea la base de datos (si no existe) y elige el perfil de reglas de la institución.",
     )
     start.add_argument("--perfil", required=True, choices=PROFILE_IDS, help="perfil de la institución")
@@ -26,7 +28,9 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     start.set_defaults(handler=initialize, creates_database=True)
 
     demo = commands.add_parser(
-        "demo", parents=[parent], help="llena una base vacía con una institución de ejemplo",
+        "demo",
+        parents=[parent],
+        help="llena una base vacía con una institución de ejemplo",
         description="Llena una base de datos vacía con una institución de ejemplo realista.",
     )
     demo.add_argument("--perfil", choices=PROFILE_IDS, default="iecm", help="perfil (por omisión iecm)")
@@ -48,9 +52,7 @@ def initialize(ctx: Context, args: argparse.Namespace) -> int:
         print(f"La base de datos ya usa el perfil {args.perfil}: {store.path}")
         return 0
     if current is not None and not args.cambiar:
-        raise ConflictError(
-            f"La base de datos ya usa el perfil {current}; para cambiarlo use «--cambiar»."
-        )
+        raise ConflictError(f"La base de datos ya usa el perfil {current}; para cambiarlo use «--cambiar».")
     store.settings.set_profile(args.perfil)
     prepare_calendar(ctx, args.perfil)
     profile = load_profile(args.perfil)

@@ -22,7 +22,9 @@ COMMAND_NAMES = ("importar", "exportar")
 
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     load = commands.add_parser(
-        "importar", parents=[parent], help="carga cuentas y personas desde una hoja de cálculo (CSV)",
+        "importar",
+        parents=[parent],
+        help="carga cuentas y personas desde una hoja de cálculo (CSV)",
         description=(
             "Carga cuentas, personas, asignaciones y las últimas fechas de rotación y evaluación desde"
             " un CSV (columnas en el README). Todo o nada: una fila mala rechaza el archivo."

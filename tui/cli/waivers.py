@@ -26,14 +26,20 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     waivers = commands.add_parser("dispensas", parents=[parent], help="posponer o dispensar obligaciones")
     sub = subcommands(waivers)
     add = sub.add_parser(
-        "agregar", parents=[parent], help="pospone una obligación hasta una fecha e imprime el id de la dispensa",
+        "agregar",
+        parents=[parent],
+        help="pospone una obligación hasta una fecha e imprime el id de la dispensa",
         description=(
             "Saca de la agenda las obligaciones indicadas hasta --hasta (inclusive); al día siguiente vuelven"
             " solas. Indique --tipo (y --cuenta, para una sola cuenta) o --clave (la «key» de pendientes --json)."
         ),
     )
-    add.add_argument("--tipo", choices=[k.value for k in Kind], metavar="TIPO",
-                     help="tipo de obligación (el «kind» de pendientes --json)")
+    add.add_argument(
+        "--tipo",
+        choices=[k.value for k in Kind],
+        metavar="TIPO",
+        help="tipo de obligación (el «kind» de pendientes --json)",
+    )
     add.add_argument("--cuenta", metavar="CUENTA", help="id o red/usuario")
     add.add_argument("--clave", metavar="CLAVE", help="clave exacta de una obligación (p. ej. consultation:a3:r12)")
     add.add_argument("--hasta", required=True, metavar="FECHA", help="último día de la dispensa (AAAA-MM-DD)")
@@ -50,12 +56,15 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     notices = commands.add_parser("avisos", parents=[parent], help="avisos de horarios antes de días inhábiles")
     sub = subcommands(notices)
     listing = sub.add_parser("listar", parents=[parent], help="los avisos de los próximos días inhábiles")
-    listing.add_argument("--dias", type=window_days, default=90, metavar="N",
-                         help="cuántos días adelante mirar (por omisión 90)")
+    listing.add_argument(
+        "--dias", type=window_days, default=90, metavar="N", help="cuántos días adelante mirar (por omisión 90)"
+    )
     listing.add_argument("--json", action="store_true", help="salida JSON (cada objeto lleva su id)")
     listing.set_defaults(handler=list_notices)
     done = sub.add_parser("cumplir", parents=[parent], help="marca un aviso como publicado")
-    done.add_argument("id", metavar="ID", help="el primer día inhábil (AAAA-MM-DD o AAAAMMDD), como lo muestra la agenda")
+    done.add_argument(
+        "id", metavar="ID", help="el primer día inhábil (AAAA-MM-DD o AAAAMMDD), como lo muestra la agenda"
+    )
     done.add_argument("--fecha", metavar="FECHA", help="cuándo se publicó (por omisión hoy)")
     done.add_argument("--nota", help="dónde se publicó, quién monitorea…")
     done.set_defaults(handler=complete_notice)
@@ -65,12 +74,15 @@ def add_waiver(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
     account = store.accounts.resolve(args.cuenta) if args.cuenta else None
     until = ctx.date_arg(args.hasta, "fecha --hasta")
-    waiver = store.waivers.add(until=until, reason=args.motivo, kind=args.tipo, account=account, key=args.clave,
-                               reference=args.oficio)
+    waiver = store.waivers.add(
+        until=until, reason=args.motivo, kind=args.tipo, account=account, key=args.clave, reference=args.oficio
+    )
     print(waiver.id)
     what = waiver.key or KIND_LABELS.get(waiver.kind or "", waiver.kind or "")
     where = f" de {account.ref}" if account else ""
-    print(f"Dispensa registrada: «{what}»{where} sale de la agenda hasta el {format_date(until)} y vuelve el día siguiente.")
+    print(
+        f"Dispensa registrada: «{what}»{where} sale de la agenda hasta el {format_date(until)} y vuelve el día siguiente."
+    )
     return 0
 
 
@@ -80,18 +92,26 @@ def list_waivers(ctx: Context, args: argparse.Namespace) -> int:
     accounts = {acc.id: acc.ref for acc in store.accounts.list()}
     records = store.waivers.list()
     if args.json:
-        print_json([
-            {
-                "id": r.waiver.id, "kind": r.waiver.kind, "key": r.waiver.key,
-                "account": accounts.get(r.waiver.account_id) if r.waiver.account_id else None,
-                "account_id": r.waiver.account_id, "until": r.waiver.until.isoformat(), "reason": r.waiver.reason,
-                "reference": r.waiver.reference, "author": r.waiver.author,
-                "created_at": r.waiver.created_at.isoformat() if r.waiver.created_at else None,
-                "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None, "revoked_by": r.revoked_by,
-                "in_force": r.revoked_at is None and r.waiver.active_on(today),
-            }
-            for r in records
-        ])
+        print_json(
+            [
+                {
+                    "id": r.waiver.id,
+                    "kind": r.waiver.kind,
+                    "key": r.waiver.key,
+                    "account": accounts.get(r.waiver.account_id) if r.waiver.account_id else None,
+                    "account_id": r.waiver.account_id,
+                    "until": r.waiver.until.isoformat(),
+                    "reason": r.waiver.reason,
+                    "reference": r.waiver.reference,
+                    "author": r.waiver.author,
+                    "created_at": r.waiver.created_at.isoformat() if r.waiver.created_at else None,
+                    "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
+                    "revoked_by": r.revoked_by,
+                    "in_force": r.revoked_at is None and r.waiver.active_on(today),
+                }
+                for r in records
+            ]
+        )
         return 0
     if not records:
         print("No hay dispensas registradas.")
@@ -100,8 +120,17 @@ def list_waivers(ctx: Context, args: argparse.Namespace) -> int:
     for r in records:
         w = r.waiver
         state = "revocada" if r.revoked_at else ("vigente" if w.active_on(today) else "terminada")
-        rows.append([w.id, w.key or w.kind or "", accounts.get(w.account_id, "todas") if w.account_id else
-                     ("—" if w.key else "todas"), format_date(w.until), state, w.reason, w.author or ""])
+        rows.append(
+            [
+                w.id,
+                w.key or w.kind or "",
+                accounts.get(w.account_id, "todas") if w.account_id else ("—" if w.key else "todas"),
+                format_date(w.until),
+                state,
+                w.reason,
+                w.author or "",
+            ]
+        )
     print(table(["Id", "Obligación", "Cuenta", "Hasta", "Estado", "Motivo", "Autor"], rows, wrap=5))
     return 0
 
@@ -139,22 +168,41 @@ def list_notices(ctx: Context, args: argparse.Namespace) -> int:
     periods = _periods(ctx, today, today + timedelta(days=args.dias))
     done = ctx.store.holiday_notices.done()
     if args.json:
-        print_json([
-            {"id": p.code, "ref_id": p.id, "start": p.start.isoformat(), "end": p.end.isoformat(), "label": p.label,
-             "due": due.isoformat(timespec="seconds"),
-             "done_on": done[p.id].isoformat() if p.id in done else None}
-            for p, due in periods
-        ])
+        print_json(
+            [
+                {
+                    "id": p.code,
+                    "ref_id": p.id,
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                    "label": p.label,
+                    "due": due.isoformat(timespec="seconds"),
+                    "done_on": done[p.id].isoformat() if p.id in done else None,
+                }
+                for p, due in periods
+            ]
+        )
         return 0
     if not periods:
         print(f"No hay días inhábiles en los próximos {args.dias} días.")
         return 0
-    print(table(
-        ["Id", "Desde", "Hasta", "Motivo", "Avisar antes de", "Cumplido"],
-        [[p.code, format_date(p.start), format_date(p.end), p.label, format_date(due.date()),
-          format_date(done[p.id]) if p.id in done else "no"] for p, due in periods],
-        wrap=3,
-    ))
+    print(
+        table(
+            ["Id", "Desde", "Hasta", "Motivo", "Avisar antes de", "Cumplido"],
+            [
+                [
+                    p.code,
+                    format_date(p.start),
+                    format_date(p.end),
+                    p.label,
+                    format_date(due.date()),
+                    format_date(done[p.id]) if p.id in done else "no",
+                ]
+                for p, due in periods
+            ],
+            wrap=3,
+        )
+    )
     return 0
 
 

@@ -76,11 +76,29 @@ def _show(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser, enti
 
 
 _LABELS = {
-    "account": "Cuenta", "ref": "Cuenta", "subject": "Asunto", "text": "Texto", "office": "Oficina",
-    "sent_at": "Enviada", "due": "Vence", "state": "Estado", "answered_at": "Respondida", "note": "Nota",
-    "requester": "Solicita", "received_at": "Recibida", "closed_at": "Atendida", "area": "Área",
-    "reference": "Oficio", "requested_on": "Fecha del oficio", "resolved_on": "Resuelta", "reason": "Motivo",
-    "report": "Informado", "closed_on": "Fecha de baja", "done": "Hecho", "missing": "Falta", "author": "Registró",
+    "account": "Cuenta",
+    "ref": "Cuenta",
+    "subject": "Asunto",
+    "text": "Texto",
+    "office": "Oficina",
+    "sent_at": "Enviada",
+    "due": "Vence",
+    "state": "Estado",
+    "answered_at": "Respondida",
+    "note": "Nota",
+    "requester": "Solicita",
+    "received_at": "Recibida",
+    "closed_at": "Atendida",
+    "area": "Área",
+    "reference": "Oficio",
+    "requested_on": "Fecha del oficio",
+    "resolved_on": "Resuelta",
+    "reason": "Motivo",
+    "report": "Informado",
+    "closed_on": "Fecha de baja",
+    "done": "Hecho",
+    "missing": "Falta",
+    "author": "Registró",
 }
 
 
@@ -93,37 +111,68 @@ def _record_fields(ctx: Context, entity: str, record_id: int) -> dict[str, Any]:
         c = store.consultations.get(record_id)
         profile, calendar = _rules(ctx)
         due = consultation_due(profile, calendar, c.sent_at) if c.state == ConsultationState.PENDING else None
-        return {"id": c.id, "account": accounts[c.account_id].ref, "account_id": c.account_id, "subject": c.subject,
-                "text": c.text, "office": c.office, "sent_at": _moment_text(c.sent_at), "due": _moment_text(due),
-                "state": consultation_state(c, due, ctx.now()), "answered_at": _moment_text(c.answered_at),
-                "note": c.note, "author": c.author}
+        return {
+            "id": c.id,
+            "account": accounts[c.account_id].ref,
+            "account_id": c.account_id,
+            "subject": c.subject,
+            "text": c.text,
+            "office": c.office,
+            "sent_at": _moment_text(c.sent_at),
+            "due": _moment_text(due),
+            "state": consultation_state(c, due, ctx.now()),
+            "answered_at": _moment_text(c.answered_at),
+            "note": c.note,
+            "author": c.author,
+        }
     if entity == "information_request":
         from policy.workflows import information_request_due
 
         r = store.information_requests.get(record_id)
         profile, calendar = _rules(ctx)
         due = information_request_due(profile, calendar, r.received_at) if r.state == RequestState.OPEN else None
-        return {"id": r.id, "account": accounts[r.account_id].ref, "account_id": r.account_id,
-                "requester": r.requester, "subject": r.subject, "received_at": _moment_text(r.received_at),
-                "due": _moment_text(due), "state": r.state, "closed_at": _moment_text(r.closed_at), "area": r.area,
-                "office": r.office, "note": r.note, "author": r.author}
+        return {
+            "id": r.id,
+            "account": accounts[r.account_id].ref,
+            "account_id": r.account_id,
+            "requester": r.requester,
+            "subject": r.subject,
+            "received_at": _moment_text(r.received_at),
+            "due": _moment_text(due),
+            "state": r.state,
+            "closed_at": _moment_text(r.closed_at),
+            "area": r.area,
+            "office": r.office,
+            "note": r.note,
+            "author": r.author,
+        }
     if entity == "opening_request":
         from policy.workflows import opening_due
 
         o = store.openings.get(record_id)
         profile, calendar = _rules(ctx)
-        return _opening_json(o, opening_due(profile, calendar, o.requested_on) if o.state == OpeningState.PENDING else None)
+        return _opening_json(
+            o, opening_due(profile, calendar, o.requested_on) if o.state == OpeningState.PENDING else None
+        )
     b = store.closings.get(record_id)
-    return {"id": b.id, "account": accounts[b.account_id].ref, "account_id": b.account_id,
-            "closed_on": b.closed_on.isoformat(), "reason": b.reason, "reference": b.reference,
-            "done": {key: day.isoformat() for key, day in b.done.items()},
-            "missing": [key for key in CLOSING_ITEMS if key not in b.done], "author": b.author}
+    return {
+        "id": b.id,
+        "account": accounts[b.account_id].ref,
+        "account_id": b.account_id,
+        "closed_on": b.closed_on.isoformat(),
+        "reason": b.reason,
+        "reference": b.reference,
+        "done": {key: day.isoformat() for key, day in b.done.items()},
+        "missing": [key for key in CLOSING_ITEMS if key not in b.done],
+        "author": b.author,
+    }
 
 
 def _human(key: str, value: Any) -> str:
     if key == "done":  # a closing's checklist, by its Spanish labels
-        return ", ".join(f"{CLOSING_ITEMS.get(item, item)} ({format_date(date.fromisoformat(day))})"
-                         for item, day in value.items())
+        return ", ".join(
+            f"{CLOSING_ITEMS.get(item, item)} ({format_date(date.fromisoformat(day))})" for item, day in value.items()
+        )
     if key == "missing":
         return ", ".join(CLOSING_ITEMS.get(item, item) for item in value)
     if isinstance(value, dict):
@@ -139,8 +188,14 @@ def show_record(ctx: Context, args: argparse.Namespace) -> int:
     data = _record_fields(ctx, args.entity, args.id)
     events = ctx.store.events.for_record(args.entity, args.id)
     history = [
-        {"at": _moment_text(e.at), "action": e.action, "from_state": e.from_state, "to_state": e.to_state,
-         "note": e.note, "author": e.author}
+        {
+            "at": _moment_text(e.at),
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "note": e.note,
+            "author": e.author,
+        }
         for e in events
     ]
     if args.json:
@@ -152,11 +207,17 @@ def show_record(ctx: Context, args: argparse.Namespace) -> int:
         if value not in (None, "", {}, []) and not (key == "ref" and "account" in data):
             print(f"  {label + ':':<18}{_human(key, value)}")
     print("\nHistorial:")
-    print(table(
-        ["Cuándo", "Qué", "De", "A", "Quién", "Nota"],
-        [[_short(e.at), e.action, e.from_state or "", e.to_state or "", e.author or "", e.note or ""] for e in events],
-        wrap=5, indent="  ",
-    ))
+    print(
+        table(
+            ["Cuándo", "Qué", "De", "A", "Quién", "Nota"],
+            [
+                [_short(e.at), e.action, e.from_state or "", e.to_state or "", e.author or "", e.note or ""]
+                for e in events
+            ],
+            wrap=5,
+            indent="  ",
+        )
+    )
     return 0
 
 
@@ -175,8 +236,12 @@ def _register_consultations(commands: argparse._SubParsersAction, parent: argpar
     add.set_defaults(handler=add_consultation)
     resolve = sub.add_parser("resolver", parents=[parent], help="registra la respuesta a una consulta")
     _id(resolve)
-    resolve.add_argument("--resultado", required=True, choices=[ConsultationState.APPROVED, ConsultationState.REJECTED],
-                         help="respuesta recibida")
+    resolve.add_argument(
+        "--resultado",
+        required=True,
+        choices=[ConsultationState.APPROVED, ConsultationState.REJECTED],
+        help="respuesta recibida",
+    )
     resolve.add_argument("--nota", help="observaciones de la respuesta")
     resolve.add_argument("--fecha", metavar="FECHA-HORA", help="cuándo llegó la respuesta (por omisión ahora)")
     resolve.set_defaults(handler=resolve_consultation)
@@ -207,8 +272,10 @@ def add_consultation(ctx: Context, args: argparse.Namespace) -> int:
     if due is None:
         print(f"Consulta registrada. {profile.settings.consultation_outcome}".strip())
     else:
-        print(f"Consulta registrada: la respuesta de {item.office or 'la oficina'} vence el {_short(due)}"
-              f" ({consultation_window(profile)}).")
+        print(
+            f"Consulta registrada: la respuesta de {item.office or 'la oficina'} vence el {_short(due)}"
+            f" ({consultation_window(profile)})."
+        )
     return 0
 
 
@@ -237,26 +304,46 @@ def list_consultations(ctx: Context, args: argparse.Namespace) -> int:
             continue
         rows.append((item, due, shown))
     if args.json:
-        print_json([
-            {
-                "id": item.id, "account": accounts[item.account_id].ref, "account_id": item.account_id,
-                "subject": item.subject, "text": item.text, "office": item.office,
-                "sent_at": _moment_text(item.sent_at), "due": _moment_text(due), "state": shown,
-                "answered_at": _moment_text(item.answered_at), "note": item.note, "author": item.author,
-            }
-            for item, due, shown in rows
-        ])
+        print_json(
+            [
+                {
+                    "id": item.id,
+                    "account": accounts[item.account_id].ref,
+                    "account_id": item.account_id,
+                    "subject": item.subject,
+                    "text": item.text,
+                    "office": item.office,
+                    "sent_at": _moment_text(item.sent_at),
+                    "due": _moment_text(due),
+                    "state": shown,
+                    "answered_at": _moment_text(item.answered_at),
+                    "note": item.note,
+                    "author": item.author,
+                }
+                for item, due, shown in rows
+            ]
+        )
         return 0
     if not rows:
         print("No hay consultas" + (f" en estado {args.estado}." if args.estado else " registradas."))
         return 0
-    print(table(
-        ["Id", "Cuenta", "Asunto", "Enviada", "Vence", "Estado"],
-        [[item.id, accounts[item.account_id].ref, item.subject, _short(item.sent_at),
-          _short(due) if due else ("—" if item.state != ConsultationState.PENDING else "sin plazo"), shown]
-         for item, due, shown in rows],
-        wrap=2,
-    ))
+    print(
+        table(
+            ["Id", "Cuenta", "Asunto", "Enviada", "Vence", "Estado"],
+            [
+                [
+                    item.id,
+                    accounts[item.account_id].ref,
+                    item.subject,
+                    _short(item.sent_at),
+                    _short(due) if due else ("—" if item.state != ConsultationState.PENDING else "sin plazo"),
+                    shown,
+                ]
+                for item, due, shown in rows
+            ],
+            wrap=2,
+        )
+    )
     if any(shown == ConsultationState.EXPIRED for _, _, shown in rows):
         print(f"\nConsultas vencidas: {profile.settings.consultation_outcome}")
     return 0
@@ -276,8 +363,12 @@ def _register_requests(commands: argparse._SubParsersAction, parent: argparse.Ar
     add.set_defaults(handler=add_request)
     resolve = sub.add_parser("resolver", parents=[parent], help="registra que se respondió o se canalizó")
     _id(resolve)
-    resolve.add_argument("--resultado", required=True, choices=[RequestState.ANSWERED, RequestState.ROUTED],
-                         help="respondida (con certeza, avisando al área) o canalizada a la oficina del perfil")
+    resolve.add_argument(
+        "--resultado",
+        required=True,
+        choices=[RequestState.ANSWERED, RequestState.ROUTED],
+        help="respondida (con certeza, avisando al área) o canalizada a la oficina del perfil",
+    )
     resolve.add_argument("--area", help="área responsable a la que se avisó (obligatoria al responder)")
     resolve.add_argument("--nota", help="qué se respondió o a dónde se orientó")
     resolve.add_argument("--fecha", metavar="FECHA-HORA", help="cuándo se atendió (por omisión ahora)")
@@ -299,8 +390,10 @@ def add_request(ctx: Context, args: argparse.Namespace) -> int:
     profile, calendar = _rules(ctx)
     due = information_request_due(profile, calendar, item.received_at)
     print(item.id)
-    print(f"Solicitud registrada: atiéndala a más tardar el {format_date(due.date())}"
-          f" (respuesta con certeza o canalización a {profile.settings.information_request_office}).")
+    print(
+        f"Solicitud registrada: atiéndala a más tardar el {format_date(due.date())}"
+        f" (respuesta con certeza o canalización a {profile.settings.information_request_office})."
+    )
     return 0
 
 
@@ -324,27 +417,49 @@ def list_requests(ctx: Context, args: argparse.Namespace) -> int:
         due = information_request_due(profile, calendar, item.received_at) if item.state == RequestState.OPEN else None
         rows.append((item, due))
     if args.json:
-        print_json([
-            {
-                "id": item.id, "account": accounts[item.account_id].ref, "account_id": item.account_id,
-                "requester": item.requester, "subject": item.subject, "received_at": _moment_text(item.received_at),
-                "due": _moment_text(due), "overdue": bool(due and due <= now), "state": item.state,
-                "closed_at": _moment_text(item.closed_at), "area": item.area, "office": item.office,
-                "note": item.note, "author": item.author,
-            }
-            for item, due in rows
-        ])
+        print_json(
+            [
+                {
+                    "id": item.id,
+                    "account": accounts[item.account_id].ref,
+                    "account_id": item.account_id,
+                    "requester": item.requester,
+                    "subject": item.subject,
+                    "received_at": _moment_text(item.received_at),
+                    "due": _moment_text(due),
+                    "overdue": bool(due and due <= now),
+                    "state": item.state,
+                    "closed_at": _moment_text(item.closed_at),
+                    "area": item.area,
+                    "office": item.office,
+                    "note": item.note,
+                    "author": item.author,
+                }
+                for item, due in rows
+            ]
+        )
         return 0
     if not rows:
         print("No hay solicitudes" + (f" en estado {args.estado}." if args.estado else " registradas."))
         return 0
-    print(table(
-        ["Id", "Cuenta", "De", "Asunto", "Recibida", "Vence", "Estado"],
-        [[item.id, accounts[item.account_id].ref, item.requester, item.subject, _short(item.received_at),
-          (format_date(due.date()) + (" (vencida)" if due <= now else "")) if due else "—", item.state]
-         for item, due in rows],
-        wrap=3,
-    ))
+    print(
+        table(
+            ["Id", "Cuenta", "De", "Asunto", "Recibida", "Vence", "Estado"],
+            [
+                [
+                    item.id,
+                    accounts[item.account_id].ref,
+                    item.requester,
+                    item.subject,
+                    _short(item.received_at),
+                    (format_date(due.date()) + (" (vencida)" if due <= now else "")) if due else "—",
+                    item.state,
+                ]
+                for item, due in rows
+            ],
+            wrap=3,
+        )
+    )
     return 0
 
 
@@ -354,7 +469,9 @@ def list_requests(ctx: Context, args: argparse.Namespace) -> int:
 def _register_openings(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     group = commands.add_parser("aperturas", parents=[parent], help="solicitudes de apertura de cuentas")
     sub = subcommands(group)
-    add = sub.add_parser("agregar", parents=[parent], help="registra una solicitud de apertura (oficio) e imprime su id")
+    add = sub.add_parser(
+        "agregar", parents=[parent], help="registra una solicitud de apertura (oficio) e imprime su id"
+    )
     add.add_argument("--red", required=True, choices=[n.value for n in Network], help="red social")
     add.add_argument("--usuario", required=True, help="nombre de usuario propuesto")
     add.add_argument("--oficio", required=True, metavar="REF", help="referencia del oficio de solicitud")
@@ -363,8 +480,12 @@ def _register_openings(commands: argparse._SubParsersAction, parent: argparse.Ar
     add.set_defaults(handler=add_opening)
     resolve = sub.add_parser("resolver", parents=[parent], help="registra la respuesta a una solicitud de apertura")
     _id(resolve)
-    resolve.add_argument("--resultado", required=True, choices=[OpeningState.AUTHORIZED, OpeningState.REJECTED],
-                         help="respuesta de la oficina")
+    resolve.add_argument(
+        "--resultado",
+        required=True,
+        choices=[OpeningState.AUTHORIZED, OpeningState.REJECTED],
+        help="respuesta de la oficina",
+    )
     resolve.add_argument("--motivo", help="motivo (obligatorio al rechazar)")
     resolve.add_argument("--fecha", metavar="FECHA", help="fecha de la respuesta (por omisión hoy)")
     resolve.set_defaults(handler=resolve_opening)
@@ -374,8 +495,13 @@ def _register_openings(commands: argparse._SubParsersAction, parent: argparse.Ar
     opened.set_defaults(handler=open_opening)
     report = sub.add_parser("informe", parents=[parent], help="marca puntos del informe de apertura como informados")
     _id(report)
-    report.add_argument("--punto", action="append", choices=list(OPENING_REPORT_ITEMS), required=True,
-                        help="punto informado (repítalo para varios)")
+    report.add_argument(
+        "--punto",
+        action="append",
+        choices=list(OPENING_REPORT_ITEMS),
+        required=True,
+        help="punto informado (repítalo para varios)",
+    )
     report.add_argument("--fecha", metavar="FECHA", help="fecha del informe (por omisión hoy)")
     report.set_defaults(handler=report_opening)
     _show(sub, parent, "opening_request", "muestra una solicitud de apertura y su historial")
@@ -389,15 +515,20 @@ def add_opening(ctx: Context, args: argparse.Namespace) -> int:
 
     store = ctx.store
     item = store.openings.add(
-        network=args.red, handle=args.usuario, reference=args.oficio,
-        requested_on=ctx.date_arg(args.fecha, "fecha del oficio"), area=args.area,
+        network=args.red,
+        handle=args.usuario,
+        reference=args.oficio,
+        requested_on=ctx.date_arg(args.fecha, "fecha del oficio"),
+        area=args.area,
     )
     profile, calendar = _rules(ctx)
     print(item.id)
     office = profile.settings.opening_office
     if not profile.settings.opening_allowed:
-        print(f"Según el perfil, el área no puede abrir cuentas por sí misma: la solicitud se dirige a {office}"
-              f" ({profile.rule('opening_request').short()}).")
+        print(
+            f"Según el perfil, el área no puede abrir cuentas por sí misma: la solicitud se dirige a {office}"
+            f" ({profile.rule('opening_request').short()})."
+        )
     due = opening_due(profile, calendar, item.requested_on)
     if due is not None:
         print(f"{office} debe responder a más tardar el {format_date(due.date())}.")
@@ -409,8 +540,10 @@ def add_opening(ctx: Context, args: argparse.Namespace) -> int:
 def resolve_opening(ctx: Context, args: argparse.Namespace) -> int:
     item = ctx.store.openings.resolve(args.id, args.resultado, on=ctx.date_arg(args.fecha), reason=args.motivo)
     if item.state == OpeningState.AUTHORIZED:
-        print(f"Apertura de {item.ref} autorizada: la cuenta queda registrada como autorizada (id {item.account_id})."
-              f" Cuando se abra: resguardo aperturas abrir {item.id}")
+        print(
+            f"Apertura de {item.ref} autorizada: la cuenta queda registrada como autorizada (id {item.account_id})."
+            f" Cuando se abra: resguardo aperturas abrir {item.id}"
+        )
     else:
         print(f"Apertura de {item.ref} rechazada: {item.reason}")
     return 0
@@ -420,8 +553,10 @@ def open_opening(ctx: Context, args: argparse.Namespace) -> int:
     item = ctx.store.openings.open_account(args.id, on=ctx.date_arg(args.fecha, "fecha de apertura"))
     print(f"Cuenta {item.ref} activa desde el {format_date(item.resolved_on or ctx.today())}.")
     if ctx.store.settings.profile().settings.opening_report:
-        print("Informe su nombre, dirección, propósitos, operación y administradores; márquelos con"
-              f" «resguardo aperturas informe {item.id} --punto …».")
+        print(
+            "Informe su nombre, dirección, propósitos, operación y administradores; márquelos con"
+            f" «resguardo aperturas informe {item.id} --punto …»."
+        )
     return 0
 
 
@@ -434,11 +569,19 @@ def report_opening(ctx: Context, args: argparse.Namespace) -> int:
 
 def _opening_json(item: OpeningRequest, due: datetime | None) -> dict[str, Any]:
     return {
-        "id": item.id, "network": item.network, "handle": item.handle, "ref": item.ref,
-        "reference": item.reference, "requested_on": item.requested_on.isoformat(), "area": item.area,
-        "state": item.state, "due": _moment_text(due),
-        "resolved_on": item.resolved_on.isoformat() if item.resolved_on else None, "reason": item.reason,
-        "account_id": item.account_id, "report": {key: day.isoformat() for key, day in item.report.items()},
+        "id": item.id,
+        "network": item.network,
+        "handle": item.handle,
+        "ref": item.ref,
+        "reference": item.reference,
+        "requested_on": item.requested_on.isoformat(),
+        "area": item.area,
+        "state": item.state,
+        "due": _moment_text(due),
+        "resolved_on": item.resolved_on.isoformat() if item.resolved_on else None,
+        "reason": item.reason,
+        "account_id": item.account_id,
+        "report": {key: day.isoformat() for key, day in item.report.items()},
         "author": item.author,
     }
 
@@ -448,8 +591,10 @@ def list_openings(ctx: Context, args: argparse.Namespace) -> int:
 
     profile, calendar = _rules(ctx)
     items = ctx.store.openings.list()
-    dues = {item.id: opening_due(profile, calendar, item.requested_on) if item.state == OpeningState.PENDING else None
-            for item in items}
+    dues = {
+        item.id: opening_due(profile, calendar, item.requested_on) if item.state == OpeningState.PENDING else None
+        for item in items
+    }
     if args.json:
         print_json([_opening_json(item, dues[item.id]) for item in items])
         return 0
@@ -463,8 +608,17 @@ def list_openings(ctx: Context, args: argparse.Namespace) -> int:
         if item.state == OpeningState.OPENED and profile.settings.opening_report:
             missing = [key for key in OPENING_REPORT_ITEMS if key not in item.report]
             detail = "informe completo" if not missing else f"informe: falta {', '.join(missing)}"
-        rows.append([item.id, item.ref, item.reference, format_date(item.requested_on),
-                     format_date(due.date()) if due else "—", item.state, detail])
+        rows.append(
+            [
+                item.id,
+                item.ref,
+                item.reference,
+                format_date(item.requested_on),
+                format_date(due.date()) if due else "—",
+                item.state,
+                detail,
+            ]
+        )
     print(table(["Id", "Cuenta", "Oficio", "Fecha", "Responder antes de", "Estado", "Detalle"], rows, wrap=6))
     return 0
 
@@ -479,23 +633,43 @@ def _register_closings(commands: argparse._SubParsersAction, parent: argparse.Ar
     add.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     add.add_argument("--fecha", metavar="FECHA", help="fecha de la baja (por omisión hoy)")
     add.add_argument("--motivo", help="por qué se cancela")
-    add.add_argument("--hecho", action="append", choices=list(MANUAL_CLOSING_ITEMS), default=[],
-                     help="paso ya hecho (contenido, oficio); repítalo para varios")
+    add.add_argument(
+        "--hecho",
+        action="append",
+        choices=list(MANUAL_CLOSING_ITEMS),
+        default=[],
+        help="paso ya hecho (contenido, oficio); repítalo para varios",
+    )
     add.add_argument("--oficio", metavar="REF", help="referencia del oficio de baja (lo marca como enviado)")
     add.set_defaults(handler=add_closing)
     mark = sub.add_parser(
-        "completar", parents=[parent], help="marca pasos de una baja como hechos o borra la contraseña del llavero",
+        "completar",
+        parents=[parent],
+        help="marca pasos de una baja como hechos o borra la contraseña del llavero",
         description="Marca pasos hechos (contenido, oficio) y, con --borrar-llavero, borra del llavero la"
-                    " contraseña y los códigos de recuperación de la cuenta y registra ese paso. Si el llavero"
-                    " falla, no se registra nada.",
+        " contraseña y los códigos de recuperación de la cuenta y registra ese paso. Si el llavero"
+        " falla, no se registra nada.",
     )
     _id(mark)
-    mark.add_argument("--hecho", action="append", choices=list(MANUAL_CLOSING_ITEMS), default=[],
-                      help="paso hecho (contenido, oficio); repítalo para varios")
-    mark.add_argument("--borrar-llavero", dest="borrar_llavero", action="store_true",
-                      help="borra del llavero la contraseña y los códigos de recuperación de la cuenta")
-    mark.add_argument("--frase-desde-stdin", dest="frase_desde_stdin", action="store_true",
-                      help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar")
+    mark.add_argument(
+        "--hecho",
+        action="append",
+        choices=list(MANUAL_CLOSING_ITEMS),
+        default=[],
+        help="paso hecho (contenido, oficio); repítalo para varios",
+    )
+    mark.add_argument(
+        "--borrar-llavero",
+        dest="borrar_llavero",
+        action="store_true",
+        help="borra del llavero la contraseña y los códigos de recuperación de la cuenta",
+    )
+    mark.add_argument(
+        "--frase-desde-stdin",
+        dest="frase_desde_stdin",
+        action="store_true",
+        help="lee la frase maestra del llavero cifrado de la primera línea de la entrada estándar",
+    )
     mark.add_argument("--oficio", metavar="REF", help="referencia del oficio de baja")
     mark.add_argument("--fecha", metavar="FECHA", help="fecha (por omisión hoy)")
     mark.set_defaults(handler=complete_closing)
@@ -508,12 +682,19 @@ def _register_closings(commands: argparse._SubParsersAction, parent: argparse.Ar
 def add_closing(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.store
     account = store.accounts.resolve(args.cuenta)
-    item = store.closings.close(account, on=ctx.date_arg(args.fecha, "fecha de baja"), reason=args.motivo,
-                                done=args.hecho, reference=args.oficio)
+    item = store.closings.close(
+        account,
+        on=ctx.date_arg(args.fecha, "fecha de baja"),
+        reason=args.motivo,
+        done=args.hecho,
+        reference=args.oficio,
+    )
     print(item.id)
     missing = [label for key, label in CLOSING_ITEMS.items() if key not in item.done]
-    print(f"Cuenta {account.ref} dada de baja el {format_date(item.closed_on)}."
-          + (f" Falta: {', '.join(missing)}." if missing else ""))
+    print(
+        f"Cuenta {account.ref} dada de baja el {format_date(item.closed_on)}."
+        + (f" Falta: {', '.join(missing)}." if missing else "")
+    )
     print(f"Borre la contraseña del llavero con «resguardo bajas completar {item.id} --borrar-llavero».")
     return 0
 
@@ -528,10 +709,14 @@ def complete_closing(ctx: Context, args: argparse.Namespace) -> int:
 
         ctx.store.closings.get(args.id)  # an unknown closing is reported before touching the keyring
         secrets = open_secrets(ctx, SecretInput(args))
-        item, removed = remove_closing_secrets(ctx.store, secrets, args.id, on=on, items=args.hecho,
-                                               reference=args.oficio)
-        print("Se borró del llavero " + " y ".join(removed) + "." if removed
-              else "El llavero no guardaba contraseña ni códigos de esta cuenta.")
+        item, removed = remove_closing_secrets(
+            ctx.store, secrets, args.id, on=on, items=args.hecho, reference=args.oficio
+        )
+        print(
+            "Se borró del llavero " + " y ".join(removed) + "."
+            if removed
+            else "El llavero no guardaba contraseña ni códigos de esta cuenta."
+        )
     else:
         item = ctx.store.closings.mark(args.id, args.hecho, on=on, reference=args.oficio)
     missing = [label for key, label in CLOSING_ITEMS.items() if key not in item.done]
@@ -543,22 +728,40 @@ def list_closings(ctx: Context, args: argparse.Namespace) -> int:
     items = ctx.store.closings.list()
     accounts = _accounts(ctx)
     if args.json:
-        print_json([
-            {"id": c.id, "account": accounts[c.account_id].ref, "account_id": c.account_id,
-             "closed_on": c.closed_on.isoformat(), "reason": c.reason, "reference": c.reference,
-             "done": {key: day.isoformat() for key, day in c.done.items()},
-             "missing": [key for key in CLOSING_ITEMS if key not in c.done], "author": c.author}
-            for c in items
-        ])
+        print_json(
+            [
+                {
+                    "id": c.id,
+                    "account": accounts[c.account_id].ref,
+                    "account_id": c.account_id,
+                    "closed_on": c.closed_on.isoformat(),
+                    "reason": c.reason,
+                    "reference": c.reference,
+                    "done": {key: day.isoformat() for key, day in c.done.items()},
+                    "missing": [key for key in CLOSING_ITEMS if key not in c.done],
+                    "author": c.author,
+                }
+                for c in items
+            ]
+        )
         return 0
     if not items:
         print("No hay bajas registradas.")
         return 0
-    print(table(
-        ["Id", "Cuenta", "Fecha", "Motivo", "Pendiente"],
-        [[c.id, accounts[c.account_id].ref, format_date(c.closed_on), c.reason or "",
-          ", ".join(label for key, label in CLOSING_ITEMS.items() if key not in c.done) or "nada"]
-         for c in items],
-        wrap=3,
-    ))
+    print(
+        table(
+            ["Id", "Cuenta", "Fecha", "Motivo", "Pendiente"],
+            [
+                [
+                    c.id,
+                    accounts[c.account_id].ref,
+                    format_date(c.closed_on),
+                    c.reason or "",
+                    ", ".join(label for key, label in CLOSING_ITEMS.items() if key not in c.done) or "nada",
+                ]
+                for c in items
+            ],
+            wrap=3,
+        )
+    )
     return 0

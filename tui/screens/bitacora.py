@@ -36,10 +36,19 @@ if TYPE_CHECKING:
 DEBOUNCE_SECONDS = 0.25
 
 ENTRY_KIND_LABELS: dict[str, str] = {
-    "publicacion": "publicación", "respuesta": "respuesta", "comentario_usuario": "comentario de usuario",
-    "solicitud": "solicitud", "incidente": "incidente", "moderacion": "moderación", "consulta": "consulta",
-    "cambio_contrasena": "cambio de contraseña", "cambio_administrador": "cambio de administrador",
-    "evaluacion": "evaluación", "capacitacion": "capacitación", "nota": "nota", "correccion": "corrección",
+    "publicacion": "publicación",
+    "respuesta": "respuesta",
+    "comentario_usuario": "comentario de usuario",
+    "solicitud": "solicitud",
+    "incidente": "incidente",
+    "moderacion": "moderación",
+    "consulta": "consulta",
+    "cambio_contrasena": "cambio de contraseña",
+    "cambio_administrador": "cambio de administrador",
+    "evaluacion": "evaluación",
+    "capacitacion": "capacitación",
+    "nota": "nota",
+    "correccion": "corrección",
 }
 
 
@@ -65,12 +74,20 @@ class EntryDialog(FormDialog):
         self.account_id = account_id
 
     def compose_fields(self) -> ComposeResult:
-        yield from field("Cuenta (opcional; escriba para buscar)", Select(
-            list(self.accounts), id="account", prompt="(sin cuenta)", type_to_search=True,
-            value=self.account_id if self.account_id is not None else Select.NULL))
+        yield from field(
+            "Cuenta (opcional; escriba para buscar)",
+            Select(
+                list(self.accounts),
+                id="account",
+                prompt="(sin cuenta)",
+                type_to_search=True,
+                value=self.account_id if self.account_id is not None else Select.NULL,
+            ),
+        )
         yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value="nota"))
-        yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)",
-                         Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when"))
+        yield from field(
+            "Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when")
+        )
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
 
     def build_job(self) -> Job:
@@ -102,17 +119,23 @@ class EntryScreen(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Label(f"Entrada {entry.id}: {ENTRY_KIND_LABELS.get(entry.kind, entry.kind)}", classes="dialog-title")
             with VerticalScroll(classes="dialog-fields"):
-                yield Static(Content.assemble(
-                    ("Cuenta: ", "bold"), f"{entry.account or 'sin cuenta'}\n",
-                    ("Ocurrió: ", "bold"), f"{format_date(occurred.date())} {occurred.strftime('%H:%M')}\n",
-                    ("Anotada: ", "bold"), f"{format_date(recorded.date())} {recorded.strftime('%H:%M')}"
-                    f" por {entry.author}\n",
-                    ("Corrige a: ", "bold") if entry.corrects_id else "",
-                    f"la entrada {entry.corrects_id}\n" if entry.corrects_id else "",
-                    ("Referencias: ", "bold") if entry.refs else "", (", ".join(entry.refs) + "\n") if entry.refs else "",
-                    ("Huella: ", "bold"), f"{entry.hash}\n\n",
-                    entry.text,
-                ))
+                yield Static(
+                    Content.assemble(
+                        ("Cuenta: ", "bold"),
+                        f"{entry.account or 'sin cuenta'}\n",
+                        ("Ocurrió: ", "bold"),
+                        f"{format_date(occurred.date())} {occurred.strftime('%H:%M')}\n",
+                        ("Anotada: ", "bold"),
+                        f"{format_date(recorded.date())} {recorded.strftime('%H:%M')} por {entry.author}\n",
+                        ("Corrige a: ", "bold") if entry.corrects_id else "",
+                        f"la entrada {entry.corrects_id}\n" if entry.corrects_id else "",
+                        ("Referencias: ", "bold") if entry.refs else "",
+                        (", ".join(entry.refs) + "\n") if entry.refs else "",
+                        ("Huella: ", "bold"),
+                        f"{entry.hash}\n\n",
+                        entry.text,
+                    )
+                )
             yield Static("Esc cierra", classes="dialog-hint")
 
     def action_close(self) -> None:
@@ -126,12 +149,29 @@ class BitacoraScreen(ViewScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Buscar", id="bitacora.buscar", tooltip="Escriba para buscar"),
         Binding("n", "new_entry", "Nueva entrada", id="bitacora.nueva", tooltip="Agrega una entrada a la bitácora"),
-        Binding("v", "verify", "Verificar", id="bitacora.verificar",
-                tooltip="Recorre la cadena de huellas y dice si alguien alteró la bitácora"),
-        Binding("f", "focus_filters", "Filtros", id="bitacora.filtros", show=False,
-                tooltip="Va a los filtros de cuenta, tipo y fechas"),
-        Binding("escape", "back", "Volver", id="bitacora.volver", show=False,
-                tooltip="Limpia la búsqueda; vacía, vuelve a Hoy"),
+        Binding(
+            "v",
+            "verify",
+            "Verificar",
+            id="bitacora.verificar",
+            tooltip="Recorre la cadena de huellas y dice si alguien alteró la bitácora",
+        ),
+        Binding(
+            "f",
+            "focus_filters",
+            "Filtros",
+            id="bitacora.filtros",
+            show=False,
+            tooltip="Va a los filtros de cuenta, tipo y fechas",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Volver",
+            id="bitacora.volver",
+            show=False,
+            tooltip="Limpia la búsqueda; vacía, vuelve a Hoy",
+        ),
     ]
     #: how long the latest search took in its worker (benchmark, log)
     last_search_ms: float = 0.0
@@ -167,16 +207,25 @@ class BitacoraScreen(ViewScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine(self.mode)
         with Horizontal(id="bitacora-filters"):
-            yield Input(placeholder="Buscar en la bitácora…", id="search", compact=True,
-                        tooltip="Todas las palabras deben aparecer; sin importar acentos ni mayúsculas")
+            yield Input(
+                placeholder="Buscar en la bitácora…",
+                id="search",
+                compact=True,
+                tooltip="Todas las palabras deben aparecer; sin importar acentos ni mayúsculas",
+            )
             yield Select([], id="account", prompt="Todas las cuentas", compact=True, type_to_search=True)
             yield Select(kind_options(), id="kind", prompt="Todos los tipos", compact=True)
             yield Input(placeholder="desde AAAA-MM-DD", id="since", compact=True)
             yield Input(placeholder="hasta AAAA-MM-DD", id="until", compact=True)
         yield VirtualTable(
-            [Column("Ocurrió", 16, 16), Column("Cuenta", None, 12, 2), Column("Tipo", None, 10, 2),
-             Column("Texto", None, 24, 7)],
-            empty_text="Buscando…", id="entries",
+            [
+                Column("Ocurrió", 16, 16),
+                Column("Cuenta", None, 12, 2),
+                Column("Tipo", None, 10, 2),
+                Column("Texto", None, 24, 7),
+            ],
+            empty_text="Buscando…",
+            id="entries",
         )
         yield Static("", id="entry-detail")
         yield Footer()
@@ -221,7 +270,8 @@ class BitacoraScreen(ViewScreen):
             self.query_one("#search", Input).value,
             None if account is Select.NULL else int(account),  # type: ignore[arg-type]
             None if kind is Select.NULL else str(kind),
-            day("since", "fecha desde"), day("until", "fecha hasta"),
+            day("since", "fecha desde"),
+            day("until", "fecha hasta"),
         )
 
     def _search_now(self) -> None:
@@ -234,8 +284,15 @@ class BitacoraScreen(ViewScreen):
         self._search(self._generation, *filters)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bitacora-search")
-    def _search(self, generation: int, text: str, account_id: int | None, kind: str | None,
-                since: date | None, until: date | None) -> None:
+    def _search(
+        self,
+        generation: int,
+        text: str,
+        account_id: int | None,
+        kind: str | None,
+        since: date | None,
+        until: date | None,
+    ) -> None:
         started = time.perf_counter()
         try:
             entries = self.workbench.workspace.search_bitacora(text, account_id, kind, since, until)
@@ -253,9 +310,16 @@ class BitacoraScreen(ViewScreen):
         self.entries = event.entries
         self._by_id = {entry.id: entry for entry in event.entries}
         rows = [
-            Row(entry.id, (local(entry.occurred).strftime("%Y-%m-%d %H:%M"), entry.account or "—",
-                           ENTRY_KIND_LABELS.get(entry.kind, entry.kind), entry.text.replace("\n", " ")),
-                "muted" if entry.kind == "correccion" else "")
+            Row(
+                entry.id,
+                (
+                    local(entry.occurred).strftime("%Y-%m-%d %H:%M"),
+                    entry.account or "—",
+                    ENTRY_KIND_LABELS.get(entry.kind, entry.kind),
+                    entry.text.replace("\n", " "),
+                ),
+                "muted" if entry.kind == "correccion" else "",
+            )
             for entry in event.entries
         ]
         table = self.table
@@ -292,12 +356,15 @@ class BitacoraScreen(ViewScreen):
             detail.update(f"{len(self.entries)} entradas (las más recientes primero)." if self.entries else "")
             return
         recorded = local(entry.recorded)
-        detail.update(Content.assemble(
-            (f"#{entry.id} ", "bold"), f"{ENTRY_KIND_LABELS.get(entry.kind, entry.kind)} · {entry.account or 'sin cuenta'}"
-            f" · por {entry.author} · anotada el {format_date(recorded.date())} {recorded.strftime('%H:%M')}"
-            f" · huella {entry.hash[:12]}\n",
-            entry.text,
-        ))
+        detail.update(
+            Content.assemble(
+                (f"#{entry.id} ", "bold"),
+                f"{ENTRY_KIND_LABELS.get(entry.kind, entry.kind)} · {entry.account or 'sin cuenta'}"
+                f" · por {entry.author} · anotada el {format_date(recorded.date())} {recorded.strftime('%H:%M')}"
+                f" · huella {entry.hash[:12]}\n",
+                entry.text,
+            )
+        )
 
     # -- actions -------------------------------------------------------------
 
@@ -340,15 +407,19 @@ class BitacoraScreen(ViewScreen):
     def _verified(self, event: BitacoraScreen.Verified) -> None:
         result = event.result
         style = "$success" if result.ok else "$error"
-        self.query_one("#entry-detail", Static).update(Content.assemble(
-            ("✓ " if result.ok else "✗ Cadena alterada. ", f"bold {style}"), result.message))
-        self.notify(result.message, title="Bitácora verificada" if result.ok else "Bitácora alterada",
-                    severity="information" if result.ok else "error", timeout=10)
+        self.query_one("#entry-detail", Static).update(
+            Content.assemble(("✓ " if result.ok else "✗ Cadena alterada. ", f"bold {style}"), result.message)
+        )
+        self.notify(
+            result.message,
+            title="Bitácora verificada" if result.ok else "Bitácora alterada",
+            severity="information" if result.ok else "error",
+            timeout=10,
+        )
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [
             PaletteCommand("bitácora: Nueva entrada de bitácora", self.action_new_entry, "Agrega una entrada"),
             PaletteCommand("bitácora: Buscar", self.action_focus_search, "Escriba para buscar en la bitácora"),
-            PaletteCommand("bitácora: Verificar la cadena", self.action_verify,
-                           "Dice si alguien alteró la bitácora"),
+            PaletteCommand("bitácora: Verificar la cadena", self.action_verify, "Dice si alguien alteró la bitácora"),
         ]

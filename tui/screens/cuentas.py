@@ -49,16 +49,32 @@ class CuentasScreen(ListingScreen[AccountRow]):
         Binding("n", "new_account", "Nueva", id="cuentas.nueva", tooltip="Registra una cuenta"),
         Binding("e", "edit_account", "Editar", id="cuentas.editar", tooltip="Cambia los datos de la cuenta"),
         Binding("a", "assign", "Asignar", id="cuentas.asignar", tooltip="Asigna una persona con un rol"),
-        Binding("x", "unassign", "Desasignar", id="cuentas.desasignar", show=False,
-                tooltip="Termina hoy la asignación de una persona (pide confirmación)"),
+        Binding(
+            "x",
+            "unassign",
+            "Desasignar",
+            id="cuentas.desasignar",
+            show=False,
+            tooltip="Termina hoy la asignación de una persona (pide confirmación)",
+        ),
         Binding("r", "rotation", "Rotación", id="cuentas.rotacion", tooltip="Registra una rotación de contraseña"),
         Binding("v", "evaluation", "Evaluación", id="cuentas.evaluacion", tooltip="Registra una evaluación"),
-        Binding("c", "password", "Contraseña", id="cuentas.contrasena",
-                tooltip="Fija o genera la contraseña (medidor de fortaleza, revisión de repetidas)"),
+        Binding(
+            "c",
+            "password",
+            "Contraseña",
+            id="cuentas.contrasena",
+            tooltip="Fija o genera la contraseña (medidor de fortaleza, revisión de repetidas)",
+        ),
     ]
     columns: ClassVar = (
-        Column("Red", 9, 9), Column("Usuario", None, 12, 2), Column("Área", None, 8, 2, optional=True), Column("Titular", None, 8),
-        Column("Suplente", None, 8, optional=True), Column("Últ. rotación", 13, 10), Column("Próximo venc.", 13, 10),
+        Column("Red", 9, 9),
+        Column("Usuario", None, 12, 2),
+        Column("Área", None, 8, 2, optional=True),
+        Column("Titular", None, 8),
+        Column("Suplente", None, 8, optional=True),
+        Column("Últ. rotación", 13, 10),
+        Column("Próximo venc.", 13, 10),
         Column("Estado", 10, 8),
     )
     sort_keys: Sequence[SortKey | None] = (
@@ -105,9 +121,20 @@ class CuentasScreen(ListingScreen[AccountRow]):
         if acc.status == "baja":
             kind = "muted"
         first, second = (item.holders.get(role) or "—" for role in self.roles)
-        return Row(acc.id, (acc.network, acc.handle, acc.area or "—", first, second,
-                            _date(item.last_rotation), _date(item.next_due.due if item.next_due else None),
-                            item.state_label), kind)
+        return Row(
+            acc.id,
+            (
+                acc.network,
+                acc.handle,
+                acc.area or "—",
+                first,
+                second,
+                _date(item.last_rotation),
+                _date(item.next_due.due if item.next_due else None),
+                item.state_label,
+            ),
+            kind,
+        )
 
     def detail(self, item: AccountRow | None) -> tuple[Content | str, Content | str]:
         institution = self.workbench.institution
@@ -116,7 +143,8 @@ class CuentasScreen(ListingScreen[AccountRow]):
         acc = item.account
         today = institution.now.date()
         left: list[Content | str | tuple[str, str]] = [
-            (f"{acc.ref}", "bold"), f"  ({acc.status})\n",
+            (f"{acc.ref}", "bold"),
+            f"  ({acc.status})\n",
             f"Área: {acc.area or '—'}\n",
             f"Correo: {acc.email or '—'}{' (genérico)' if acc.email_generic else ''}\n",
             f"Verificación: {acc.verification} · Pública: {'sí' if acc.public else 'no'}"
@@ -220,10 +248,13 @@ class CuentasScreen(ListingScreen[AccountRow]):
             self.workbench.set_password(row.account)
 
     def palette_commands(self) -> list[PaletteCommand]:
-        commands = [PaletteCommand("cuenta: Nueva", self.action_new_account, "Registra una cuenta"),
-                    PaletteCommand("tabla: Filtrar", self.action_focus_filter, "Escriba para filtrar las cuentas"),
-                    PaletteCommand("tabla: Ordenar por la columna siguiente", self.action_sort_next,
-                                   "Cambia la columna de orden")]
+        commands = [
+            PaletteCommand("cuenta: Nueva", self.action_new_account, "Registra una cuenta"),
+            PaletteCommand("tabla: Filtrar", self.action_focus_filter, "Escriba para filtrar las cuentas"),
+            PaletteCommand(
+                "tabla: Ordenar por la columna siguiente", self.action_sort_next, "Cambia la columna de orden"
+            ),
+        ]
         row = self.selected()
         if row is not None:
             ref = row.account.ref

@@ -52,8 +52,10 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
     Kind.EVALUATION: (Resolution("v", "evaluacion", "Registrar evaluación"),),
     Kind.TRAINING: (Resolution("c", "capacitacion", "Registrar capacitación"),),
     Kind.MISSING_ADMIN: (Resolution("a", "asignar", "Asignar persona"),),
-    Kind.ADMIN_RANK: (Resolution("a", "asignar", "Asignar otra persona"),
-                      Resolution("n", "nivel", "Corregir el nivel de la persona")),
+    Kind.ADMIN_RANK: (
+        Resolution("a", "asignar", "Asignar otra persona"),
+        Resolution("n", "nivel", "Corregir el nivel de la persona"),
+    ),
     Kind.EMAIL_DOMAIN: (Resolution("d", f"{_EDIT}:email", "Corregir el correo de la cuenta"),),
     Kind.EMAIL_GENERIC: (Resolution("d", f"{_EDIT}:email_generic", "Corregir el correo genérico"),),
     Kind.HANDLE_TOKEN: (Resolution("d", f"{_EDIT}:handle", "Corregir el usuario"),),
@@ -111,34 +113,104 @@ class ObligationScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Volver", id="pendiente.volver", tooltip="Vuelve a la agenda"),
-        Binding("r", "resolve('rotacion')", "Registrar rotación", id="pendiente.rotacion",
-                tooltip="Anota que la contraseña ya se cambió"),
-        Binding("v", "resolve('evaluacion')", "Registrar evaluación", id="pendiente.evaluacion",
-                tooltip="Anota la evaluación de la cuenta"),
-        Binding("c", "resolve('capacitacion')", "Registrar capacitación", id="pendiente.capacitacion",
-                tooltip="Anota la capacitación de la persona"),
-        Binding("a", "resolve('asignar')", "Asignar persona", id="pendiente.asignar",
-                tooltip="Asigna una persona a la cuenta"),
-        Binding("n", "resolve('nivel')", "Nivel de la persona", id="pendiente.nivel",
-                tooltip="Corrige el nivel del puesto de la persona"),
-        Binding("d", "resolve_edit", "Corregir la cuenta", id="pendiente.corregir",
-                tooltip="Abre los datos de la cuenta en el campo que corrige el hallazgo"),
-        Binding("g", "resolve('ver_cuenta')", "Ver la cuenta", id="pendiente.ver_cuenta",
-                tooltip="Abre la cuenta en la pantalla Cuentas"),
-        Binding("n", "resolve('aviso_incidente')", "Registrar el aviso", id="pendiente.aviso_incidente",
-                tooltip="Anota que ya se notificó a este destinatario del incidente"),
-        Binding("p", "resolve('consulta')", "Resolver la consulta", id="pendiente.consulta",
-                tooltip="Anota si la consulta se aprobó o se rechazó"),
-        Binding("s", "resolve('solicitud')", "Atender la solicitud", id="pendiente.solicitud",
-                tooltip="Respondida directamente o canalizada"),
-        Binding("m", "resolve('aviso_dado')", "Marcar el aviso dado", id="pendiente.aviso_dado",
-                tooltip="Anota la fecha en que se dio el aviso"),
-        Binding("f", "resolve('documento')", "Registrar la firma", id="pendiente.documento",
-                tooltip="Anota la fecha de firma del documento"),
-        Binding("k", "resolve('contrasena')", "Fijar la contraseña", id="pendiente.contrasena",
-                tooltip="Abre el diálogo de contraseña con el medidor de fortaleza"),
-        Binding("x", "resolve('dispensar')", "Dispensar", id="pendiente.dispensar",
-                tooltip="Saca el pendiente de la agenda hasta una fecha, con su motivo"),
+        Binding(
+            "r",
+            "resolve('rotacion')",
+            "Registrar rotación",
+            id="pendiente.rotacion",
+            tooltip="Anota que la contraseña ya se cambió",
+        ),
+        Binding(
+            "v",
+            "resolve('evaluacion')",
+            "Registrar evaluación",
+            id="pendiente.evaluacion",
+            tooltip="Anota la evaluación de la cuenta",
+        ),
+        Binding(
+            "c",
+            "resolve('capacitacion')",
+            "Registrar capacitación",
+            id="pendiente.capacitacion",
+            tooltip="Anota la capacitación de la persona",
+        ),
+        Binding(
+            "a",
+            "resolve('asignar')",
+            "Asignar persona",
+            id="pendiente.asignar",
+            tooltip="Asigna una persona a la cuenta",
+        ),
+        Binding(
+            "n",
+            "resolve('nivel')",
+            "Nivel de la persona",
+            id="pendiente.nivel",
+            tooltip="Corrige el nivel del puesto de la persona",
+        ),
+        Binding(
+            "d",
+            "resolve_edit",
+            "Corregir la cuenta",
+            id="pendiente.corregir",
+            tooltip="Abre los datos de la cuenta en el campo que corrige el hallazgo",
+        ),
+        Binding(
+            "g",
+            "resolve('ver_cuenta')",
+            "Ver la cuenta",
+            id="pendiente.ver_cuenta",
+            tooltip="Abre la cuenta en la pantalla Cuentas",
+        ),
+        Binding(
+            "n",
+            "resolve('aviso_incidente')",
+            "Registrar el aviso",
+            id="pendiente.aviso_incidente",
+            tooltip="Anota que ya se notificó a este destinatario del incidente",
+        ),
+        Binding(
+            "p",
+            "resolve('consulta')",
+            "Resolver la consulta",
+            id="pendiente.consulta",
+            tooltip="Anota si la consulta se aprobó o se rechazó",
+        ),
+        Binding(
+            "s",
+            "resolve('solicitud')",
+            "Atender la solicitud",
+            id="pendiente.solicitud",
+            tooltip="Respondida directamente o canalizada",
+        ),
+        Binding(
+            "m",
+            "resolve('aviso_dado')",
+            "Marcar el aviso dado",
+            id="pendiente.aviso_dado",
+            tooltip="Anota la fecha en que se dio el aviso",
+        ),
+        Binding(
+            "f",
+            "resolve('documento')",
+            "Registrar la firma",
+            id="pendiente.documento",
+            tooltip="Anota la fecha de firma del documento",
+        ),
+        Binding(
+            "k",
+            "resolve('contrasena')",
+            "Fijar la contraseña",
+            id="pendiente.contrasena",
+            tooltip="Abre el diálogo de contraseña con el medidor de fortaleza",
+        ),
+        Binding(
+            "x",
+            "resolve('dispensar')",
+            "Dispensar",
+            id="pendiente.dispensar",
+            tooltip="Saca el pendiente de la agenda hasta una fecha, con su motivo",
+        ),
     ]
 
     def __init__(self, item: Obligation, profile: Profile, now: datetime) -> None:
@@ -155,8 +227,11 @@ class ObligationScreen(ModalScreen[str | None]):
             yield Label(KIND_LABELS.get(item.kind, str(item.kind)), classes="dialog-title")
             with VerticalScroll(classes="dialog-fields"):
                 yield Static(Content.assemble(("Cuenta o persona: ", "bold"), subject(item)))
-                when = "desde" if item.kind == Kind.INCIDENT_NOTICE else (
-                    "hallazgo vigente desde" if item.standing else "vence el")
+                when = (
+                    "desde"
+                    if item.kind == Kind.INCIDENT_NOTICE
+                    else ("hallazgo vigente desde" if item.standing else "vence el")
+                )
                 yield Static(
                     Content.assemble(
                         (f"{STATUS_LABELS[item.status].capitalize()}: ", "bold"),
@@ -174,9 +249,13 @@ class ObligationScreen(ModalScreen[str | None]):
                     yield Static(Content(item.rule.note), classes="note")
             with Horizontal(classes="dialog-buttons"):
                 for resolution in self.resolutions:
-                    yield Button(f"{resolution.key} {resolution.label}", id=f"do-{resolution.action.replace(':', '-')}",
-                                 classes="resolution", compact=True,
-                                 variant="primary" if resolution is self.resolutions[0] else "default")
+                    yield Button(
+                        f"{resolution.key} {resolution.label}",
+                        id=f"do-{resolution.action.replace(':', '-')}",
+                        classes="resolution",
+                        compact=True,
+                        variant="primary" if resolution is self.resolutions[0] else "default",
+                    )
                 yield Button("Esc Volver", id="back", compact=True)
         yield Footer()
 
@@ -220,8 +299,13 @@ class HoyScreen(ViewScreen):
 
     mode = "hoy"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_item", "Abrir", id="hoy.abrir",
-                tooltip="Abre el pendiente: la cláusula y las acciones que lo resuelven"),
+        Binding(
+            "enter",
+            "open_item",
+            "Abrir",
+            id="hoy.abrir",
+            tooltip="Abre el pendiente: la cláusula y las acciones que lo resuelven",
+        ),
         Binding("f5", "app.reload", "Actualizar", id="hoy.actualizar", tooltip="Vuelve a calcular la agenda"),
     ]
 
@@ -234,9 +318,14 @@ class HoyScreen(ViewScreen):
         self.agenda = self.workbench.agenda_snapshot
         yield StatusLine(self.mode)
         yield VirtualTable(
-            [Column("Plazo", 20, 19), Column("Cuenta o persona", None, 20, 2), Column("Qué hacer", None, 20, 3),
-             Column("Regla", 24, 10)],
-            empty_text="Cargando la agenda…", id="agenda",
+            [
+                Column("Plazo", 20, 19),
+                Column("Cuenta o persona", None, 20, 2),
+                Column("Qué hacer", None, 20, 3),
+                Column("Regla", 24, 10),
+            ],
+            empty_text="Cargando la agenda…",
+            id="agenda",
         )
         yield Static("", id="preview")
         yield ReadyFooter()
@@ -262,8 +351,10 @@ class HoyScreen(ViewScreen):
             if not group:
                 continue
             rows.append(Row(None, (f"{title} ({len(group)})",), "section"))
-            rows.extend(LazyRow(index, partial(agenda_cells, agenda.items[index], agenda.now, agenda.profile), kind)
-                        for index in group)
+            rows.extend(
+                LazyRow(index, partial(agenda_cells, agenda.items[index], agenda.now, agenda.profile), kind)
+                for index in group
+            )
         table = self.query_one("#agenda", VirtualTable)
         table.empty_text = "Nada pendiente. ¡Todo al día!"
         table.set_rows(rows)
@@ -287,11 +378,14 @@ class HoyScreen(ViewScreen):
             preview.update("")
             return
         item = self.agenda.items[key]
-        preview.update(Content.assemble(
-            (f"{subject(item)}: ", "bold"), f"{item.message}\n",
-            (f"{item.rule.section} {short_document(self.agenda.profile, item.rule)}: ", "italic"),
-            f"«{item.rule.quote}»",
-        ))
+        preview.update(
+            Content.assemble(
+                (f"{subject(item)}: ", "bold"),
+                f"{item.message}\n",
+                (f"{item.rule.section} {short_document(self.agenda.profile, item.rule)}: ", "italic"),
+                f"«{item.rule.quote}»",
+            )
+        )
 
     @on(VirtualTable.Chosen, "#agenda")
     def _chosen(self) -> None:
@@ -306,8 +400,9 @@ class HoyScreen(ViewScreen):
         item = self.selected_item
         if item is None or self.agenda is None:
             return
-        self.app.push_screen(ObligationScreen(item, self.agenda.profile, self.agenda.now),
-                             lambda action: self._resolve(item, action))
+        self.app.push_screen(
+            ObligationScreen(item, self.agenda.profile, self.agenda.now), lambda action: self._resolve(item, action)
+        )
 
     def _resolve(self, item: Obligation, action: str | None) -> None:
         if action is None:
@@ -318,12 +413,13 @@ class HoyScreen(ViewScreen):
         item = self.selected_item
         if item is None:
             return []
-        commands = [PaletteCommand("pendiente: Abrir", self.action_open_item,
-                                   f"{subject(item)}: {item.message}")]
+        commands = [PaletteCommand("pendiente: Abrir", self.action_open_item, f"{subject(item)}: {item.message}")]
         for resolution in resolutions_for(item):
-            commands.append(PaletteCommand(
-                f"pendiente: {resolution.label}",
-                lambda action=resolution.action: self.workbench.resolve(item, action),  # type: ignore[misc]
-                subject(item),
-            ))
+            commands.append(
+                PaletteCommand(
+                    f"pendiente: {resolution.label}",
+                    lambda action=resolution.action: self.workbench.resolve(item, action),  # type: ignore[misc]
+                    subject(item),
+                )
+            )
         return commands

@@ -30,10 +30,17 @@ class ListingScreen(ViewScreen, Generic[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filtrar", id="lista.filtrar", tooltip="Escriba para filtrar la tabla"),
         Binding("o", "sort_next", "Ordenar", id="lista.ordenar", tooltip="Ordena por la columna siguiente"),
-        Binding("i", "sort_reverse", "Invertir", id="lista.invertir", show=False,
-                tooltip="Invierte el orden de la tabla"),
-        Binding("escape", "back", "Volver", id="lista.volver", show=False,
-                tooltip="Limpia el filtro; con el filtro vacío vuelve a Hoy"),
+        Binding(
+            "i", "sort_reverse", "Invertir", id="lista.invertir", show=False, tooltip="Invierte el orden de la tabla"
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Volver",
+            id="lista.volver",
+            show=False,
+            tooltip="Limpia el filtro; con el filtro vacío vuelve a Hoy",
+        ),
     ]
     columns: ClassVar[Sequence[Column]] = ()
     sort_keys: Sequence[SortKey | None] = ()
@@ -51,8 +58,12 @@ class ListingScreen(ViewScreen, Generic[T]):
 
     def compose(self) -> ComposeResult:
         yield StatusLine(self.mode)
-        yield Input(placeholder=self.placeholder, id="filter", compact=True,
-                    tooltip="Filtra mientras escribe; varias palabras deben aparecer todas")
+        yield Input(
+            placeholder=self.placeholder,
+            id="filter",
+            compact=True,
+            tooltip="Filtra mientras escribe; varias palabras deben aparecer todas",
+        )
         yield VirtualTable(self.columns, empty_text="Cargando…", id="table")
         with Horizontal(id="detail"):
             with VerticalScroll(classes="detail-column"):

@@ -20,8 +20,18 @@ from tui.workspace import error_text, profile_choices
 if TYPE_CHECKING:
     from tui.app import Workbench
 
-KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "pageup": "RePág",
-             "pagedown": "AvPág", "home": "Inicio", "end": "Fin", "up": "↑", "down": "↓"}
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "pageup": "RePág",
+    "pagedown": "AvPág",
+    "home": "Inicio",
+    "end": "Fin",
+    "up": "↑",
+    "down": "↓",
+}
 
 
 def key_label(keys: str) -> str:
@@ -91,13 +101,20 @@ class LockScreen(Screen[None]):
             if ok:
                 self.dismiss(None)
 
-        app.push_screen(PassphraseDialog(app.workspace, "resguardo se bloqueó por inactividad y cerró el llavero"
-                                         " cifrado. Escriba su frase maestra para continuar."), answered)
+        app.push_screen(
+            PassphraseDialog(
+                app.workspace,
+                "resguardo se bloqueó por inactividad y cerró el llavero"
+                " cifrado. Escriba su frase maestra para continuar.",
+            ),
+            answered,
+        )
 
     def compose(self) -> ComposeResult:
         with Center(id="lock"):
-            yield Static("resguardo está bloqueado por inactividad.\nPulse cualquier tecla para continuar.",
-                         id="lock-text")
+            yield Static(
+                "resguardo está bloqueado por inactividad.\nPulse cualquier tecla para continuar.", id="lock-text"
+            )
 
     def on_key(self, event: Any) -> None:
         event.stop()
@@ -139,8 +156,9 @@ class WizardScreen(Screen[None]):
             with RadioSet(id="profile"):
                 for index, choice in enumerate(profile_choices()):
                     yield RadioButton(f"{choice.short_name} — {choice.name}", value=index == 0, name=choice.id)
-            yield Checkbox("Cargar la institución de ejemplo (datos ficticios para practicar)", False, id="demo",
-                           compact=True)
+            yield Checkbox(
+                "Cargar la institución de ejemplo (datos ficticios para practicar)", False, id="demo", compact=True
+            )
             yield Static("Almacén de contraseñas del sistema: comprobando…", id="keyring")
             yield Button("Comenzar", variant="primary", id="start", tooltip="Guarda el perfil (ctrl+s)", compact=True)
             yield Static("Tab cambia de campo · Enter en «Comenzar» o ctrl+s · ctrl+q sale", classes="dialog-hint")
@@ -174,15 +192,17 @@ class WizardScreen(Screen[None]):
         app: Workbench = self.app  # type: ignore[assignment]
 
         def answered(ok: bool | None) -> None:
-            keyring.update("Almacén de contraseñas: llavero cifrado de resguardo, "
-                           + ("abierto." if ok else "bloqueado (se pedirá la frase al guardar una contraseña)."))
+            keyring.update(
+                "Almacén de contraseñas: llavero cifrado de resguardo, "
+                + ("abierto." if ok else "bloqueado (se pedirá la frase al guardar una contraseña).")
+            )
 
         app.push_screen(PassphraseDialog(app.workspace, new_file=not event.file_exists), answered)
 
     def selected_profile(self) -> str:
         radio = self.query_one("#profile", RadioSet)
         button = radio.pressed_button
-        return (button.name if button is not None and button.name else profile_choices()[0].id)
+        return button.name if button is not None and button.name else profile_choices()[0].id
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:

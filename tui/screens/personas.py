@@ -25,12 +25,21 @@ class PersonasScreen(ListingScreen[PersonRow]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_person", "Nueva", id="personas.nueva", tooltip="Registra una persona"),
         Binding("e", "edit_person", "Editar", id="personas.editar", tooltip="Cambia el correo o el nivel"),
-        Binding("c", "training", "Capacitación", id="personas.capacitacion",
-                tooltip="Registra una capacitación de la persona"),
+        Binding(
+            "c",
+            "training",
+            "Capacitación",
+            id="personas.capacitacion",
+            tooltip="Registra una capacitación de la persona",
+        ),
     ]
     columns: ClassVar = (
-        Column("Nombre", None, 14, 2), Column("Nivel", 14, 10), Column("Correo", None, 10, optional=True), Column("Cuentas", 7, 7),
-        Column("Capacitación", 13, 10), Column("Estado", 10, 8),
+        Column("Nombre", None, 14, 2),
+        Column("Nivel", 14, 10),
+        Column("Correo", None, 10, optional=True),
+        Column("Cuentas", 7, 7),
+        Column("Capacitación", 13, 10),
+        Column("Estado", 10, 8),
     )
     sort_keys: Sequence[SortKey | None] = (
         lambda r: r.person.name.lower(),
@@ -64,9 +73,18 @@ class PersonasScreen(ListingScreen[PersonRow]):
         kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""  # type: ignore[arg-type]
         state = {"overdue": "vencido", "soon": "por vencer"}.get(kind, "al día")
         person = item.person
-        return Row(person.id, (person.name, person.rank or "—", person.email or "—",
-                               str(len(self._current_roles(item))),
-                               format_date(item.last_training) if item.last_training else "—", state), kind)
+        return Row(
+            person.id,
+            (
+                person.name,
+                person.rank or "—",
+                person.email or "—",
+                str(len(self._current_roles(item))),
+                format_date(item.last_training) if item.last_training else "—",
+                state,
+            ),
+            kind,
+        )
 
     def detail(self, item: PersonRow | None) -> tuple[Content | str, Content | str]:
         institution = self.workbench.institution
@@ -75,8 +93,10 @@ class PersonasScreen(ListingScreen[PersonRow]):
         person = item.person
         today = institution.now.date()
         left: list[Content | str | tuple[str, str]] = [
-            (person.name, "bold"), f"  ({person.rank or 'nivel sin indicar'})\n",
-            f"Correo: {person.email or '—'}\n", ("Asignaciones\n", "bold"),
+            (person.name, "bold"),
+            f"  ({person.rank or 'nivel sin indicar'})\n",
+            f"Correo: {person.email or '—'}\n",
+            ("Asignaciones\n", "bold"),
         ]
         if not item.roles:
             left.append("  (ninguna)\n")
@@ -85,7 +105,8 @@ class PersonasScreen(ListingScreen[PersonRow]):
                 span = f"{format_date(assignment.start)} – {format_date(assignment.end)} (terminada)"
             else:
                 span = f"desde {format_date(assignment.start)}" + (
-                    f" hasta {format_date(assignment.end)}" if assignment.end else "")
+                    f" hasta {format_date(assignment.end)}" if assignment.end else ""
+                )
             left.append(f"  {assignment.role} de {account.ref}, {span}\n")
         right: list[Content | str | tuple[str, str]] = [("Capacitaciones\n", "bold")]
         trainings = institution.trainings_by_person.get(person.id, ())
@@ -123,8 +144,10 @@ class PersonasScreen(ListingScreen[PersonRow]):
             self.workbench.register_training(row.person)
 
     def palette_commands(self) -> list[PaletteCommand]:
-        commands = [PaletteCommand("persona: Nueva", self.action_new_person, "Registra una persona"),
-                    PaletteCommand("tabla: Filtrar", self.action_focus_filter, "Escriba para filtrar las personas")]
+        commands = [
+            PaletteCommand("persona: Nueva", self.action_new_person, "Registra una persona"),
+            PaletteCommand("tabla: Filtrar", self.action_focus_filter, "Escriba para filtrar las personas"),
+        ]
         row = self.selected()
         if row is not None:
             commands += [

@@ -48,8 +48,10 @@ def _accounts(screen: Any) -> list[tuple[str, int]]:
 
 
 def _account_field(accounts: Sequence[tuple[str, int]]) -> ComposeResult:
-    yield from field("Cuenta (escriba para buscar)", Select(list(accounts), id="account", prompt="(elija la cuenta)",
-                                                             type_to_search=True))
+    yield from field(
+        "Cuenta (escriba para buscar)",
+        Select(list(accounts), id="account", prompt="(elija la cuenta)", type_to_search=True),
+    )
 
 
 class _NewDialog(FormDialog):
@@ -100,10 +102,11 @@ class IncidentCloseDialog(FormDialog):
         self.incident = incident
 
     def compose_fields(self) -> ComposeResult:
-        yield Static(f"Incidente {self.incident.id} en {self.incident.account}: {self.incident.description}",
-                     classes="dialog-text")
-        yield from field("Cierre (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"),
-                                                             id="when"))
+        yield Static(
+            f"Incidente {self.incident.id} en {self.incident.account}: {self.incident.description}",
+            classes="dialog-text",
+        )
+        yield from field("Cierre (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when"))
         yield Checkbox("Cerrar sin rotación posterior a la apertura", False, id="without")
         yield from field("Motivo (obligatorio sin rotación)", Input(id="reason"))
 
@@ -203,17 +206,31 @@ class IncidentesScreen(LoadedListing[Any]):
     placeholder = "Filtrar incidentes…"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "open_incident", "Nuevo", id="incidentes.abrir", tooltip="Abre un incidente en una cuenta"),
-        Binding("n", "tick", "Avisar", id="incidentes.avisar",
-                tooltip="Marca un destinatario de la lista como notificado"),
-        Binding("z", "close_incident", "Cerrar", id="incidentes.cerrar",
-                tooltip="Cierra el incidente (pide la rotación o el motivo)"),
+        Binding(
+            "n", "tick", "Avisar", id="incidentes.avisar", tooltip="Marca un destinatario de la lista como notificado"
+        ),
+        Binding(
+            "z",
+            "close_incident",
+            "Cerrar",
+            id="incidentes.cerrar",
+            tooltip="Cierra el incidente (pide la rotación o el motivo)",
+        ),
     ]
     columns: ClassVar[Sequence[Column]] = (
-        Column("Abierto", 16, 16), Column("Cuenta", 24, 12), Column("Descripción", None, 20, 3),
-        Column("Avisos", 8, 6), Column("Estado", 9, 7),
+        Column("Abierto", 16, 16),
+        Column("Cuenta", 24, 12),
+        Column("Descripción", None, 20, 3),
+        Column("Avisos", 8, 6),
+        Column("Estado", 9, 7),
     )
-    sort_keys = (lambda i: i.opened_at, lambda i: i.account, lambda i: fold(i.description),
-                 lambda i: len(i.pending), lambda i: i.is_open)
+    sort_keys = (
+        lambda i: i.opened_at,
+        lambda i: i.account,
+        lambda i: fold(i.description),
+        lambda i: len(i.pending),
+        lambda i: i.is_open,
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -233,14 +250,20 @@ class IncidentesScreen(LoadedListing[Any]):
         done = len(item.notices) - len(item.pending)
         state = "abierto" if item.is_open else "cerrado"
         kind = "overdue" if item.pending else ("" if item.is_open else "muted")
-        return Row(item.id, (_when(item.opened_at), item.account, item.description,
-                             f"{done}/{len(item.notices)}", state), kind)
+        return Row(
+            item.id, (_when(item.opened_at), item.account, item.description, f"{done}/{len(item.notices)}", state), kind
+        )
 
     def detail(self, item: Any) -> tuple[Content | str, Content | str]:
         if item is None:
             return ("Sin incidentes. «a» abre uno." if not self.items else "Seleccione un incidente."), ""
-        left: list[Any] = [(f"Incidente {item.id}", "bold"), f" · {item.account}\n",
-                           f"Abierto el {_when(item.opened_at)} por {item.author}\n", item.description, "\n"]
+        left: list[Any] = [
+            (f"Incidente {item.id}", "bold"),
+            f" · {item.account}\n",
+            f"Abierto el {_when(item.opened_at)} por {item.author}\n",
+            item.description,
+            "\n",
+        ]
         if item.closed_at:
             left.append((f"Cerrado el {_when(item.closed_at)}", "bold"))
             if item.closed_without_rotation:
@@ -291,12 +314,21 @@ class IncidentesScreen(LoadedListing[Any]):
                 if ok:
                     workbench.write(lambda: workbench.workspace.tick_incident(item.id, position, now))
 
-            self.app.push_screen(ConfirmDialog(
-                f"Se anotará que {notice.recipient} fue notificado del incidente {item.id} ahora"
-                f" ({now:%H:%M}), en la lista y en la bitácora. ¿Registrar?", "Registrar"), confirmed)
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"Se anotará que {notice.recipient} fue notificado del incidente {item.id} ahora"
+                    f" ({now:%H:%M}), en la lista y en la bitácora. ¿Registrar?",
+                    "Registrar",
+                ),
+                confirmed,
+            )
 
-        self.app.push_screen(PickScreen(f"¿A quién se notificó del incidente {item.id}?",
-                                        [(n.position, n.recipient) for n in item.pending]), picked)
+        self.app.push_screen(
+            PickScreen(
+                f"¿A quién se notificó del incidente {item.id}?", [(n.position, n.recipient) for n in item.pending]
+            ),
+            picked,
+        )
 
     def action_close_incident(self) -> None:
         item = self.selected()
@@ -304,8 +336,11 @@ class IncidentesScreen(LoadedListing[Any]):
             self.app.push_screen(IncidentCloseDialog(self.workbench.workspace, item))
 
     def palette_commands(self) -> list[PaletteCommand]:
-        commands = [PaletteCommand("incidente: Abrir incidente", self.action_open_incident,
-                                   "Abre un incidente con su lista de avisos")]
+        commands = [
+            PaletteCommand(
+                "incidente: Abrir incidente", self.action_open_incident, "Abre un incidente con su lista de avisos"
+            )
+        ]
         item = self.selected()
         if item is not None and item.pending:
             commands.append(PaletteCommand("incidente: Registrar aviso", self.action_tick, f"Incidente {item.id}"))
@@ -344,8 +379,9 @@ class _CountdownListing(LoadedListing[Any]):
         if obligation is None:
             return "sin plazo en la agenda", "muted"
         status = str(obligation.status)
-        return relative(obligation.due, self.workbench.workspace.now()), {"overdue": "overdue",
-                                                                           "due_soon": "soon"}.get(status, "")
+        return relative(obligation.due, self.workbench.workspace.now()), {"overdue": "overdue", "due_soon": "soon"}.get(
+            status, ""
+        )
 
     # Both screens resolve the selected record: Enter opens its dialog.
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -378,7 +414,10 @@ class ConsultasScreen(_CountdownListing):
         Binding("p", "resolve", "Resolver", id="consultas.resolver", tooltip="Aprobada o rechazada"),
     ]
     columns: ClassVar[Sequence[Column]] = (
-        Column("Plazo", 22, 16), Column("Cuenta", 24, 12), Column("Asunto", None, 20, 3), Column("Enviada", 16, 16),
+        Column("Plazo", 22, 16),
+        Column("Cuenta", 24, 12),
+        Column("Asunto", None, 20, 3),
+        Column("Enviada", 16, 16),
     )
 
     def __init__(self) -> None:
@@ -402,9 +441,13 @@ class ConsultasScreen(_CountdownListing):
         if item is None:
             return ("No hay consultas pendientes. «a» registra una." if not self.items else ""), ""
         obligation = self.deadline(item)
-        left = Content.assemble((f"Consulta {item.id}", "bold"), f" · {self.account_ref(item)}\n",
-                                f"«{item.subject}»\n", f"Enviada el {_when(item.sent_at)} a {item.office or '—'}\n",
-                                item.text or "")
+        left = Content.assemble(
+            (f"Consulta {item.id}", "bold"),
+            f" · {self.account_ref(item)}\n",
+            f"«{item.subject}»\n",
+            f"Enviada el {_when(item.sent_at)} a {item.office or '—'}\n",
+            item.text or "",
+        )
         right = Content.assemble(("Plazo\n", "bold"), obligation.message if obligation else "Sin plazo en la agenda.")
         return left, right
 
@@ -419,8 +462,11 @@ class ConsultasScreen(_CountdownListing):
             return
         from tui.actions import ConsultationDialog
 
-        self.app.push_screen(ConsultationDialog(self.workbench.workspace, ref_id=item.id,
-                                                intro=f"{self.account_ref(item)}: «{item.subject}»"))
+        self.app.push_screen(
+            ConsultationDialog(
+                self.workbench.workspace, ref_id=item.id, intro=f"{self.account_ref(item)}: «{item.subject}»"
+            )
+        )
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [PaletteCommand("consulta: Nueva consulta", self.action_new, "Registra una consulta enviada")]
@@ -435,11 +481,19 @@ class SolicitudesScreen(_CountdownListing):
     placeholder = "Filtrar solicitudes…"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "new", "Nueva", id="solicitudes.nueva", tooltip="Registra una solicitud recibida"),
-        Binding("s", "resolve", "Atender", id="solicitudes.atender",
-                tooltip="Respondida directamente o canalizada a la oficina"),
+        Binding(
+            "s",
+            "resolve",
+            "Atender",
+            id="solicitudes.atender",
+            tooltip="Respondida directamente o canalizada a la oficina",
+        ),
     ]
     columns: ClassVar[Sequence[Column]] = (
-        Column("Plazo", 22, 16), Column("Cuenta", 24, 12), Column("Quién", 22, 10), Column("Asunto", None, 20, 3),
+        Column("Plazo", 22, 16),
+        Column("Cuenta", 24, 12),
+        Column("Quién", 22, 10),
+        Column("Asunto", None, 20, 3),
     )
 
     def __init__(self) -> None:
@@ -463,8 +517,12 @@ class SolicitudesScreen(_CountdownListing):
         if item is None:
             return ("No hay solicitudes abiertas. «a» registra una." if not self.items else ""), ""
         obligation = self.deadline(item)
-        left = Content.assemble((f"Solicitud {item.id}", "bold"), f" · {self.account_ref(item)}\n",
-                                f"De {item.requester}, recibida el {_when(item.received_at)}\n", f"«{item.subject}»")
+        left = Content.assemble(
+            (f"Solicitud {item.id}", "bold"),
+            f" · {self.account_ref(item)}\n",
+            f"De {item.requester}, recibida el {_when(item.received_at)}\n",
+            f"«{item.subject}»",
+        )
         right = Content.assemble(("Plazo\n", "bold"), obligation.message if obligation else "Sin plazo en la agenda.")
         return left, right
 
@@ -479,8 +537,13 @@ class SolicitudesScreen(_CountdownListing):
             return
         from tui.actions import RequestDialog
 
-        self.app.push_screen(RequestDialog(self.workbench.workspace, ref_id=item.id,
-                                           intro=f"{self.account_ref(item)}: {item.requester}, «{item.subject}»"))
+        self.app.push_screen(
+            RequestDialog(
+                self.workbench.workspace,
+                ref_id=item.id,
+                intro=f"{self.account_ref(item)}: {item.requester}, «{item.subject}»",
+            )
+        )
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [PaletteCommand("solicitud: Nueva solicitud", self.action_new, "Registra una solicitud recibida")]

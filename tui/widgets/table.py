@@ -79,16 +79,27 @@ class VirtualTable(ScrollView, can_focus=True):
     """Rows of text with a header line, a cursor and one highlighted column for sorting."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "vtable--header", "vtable--cursor", "vtable--section", "vtable--overdue", "vtable--soon",
+        "vtable--header",
+        "vtable--cursor",
+        "vtable--section",
+        "vtable--overdue",
+        "vtable--soon",
         "vtable--muted",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Subir", show=False, id="tabla.subir", tooltip="Fila anterior"),
         Binding("down,j", "cursor(1)", "Bajar", show=False, id="tabla.bajar", tooltip="Fila siguiente"),
-        Binding("pageup", "page(-1)", "Página anterior", show=False, id="tabla.pagina_anterior",
-                tooltip="Sube una pantalla"),
-        Binding("pagedown", "page(1)", "Página siguiente", show=False, id="tabla.pagina_siguiente",
-                tooltip="Baja una pantalla"),
+        Binding(
+            "pageup", "page(-1)", "Página anterior", show=False, id="tabla.pagina_anterior", tooltip="Sube una pantalla"
+        ),
+        Binding(
+            "pagedown",
+            "page(1)",
+            "Página siguiente",
+            show=False,
+            id="tabla.pagina_siguiente",
+            tooltip="Baja una pantalla",
+        ),
         Binding("home", "edge(0)", "Inicio", show=False, id="tabla.inicio", tooltip="Primera fila"),
         Binding("end", "edge(1)", "Final", show=False, id="tabla.final", tooltip="Última fila"),
         Binding("enter", "choose", "Abrir", id="tabla.abrir", tooltip="Abre la fila seleccionada"),
