@@ -548,23 +548,11 @@ class Workspace:
 
     def mark_holiday_notice(self, period_id: int, on: date, note: str | None) -> str:
         """Mark done the notice of the non-working period ``period_id`` (``YYYYMMDD`` of its first day)."""
-        from policy.errors import UsageError
-        from policy.workflows import holiday_periods
-        from store.errors import NotFoundError
-        from store.state import calendar_years
+        from tui.core.notices import mark_holiday_notice
 
-        first = date(period_id // 10000, period_id // 100 % 100, period_id % 100)
+        start = date(period_id // 10000, period_id // 100 % 100, period_id % 100)
         with self.session() as store:
-            profile = store.settings.profile()
-            years = calendar_years(profile, self.now())
-            calendar = store.calendar.business_calendar(min(years[0], first.year), max(years[1], first.year))
-            found = [p for p in holiday_periods(calendar, first, first) if p.id == period_id]
-            if not found:
-                raise NotFoundError(f"No hay un periodo inhábil que empiece el {first.isoformat()}.")
-            period = found[0]
-            if on > period.end:
-                raise UsageError("La fecha del aviso es posterior al periodo inhábil.")
-            store.holiday_notices.mark_done(period, on=on, note=note)
+            period = mark_holiday_notice(store, self.now(), start, on, note)
         return f"Aviso de {period.label} marcado como dado."
 
     def record_person_document(self, person_id: int, kind: str, on: date, reference: str | None) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from policy.clock import format_date, parse_date
 from policy.codes import Kind
-from policy.errors import NotFoundError, PolicyError, UsageError
+from policy.errors import NotFoundError
 from policy.labels import KIND_LABELS
 from tui.cli.args import positive_int, subcommands, window_days
 from tui.cli.output import print_json, table
@@ -148,25 +148,13 @@ def _notice_day(text: str) -> date:
     return parse_date(value, "fecha del aviso")
 
 
-def _periods(ctx: Context, first: date, last: date):  # type: ignore[no-untyped-def]
-    from policy.workflows import holiday_notice_due, holiday_periods
-    from store.state import calendar_years
-
-    store = ctx.store
-    profile = store.settings.profile()
-    if not profile.settings.holiday_notice or not profile.has_rule("holiday_notice"):
-        raise PolicyError(f"El perfil {profile.short_name} no prevé avisos al público antes de los días inhábiles.")
-    years = calendar_years(profile, ctx.now())
-    calendar = store.calendar.business_calendar(years[0], max(years[1], last.year))
-    return [(p, holiday_notice_due(profile, calendar, p.start)) for p in holiday_periods(calendar, first, last)]
-
-
 def list_notices(ctx: Context, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
+    from tui.core.notices import notice_periods
+
     today = ctx.today()
-    periods = _periods(ctx, today, today + timedelta(days=args.dias))
-    done = ctx.store.holiday_notices.done()
+    periods = notice_periods(ctx.store, ctx.now(), today, today + timedelta(days=args.dias))
     if args.json:
         print_json(
             [
@@ -177,9 +165,9 @@ def list_notices(ctx: Context, args: argparse.Namespace) -> int:
                     "end": p.end.isoformat(),
                     "label": p.label,
                     "due": due.isoformat(timespec="seconds"),
-                    "done_on": done[p.id].isoformat() if p.id in done else None,
+                    "done_on": done_on.isoformat() if done_on else None,
                 }
-                for p, due in periods
+                for p, due, done_on in periods
             ]
         )
         return 0
@@ -196,9 +184,9 @@ def list_notices(ctx: Context, args: argparse.Namespace) -> int:
                     format_date(p.end),
                     p.label,
                     format_date(due.date()),
-                    format_date(done[p.id]) if p.id in done else "no",
+                    format_date(done_on) if done_on else "no",
                 ]
-                for p, due in periods
+                for p, due, done_on in periods
             ],
             wrap=3,
         )
@@ -207,17 +195,13 @@ def list_notices(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def complete_notice(ctx: Context, args: argparse.Namespace) -> int:
+    from tui.core.notices import mark_holiday_notice
+
     day = _notice_day(args.id)
-    matches = [p for p, _ in _periods(ctx, day, day) if p.start == day]
-    if not matches:
-        raise NotFoundError(
-            f"No hay un día inhábil oficial ni un periodo declarado que empiece el {format_date(day)}"
-            " (vea «resguardo avisos listar»)."
-        )
-    period = matches[0]
     on = ctx.date_arg(args.fecha, "fecha del aviso")
-    if on > period.end:
-        raise UsageError(f"La fecha del aviso ({format_date(on)}) es posterior al periodo inhábil.")
-    ctx.store.holiday_notices.mark_done(period, on=on, note=args.nota)
+    try:
+        period = mark_holiday_notice(ctx.store, ctx.now(), day, on, args.nota)
+    except NotFoundError as exc:
+        raise NotFoundError(f"{exc.message[:-1]} (vea «resguardo avisos listar»).") from None
     print(f"Aviso {period.code} ({period.label}) cumplido el {format_date(on)}.")
     return 0
