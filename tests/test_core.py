@@ -36,9 +36,8 @@ def iecm_db(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
 
 def test_a_profile_without_holiday_notices_refuses_them_in_both_faces(iecm_db: Path) -> None:
     """The IECM's guidelines ask for no notice: the command line refused it, the workbench did not."""
-    with open_store(iecm_db, clock=lambda: NOW) as store:
-        with pytest.raises(PolicyError, match="no prevé avisos"):
-            notice_periods(store, NOW, date(2026, 3, 1), date(2026, 12, 31))
+    with open_store(iecm_db, clock=lambda: NOW) as store, pytest.raises(PolicyError, match="no prevé avisos"):
+        notice_periods(store, NOW, date(2026, 3, 1), date(2026, 12, 31))
     with pytest.raises(PolicyError, match="no prevé avisos"):
         Workspace(iecm_db, lambda: NOW).mark_holiday_notice(20260316, date(2026, 3, 12), None)
     result = make_runner(iecm_db)("avisos", "cumplir", "2026-03-16")
