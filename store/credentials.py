@@ -471,15 +471,9 @@ def set_password(
     _clear_way(store, secrets, account, "password")
     key = secrets.ensure_fingerprint_key()
     print_value = fingerprint(key, password)
-    history = profile.settings.password_history
-    if print_value in store.credentials.recent_fingerprints(account.id, history):
-        raise PasswordRejectedError(
-            f"La contraseña no se guardó: ya se usó en {account.ref} (no se repiten las últimas {history})."
-        )
-    others = store.credentials.accounts_using(print_value, exclude=account.id)
-    if others:
-        names = ", ".join(o.ref for o in others)
-        raise PasswordRejectedError(f"La contraseña no se guardó: es la misma que usa {names}.")
+    refusal = reuse_refusal(store, account, print_value)
+    if refusal:
+        raise PasswordRejectedError(f"La contraseña no se guardó: {refusal}.")
     final_reason = reason or (GENERATED_REASON if source == "generar" else None)
     pending = store.credentials.begin_pending(
         account,
@@ -512,6 +506,23 @@ def set_password(
     _finish(store, secrets, pending, username)
     _checkpoint(store, secrets)
     return SetResult(account=account, rotation=rotation, report=report)
+
+
+def reuse_refusal(store: Store, account: Account, print_value: str) -> str | None:
+    """Why a password with this fingerprint may not be used for ``account``, or None.
+
+    Refused: one of the account's last N passwords (the profile's
+    ``password_history``), or the current password of another open account.
+    The reason is a clause to continue a sentence (no capital, no period);
+    ``set_password`` refuses with it and the workbench shows it as the user types.
+    """
+    history = store.settings.profile().settings.password_history
+    if print_value in store.credentials.recent_fingerprints(account.id, history):
+        return f"ya se usó en {account.ref} (no se repiten las últimas {history})"
+    others = store.credentials.accounts_using(print_value, exclude=account.id)
+    if others:
+        return "es la misma que usa " + ", ".join(o.ref for o in others)
+    return None
 
 
 def _secret_name(secrets: Secrets, pending: PendingSecret) -> str:

@@ -637,24 +637,17 @@ class Workspace:
 
     def check_password(self, account_id: int, password: str, secrets: Any | None = None) -> PasswordCheck:
         """Strength (zxcvbn score and Spanish feedback) and reuse of a candidate; slow (~0.15 s): call in a worker."""
-        from store.credentials import evaluate
+        from store.credentials import evaluate, reuse_refusal
         from store.secrets import fingerprint
 
         with self.session() as store:
             account = store.accounts.get(account_id)
-            profile = store.settings.profile()
-            report = evaluate(store, account, password, profile)
+            report = evaluate(store, account, password, store.settings.profile())
             reuse = None
             key = secrets.fingerprint_key() if secrets is not None else None
             if key is not None and password:
-                value = fingerprint(key, password)
-                history = profile.settings.password_history
-                if value in store.credentials.recent_fingerprints(account.id, history):
-                    reuse = f"Ya se usó en {account.ref} (no se repiten las últimas {history})."
-                else:
-                    others = store.credentials.accounts_using(value, exclude=account.id)
-                    if others:
-                        reuse = "Es la misma que usa " + ", ".join(o.ref for o in others) + "."
+                refusal = reuse_refusal(store, account, fingerprint(key, password))
+                reuse = f"{refusal[0].upper()}{refusal[1:]}." if refusal else None
         return PasswordCheck(report, reuse)
 
     def generate_password(self, account_id: int) -> str:
