@@ -3,7 +3,7 @@
 Each test drives the console script in subprocesses, with the test keyring in
 a JSON file (or the null keyring: no keyring at hand), and tampers with the file
 as someone holding it would: plain sqlite3, triggers dropped, every hash
-recomputed with the public recipe of the README.
+recomputed with the public recipe of docs/interfaces.md.
 
 ``RESGUARDO_INTEGRITY_CODE=<checkout>`` runs those subprocesses on another
 checkout's code: that is how these tests were seen to fail on eb0f381, the
