@@ -32,23 +32,21 @@ from store.errors import (
 
 if TYPE_CHECKING:
     from store.accounts import Accounts, Assignments, People
+    from store.admin_changes import AdminChanges
     from store.bitacora import Bitacora
     from store.calendar import Calendar
+    from store.closings import Closings
+    from store.consultations import Consultations
     from store.credentials import Credentials
+    from store.events import Events
     from store.history import Evaluations, Rotations, Trainings
+    from store.holiday_notices import HolidayNotices
     from store.incidents import Incidents
+    from store.information_requests import InformationRequests
+    from store.openings import Openings
+    from store.person_documents import PersonDocuments
     from store.settings import Settings
-    from store.workflows import (
-        AdminChanges,
-        Closings,
-        Consultations,
-        Events,
-        HolidayNotices,
-        InformationRequests,
-        Openings,
-        PersonDocuments,
-        Waivers,
-    )
+    from store.waivers import Waivers
 
 ENV_DB = "RESGUARDO_DB"
 ENV_LOCK_TIMEOUT = "RESGUARDO_LOCK_TIMEOUT"
@@ -261,55 +259,55 @@ class Store:
 
     @cached_property
     def events(self) -> Events:
-        from store.workflows import Events
+        from store.events import Events
 
         return Events(self)
 
     @cached_property
     def consultations(self) -> Consultations:
-        from store.workflows import Consultations
+        from store.consultations import Consultations
 
         return Consultations(self)
 
     @cached_property
     def information_requests(self) -> InformationRequests:
-        from store.workflows import InformationRequests
+        from store.information_requests import InformationRequests
 
         return InformationRequests(self)
 
     @cached_property
     def openings(self) -> Openings:
-        from store.workflows import Openings
+        from store.openings import Openings
 
         return Openings(self)
 
     @cached_property
     def closings(self) -> Closings:
-        from store.workflows import Closings
+        from store.closings import Closings
 
         return Closings(self)
 
     @cached_property
     def admin_changes(self) -> AdminChanges:
-        from store.workflows import AdminChanges
+        from store.admin_changes import AdminChanges
 
         return AdminChanges(self)
 
     @cached_property
     def person_documents(self) -> PersonDocuments:
-        from store.workflows import PersonDocuments
+        from store.person_documents import PersonDocuments
 
         return PersonDocuments(self)
 
     @cached_property
     def holiday_notices(self) -> HolidayNotices:
-        from store.workflows import HolidayNotices
+        from store.holiday_notices import HolidayNotices
 
         return HolidayNotices(self)
 
     @cached_property
     def waivers(self) -> Waivers:
-        from store.workflows import Waivers
+        from store.waivers import Waivers
 
         return Waivers(self)
 

@@ -81,8 +81,10 @@ def test_opening_a_store_imports_no_repository_until_it_is_used(tmp_path):
         "import sys\n"
         "from store import open_store\n"
         f"store = open_store({str(tmp_path / 'r.db')!r}, auto_backup=False)\n"
-        "assert 'store.accounts' not in sys.modules and 'store.workflows' not in sys.modules\n"
+        "assert 'store.accounts' not in sys.modules and 'store.waivers' not in sys.modules\n"
+        "assert 'store.journal' not in sys.modules\n"
         "store.waivers\n"
-        "assert 'store.workflows' in sys.modules and 'store.calendar' not in sys.modules\n"
+        "assert 'store.waivers' in sys.modules and 'store.journal' in sys.modules\n"
+        "assert 'store.consultations' not in sys.modules and 'store.calendar' not in sys.modules\n"
     )
     assert _run(body) == []

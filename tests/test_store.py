@@ -139,7 +139,7 @@ def test_folder_refused(tmp_path: Path):
 
 def test_repositories_are_typed_attributes_built_once_per_store(store: Store, tmp_path: Path):
     from store.accounts import Accounts
-    from store.workflows import Waivers
+    from store.waivers import Waivers
 
     assert type(store.accounts) is Accounts and type(store.waivers) is Waivers
     assert store.accounts is store.accounts  # built on first use, then kept

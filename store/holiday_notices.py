@@ -1,0 +1,61 @@
+"""Notices to the public before non-working days, as recorded (marked done by period)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from policy.clock import format_date
+from policy.codes import EntryKind
+from policy.workflows import HolidayPeriod
+from store import validate
+from store.errors import ConflictError
+from store.journal import journal, on_day, sentence
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+
+class HolidayNotices:
+    """Notices to the public before non-working days, marked done by period id (``YYYYMMDD``)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def mark_done(self, period: HolidayPeriod, *, on: date, note: str | None = None) -> None:
+        store = self._store
+        validate.not_future(on, store.now(), "fecha del aviso")
+        clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
+        with store.atomic():
+            row = store.query_one("SELECT done_on FROM holiday_notices WHERE id = ?", (period.id,))
+            if row is not None:
+                raise ConflictError(
+                    f"El aviso {period.code} ya se marcó cumplido el {format_date(date.fromisoformat(row['done_on']))}."
+                )
+            store.insert(
+                "holiday_notices",
+                {
+                    "id": period.id,
+                    "start_date": period.start.isoformat(),
+                    "end_date": period.end.isoformat(),
+                    "label": period.label,
+                    "done_on": on.isoformat(),
+                    "note": clean_note,
+                    "author": store.author,
+                    "created_at": store.stamp(),
+                },
+            )
+            store.events.record("holiday_notice", period.id, "cumplido", to_state=on.isoformat())
+            journal(
+                store,
+                EntryKind.NOTE,
+                occurred_at=on_day(store, on),
+                text=(
+                    f"Aviso {period.code} cumplido el {format_date(on)}: se publicaron los horarios de atención"
+                    f" por {period.label}.{sentence(clean_note)}"
+                ),
+            )
+
+    def done(self) -> dict[int, date]:
+        rows = self._store.query("SELECT id, done_on FROM holiday_notices")
+        return {r["id"]: date.fromisoformat(r["done_on"]) for r in rows}

@@ -1,0 +1,53 @@
+"""ine: each administrator's signed designation form and responsiva, as recorded."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from policy.codes import Kind
+from policy.records import Person
+from store import validate
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+
+DOCUMENT_KINDS = (Kind.DESIGNATION_FORM.value, Kind.RESPONSIVA.value)
+
+
+class PersonDocuments:
+    """ine: each administrator's signed designation form and responsiva."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def record(self, person: Person, kind: str, *, on: date, reference: str | None = None) -> None:
+        store = self._store
+        clean = validate.choice(kind, "documento", DOCUMENT_KINDS)
+        validate.not_future(on, store.now(), "fecha de firma")
+        with store.atomic():
+            new_id = store.insert(
+                "person_documents",
+                {
+                    "person_id": person.id,
+                    "kind": clean,
+                    "signed_on": on.isoformat(),
+                    "reference": validate.text(reference, "referencia"),
+                    "author": store.author,
+                    "created_at": store.stamp(),
+                },
+            )
+            store.events.record("person_document", new_id, "registrado", to_state=clean)
+
+    def on_record(self) -> frozenset[tuple[int, str]]:
+        """(person id, kind) of every document recorded: what the rules need."""
+        return frozenset(self._store.rows("SELECT DISTINCT person_id, kind FROM person_documents"))
+
+    def for_person(self, person_id: int) -> dict[str, date]:
+        """kind -> the latest date signed, for one person."""
+        rows = self._store.query(
+            "SELECT kind, max(signed_on) AS last FROM person_documents WHERE person_id = ? GROUP BY kind",
+            (person_id,),
+        )
+        return {r["kind"]: date.fromisoformat(r["last"]) for r in rows}

@@ -1,0 +1,144 @@
+"""Waivers, as recorded: obligations postponed or waived until a date, and their revocation."""
+
+from __future__ import annotations
+
+import builtins
+import sqlite3
+from datetime import date, datetime
+from typing import TYPE_CHECKING, NamedTuple
+
+from policy.clock import format_date
+from policy.codes import EntryKind, Kind
+from policy.labels import KIND_LABELS
+from policy.records import Account, Waiver
+from store import validate
+from store.db import from_db_datetime
+from store.errors import ConflictError, NotFoundError, UsageError
+from store.journal import journal, moment, sentence
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+
+def _row_to_waiver(r: sqlite3.Row) -> Waiver:
+    return Waiver(
+        id=r["id"],
+        until=date.fromisoformat(r["until_date"]),
+        reason=r["reason"],
+        kind=r["kind"],
+        account_id=r["account_id"],
+        key=r["key"],
+        reference=r["reference"],
+        author=r["author"],
+        created_at=from_db_datetime(r["created_at"]),
+    )
+
+
+class WaiverRecord(NamedTuple):
+    waiver: Waiver
+    revoked_at: datetime | None
+    revoked_by: str | None
+
+
+class Waivers:
+    """Obligations postponed or waived until a date, with a reason and their author."""
+
+    entity = "waiver"
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def add(
+        self,
+        *,
+        until: date,
+        reason: str,
+        kind: str | None = None,
+        account: Account | None = None,
+        key: str | None = None,
+        reference: str | None = None,
+    ) -> Waiver:
+        """Postpone the obligations matching ``key``, or ``kind`` (and ``account``), until ``until`` inclusive.
+
+        UsageError for an unknown kind, a missing reason or an end date already past.
+        """
+        store = self._store
+        clean_reason = validate.text(reason, "motivo", required=True, limit=validate.MAX_MEDIUM)
+        clean_key = validate.text(key, "clave")
+        clean_kind = validate.choice(kind, "tipo", [k.value for k in Kind]) if kind else None
+        if clean_key is None and clean_kind is None:
+            raise UsageError("Indique qué se dispensa: --tipo (con --cuenta, si es de una cuenta) o --clave.")
+        if clean_key is not None and (clean_kind is not None or account is not None):
+            raise UsageError("Use --clave sola, o bien --tipo con --cuenta.")
+        if until < store.now().date():
+            raise UsageError(f"La fecha --hasta ({until.isoformat()}) ya pasó.")
+        clean_reference = validate.text(reference, "oficio")
+        with store.atomic():
+            new_id = store.insert(
+                "waivers",
+                {
+                    "kind": clean_kind,
+                    "account_id": account.id if account else None,
+                    "key": clean_key,
+                    "until_date": until.isoformat(),
+                    "reason": clean_reason,
+                    "reference": clean_reference,
+                    "author": store.author,
+                    "created_at": store.stamp(),
+                },
+            )
+            store.events.record(self.entity, new_id, "registrada", to_state=until.isoformat(), note=clean_reason)
+            what = KIND_LABELS.get(clean_kind, clean_kind) if clean_kind else f"la obligación {clean_key}"
+            journal(
+                store,
+                EntryKind.NOTE,
+                account=account,
+                refs=(clean_reference,),
+                text=(
+                    f"Dispensa {new_id}: {what}"
+                    + (f" de {account.ref}" if account else "")
+                    + f" hasta el {format_date(until)}. Motivo:{sentence(clean_reason)}"
+                ),
+            )
+        return self.get(new_id)
+
+    def revoke(self, waiver_id: int) -> None:
+        """End a waiver today: its obligations come back at once (the record stays)."""
+        store = self._store
+        with store.atomic():
+            record = self.record(waiver_id)
+            if record.revoked_at is not None:
+                raise ConflictError(f"La dispensa {waiver_id} ya fue revocada.")
+            store.execute(
+                "UPDATE waivers SET revoked_at = ?, revoked_by = ? WHERE id = ?",
+                (store.stamp(), store.author, waiver_id),
+            )
+            store.events.record(self.entity, waiver_id, "revocada", from_state=record.waiver.until.isoformat())
+            waiver = record.waiver
+            what = KIND_LABELS.get(waiver.kind, waiver.kind) if waiver.kind else f"la obligación {waiver.key}"
+            journal(
+                store,
+                EntryKind.NOTE,
+                account=waiver.account_id,
+                refs=(waiver.reference,),
+                text=f"Dispensa {waiver_id} revocada: {what} vuelve a la agenda desde hoy.",
+            )
+
+    def get(self, waiver_id: int) -> Waiver:
+        return self.record(waiver_id).waiver
+
+    def record(self, waiver_id: int) -> WaiverRecord:
+        row = self._store.query_one("SELECT * FROM waivers WHERE id = ?", (waiver_id,))
+        if row is None:
+            raise NotFoundError(f"No existe la dispensa con id {waiver_id}.")
+        return WaiverRecord(_row_to_waiver(row), moment(row["revoked_at"]), row["revoked_by"])
+
+    def list(self) -> list[WaiverRecord]:
+        rows = self._store.query("SELECT * FROM waivers ORDER BY id")
+        return [WaiverRecord(_row_to_waiver(r), moment(r["revoked_at"]), r["revoked_by"]) for r in rows]
+
+    def in_force(self, today: date) -> builtins.list[Waiver]:
+        rows = self._store.query(
+            "SELECT * FROM waivers WHERE revoked_at IS NULL AND until_date >= ? ORDER BY id", (today.isoformat(),)
+        )
+        return [_row_to_waiver(r) for r in rows]
