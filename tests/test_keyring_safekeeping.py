@@ -352,6 +352,8 @@ def test_the_command_line_shows_and_settles_an_interrupted_save(template, tmp_pa
     assert code == 0 and "quedó sin confirmar" in out and "credencial confirmar x/@Cuenta1" in out
     code, _, err = cli.run("credencial", "fijar", "1", secret=strong())
     assert code == 1 and "sin confirmar" in err and "credencial descartar" in err
+    code, out, err = cli.run("credencial", "mostrar", "1", "--revelar")  # the official one, and a word about the other
+    assert code == 0 and out.strip() == OLD and "hay una nueva sin confirmar" in err and NEW not in out + err
     code, out, err = cli.run("credencial", "revisar", "--completo")
     assert code == 0 and "quedó sin confirmar" in out, err
     code, out, err = cli.run("credencial", "confirmar", "x/@Cuenta1")

@@ -392,7 +392,20 @@ def copy_password(ctx: Context, args: argparse.Namespace) -> int:
     clipboard.copy(password, tools)
     clipboard.schedule_clear(password)
     print(f"Contraseña de {account.ref} copiada al portapapeles; se borrará en {clipboard.clear_delay()} segundos.")
+    _warn_unconfirmed(ctx, account)
     return 0
+
+
+def _warn_unconfirmed(ctx: Context, account: Any) -> None:
+    """Say on stderr that a newer password of the account waits for confirmation (the one given is the official one)."""
+    pending = ctx.store.credentials.pending_for(account.id, "password")
+    if pending is None or pending.committed:
+        return
+    sys.stderr.write(
+        f"Aviso: esta es la contraseña vigente de {account.ref}, pero hay una nueva sin confirmar (guardado"
+        f" interrumpido el {_moment(pending.started_at)}); confírmela con «resguardo credencial confirmar"
+        f" {account.ref}» o descártela con «resguardo credencial descartar {account.ref}».\n"
+    )
 
 
 def show_password(ctx: Context, args: argparse.Namespace) -> int:
@@ -407,6 +420,7 @@ def show_password(ctx: Context, args: argparse.Namespace) -> int:
     account = store.accounts.resolve(args.cuenta)
     secrets = open_secrets(ctx, SecretInput(args))
     print(read_password(store, secrets, account))
+    _warn_unconfirmed(ctx, account)
     return 0
 
 
