@@ -66,6 +66,12 @@ class WrongPassphraseError(SecretStoreError):
     """The master passphrase does not open the encrypted file."""
 
 
+def keyring_problem(message: str) -> str:
+    """A keyring error's Spanish message as a clause to continue a sentence (no capital, no closing)."""
+    reason = message.removesuffix(" No se cambió nada.").removesuffix(".")
+    return reason[:1].lower() + reason[1:]
+
+
 def check_new_passphrase(passphrase: str, repeated: str | None = None) -> None:
     """Refuse a new master passphrase before anything is created.
 

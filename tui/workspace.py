@@ -813,7 +813,7 @@ class Workspace:
         """``bitacora verificar``'s checks (store.integrity): the chain, the records, the witnesses and,
         when the keyring is open in this session, the keyed checkpoints (one more is signed then)."""
         from store import integrity
-        from store.secrets import KeyringLockedError, SecretStoreError
+        from store.secrets import KeyringLockedError, SecretStoreError, keyring_problem
 
         secrets, problem = None, None
         try:
@@ -821,7 +821,7 @@ class Workspace:
         except KeyringLockedError:
             problem = "el llavero está bloqueado (se abre al guardar o copiar una contraseña)"
         except SecretStoreError as exc:
-            problem = exc.message[:1].lower() + exc.message[1:].rstrip(".")
+            problem = keyring_problem(exc.message)
         with self.session() as store:
             report = integrity.verify(store, secrets, keyring_problem=problem)
         if report.ok:

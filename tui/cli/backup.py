@@ -173,17 +173,19 @@ def restore_backup(ctx: Context, args: argparse.Namespace) -> int:
 def _rewitness_keyring(ctx: Context, args: argparse.Namespace) -> None:
     """The keyring's witness of the bitácora's head follows the restore too, when the keyring opens."""
     from store.integrity import rewitness
-    from store.secrets import SecretStoreError
-    from tui.cli.credentials import SecretInput, open_secrets
+    from store.secrets import SecretStoreError, keyring_problem
+    from tui.cli.credentials import open_secrets_or_reason
 
-    try:
-        secrets = open_secrets(ctx, SecretInput(args))
-        rewitness(ctx.store, secrets)
-    except SecretStoreError as exc:
-        reason = exc.message.removesuffix(" No se cambió nada.").removesuffix(".")
+    secrets, reason = open_secrets_or_reason(ctx, args)
+    if secrets is not None:
+        try:
+            rewitness(ctx.store, secrets)
+        except SecretStoreError as exc:
+            reason = keyring_problem(exc.message)
+    if reason is not None:
         print(
-            f"Testigo del llavero: no se actualizó ({reason[:1].lower()}{reason[1:]}); la próxima"
-            " verificación de la bitácora lo pedirá: resguardo bitacora verificar --acepto-restauracion"
+            f"Testigo del llavero: no se actualizó ({reason}); la próxima verificación de la bitácora lo"
+            " pedirá: resguardo bitacora verificar --acepto-restauracion"
         )
         return
     print("Testigos de la bitácora (archivo y llavero) al día con la base restaurada.")

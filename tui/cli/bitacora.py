@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
     from policy.records import Account
     from store.bitacora import Entry
-    from store.secrets import Secrets
     from tui.cli.context import Context
 
 KIND_HELP = (
@@ -259,24 +258,13 @@ def search_entries(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _keyring(ctx: Context, args: argparse.Namespace) -> tuple[Secrets | None, str | None]:
-    """The unlocked keyring, or why there is none (the keyed checks are then skipped, not failed)."""
-    from store.secrets import SecretStoreError
-    from tui.cli.credentials import SecretInput, open_secrets
-
-    try:
-        return open_secrets(ctx, SecretInput(args)), None
-    except SecretStoreError as exc:
-        reason = exc.message.removesuffix(" No se cambió nada.").removesuffix(".")
-        return None, reason[:1].lower() + reason[1:]
-
-
 def verify_log(ctx: Context, args: argparse.Namespace) -> int:
     from store import integrity
     from store.errors import TamperedError
+    from tui.cli.credentials import open_secrets_or_reason
 
     store = ctx.store
-    secrets, reason = _keyring(ctx, args)
+    secrets, reason = open_secrets_or_reason(ctx, args)
     report = integrity.verify(
         store, secrets, anchor=args.sello, keyring_problem=reason, accept_restore=args.acepto_restauracion
     )
@@ -334,9 +322,10 @@ def _join(items: list[str]) -> str:
 
 def show_seal(ctx: Context, args: argparse.Namespace) -> int:
     from store import integrity
+    from tui.cli.credentials import open_secrets_or_reason
 
     store = ctx.store
-    secrets, reason = _keyring(ctx, args)
+    secrets, reason = open_secrets_or_reason(ctx, args)
     written: int | None = None
     if secrets is not None:
         outcome = integrity.checkpoint(store, secrets, limit=None)

@@ -284,6 +284,16 @@ def open_secrets(ctx: Context, source: SecretInput) -> Secrets:
     return secrets
 
 
+def open_secrets_or_reason(ctx: Context, args: argparse.Namespace) -> tuple[Secrets | None, str | None]:
+    """The unlocked keyring, or why there is none, for commands whose keyring work is optional."""
+    from store.secrets import SecretStoreError, keyring_problem
+
+    try:
+        return open_secrets(ctx, SecretInput(args)), None
+    except SecretStoreError as exc:
+        return None, keyring_problem(exc.message)
+
+
 def _iecm_note(ctx: Context, reference: str | None) -> None:
     from policy.reminders import oficio_reminder
 
