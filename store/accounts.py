@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from policy import validate
 from policy.clock import format_date, start_of_day
 from policy.codes import AccountStatus, EntryKind, Network, Rank, Role, Verification
 from policy.records import Account, Assignment, Person
-from store import validate
 from store.db import from_db_datetime
 from store.errors import ConflictError, NotFoundError, UsageError
 

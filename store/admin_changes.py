@@ -7,11 +7,11 @@ import sqlite3
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from policy import validate
 from policy.clock import format_date
 from policy.codes import ChangeReason, EntryKind
 from policy.labels import CHANGE_REASON_LABELS
 from policy.records import AdminChange, Person
-from store import validate
 from store.errors import ConflictError, NotFoundError, UsageError
 from store.journal import day, journal, on_day, sentence
 

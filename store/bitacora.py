@@ -31,8 +31,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from policy import validate
 from policy.codes import EntryKind
-from store import validate
 from store.db import StoredMoments, from_db_datetime, to_db_datetime, translate
 from store.errors import NotFoundError, UsageError
 from store.migrations import ZONE_BITS

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from policy import validate
 from policy.calendar import BusinessCalendar, DateRange
-from store import validate
 from store.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:

@@ -7,11 +7,11 @@ import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
+from policy import validate
 from policy.clock import format_date
 from policy.codes import KEYRING_CLOSING_ITEM, AccountStatus, EntryKind
 from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS
 from policy.records import Account, Closing
-from store import validate
 from store.errors import ConflictError, NotFoundError, UsageError
 from store.journal import journal, live, on_day, sentence
 

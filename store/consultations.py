@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from policy import validate
 from policy.codes import ConsultationState, EntryKind
 from policy.records import Account, Consultation
 from policy.workflows import check_transition
-from store import validate
 from store.db import StoredMoments, from_db_datetime, to_db_datetime
 from store.errors import NotFoundError
 from store.journal import journal, live, moment, sentence, when

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from policy import validate
 from policy.codes import AccountStatus, SecondFactor
 from policy.errors import PolicyError
 from policy.profile import Profile
 from policy.records import Account, CredentialState, SecondFactorState
-from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, StoreError
 

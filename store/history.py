@@ -6,10 +6,10 @@ import sqlite3
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from policy import validate
 from policy.clock import format_date, start_of_day
 from policy.codes import AccountStatus, EntryKind
 from policy.records import Account, Person
-from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from policy import validate
 from policy.clock import format_date
 from policy.codes import EntryKind
 from policy.workflows import HolidayPeriod
-from store import validate
 from store.errors import ConflictError
 from store.journal import journal, on_day, sentence
 

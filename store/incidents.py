@@ -13,10 +13,10 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from policy import validate
 from policy.codes import EntryKind
 from policy.errors import PolicyError
 from policy.records import Account, IncidentNotice
-from store import validate
 from store.bitacora import FUTURE_TOLERANCE
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, StoreError, UsageError

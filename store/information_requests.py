@@ -7,10 +7,10 @@ import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from policy import validate
 from policy.codes import EntryKind, RequestState
 from policy.records import Account, InformationRequest
 from policy.workflows import check_transition
-from store import validate
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import NotFoundError, UsageError
 from store.journal import journal, live, moment, sentence, when

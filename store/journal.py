@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from policy import validate
 from policy.clock import start_of_day
 from policy.codes import AccountStatus
 from policy.records import Account
-from store import validate
 from store.db import from_db_datetime
 from store.errors import ConflictError, UsageError
 

@@ -7,12 +7,12 @@ import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
+from policy import validate
 from policy.clock import format_date
 from policy.codes import AccountStatus, EntryKind, Network, OpeningState
 from policy.labels import OPENING_REPORT_ITEMS
 from policy.records import OpeningRequest
 from policy.workflows import check_transition
-from store import validate
 from store.errors import ConflictError, NotFoundError, UsageError
 from store.journal import day, journal, on_day, sentence
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from policy import validate
 from policy.codes import Kind
 from policy.records import Person
-from store import validate
 
 if TYPE_CHECKING:
     from store.db import Store

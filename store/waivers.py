@@ -7,11 +7,11 @@ import sqlite3
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from policy import validate
 from policy.clock import format_date
 from policy.codes import EntryKind, Kind
 from policy.labels import KIND_LABELS
 from policy.records import Account, Waiver
-from store import validate
 from store.db import from_db_datetime
 from store.errors import ConflictError, NotFoundError, UsageError
 from store.journal import journal, moment, sentence

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from policy.clock import format_date, local
 from policy.codes import Status
@@ -25,6 +25,9 @@ from policy.profile import PROFILE_IDS, Profile, load_profile
 from policy.records import Account, Assignment, Person
 from store.db import Store, open_store
 from store.errors import StoreMissingError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: Setting (in the ``settings`` table) with the idle minutes before the workbench locks; 0 disables it.
 IDLE_LOCK_KEY = "workbench_idle_lock_minutes"
@@ -224,6 +227,15 @@ class Workspace:
             yield store
         finally:
             store.close()
+
+    def run(self, use_case: Callable[Concatenate[Store, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Call a use case of the core (``tui.core``) on a connection of this thread's own.
+
+        The workbench's workers call this: one connection per call, opened and
+        closed on the worker's thread, with the workspace's clock as the store's.
+        """
+        with self.session() as store:
+            return use_case(store, *args, **kwargs)
 
     # -- first run ---------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Field checks shared by the repositories: Spanish messages, nothing half-valid."""
+"""Field checks shared by the use cases and the repositories: Spanish messages, nothing half-valid."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from store.errors import UsageError
+from policy.errors import UsageError
 
 MAX_SHORT = 200
 MAX_MEDIUM = 1000
