@@ -28,6 +28,7 @@ from policy.codes import Status
 from policy.obligations import Obligation
 from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
+from tui.screens import BY_MODE, VIEWS
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
 from tui.workspace import (
@@ -62,63 +63,20 @@ class Workbench(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "resguardo"
-    #: The main screens, created on first use and kept (switching does not rebuild them).
-    #: a class, or ``"module:Class"`` for the screens imported on first use: the first frame
-    #: needs only Hoy (Cuentas and Personas with the listing base cost ~10 ms more).
-    VIEWS: ClassVar[dict[str, type[ViewScreen] | str]] = {
-        "hoy": HoyScreen,
-        "cuentas": "tui.screens.cuentas:CuentasScreen",
-        "personas": "tui.screens.personas:PersonasScreen",
-        "bitacora": "tui.screens.bitacora:BitacoraScreen",
-        "incidentes": "tui.screens.workflows:IncidentesScreen",
-        "consultas": "tui.screens.workflows:ConsultasScreen",
-        "solicitudes": "tui.screens.workflows:SolicitudesScreen",
-    }
     COMMANDS: ClassVar = {WorkbenchCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show_view('hoy')", "Hoy", id="vista.hoy", tooltip="La agenda de hoy", show=False),
-        Binding("2", "show_view('cuentas')", "Cuentas", id="vista.cuentas", tooltip="Todas las cuentas", show=False),
-        Binding(
-            "3",
-            "show_view('personas')",
-            "Personas",
-            id="vista.personas",
-            tooltip="Las personas administradoras",
-            show=False,
-        ),
-        Binding(
-            "4",
-            "show_view('bitacora')",
-            "Bitácora",
-            id="vista.bitacora",
-            tooltip="Buscar y anotar en la bitácora",
-            show=False,
-        ),
-        Binding(
-            "5",
-            "show_view('incidentes')",
-            "Incidentes",
-            id="vista.incidentes",
-            tooltip="Incidentes y sus avisos",
-            show=False,
-        ),
-        Binding(
-            "6",
-            "show_view('consultas')",
-            "Consultas",
-            id="vista.consultas",
-            tooltip="Consultas pendientes con su plazo",
-            show=False,
-        ),
-        Binding(
-            "7",
-            "show_view('solicitudes')",
-            "Solicitudes",
-            id="vista.solicitudes",
-            tooltip="Solicitudes de información abiertas con su plazo",
-            show=False,
+        *(
+            Binding(
+                view.key,
+                f"show_view('{view.mode}')",
+                view.label,
+                id=f"vista.{view.mode}",
+                tooltip=view.tooltip,
+                show=False,
+            )
+            for view in VIEWS
         ),
         Binding("question_mark,f1", "help", "Ayuda", id="app.ayuda", tooltip="Muestra los atajos de esta pantalla"),
         Binding(
@@ -216,14 +174,7 @@ class Workbench(App[None]):
 
     def _view(self, name: str) -> ViewScreen:
         if name not in self._views:
-            view = self.VIEWS[name]
-            if isinstance(view, str):
-                import importlib
-
-                module, _, cls = view.partition(":")
-                view = getattr(importlib.import_module(module), cls)
-                assert isinstance(view, type)
-            screen = view()
+            screen = BY_MODE[name].screen_class()()
             self.install_screen(screen, name)
             self._views[name] = screen
         return self._views[name]

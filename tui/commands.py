@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.screens import VIEWS
 from tui.screens.base import PaletteCommand, ViewScreen
-from tui.widgets.status import VIEWS
 
 if TYPE_CHECKING:
     from tui.app import Workbench
@@ -24,11 +24,13 @@ def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
     current = screen.mode if isinstance(screen, ViewScreen) else None
     if isinstance(screen, ViewScreen):
         commands.extend(screen.palette_commands())
-    for mode, key, label in VIEWS:
-        if mode != current:
+    for view in VIEWS:
+        if view.mode != current:
             commands.append(
                 PaletteCommand(
-                    f"vista: {label}", partial(app.show_view, mode), f"Cambia a la pantalla {label} (tecla {key})"
+                    f"vista: {view.label}",
+                    partial(app.show_view, view.mode),
+                    f"Cambia a la pantalla {view.label} (tecla {view.key})",
                 )
             )
     commands += [

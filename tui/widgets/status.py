@@ -7,19 +7,10 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.screens import VIEWS
+
 if TYPE_CHECKING:
     from tui.app import Workbench
-
-#: (mode, key, label): the screens the number keys switch to, in order.
-VIEWS: tuple[tuple[str, str, str], ...] = (
-    ("hoy", "1", "Hoy"),
-    ("cuentas", "2", "Cuentas"),
-    ("personas", "3", "Personas"),
-    ("bitacora", "4", "Bitácora"),
-    ("incidentes", "5", "Incidentes"),
-    ("consultas", "6", "Consultas"),
-    ("solicitudes", "7", "Solicitudes"),
-)
 
 
 class StatusLine(Static):
@@ -39,11 +30,12 @@ class StatusLine(Static):
 
     def _show(self, summary: str) -> None:
         # the other screens show only their number when every label and the counts do not fit
-        full = sum(len(f" {key} {label} ") for _, key, label in VIEWS) + 1 + len(summary)
+        full = sum(len(f" {v.key} {v.label} ") for v in VIEWS) + 1 + len(summary)
         compact = full > self.app.size.width
         parts: list[Content | tuple[str, str] | str] = []
-        for mode, key, label in VIEWS:
-            if mode == self.mode:
+        for view in VIEWS:
+            key, label = view.key, view.label
+            if view.mode == self.mode:
                 parts.append((f" {key} {label} ", "reverse bold"))
             else:
                 parts.append((f" {key} " if compact else f" {key} {label} ", "dim"))
