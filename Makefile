@@ -31,6 +31,7 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy --strict policy tui/core
 
 ## make check: lint, types and tests.
 check: lint typecheck test

@@ -1029,7 +1029,7 @@ def _set_aside(live: _Live, db: Path, now: datetime) -> Path:
 
 def _damaged(conn: sqlite3.Connection) -> bool:
     try:
-        return conn.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+        return bool(conn.execute("PRAGMA quick_check").fetchone()[0] != "ok")
     except sqlite3.DatabaseError:
         return True
 

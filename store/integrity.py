@@ -50,7 +50,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -116,7 +116,8 @@ COVERED: dict[str, str] = {
 
 # -- the canonical bytes -----------------------------------------------------------
 
-_escape = json.encoder.encode_basestring  # the JSON string literal json.dumps writes (C), without ASCII escapes
+#: the JSON string literal json.dumps writes (C), without ASCII escapes
+_escape: Callable[[str], str] = json.encoder.encode_basestring
 _sha256: Any = None
 
 
@@ -130,7 +131,7 @@ def _json_value(value: Any) -> str:
     if kind is int:
         return int.__repr__(value)
     if kind is bytes:
-        return '{"blob":"' + value.hex() + '"}'
+        return '{"blob":"' + bytes.hex(value) + '"}'
     return json.dumps(value)
 
 

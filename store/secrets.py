@@ -666,7 +666,8 @@ class Secrets:
             )
 
     def get(self, username: str) -> str | None:
-        return self._call("leer", self.backend.get_password, SERVICE, username)
+        found: str | None = self._call("leer", self.backend.get_password, SERVICE, username)
+        return found
 
     def put(self, username: str, value: str) -> None:
         """Write one entry and read it back (a backend that drops writes is an error)."""
