@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from policy.workflows import HolidayPeriod
     from store.db import Store
 
+__all__ = ["mark_holiday_notice", "notice_periods"]
+#: Use cases one face only offers, and why.
+ONE_SIDED: dict[str, str] = {
+    "notice_periods": "the workbench shows each notice as an item of Hoy's agenda (the engine's), not as a list",
+}
+
 
 class NoticePeriod(NamedTuple):
     """A non-working period that needs a notice, when the notice is due, and when it was given."""
