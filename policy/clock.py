@@ -47,7 +47,7 @@ def add_months(start: date, months: int) -> date:
 @lru_cache(maxsize=64)
 def _month_delta(months: int) -> Any:
     """One ``relativedelta(months=n)`` per n: building one costs more than adding it."""
-    from dateutil.relativedelta import relativedelta  # deferred: ~4 ms, only the engine needs it
+    from dateutil.relativedelta import relativedelta  # lazy: ~4 ms, only the engine needs it
 
     return relativedelta(months=months)
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import ZONE
-from store import faults
+from store import faults, migrations
 from store.errors import (
+    ConflictError,
     StoreCorruptError,
     StoreDiskFullError,
     StoreError,
@@ -29,24 +30,26 @@ from store.errors import (
     StoreReadOnlyError,
     os_error_text,
 )
+from store.files import PRIVATE_FILE, PRIVATE_FOLDER, create_private_file, make_private_folders, remove_quietly, tighten
+from store.integrity import Changes, after_commit, register_functions
 
 if TYPE_CHECKING:
     from store.accounts import Accounts, Assignments, People
-    from store.admin_changes import AdminChanges
-    from store.bitacora import Bitacora
-    from store.calendar import Calendar
-    from store.closings import Closings
-    from store.consultations import Consultations
-    from store.credentials import Credentials
-    from store.events import Events
+    from store.admin_changes import AdminChanges  # lazy: a command loads only the repositories it uses
+    from store.bitacora import Bitacora  # lazy: a command loads only the repositories it uses
+    from store.calendar import Calendar  # lazy: a command loads only the repositories it uses
+    from store.closings import Closings  # lazy: a command loads only the repositories it uses
+    from store.consultations import Consultations  # lazy: a command loads only the repositories it uses
+    from store.credentials import Credentials  # lazy: a command loads only the repositories it uses
+    from store.events import Events  # lazy: a command loads only the repositories it uses
     from store.history import Evaluations, Rotations, Trainings
-    from store.holiday_notices import HolidayNotices
-    from store.incidents import Incidents
-    from store.information_requests import InformationRequests
-    from store.openings import Openings
-    from store.person_documents import PersonDocuments
-    from store.settings import Settings
-    from store.waivers import Waivers
+    from store.holiday_notices import HolidayNotices  # lazy: a command loads only the repositories it uses
+    from store.incidents import Incidents  # lazy: a command loads only the repositories it uses
+    from store.information_requests import InformationRequests  # lazy: a command loads only the repositories it uses
+    from store.openings import Openings  # lazy: a command loads only the repositories it uses
+    from store.person_documents import PersonDocuments  # lazy: a command loads only the repositories it uses
+    from store.settings import Settings  # lazy: a command loads only the repositories it uses
+    from store.waivers import Waivers  # lazy: a command loads only the repositories it uses
 
 ENV_DB = "RESGUARDO_DB"
 ENV_LOCK_TIMEOUT = "RESGUARDO_LOCK_TIMEOUT"
@@ -74,7 +77,7 @@ def default_path() -> Path:
         except UnicodeEncodeError:  # bytes that are not UTF-8 (POSIX): no message could show the path
             raise StoreError(f"La variable {ENV_DB} no es texto UTF-8 válido; corríjala.") from None
         return Path(env).expanduser()
-    from platformdirs import user_data_path  # deferred: ~20 ms, only when no path is given
+    from platformdirs import user_data_path  # lazy: ~20 ms, only when no path is given
 
     _default_folder = user_data_path("resguardo", appauthor=False)
     return _default_folder / "resguardo.db"
@@ -93,7 +96,7 @@ def _system_now() -> datetime:
 
 
 def _os_user() -> str:
-    import getpass  # deferred: only when no author is given
+    import getpass  # lazy: only when no author is given
 
     try:
         return getpass.getuser()
@@ -114,7 +117,7 @@ def _out_of_space(exc: sqlite3.Error, path: str) -> bool:
         return True
     if path == MEMORY or not (name.startswith("SQLITE_IOERR") or "disk i/o" in str(exc).lower()):
         return False
-    import shutil
+    import shutil  # lazy: only after an I/O error, to tell a full disk
 
     try:
         return shutil.disk_usage(Path(path).parent).free < 64 * 1024
@@ -147,8 +150,6 @@ def translate(exc: sqlite3.Error, path: str) -> StoreError:
     if isinstance(exc, sqlite3.IntegrityError):
         # The repositories check first; these are races with another process or bugs.
         if "unique" in text:
-            from store.errors import ConflictError
-
             return ConflictError("Ya existe un registro con esos mismos datos: no se guardó nada.")
         if "foreign key" in text:
             return StoreError("El registro se refiere a otro que no existe: no se guardó nada.")
@@ -184,7 +185,6 @@ class Store:
         self._savepoints = itertools.count(1)
         # The functions the record-chain triggers call (a connection without them cannot
         # write those tables), and whether a transaction moved a head the witness records.
-        from store.integrity import Changes, register_functions
 
         self._changes = Changes()
         register_functions(conn, self._changes)
@@ -193,121 +193,123 @@ class Store:
 
     @cached_property
     def settings(self) -> Settings:
-        from store.settings import Settings
+        from store.settings import Settings  # lazy: a command loads only the repositories it uses
 
         return Settings(self)
 
     @cached_property
     def accounts(self) -> Accounts:
-        from store.accounts import Accounts
+        from store.accounts import Accounts  # lazy: a command loads only the repositories it uses
 
         return Accounts(self)
 
     @cached_property
     def people(self) -> People:
-        from store.accounts import People
+        from store.accounts import People  # lazy: a command loads only the repositories it uses
 
         return People(self)
 
     @cached_property
     def assignments(self) -> Assignments:
-        from store.accounts import Assignments
+        from store.accounts import Assignments  # lazy: a command loads only the repositories it uses
 
         return Assignments(self)
 
     @cached_property
     def rotations(self) -> Rotations:
-        from store.history import Rotations
+        from store.history import Rotations  # lazy: a command loads only the repositories it uses
 
         return Rotations(self)
 
     @cached_property
     def evaluations(self) -> Evaluations:
-        from store.history import Evaluations
+        from store.history import Evaluations  # lazy: a command loads only the repositories it uses
 
         return Evaluations(self)
 
     @cached_property
     def trainings(self) -> Trainings:
-        from store.history import Trainings
+        from store.history import Trainings  # lazy: a command loads only the repositories it uses
 
         return Trainings(self)
 
     @cached_property
     def calendar(self) -> Calendar:
-        from store.calendar import Calendar
+        from store.calendar import Calendar  # lazy: a command loads only the repositories it uses
 
         return Calendar(self)
 
     @cached_property
     def bitacora(self) -> Bitacora:
-        from store.bitacora import Bitacora
+        from store.bitacora import Bitacora  # lazy: a command loads only the repositories it uses
 
         return Bitacora(self)
 
     @cached_property
     def incidents(self) -> Incidents:
-        from store.incidents import Incidents
+        from store.incidents import Incidents  # lazy: a command loads only the repositories it uses
 
         return Incidents(self)
 
     @cached_property
     def credentials(self) -> Credentials:
-        from store.credentials import Credentials
+        from store.credentials import Credentials  # lazy: a command loads only the repositories it uses
 
         return Credentials(self)
 
     @cached_property
     def events(self) -> Events:
-        from store.events import Events
+        from store.events import Events  # lazy: a command loads only the repositories it uses
 
         return Events(self)
 
     @cached_property
     def consultations(self) -> Consultations:
-        from store.consultations import Consultations
+        from store.consultations import Consultations  # lazy: a command loads only the repositories it uses
 
         return Consultations(self)
 
     @cached_property
     def information_requests(self) -> InformationRequests:
-        from store.information_requests import InformationRequests
+        from store.information_requests import (
+            InformationRequests,
+        )  # lazy: a command loads only the repositories it uses
 
         return InformationRequests(self)
 
     @cached_property
     def openings(self) -> Openings:
-        from store.openings import Openings
+        from store.openings import Openings  # lazy: a command loads only the repositories it uses
 
         return Openings(self)
 
     @cached_property
     def closings(self) -> Closings:
-        from store.closings import Closings
+        from store.closings import Closings  # lazy: a command loads only the repositories it uses
 
         return Closings(self)
 
     @cached_property
     def admin_changes(self) -> AdminChanges:
-        from store.admin_changes import AdminChanges
+        from store.admin_changes import AdminChanges  # lazy: a command loads only the repositories it uses
 
         return AdminChanges(self)
 
     @cached_property
     def person_documents(self) -> PersonDocuments:
-        from store.person_documents import PersonDocuments
+        from store.person_documents import PersonDocuments  # lazy: a command loads only the repositories it uses
 
         return PersonDocuments(self)
 
     @cached_property
     def holiday_notices(self) -> HolidayNotices:
-        from store.holiday_notices import HolidayNotices
+        from store.holiday_notices import HolidayNotices  # lazy: a command loads only the repositories it uses
 
         return HolidayNotices(self)
 
     @cached_property
     def waivers(self) -> Waivers:
-        from store.waivers import Waivers
+        from store.waivers import Waivers  # lazy: a command loads only the repositories it uses
 
         return Waivers(self)
 
@@ -397,7 +399,6 @@ class Store:
             raise
         if changes.due:
             changes.due = False
-            from store.integrity import after_commit
 
             after_commit(self)
 
@@ -553,7 +554,6 @@ def _probe(file: Path, target: str, header: bytes) -> tuple[int, bool, bool]:
 
 def _check_existing(file: Path, target: str, create: bool) -> None:
     """Refuse a file that is not a resguardo database before any connection may write to it."""
-    from store.migrations import LATEST_VERSION
 
     header = _read_header(file, target)
     if not header:
@@ -563,12 +563,12 @@ def _check_existing(file: Path, target: str, create: bool) -> None:
     if len(header) < _HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
         raise StoreCorruptError(f"El archivo {target} no es una base de datos de resguardo o está dañado.")
     version = int.from_bytes(header[_USER_VERSION_OFFSET : _USER_VERSION_OFFSET + 4], "big")
-    if version > LATEST_VERSION:
-        raise _newer_schema(version, LATEST_VERSION)
-    version, tables, migrations = _probe(file, target, header)
-    if version > LATEST_VERSION:
-        raise _newer_schema(version, LATEST_VERSION)
-    if (version == 0 and tables) or (version > 0 and not migrations):
+    if version > migrations.LATEST_VERSION:
+        raise _newer_schema(version, migrations.LATEST_VERSION)
+    version, tables, has_migrations_table = _probe(file, target, header)
+    if version > migrations.LATEST_VERSION:
+        raise _newer_schema(version, migrations.LATEST_VERSION)
+    if (version == 0 and tables) or (version > 0 and not has_migrations_table):
         raise StoreCorruptError(f"El archivo {target} es una base de datos SQLite de otro programa, no de resguardo.")
     if version == 0 and not create:
         raise StoreMissingError(f"El archivo {target} es una base de datos vacía, no una de resguardo. {_START_HINT}.")
@@ -580,7 +580,6 @@ def _prepare_file(file: Path, target: str, create: bool) -> list[Path]:
     if info is None:
         if not create:
             raise StoreMissingError(f"No existe la base de datos {target}. {_START_HINT}.")
-        from store.files import create_private_file, make_private_folders
 
         created: list[Path] = []
         try:
@@ -588,8 +587,6 @@ def _prepare_file(file: Path, target: str, create: bool) -> list[Path]:
             if create_private_file(file):
                 created.append(file)
         except OSError as exc:
-            from store.files import remove_quietly
-
             remove_quietly(created)
             raise StoreError(f"No se pudo crear la base de datos en {target}: {os_error_text(exc)}.") from None
         return created
@@ -603,7 +600,6 @@ def _prepare_file(file: Path, target: str, create: bool) -> list[Path]:
 
 def _make_private(file: Path, target: str) -> None:
     """The database and its -wal and -shm 0600, the default data folder 0700 (POSIX; best-effort)."""
-    from store.files import PRIVATE_FILE, PRIVATE_FOLDER, tighten
 
     for path in (file, Path(f"{target}-wal"), Path(f"{target}-shm")):
         tighten(path, PRIVATE_FILE)
@@ -662,7 +658,7 @@ def _daily_backup(store: Store, *, fresh: bool) -> None:
         return
     row = store.query_one("SELECT value FROM settings WHERE key = ?", (LAST_DAILY_BACKUP_KEY,))
     if row is None or row[0] != today:
-        from store.backup import daily_backup
+        from store.backup import daily_backup  # lazy: store.backup imports this module
 
         daily_backup(store)
 
@@ -691,7 +687,6 @@ def open_store(
     A file in use is backed up before its schema changes and, with
     ``auto_backup``, on its first writable opening of each day (store/backup.py).
     """
-    from store.migrations import LATEST_VERSION, apply_migrations
 
     target = str(path) if path is not None else str(default_path())
     stamp_clock = clock or _system_now
@@ -721,16 +716,16 @@ def open_store(
             # a full disk (or a read-only file): reading needs no write
             store, version = _open_read_only(file, target, exc, make)
         try:
-            if version > LATEST_VERSION:
-                raise _newer_schema(version, LATEST_VERSION)
-            if version < LATEST_VERSION:
+            if version > migrations.LATEST_VERSION:
+                raise _newer_schema(version, migrations.LATEST_VERSION)
+            if version < migrations.LATEST_VERSION:
                 if not migrate:
                     raise StoreError("La base de datos necesita actualizar su esquema.")
                 if version > 0 and target != MEMORY:
-                    from store.backup import backup_before_migration
+                    from store.backup import backup_before_migration  # lazy: store.backup imports this module
 
                     backup_before_migration(store, version)  # refuses (raises) when it cannot be made
-                apply_migrations(store, version)
+                migrations.apply_migrations(store, version)
             if target != MEMORY and auto_backup and not store.unwritable:
                 _daily_backup(store, fresh=version == 0)
         except BaseException:
@@ -738,8 +733,6 @@ def open_store(
             raise
     except BaseException:
         if created:
-            from store.files import remove_quietly
-
             remove_quietly(created)
         raise
     return store

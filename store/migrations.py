@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from store.errors import StoreCorruptError
+from store.integrity import install
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -563,7 +564,6 @@ def m007_integrity(db: Database) -> None:
             f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN"
             f" SELECT RAISE(ABORT, 'resguardo: {what} no admite borrar'); END"
         )
-    from store.integrity import install
 
     install(db.conn)
 
@@ -587,7 +587,7 @@ def apply_migrations(store: Store, current: int) -> None:
     Raises StoreCorruptError when a version-0 file already holds foreign tables
     (it is some other program's database).
     """
-    from sqlite_utils import Database  # deferred: ~100 ms import, only on schema changes
+    from sqlite_utils import Database  # lazy: ~100 ms import, only on schema changes
 
     db = Database(store.conn, execute_plugins=False, recursive_triggers=False)
     if current == 0:

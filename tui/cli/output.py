@@ -39,7 +39,7 @@ def table(
     Column ``wrap`` takes the room left by the others and wraps its text;
     columns in ``max_widths`` wrap at their own limit.
     """
-    import textwrap  # deferred: only tables need it
+    import textwrap  # lazy: only tables need it
 
     cells = [["" if value is None else str(value) for value in row] for row in rows]
     widths = [len(h) for h in headers]
