@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from policy.errors import ResguardoError
+from store.errors import os_error_text
+from tui.cli.context import Context, system_now
 from tui.cli.spanish_argparse import SpanishFormatter, SpanishParser, install
 
 #: Each command word and the module that registers it. Only the invoked
@@ -123,8 +126,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is None:
         return _open_workbench(args.db)
-    from tui.cli.context import Context
-
     ctx: Context | None = None
     try:
         ctx = Context(args)
@@ -140,8 +141,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # the system refused (a full disk, a name too long…): say what, in Spanish
         if os.environ.get("RESGUARDO_DEBUG"):
             raise
-        from store.errors import os_error_text
-
         where = f" ({exc.filename})" if isinstance(exc.filename, str) else ""
         sys.stderr.write(f"resguardo: el sistema no permitió la operación: {os_error_text(exc)}{where}.\n")
         return 1
@@ -189,8 +188,7 @@ def _workbench_only(arguments: list[str]) -> bool:
 
 def _open_workbench(db_path: str | None) -> int:
     """``resguardo`` with no command opens the Textual workbench (imported only here)."""
-    from tui.cli.context import system_now
-    from tui.workspace import Workspace
+    from tui.workspace import Workspace  # lazy: the workbench's entry point, no command needs it
 
     try:
         workspace = Workspace(db_path, system_now)
@@ -198,7 +196,7 @@ def _open_workbench(db_path: str | None) -> int:
         # does not compete for the GIL with Textual's start-up (a worker did, and
         # SQLite's per-row GIL release made it several times slower).
         preloaded = workspace.startup()
-        from tui.app import run_workbench  # deferred: Textual costs ~250 ms and no command needs it
+        from tui.app import run_workbench  # lazy: Textual costs ~250 ms and no command needs it
     except ImportError as exc:  # an install without the interface's dependencies
         sys.stderr.write(f"resguardo: no se pudo cargar la interfaz ({exc}). Use «resguardo --help».\n")
         return 1
@@ -224,8 +222,6 @@ def run() -> None:
     """Console-script entry point."""
     quick = _command_name(sys.argv[1:]) in QUICK_EXIT_COMMANDS
     if quick:
-        import gc
-
         gc.disable()  # a short read without reference cycles: the collector would only rescan
     code = main()
     if quick:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from policy.clock import ZONE, local, parse_date, parse_datetime, start_of_day
 from policy.errors import UsageError
+from store.db import open_store
+from store.files import sweep_stale_temp_files
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -57,9 +59,6 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
-            from store.db import open_store
-            from store.files import sweep_stale_temp_files
-
             self._store = open_store(self.db_path, clock=self.now, create=self.creates_database)
             if self._store.path != ":memory:":
                 # the exports' temporary files that a crash left beside the database

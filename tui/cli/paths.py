@@ -9,6 +9,7 @@ from pathlib import Path
 
 from policy.errors import UsageError
 from store.errors import os_error_text
+from store.files import sweep_stale_temp_files
 
 
 def _stat(path: Path, text: str, verb: str) -> os.stat_result | None:
@@ -39,7 +40,6 @@ def output_file(text: str) -> Path:
     Also removes the temporary files a crashed export left in that folder
     (``store.files.sweep_stale_temp_files``) before a new one is made there.
     """
-    from store.files import sweep_stale_temp_files
 
     path = Path(text)
     info = _stat(path, text, "escribir")
