@@ -499,12 +499,14 @@ class Workbench(App[None]):
     def show_account(self, account: Account) -> None:
         self.show_view("cuentas")
 
+        from textual.widgets import Input  # lazy: ~6 ms the first frame does not need
+
         from tui.screens.cuentas import CuentasScreen
 
         def focus_row() -> None:
             screen = self.screen
             if isinstance(screen, CuentasScreen):
-                screen.query_one("#filter").value = ""  # type: ignore[attr-defined]
+                screen.query_one("#filter", Input).value = ""
                 screen.table.move_to_key(account.id)
 
         self.call_after_refresh(focus_row)
@@ -534,6 +536,7 @@ class Workbench(App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        # type: ignore: Textual types is_open(app: App[object]) and App is invariant in its return type
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(placeholder="Busque una acción… (Esc cierra)", id="--command-palette"))
 

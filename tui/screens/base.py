@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.screen import Screen
 
@@ -28,7 +28,7 @@ class ViewScreen(Screen[None]):
 
     @property
     def workbench(self) -> Workbench:
-        return self.app  # type: ignore[return-value]
+        return cast("Workbench", self.app)
 
     def palette_commands(self) -> list[PaletteCommand]:
         """Commands that apply now on this screen (the palette adds the global ones)."""

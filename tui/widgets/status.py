@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.content import Content
 from textual.widgets import Static
@@ -21,11 +21,11 @@ class StatusLine(Static):
         self.mode = mode
 
     def on_mount(self) -> None:
-        app: Workbench = self.app  # type: ignore[assignment]
+        app = cast("Workbench", self.app)
         self.watch(app, "summary", self._show, init=True)
 
     def on_resize(self) -> None:
-        app: Workbench = self.app  # type: ignore[assignment]
+        app = cast("Workbench", self.app)
         self._show(app.summary)
 
     def _show(self, summary: str) -> None:
