@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from policy.errors import UsageError
-from policy.profile import DEFAULT_SETTINGS
+from policy.profile import DEFAULT_SETTINGS, Profile
 
 #: Characters of the password handed to zxcvbn (it raises ValueError past 72).
 ANALYSED_PREFIX = 64
@@ -318,6 +318,32 @@ def check_password(
         length=len(password),
     )
     return _with_messages(report, handle)
+
+
+def judge_password(
+    password: str, profile: Profile, *, handle: str = "", user_inputs: Sequence[str] = ()
+) -> StrengthReport:
+    """The verdict on a candidate under the institution's profile: its minimum length and score.
+
+    The one place the profile's password settings meet ``check_password``:
+    ``credencial fijar``/``generar``/``evaluar`` and the workbench's meter all judge here.
+    """
+    return check_password(
+        password,
+        min_length=profile.settings.min_length,
+        min_score=profile.settings.min_zxcvbn_score,
+        handle=handle,
+        user_inputs=user_inputs,
+    )
+
+
+def rejection_message(report: StrengthReport) -> str:
+    """Why a password was refused, in Spanish: the rule's findings, then zxcvbn's warning and suggestions."""
+    parts = list(report.messages)
+    if report.warning:
+        parts.append(report.warning)
+    parts.extend(report.suggestions)
+    return "La contraseña no se guardó. " + " ".join(parts)
 
 
 def reason_message(code: str, report: StrengthReport | None = None, handle: str = "") -> str:

@@ -666,7 +666,8 @@ class Secrets:
             )
 
     def get(self, username: str) -> str | None:
-        return self._call("leer", self.backend.get_password, SERVICE, username)
+        value = self._call("leer", self.backend.get_password, SERVICE, username)
+        return None if value is None else str(value)
 
     def put(self, username: str, value: str) -> None:
         """Write one entry and read it back (a backend that drops writes is an error)."""
