@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -243,7 +243,7 @@ _registered = False
 def _zxcvbn() -> Callable[..., dict[str, Any]]:
     """zxcvbn with the Spanish list added to its dictionaries (once per process)."""
     global _registered
-    from zxcvbn import matching, zxcvbn  # deferred: ~45 ms, only when a password is checked
+    from zxcvbn import matching, zxcvbn  # lazy: ~45 ms, only when a password is checked
 
     if not _registered:
         # zxcvbn 4.5 exposes add_frequency_lists; ranked like its own lists.
@@ -369,8 +369,6 @@ def reason_message(code: str, report: StrengthReport | None = None, handle: str 
 
 
 def _with_messages(report: StrengthReport, handle: str) -> StrengthReport:
-    from dataclasses import replace
-
     return replace(report, messages=tuple(reason_message(code, report, handle) for code in report.reasons))
 
 

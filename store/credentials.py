@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from policy import validate
+from policy.clock import format_date
 from policy.codes import AccountStatus, SecondFactor
 from policy.profile import Profile
 from policy.records import Account, CredentialState, SecondFactorState
@@ -68,7 +69,7 @@ class Credentials:
         """The random id that names this database's entries in the keyring (created if missing)."""
         value = self._store.settings.get(INSTALLATION_KEY)
         if not value:
-            import secrets as _random
+            import secrets as _random  # lazy: it imports hashlib, which pendientes does without
 
             value = _random.token_hex(8)
             self._store.settings.set(INSTALLATION_KEY, value)
@@ -96,7 +97,7 @@ class Credentials:
 
     def accounts_using(self, fingerprint_value: str, exclude: int | None = None) -> list[Account]:
         """Accounts not closed whose current password has this fingerprint."""
-        from store.accounts import ACCOUNT_COLUMNS_A, row_to_account
+        from store.accounts import ACCOUNT_COLUMNS_A, row_to_account  # lazy: only when a print is checked
 
         rows = self._store.query(
             f"SELECT {ACCOUNT_COLUMNS_A} FROM credential_status c JOIN accounts a ON a.id = c.account_id"
@@ -373,7 +374,7 @@ def strength_inputs(
     others = [name for name in by_id.values() if name not in chosen]
     institution = [profile.short_name, profile.name, profile.id]
     extra = [account.area or "", (account.email or "").split("@")[0]]
-    from policy.strength import build_user_inputs  # deferred: the agenda never needs it
+    from policy.strength import build_user_inputs  # lazy: the agenda never needs it
 
     return build_user_inputs(account.handle, account.network, institution, admins + others, extra)
 
@@ -469,8 +470,6 @@ def clear_way(store: Store, secrets: Secrets, account: Account, kind: str) -> No
 
 
 def _when(moment: datetime) -> str:
-    from policy.clock import format_date
-
     return f"{format_date(moment.date())} a las {moment:%H:%M}"
 
 
@@ -489,7 +488,7 @@ def _abandon(store: Store, secrets: Secrets, pending: PendingSecret, username: s
     If even the pending secret cannot be removed, the intent stays, so the
     next run shows it instead of forgetting a secret that is still stored.
     """
-    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+    from store.secrets import SecretStoreError  # lazy: the agenda never needs it
 
     try:
         secrets.delete(secrets.pending_name(username))
@@ -501,7 +500,7 @@ def _abandon(store: Store, secrets: Secrets, pending: PendingSecret, username: s
 
 def _finish(store: Store, secrets: Secrets, pending: PendingSecret, username: str) -> None:
     """Step 4: promote the recorded secret and drop the intent (idempotent: a rerun after a crash)."""
-    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+    from store.secrets import SecretStoreError  # lazy: the agenda never needs it
 
     try:
         secrets.promote(username)
@@ -516,7 +515,7 @@ def _finish(store: Store, secrets: Secrets, pending: PendingSecret, username: st
 
 def _checkpoint(store: Store, secrets: Secrets) -> None:
     """A keyed checkpoint of the bitácora while the keyring is at hand (never raises; store.integrity)."""
-    from store.integrity import checkpoint
+    from store.integrity import checkpoint  # lazy: hashlib/hmac, not for the agenda
 
     checkpoint(store, secrets)
 
@@ -708,7 +707,7 @@ def remove_closing_secrets(
     Raises NotFoundError (unknown closing), ConflictError (already done),
     UsageError (bad date or items), SecretStoreError (keyring).
     """
-    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+    from store.secrets import SecretStoreError  # lazy: the agenda never needs it
 
     closing = store.closings.get(closing_id)
     account_id = closing.account_id

@@ -46,6 +46,7 @@ from tui.core.credentials import (
     set_password,
     settle_interrupted_saves,
 )
+from tui.dialogs import ConfirmDialog
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
@@ -485,7 +486,7 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="copy")
     def _copy(self, password: str) -> None:
-        from tui.cli import clipboard
+        from tui.cli import clipboard  # lazy: subprocess and hashlib, only when copying
 
         try:
             clipboard.copy(password)
@@ -511,8 +512,6 @@ class PasswordDialog(ModalScreen[str | None]):
         if first != second:
             self._show_error("Las dos contraseñas no coinciden.")
             return
-        from tui.dialogs import ConfirmDialog
-
         reason = self.query_one("#reason", Input).value.strip() or None
         reference = self.query_one("#reference", Input).value.strip() or None
         generated = first == self._made

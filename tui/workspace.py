@@ -314,7 +314,7 @@ class Workspace:
         fallback, the wizard and the idle lock will ask for its passphrase.
         """
         try:
-            import keyring
+            import keyring  # lazy: ~60 ms, not for the first frame
 
             backend = keyring.get_keyring()
         except Exception as exc:  # keyring reports broken back-ends with many exception types
@@ -618,7 +618,7 @@ class Workspace:
         Not on an encrypted file that does not exist yet: opening it must not
         create it (the first password does).
         """
-        from store.integrity import checkpoint
+        from store.integrity import checkpoint  # lazy: only once the keyring is open
 
         if secrets.encrypted_file and not secrets.backend.exists:
             return
@@ -627,7 +627,7 @@ class Workspace:
 
     def keyring_fallback(self) -> tuple[bool, bool]:
         """(the keyring in use is resguardo's encrypted file and is locked, that file exists yet)."""
-        from store.secrets import KeyringLockedError
+        from store.secrets import KeyringLockedError  # lazy: the keyring is not for the first frame
 
         try:
             self.open_secrets()

@@ -232,7 +232,7 @@ class SecretInput:
 
     def passphrase(self, new_file: bool) -> str:
         """The master passphrase of the encrypted file (asked twice when the file is new)."""
-        from store.secrets import KeyringLockedError, check_new_passphrase
+        from store.secrets import KeyringLockedError, check_new_passphrase  # lazy: not for the parser
 
         if self.passphrase_from_stdin:
             self._passphrase_taken = True
@@ -255,7 +255,7 @@ class SecretInput:
 
     def secret(self, what: str = "la contraseña", confirm: bool = True, multiline: bool = False) -> str:
         """A secret: getpass twice on a terminal, else all of standard input (one trailing newline dropped)."""
-        from policy.strength import check_input
+        from policy.strength import check_input  # lazy: not for the parser's start-up
 
         if self.interactive() and not self.passphrase_from_stdin:
             first = getpass.getpass(f"Escriba {what}: ")
