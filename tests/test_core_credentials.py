@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,8 @@ from store.credentials import ABANDONED, AWAITING
 from store.errors import ConflictError, NotFoundError
 from store.secrets import Secrets
 from tests.conftest import NOW
+from tests.inprocess import cli_environment, refused, run
 from tests.memory_keyring import MemoryKeyring
-from tui.cli import main
 from tui.core import credentials as core
 from tui.workspace import Workspace
 
@@ -169,61 +167,40 @@ def test_recovery_codes_need_the_keyring_and_valid_text(store, secrets: Secrets,
 # -- both faces agree -----------------------------------------------------------------------
 
 
-def _cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str, stdin: str = ""
-) -> tuple[int, str, str]:
-    """The command line in this process (its keyring: the fixture's ``MemoryKeyring``)."""
-    capsys.readouterr()
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+@pytest.fixture
+def two_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keyring_backend: MemoryKeyring) -> Path:
+    """A database with x/@Uno (id 1) and x/@Dos (id 2), made by the command line in this process."""
+    db = tmp_path / "resguardo.db"
+    cli_environment(monkeypatch)
+    monkeypatch.setenv("RESGUARDO_DB", str(db))
+    assert run("iniciar", "--perfil", "ine").code == 0
+    for handle in ("@Uno", "@Dos"):
+        assert run("cuentas", "agregar", "--red", "x", "--usuario", handle).code == 0
+    return db
 
 
-def test_both_faces_generate_at_least_the_profiles_minimum_length(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], keyring_backend: MemoryKeyring
-) -> None:
+def test_both_faces_generate_at_least_the_profiles_minimum_length(two_accounts: Path) -> None:
     """With a minimum above 20, ``credencial generar`` refused its own default (20) while the workbench
     generated the minimum: both now generate max(20, the minimum)."""
-    db = tmp_path / "resguardo.db"
-    monkeypatch.setenv("RESGUARDO_DB", str(db))
-    monkeypatch.setenv("RESGUARDO_NOW", NOW.isoformat())
-    monkeypatch.delenv("RESGUARDO_DEBUG", raising=False)
-    assert _cli(monkeypatch, capsys, "iniciar", "--perfil", "ine")[0] == 0
-    for handle in ("@Uno", "@Dos"):
-        assert _cli(monkeypatch, capsys, "cuentas", "agregar", "--red", "x", "--usuario", handle)[0] == 0
-    with open_store(db) as store:
+    with open_store(two_accounts) as store:
         store.settings.set_override("min_length", 24)
-    code, out, err = _cli(monkeypatch, capsys, "credencial", "generar", "x/@Uno")
-    assert code == 0, err
-    assert len(out.strip()) == 24
-    workspace = Workspace(db, lambda: NOW)
+    done = run("credencial", "generar", "x/@Uno")
+    assert done.code == 0, done.err
+    assert len(done.out.strip()) == 24
+    workspace = Workspace(two_accounts, lambda: NOW)
     made = workspace.run(core.generate_password, 2)
     assert len(made) == 24
     saved = workspace.run(core.set_password, workspace.open_secrets(), 2, made, generated=True)
-    with open_store(db) as store:
+    with open_store(two_accounts) as store:
         reasons = [store.rotations.for_account(i)[0].reason for i in (1, 2)]
     assert reasons == [GENERATED_REASON, GENERATED_REASON]
     assert saved.report.min_length == 24
 
 
-def test_both_faces_refuse_a_password_of_another_account(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], keyring_backend: MemoryKeyring
-) -> None:
-    db = tmp_path / "resguardo.db"
-    monkeypatch.setenv("RESGUARDO_DB", str(db))
-    monkeypatch.setenv("RESGUARDO_NOW", NOW.isoformat())
-    monkeypatch.delenv("RESGUARDO_DEBUG", raising=False)
-    assert _cli(monkeypatch, capsys, "iniciar", "--perfil", "ine")[0] == 0
-    for handle in ("@Uno", "@Dos"):
-        assert _cli(monkeypatch, capsys, "cuentas", "agregar", "--red", "x", "--usuario", handle)[0] == 0
-    assert _cli(monkeypatch, capsys, "credencial", "fijar", "x/@Uno", stdin=STRONG + "\n")[0] == 0
-    code, _, err = _cli(monkeypatch, capsys, "credencial", "fijar", "x/@Dos", stdin=STRONG + "\n")
-    assert code != 0 and "es la misma que usa x/@Uno" in err
-    workspace = Workspace(db, lambda: NOW)
+def test_both_faces_refuse_a_password_of_another_account(two_accounts: Path) -> None:
+    assert run("credencial", "fijar", "x/@Uno", stdin=STRONG + "\n").code == 0
+    refused(run("credencial", "fijar", "x/@Dos", stdin=STRONG + "\n"), "es la misma que usa x/@Uno")
+    workspace = Workspace(two_accounts, lambda: NOW)
     secrets = workspace.open_secrets()
     check = workspace.run(core.evaluate_password, 2, STRONG, secrets=secrets)
     assert check.reuse == "es la misma que usa x/@Uno"
