@@ -15,6 +15,7 @@ from typing import NamedTuple
 from policy.checks import assignments_by_account, designated_accounts, live_accounts
 from policy.clock import add_months, end_of_day, format_date, local
 from policy.codes import Kind, Role, SecondFactor
+from policy.errors import PolicyError
 from policy.labels import SECOND_FACTOR_LABELS
 from policy.obligations import Obligation, State
 from policy.records import Account, Assignment, CredentialState
@@ -42,6 +43,40 @@ ISSUE_ORDER = (
     ADMIN_CHANGED,
     NO_2FA,
 )
+
+
+class PasswordRejectedError(PolicyError):
+    """The password breaks the rule, is weak, or was used before: nothing was stored."""
+
+    title = "Contraseña rechazada"
+
+
+#: The rotation's reason when a generated password is saved without one.
+GENERATED_REASON = "Contraseña generada"
+
+
+def rotation_reason(reason: str | None, *, generated: bool) -> str | None:
+    """The reason a new password's rotation is recorded with: the user's, else ``GENERATED_REASON`` for a
+    generated one."""
+    return reason or (GENERATED_REASON if generated else None)
+
+
+def reuse_refusal(
+    account_ref: str, fingerprint: str, recent: Sequence[str], history: int, others: Sequence[str]
+) -> str | None:
+    """Why a password with ``fingerprint`` may not be used for the account, or None.
+
+    Refused: one of the account's last ``history`` passwords (``recent``, its
+    fingerprints newest first, as the profile's ``password_history`` asks), or
+    the current password of another open account (``others``: their
+    ``red/usuario``). The reason is a clause to continue a sentence (no
+    capital, no period).
+    """
+    if fingerprint in recent[:history]:
+        return f"ya se usó en {account_ref} (no se repiten las últimas {history})"
+    if others:
+        return "es la misma que usa " + ", ".join(others)
+    return None
 
 
 def is_weak(cred: CredentialState, min_score: int) -> bool:

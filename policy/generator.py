@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from policy.errors import PolicyError, UsageError
-from policy.profile import DEFAULT_SETTINGS
+from policy.profile import DEFAULT_SETTINGS, Profile
 from policy.strength import check_password, spanish_words
 
 DEFAULT_LENGTH = 20
@@ -117,3 +117,33 @@ def generate_passphrase(
         if report.acceptable:
             return candidate
     raise PolicyError("No se pudo generar una frase que cumpla la regla; pida más palabras.")
+
+
+def generate_for_profile(
+    profile: Profile,
+    *,
+    phrase: bool = False,
+    length: int | None = None,
+    words: int | None = None,
+    handle: str = "",
+    user_inputs: Sequence[str] = (),
+    rng: RandomSource | None = None,
+) -> str:
+    """A new password (or, with ``phrase``, a passphrase) that passes the profile's rule.
+
+    The defaults live here, once for both faces: ``DEFAULT_LENGTH`` characters,
+    never fewer than the profile's minimum length; ``DEFAULT_WORDS`` words.
+    UsageError when ``words`` is given without ``phrase``, or ``length`` with it.
+    """
+    settings = profile.settings
+    rule = {"min_length": settings.min_length, "min_score": settings.min_zxcvbn_score}
+    if phrase:
+        if length is not None:
+            raise UsageError("Una frase se mide en palabras, no en caracteres: indique las palabras o la longitud.")
+        return generate_passphrase(
+            DEFAULT_WORDS if words is None else words, handle=handle, user_inputs=user_inputs, rng=rng, **rule
+        )
+    if words is not None:
+        raise UsageError("El número de palabras solo aplica a una frase.")
+    chosen = max(DEFAULT_LENGTH, settings.min_length) if length is None else length
+    return generate_password(chosen, handle=handle, user_inputs=user_inputs, rng=rng, **rule)

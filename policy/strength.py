@@ -11,16 +11,15 @@ password. The composition rule and the handle check look at the whole input.
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from policy.errors import UsageError
-from policy.profile import DEFAULT_SETTINGS
+from policy.profile import DEFAULT_SETTINGS, Profile
 
 #: Characters of the password handed to zxcvbn (it raises ValueError past 72).
 ANALYSED_PREFIX = 64
@@ -321,6 +320,32 @@ def check_password(
     return _with_messages(report, handle)
 
 
+def judge_password(
+    password: str, profile: Profile, *, handle: str = "", user_inputs: Sequence[str] = ()
+) -> StrengthReport:
+    """The verdict on a candidate under the institution's profile: its minimum length and score.
+
+    The one place the profile's password settings meet ``check_password``:
+    ``credencial fijar``/``generar``/``evaluar`` and the workbench's meter all judge here.
+    """
+    return check_password(
+        password,
+        min_length=profile.settings.min_length,
+        min_score=profile.settings.min_zxcvbn_score,
+        handle=handle,
+        user_inputs=user_inputs,
+    )
+
+
+def rejection_message(report: StrengthReport) -> str:
+    """Why a password was refused, in Spanish: the rule's findings, then zxcvbn's warning and suggestions."""
+    parts = list(report.messages)
+    if report.warning:
+        parts.append(report.warning)
+    parts.extend(report.suggestions)
+    return "La contraseña no se guardó. " + " ".join(parts)
+
+
 def reason_message(code: str, report: StrengthReport | None = None, handle: str = "") -> str:
     """One reason in Spanish."""
     min_length = report.min_length if report else 12
@@ -344,7 +369,7 @@ def reason_message(code: str, report: StrengthReport | None = None, handle: str 
 
 
 def _with_messages(report: StrengthReport, handle: str) -> StrengthReport:
-    return dataclasses.replace(report, messages=tuple(reason_message(code, report, handle) for code in report.reasons))
+    return replace(report, messages=tuple(reason_message(code, report, handle) for code in report.reasons))
 
 
 def display_time_es(seconds: float) -> str:

@@ -2,9 +2,10 @@
 
 SQLite holds the findings (score, weak flag, reasons), HMAC fingerprints and
 the second factor of each account; the secrets themselves live only in the
-keyring (``store.secrets``). ``set_password`` is the one way to store a
-password: it checks it, refuses reuse, and records the rotation in the same
-step as the keyring write (see its docstring for the order).
+keyring (``store.secrets``). ``save_password`` is the one way to store a
+password the core has judged (``tui.core.credentials.set_password``): it
+records the rotation in the same step as the keyring write (see its
+docstring for the order).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from policy import validate
+from policy.clock import format_date
 from policy.codes import AccountStatus, SecondFactor
-from policy.errors import PolicyError
 from policy.profile import Profile
 from policy.records import Account, CredentialState, SecondFactorState
 from store.db import from_db_datetime, to_db_datetime
@@ -24,18 +25,11 @@ from store.errors import ConflictError, NotFoundError, StoreError
 
 if TYPE_CHECKING:
     from policy.records import Closing
-    from policy.strength import StrengthReport
     from store.db import Store
     from store.history import Rotation
     from store.secrets import Secrets
 
 INSTALLATION_KEY = "installation_id"
-
-
-class PasswordRejectedError(PolicyError):
-    """The password breaks the rule, is weak, or was used before: nothing was stored."""
-
-    title = "Contraseña rechazada"
 
 
 class Verdict(Protocol):
@@ -47,12 +41,6 @@ class Verdict(Protocol):
     def weak(self) -> bool: ...
     @property
     def reasons(self) -> Sequence[str]: ...
-
-
-class SetResult(NamedTuple):
-    account: Account
-    rotation: Rotation
-    report: StrengthReport
 
 
 #: The columns ``_row_to_state`` reads, in its order.
@@ -81,7 +69,7 @@ class Credentials:
         """The random id that names this database's entries in the keyring (created if missing)."""
         value = self._store.settings.get(INSTALLATION_KEY)
         if not value:
-            import secrets as _random
+            import secrets as _random  # lazy: it imports hashlib, which pendientes does without
 
             value = _random.token_hex(8)
             self._store.settings.set(INSTALLATION_KEY, value)
@@ -109,7 +97,7 @@ class Credentials:
 
     def accounts_using(self, fingerprint_value: str, exclude: int | None = None) -> list[Account]:
         """Accounts not closed whose current password has this fingerprint."""
-        from store.accounts import ACCOUNT_COLUMNS_A, row_to_account
+        from store.accounts import ACCOUNT_COLUMNS_A, row_to_account  # lazy: only when a print is checked
 
         rows = self._store.query(
             f"SELECT {ACCOUNT_COLUMNS_A} FROM credential_status c JOIN accounts a ON a.id = c.account_id"
@@ -386,56 +374,27 @@ def strength_inputs(
     others = [name for name in by_id.values() if name not in chosen]
     institution = [profile.short_name, profile.name, profile.id]
     extra = [account.area or "", (account.email or "").split("@")[0]]
-    from policy.strength import build_user_inputs  # deferred: the agenda never needs it
+    from policy.strength import build_user_inputs  # lazy: the agenda never needs it
 
     return build_user_inputs(account.handle, account.network, institution, admins + others, extra)
 
 
-def evaluate(
-    store: Store, account: Account | None, password: str, profile: Profile, inputs: list[str] | None = None
-) -> StrengthReport:
-    """Check a candidate against the profile (and the account's data when given)."""
-    if inputs is None:
-        inputs = strength_inputs(store, account, profile) if account else [profile.short_name, profile.name, profile.id]
-    from policy.strength import check_password  # deferred: the agenda never needs it
-
-    return check_password(
-        password,
-        min_length=profile.settings.min_length,
-        min_score=profile.settings.min_zxcvbn_score,
-        handle=account.handle if account else "",
-        user_inputs=inputs,
-    )
-
-
-def rejection_message(report: StrengthReport) -> str:
-    parts = list(report.messages)
-    if report.warning:
-        parts.append(report.warning)
-    parts.extend(report.suggestions)
-    return "La contraseña no se guardó. " + " ".join(parts)
-
-
-#: The rotation's reason when a generated password is saved without one.
-GENERATED_REASON = "Contraseña generada"
-
-
-def set_password(
+def save_password(
     store: Store,
     secrets: Secrets,
     account: Account,
     password: str,
+    verdict: Verdict,
+    fingerprint_value: str,
     *,
-    source: str = "fijar",
-    reason: str | None = None,
-    author: str | None = None,
-    reference: str | None = None,
-) -> SetResult:
-    """Check, store and record a new password for ``account``; at no point is a password lost.
+    source: str,
+    reason: str | None,
+    author: str | None,
+    reference: str | None,
+) -> Rotation:
+    """Store a password already judged (``tui.core.credentials.set_password`` decides); at no point is one lost.
 
-    Order: validate the input, judge it (composition, score, handle), refuse
-    reuse (the account's last N fingerprints, any other account's current
-    one). Then, each step durable before the next:
+    Each step durable before the next:
 
     1. commit a ``pending_secrets`` row (the intent);
     2. write the new password to the keyring under a DISTINCT name, beside
@@ -450,40 +409,18 @@ def set_password(
     own, and shows a new password whose rotation was never recorded so the
     user confirms or discards it (``settle_pending``). A failure at step 2 or
     3 removes the pending password again; the current one was never touched.
-
-    A generated password (``source="generar"``) saved without a reason is
-    recorded with ``GENERATED_REASON``.
-
-    Raises UsageError (bad input), PasswordRejectedError (weak, rule, reuse),
-    ConflictError (closed account, or a new password of this account awaits
-    confirmation), SecretStoreError (keyring).
+    Call ``clear_way`` first. Raises ConflictError (another save of this
+    account is under way), SecretStoreError (keyring).
     """
-    from policy.strength import check_input
-    from store.secrets import fingerprint  # deferred: the agenda never needs it
-
-    check_input(password)
-    if account.status == AccountStatus.CLOSED:
-        raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
-    profile = store.settings.profile()
-    report = evaluate(store, account, password, profile)
-    if not report.acceptable:
-        raise PasswordRejectedError(rejection_message(report))
-    _clear_way(store, secrets, account, "password")
-    key = secrets.ensure_fingerprint_key()
-    print_value = fingerprint(key, password)
-    refusal = reuse_refusal(store, account, print_value)
-    if refusal:
-        raise PasswordRejectedError(f"La contraseña no se guardó: {refusal}.")
-    final_reason = reason or (GENERATED_REASON if source == "generar" else None)
     pending = store.credentials.begin_pending(
         account,
         "password",
         source=source,
         author=author,
-        reason=final_reason,
+        reason=reason,
         reference=reference,
-        verdict=report,
-        fingerprint_value=print_value,
+        verdict=verdict,
+        fingerprint_value=fingerprint_value,
     )
     username = secrets.password_key(account.id)
     _stage(store, secrets, pending, username, password)
@@ -491,11 +428,11 @@ def set_password(
         with store.atomic():
             rotation = store.credentials.record(
                 account,
-                report,
-                print_value,
+                verdict,
+                fingerprint_value,
                 at=store.now(),
                 source=source,
-                reason=final_reason,
+                reason=reason,
                 author=author,
                 reference=reference,
             )
@@ -505,24 +442,7 @@ def set_password(
         raise
     _finish(store, secrets, pending, username)
     _checkpoint(store, secrets)
-    return SetResult(account=account, rotation=rotation, report=report)
-
-
-def reuse_refusal(store: Store, account: Account, print_value: str) -> str | None:
-    """Why a password with this fingerprint may not be used for ``account``, or None.
-
-    Refused: one of the account's last N passwords (the profile's
-    ``password_history``), or the current password of another open account.
-    The reason is a clause to continue a sentence (no capital, no period);
-    ``set_password`` refuses with it and the workbench shows it as the user types.
-    """
-    history = store.settings.profile().settings.password_history
-    if print_value in store.credentials.recent_fingerprints(account.id, history):
-        return f"ya se usó en {account.ref} (no se repiten las últimas {history})"
-    others = store.credentials.accounts_using(print_value, exclude=account.id)
-    if others:
-        return "es la misma que usa " + ", ".join(o.ref for o in others)
-    return None
+    return rotation
 
 
 def _secret_name(secrets: Secrets, pending: PendingSecret) -> str:
@@ -531,7 +451,7 @@ def _secret_name(secrets: Secrets, pending: PendingSecret) -> str:
     return secrets.recovery_key(pending.account_id)
 
 
-def _clear_way(store: Store, secrets: Secrets, account: Account, kind: str) -> None:
+def clear_way(store: Store, secrets: Secrets, account: Account, kind: str) -> None:
     """Before a new save: settle what an earlier, interrupted save of this account left behind.
 
     ConflictError when a new secret of it still waits for the user's decision
@@ -550,8 +470,6 @@ def _clear_way(store: Store, secrets: Secrets, account: Account, kind: str) -> N
 
 
 def _when(moment: datetime) -> str:
-    from policy.clock import format_date
-
     return f"{format_date(moment.date())} a las {moment:%H:%M}"
 
 
@@ -570,7 +488,7 @@ def _abandon(store: Store, secrets: Secrets, pending: PendingSecret, username: s
     If even the pending secret cannot be removed, the intent stays, so the
     next run shows it instead of forgetting a secret that is still stored.
     """
-    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+    from store.secrets import SecretStoreError  # lazy: the agenda never needs it
 
     try:
         secrets.delete(secrets.pending_name(username))
@@ -582,7 +500,7 @@ def _abandon(store: Store, secrets: Secrets, pending: PendingSecret, username: s
 
 def _finish(store: Store, secrets: Secrets, pending: PendingSecret, username: str) -> None:
     """Step 4: promote the recorded secret and drop the intent (idempotent: a rerun after a crash)."""
-    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+    from store.secrets import SecretStoreError  # lazy: the agenda never needs it
 
     try:
         secrets.promote(username)
@@ -597,7 +515,7 @@ def _finish(store: Store, secrets: Secrets, pending: PendingSecret, username: st
 
 def _checkpoint(store: Store, secrets: Secrets) -> None:
     """A keyed checkpoint of the bitácora while the keyring is at hand (never raises; store.integrity)."""
-    from store.integrity import checkpoint
+    from store.integrity import checkpoint  # lazy: hashlib/hmac, not for the agenda
 
     checkpoint(store, secrets)
 
@@ -631,7 +549,7 @@ def settle_all(store: Store, secrets: Secrets) -> list[tuple[PendingSecret, str]
     return [(pending, settle_pending(store, secrets, pending)) for pending in store.credentials.pending()]
 
 
-def _pending_of(store: Store, account: Account, kind: str) -> PendingSecret:
+def pending_of(store: Store, account: Account, kind: str) -> PendingSecret:
     pending = store.credentials.pending_for(account.id, kind)
     if pending is None:
         raise NotFoundError(f"No hay {PENDING_LABELS[kind]} de {account.ref} pendiente de confirmar.")
@@ -651,7 +569,7 @@ def confirm_pending(store: Store, secrets: Secrets, account: Account, kind: str 
     started. NotFoundError when there is nothing pending, or when the new
     secret never reached the keyring (then the current one stays).
     """
-    pending = _pending_of(store, account, kind)
+    pending = pending_of(store, account, kind)
     username = _secret_name(secrets, pending)
     if pending.committed:
         _finish(store, secrets, pending, username)
@@ -697,7 +615,7 @@ def discard_pending(store: Store, secrets: Secrets, account: Account, kind: str 
     One whose change WAS recorded is the official one already: it is put in
     place instead (returns COMPLETED); otherwise returns ABANDONED.
     """
-    pending = _pending_of(store, account, kind)
+    pending = pending_of(store, account, kind)
     username = _secret_name(secrets, pending)
     if pending.committed:
         _finish(store, secrets, pending, username)
@@ -734,18 +652,15 @@ def save_recovery_codes(
     recovery_location: str | None = None,
     author: str | None = None,
 ) -> SecondFactorState:
-    """Record the 2FA method (and, when given, keep the recovery codes in the keyring).
+    """Record the 2FA method (and, when given, keep the recovery codes, already checked, in the keyring).
 
     The codes follow ``set_password``'s order: intent, codes beside the
     current ones, the record, then the promotion; never lost at any crash.
     """
     if codes is None:
         return store.credentials.set_second_factor(account, method, recovery_location=recovery_location, author=author)
-    from policy.strength import check_input
-
-    check_input(codes.replace("\n", " ").strip(), "los códigos de recuperación")
     clean_method = validate.choice(method, "método", [m.value for m in SecondFactor])
-    _clear_way(store, secrets, account, "recovery")
+    clear_way(store, secrets, account, "recovery")
     pending = store.credentials.begin_pending(
         account,
         "recovery",
@@ -792,7 +707,7 @@ def remove_closing_secrets(
     Raises NotFoundError (unknown closing), ConflictError (already done),
     UsageError (bad date or items), SecretStoreError (keyring).
     """
-    from store.secrets import SecretStoreError  # deferred: the agenda never needs it
+    from store.secrets import SecretStoreError  # lazy: the agenda never needs it
 
     closing = store.closings.get(closing_id)
     account_id = closing.account_id
@@ -834,50 +749,3 @@ def remove_closing_secrets(
         raise
     _checkpoint(store, secrets)
     return closing, [keys[key] for key in held]
-
-
-def recheck_all(store: Store, secrets: Secrets, profile: Profile) -> dict[int, list[str]]:
-    """Read every recorded password back and judge it again (``credencial revisar --completo``).
-
-    Returns account id -> extra issue codes: ``missing_secret``,
-    ``changed_outside``, ``weak``, ``breaks_rule``, ``reused``. Never returns
-    or stores a secret.
-    """
-    from policy.credentials import BREAKS_RULE, CHANGED_OUTSIDE, MISSING_SECRET, REUSED, WEAK
-    from store.secrets import fingerprint  # deferred: the agenda never needs it
-
-    key = secrets.fingerprint_key()
-    found: dict[int, list[str]] = {}
-    prints: dict[str, list[int]] = {}
-    accounts = {a.id: a for a in store.accounts.list() if a.status != AccountStatus.CLOSED}
-    people = {p.id: p.name for p in store.people.list()}
-    holders: dict[int, list[int]] = {}
-    for item in store.assignments.all():
-        holders.setdefault(item.account_id, []).append(item.person_id)
-    for account_id, cred in store.credentials.all().items():
-        account = accounts.get(account_id)
-        if account is None:
-            continue
-        codes: list[str] = []
-        value = secrets.get(secrets.password_key(account_id))
-        if value is None:
-            found[account_id] = [MISSING_SECRET]
-            continue
-        inputs = strength_inputs(store, account, profile, people, holders)
-        report = evaluate(store, account, value, profile, inputs)
-        if report.weak:
-            codes.append(WEAK)
-        if not report.meets_composition:
-            codes.append(BREAKS_RULE)
-        if key is not None:
-            current = fingerprint(key, value)
-            if current != cred.fingerprint:
-                codes.append(CHANGED_OUTSIDE)
-            prints.setdefault(current, []).append(account_id)
-        if codes:
-            found[account_id] = codes
-    for ids in prints.values():
-        if len(ids) > 1:
-            for account_id in ids:
-                found.setdefault(account_id, []).append(REUSED)
-    return found

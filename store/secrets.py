@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
 import hmac
 import json
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from store import faults
+from store.db import default_path
 from store.errors import StoreError, UsageError, os_error_text
 from store.files import PRIVATE_FILE, sync_folder, tighten
 
@@ -107,15 +109,11 @@ def default_file_path(db_path: str | None = None) -> Path:
         return Path(configured)
     if db_path and db_path != ":memory:":
         return Path(db_path).resolve().parent / FILE_NAME
-    from store.db import default_path
-
     return default_path().parent / FILE_NAME
 
 
 def _os_text(exc: OSError) -> str:
     """The operating system's error in Spanish; a full disk says so in the words users know."""
-    import errno
-
     if exc.errno == errno.ENOSPC:
         return "disco lleno (no queda espacio)"
     return os_error_text(exc)
@@ -180,7 +178,7 @@ def _derive_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
     secret = passphrase.encode("utf-8")
     salt = _unb64(kdf["salt"])
     if kdf["name"] == "argon2id":
-        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # lazy: cryptography, ~50 ms
 
         return Argon2id(
             salt=salt,
@@ -190,7 +188,7 @@ def _derive_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
             memory_cost=int(kdf["memory_kib"]),
         ).derive(secret)
     if kdf["name"] == "scrypt":
-        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # lazy: cryptography, ~50 ms
 
         return Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])).derive(secret)
     raise SecretStoreError(f"El llavero cifrado usa una derivación de clave desconocida ({kdf['name']}).")
@@ -214,7 +212,7 @@ def _new_kdf(cost: str = "normal") -> dict[str, Any]:
 
 
 def _keyring_base() -> type:
-    from keyring.backend import KeyringBackend  # deferred with keyring itself
+    from keyring.backend import KeyringBackend  # lazy: keyring, ~60 ms
 
     return KeyringBackend
 
@@ -300,8 +298,8 @@ def _make_backend_class() -> type:
             WrongPassphraseError when it does not open an existing file. A new
             file is not written until the first secret is stored.
             """
-            from cryptography.exceptions import InvalidTag
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            from cryptography.exceptions import InvalidTag  # lazy: cryptography, ~50 ms
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # lazy: cryptography, ~50 ms
 
             if not passphrase:
                 raise KeyringLockedError("La frase maestra está vacía; el llavero cifrado sigue bloqueado.")
@@ -342,7 +340,7 @@ def _make_backend_class() -> type:
         def _require(self) -> tuple[bytes, dict[str, Any]]:
             """The key and the file as it is now, checked to be the file the key opens."""
             if self._key is None or self._header is None:
-                from keyring.errors import KeyringLocked
+                from keyring.errors import KeyringLocked  # lazy: keyring, ~60 ms
 
                 raise KeyringLocked("encrypted file is locked")
             data = self._snapshot()
@@ -367,7 +365,7 @@ def _make_backend_class() -> type:
             return f"{service}\x00{username}".encode()
 
         def _file_lock(self) -> Any:
-            from filelock import FileLock  # deferred with the rest of the keyring
+            from filelock import FileLock  # lazy: only the encrypted file needs it
 
             folder = self.path.parent
             if not folder.exists():
@@ -409,8 +407,8 @@ def _make_backend_class() -> type:
             what the changed entries held before (decrypted; absent ones are
             left out).
             """
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-            from filelock import Timeout
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # lazy: cryptography, ~50 ms
+            from filelock import Timeout  # lazy: only the encrypted file needs it
 
             try:
                 with self._file_lock():
@@ -449,8 +447,8 @@ def _make_backend_class() -> type:
                 ) from None
 
         def _open(self, key: bytes, entry: dict[str, Any]) -> str:
-            from cryptography.exceptions import InvalidTag
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            from cryptography.exceptions import InvalidTag  # lazy: cryptography, ~50 ms
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # lazy: cryptography, ~50 ms
 
             try:
                 plain = AESGCM(key).decrypt(
@@ -473,7 +471,7 @@ def _make_backend_class() -> type:
             self.modify(service, {username: password})
 
         def delete_password(self, service: str, username: str) -> None:
-            from keyring.errors import PasswordDeleteError
+            from keyring.errors import PasswordDeleteError  # lazy: keyring, ~60 ms
 
             if username not in self.modify(service, {username: None}):
                 raise PasswordDeleteError("not found")
@@ -520,8 +518,8 @@ def resolve_backend(db_path: str | None = None) -> Any:
     when keyring itself cannot load the configured backend.
     """
     try:
-        import keyring
-        from keyring.backends import fail
+        import keyring  # lazy: keyring, ~60 ms
+        from keyring.backends import fail  # lazy: keyring, ~60 ms
     except Exception as exc:  # noqa: BLE001 - any import failure is an installation problem
         raise SecretStoreError(f"No se pudo cargar keyring ({type(exc).__name__}).") from None
     try:
@@ -639,7 +637,7 @@ class Secrets:
     # -- raw access -------------------------------------------------------
 
     def _call(self, action: str, func: Callable[..., Any], *args: Any) -> Any:
-        from keyring import errors
+        from keyring import errors  # lazy: keyring, ~60 ms
 
         try:
             return func(*args)
@@ -666,8 +664,8 @@ class Secrets:
             )
 
     def get(self, username: str) -> str | None:
-        found: str | None = self._call("leer", self.backend.get_password, SERVICE, username)
-        return found
+        value = self._call("leer", self.backend.get_password, SERVICE, username)
+        return None if value is None else str(value)
 
     def put(self, username: str, value: str) -> None:
         """Write one entry and read it back (a backend that drops writes is an error)."""
@@ -678,7 +676,7 @@ class Secrets:
 
     def delete(self, username: str) -> None:
         """Delete one entry; nothing happens when it does not exist."""
-        from keyring.errors import PasswordDeleteError
+        from keyring.errors import PasswordDeleteError  # lazy: keyring, ~60 ms
 
         self._writable()
 

@@ -14,14 +14,14 @@ import pytest
 from policy import strength
 from policy.clock import ZONE
 from policy.codes import AccountStatus, Kind
-from policy.credentials import health_report
+from policy.credentials import PasswordRejectedError, health_report
 from policy.engine import agenda
 from policy.errors import UsageError
 from policy.generator import generate_passphrase, generate_password, passphrase_words
 from policy.obligations import State
 from policy.profile import load_profile
 from policy.records import Account, CredentialState
-from store.credentials import PasswordRejectedError, read_password, save_recovery_codes, set_password
+from store.credentials import read_password, save_recovery_codes
 from store.errors import StoreError
 from store.secrets import (
     KeyringLockedError,
@@ -34,6 +34,7 @@ from store.secrets import (
 from store.state import load_state
 from tests.conftest import NOW
 from tests.memory_keyring import MemoryKeyring
+from tui.core.credentials import set_password
 
 STRONG = "x7#Gq9!mVb2$Lpz"
 OTHER_STRONG = "Tq4%wZ8@cR1!nHy"
@@ -254,7 +255,7 @@ def test_generator_refuses_lengths_out_of_range(length):
 
 
 def test_set_password_stores_in_keyring_and_records_the_rotation(store, secrets, account, keyring_backend):
-    result = set_password(store, secrets, account, STRONG, reason="Rotación periódica", reference="OF-1")
+    result = set_password(store, secrets, account.id, STRONG, reason="Rotación periódica", reference="OF-1")
     assert read_password(store, secrets, account) == STRONG
     assert keyring_backend.entries[f"resguardo\x00{secrets.password_key(account.id)}"] == STRONG
     rotations = store.rotations.for_account(account.id)
@@ -275,7 +276,7 @@ def test_keyring_entries_use_the_installation_and_account_id_not_the_handle(stor
 def test_weak_password_is_refused_and_nothing_changes(store, secrets, account, keyring_backend):
     before = dump(store)
     with pytest.raises(PasswordRejectedError) as info:
-        set_password(store, secrets, account, "INEMexico2026!")
+        set_password(store, secrets, account.id, "INEMexico2026!")
     assert "nombre de usuario" in info.value.message
     assert "INEMexico2026!" not in info.value.message
     assert dump(store) == before
@@ -286,36 +287,36 @@ def test_weak_password_is_refused_and_nothing_changes(store, secrets, account, k
 def test_bad_input_leaves_everything_as_before(store, secrets, account, keyring_backend, bad):
     before = dump(store)
     with pytest.raises(UsageError):
-        set_password(store, secrets, account, bad)
+        set_password(store, secrets, account.id, bad)
     assert dump(store) == before
     assert keyring_backend.entries == {}
 
 
 def test_reuse_on_the_same_account_is_refused_for_the_last_n(store, secrets, account):
     store.settings.set_override("password_history", 2)
-    set_password(store, secrets, account, STRONG)
-    set_password(store, secrets, account, OTHER_STRONG)
+    set_password(store, secrets, account.id, STRONG)
+    set_password(store, secrets, account.id, OTHER_STRONG)
     with pytest.raises(PasswordRejectedError, match="ya se usó"):
-        set_password(store, secrets, account, STRONG)
-    set_password(store, secrets, account, "Kd9!vXq2#pLm7Rz")
+        set_password(store, secrets, account.id, STRONG)
+    set_password(store, secrets, account.id, "Kd9!vXq2#pLm7Rz")
     # STRONG is now the third most recent: outside a history of 2
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     assert read_password(store, secrets, account) == STRONG
 
 
 def test_password_of_another_account_is_refused(store, secrets, account):
     other = store.accounts.add(network="facebook", handle="INEMexico")
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     before = dump(store)
     with pytest.raises(PasswordRejectedError, match="x/@INEMexico"):
-        set_password(store, secrets, other, STRONG)
+        set_password(store, secrets, other.id, STRONG)
     assert dump(store) == before
 
 
 def test_fingerprints_are_keyed_not_plain_hashes(store, secrets, account):
     import hashlib
 
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     stored = store.credentials.status(account.id).fingerprint
     for algo in ("sha256", "sha1", "md5", "sha512"):
         assert hashlib.new(algo, STRONG.encode()).hexdigest() != stored
@@ -324,11 +325,11 @@ def test_fingerprints_are_keyed_not_plain_hashes(store, secrets, account):
 
 def test_keyring_write_failure_records_no_rotation(store, account, keyring_backend, monkeypatch):
     secrets = Secrets(keyring_backend, store.credentials.installation_id())
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     before = dump(store)
     keyring_backend.fail = "set"
     with pytest.raises(SecretStoreError) as info:
-        set_password(store, secrets, account, OTHER_STRONG)
+        set_password(store, secrets, account.id, OTHER_STRONG)
     assert "PasswordSetError" in info.value.message and OTHER_STRONG not in info.value.message
     assert dump(store) == before
     keyring_backend.fail = ""
@@ -341,7 +342,7 @@ def test_first_password_with_failing_keyring_leaves_keyring_empty(
     keyring_backend.fail = "set-after"  # the fingerprint key is written, the password is not
     monkeypatch.setenv("RESGUARDO_TEST_KEYRING_FAIL_AT", "2")
     with pytest.raises(SecretStoreError):
-        set_password(store, secrets, account, STRONG)
+        set_password(store, secrets, account.id, STRONG)
     # The fingerprint key, created once and for good, stays; no password, pending or not.
     assert list(keyring_backend.entries) == [f"resguardo\x00{secrets.fingerprint_key_name()}"]
     assert store.rotations.for_account(account.id) == []
@@ -349,7 +350,7 @@ def test_first_password_with_failing_keyring_leaves_keyring_empty(
 
 
 def test_database_failure_after_keyring_write_restores_previous_value(store, secrets, account, monkeypatch):
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     before = dump(store)
     original = store.execute
 
@@ -360,7 +361,7 @@ def test_database_failure_after_keyring_write_restores_previous_value(store, sec
 
     monkeypatch.setattr(store, "execute", failing_commit)
     with pytest.raises(StoreError, match="disco lleno"):
-        set_password(store, secrets, account, OTHER_STRONG)
+        set_password(store, secrets, account.id, OTHER_STRONG)
     monkeypatch.undo()
     assert read_password(store, secrets, account) == STRONG
     assert dump(store) == before
@@ -371,14 +372,14 @@ def test_locked_keyring_is_a_clear_error(store, account, keyring_backend):
     secrets = Secrets(keyring_backend, store.credentials.installation_id())
     before = dump(store)
     with pytest.raises(KeyringLockedError, match="bloqueado"):
-        set_password(store, secrets, account, STRONG)
+        set_password(store, secrets, account.id, STRONG)
     assert dump(store) == before
 
 
 def test_closed_account_is_refused(store, secrets, account):
     store.accounts.update(account.id, status=AccountStatus.CLOSED)
     with pytest.raises(StoreError, match="baja"):
-        set_password(store, secrets, store.accounts.get(account.id), STRONG)
+        set_password(store, secrets, account.id, STRONG)
 
 
 def test_recovery_codes_live_only_in_the_keyring(store, secrets, account, keyring_backend):
@@ -472,7 +473,7 @@ def test_null_backend_refuses_to_store(store, account):
 
     secrets = Secrets(NullKeyring(), store.credentials.installation_id())
     with pytest.raises(SecretStoreError, match="no guarda nada"):
-        set_password(store, secrets, account, STRONG)
+        set_password(store, secrets, account.id, STRONG)
     assert store.rotations.for_account(account.id) == []
 
 
@@ -536,7 +537,7 @@ def test_credential_checks_are_silent_when_not_loaded():
 
 def test_pendientes_shows_credential_kinds(store, secrets, account):
     other = store.accounts.add(network="facebook", handle="INEMexicoFB")
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     later = NOW + timedelta(days=40)
     kinds = {(o.kind, o.account.id) for o in agenda(load_state(store, later), later) if o.account}
     assert (Kind.NO_PASSWORD, other.id) in kinds
@@ -545,7 +546,7 @@ def test_pendientes_shows_credential_kinds(store, secrets, account):
 
 def test_health_report_issues(store, secrets, account):
     ana = store.people.add(name="Ana López Ruiz", rank="mando_medio")
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     store.credentials.set_second_factor(account, "ninguno")
     missing = store.accounts.add(network="facebook", handle="INEMexicoFB")
     later = NOW + timedelta(days=70)
@@ -557,7 +558,7 @@ def test_health_report_issues(store, secrets, account):
 
 
 def test_health_report_flags_weak_when_threshold_rises(store, secrets, account):
-    set_password(store, secrets, account, "Kd9!vXq2#pLm")  # 12 characters, score 4 today
+    set_password(store, secrets, account.id, "Kd9!vXq2#pLm")  # 12 characters, score 4 today
     store.settings.set_override("min_zxcvbn_score", 4)
     state = load_state(store, NOW)
     creds = dict(state.credentials)
@@ -568,11 +569,11 @@ def test_health_report_flags_weak_when_threshold_rises(store, secrets, account):
 
 
 def test_full_recheck_finds_changes_made_outside(store, secrets, account, keyring_backend):
-    from store.credentials import recheck_all
+    from tui.core.credentials import recheck_all
 
     other = store.accounts.add(network="facebook", handle="INEMexicoFB")
-    set_password(store, secrets, account, STRONG)
-    set_password(store, secrets, other, OTHER_STRONG)
+    set_password(store, secrets, account.id, STRONG)
+    set_password(store, secrets, other.id, OTHER_STRONG)
     keyring_backend.set_password("resguardo", secrets.password_key(other.id), STRONG)  # behind our back
     found = recheck_all(store, secrets, store.settings.profile())
     assert "changed_outside" in found[other.id] and "reused" in found[other.id]
@@ -588,7 +589,7 @@ def test_migration_gives_each_database_its_own_installation_id(make_store):
 
 
 def test_datetime_of_credential_status_is_utc_text(store, secrets, account):
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     row = store.query_one("SELECT set_at FROM credential_status")
     assert row["set_at"].endswith("+00:00")
     assert datetime.fromisoformat(row["set_at"]).astimezone(ZONE) == NOW

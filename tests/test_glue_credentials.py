@@ -11,10 +11,11 @@ import pytest
 
 from policy.clock import ZONE
 from policy.errors import ResguardoError
-from store.credentials import remove_closing_secrets, save_recovery_codes, set_password
+from store.credentials import remove_closing_secrets, save_recovery_codes
 from store.errors import ConflictError, NotFoundError, StoreError, UsageError
 from store.secrets import SERVICE, KeyringLockedError, Secrets, SecretStoreError, encrypted_file_class
 from tests.memory_keyring import MemoryKeyring
+from tui.core.credentials import set_password
 
 NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
 STRONG = "x7#Gq9!mVb2$Lpz"
@@ -51,7 +52,7 @@ class Setup:
 
 def closed_account(store, secrets: Secrets, *, codes: bool = True) -> Setup:  # type: ignore[no-untyped-def]
     account = store.accounts.add(network="x", handle="@INECerrada")
-    set_password(store, secrets, account, STRONG)
+    set_password(store, secrets, account.id, STRONG)
     if codes:
         save_recovery_codes(store, secrets, account, "app", CODES)
     closing = store.closings.close(store.accounts.get(account.id), on=date(2026, 3, 10), done=["contenido"])

@@ -28,7 +28,6 @@ from store.credentials import (
     confirm_pending,
     discard_pending,
     read_password,
-    set_password,
     settle_all,
 )
 from store.db import open_store
@@ -43,6 +42,7 @@ from store.secrets import (
 )
 from tests.conftest import NOW
 from tests.memory_keyring import MemoryKeyring
+from tui.core.credentials import set_password
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "frase maestra de prueba"
@@ -184,7 +184,7 @@ def test_an_open_workbench_does_not_revert_a_password_set_meanwhile(cli):
     other = strong()
     with open_store(cli.db, clock=lambda: NOW) as store:
         account = store.accounts.get(2)
-        set_password(store, workbench, account, other)  # the workbench's next save
+        set_password(store, workbench, account.id, other)  # the workbench's next save
         assert read_password(store, workbench, store.accounts.get(1)) == NEW  # it reads the file as it is now
     fresh = cli.keyring()
     assert fresh.get(fresh.password_key(1)) == NEW
@@ -491,23 +491,23 @@ def secrets(store, monkeypatch) -> Secrets:
 
 def test_a_second_save_waits_for_the_decision_on_the_first(store, secrets):
     account = store.accounts.add(network="x", handle="@INEMexico")
-    set_password(store, secrets, account, OLD)
+    set_password(store, secrets, account.id, OLD)
     pending = store.credentials.begin_pending(account, "password", source="fijar")
     secrets.put(secrets.pending_name(secrets.password_key(account.id)), NEW)
     with pytest.raises(ConflictError, match="sin confirmar"):
-        set_password(store, secrets, account, strong())
+        set_password(store, secrets, account.id, strong())
     assert discard_pending(store, secrets, account) == ABANDONED
     assert store.credentials.pending() == [] and pending.id
-    set_password(store, secrets, account, NEW)
+    set_password(store, secrets, account.id, NEW)
     assert read_password(store, secrets, account) == NEW
 
 
 def test_an_intent_whose_secret_never_arrived_is_dropped_quietly(store, secrets):
     account = store.accounts.add(network="x", handle="@INEMexico")
-    set_password(store, secrets, account, OLD)
+    set_password(store, secrets, account.id, OLD)
     store.credentials.begin_pending(account, "password", source="fijar")
     assert [outcome for _, outcome in settle_all(store, secrets)] == [ABANDONED]
     with pytest.raises(NotFoundError):
         confirm_pending(store, secrets, account)
-    set_password(store, secrets, account, NEW)  # nothing stands in the way
+    set_password(store, secrets, account.id, NEW)  # nothing stands in the way
     assert read_password(store, secrets, account) == NEW

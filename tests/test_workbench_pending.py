@@ -10,9 +10,9 @@ from memory_keyring import MemoryKeyring
 from workbench_helpers import build_demo_db, run_async, settle
 
 from store import open_store
-from store.credentials import set_password
 from store.secrets import Secrets
 from tui.app import Workbench
+from tui.core.credentials import set_password
 from tui.password import PasswordDialog, PendingSecretDialog
 from tui.screens.cuentas import CuentasScreen
 
@@ -39,7 +39,7 @@ def interrupted_save(db: Path, backend: MemoryKeyring, account_id: int) -> Secre
     with open_store(db, clock=lambda: NOW) as store:
         secrets = Secrets(backend, store.credentials.installation_id())
         account = store.accounts.get(account_id)
-        set_password(store, secrets, account, OLD)
+        set_password(store, secrets, account.id, OLD)
         store.credentials.begin_pending(account, "password", source="fijar", reason="Rotación periódica")
         secrets.put(secrets.pending_name(secrets.password_key(account_id)), NEW)
         return secrets

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -39,6 +39,9 @@ from tui.workspace import (
     Workspace,
     error_text,
 )
+
+if TYPE_CHECKING:
+    from tui.core.credentials import SettledSave
 
 #: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (to time a start).
 ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
@@ -120,9 +123,9 @@ class Workbench(App[None]):
             self.generation = generation
 
     class InterruptedSaves(Message):
-        """Saves a crash left half-way: (account id, red/usuario, what) of each."""
+        """Saves a crash left half-way (not settled: the keyring is not open yet)."""
 
-        def __init__(self, saves: list[tuple[int, str, str]]) -> None:
+        def __init__(self, saves: list[SettledSave]) -> None:
             super().__init__()
             self.saves = saves
 
@@ -298,14 +301,16 @@ class Workbench(App[None]):
             self.post_message(self.InstitutionLoaded(institution, generation))
         if not self._interrupted_checked:
             self._interrupted_checked = True
-            saves = self.workspace.interrupted_saves()
+            from tui.core.credentials import settle_interrupted_saves  # lazy: the keyring is not for the first frame
+
+            saves = self.workspace.run(settle_interrupted_saves, None)
             if saves:
                 self.post_message(self.InterruptedSaves(saves))
 
     @on(InterruptedSaves)
     def _interrupted_saves(self, event: Workbench.InterruptedSaves) -> None:
         """Said once per session: which new secrets wait for a decision, and where to take it."""
-        listed = "; ".join(f"{what} de {ref}" for _, ref, what in event.saves)
+        listed = "; ".join(f"{done.save.label} de {done.save.account_ref}" for done in event.saves)
         self.notify(
             f"Quedó a medias el guardado de {listed}. En Cuentas, elija la cuenta y pulse c: resguardo termina"
             " el guardado o le pregunta si confirma o descarta lo nuevo.",

@@ -9,7 +9,7 @@ in the two inputs and in the worker calls; it is never logged nor notified.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,13 +21,37 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
+from policy.clock import format_date
+from policy.credentials import GENERATED_REASON
 from policy.errors import ResguardoError
 from policy.records import Account
+from store.credentials import AWAITING, COMPLETED
+from store.secrets import (
+    KeyringLockedError,
+    Secrets,
+    SecretStoreError,
+    WrongPassphraseError,
+    check_new_passphrase,
+)
+from tui.core.credentials import (
+    InterruptedSave,
+    PasswordCheck,
+    PasswordSet,
+    SettledSave,
+    confirm_pending,
+    discard_pending,
+    evaluate_password,
+    generate_password,
+    pending_secret,
+    set_password,
+    settle_interrupted_saves,
+)
+from tui.dialogs import ConfirmDialog
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
     from tui.app import Workbench
-    from tui.workspace import PasswordCheck, Workspace
+    from tui.workspace import Workspace
 
 #: pause in typing before the strength check starts
 DEBOUNCE_SECONDS = 0.25
@@ -109,8 +133,6 @@ class PassphraseDialog(ModalScreen[bool]):
                 self.query_one(".dialog-error", Static).update("Abriendo el llavero…")
                 self._unlock(event.value)
             return
-        from store.secrets import check_new_passphrase
-
         passphrase = self.query_one("#passphrase", Input).value
         repeated = self.query_one("#repeated", Input).value if event.input.id == "repeated" else None
         try:
@@ -169,7 +191,7 @@ class PasswordDialog(ModalScreen[str | None]):
     ]
 
     class KeyringReady(Message):
-        def __init__(self, secrets: Any) -> None:
+        def __init__(self, secrets: Secrets) -> None:
             super().__init__()
             self.secrets = secrets
 
@@ -197,10 +219,9 @@ class PasswordDialog(ModalScreen[str | None]):
             self.password = password
 
     class Saved(Message):
-        def __init__(self, summary: str, reminder: str | None) -> None:
+        def __init__(self, result: PasswordSet) -> None:
             super().__init__()
-            self.summary = summary
-            self.reminder = reminder
+            self.result = result
 
     class Failed(Message):
         def __init__(self, text: str) -> None:
@@ -210,7 +231,7 @@ class PasswordDialog(ModalScreen[str | None]):
     def __init__(self, account: Account) -> None:
         super().__init__(classes="dialog-screen")
         self.account = account
-        self.secrets: Any = None
+        self.secrets: Secrets | None = None
         self._generation = 0
         self._timer: Timer | None = None
         self.revealed = False
@@ -282,8 +303,6 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="keyring")
     def _open_keyring(self, passphrase: str | None) -> None:
-        from store.secrets import KeyringLockedError, SecretStoreError, WrongPassphraseError
-
         try:
             secrets = self.workbench.workspace.open_secrets(passphrase)
         except (KeyringLockedError, WrongPassphraseError) as exc:  # the encrypted file: ask its passphrase
@@ -303,28 +322,33 @@ class PasswordDialog(ModalScreen[str | None]):
         self._settle(event.secrets)
 
     class Settled(Message):
-        def __init__(self, waiting: list[str], notes: list[str]) -> None:
+        def __init__(self, settled: list[SettledSave]) -> None:
             super().__init__()
-            self.waiting = waiting
-            self.notes = notes
+            self.settled = settled
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settle")
-    def _settle(self, secrets: Any) -> None:
+    def _settle(self, secrets: Secrets) -> None:
         """What a crash left of an earlier save of this account: finish it, or ask (off the UI thread)."""
         try:
-            waiting, notes = self.workbench.workspace.settle_account_secrets(self.account.id, secrets)
+            settled = self.workbench.workspace.run(settle_interrupted_saves, secrets, self.account.id)
         except Exception as exc:  # noqa: BLE001 - said in Spanish; the dialog stays usable
             self.post_message(self.Failed(error_text(exc)))
             return
-        self.post_message(self.Settled(waiting, notes))
+        self.post_message(self.Settled(settled))
 
     @on(Settled)
     def _settled(self, event: PasswordDialog.Settled) -> None:
-        for note in event.notes:
+        notes = [
+            f"Se terminó de guardar {done.save.label} de {done.save.account_ref}: su cambio ya estaba registrado."
+            for done in event.settled
+            if done.outcome == COMPLETED
+        ]
+        waiting = [done.save.pending.kind for done in event.settled if done.outcome == AWAITING]
+        for note in notes:
             self.notify(note, title="Guardado terminado", timeout=10)
-        if event.notes:
-            self.workbench.data_changed(event.notes[-1])
-        if not event.waiting:
+        if notes:
+            self.workbench.data_changed(notes[-1])
+        if not waiting or self.secrets is None:
             return
 
         def decided(summary: str | None) -> None:
@@ -333,7 +357,7 @@ class PasswordDialog(ModalScreen[str | None]):
             else:
                 self.workbench.data_changed(summary)
 
-        self.app.push_screen(PendingSecretDialog(self.account, event.waiting[0], self.secrets), decided)
+        self.app.push_screen(PendingSecretDialog(self.account, waiting[0], self.secrets), decided)
 
     @on(KeyringFailed)
     def _keyring_failed(self, event: PasswordDialog.KeyringFailed) -> None:
@@ -377,7 +401,7 @@ class PasswordDialog(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="strength")
     def _check(self, generation: int, password: str) -> None:
         try:
-            check = self.workbench.workspace.check_password(self.account.id, password, self.secrets)
+            check = self.workbench.workspace.run(evaluate_password, self.account.id, password, secrets=self.secrets)
         except Exception as exc:  # noqa: BLE001 - e.g. the keyring refuses the reuse check: said under the meter
             self.post_message(self.CheckFailed(generation, error_text(exc)))
             return
@@ -409,7 +433,7 @@ class PasswordDialog(ModalScreen[str | None]):
             lines.append(report.warning)
         lines.extend(report.suggestions)
         if event.check.reuse:
-            lines.insert(0, f"Repetida: {event.check.reuse}")
+            lines.insert(0, f"Repetida: {event.check.reuse[0].upper()}{event.check.reuse[1:]}.")
         self.query_one("#feedback", Static).update("\n".join(lines))
         self._show_match()
 
@@ -427,7 +451,7 @@ class PasswordDialog(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="generate")
     def _generate(self) -> None:
         try:
-            self.post_message(self.Generated(self.workbench.workspace.generate_password(self.account.id)))
+            self.post_message(self.Generated(self.workbench.workspace.run(generate_password, self.account.id)))
         except Exception as exc:  # noqa: BLE001 - shown as a Spanish notification
             self.post_message(self.Failed(error_text(exc)))
 
@@ -438,8 +462,6 @@ class PasswordDialog(ModalScreen[str | None]):
         self.query_one("#confirm", Input).value = event.password
         reason = self.query_one("#reason", Input)
         if not reason.value.strip():
-            from store.credentials import GENERATED_REASON
-
             reason.value = GENERATED_REASON
         self._set_revealed(True)  # shown once, here; ctrl+r hides it again
         self.notify(
@@ -464,7 +486,7 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="copy")
     def _copy(self, password: str) -> None:
-        from tui.cli import clipboard
+        from tui.cli import clipboard  # lazy: subprocess and hashlib, only when copying
 
         try:
             clipboard.copy(password)
@@ -490,8 +512,6 @@ class PasswordDialog(ModalScreen[str | None]):
         if first != second:
             self._show_error("Las dos contraseñas no coinciden.")
             return
-        from tui.dialogs import ConfirmDialog
-
         reason = self.query_one("#reason", Input).value.strip() or None
         reference = self.query_one("#reference", Input).value.strip() or None
         generated = first == self._made
@@ -513,31 +533,35 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def _save(self, password: str, reason: str | None, reference: str | None, generated: bool) -> None:
-        workspace = self.workbench.workspace
+        secrets = self.secrets
+        assert secrets is not None  # the save button waits for the keyring
         try:
-            summary = workspace.set_password(
-                self.account.id, password, self.secrets, reason, reference, generated=generated
+            result = self.workbench.workspace.run(
+                set_password,
+                secrets,
+                self.account.id,
+                password,
+                generated=generated,
+                reason=reason,
+                reference=reference,
             )
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Spanish message; nothing was recorded
             self.post_message(self.Failed(error_text(exc)))
             return
-        try:
-            reminder = workspace.oficio_reminder(reference)
-        except Exception:  # noqa: BLE001 - the password is saved; a reminder that cannot be read is not an error
-            reminder = None
-        self.post_message(self.Saved(summary, reminder))
+        self.post_message(self.Saved(result))
 
     @on(Saved)
     def _saved(self, event: PasswordDialog.Saved) -> None:
-        self.workbench.data_changed(event.summary)
-        if event.reminder:
+        summary = describe_saved(event.result)
+        self.workbench.data_changed(summary)
+        if event.result.reminder:
             self.app.notify(
-                f"{event.reminder}. Esta rotación quedó registrada sin referencia de oficio.",
+                f"{event.result.reminder}. Esta rotación quedó registrada sin referencia de oficio.",
                 title="Aviso",
                 severity="warning",
                 timeout=15,
             )
-        self.dismiss(event.summary)
+        self.dismiss(summary)
 
     @on(Failed)
     def _failed(self, event: PasswordDialog.Failed) -> None:
@@ -604,7 +628,7 @@ class PendingSecretDialog(ModalScreen[str | None]):
             self.summary = summary
             self.error = error
 
-    def __init__(self, account: Account, kind: str, secrets: Any) -> None:
+    def __init__(self, account: Account, kind: str, secrets: Secrets) -> None:
         super().__init__(classes="dialog-screen")
         self.account = account
         self.kind = kind
@@ -615,7 +639,7 @@ class PendingSecretDialog(ModalScreen[str | None]):
         return self.app  # type: ignore[return-value]  # this dialog only runs inside the Workbench
 
     def compose(self) -> ComposeResult:
-        text = self.workbench.workspace.pending_secret_text(self.account.id, self.kind)
+        text = describe_waiting(self.workbench.workspace.run(pending_secret, self.account.id, self.kind))
         with Vertical(classes="dialog confirm"):
             yield Label("Guardado interrumpido", classes="dialog-title")
             yield Static(text, classes="dialog-text")
@@ -643,9 +667,11 @@ class PendingSecretDialog(ModalScreen[str | None]):
         workspace = self.workbench.workspace
         try:
             if choice == "confirm":
-                summary = workspace.confirm_pending_secret(self.account.id, self.kind, self.secrets)
+                confirmed = workspace.run(confirm_pending, self.secrets, self.account.id, self.kind)
+                summary = f"{confirmed.label[0].upper()}{confirmed.label[1:]} nueva de {confirmed.account_ref}"
+                summary += " quedó confirmada y en su lugar."
             else:
-                summary = workspace.discard_pending_secret(self.account.id, self.kind, self.secrets)
+                summary = describe_discarded(workspace.run(discard_pending, self.secrets, self.account.id, self.kind))
         except Exception as exc:  # noqa: BLE001 - said in Spanish; nothing else changed
             self.post_message(self.Done(None, error_text(exc)))
             return
@@ -666,3 +692,37 @@ class PendingSecretDialog(ModalScreen[str | None]):
             self.action_later()
         else:
             self.action_decide("confirm" if event.button.id == "confirm" else "discard")
+
+
+# -- what the dialogs say of the core's results ------------------------------------------
+
+
+def describe_saved(result: PasswordSet) -> str:
+    """The summary of a saved password (the workbench's wording of ``credencial fijar``'s result)."""
+    rotation = result.rotation
+    why = f" ({rotation.reason.rstrip('.')})" if rotation.reason else ""
+    oficio = f", oficio {rotation.reference}" if rotation.reference else ""
+    return (
+        f"Contraseña de {result.account.ref} guardada en el llavero (puntaje {result.report.score} de 4)."
+        f" Rotación registrada{why}{oficio}."
+    )
+
+
+def describe_waiting(waiting: InterruptedSave | None) -> str:
+    """The explanation the decision dialog shows for a new secret a crash left unconfirmed."""
+    if waiting is None:
+        return ""
+    moment = waiting.pending.started_at
+    what = "la rotación" if waiting.pending.kind == "password" else "el cambio"
+    return (
+        f"Un guardado de {waiting.label} de {waiting.account_ref} se interrumpió el {format_date(moment.date())}"
+        f" a las {moment:%H:%M}: {waiting.label} nueva quedó en el llavero, pero {what} no se registró."
+        f" Si ya la usa en la red social, confírmela; si no, descártela (sigue vigente la anterior)."
+    )
+
+
+def describe_discarded(done: SettledSave) -> str:
+    """What discarding a waiting secret did: dropped it, or (its change was recorded) put it in place."""
+    if done.outcome == COMPLETED:
+        return f"El cambio de {done.save.label} de {done.save.account_ref} ya estaba registrado: se terminó de guardar."
+    return f"Se descartó {done.save.label} nueva de {done.save.account_ref}; sigue vigente la anterior."

@@ -16,15 +16,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from policy.clock import format_date, local
+from policy.clock import local
 from policy.codes import Status
 from policy.obligations import Obligation, State
 from policy.profile import PROFILE_IDS, Profile, load_profile
 from policy.records import Account, Assignment, Person
 from store.db import Store, open_store
 from store.errors import StoreMissingError
+
+if TYPE_CHECKING:
+    from store.secrets import Secrets
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -210,7 +213,7 @@ class Workspace:
         self.db_path = str(db_path)
         self.clock = clock
         #: the keyring, once opened (and unlocked, for the encrypted file): see ``open_secrets``
-        self._secrets: Any = None
+        self._secrets: Secrets | None = None
 
     def now(self) -> datetime:
         return local(self.clock())
@@ -311,7 +314,7 @@ class Workspace:
         fallback, the wizard and the idle lock will ask for its passphrase.
         """
         try:
-            import keyring
+            import keyring  # lazy: ~60 ms, not for the first frame
 
             backend = keyring.get_keyring()
         except Exception as exc:  # keyring reports broken back-ends with many exception types
@@ -583,22 +586,22 @@ class Workspace:
 
     # -- passwords (the secret goes to the keyring only, never to SQLite) ----------------------
 
-    def open_secrets(self, passphrase: str | None = None) -> Any:
-        """The installation's keyring; unlocks the encrypted-file fallback with ``passphrase``.
+    def open_secrets(self, passphrase: str | None = None) -> Secrets:
+        """The installation's keyring (``tui.core.credentials.open_keyring``), kept for the session.
 
-        The unlocked keyring is kept for the session (until ``lock_secrets``).
-        Raises KeyringLockedError when the fallback needs a passphrase that was
-        not given, WrongPassphraseError when it does not open the file.
+        The encrypted-file fallback is unlocked with ``passphrase`` and stays
+        unlocked until ``lock_secrets``. Raises KeyringLockedError when it needs
+        a passphrase that was not given, WrongPassphraseError when it does not
+        open the file.
         """
-        from store.secrets import KeyringLockedError, Secrets, resolve_backend
+        from store.secrets import KeyringLockedError  # lazy: the keyring is not for the first frame
+        from tui.core.credentials import open_keyring  # lazy: the keyring is not for the first frame
 
         cached = self._secrets
         if cached is not None and not cached.needs_passphrase():
             return cached
         if cached is None:
-            with self.session() as store:
-                installation = store.credentials.installation_id()
-            cached = Secrets(resolve_backend(self.db_path), installation)
+            cached = self.run(open_keyring)
         if cached.needs_passphrase():
             if not passphrase:
                 self._secrets = cached
@@ -609,13 +612,13 @@ class Workspace:
         self._secrets = cached
         return cached
 
-    def _checkpoint(self, secrets: Any) -> None:
+    def _checkpoint(self, secrets: Secrets) -> None:
         """A keyed checkpoint of the bitácora now that the keyring is open (never raises; store.integrity).
 
         Not on an encrypted file that does not exist yet: opening it must not
         create it (the first password does).
         """
-        from store.integrity import checkpoint
+        from store.integrity import checkpoint  # lazy: only once the keyring is open
 
         if secrets.encrypted_file and not secrets.backend.exists:
             return
@@ -624,7 +627,7 @@ class Workspace:
 
     def keyring_fallback(self) -> tuple[bool, bool]:
         """(the keyring in use is resguardo's encrypted file and is locked, that file exists yet)."""
-        from store.secrets import KeyringLockedError
+        from store.secrets import KeyringLockedError  # lazy: the keyring is not for the first frame
 
         try:
             self.open_secrets()
@@ -646,150 +649,6 @@ class Workspace:
             return False
         secrets.backend.lock()
         return True
-
-    def check_password(self, account_id: int, password: str, secrets: Any | None = None) -> PasswordCheck:
-        """Strength (zxcvbn score and Spanish feedback) and reuse of a candidate; slow (~0.15 s): call in a worker."""
-        from store.credentials import evaluate, reuse_refusal
-        from store.secrets import fingerprint
-
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            report = evaluate(store, account, password, store.settings.profile())
-            reuse = None
-            key = secrets.fingerprint_key() if secrets is not None else None
-            if key is not None and password:
-                refusal = reuse_refusal(store, account, fingerprint(key, password))
-                reuse = f"{refusal[0].upper()}{refusal[1:]}." if refusal else None
-        return PasswordCheck(report, reuse)
-
-    def generate_password(self, account_id: int) -> str:
-        from policy.generator import DEFAULT_LENGTH
-        from policy.generator import generate_password as make_password
-        from store.credentials import strength_inputs
-
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            profile = store.settings.profile()
-            inputs = strength_inputs(store, account, profile)
-        return make_password(
-            max(DEFAULT_LENGTH, profile.settings.min_length),
-            min_length=profile.settings.min_length,
-            min_score=profile.settings.min_zxcvbn_score,
-            handle=account.handle,
-            user_inputs=inputs,
-        )
-
-    def set_password(
-        self,
-        account_id: int,
-        password: str,
-        secrets: Any,
-        reason: str | None,
-        reference: str | None,
-        *,
-        generated: bool = False,
-    ) -> str:
-        """The path of ``credencial fijar`` (``generar`` when ``generated``): checks, then the rotation
-        with its reason and oficio and the keyring write in one transaction, all or nothing."""
-        from store.credentials import set_password
-
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            result = set_password(
-                store,
-                secrets,
-                account,
-                password,
-                source="generar" if generated else "fijar",
-                reason=reason,
-                reference=reference,
-            )
-        rotation = result.rotation
-        why = f" ({rotation.reason.rstrip('.')})" if rotation.reason else ""
-        oficio = f", oficio {rotation.reference}" if rotation.reference else ""
-        return (
-            f"Contraseña de {account.ref} guardada en el llavero (puntaje {result.report.score} de 4)."
-            f" Rotación registrada{why}{oficio}."
-        )
-
-    # -- saves interrupted by a crash (see store.credentials.settle_pending) ----------------------
-
-    def interrupted_saves(self) -> list[tuple[int, str, str]]:
-        """(account id, red/usuario, Spanish label) of every save a crash left half-way (no keyring needed)."""
-        with self.session() as store:
-            pending = store.credentials.pending()
-            if not pending:
-                return []
-            refs = {a.id: a.ref for a in store.accounts.list()}
-        return [(p.account_id, refs.get(p.account_id, str(p.account_id)), p.label) for p in pending]
-
-    def settle_account_secrets(self, account_id: int, secrets: Any) -> tuple[list[str], list[str]]:
-        """Finish what an interrupted save of this account left (see ``settle_pending``).
-
-        Returns (the kinds whose new secret waits for the user's decision,
-        Spanish notes of what was finished or dropped).
-        """
-        from store.credentials import AWAITING, COMPLETED, settle_pending
-
-        waiting: list[str] = []
-        notes: list[str] = []
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            for pending in store.credentials.pending(account_id):
-                outcome = settle_pending(store, secrets, pending)
-                if outcome == AWAITING:
-                    waiting.append(pending.kind)
-                elif outcome == COMPLETED:
-                    notes.append(
-                        f"Se terminó de guardar {pending.label} de {account.ref}: su cambio ya estaba registrado."
-                    )
-        return waiting, notes
-
-    def pending_secret_text(self, account_id: int, kind: str) -> str:
-        """The Spanish explanation the decision dialog shows."""
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            pending = store.credentials.pending_for(account_id, kind)
-        if pending is None:
-            return ""
-        moment = pending.started_at
-        what = "la rotación" if kind == "password" else "el cambio"
-        return (
-            f"Un guardado de {pending.label} de {account.ref} se interrumpió el {format_date(moment.date())}"
-            f" a las {moment:%H:%M}: {pending.label} nueva quedó en el llavero, pero {what} no se registró."
-            f" Si ya la usa en la red social, confírmela; si no, descártela (sigue vigente la anterior)."
-        )
-
-    def confirm_pending_secret(self, account_id: int, kind: str, secrets: Any) -> str:
-        from store.credentials import confirm_pending
-
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            pending = confirm_pending(store, secrets, account, kind)
-        return f"{pending.label[0].upper()}{pending.label[1:]} nueva de {account.ref} quedó confirmada y en su lugar."
-
-    def discard_pending_secret(self, account_id: int, kind: str, secrets: Any) -> str:
-        from store.credentials import COMPLETED, PENDING_LABELS, discard_pending
-
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            outcome = discard_pending(store, secrets, account, kind)
-        label = PENDING_LABELS[kind]
-        if outcome == COMPLETED:
-            return f"El cambio de {label} de {account.ref} ya estaba registrado: se terminó de guardar."
-        return f"Se descartó {label} nueva de {account.ref}; sigue vigente la anterior."
-
-    def oficio_reminder(self, reference: str | None) -> str | None:
-        """What the profile asks after a password change without an oficio (IECM: the UTCSyD)."""
-        from policy.reminders import oficio_reminder
-
-        with self.session() as store:
-            profile_id = store.settings.profile().id
-        return oficio_reminder(profile_id, reference)
-
-    def credential_health(self, account_id: int) -> Any:
-        with self.session() as store:
-            return store.credentials.status(account_id)
 
     # -- bitácora ----------------------------------------------------------
 
@@ -901,11 +760,3 @@ class Workspace:
                 account, requester=requester, subject=subject, received_at=received_at
             )
         return f"Solicitud {request.id} de {request.requester} registrada."
-
-
-@dataclass(frozen=True, slots=True)
-class PasswordCheck:
-    """A candidate's strength report (never the password) and, when it repeats one, why."""
-
-    report: Any
-    reuse: str | None

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date
@@ -22,10 +24,13 @@ from policy.labels import SECOND_FACTOR_LABELS
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.spanish_argparse import SpanishFormatter
+from tui.core.common import account_of
 
 if TYPE_CHECKING:
+    from policy.records import Account
     from store.secrets import Secrets
     from tui.cli.context import Context
+    from tui.core.credentials import PasswordSet, SettledSave
 
 
 COMMAND_NAMES = ("credencial", "llavero")
@@ -227,7 +232,7 @@ class SecretInput:
 
     def passphrase(self, new_file: bool) -> str:
         """The master passphrase of the encrypted file (asked twice when the file is new)."""
-        from store.secrets import KeyringLockedError, check_new_passphrase
+        from store.secrets import KeyringLockedError, check_new_passphrase  # lazy: not for the parser
 
         if self.passphrase_from_stdin:
             self._passphrase_taken = True
@@ -250,7 +255,7 @@ class SecretInput:
 
     def secret(self, what: str = "la contraseña", confirm: bool = True, multiline: bool = False) -> str:
         """A secret: getpass twice on a terminal, else all of standard input (one trailing newline dropped)."""
-        from policy.strength import check_input
+        from policy.strength import check_input  # lazy: not for the parser's start-up
 
         if self.interactive() and not self.passphrase_from_stdin:
             first = getpass.getpass(f"Escriba {what}: ")
@@ -275,18 +280,14 @@ class SecretInput:
 
 def open_secrets(ctx: Context, source: SecretInput) -> Secrets:
     """The installation's secret store, unlocked (asking for the passphrase if needed)."""
-    from store.secrets import Secrets, resolve_backend
+    from tui.core.credentials import open_keyring  # lazy: store.secrets is not for the parser's start-up
 
-    store = ctx.store
-    backend = resolve_backend(store.path)
-    secrets = Secrets(backend, store.credentials.installation_id())
-    secrets.unlock(source.passphrase)
-    return secrets
+    return open_keyring(ctx.store, source.passphrase)
 
 
 def open_secrets_or_reason(ctx: Context, args: argparse.Namespace) -> tuple[Secrets | None, str | None]:
     """The unlocked keyring, or why there is none, for commands whose keyring work is optional."""
-    from store.secrets import SecretStoreError, keyring_problem
+    from store.secrets import SecretStoreError, keyring_problem  # lazy: not for the parser's start-up
 
     try:
         return open_secrets(ctx, SecretInput(args)), None
@@ -294,15 +295,12 @@ def open_secrets_or_reason(ctx: Context, args: argparse.Namespace) -> tuple[Secr
         return None, keyring_problem(exc.message)
 
 
-def _iecm_note(ctx: Context, reference: str | None) -> None:
-    from policy.reminders import oficio_reminder
-
-    reminder = oficio_reminder(ctx.store.settings.profile().id, reference)
+def _iecm_note(reminder: str | None) -> None:
     if reminder:
         sys.stderr.write(f"Aviso: {reminder[0].lower()}{reminder[1:]}; registre la referencia con --oficio.\n")
 
 
-def _set_summary(result: Any) -> str:
+def _set_summary(result: PasswordSet) -> str:
     report = result.report
     rotation = result.rotation
     text = (
@@ -316,63 +314,44 @@ def _set_summary(result: Any) -> str:
 
 
 # -- handlers ----------------------------------------------------------------------
+# ``tui.core.credentials`` is imported inside each handler (lazy): it pulls in store.secrets and
+# policy.strength, which the parser (built for every command) must not pay for.
 
 
 def set_password(ctx: Context, args: argparse.Namespace) -> int:
-    from store.credentials import set_password as store_password
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
+    account = account_of(ctx.store, args.cuenta)
     source = SecretInput(args)
     secrets = open_secrets(ctx, source)
     password = source.secret("la contraseña nueva")
-    result = store_password(
-        store,
-        secrets,
-        account,
-        password,
-        source="fijar",
-        reason=args.motivo,
-        author=args.por,
-        reference=args.oficio,
+    result = core.set_password(
+        ctx.store, secrets, account.id, password, reason=args.motivo, author=args.por, reference=args.oficio
     )
     print(_set_summary(result))
-    _iecm_note(ctx, args.oficio)
+    _iecm_note(result.reminder)
     return 0
 
 
 def generate_password(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.generator import DEFAULT_LENGTH, DEFAULT_WORDS, generate_passphrase
-    from policy.generator import generate_password as make_password
-    from store.credentials import set_password as store_password
-    from store.credentials import strength_inputs
-    from tui.cli import clipboard
+    from tui.cli import clipboard  # lazy: only the commands that copy need it
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
     if args.frase and args.longitud is not None:
         raise UsageError("Use --longitud para contraseñas o --palabras para frases, no ambas.")
     if args.palabras is not None and not args.frase:
         raise UsageError("--palabras solo aplica con --frase.")
     store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
+    account = account_of(store, args.cuenta)
     tools = clipboard.require_tools() if args.copiar else None  # before anything is stored
-    profile = store.settings.profile()
-    options: dict[str, Any] = {
-        "min_length": profile.settings.min_length,
-        "min_score": profile.settings.min_zxcvbn_score,
-        "handle": account.handle,
-        "user_inputs": strength_inputs(store, account, profile),
-    }
-    if args.frase:
-        password = generate_passphrase(args.palabras or DEFAULT_WORDS, **options)
-    else:
-        password = make_password(args.longitud or DEFAULT_LENGTH, **options)
+    password = core.generate_password(store, account.id, phrase=args.frase, length=args.longitud, words=args.palabras)
     secrets = open_secrets(ctx, SecretInput(args))
-    result = store_password(
+    result = core.set_password(
         store,
         secrets,
-        account,
+        account.id,
         password,
-        source="generar",
+        generated=True,
         reason=args.motivo,
         author=args.por,
         reference=args.oficio,
@@ -386,62 +365,61 @@ def generate_password(ctx: Context, args: argparse.Namespace) -> int:
         sys.stderr.write(_set_summary(result) + " Se muestra una sola vez:\n")
         sys.stderr.flush()
         print(password)
-    _iecm_note(ctx, args.oficio)
+    _iecm_note(result.reminder)
     return 0
 
 
 def copy_password(ctx: Context, args: argparse.Namespace) -> int:
-    from store.credentials import read_password
-    from tui.cli import clipboard
+    from tui.cli import clipboard  # lazy: only the commands that copy need it
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
+    account = account_of(ctx.store, args.cuenta)
     tools = clipboard.require_tools()
     secrets = open_secrets(ctx, SecretInput(args))
-    password = read_password(store, secrets, account)
-    clipboard.copy(password, tools)
-    clipboard.schedule_clear(password)
+    stored = core.read_password(ctx.store, secrets, account.id)
+    clipboard.copy(stored.password, tools)
+    clipboard.schedule_clear(stored.password)
     print(f"Contraseña de {account.ref} copiada al portapapeles; se borrará en {clipboard.clear_delay()} segundos.")
     _warn_unconfirmed(ctx, account)
     return 0
 
 
-def _warn_unconfirmed(ctx: Context, account: Any) -> None:
+def _warn_unconfirmed(ctx: Context, account: Account) -> None:
     """Say on stderr that a newer password of the account waits for confirmation (the one given is the official one)."""
-    pending = ctx.store.credentials.pending_for(account.id, "password")
-    if pending is None or pending.committed:
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
+
+    waiting = core.pending_secret(ctx.store, account.id, "password")
+    if waiting is None or waiting.pending.committed:
         return
     sys.stderr.write(
         f"Aviso: esta es la contraseña vigente de {account.ref}, pero hay una nueva sin confirmar (guardado"
-        f" interrumpido el {_moment(pending.started_at)}); confírmela con «resguardo credencial confirmar"
+        f" interrumpido el {_moment(waiting.pending.started_at)}); confírmela con «resguardo credencial confirmar"
         f" {account.ref}» o descártela con «resguardo credencial descartar {account.ref}».\n"
     )
 
 
 def show_password(ctx: Context, args: argparse.Namespace) -> int:
-    from store.credentials import read_password
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
     if not args.revelar:
         raise UsageError(
             "La contraseña no se muestra sin --revelar (para verla: resguardo credencial mostrar CUENTA"
             " --revelar; para usarla sin verla: resguardo credencial copiar CUENTA)."
         )
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
+    account = account_of(ctx.store, args.cuenta)
     secrets = open_secrets(ctx, SecretInput(args))
-    print(read_password(store, secrets, account))
+    print(core.read_password(ctx.store, secrets, account.id).password)
     _warn_unconfirmed(ctx, account)
     return 0
 
 
 def evaluate_password(ctx: Context, args: argparse.Namespace) -> int:
-    from store.credentials import evaluate
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
     store = ctx.store
-    account = store.accounts.resolve(args.cuenta) if args.cuenta else None
-    profile = store.settings.profile()
+    account = account_of(store, args.cuenta) if args.cuenta else None
     candidate = SecretInput(args).secret("la contraseña a evaluar", confirm=False)
-    report = evaluate(store, account, candidate, profile)
+    report = core.evaluate_password(store, account.id if account else None, candidate).report
     del candidate
     if args.json:
         print_json(
@@ -462,9 +440,8 @@ def evaluate_password(ctx: Context, args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(
-        f"Puntaje: {report.score} de 4 ({report.score_label}); el perfil {profile.short_name} pide {report.min_score}."
-    )
+    short_name = store.settings.profile().short_name
+    print(f"Puntaje: {report.score} de 4 ({report.score_label}); el perfil {short_name} pide {report.min_score}.")
     print(f"Tiempo estimado para adivinarla: {report.crack_time} (ataque sin conexión, 10 000 intentos por segundo).")
     verdict = "se aceptaría" if report.acceptable else "se rechazaría"
     print(f"Veredicto: {verdict}.")
@@ -482,24 +459,12 @@ def evaluate_password(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def review_passwords(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.credentials import health_report
-    from store.state import load_state
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
-    store = ctx.store
-    now = ctx.now()
-    state = load_state(store, now)
-    rechecked = None
-    secrets = None
-    if args.completo:
-        from store.credentials import recheck_all
-
-        secrets = open_secrets(ctx, SecretInput(args))
-    pending = _report_pending(ctx, secrets)
-    if pending and secrets is not None:
-        state = load_state(store, now)  # settling may have recorded rotations
-    if secrets is not None:
-        rechecked = recheck_all(store, secrets, state.profile)
-    items = health_report(state, now, rechecked=rechecked)
+    secrets = open_secrets(ctx, SecretInput(args)) if args.completo else None
+    review = core.review_passwords(ctx.store, secrets=secrets)
+    _pending_notices(review.settled, quiet=args.json)
+    items = review.items
     shown = items if args.todas else [item for item in items if item.issues]
     if args.json:
         print_json(
@@ -516,9 +481,9 @@ def review_passwords(ctx: Context, args: argparse.Namespace) -> int:
         )
         return 0
     with_issues = sum(1 for item in items if item.issues)
-    mode = "relectura completa del llavero" if args.completo else "lo registrado al guardar cada contraseña"
+    mode = "relectura completa del llavero" if review.complete else "lo registrado al guardar cada contraseña"
     print(
-        f"Contraseñas al {format_date(now.date())}: {len(items)} cuentas revisadas, {with_issues} con"
+        f"Contraseñas al {format_date(review.now.date())}: {len(items)} cuentas revisadas, {with_issues} con"
         f" problemas ({mode})."
     )
     if not shown:
@@ -533,20 +498,18 @@ def review_passwords(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def set_second_factor(ctx: Context, args: argparse.Namespace) -> int:
-    from store.credentials import save_recovery_codes
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
     store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    codes = None
+    account = account_of(store, args.cuenta)
+    codes, secrets = None, None
     if args.guardar_codigos:
         source = SecretInput(args)
         secrets = open_secrets(ctx, source)
         codes = source.secret("los códigos de recuperación", confirm=False, multiline=True)
-        state = save_recovery_codes(
-            store, secrets, account, args.metodo, codes, recovery_location=args.resguardo_codigos
-        )
-    else:
-        state = store.credentials.set_second_factor(account, args.metodo, recovery_location=args.resguardo_codigos)
+    state = core.set_second_factor(
+        store, account.id, args.metodo, recovery_location=args.resguardo_codigos, codes=codes, secrets=secrets
+    )
     label = SECOND_FACTOR_LABELS.get(state.method, state.method)
     text = f"Segundo factor de {account.ref}: {label}."
     if state.recovery_location:
@@ -564,12 +527,11 @@ def _pending_kind(args: argparse.Namespace) -> str:
 
 
 def confirm_pending(ctx: Context, args: argparse.Namespace) -> int:
-    from store.credentials import confirm_pending as confirm
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
+    account = account_of(ctx.store, args.cuenta)
     secrets = open_secrets(ctx, SecretInput(args))
-    pending = confirm(store, secrets, account, _pending_kind(args))
+    pending = core.confirm_pending(ctx.store, secrets, account.id, _pending_kind(args)).pending
     what = pending.label[0].upper() + pending.label[1:]
     if pending.kind == "password":
         print(
@@ -582,14 +544,13 @@ def confirm_pending(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def discard_pending(ctx: Context, args: argparse.Namespace) -> int:
-    from store.credentials import COMPLETED
-    from store.credentials import discard_pending as discard
+    from store.credentials import COMPLETED  # lazy: not for the parser's start-up
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
+    account = account_of(ctx.store, args.cuenta)
     secrets = open_secrets(ctx, SecretInput(args))
     kind = _pending_kind(args)
-    outcome = discard(store, secrets, account, kind)
+    outcome = core.discard_pending(ctx.store, secrets, account.id, kind).outcome
     label = "la contraseña" if kind == "password" else "los códigos de recuperación"
     if outcome == COMPLETED:
         print(f"El cambio de {label} de {account.ref} ya estaba registrado: no se descartó, se terminó de guardar.")
@@ -598,23 +559,17 @@ def discard_pending(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _moment(moment: Any) -> str:
+def _moment(moment: datetime) -> str:
     return f"{format_date(moment.date())} a las {moment:%H:%M}"
 
 
-def _report_pending(ctx: Context, secrets: Secrets | None) -> list[dict[str, Any]]:
-    """Print (and, with the keyring open, settle) what interrupted saves left; return it for --json."""
-    from store.credentials import ABANDONED, AWAITING, COMPLETED, settle_all
+def _pending_notices(settled: Sequence[SettledSave], *, quiet: bool) -> list[dict[str, Any]]:
+    """Print (unless ``quiet``) what interrupted saves left and what was settled; return it for --json."""
+    from store.credentials import ABANDONED, COMPLETED  # lazy: not for the parser's start-up
 
-    store = ctx.store
-    if secrets is not None:
-        settled = settle_all(store, secrets)
-    else:
-        settled = [(pending, AWAITING) for pending in store.credentials.pending()]
-    refs = {a.id: a.ref for a in store.accounts.list()} if settled else {}
     found = []
-    for pending, outcome in settled:
-        ref = refs.get(pending.account_id, str(pending.account_id))
+    for done in settled:
+        pending, ref, outcome = done.save.pending, done.save.account_ref, done.outcome
         found.append(
             {
                 "account": ref,
@@ -622,11 +577,11 @@ def _report_pending(ctx: Context, secrets: Secrets | None) -> list[dict[str, Any
                 "kind": pending.kind,
                 "started_at": pending.started_at.isoformat(),
                 "outcome": outcome,
-                "verified": secrets is not None,
+                "verified": done.verified,
             }
         )
         what = pending.label
-        if secrets is None:
+        if not done.verified:
             text = (
                 f"un guardado de {what} de {ref} quedó interrumpido ({_moment(pending.started_at)});"
                 " ábralo con «resguardo llavero estado --probar» para terminarlo o decidir qué hacer."
@@ -642,21 +597,19 @@ def _report_pending(ctx: Context, secrets: Secrets | None) -> list[dict[str, Any
                 f" «resguardo credencial confirmar {ref}{option}» o descártela con «resguardo credencial"
                 f" descartar {ref}{option}»."
             )
-        if not getattr(ctx.args, "json", False):
+        if not quiet:
             print(f"Aviso: {text}")
     return found
 
 
 def keyring_status(ctx: Context, args: argparse.Namespace) -> int:
-    from store.secrets import Secrets, resolve_backend
+    from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
     store = ctx.store
-    backend = resolve_backend(store.path)
-    secrets = Secrets(backend, store.credentials.installation_id())
-    if args.probar:
-        secrets.unlock(SecretInput(args).passphrase)
+    secrets = core.open_keyring(store, SecretInput(args).passphrase if args.probar else None)
     status = secrets.status()
-    pending = _report_pending(ctx, secrets if status.unlocked else None)
+    settled = core.settle_interrupted_saves(store, secrets if status.unlocked else None)
+    pending = _pending_notices(settled, quiet=args.json)
     if args.json:
         print_json(
             {
