@@ -89,6 +89,11 @@ def period_id(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+def period_start(period: int) -> date:
+    """The first day of the period whose id (``YYYYMMDD``, see ``period_id``) is ``period``."""
+    return date(period // 10000, period // 100 % 100, period % 100)
+
+
 def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list[HolidayPeriod]:
     """Official holidays on weekdays and declared non-working periods overlapping [first, last].
 

@@ -527,60 +527,6 @@ class Workspace:
             person = store.people.update(person_id, email=email, rank=rank)
         return f"Persona {person.name} actualizada."
 
-    # -- resolving the agenda's workflow items (each store call is one transaction) --------------
-
-    def tick_incident_notice(self, notice_id: int, at: datetime) -> str:
-        """Tick one recipient of an incident's checklist (``notice_id`` is the agenda item's ``ref_id``)."""
-        from store.errors import NotFoundError
-
-        with self.session() as store:
-            pending = {n.id: n for n in store.incidents.pending_notices()}
-            notice = pending.get(notice_id)
-            if notice is None:
-                raise NotFoundError("Ese aviso ya no está pendiente: actualice la agenda (F5).")
-            incident = store.incidents.get(notice.incident_id)
-            position = next(n.position for n in incident.notices if n.id == notice_id)
-            store.incidents.notify(notice.incident_id, str(position), at=at)
-        return f"Incidente {notice.incident_id}: aviso a {notice.recipient} registrado."
-
-    def resolve_consultation(self, consultation_id: int, result: str, at: datetime, note: str | None) -> str:
-        with self.session() as store:
-            done = store.consultations.resolve(consultation_id, result, at=at, note=note)
-        return f"Consulta {done.id} «{done.subject}»: {done.state}."
-
-    def resolve_request(self, request_id: int, result: str, at: datetime, note: str | None, area: str | None) -> str:
-        with self.session() as store:
-            done = store.information_requests.resolve(request_id, result, at=at, note=note, area=area)
-        return f"Solicitud {done.id} de {done.requester}: {done.state}."
-
-    def notify_admin_change(self, change_id: int, on: date, reference: str | None) -> str:
-        with self.session() as store:
-            store.admin_changes.notify(change_id, on=on, reference=reference)
-        return f"Aviso del cambio de administración {change_id} registrado."
-
-    def mark_holiday_notice(self, period_id: int, on: date, note: str | None) -> str:
-        """Mark done the notice of the non-working period ``period_id`` (``YYYYMMDD`` of its first day)."""
-        from tui.core.notices import mark_holiday_notice
-
-        start = date(period_id // 10000, period_id // 100 % 100, period_id % 100)
-        with self.session() as store:
-            period = mark_holiday_notice(store, self.now(), start, on, note)
-        return f"Aviso de {period.label} marcado como dado."
-
-    def record_person_document(self, person_id: int, kind: str, on: date, reference: str | None) -> str:
-        from policy.labels import KIND_LABELS
-
-        with self.session() as store:
-            person = store.people.get(person_id)
-            store.person_documents.record(person, kind, on=on, reference=reference)
-        return f"{KIND_LABELS.get(kind, kind)} de {person.name} registrado."
-
-    def add_waiver(self, key: str, until: date, reason: str, reference: str | None) -> str:
-        """Waive the obligation with ``key`` (``Obligation.key``) until ``until`` inclusive."""
-        with self.session() as store:
-            waiver = store.waivers.add(until=until, reason=reason, key=key, reference=reference)
-        return f"Dispensa {waiver.id} registrada hasta el {until.isoformat()}."
-
     # -- passwords (the secret goes to the keyring only, never to SQLite) ----------------------
 
     def open_secrets(self, passphrase: str | None = None) -> Any:
@@ -848,59 +794,6 @@ class Workspace:
     def latest_entries(self, account_id: int, limit: int = 5) -> list[Any]:
         with self.session() as store:
             return store.bitacora.search(None, account_id=account_id, limit=limit)
-
-    # -- incidents, consultations, information requests --------------------------
-
-    def incidents(self) -> list[Any]:
-        """Every incident, open ones first, each newest first."""
-        with self.session() as store:
-            found = store.incidents.list()
-        return sorted(found, key=lambda i: (not i.is_open, -i.opened_at.timestamp(), -i.id))
-
-    def open_incident(self, account_id: int, description: str, at: datetime) -> str:
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            incident = store.incidents.open(account, description, at=at)
-        return (
-            f"Incidente {incident.id} abierto en {account.ref}; por notificar a "
-            + ", ".join(n.recipient for n in incident.notices)
-            + "."
-        )
-
-    def tick_incident(self, incident_id: int, position: int, at: datetime) -> str:
-        with self.session() as store:
-            incident = store.incidents.notify(incident_id, str(position), at=at)
-        notice = next(n for n in incident.notices if n.position == position)
-        return f"Incidente {incident_id}: aviso a {notice.recipient} registrado."
-
-    def close_incident(self, incident_id: int, at: datetime, without_rotation: bool, reason: str | None) -> str:
-        with self.session() as store:
-            store.incidents.close(incident_id, at=at, without_rotation=without_rotation, reason=reason)
-        return f"Incidente {incident_id} cerrado."
-
-    def consultations(self) -> list[Any]:
-        """Pending consultations, oldest first (the first to fall due)."""
-        with self.session() as store:
-            return store.consultations.pending()
-
-    def add_consultation(self, account_id: int, subject: str, sent_at: datetime, text: str | None) -> str:
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            consultation = store.consultations.add(account, subject=subject, sent_at=sent_at, text=text)
-        return f"Consulta {consultation.id} registrada para {account.ref}."
-
-    def information_requests(self) -> list[Any]:
-        """Open information requests, oldest first."""
-        with self.session() as store:
-            return store.information_requests.open()
-
-    def add_request(self, account_id: int, requester: str, subject: str, received_at: datetime) -> str:
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            request = store.information_requests.add(
-                account, requester=requester, subject=subject, received_at=received_at
-            )
-        return f"Solicitud {request.id} de {request.requester} registrada."
 
 
 @dataclass(frozen=True, slots=True)

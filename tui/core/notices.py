@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from policy.workflows import HolidayPeriod
     from store.db import Store
 
+__all__ = ["mark_holiday_notice", "notice_periods"]
+
+ONE_SIDED: dict[str, str] = {
+    "notice_periods": "the command line lists the periods (avisos listar); the workbench shows each notice"
+    " as an item of its agenda",
+}
+
 
 class NoticePeriod(NamedTuple):
     """A non-working period that needs a notice, when the notice is due, and when it was given."""
