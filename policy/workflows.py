@@ -16,8 +16,8 @@ from typing import NamedTuple
 from policy.calendar import BusinessCalendar
 from policy.checks import current_assignments, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
-from policy.codes import Kind, OpeningState, Role
-from policy.errors import PolicyError
+from policy.codes import Kind, OpeningState, RequestState, Role
+from policy.errors import PolicyError, UsageError
 from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, OPENING_REPORT_ITEMS
 from policy.obligations import Obligation, State
 from policy.profile import Profile
@@ -87,6 +87,11 @@ class HolidayPeriod(NamedTuple):
 
 def period_id(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
+
+
+def period_start(period: int) -> date:
+    """The first day of the period whose id (``YYYYMMDD``, see ``period_id``) is ``period``."""
+    return date(period // 10000, period // 100 % 100, period % 100)
 
 
 def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list[HolidayPeriod]:
@@ -457,3 +462,42 @@ def check_transition(machine: str, record_id: int, current: str, target: str) ->
     if not allowed:
         raise PolicyError(f"{what} ya está {current}: no puede pasar a {target}.")
     raise PolicyError(f"{what} está {current}: solo puede pasar a {' o '.join(allowed)}, no a {target}.")
+
+
+# -- what a resolution needs (both faces ask the same) -------------------------------------------
+
+
+class MissingDetail(UsageError):
+    """A detail the rule requires was not given; ``field`` names it (``area``, ``nota``, ``motivo``)
+    so a face can point at its own input (the command line adds the option's name)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def check_request_resolution(result: str, note: str | None, area: str | None) -> None:
+    """Answering a request directly needs the area that was told and what was answered."""
+    if result == RequestState.ANSWERED and not area:
+        raise MissingDetail("Al responder directamente hay que avisar al área responsable: indíquela.", "area")
+    if result == RequestState.ANSWERED and not note:
+        raise MissingDetail("Anote qué se respondió.", "nota")
+
+
+def check_incident_closing(without_rotation: bool, reason: str | None) -> None:
+    """Closing an incident without a rotation after its opening needs the reason."""
+    if without_rotation and not reason:
+        raise MissingDetail("Para cerrar sin rotación de contraseña indique el motivo.", "motivo")
+
+
+#: How long a waiver lasts when the person does not say (the workbench's form starts from it).
+DEFAULT_WAIVER_DAYS = 30
+
+
+def waiver_until(until: date | None, today: date) -> date:
+    """The last day of a waiver: ``until``, or ``DEFAULT_WAIVER_DAYS`` from today; never in the past."""
+    if until is None:
+        return today + timedelta(days=DEFAULT_WAIVER_DAYS)
+    if until < today:
+        raise UsageError(f"La fecha de término ({until.isoformat()}) ya pasó.")
+    return until

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from policy import validate
 from policy.clock import format_date
 from policy.codes import ChangeReason, EntryKind
-from policy.labels import CHANGE_REASON_LABELS
+from policy.entries import workflows as entries
 from policy.records import AdminChange, Person
 from store.errors import ConflictError, NotFoundError, UsageError
-from store.journal import day, journal, on_day, sentence
+from store.journal import day, journal, on_day
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -141,7 +141,6 @@ class AdminChanges:
             # One entry per account, so each account's log tells its own administration.
             # The assignments are changed here directly (not through store.assignments), so
             # these are the only entries of the change.
-            span = f" hasta el {format_date(until)}" if until is not None else ""
             roles_by_account: dict[int, list[str]] = {}
             for item in current:
                 roles_by_account.setdefault(item.account_id, []).append(str(item.role))
@@ -152,10 +151,8 @@ class AdminChanges:
                     EntryKind.ADMIN_CHANGE,
                     account=account_id,
                     occurred_at=on_day(store, start),
-                    text=(
-                        f"Cambio de administración {change_id}: {person.name} deja de ser {' y '.join(roles)}"
-                        f" de {ref} desde el {format_date(start)}{span}"
-                        f" ({CHANGE_REASON_LABELS.get(clean, clean)}).{sentence(clean_note)}"
+                    text=entries.admin_change_recorded(
+                        change_id, person.name, roles, ref, start, until, clean, clean_note
                     ),
                 )
         return self.get(change_id)
@@ -182,10 +179,7 @@ class AdminChanges:
                     account=account_id,
                     occurred_at=on_day(store, on),
                     refs=(clean_reference,),
-                    text=(
-                        f"Aviso del cambio de administración {change_id} ({person.name}) dado el"
-                        f" {format_date(on)}" + (f", oficio {clean_reference}." if clean_reference else ".")
-                    ),
+                    text=entries.admin_change_notified(change_id, person.name, on, clean_reference),
                 )
         return self.get(change_id)
 

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from policy import validate
 from policy.clock import format_date
 from policy.codes import KEYRING_CLOSING_ITEM, AccountStatus, EntryKind
+from policy.entries import workflows as entries
 from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS
 from policy.records import Account, Closing
 from store.errors import ConflictError, NotFoundError, UsageError
-from store.journal import journal, live, on_day, sentence
+from store.journal import journal, live, on_day
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -103,17 +104,13 @@ class Closings:
             for done_item in dict.fromkeys(items):
                 self._insert_item(closing_id, done_item, on)
             store.events.record(self.entity, closing_id, "registrada", note=", ".join(items) or None)
-            done_text = "; ".join(CLOSING_ITEMS[i] for i in dict.fromkeys(items))
             journal(
                 store,
                 EntryKind.NOTE,
                 account=account,
                 occurred_at=on_day(store, on),
                 refs=(clean_reference,),
-                text=(
-                    f"Baja {closing_id} de la cuenta {account.ref} el {format_date(on)}.{sentence(clean_reason)}"
-                    + (f" Hecho: {done_text}." if done_text else "")
-                ),
+                text=entries.account_closed(closing_id, account.ref, on, clean_reason, items),
             )
         return self.get(closing_id)
 
@@ -147,7 +144,7 @@ class Closings:
                 account=current.account_id,
                 occurred_at=on_day(store, on),
                 refs=(clean_reference,),
-                text=f"Baja {closing_id}: {'; '.join(CLOSING_ITEMS[i] for i in clean)} ({format_date(on)}).",
+                text=entries.closing_items_done(closing_id, clean, on),
             )
         return self.get(closing_id)
 
@@ -166,7 +163,7 @@ class Closings:
                 )
             self._check_day(on, current)
             self._insert_item(closing_id, KEYRING_CLOSING_ITEM, on)
-            what = " y ".join(removed) if removed else "nada (el llavero no tenía secretos de la cuenta)"
+            what = entries.closing_secrets_note(removed)
             store.events.record(self.entity, closing_id, "lista", note=f"{KEYRING_CLOSING_ITEM}: {what}")
             ref = store.accounts.get(current.account_id).ref
             journal(
@@ -174,11 +171,7 @@ class Closings:
                 EntryKind.NOTE,
                 account=current.account_id,
                 occurred_at=on_day(store, on),
-                text=(
-                    f"Baja {closing_id}: se borró del llavero {what} de {ref}."
-                    if removed
-                    else f"Baja {closing_id}: el llavero no guardaba contraseña ni códigos de {ref}; nada que borrar."
-                ),
+                text=entries.closing_secrets_removed(closing_id, ref, removed),
             )
         return self.get(closing_id)
 

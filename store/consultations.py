@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 from policy import validate
 from policy.codes import ConsultationState, EntryKind
+from policy.entries import workflows as entries
 from policy.records import Account, Consultation
 from policy.workflows import check_transition
 from store.db import StoredMoments, from_db_datetime, to_db_datetime
 from store.errors import NotFoundError
-from store.journal import journal, live, moment, sentence, when
+from store.journal import journal, live, moment, when
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -56,6 +57,7 @@ class Consultations:
         store = self._store
         live(account)
         clean_subject = validate.text(subject, "asunto", required=True)
+        assert clean_subject is not None
         body = validate.text(text, "texto", limit=validate.MAX_TEXT)
         when(sent_at, store.now(), "fecha de envío")
         to = validate.text(office, "oficina") or store.settings.profile().settings.consultation_office
@@ -79,9 +81,7 @@ class Consultations:
                 EntryKind.CONSULTATION,
                 account=account,
                 occurred_at=sent_at,
-                text=(
-                    f"Consulta de pertinencia {new_id} enviada" + (f" a {to}" if to else "") + f": «{clean_subject}»."
-                ),
+                text=entries.consultation_sent(new_id, to, clean_subject),
             )
         return self.get(new_id)
 
@@ -110,7 +110,7 @@ class Consultations:
                 EntryKind.CONSULTATION,
                 account=current.account_id,
                 occurred_at=at,
-                text=f"Consulta de pertinencia {consultation_id} ({current.subject}): {clean}.{sentence(clean_note)}",
+                text=entries.consultation_resolved(consultation_id, current.subject, clean, clean_note),
             )
         return self.get(consultation_id)
 

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from policy import validate
 from policy.clock import format_date
 from policy.codes import EntryKind
+from policy.entries import workflows as entries
 from policy.workflows import HolidayPeriod
 from store.errors import ConflictError
-from store.journal import journal, on_day, sentence
+from store.journal import journal, on_day
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -50,10 +51,7 @@ class HolidayNotices:
                 store,
                 EntryKind.NOTE,
                 occurred_at=on_day(store, on),
-                text=(
-                    f"Aviso {period.code} cumplido el {format_date(on)}: se publicaron los horarios de atención"
-                    f" por {period.label}.{sentence(clean_note)}"
-                ),
+                text=entries.holiday_notice_done(period.code, period.label, on, clean_note),
             )
 
     def done(self) -> dict[int, date]:

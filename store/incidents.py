@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from policy import validate
 from policy.codes import EntryKind
+from policy.entries import workflows as entries
 from policy.errors import PolicyError
 from policy.records import Account, IncidentNotice
+from policy.workflows import check_incident_closing
 from store.bitacora import FUTURE_TOLERANCE
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, StoreError, UsageError
@@ -61,12 +63,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " y " + names[-1]
-
-
-def _fmt(moment: datetime) -> str:
-    return moment.strftime("%d/%m/%Y %H:%M")
+_fmt = entries.moment_text
 
 
 class Incidents:
@@ -120,10 +117,7 @@ class Incidents:
                 account=account,
                 occurred_at=moment,
                 author=who,
-                text=(
-                    f"Incidente {incident_id} abierto en {account.ref}: {clean.rstrip('.')}."
-                    f" Por notificar a: {_join(recipients)}{clause}."
-                ),
+                text=entries.incident_opened(incident_id, account.ref, clean, recipients, clause),
             )
         return self.get(incident_id)
 
@@ -175,13 +169,12 @@ class Incidents:
                 (to_db_datetime(moment), store.stamp(), notice.id),
             )
             remaining = [n.recipient for n in incident.pending if n.id != notice.id]
-            tail = f" Falta notificar a: {_join(remaining)}." if remaining else " Todos los avisos están dados."
             store.bitacora.append(
                 kind=EntryKind.INCIDENT,
                 account=incident.account_id,
                 occurred_at=moment,
                 author=who,
-                text=f"Incidente {incident.id}: se notificó a {notice.recipient}.{tail}",
+                text=entries.incident_notified(incident.id, notice.recipient, remaining),
             )
         return self.get(incident_id)
 
@@ -205,8 +198,7 @@ class Incidents:
         moment = at or store.now()
         self._check_moment(moment, "fecha y hora del cierre")
         note = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
-        if without_rotation and not note:
-            raise UsageError("Para cerrar sin rotación de contraseña indique el motivo (--motivo).")
+        check_incident_closing(without_rotation, note)
         who = author or store.author
         with store.atomic():
             incident = self.get(incident_id)
@@ -231,16 +223,9 @@ class Incidents:
                 "UPDATE incidents SET closed_at = ?, close_note = ?, closed_without_rotation = ? WHERE id = ?",
                 (to_db_datetime(moment), note, 1 if rotation is None else 0, incident.id),
             )
-            if rotation is not None:
-                basis = f"rotación de contraseña del {_fmt(from_db_datetime(rotation['rotated_at']))}"
-            else:
-                basis = "sin rotación de contraseña"
+            rotated_at = from_db_datetime(rotation["rotated_at"]) if rotation is not None else None
             pending = [n.recipient for n in incident.pending]
-            text = f"Incidente {incident.id} cerrado ({basis})."
-            if note:
-                text += f" Motivo: {note.rstrip('.')}."
-            if pending:
-                text += f" Avisos aún pendientes: {_join(pending)}."
+            text = entries.incident_closed(incident.id, rotated_at, note, pending)
             store.bitacora.append(
                 kind=EntryKind.INCIDENT, account=incident.account_id, occurred_at=moment, author=who, text=text
             )

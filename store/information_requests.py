@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 from policy import validate
 from policy.codes import EntryKind, RequestState
+from policy.entries import workflows as entries
 from policy.records import Account, InformationRequest
-from policy.workflows import check_transition
+from policy.workflows import check_request_resolution, check_transition
 from store.db import from_db_datetime, to_db_datetime
-from store.errors import NotFoundError, UsageError
-from store.journal import journal, live, moment, sentence, when
+from store.errors import NotFoundError
+from store.journal import journal, live, moment, when
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -48,6 +49,7 @@ class InformationRequests:
         live(account)
         who = validate.text(requester, "quién solicita", required=True)
         what = validate.text(subject, "asunto", required=True, limit=validate.MAX_MEDIUM)
+        assert who is not None and what is not None
         when(received_at, store.now(), "fecha de recepción")
         with store.atomic():
             new_id = store.insert(
@@ -68,7 +70,7 @@ class InformationRequests:
                 EntryKind.REQUEST,
                 account=account,
                 occurred_at=received_at,
-                text=f"Solicitud de información {new_id} recibida de {who}: {sentence(what).strip()}",
+                text=entries.request_received(new_id, who, what),
             )
         return self.get(new_id)
 
@@ -86,10 +88,7 @@ class InformationRequests:
         clean = validate.choice(result, "resultado", [RequestState.ANSWERED, RequestState.ROUTED])
         clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
         clean_area = validate.text(area, "área")
-        if clean == RequestState.ANSWERED and not clean_area:
-            raise UsageError("Al responder directamente hay que avisar al área responsable: indíquela con --area.")
-        if clean == RequestState.ANSWERED and not clean_note:
-            raise UsageError("Anote qué se respondió con --nota.")
+        check_request_resolution(clean, clean_note, clean_area)
         office = store.settings.profile().settings.information_request_office if clean == RequestState.ROUTED else None
         with store.atomic():
             current = self.get(request_id)
@@ -102,16 +101,14 @@ class InformationRequests:
             store.events.record(
                 self.entity, request_id, "atendida", from_state=current.state, to_state=clean, note=clean_note
             )
-            if clean == RequestState.ANSWERED:
-                what = f"respondida; se avisó a {clean_area}"
-            else:
-                what = "canalizada" + (f" a {office}" if office else "")
             journal(
                 store,
                 EntryKind.REQUEST,
                 account=current.account_id,
                 occurred_at=at,
-                text=f"Solicitud de información {request_id} de {current.requester}: {what}.{sentence(clean_note)}",
+                text=entries.request_resolved(
+                    request_id, current.requester, clean, area=clean_area, office=office, note=clean_note
+                ),
             )
         return self.get(request_id)
 

@@ -64,8 +64,3 @@ def journal(
         occurred_at=occurred_at,
         refs=[r for r in refs if r],
     )
-
-
-def sentence(text: str | None) -> str:
-    """`` Text.`` to append to an entry (empty when there is none)."""
-    return f" {text.rstrip('.')}." if text else ""

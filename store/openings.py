@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from policy import validate
 from policy.clock import format_date
 from policy.codes import AccountStatus, EntryKind, Network, OpeningState
+from policy.entries import workflows as entries
 from policy.labels import OPENING_REPORT_ITEMS
 from policy.records import OpeningRequest
 from policy.workflows import check_transition
 from store.errors import ConflictError, NotFoundError, UsageError
-from store.journal import day, journal, on_day, sentence
+from store.journal import day, journal, on_day
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -63,6 +64,7 @@ class Openings:
         clean_handle = validate.text(handle, "usuario", required=True)
         assert clean_handle is not None
         clean_reference = validate.text(reference, "oficio", required=True)
+        assert clean_reference is not None
         clean_area = validate.text(area, "área")
         validate.not_future(requested_on, store.now(), "fecha del oficio")
         office = store.settings.profile().settings.opening_office
@@ -100,11 +102,8 @@ class Openings:
                 EntryKind.NOTE,
                 occurred_at=on_day(store, requested_on),
                 refs=(clean_reference,),
-                text=(
-                    f"Solicitud de apertura {new_id} de la cuenta {clean_network}/{clean_handle}"
-                    f" (oficio {clean_reference} del {format_date(requested_on)})"
-                    + (f" dirigida a {office}" if office else "")
-                    + "."
+                text=entries.opening_requested(
+                    new_id, f"{clean_network}/{clean_handle}", clean_reference, requested_on, office
                 ),
             )
         return self.get(new_id)
@@ -150,9 +149,8 @@ class Openings:
                 account=account_id,
                 occurred_at=on_day(store, on),
                 refs=(current.reference,),
-                text=(
-                    f"Solicitud de apertura {opening_id} de {current.network}/{current.handle}: {clean}"
-                    f" el {format_date(on)}.{sentence(clean_reason)}"
+                text=entries.opening_resolved(
+                    opening_id, f"{current.network}/{current.handle}", clean, on, clean_reason
                 ),
             )
         return self.get(opening_id)
@@ -185,7 +183,7 @@ class Openings:
                 account=account,
                 occurred_at=on_day(store, on),
                 refs=(current.reference,),
-                text=f"Cuenta {account.ref} abierta el {format_date(on)} (solicitud de apertura {opening_id}).",
+                text=entries.account_opened(opening_id, account.ref, on),
             )
         return self.get(opening_id)
 
@@ -222,10 +220,7 @@ class Openings:
                 account=current.account_id,
                 occurred_at=on_day(store, on),
                 refs=(current.reference,),
-                text=(
-                    f"Informe de apertura {opening_id} de {current.network}/{current.handle}:"
-                    f" se informó {', '.join(OPENING_REPORT_ITEMS[i] for i in clean)}."
-                ),
+                text=entries.opening_reported(opening_id, f"{current.network}/{current.handle}", clean),
             )
         return self.get(opening_id)
 

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from policy import validate
-from policy.clock import format_date
 from policy.codes import EntryKind, Kind
-from policy.labels import KIND_LABELS
+from policy.entries import workflows as entries
 from policy.records import Account, Waiver
+from policy.workflows import waiver_until
 from store.db import from_db_datetime
 from store.errors import ConflictError, NotFoundError, UsageError
-from store.journal import journal, moment, sentence
+from store.journal import journal, moment
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -70,8 +70,7 @@ class Waivers:
             raise UsageError("Indique qué se dispensa: --tipo (con --cuenta, si es de una cuenta) o --clave.")
         if clean_key is not None and (clean_kind is not None or account is not None):
             raise UsageError("Use --clave sola, o bien --tipo con --cuenta.")
-        if until < store.now().date():
-            raise UsageError(f"La fecha --hasta ({until.isoformat()}) ya pasó.")
+        waiver_until(until, store.now().date())
         clean_reference = validate.text(reference, "oficio")
         with store.atomic():
             new_id = store.insert(
@@ -88,16 +87,13 @@ class Waivers:
                 },
             )
             store.events.record(self.entity, new_id, "registrada", to_state=until.isoformat(), note=clean_reason)
-            what = KIND_LABELS.get(clean_kind, clean_kind) if clean_kind else f"la obligación {clean_key}"
             journal(
                 store,
                 EntryKind.NOTE,
                 account=account,
                 refs=(clean_reference,),
-                text=(
-                    f"Dispensa {new_id}: {what}"
-                    + (f" de {account.ref}" if account else "")
-                    + f" hasta el {format_date(until)}. Motivo:{sentence(clean_reason)}"
+                text=entries.waiver_added(
+                    new_id, clean_kind, clean_key, account.ref if account else None, until, clean_reason
                 ),
             )
         return self.get(new_id)
@@ -115,13 +111,12 @@ class Waivers:
             )
             store.events.record(self.entity, waiver_id, "revocada", from_state=record.waiver.until.isoformat())
             waiver = record.waiver
-            what = KIND_LABELS.get(waiver.kind, waiver.kind) if waiver.kind else f"la obligación {waiver.key}"
             journal(
                 store,
                 EntryKind.NOTE,
                 account=waiver.account_id,
                 refs=(waiver.reference,),
-                text=f"Dispensa {waiver_id} revocada: {what} vuelve a la agenda desde hoy.",
+                text=entries.waiver_revoked(waiver_id, waiver.kind, waiver.key),
             )
 
     def get(self, waiver_id: int) -> Waiver:

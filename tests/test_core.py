@@ -39,7 +39,7 @@ def test_a_profile_without_holiday_notices_refuses_them_in_both_faces(iecm_db: P
     with open_store(iecm_db, clock=lambda: NOW) as store, pytest.raises(PolicyError, match="no prevé avisos"):
         notice_periods(store, NOW, date(2026, 3, 1), date(2026, 12, 31))
     with pytest.raises(PolicyError, match="no prevé avisos"):
-        Workspace(iecm_db, lambda: NOW).mark_holiday_notice(20260316, date(2026, 3, 12), None)
+        Workspace(iecm_db, lambda: NOW).run(mark_holiday_notice, NOW, date(2026, 3, 16), date(2026, 3, 12), None)
     result = make_runner(iecm_db)("avisos", "cumplir", "2026-03-16")
     assert result.code == 1 and "no prevé avisos" in result.err
     with open_store(iecm_db) as store:
@@ -54,7 +54,7 @@ def test_marking_a_notice_is_the_same_record_from_either_face(tmp_path: Path) ->
     start = upcoming[0].period.start
     result = make_runner(cli_db)("avisos", "cumplir", start.isoformat(), "--fecha", "2026-03-12")
     assert result.code == 0, result.err
-    Workspace(workbench_db, lambda: NOW).mark_holiday_notice(int(start.strftime("%Y%m%d")), date(2026, 3, 12), None)
+    Workspace(workbench_db, lambda: NOW).run(mark_holiday_notice, NOW, start, date(2026, 3, 12), None)
     for db in (cli_db, workbench_db):
         with open_store(db) as store:
             assert store.holiday_notices.done()[int(start.strftime("%Y%m%d"))] == date(2026, 3, 12)

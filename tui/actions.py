@@ -1,29 +1,78 @@
 """Forms that resolve the agenda's workflow items: incident notices, consultations,
 information requests, notices given, signed documents and waivers.
 
-Imported on first use (not on the first frame). Each form saves through one
-``Workspace`` call (one transaction) in a thread worker, and asks before an
-irreversible record.
+Imported on first use (not on the first frame). Each form parses its fields, saves
+through one use case of the core (``tui.core``: one transaction) in a thread worker,
+words the result in Spanish here, and asks before an irreversible record. The rules
+(a date in the future, what a resolution needs, the waiver's default end) are the
+core's and policy's, the same ones the command line gets.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
+from policy import validate
 from policy.clock import format_date, parse_date, parse_datetime
+from policy.codes import Kind
 from policy.errors import UsageError
 from policy.labels import KIND_LABELS
 from policy.obligations import Obligation
+from policy.records import AdminChange, Consultation, InformationRequest, Waiver
+from policy.workflows import HolidayPeriod, check_request_resolution, period_start, waiver_until
+from store.incidents import Incident
+from tui.core.incidents import notify_incident_notice
+from tui.core.notices import mark_holiday_notice
+from tui.core.waivers import add_waiver
+from tui.core.workflows import (
+    RecordedDocument,
+    notify_admin_change,
+    record_person_document,
+    resolve_consultation,
+    resolve_request,
+)
 from tui.dialogs import FormDialog, Job, _optional, field
 
 if TYPE_CHECKING:
     from tui.workspace import Workspace
 
 _IRREVERSIBLE = " El historial no se puede borrar. ¿Registrar?"
+
+
+# -- what each form says once saved --------------------------------------------------------------
+
+
+def incident_notice_given(incident: Incident, notice_id: int) -> str:
+    recipient = next(n.recipient for n in incident.notices if n.id == notice_id)
+    return f"Incidente {incident.id}: aviso a {recipient} registrado."
+
+
+def consultation_resolved(done: Consultation) -> str:
+    return f"Consulta {done.id} «{done.subject}»: {done.state}."
+
+
+def request_resolved(done: InformationRequest) -> str:
+    return f"Solicitud {done.id} de {done.requester}: {done.state}."
+
+
+def admin_change_notified(change: AdminChange) -> str:
+    return f"Aviso del cambio de administración {change.id} registrado."
+
+
+def holiday_notice_given(period: HolidayPeriod) -> str:
+    return f"Aviso de {period.label} marcado como dado."
+
+
+def document_recorded(done: RecordedDocument) -> str:
+    return f"{KIND_LABELS.get(done.kind, done.kind)} de {done.person.name} registrado."
+
+
+def waiver_added(waiver: Waiver) -> str:
+    return f"Dispensa {waiver.id} registrada hasta el {waiver.until.isoformat()}."
 
 
 def _subject(item: Obligation) -> str:
@@ -47,10 +96,10 @@ class _ItemDialog(FormDialog):
         yield Static(self.intro_text, classes="dialog-text")
 
     def moment(self, widget_id: str, label: str) -> datetime:
-        at = parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
-        if at > self.workspace.now() + timedelta(minutes=5):
-            raise UsageError(f"La {label} está en el futuro.")
-        return at
+        return parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
+
+    def day(self, widget_id: str, label: str) -> date:
+        return parse_date(self.value(widget_id), label)
 
     def now_text(self) -> str:
         return self.workspace.now().strftime("%Y-%m-%d %H:%M")
@@ -71,7 +120,7 @@ class IncidentNoticeDialog(_ItemDialog):
         self._at = at
         notice_id = self.ref_id
         assert notice_id is not None
-        return lambda: self.workspace.tick_incident_notice(notice_id, at)
+        return lambda: incident_notice_given(self.workspace.run(notify_incident_notice, notice_id, at=at), notice_id)
 
     def confirmation(self) -> str:
         return (
@@ -101,7 +150,7 @@ class ConsultationDialog(_ItemDialog):
         self._result = result
         ref = self.ref_id
         assert ref is not None
-        return lambda: self.workspace.resolve_consultation(ref, result, at, note)
+        return lambda: consultation_resolved(self.workspace.run(resolve_consultation, ref, result, at=at, note=note))
 
     def confirmation(self) -> str:
         return f"La consulta quedará {self._result}." + _IRREVERSIBLE
@@ -129,14 +178,11 @@ class RequestDialog(_ItemDialog):
         result = str(self.selected("result"))
         at = self.moment("when", "fecha de atención")
         note, area = _optional(self.value("note")), _optional(self.value("area"))
-        if result == "respondida" and not area:
-            raise UsageError("Al responder directamente hay que avisar al área responsable: escríbala.")
-        if result == "respondida" and not note:
-            raise UsageError("Anote qué se respondió.")
+        check_request_resolution(result, note, area)  # before asking to confirm: the rule the core applies
         self._result = result
         ref = self.ref_id
         assert ref is not None
-        return lambda: self.workspace.resolve_request(ref, result, at, note, area)
+        return lambda: request_resolved(self.workspace.run(resolve_request, ref, result, at=at, note=note, area=area))
 
     def confirmation(self) -> str:
         return f"La solicitud quedará {self._result}." + _IRREVERSIBLE
@@ -153,14 +199,17 @@ class NoticeGivenDialog(_ItemDialog):
         yield from field("Oficio o nota (opcional)", Input(id="reference"))
 
     def build_job(self) -> Job:
-        day = self.past_date("day", "fecha del aviso")
+        day = self.day("day", "fecha del aviso")
         self._day = day
         reference = _optional(self.value("reference"))
         ref = self.ref_id
         assert ref is not None
-        if self.item is not None and self.item.kind == "holiday_notice":
-            return lambda: self.workspace.mark_holiday_notice(ref, day, reference)
-        return lambda: self.workspace.notify_admin_change(ref, day, reference)
+        if self.item is not None and self.item.kind == Kind.HOLIDAY_NOTICE:
+            start = period_start(ref)
+            return lambda: holiday_notice_given(
+                self.workspace.run(mark_holiday_notice, self.workspace.now(), start, day, reference)
+            )
+        return lambda: admin_change_notified(self.workspace.run(notify_admin_change, ref, on=day, reference=reference))
 
     def confirmation(self) -> str:
         return f"Se anotará el aviso como dado el {format_date(self._day)}." + _IRREVERSIBLE
@@ -180,14 +229,16 @@ class DocumentDialog(_ItemDialog):
         yield from field("Referencia (opcional)", Input(id="reference", placeholder="oficio o expediente"))
 
     def build_job(self) -> Job:
-        day = self.past_date("day", "fecha de firma")
+        day = self.day("day", "fecha de firma")
         self._day = day
         reference = _optional(self.value("reference"))
         person = self.item.person
         if person is None:
             raise UsageError("El pendiente no indica la persona.")
         kind = str(self.item.kind)
-        return lambda: self.workspace.record_person_document(person.id, kind, day, reference)
+        return lambda: document_recorded(
+            self.workspace.run(record_person_document, person.id, kind, on=day, reference=reference)
+        )
 
     def confirmation(self) -> str:
         return f"Se registrará la firma del {format_date(self._day)}." + _IRREVERSIBLE
@@ -200,23 +251,22 @@ class WaiverDialog(_ItemDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
-        default = self.workspace.now().date() + timedelta(days=30)
+        default = waiver_until(None, self.workspace.now().date())
         yield from field("Motivo", Input(id="reason", placeholder="por qué no aplica o se pospone"))
         yield from field("Hasta (AAAA-MM-DD, inclusive)", Input(default.isoformat(), id="until"))
         yield from field("Oficio (opcional)", Input(id="reference"))
 
     def build_job(self) -> Job:
-        reason = self.value("reason").strip()
-        if not reason:
-            raise UsageError("Escriba el motivo de la dispensa.")
-        until: date = parse_date(self.value("until"), "fecha de término")
-        if until < self.workspace.now().date():
-            raise UsageError("La fecha de término ya pasó.")
+        reason = validate.text(self.value("reason"), "motivo", required=True, limit=validate.MAX_MEDIUM)
+        assert reason is not None
+        until = waiver_until(parse_date(self.value("until"), "fecha de término"), self.workspace.now().date())
         self._until = until
         reference = _optional(self.value("reference"))
         assert self.item is not None
         key = self.item.key
-        return lambda: self.workspace.add_waiver(key, until, reason, reference)
+        return lambda: waiver_added(
+            self.workspace.run(add_waiver, reason=reason, until=until, key=key, reference=reference)
+        )
 
     def confirmation(self) -> str:
         return (

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tui.cli.args import positive_int, subcommands
+from tui.cli.output import print_json, table
+from tui.cli.workflows import moment_option, naming_options
+from tui.core import incidents as core
 
 if TYPE_CHECKING:
     from store.incidents import Incident
@@ -68,8 +72,8 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     listing.set_defaults(handler=list_incidents)
 
 
-def _moment(ctx: Context, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    return ctx.moment_arg(args.fecha_hora, "fecha y hora") if args.fecha_hora else None
+def _moment(ctx: Context, args: argparse.Namespace) -> datetime | None:
+    return moment_option(ctx, args.fecha_hora, "fecha y hora")
 
 
 def _checklist(incident: Incident) -> list[str]:
@@ -81,9 +85,7 @@ def _checklist(incident: Incident) -> list[str]:
 
 
 def open_incident(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    incident = store.incidents.open(account, args.descripcion, at=_moment(ctx, args))
+    incident = core.open_incident(ctx.store, args.cuenta, args.descripcion, at=_moment(ctx, args))
     print(f"Incidente {incident.id} abierto en {incident.account}. Notifique cuanto antes a:")
     print("\n".join(_checklist(incident)))
     print(f"Marque cada aviso con «resguardo incidentes notificar {incident.id} DESTINO».")
@@ -91,7 +93,7 @@ def open_incident(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def notify_incident(ctx: Context, args: argparse.Namespace) -> int:
-    incident = ctx.store.incidents.notify(args.id, args.destino, at=_moment(ctx, args))
+    incident = core.notify_incident(ctx.store, args.id, args.destino, at=_moment(ctx, args))
     pending = incident.pending
     print(f"Aviso registrado en el incidente {incident.id}.")
     print("\n".join(_checklist(incident)))
@@ -101,9 +103,10 @@ def notify_incident(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def close_incident(ctx: Context, args: argparse.Namespace) -> int:
-    incident = ctx.store.incidents.close(
-        args.id, at=_moment(ctx, args), without_rotation=args.sin_rotacion, reason=args.motivo
-    )
+    with naming_options():
+        incident = core.close_incident(
+            ctx.store, args.id, at=_moment(ctx, args), without_rotation=args.sin_rotacion, reason=args.motivo
+        )
     print(f"Incidente {incident.id} cerrado.")
     if incident.pending:
         names = ", ".join(n.recipient for n in incident.pending)
@@ -135,11 +138,7 @@ def incident_json(incident: Incident) -> dict[str, Any]:
 
 
 def list_incidents(ctx: Context, args: argparse.Namespace) -> int:
-    from tui.cli.output import print_json, table
-
-    store = ctx.store
-    account_id = store.accounts.resolve(args.cuenta).id if args.cuenta else None
-    incidents = store.incidents.list(open_only=args.abiertos, account_id=account_id)
+    incidents = core.incidents(ctx.store, open_only=args.abiertos, account=args.cuenta)
     if args.json:
         print_json([incident_json(i) for i in incidents])
         return 0
@@ -148,7 +147,7 @@ def list_incidents(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     rows = []
     for i in incidents:
-        state = "abierto" if i.is_open else f"cerrado {i.closed_at.strftime('%d/%m/%Y')}"  # type: ignore[union-attr]
+        state = f"cerrado {i.closed_at.strftime('%d/%m/%Y')}" if i.closed_at else "abierto"
         done = len(i.notices) - len(i.pending)
         rows.append(
             [i.id, i.opened_at.strftime("%d/%m/%Y %H:%M"), i.account, state, f"{done}/{len(i.notices)}", i.description]

@@ -6,10 +6,12 @@ import argparse
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date
-from policy.codes import ChangeReason, Rank
+from policy.codes import ChangeReason, Kind, Rank
 from policy.labels import CHANGE_REASON_LABELS
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
+from tui.cli.workflows import day_option
+from tui.core import workflows
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -140,32 +142,30 @@ def list_people(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def record_change(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    person = store.people.resolve(args.persona)
-    start = ctx.date_arg(args.desde, "fecha --desde")
-    until = ctx.date_arg(args.hasta, "fecha --hasta") if args.hasta else None
-    change = store.admin_changes.record(person, args.motivo, start=start, until=until, note=args.nota)
-    accounts = {a.id: a.ref for a in store.accounts.list()}
-    refs = ", ".join(accounts[a] for a in change.account_ids if a in accounts)
+    change, person, accounts, notice, rotation_due = workflows.record_admin_change(
+        ctx.store,
+        args.persona,
+        args.motivo,
+        start=day_option(args.desde, "fecha --desde"),
+        until=day_option(args.hasta, "fecha --hasta"),
+        note=args.nota,
+    )
+    refs = ", ".join(accounts)
     print(change.id)
-    if until is None:
+    if change.until is None:
         print(
-            f"{person.name} deja de administrar {refs} desde el {format_date(start)}"
+            f"{person.name} deja de administrar {refs} desde el {format_date(change.start)}"
             f" ({CHANGE_REASON_LABELS[change.reason]})."
         )
     else:
         print(
-            f"{person.name} no administra {refs} del {format_date(start)} al {format_date(until)}"
+            f"{person.name} no administra {refs} del {format_date(change.start)} al {format_date(change.until)}"
             f" ({CHANGE_REASON_LABELS[change.reason]}); vuelve el día siguiente sin más trámite."
         )
-    profile = store.settings.profile()
-    office = profile.settings.admin_change_office
-    if office and profile.has_rule("admin_change_notice") and profile.rule("admin_change_notice").section:
-        print(
-            f"Avise del cambio ({office}; {profile.rule('admin_change_notice').short()});"
-            f" registre el aviso con «resguardo personas avisar {change.id}»."
-        )
-    if profile.settings.rotation_on_admin_change:
+    if notice is not None:
+        office, clause = notice
+        print(f"Avise del cambio ({office}; {clause}); registre el aviso con «resguardo personas avisar {change.id}».")
+    if rotation_due:
         print("Según el perfil, la contraseña debe cambiarse ya (con la UTCSyD): la rotación queda vencida.")
     else:
         print("Se recomienda rotar la contraseña de esas cuentas.")
@@ -174,8 +174,8 @@ def record_change(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def notify_change(ctx: Context, args: argparse.Namespace) -> int:
-    change = ctx.store.admin_changes.notify(
-        args.cambio, on=ctx.date_arg(args.fecha, "fecha del aviso"), reference=args.oficio
+    change = workflows.notify_admin_change(
+        ctx.store, args.cambio, on=day_option(args.fecha, "fecha del aviso"), reference=args.oficio
     )
     assert change.notified_on is not None
     print(f"Aviso del cambio {change.id} registrado el {format_date(change.notified_on)}.")
@@ -183,30 +183,27 @@ def notify_change(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def list_changes(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    people = {p.id: p.name for p in store.people.list()}
-    accounts = {a.id: a.ref for a in store.accounts.list()}
-    changes = store.admin_changes.list()
+    views = workflows.admin_changes(ctx.store)
     if args.json:
         print_json(
             [
                 {
                     "id": c.id,
-                    "person": people.get(c.person_id),
+                    "person": person,
                     "person_id": c.person_id,
                     "reason": c.reason,
                     "start": c.start.isoformat(),
                     "until": c.until.isoformat() if c.until else None,
-                    "accounts": [accounts.get(a) for a in c.account_ids],
+                    "accounts": accounts,
                     "account_ids": list(c.account_ids),
                     "notified_on": c.notified_on.isoformat() if c.notified_on else None,
                     "author": c.author,
                 }
-                for c in changes
+                for c, person, accounts in views
             ]
         )
         return 0
-    if not changes:
+    if not views:
         print("No hay cambios de administración registrados.")
         return 0
     print(
@@ -215,14 +212,14 @@ def list_changes(ctx: Context, args: argparse.Namespace) -> int:
             [
                 [
                     c.id,
-                    people.get(c.person_id, "?"),
+                    person or "?",
                     CHANGE_REASON_LABELS.get(c.reason, c.reason),
                     format_date(c.start),
                     format_date(c.until) if c.until else "—",
-                    ", ".join(accounts.get(a, "?") for a in c.account_ids),
+                    ", ".join(ref or "?" for ref in accounts),
                     format_date(c.notified_on) if c.notified_on else "pendiente",
                 ]
-                for c in changes
+                for c, person, accounts in views
             ],
             wrap=5,
         )
@@ -230,14 +227,17 @@ def list_changes(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-_DOCUMENT_KINDS = {"formulario": "designation_form", "responsiva": "responsiva"}
+_DOCUMENT_KINDS = {"formulario": Kind.DESIGNATION_FORM, "responsiva": Kind.RESPONSIVA}
 
 
 def record_document(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    person = store.people.resolve(args.persona)
-    on = ctx.date_arg(args.fecha, "fecha de firma")
-    store.person_documents.record(person, _DOCUMENT_KINDS[args.tipo], on=on, reference=args.referencia)
-    label = "Formulario de designación" if args.tipo == "formulario" else "Responsiva"
-    print(f"{label} de {person.name} registrado, firmado el {format_date(on)}.")
+    done = workflows.record_person_document(
+        ctx.store,
+        args.persona,
+        _DOCUMENT_KINDS[args.tipo],
+        on=day_option(args.fecha, "fecha de firma"),
+        reference=args.referencia,
+    )
+    label = "Formulario de designación" if done.kind == Kind.DESIGNATION_FORM else "Responsiva"
+    print(f"{label} de {done.person.name} registrado, firmado el {format_date(done.on)}.")
     return 0

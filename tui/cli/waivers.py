@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date, parse_date
@@ -13,6 +13,9 @@ from policy.errors import NotFoundError
 from policy.labels import KIND_LABELS
 from tui.cli.args import positive_int, subcommands, window_days
 from tui.cli.output import print_json, table
+from tui.core import waivers as core
+from tui.core.common import account_of
+from tui.core.notices import mark_holiday_notice, notice_periods
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -71,72 +74,72 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 
 def add_waiver(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta) if args.cuenta else None
-    until = ctx.date_arg(args.hasta, "fecha --hasta")
-    waiver = store.waivers.add(
-        until=until, reason=args.motivo, kind=args.tipo, account=account, key=args.clave, reference=args.oficio
+    waiver = core.add_waiver(
+        ctx.store,
+        until=parse_date(args.hasta, "fecha --hasta"),
+        reason=args.motivo,
+        kind=args.tipo,
+        account=args.cuenta,
+        key=args.clave,
+        reference=args.oficio,
     )
     print(waiver.id)
     what = waiver.key or KIND_LABELS.get(waiver.kind or "", waiver.kind or "")
-    where = f" de {account.ref}" if account else ""
+    where = f" de {account_of(ctx.store, waiver.account_id).ref}" if waiver.account_id else ""
     print(
-        f"Dispensa registrada: «{what}»{where} sale de la agenda hasta el {format_date(until)} y vuelve el día siguiente."
+        f"Dispensa registrada: «{what}»{where} sale de la agenda hasta el {format_date(waiver.until)}"
+        " y vuelve el día siguiente."
     )
     return 0
 
 
 def list_waivers(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    today = ctx.today()
-    accounts = {acc.id: acc.ref for acc in store.accounts.list()}
-    records = store.waivers.list()
+    views = core.waivers(ctx.store)
     if args.json:
         print_json(
             [
                 {
-                    "id": r.waiver.id,
-                    "kind": r.waiver.kind,
-                    "key": r.waiver.key,
-                    "account": accounts.get(r.waiver.account_id) if r.waiver.account_id else None,
-                    "account_id": r.waiver.account_id,
-                    "until": r.waiver.until.isoformat(),
-                    "reason": r.waiver.reason,
-                    "reference": r.waiver.reference,
-                    "author": r.waiver.author,
-                    "created_at": r.waiver.created_at.isoformat() if r.waiver.created_at else None,
-                    "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
-                    "revoked_by": r.revoked_by,
-                    "in_force": r.revoked_at is None and r.waiver.active_on(today),
+                    "id": w.id,
+                    "kind": w.kind,
+                    "key": w.key,
+                    "account": view.account,
+                    "account_id": w.account_id,
+                    "until": w.until.isoformat(),
+                    "reason": w.reason,
+                    "reference": w.reference,
+                    "author": w.author,
+                    "created_at": w.created_at.isoformat() if w.created_at else None,
+                    "revoked_at": view.record.revoked_at.isoformat() if view.record.revoked_at else None,
+                    "revoked_by": view.record.revoked_by,
+                    "in_force": view.in_force,
                 }
-                for r in records
+                for view in views
+                for w in (view.record.waiver,)
             ]
         )
         return 0
-    if not records:
+    if not views:
         print("No hay dispensas registradas.")
         return 0
-    rows = []
-    for r in records:
-        w = r.waiver
-        state = "revocada" if r.revoked_at else ("vigente" if w.active_on(today) else "terminada")
-        rows.append(
-            [
-                w.id,
-                w.key or w.kind or "",
-                accounts.get(w.account_id, "todas") if w.account_id else ("—" if w.key else "todas"),
-                format_date(w.until),
-                state,
-                w.reason,
-                w.author or "",
-            ]
-        )
+    rows = [
+        [
+            w.id,
+            w.key or w.kind or "",
+            (view.account or "todas") if w.account_id else ("—" if w.key else "todas"),
+            format_date(w.until),
+            view.state,
+            w.reason,
+            w.author or "",
+        ]
+        for view in views
+        for w in (view.record.waiver,)
+    ]
     print(table(["Id", "Obligación", "Cuenta", "Hasta", "Estado", "Motivo", "Autor"], rows, wrap=5))
     return 0
 
 
 def revoke_waiver(ctx: Context, args: argparse.Namespace) -> int:
-    ctx.store.waivers.revoke(args.id)
+    core.revoke_waiver(ctx.store, args.id)
     print(f"Dispensa {args.id} revocada: sus obligaciones vuelven a la agenda.")
     return 0
 
@@ -149,10 +152,6 @@ def _notice_day(text: str) -> date:
 
 
 def list_notices(ctx: Context, args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
-    from tui.core.notices import notice_periods
-
     today = ctx.today()
     periods = notice_periods(ctx.store, ctx.now(), today, today + timedelta(days=args.dias))
     if args.json:
@@ -195,8 +194,6 @@ def list_notices(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def complete_notice(ctx: Context, args: argparse.Namespace) -> int:
-    from tui.core.notices import mark_holiday_notice
-
     day = _notice_day(args.id)
     on = ctx.date_arg(args.fecha, "fecha del aviso")
     try:

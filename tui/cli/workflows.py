@@ -1,27 +1,29 @@
 """``resguardo consultas|solicitudes|aperturas|bajas …``: the workflows with deadlines.
 
-Each command is a thin edge: it parses, calls one ``store`` operation (one
-transaction) and prints; deadlines come from ``policy.workflows`` so they match
-the agenda exactly.
+Each command is a thin edge: it parses, calls one use case of ``tui.core.workflows``
+(one transaction) and prints its result; the deadlines it prints are the agenda's.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from policy.clock import format_date, local
+from policy.clock import format_date, local, parse_date
 from policy.codes import ConsultationState, Network, OpeningState, RequestState
 from policy.errors import UsageError
 from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
-from policy.records import Account, Consultation, InformationRequest, OpeningRequest
+from policy.records import Closing, Consultation, InformationRequest, OpeningRequest
+from policy.workflows import MissingDetail
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
+from tui.core import workflows as core
+from tui.core.workflows import ConsultationView, RecordHistory, RequestView, record_history
 
 if TYPE_CHECKING:
-    from policy.calendar import BusinessCalendar
-    from policy.profile import Profile
     from tui.cli.context import Context
 
 
@@ -53,16 +55,23 @@ def _short(moment: datetime) -> str:
     return f"{format_date(moment.date())} {moment.strftime('%H:%M')}"
 
 
-def _rules(ctx: Context) -> tuple[Profile, BusinessCalendar]:
-    from store.state import calendar_years
-
-    profile = ctx.store.settings.profile()
-    first, last = calendar_years(profile, ctx.now())
-    return profile, ctx.store.calendar.business_calendar(first, last)
+def moment_option(ctx: Context, text: str | None, field: str) -> datetime | None:
+    """A date-time option as given; None (the core's «now») when absent."""
+    return ctx.moment_arg(text, field) if text else None
 
 
-def _accounts(ctx: Context) -> dict[int, Account]:
-    return {acc.id: acc for acc in ctx.store.accounts.list()}
+def day_option(text: str | None, field: str = "fecha") -> date | None:
+    """A ``YYYY-MM-DD`` option as given; None (the core's «today») when absent."""
+    return parse_date(text, field) if text is not None else None
+
+
+@contextlib.contextmanager
+def naming_options() -> Iterator[None]:
+    """The core says which detail is missing; the command line adds the option that gives it."""
+    try:
+        yield
+    except MissingDetail as exc:
+        raise UsageError(f"{exc.message[:-1]} (--{exc.field}).") from None
 
 
 # -- mostrar: one record and its history ---------------------------------------------
@@ -102,70 +111,69 @@ _LABELS = {
 }
 
 
-def _record_fields(ctx: Context, entity: str, record_id: int) -> dict[str, Any]:
-    store = ctx.store
-    accounts = _accounts(ctx)
-    if entity == "consultation":
-        from policy.workflows import consultation_due
-
-        c = store.consultations.get(record_id)
-        profile, calendar = _rules(ctx)
-        due = consultation_due(profile, calendar, c.sent_at) if c.state == ConsultationState.PENDING else None
-        return {
-            "id": c.id,
-            "account": accounts[c.account_id].ref,
-            "account_id": c.account_id,
-            "subject": c.subject,
-            "text": c.text,
-            "office": c.office,
-            "sent_at": _moment_text(c.sent_at),
-            "due": _moment_text(due),
-            "state": consultation_state(c, due, ctx.now()),
-            "answered_at": _moment_text(c.answered_at),
-            "note": c.note,
-            "author": c.author,
-        }
-    if entity == "information_request":
-        from policy.workflows import information_request_due
-
-        r = store.information_requests.get(record_id)
-        profile, calendar = _rules(ctx)
-        due = information_request_due(profile, calendar, r.received_at) if r.state == RequestState.OPEN else None
-        return {
-            "id": r.id,
-            "account": accounts[r.account_id].ref,
-            "account_id": r.account_id,
-            "requester": r.requester,
-            "subject": r.subject,
-            "received_at": _moment_text(r.received_at),
-            "due": _moment_text(due),
-            "state": r.state,
-            "closed_at": _moment_text(r.closed_at),
-            "area": r.area,
-            "office": r.office,
-            "note": r.note,
-            "author": r.author,
-        }
-    if entity == "opening_request":
-        from policy.workflows import opening_due
-
-        o = store.openings.get(record_id)
-        profile, calendar = _rules(ctx)
-        return _opening_json(
-            o, opening_due(profile, calendar, o.requested_on) if o.state == OpeningState.PENDING else None
-        )
-    b = store.closings.get(record_id)
+def _consultation_json(view: ConsultationView) -> dict[str, Any]:
+    c = view.consultation
     return {
-        "id": b.id,
-        "account": accounts[b.account_id].ref,
-        "account_id": b.account_id,
-        "closed_on": b.closed_on.isoformat(),
-        "reason": b.reason,
-        "reference": b.reference,
-        "done": {key: day.isoformat() for key, day in b.done.items()},
-        "missing": [key for key in CLOSING_ITEMS if key not in b.done],
-        "author": b.author,
+        "id": c.id,
+        "account": view.account,
+        "account_id": c.account_id,
+        "subject": c.subject,
+        "text": c.text,
+        "office": c.office,
+        "sent_at": _moment_text(c.sent_at),
+        "due": _moment_text(view.due),
+        "state": view.state,
+        "answered_at": _moment_text(c.answered_at),
+        "note": c.note,
+        "author": c.author,
     }
+
+
+def _request_json(view: RequestView) -> dict[str, Any]:
+    r = view.request
+    return {
+        "id": r.id,
+        "account": view.account,
+        "account_id": r.account_id,
+        "requester": r.requester,
+        "subject": r.subject,
+        "received_at": _moment_text(r.received_at),
+        "due": _moment_text(view.due),
+        "overdue": view.overdue,
+        "state": r.state,
+        "closed_at": _moment_text(r.closed_at),
+        "area": r.area,
+        "office": r.office,
+        "note": r.note,
+        "author": r.author,
+    }
+
+
+def _closing_json(c: Closing, account: str | None) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "account": account,
+        "account_id": c.account_id,
+        "closed_on": c.closed_on.isoformat(),
+        "reason": c.reason,
+        "reference": c.reference,
+        "done": {key: day.isoformat() for key, day in c.done.items()},
+        "missing": [key for key in CLOSING_ITEMS if key not in c.done],
+        "author": c.author,
+    }
+
+
+def _record_fields(found: RecordHistory) -> dict[str, Any]:
+    record, account = found.record, found.account or ""
+    if isinstance(record, Consultation):
+        return _consultation_json(ConsultationView(record, account, found.due, found.state or record.state))
+    if isinstance(record, InformationRequest):
+        data = _request_json(RequestView(record, account, found.due, False))
+        del data["overdue"]
+        return data
+    if isinstance(record, OpeningRequest):
+        return _opening_json(record, found.due)
+    return _closing_json(record, found.account)
 
 
 def _human(key: str, value: Any) -> str:
@@ -185,8 +193,9 @@ def _human(key: str, value: Any) -> str:
 
 
 def show_record(ctx: Context, args: argparse.Namespace) -> int:
-    data = _record_fields(ctx, args.entity, args.id)
-    events = ctx.store.events.for_record(args.entity, args.id)
+    found = record_history(ctx.store, args.entity, args.id)
+    data = _record_fields(found)
+    events = found.events
     history = [
         {
             "at": _moment_text(e.at),
@@ -252,79 +261,41 @@ def _register_consultations(commands: argparse._SubParsersAction, parent: argpar
     listing.set_defaults(handler=list_consultations)
 
 
-def consultation_state(item: Consultation, due: datetime | None, now: datetime) -> str:
-    """The state shown to people: a pending consultation past its window is ``vencida``."""
-    if item.state == ConsultationState.PENDING and due is not None and due <= now:
-        return ConsultationState.EXPIRED.value
-    return str(item.state)
-
-
 def add_consultation(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.workflows import consultation_due, consultation_window
-
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    sent = ctx.moment_arg(args.enviada, "fecha de envío")
-    item = store.consultations.add(account, subject=args.asunto, text=args.texto, sent_at=sent, office=args.oficina)
-    profile, calendar = _rules(ctx)
-    due = consultation_due(profile, calendar, item.sent_at)
-    print(item.id)
-    if due is None:
-        print(f"Consulta registrada. {profile.settings.consultation_outcome}".strip())
+    new = core.add_consultation(
+        ctx.store,
+        args.cuenta,
+        subject=args.asunto,
+        text=args.texto,
+        sent_at=moment_option(ctx, args.enviada, "fecha de envío"),
+        office=args.oficina,
+    )
+    print(new.consultation.id)
+    if new.due is None:
+        print(f"Consulta registrada. {new.outcome}".strip())
     else:
         print(
-            f"Consulta registrada: la respuesta de {item.office or 'la oficina'} vence el {_short(due)}"
-            f" ({consultation_window(profile)})."
+            f"Consulta registrada: la respuesta de {new.consultation.office or 'la oficina'} vence el {_short(new.due)}"
+            f" ({new.window})."
         )
     return 0
 
 
 def resolve_consultation(ctx: Context, args: argparse.Namespace) -> int:
-    at = ctx.moment_arg(args.fecha, "fecha de respuesta")
-    item = ctx.store.consultations.resolve(args.id, args.resultado, at=at, note=args.nota)
-    print(f"Consulta {item.id} {item.state} el {_short(at)}.")
+    item = core.resolve_consultation(
+        ctx.store, args.id, args.resultado, at=moment_option(ctx, args.fecha, "fecha de respuesta"), note=args.nota
+    )
+    assert item.answered_at is not None
+    print(f"Consulta {item.id} {item.state} el {_short(item.answered_at)}.")
     return 0
 
 
 def list_consultations(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.workflows import consultation_due
-
-    store = ctx.store
-    now = ctx.now()
-    profile, calendar = _rules(ctx)
-    accounts = _accounts(ctx)
-    recorded = args.estado if args.estado in (ConsultationState.APPROVED, ConsultationState.REJECTED) else None
-    if args.estado in (ConsultationState.PENDING, ConsultationState.EXPIRED):
-        recorded = ConsultationState.PENDING
-    rows: list[tuple[Consultation, datetime | None, str]] = []
-    for item in store.consultations.list(recorded):
-        due = consultation_due(profile, calendar, item.sent_at) if item.state == ConsultationState.PENDING else None
-        shown = consultation_state(item, due, now)
-        if args.estado and shown != args.estado:
-            continue
-        rows.append((item, due, shown))
+    views = core.consultations(ctx.store, args.estado)
     if args.json:
-        print_json(
-            [
-                {
-                    "id": item.id,
-                    "account": accounts[item.account_id].ref,
-                    "account_id": item.account_id,
-                    "subject": item.subject,
-                    "text": item.text,
-                    "office": item.office,
-                    "sent_at": _moment_text(item.sent_at),
-                    "due": _moment_text(due),
-                    "state": shown,
-                    "answered_at": _moment_text(item.answered_at),
-                    "note": item.note,
-                    "author": item.author,
-                }
-                for item, due, shown in rows
-            ]
-        )
+        print_json([_consultation_json(view) for view in views])
         return 0
-    if not rows:
+    if not views:
         print("No hay consultas" + (f" en estado {args.estado}." if args.estado else " registradas."))
         return 0
     print(
@@ -332,20 +303,20 @@ def list_consultations(ctx: Context, args: argparse.Namespace) -> int:
             ["Id", "Cuenta", "Asunto", "Enviada", "Vence", "Estado"],
             [
                 [
-                    item.id,
-                    accounts[item.account_id].ref,
-                    item.subject,
-                    _short(item.sent_at),
-                    _short(due) if due else ("—" if item.state != ConsultationState.PENDING else "sin plazo"),
+                    c.id,
+                    account,
+                    c.subject,
+                    _short(c.sent_at),
+                    _short(due) if due else ("—" if c.state != ConsultationState.PENDING else "sin plazo"),
                     shown,
                 ]
-                for item, due, shown in rows
+                for c, account, due, shown in views
             ],
             wrap=2,
         )
     )
-    if any(shown == ConsultationState.EXPIRED for _, _, shown in rows):
-        print(f"\nConsultas vencidas: {profile.settings.consultation_outcome}")
+    if any(view.state == ConsultationState.EXPIRED for view in views):
+        print(f"\nConsultas vencidas: {ctx.store.settings.profile().settings.consultation_outcome}")
     return 0
 
 
@@ -381,65 +352,43 @@ def _register_requests(commands: argparse._SubParsersAction, parent: argparse.Ar
 
 
 def add_request(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.workflows import information_request_due
-
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    received = ctx.moment_arg(args.recibida, "fecha de recepción")
-    item = store.information_requests.add(account, requester=args.de, subject=args.asunto, received_at=received)
-    profile, calendar = _rules(ctx)
-    due = information_request_due(profile, calendar, item.received_at)
-    print(item.id)
+    new = core.add_request(
+        ctx.store,
+        args.cuenta,
+        requester=args.de,
+        subject=args.asunto,
+        received_at=moment_option(ctx, args.recibida, "fecha de recepción"),
+    )
+    print(new.request.id)
     print(
-        f"Solicitud registrada: atiéndala a más tardar el {format_date(due.date())}"
-        f" (respuesta con certeza o canalización a {profile.settings.information_request_office})."
+        f"Solicitud registrada: atiéndala a más tardar el {format_date(new.due.date())}"
+        f" (respuesta con certeza o canalización a {new.office})."
     )
     return 0
 
 
 def resolve_request(ctx: Context, args: argparse.Namespace) -> int:
-    at = ctx.moment_arg(args.fecha, "fecha de atención")
-    item = ctx.store.information_requests.resolve(args.id, args.resultado, at=at, note=args.nota, area=args.area)
+    with naming_options():
+        item = core.resolve_request(
+            ctx.store,
+            args.id,
+            args.resultado,
+            at=moment_option(ctx, args.fecha, "fecha de atención"),
+            note=args.nota,
+            area=args.area,
+        )
+    assert item.closed_at is not None
     where = f" a {item.office}" if item.state == RequestState.ROUTED and item.office else ""
-    print(f"Solicitud {item.id} {item.state}{where} el {_short(at)}.")
+    print(f"Solicitud {item.id} {item.state}{where} el {_short(item.closed_at)}.")
     return 0
 
 
 def list_requests(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.workflows import information_request_due
-
-    store = ctx.store
-    now = ctx.now()
-    profile, calendar = _rules(ctx)
-    accounts = _accounts(ctx)
-    rows: list[tuple[InformationRequest, datetime | None]] = []
-    for item in store.information_requests.list(args.estado):
-        due = information_request_due(profile, calendar, item.received_at) if item.state == RequestState.OPEN else None
-        rows.append((item, due))
+    views = core.information_requests(ctx.store, args.estado)
     if args.json:
-        print_json(
-            [
-                {
-                    "id": item.id,
-                    "account": accounts[item.account_id].ref,
-                    "account_id": item.account_id,
-                    "requester": item.requester,
-                    "subject": item.subject,
-                    "received_at": _moment_text(item.received_at),
-                    "due": _moment_text(due),
-                    "overdue": bool(due and due <= now),
-                    "state": item.state,
-                    "closed_at": _moment_text(item.closed_at),
-                    "area": item.area,
-                    "office": item.office,
-                    "note": item.note,
-                    "author": item.author,
-                }
-                for item, due in rows
-            ]
-        )
+        print_json([_request_json(view) for view in views])
         return 0
-    if not rows:
+    if not views:
         print("No hay solicitudes" + (f" en estado {args.estado}." if args.estado else " registradas."))
         return 0
     print(
@@ -447,15 +396,15 @@ def list_requests(ctx: Context, args: argparse.Namespace) -> int:
             ["Id", "Cuenta", "De", "Asunto", "Recibida", "Vence", "Estado"],
             [
                 [
-                    item.id,
-                    accounts[item.account_id].ref,
-                    item.requester,
-                    item.subject,
-                    _short(item.received_at),
-                    (format_date(due.date()) + (" (vencida)" if due <= now else "")) if due else "—",
-                    item.state,
+                    r.id,
+                    account,
+                    r.requester,
+                    r.subject,
+                    _short(r.received_at),
+                    (format_date(due.date()) + (" (vencida)" if overdue else "")) if due else "—",
+                    r.state,
                 ]
-                for item, due in rows
+                for r, account, due, overdue in views
             ],
             wrap=3,
         )
@@ -511,34 +460,29 @@ def _register_openings(commands: argparse._SubParsersAction, parent: argparse.Ar
 
 
 def add_opening(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.workflows import opening_due
-
-    store = ctx.store
-    item = store.openings.add(
+    new = core.add_opening(
+        ctx.store,
         network=args.red,
         handle=args.usuario,
         reference=args.oficio,
-        requested_on=ctx.date_arg(args.fecha, "fecha del oficio"),
+        requested_on=day_option(args.fecha, "fecha del oficio"),
         area=args.area,
     )
-    profile, calendar = _rules(ctx)
-    print(item.id)
-    office = profile.settings.opening_office
-    if not profile.settings.opening_allowed:
+    print(new.opening.id)
+    if new.needs_authorization:
         print(
-            f"Según el perfil, el área no puede abrir cuentas por sí misma: la solicitud se dirige a {office}"
-            f" ({profile.rule('opening_request').short()})."
+            f"Según el perfil, el área no puede abrir cuentas por sí misma: la solicitud se dirige a {new.office}"
+            f" ({new.clause})."
         )
-    due = opening_due(profile, calendar, item.requested_on)
-    if due is not None:
-        print(f"{office} debe responder a más tardar el {format_date(due.date())}.")
+    if new.due is not None:
+        print(f"{new.office} debe responder a más tardar el {format_date(new.due.date())}.")
     else:
-        print(f"Solicitud registrada; el perfil no fija plazo de respuesta a {office}.")
+        print(f"Solicitud registrada; el perfil no fija plazo de respuesta a {new.office}.")
     return 0
 
 
 def resolve_opening(ctx: Context, args: argparse.Namespace) -> int:
-    item = ctx.store.openings.resolve(args.id, args.resultado, on=ctx.date_arg(args.fecha), reason=args.motivo)
+    item = core.resolve_opening(ctx.store, args.id, args.resultado, on=day_option(args.fecha), reason=args.motivo)
     if item.state == OpeningState.AUTHORIZED:
         print(
             f"Apertura de {item.ref} autorizada: la cuenta queda registrada como autorizada (id {item.account_id})."
@@ -550,9 +494,9 @@ def resolve_opening(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def open_opening(ctx: Context, args: argparse.Namespace) -> int:
-    item = ctx.store.openings.open_account(args.id, on=ctx.date_arg(args.fecha, "fecha de apertura"))
+    item, report_due = core.open_account(ctx.store, args.id, on=day_option(args.fecha, "fecha de apertura"))
     print(f"Cuenta {item.ref} activa desde el {format_date(item.resolved_on or ctx.today())}.")
-    if ctx.store.settings.profile().settings.opening_report:
+    if report_due:
         print(
             "Informe su nombre, dirección, propósitos, operación y administradores; márquelos con"
             f" «resguardo aperturas informe {item.id} --punto …»."
@@ -561,7 +505,7 @@ def open_opening(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def report_opening(ctx: Context, args: argparse.Namespace) -> int:
-    item = ctx.store.openings.report(args.id, args.punto, on=ctx.date_arg(args.fecha, "fecha del informe"))
+    item = core.report_opening(ctx.store, args.id, args.punto, on=day_option(args.fecha, "fecha del informe"))
     missing = [label for key, label in OPENING_REPORT_ITEMS.items() if key not in item.report]
     print(f"Informe de {item.ref}: " + ("completo." if not missing else f"falta {', '.join(missing)}."))
     return 0
@@ -587,25 +531,18 @@ def _opening_json(item: OpeningRequest, due: datetime | None) -> dict[str, Any]:
 
 
 def list_openings(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.workflows import opening_due
-
-    profile, calendar = _rules(ctx)
-    items = ctx.store.openings.list()
-    dues = {
-        item.id: opening_due(profile, calendar, item.requested_on) if item.state == OpeningState.PENDING else None
-        for item in items
-    }
+    views = core.openings(ctx.store)
     if args.json:
-        print_json([_opening_json(item, dues[item.id]) for item in items])
+        print_json([_opening_json(item, due) for item, due in views])
         return 0
-    if not items:
+    if not views:
         print("No hay solicitudes de apertura. Registre una con «resguardo aperturas agregar».")
         return 0
+    report_due = ctx.store.settings.profile().settings.opening_report
     rows = []
-    for item in items:
-        due = dues[item.id]
+    for item, due in views:
         detail = item.reason or ""
-        if item.state == OpeningState.OPENED and profile.settings.opening_report:
+        if item.state == OpeningState.OPENED and report_due:
             missing = [key for key in OPENING_REPORT_ITEMS if key not in item.report]
             detail = "informe completo" if not missing else f"informe: falta {', '.join(missing)}"
         rows.append(
@@ -680,11 +617,10 @@ def _register_closings(commands: argparse._SubParsersAction, parent: argparse.Ar
 
 
 def add_closing(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    item = store.closings.close(
-        account,
-        on=ctx.date_arg(args.fecha, "fecha de baja"),
+    item, account = core.close_account(
+        ctx.store,
+        args.cuenta,
+        on=day_option(args.fecha, "fecha de baja"),
         reason=args.motivo,
         done=args.hecho,
         reference=args.oficio,
@@ -700,16 +636,15 @@ def add_closing(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def complete_closing(ctx: Context, args: argparse.Namespace) -> int:
-    on = ctx.date_arg(args.fecha)
+    on = day_option(args.fecha)
     if not args.hecho and not args.borrar_llavero:
         raise UsageError("Indique qué se completó con --hecho (contenido, oficio) o use --borrar-llavero.")
     if args.borrar_llavero:
-        from store.credentials import remove_closing_secrets
-        from tui.cli.credentials import SecretInput, open_secrets
+        from tui.cli.credentials import SecretInput, open_secrets  # lazy: the keyring's prompts, one command
 
         ctx.store.closings.get(args.id)  # an unknown closing is reported before touching the keyring
         secrets = open_secrets(ctx, SecretInput(args))
-        item, removed = remove_closing_secrets(
+        item, removed = core.remove_closing_secrets(
             ctx.store, secrets, args.id, on=on, items=args.hecho, reference=args.oficio
         )
         print(
@@ -718,34 +653,18 @@ def complete_closing(ctx: Context, args: argparse.Namespace) -> int:
             else "El llavero no guardaba contraseña ni códigos de esta cuenta."
         )
     else:
-        item = ctx.store.closings.mark(args.id, args.hecho, on=on, reference=args.oficio)
+        item = core.mark_closing(ctx.store, args.id, args.hecho, on=on, reference=args.oficio)
     missing = [label for key, label in CLOSING_ITEMS.items() if key not in item.done]
     print(f"Baja {item.id}: " + ("todos los pasos hechos." if not missing else f"falta {', '.join(missing)}."))
     return 0
 
 
 def list_closings(ctx: Context, args: argparse.Namespace) -> int:
-    items = ctx.store.closings.list()
-    accounts = _accounts(ctx)
+    views = core.closings(ctx.store)
     if args.json:
-        print_json(
-            [
-                {
-                    "id": c.id,
-                    "account": accounts[c.account_id].ref,
-                    "account_id": c.account_id,
-                    "closed_on": c.closed_on.isoformat(),
-                    "reason": c.reason,
-                    "reference": c.reference,
-                    "done": {key: day.isoformat() for key, day in c.done.items()},
-                    "missing": [key for key in CLOSING_ITEMS if key not in c.done],
-                    "author": c.author,
-                }
-                for c in items
-            ]
-        )
+        print_json([_closing_json(c, account) for c, account in views])
         return 0
-    if not items:
+    if not views:
         print("No hay bajas registradas.")
         return 0
     print(
@@ -754,12 +673,12 @@ def list_closings(ctx: Context, args: argparse.Namespace) -> int:
             [
                 [
                     c.id,
-                    accounts[c.account_id].ref,
+                    account,
                     format_date(c.closed_on),
                     c.reason or "",
                     ", ".join(label for key, label in CLOSING_ITEMS.items() if key not in c.done) or "nada",
                 ]
-                for c in items
+                for c, account in views
             ],
             wrap=3,
         )

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from store.db import Store
 
 __all__ = ["mark_holiday_notice", "notice_periods"]
-#: Use cases one face only offers, and why.
+
 ONE_SIDED: dict[str, str] = {
-    "notice_periods": "the workbench shows each notice as an item of Hoy's agenda (the engine's), not as a list",
+    "notice_periods": "the command line lists the periods (avisos listar); the workbench shows each notice"
+    " as an item of its agenda",
 }
 
 

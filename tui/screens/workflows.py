@@ -18,9 +18,20 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
 from policy.clock import local, parse_datetime, relative
-from policy.codes import Kind
+from policy.codes import Kind, RequestState
 from policy.errors import UsageError
 from policy.obligations import Obligation
+from policy.workflows import check_incident_closing
+from store.incidents import Incident
+from tui.core.incidents import close_incident, incidents, notify_incident, open_incident
+from tui.core.workflows import (
+    NewConsultation,
+    NewRequest,
+    add_consultation,
+    add_request,
+    consultations,
+    information_requests,
+)
 from tui.dialogs import ConfirmDialog, FormDialog, Job, _optional, field
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen
@@ -39,6 +50,31 @@ COUNTDOWN_SECONDS = 30
 def _when(moment: datetime) -> str:
     moment = local(moment)
     return f"{moment:%Y-%m-%d %H:%M}"
+
+
+# -- what each form says once saved ---------------------------------------------------------
+
+
+def incident_opened(incident: Incident) -> str:
+    recipients = ", ".join(n.recipient for n in incident.notices)
+    return f"Incidente {incident.id} abierto en {incident.account}; por notificar a {recipients}."
+
+
+def incident_notified(incident: Incident, position: int) -> str:
+    recipient = next(n.recipient for n in incident.notices if n.position == position)
+    return f"Incidente {incident.id}: aviso a {recipient} registrado."
+
+
+def incident_closed(incident: Incident) -> str:
+    return f"Incidente {incident.id} cerrado."
+
+
+def consultation_added(new: NewConsultation) -> str:
+    return f"Consulta {new.consultation.id} registrada para {new.account.ref}."
+
+
+def request_added(new: NewRequest) -> str:
+    return f"Solicitud {new.request.id} de {new.request.requester} registrada."
 
 
 def _accounts(screen: Any) -> list[tuple[str, int]]:
@@ -82,11 +118,9 @@ class IncidentOpenDialog(_NewDialog):
 
     def build_job(self) -> Job:
         account_id = self.account_id()
-        description = self.value("description").strip()
-        if not description:
-            raise UsageError("Describa el incidente.")
+        description = self.value("description")
         at = self.moment("when", "fecha y hora del incidente")
-        return lambda: self.workspace.open_incident(account_id, description, at)
+        return lambda: incident_opened(self.workspace.run(open_incident, account_id, description, at=at))
 
     def confirmation(self) -> str:
         return "Se abrirá el incidente con su lista de avisos y quedará en la bitácora. ¿Abrir?"
@@ -114,10 +148,11 @@ class IncidentCloseDialog(FormDialog):
         at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha y hora del cierre")
         without = self.checked("without")
         reason = _optional(self.value("reason"))
-        if without and not reason:
-            raise UsageError("Para cerrar sin rotación de contraseña escriba el motivo.")
+        check_incident_closing(without, reason)  # before asking to confirm: the rule the core applies
         incident_id = self.incident.id
-        return lambda: self.workspace.close_incident(incident_id, at, without, reason)
+        return lambda: incident_closed(
+            self.workspace.run(close_incident, incident_id, at=at, without_rotation=without, reason=reason)
+        )
 
     def confirmation(self) -> str:
         return f"El incidente {self.incident.id} quedará cerrado. No se puede reabrir. ¿Cerrar?"
@@ -134,12 +169,12 @@ class ConsultationNewDialog(_NewDialog):
 
     def build_job(self) -> Job:
         account_id = self.account_id()
-        subject = self.value("subject").strip()
-        if not subject:
-            raise UsageError("Escriba el asunto de la consulta.")
+        subject = self.value("subject")
         at = self.moment("when", "fecha de envío")
         text = _optional(self.value("text"))
-        return lambda: self.workspace.add_consultation(account_id, subject, at, text)
+        return lambda: consultation_added(
+            self.workspace.run(add_consultation, account_id, subject=subject, sent_at=at, text=text)
+        )
 
 
 class RequestNewDialog(_NewDialog):
@@ -153,11 +188,11 @@ class RequestNewDialog(_NewDialog):
 
     def build_job(self) -> Job:
         account_id = self.account_id()
-        requester, subject = self.value("requester").strip(), self.value("subject").strip()
-        if not requester or not subject:
-            raise UsageError("Escriba quién solicita y el asunto.")
+        requester, subject = self.value("requester"), self.value("subject")
         at = self.moment("when", "fecha de recepción")
-        return lambda: self.workspace.add_request(account_id, requester, subject, at)
+        return lambda: request_added(
+            self.workspace.run(add_request, account_id, requester=requester, subject=subject, received_at=at)
+        )
 
 
 class LoadedListing(ListingScreen[T]):
@@ -238,7 +273,7 @@ class IncidentesScreen(LoadedListing[Any]):
         self.sort_reverse = True
 
     def fetch(self, workspace: Workspace) -> list[Any]:
-        return workspace.incidents()
+        return workspace.run(incidents)
 
     def item_key(self, item: Any) -> Any:
         return item.id
@@ -312,7 +347,11 @@ class IncidentesScreen(LoadedListing[Any]):
 
             def confirmed(ok: bool | None) -> None:
                 if ok:
-                    workbench.write(lambda: workbench.workspace.tick_incident(item.id, position, now))
+                    workbench.write(
+                        lambda: incident_notified(
+                            workbench.workspace.run(notify_incident, item.id, position, at=now), position
+                        )
+                    )
 
             self.app.push_screen(
                 ConfirmDialog(
@@ -425,7 +464,7 @@ class ConsultasScreen(_CountdownListing):
         self.sort_keys = (self.deadline_key, self.account_ref, lambda c: fold(c.subject), lambda c: c.sent_at)
 
     def fetch(self, workspace: Workspace) -> list[Any]:
-        return workspace.consultations()
+        return [view.consultation for view in workspace.run(consultations, pending=True)]
 
     def item_key(self, item: Any) -> Any:
         return item.id
@@ -501,7 +540,7 @@ class SolicitudesScreen(_CountdownListing):
         self.sort_keys = (self.deadline_key, self.account_ref, lambda r: fold(r.requester), lambda r: fold(r.subject))
 
     def fetch(self, workspace: Workspace) -> list[Any]:
-        return workspace.information_requests()
+        return [view.request for view in workspace.run(information_requests, RequestState.OPEN)]
 
     def item_key(self, item: Any) -> Any:
         return item.id
