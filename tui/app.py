@@ -28,16 +28,10 @@ from policy.codes import Status
 from policy.obligations import Obligation
 from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
+from tui.core.records import DEFAULT_IDLE_LOCK_MINUTES, Institution, Unassigned, unassign
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
-from tui.workspace import (
-    DEFAULT_IDLE_LOCK_MINUTES,
-    Agenda,
-    Institution,
-    Startup,
-    Workspace,
-    error_text,
-)
+from tui.workspace import Agenda, Startup, Workspace, error_text
 
 #: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (to time a start).
 ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
@@ -480,14 +474,9 @@ class Workbench(App[None]):
             return
         from tui.dialogs import AssignDialog
 
-        people = list(self.institution.people_by_id.values()) if self.institution else []
-        people.sort(key=lambda p: p.name)
-        if role is None and self.institution is not None:
-            # propose the first role of the profile nobody holds today (what missing_admin asks for)
-            today = self.workspace.now().date()
-            held = {a.role for a in self.institution.assignments_by_account.get(account.id, ()) if a.active_on(today)}
-            roles = list(self.institution.profile.settings.admin_roles)
-            role = next((r for r in roles if r not in held), None)
+        people = sorted(self.institution.people_by_id.values(), key=lambda p: p.name)
+        # propose the first role of the profile nobody holds today (what missing_admin asks for)
+        role = role or self.institution.vacant_role(account.id)
         self.push_screen(AssignDialog(self.workspace, account, people, role))
 
     def unassign_person(self, account: Account) -> None:
@@ -527,7 +516,8 @@ class Workbench(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="write")
     def _unassign(self, account_id: int, person_id: int, end: date) -> None:
-        self.post_message(self.AssignmentEnded(self.workspace.unassign(account_id, person_id, end)))
+        ended = self.workspace.run(unassign, account_id, person_id, end=end)
+        self.post_message(self.AssignmentEnded(describe_unassigned(ended)))
 
     @on(AssignmentEnded)
     def _assignment_ended(self, event: Workbench.AssignmentEnded) -> None:
@@ -621,6 +611,12 @@ class Workbench(App[None]):
         from tui.dialogs import IdleLockDialog
 
         self.push_screen(IdleLockDialog(self.workspace, self.idle_minutes))
+
+
+def describe_unassigned(result: Unassigned) -> str:
+    """What the workbench says once an assignment ended, with the profile's advice on the password."""
+    summary = f"{result.person.name} deja la administración de {result.account.ref}."
+    return f"{summary} {result.advice}" if result.advice else summary
 
 
 def run_workbench(

@@ -11,10 +11,10 @@ from textual.content import Content
 from policy.clock import format_date
 from policy.codes import Status
 from policy.labels import KIND_LABELS, due_phrase
+from tui.core.records import PersonRow
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
 from tui.widgets.table import Column, Row
-from tui.workspace import PersonRow
 
 _STATUS_KIND = {Status.OVERDUE: "overdue", Status.DUE_SOON: "soon"}
 
@@ -64,11 +64,6 @@ class PersonasScreen(ListingScreen[PersonRow]):
     def haystack(self, item: PersonRow) -> str:
         return item.haystack
 
-    def _current_roles(self, item: PersonRow) -> list[str]:
-        institution = self.workbench.institution
-        today = institution.now.date() if institution else None
-        return [f"{a.role} de {acc.ref}" for a, acc in item.roles if today is None or a.active_on(today)]
-
     def build_row(self, item: PersonRow) -> Row:
         kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""  # type: ignore[arg-type]
         state = {"overdue": "vencido", "soon": "por vencer"}.get(kind, "al día")
@@ -79,7 +74,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
                 person.name,
                 person.rank or "—",
                 person.email or "—",
-                str(len(self._current_roles(item))),
+                str(len(item.current_roles)),
                 format_date(item.last_training) if item.last_training else "—",
                 state,
             ),
