@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,7 +28,7 @@ from policy.codes import Status
 from policy.obligations import Obligation
 from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
-from tui.core.records import DEFAULT_IDLE_LOCK_MINUTES, Institution, Unassigned, unassign
+from tui.core.records import DEFAULT_IDLE_LOCK_MINUTES, Institution
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
 from tui.workspace import Agenda, Startup, Workspace, error_text
@@ -161,11 +161,6 @@ class Workbench(App[None]):
         def __init__(self, saves: list[tuple[int, str, str]]) -> None:
             super().__init__()
             self.saves = saves
-
-    class AssignmentEnded(Message):
-        def __init__(self, summary: str) -> None:
-            super().__init__()
-            self.summary = summary
 
     class Written(Message):
         """A write started with ``write`` finished: ``summary`` says what was recorded."""
@@ -489,7 +484,7 @@ class Workbench(App[None]):
         if not current:
             self.notify(f"Nadie administra {account.ref} hoy.", severity="warning")
             return
-        from tui.dialogs import ConfirmDialog
+        from tui.dialogs import ConfirmDialog, unassign_job
         from tui.screens.pick import PickScreen
 
         choices = [(a.person_id, f"{a.role}: {institution.people_by_id[a.person_id].name}") for a in current]
@@ -501,7 +496,7 @@ class Workbench(App[None]):
 
             def confirmed(ok: bool | None) -> None:
                 if ok:
-                    self._unassign(account.id, person_id, today)
+                    self.write(unassign_job(self.workspace, account.id, person_id, today))
 
             self.push_screen(
                 ConfirmDialog(
@@ -513,15 +508,6 @@ class Workbench(App[None]):
             )
 
         self.push_screen(PickScreen(f"¿A quién desasignar de {account.ref}?", choices), picked)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="write")
-    def _unassign(self, account_id: int, person_id: int, end: date) -> None:
-        ended = self.workspace.run(unassign, account_id, person_id, end=end)
-        self.post_message(self.AssignmentEnded(describe_unassigned(ended)))
-
-    @on(AssignmentEnded)
-    def _assignment_ended(self, event: Workbench.AssignmentEnded) -> None:
-        self.data_changed(event.summary)
 
     def write(self, job: Callable[[], str]) -> None:
         """Run one workspace write (one transaction) off the UI thread; errors become notifications."""
@@ -611,12 +597,6 @@ class Workbench(App[None]):
         from tui.dialogs import IdleLockDialog
 
         self.push_screen(IdleLockDialog(self.workspace, self.idle_minutes))
-
-
-def describe_unassigned(result: Unassigned) -> str:
-    """What the workbench says once an assignment ended, with the profile's advice on the password."""
-    summary = f"{result.person.name} deja la administración de {result.account.ref}."
-    return f"{summary} {result.advice}" if result.advice else summary
 
 
 def run_workbench(

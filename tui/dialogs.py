@@ -32,6 +32,7 @@ from tui.core.records import (
     record_rotation,
     record_training,
     set_idle_lock_minutes,
+    unassign,
 )
 from tui.workspace import error_text
 
@@ -437,6 +438,17 @@ class AssignDialog(FormDialog):
             return f"{done.person.name} es {done.assignment.role} de {done.account.ref}."
 
         return job
+
+
+def unassign_job(workspace: Workspace, account_id: int, person_id: int, end: date) -> Job:
+    """The write that ends a person's roles on an account (the workbench asks for confirmation first)."""
+
+    def job() -> str:
+        done = workspace.run(unassign, account_id, person_id, end=end)
+        summary = f"{done.person.name} deja la administración de {done.account.ref}."
+        return f"{summary} {done.advice}" if done.advice else summary
+
+    return job
 
 
 class PersonDialog(FormDialog):

@@ -25,10 +25,9 @@ from store.db import Store, open_store
 from store.errors import StoreMissingError
 from tui.core.records import (
     DEFAULT_IDLE_LOCK_MINUTES,
-    DETAIL_HORIZON_DAYS,
     Institution,
     idle_lock_minutes,
-    institution_from_state,
+    institution,
 )
 from tui.core.records import (
     fold as fold,  # re-exported: tui/screens/workflows.py filters with it
@@ -269,9 +268,7 @@ class Workspace:
         )
 
         def build_institution() -> Institution:
-            with self.session() as store:
-                trainings = store.trainings.days_by_subject()
-            return institution_from_state(state, agenda(state, now, DETAIL_HORIZON_DAYS), trainings, now)
+            return self.run(institution, now=now, state=state)
 
         return snapshot, build_institution
 

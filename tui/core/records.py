@@ -187,10 +187,9 @@ def _first_due(items: Sequence[Obligation]) -> Obligation | None:
     return min(dated, key=lambda item: item.due) if dated else None
 
 
-def institution_from_state(
+def _tables(
     state: State, items: Sequence[Obligation], trainings: Mapping[int, Sequence[date]], now: datetime
 ) -> Institution:
-    """The tables of ``institution`` from a state already read and its agenda (the workbench reads both once)."""
     today = now.date()
     by_account: dict[int, list[Obligation]] = {}
     by_person: dict[int, list[Obligation]] = {}
@@ -281,12 +280,16 @@ def _name_today(assignment: Assignment, people: Mapping[int, Person], today: dat
     return ()
 
 
-def institution(store: Store, *, now: datetime | None = None) -> Institution:
-    """Accounts and people with who administers what today, their history and their next deadlines."""
+def institution(store: Store, *, now: datetime | None = None, state: State | None = None) -> Institution:
+    """Accounts and people with who administers what today, their history and their next deadlines.
+
+    ``state``: the institution's state already read as of ``now`` (the
+    workbench reads it once for the agenda and for these tables).
+    """
     moment = now or store.now()
-    state = load_state(store, moment)
+    read = state if state is not None else load_state(store, moment)
     trainings = store.trainings.days_by_subject()
-    return institution_from_state(state, agenda(state, moment, DETAIL_HORIZON_DAYS), trainings, moment)
+    return _tables(read, agenda(read, moment, DETAIL_HORIZON_DAYS), trainings, moment)
 
 
 # -- one account -------------------------------------------------------------------------
