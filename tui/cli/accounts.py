@@ -28,7 +28,7 @@ ROLE_CHOICES = [r.value for r in Role]
 COMMAND_NAMES = ("cuentas",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     accounts = commands.add_parser("cuentas", parents=[parent], help="cuentas institucionales en redes sociales")
     sub = subcommands(accounts)
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("rotaciones", "evaluaciones", "capacitaciones")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     rotations = commands.add_parser("rotaciones", parents=[parent], help="rotaciones de contraseña ya hechas")
     sub = subcommands(rotations)
     record = sub.add_parser(

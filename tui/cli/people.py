@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("personas",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     people = commands.add_parser("personas", parents=[parent], help="personas administradoras")
     sub = subcommands(people)
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("ajustes",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     settings = commands.add_parser("ajustes", parents=[parent], help="ajustes editables del perfil")
     sub = subcommands(settings)
     listing = sub.add_parser("listar", parents=[parent], help="muestra los ajustes y su valor vigente")

@@ -85,7 +85,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
         None,
         lambda r: r.last_rotation,
         lambda r: r.next_due.due if r.next_due else None,
-        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,  # type: ignore[arg-type]
+        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,
     )
 
     def __init__(self) -> None:
@@ -117,7 +117,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
 
     def build_row(self, item: AccountRow) -> Row:
         acc = item.account
-        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""  # type: ignore[arg-type]
+        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""
         if acc.status == "baja":
             kind = "muted"
         first, second = (item.holder_names(role) or "—" for role in self.roles)

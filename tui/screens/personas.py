@@ -47,7 +47,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
         lambda r: (r.person.email or "").lower(),
         lambda r: len(r.roles),
         lambda r: r.last_training,
-        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,  # type: ignore[arg-type]
+        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,
     )
 
     def __init__(self) -> None:
@@ -65,7 +65,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
         return item.haystack
 
     def build_row(self, item: PersonRow) -> Row:
-        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""  # type: ignore[arg-type]
+        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""
         state = {"overdue": "vencido", "soon": "por vencer"}.get(kind, "al día")
         person = item.person
         return Row(
