@@ -7,22 +7,24 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from policy import validate
-from policy.clock import format_date, start_of_day
-from policy.codes import AccountStatus, EntryKind, Network, Rank, Role, Verification
+from policy.clock import start_of_day
+from policy.codes import AccountStatus, EntryKind, Verification
+from policy.entries.records import assignment_started, assignments_ended
+from policy.institution import (
+    SINGLE_ROLES,
+    bare_handle,
+    clean_account_fields,
+    clean_person_name,
+    clean_rank,
+    clean_role,
+    closed_refusal,
+)
 from policy.records import Account, Assignment, Person
 from store.db import from_db_datetime
 from store.errors import ConflictError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from store.db import Store
-
-#: Roles one person at a time may hold on an account.
-SINGLE_ROLES = (Role.TITULAR, Role.SUPLENTE, Role.ENLACE)
-
-
-def _bare(handle: str) -> str:
-    return handle.strip().lstrip("@").lower()
-
 
 #: The columns ``row_to_account`` reads, in its order (queries select exactly these).
 ACCOUNT_COLUMNS = (
@@ -81,31 +83,7 @@ class Accounts:
         self._store = store
 
     def _clean(self, fields: dict[str, Any]) -> dict[str, Any]:
-        clean: dict[str, Any] = {}
-        for key, value in fields.items():
-            if key == "network":
-                clean[key] = validate.choice(value, "red", [n.value for n in Network])
-            elif key == "handle":
-                clean[key] = validate.text(value, "usuario", required=True)
-                if not _bare(clean[key]):  # the unique index ignores the '@': «@» alone is empty
-                    raise UsageError("El campo «usuario» no puede estar vacío.")
-            elif key in ("url", "area", "phone"):
-                names = {"url": "url", "area": "área", "phone": "teléfono"}
-                limit = validate.MAX_MEDIUM if key == "url" else validate.MAX_SHORT
-                clean[key] = validate.text(value, names[key], limit=limit)
-            elif key == "email":
-                clean[key] = validate.email(value)
-            elif key == "status":
-                clean[key] = validate.choice(value, "estado", [s.value for s in AccountStatus])
-            elif key == "verification":
-                clean[key] = validate.choice(value, "verificación", [v.value for v in Verification])
-            elif key in ("email_generic", "public", "private_messages"):
-                clean[key] = 1 if value else 0
-            elif key == "opened_on":
-                clean[key] = value.isoformat() if isinstance(value, date) else None
-            else:
-                raise UsageError(f"Campo de cuenta desconocido: {key}.")
-        return clean
+        return dict(clean_account_fields(fields, self._store.now().date()))
 
     def add(
         self,
@@ -179,7 +157,7 @@ class Accounts:
         Python, among the network's handles that are not pure ASCII (folding
         may change a length: «İ» lowers to two characters).
         """
-        clean_network, key = network.strip().lower(), _bare(handle)
+        clean_network, key = network.strip().lower(), bare_handle(handle)
         row = self._store.query_one(
             f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE network = ? AND lower(ltrim(handle, '@')) = ?",
             (clean_network, key),
@@ -214,7 +192,7 @@ class Accounts:
             return found
         rows = self._store.query(
             f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE lower(ltrim(handle, '@')) = ? ORDER BY network",
-            (_bare(text),),
+            (bare_handle(text),),
         )
         if not rows:
             raise NotFoundError(f"No existe la cuenta «{text}».")
@@ -240,9 +218,8 @@ class People:
 
     def add(self, *, name: str, email: str | None = None, rank: str | None = None) -> Person:
         """Register a person. Names are unique (people are referred to by name)."""
-        clean_name = validate.text(name, "nombre", required=True)
-        assert clean_name is not None
-        clean_rank = validate.choice(rank, "nivel", [r.value for r in Rank]) if rank else None
+        clean_name = clean_person_name(name)
+        rank_value = clean_rank(rank) if rank else None
         with self._store.atomic():  # the check and the insert under one write lock
             existing = self.find(clean_name)
             if existing is not None:
@@ -255,7 +232,7 @@ class People:
                 {
                     "name": clean_name,
                     "email": validate.email(email),
-                    "rank": clean_rank,
+                    "rank": rank_value,
                     "created_at": self._store.stamp(),
                 },
             )
@@ -266,7 +243,7 @@ class People:
         if email is not None:
             values["email"] = validate.email(email)
         if rank is not None:
-            values["rank"] = validate.choice(rank, "nivel", [r.value for r in Rank])
+            values["rank"] = clean_rank(rank)
         if values:
             sets = ", ".join(f"{key} = ?" for key in values)
             with self._store.atomic():
@@ -328,21 +305,22 @@ class Assignments:
         single-holder role (titular, suplente, enlace) on that date, or if the
         account is closed (unless ``historical``: an import recording the past).
         """
-        clean_role = validate.choice(role, "rol", [r.value for r in Role])
-        if account.status == AccountStatus.CLOSED and not historical:
-            raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
+        role_value = clean_role(role)
+        refusal = None if historical else closed_refusal(account)
+        if refusal:
+            raise ConflictError(refusal)
         with self._store.atomic():
             for current in self.for_account(account.id):
-                if current.role != clean_role or not (current.end is None or current.end >= start):
+                if current.role != role_value or not (current.end is None or current.end >= start):
                     continue
                 if current.person_id == person.id:
                     raise ConflictError(
-                        f"{person.name} ya es {clean_role} de {account.ref} desde el {current.start.isoformat()}."
+                        f"{person.name} ya es {role_value} de {account.ref} desde el {current.start.isoformat()}."
                     )
-                if clean_role in SINGLE_ROLES:
+                if role_value in SINGLE_ROLES:
                     holder = self._store.people.get(current.person_id)
                     raise ConflictError(
-                        f"{account.ref} ya tiene {clean_role}: {holder.name}. Desasígnelo primero"
+                        f"{account.ref} ya tiene {role_value}: {holder.name}. Desasígnelo primero"
                         f" (resguardo cuentas desasignar {account.id} {holder.id})."
                     )
             assignment_id = self._store.insert(
@@ -350,7 +328,7 @@ class Assignments:
                 {
                     "account_id": account.id,
                     "person_id": person.id,
-                    "role": clean_role,
+                    "role": role_value,
                     "start_date": start.isoformat(),
                     "created_at": self._store.stamp(),
                 },
@@ -361,10 +339,7 @@ class Assignments:
                 # When it took effect, not when it was typed in: an office recording last
                 # year's designations does not make its accounts look active today.
                 occurred_at=min(start_of_day(start), self._store.now()),
-                text=(
-                    f"Se asignó a {person.name} como {clean_role} de {account.ref}"
-                    f" a partir del {format_date(start)} (asignación {assignment_id})."
-                ),
+                text=assignment_started(person, role_value, account, start, assignment_id),
             )
         return self.get(assignment_id)
 
@@ -384,16 +359,11 @@ class Assignments:
                         f" de la asignación ({item.start.isoformat()})."
                     )
                 self._store.execute("UPDATE assignments SET end_date = ? WHERE id = ?", (end.isoformat(), item.id))
-            roles = " y ".join(item.role for item in current)
-            numbers = ", ".join(str(item.id) for item in current)
             self._store.bitacora.append(
                 kind=EntryKind.ADMIN_CHANGE,
                 account=account,
                 occurred_at=min(start_of_day(end), self._store.now()),
-                text=(
-                    f"Terminó la asignación de {person.name} como {roles} de {account.ref};"
-                    f" su último día es el {format_date(end)} (asignación {numbers})."
-                ),
+                text=assignments_ended(person, current, account, end),
             )
         return [self.get(item.id) for item in current]
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from policy import validate
-from policy.clock import format_date, start_of_day
-from policy.codes import AccountStatus, EntryKind
+from policy.clock import start_of_day
+from policy.codes import EntryKind
+from policy.entries.records import evaluation_recorded, rotation_recorded, training_recorded
+from policy.institution import closed_refusal
 from policy.records import Account, Person
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import ConflictError
@@ -52,8 +55,9 @@ class Rotations:
     ) -> Rotation:
         """Record a rotation that happened at ``at`` (not in the future, not on a closed
         account unless ``historical``: an import recording the past)."""
-        if account.status == AccountStatus.CLOSED and not historical:
-            raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
+        refusal = None if historical else closed_refusal(account)
+        if refusal:
+            raise ConflictError(refusal)
         validate.not_future(at, self._store.now(), "fecha de la rotación")
         clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
         clean_author = validate.text(author, "autor") or self._store.author
@@ -70,14 +74,13 @@ class Rotations:
                     "created_at": self._store.stamp(),
                 },
             )
-            why = f": {clean_reason.rstrip('.')}" if clean_reason else ""
             self._store.bitacora.append(
                 kind=EntryKind.PASSWORD_CHANGE,
                 account=account,
                 occurred_at=at,
                 author=clean_author,
                 refs=[clean_reference] if clean_reference else (),
-                text=f"Rotación de la contraseña de {account.ref} (rotación {rotation_id}){why}.",
+                text=rotation_recorded(account, rotation_id, clean_reason),
             )
         return self.get(rotation_id)
 
@@ -129,9 +132,9 @@ class _DatedRecords:
         *,
         entry_kind: str,
         entry_account: Account | None,
-        entry_text: str,
+        entry_text: Callable[[int, str | None], str],
     ) -> DatedRecord:
-        """Insert the record and its bitácora entry (``entry_text`` + the note) in one transaction."""
+        """Insert the record and its bitácora entry (``entry_text(record id, clean note)``) in one transaction."""
         validate.not_future(day, self._store.now(), f"fecha de la {self.label}")
         clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
         clean_author = validate.text(author, "autor") or self._store.author
@@ -146,13 +149,12 @@ class _DatedRecords:
                     "created_at": self._store.stamp(),
                 },
             )
-            detail = f" {clean_note.rstrip('.')}." if clean_note else ""
             self._store.bitacora.append(
                 kind=entry_kind,
                 account=entry_account,
                 occurred_at=min(start_of_day(day), self._store.now()),
                 author=clean_author,
-                text=f"{entry_text} ({self.label} {record_id}).{detail}",
+                text=entry_text(record_id, clean_note),
             )
         return self.get(record_id)
 
@@ -213,8 +215,9 @@ class Evaluations(_DatedRecords):
         historical: bool = False,
     ) -> DatedRecord:
         """Record the evaluation of an account on ``day`` (closed accounts only if ``historical``)."""
-        if account.status == AccountStatus.CLOSED and not historical:
-            raise ConflictError(f"La cuenta {account.ref} está dada de baja.")
+        refusal = None if historical else closed_refusal(account)
+        if refusal:
+            raise ConflictError(refusal)
         return self._insert(
             account.id,
             day,
@@ -222,7 +225,7 @@ class Evaluations(_DatedRecords):
             author,
             entry_kind=EntryKind.EVALUATION,
             entry_account=account,
-            entry_text=f"Evaluación de la cuenta {account.ref} del {format_date(day)}",
+            entry_text=lambda record_id, clean_note: evaluation_recorded(account, day, record_id, clean_note),
         )
 
 
@@ -239,5 +242,5 @@ class Trainings(_DatedRecords):
             author,
             entry_kind=EntryKind.TRAINING,
             entry_account=None,
-            entry_text=f"Capacitación de {person.name} del {format_date(day)}",
+            entry_text=lambda record_id, clean_note: training_recorded(person, day, record_id, clean_note),
         )

@@ -19,9 +19,10 @@ from workbench_helpers import build_demo_db, run_async, settle
 
 from policy.codes import Status
 from tui.app import Workbench
+from tui.core.records import Institution, institution
 from tui.screens.hoy import HoyScreen
 from tui.widgets.table import LazyRow, VirtualTable
-from tui.workspace import Institution, Workspace
+from tui.workspace import Workspace
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ async def test_a_superseded_load_is_not_shown(demo_db: Path) -> None:
         await settle(pilot)
         current = app.institution
         assert current is not None
-        stale = Workspace(demo_db, lambda: NOW).institution()
+        stale = Workspace(demo_db, lambda: NOW).run(institution)
         app.post_message(Workbench.InstitutionLoaded(stale, app._load_generation - 1))
         await settle(pilot)
         assert app.institution is current

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,17 +28,11 @@ from policy.codes import Status
 from policy.obligations import Obligation
 from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
+from tui.core.records import DEFAULT_IDLE_LOCK_MINUTES, Institution
 from tui.screens import BY_MODE, VIEWS
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
-from tui.workspace import (
-    DEFAULT_IDLE_LOCK_MINUTES,
-    Agenda,
-    Institution,
-    Startup,
-    Workspace,
-    error_text,
-)
+from tui.workspace import Agenda, Startup, Workspace, error_text
 
 if TYPE_CHECKING:
     from tui.core.credentials import SettledSave
@@ -128,11 +122,6 @@ class Workbench(App[None]):
         def __init__(self, saves: list[SettledSave]) -> None:
             super().__init__()
             self.saves = saves
-
-    class AssignmentEnded(Message):
-        def __init__(self, summary: str) -> None:
-            super().__init__()
-            self.summary = summary
 
     class Written(Message):
         """A write started with ``write`` finished: ``summary`` says what was recorded."""
@@ -436,14 +425,9 @@ class Workbench(App[None]):
             return
         from tui.dialogs import AssignDialog
 
-        people = list(self.institution.people_by_id.values()) if self.institution else []
-        people.sort(key=lambda p: p.name)
-        if role is None and self.institution is not None:
-            # propose the first role of the profile nobody holds today (what missing_admin asks for)
-            today = self.workspace.now().date()
-            held = {a.role for a in self.institution.assignments_by_account.get(account.id, ()) if a.active_on(today)}
-            roles = list(self.institution.profile.settings.admin_roles)
-            role = next((r for r in roles if r not in held), None)
+        people = sorted(self.institution.people_by_id.values(), key=lambda p: p.name)
+        # propose the first role of the profile nobody holds today (what missing_admin asks for)
+        role = role or self.institution.vacant_role(account.id)
         self.push_screen(AssignDialog(self.workspace, account, people, role))
 
     def unassign_person(self, account: Account) -> None:
@@ -456,7 +440,7 @@ class Workbench(App[None]):
         if not current:
             self.notify(f"Nadie administra {account.ref} hoy.", severity="warning")
             return
-        from tui.dialogs import ConfirmDialog
+        from tui.dialogs import ConfirmDialog, unassign_job
         from tui.screens.pick import PickScreen
 
         choices = [(a.person_id, f"{a.role}: {institution.people_by_id[a.person_id].name}") for a in current]
@@ -468,7 +452,7 @@ class Workbench(App[None]):
 
             def confirmed(ok: bool | None) -> None:
                 if ok:
-                    self._unassign(account.id, person_id, today)
+                    self.write(unassign_job(self.workspace, account.id, person_id, today))
 
             self.push_screen(
                 ConfirmDialog(
@@ -480,14 +464,6 @@ class Workbench(App[None]):
             )
 
         self.push_screen(PickScreen(f"¿A quién desasignar de {account.ref}?", choices), picked)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="write")
-    def _unassign(self, account_id: int, person_id: int, end: date) -> None:
-        self.post_message(self.AssignmentEnded(self.workspace.unassign(account_id, person_id, end)))
-
-    @on(AssignmentEnded)
-    def _assignment_ended(self, event: Workbench.AssignmentEnded) -> None:
-        self.data_changed(event.summary)
 
     def write(self, job: Callable[[], str]) -> None:
         """Run one workspace write (one transaction) off the UI thread; errors become notifications."""

@@ -21,6 +21,19 @@ from policy.clock import format_date, parse_date, parse_datetime
 from policy.codes import AccountStatus, Network, Rank, Role, Verification
 from policy.errors import ResguardoError, UsageError
 from policy.records import Account, Person
+from tui.core.records import (
+    AccountFields,
+    add_account,
+    add_person,
+    assign,
+    edit_account,
+    edit_person,
+    record_evaluation,
+    record_rotation,
+    record_training,
+    set_idle_lock_minutes,
+    unassign,
+)
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
@@ -226,7 +239,12 @@ class RotationDialog(FormDialog):
         self._at = at
         reason, reference = _optional(self.value("reason")), _optional(self.value("reference"))
         account_id = self.account.id
-        return lambda: self.workspace.record_rotation(account_id, at, reason, reference)
+
+        def job() -> str:
+            done = self.workspace.run(record_rotation, account_id, at=at, reason=reason, reference=reference)
+            return f"Rotación de {done.account.ref} registrada."
+
+        return job
 
     def confirmation(self) -> str:
         return (
@@ -248,11 +266,16 @@ class EvaluationDialog(FormDialog):
         yield from field("Nota (opcional)", Input("Evaluación semestral", id="note"))
 
     def build_job(self) -> Job:
-        day = self.past_date("day", "fecha de la evaluación")
+        day = parse_date(self.value("day"), "fecha de la evaluación")
         self._day = day
         note = _optional(self.value("note"))
         account_id = self.account.id
-        return lambda: self.workspace.record_evaluation(account_id, day, note)
+
+        def job() -> str:
+            done = self.workspace.run(record_evaluation, account_id, day=day, note=note)
+            return f"Evaluación de {done.account.ref} registrada."
+
+        return job
 
     def confirmation(self) -> str:
         return (
@@ -274,11 +297,16 @@ class TrainingDialog(FormDialog):
         yield from field("Curso o nota (opcional)", Input(id="note", placeholder="nombre del curso"))
 
     def build_job(self) -> Job:
-        day = self.past_date("day", "fecha de la capacitación")
+        day = parse_date(self.value("day"), "fecha de la capacitación")
         self._day = day
         note = _optional(self.value("note"))
         person_id = self.person.id
-        return lambda: self.workspace.record_training(person_id, day, note)
+
+        def job() -> str:
+            done = self.workspace.run(record_training, person_id, day=day, note=note)
+            return f"Capacitación de {done.person.name} registrada."
+
+        return job
 
     def confirmation(self) -> str:
         return (
@@ -345,23 +373,32 @@ class AccountDialog(FormDialog):
             self.query_one("#network").focus()
 
     def build_job(self) -> Job:
-        fields: dict[str, Any] = {
-            "network": self.selected("network"),
+        fields: AccountFields = {
+            "network": str(self.selected("network")),
             "handle": self.value("handle"),
             "area": _optional(self.value("area")),
             "email": _optional(self.value("email")),
             "email_generic": self.checked("email_generic"),
-            "verification": self.selected("verification"),
+            "verification": str(self.selected("verification")),
             "public": self.checked("public"),
             "private_messages": self.checked("private_messages"),
-            "status": self.selected("status"),
+            "status": str(self.selected("status")),
             "phone": _optional(self.value("phone")),
             "url": _optional(self.value("url")),
         }
-        if not fields["handle"].strip():
-            raise UsageError("Escriba el usuario de la cuenta.")
-        account_id = self.account.id if self.account else None
-        return lambda: self.workspace.save_account(account_id, fields)
+        account = self.account
+        if account is None:
+
+            def add() -> str:
+                return f"Cuenta {self.workspace.run(add_account, fields).ref} agregada."
+
+            return add
+        account_id = account.id
+
+        def edit() -> str:
+            return f"Cuenta {self.workspace.run(edit_account, account_id, fields).ref} actualizada."
+
+        return edit
 
 
 class AssignDialog(FormDialog):
@@ -391,13 +428,27 @@ class AssignDialog(FormDialog):
         yield from field("Desde (AAAA-MM-DD)", Input(self.workspace.now().date().isoformat(), id="start"))
 
     def build_job(self) -> Job:
-        name = self.value("person").strip()
-        if not name:
-            raise UsageError("Escriba el nombre de la persona (debe estar registrada en Personas).")
+        name = self.value("person")
         start = parse_date(self.value("start"), "fecha de inicio")
         role = str(self.selected("role"))
         account_id = self.account.id
-        return lambda: self.workspace.assign(account_id, name, role, start)
+
+        def job() -> str:
+            done = self.workspace.run(assign, account_id, name, role=role, start=start)
+            return f"{done.person.name} es {done.assignment.role} de {done.account.ref}."
+
+        return job
+
+
+def unassign_job(workspace: Workspace, account_id: int, person_id: int, end: date) -> Job:
+    """The write that ends a person's roles on an account (the workbench asks for confirmation first)."""
+
+    def job() -> str:
+        done = workspace.run(unassign, account_id, person_id, end=end)
+        summary = f"{done.person.name} deja la administración de {done.account.ref}."
+        return f"{summary} {done.advice}" if done.advice else summary
+
+    return job
 
 
 class PersonDialog(FormDialog):
@@ -426,9 +477,17 @@ class PersonDialog(FormDialog):
         rank = self.selected("rank") or None
         if self.person is not None:
             person_id = self.person.id
-            return lambda: self.workspace.update_person(person_id, email, rank)
+
+            def edit() -> str:
+                return f"Persona {self.workspace.run(edit_person, person_id, email=email, rank=rank).name} actualizada."
+
+            return edit
         name = self.value("name")
-        return lambda: self.workspace.add_person(name, email, rank)
+
+        def add() -> str:
+            return f"Persona {self.workspace.run(add_person, name=name, email=email, rank=rank).name} agregada."
+
+        return add
 
 
 class IdleLockDialog(FormDialog):
@@ -451,7 +510,7 @@ class IdleLockDialog(FormDialog):
         minutes = int(text)
 
         def job() -> str:
-            self.workspace.set_idle_lock_minutes(minutes)
+            self.workspace.run(set_idle_lock_minutes, minutes)
             return "Bloqueo desactivado." if minutes == 0 else f"Bloqueo tras {minutes} min de inactividad."
 
         return job

@@ -11,32 +11,33 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
-import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from policy.clock import local
 from policy.codes import Status
-from policy.obligations import Obligation, State
+from policy.obligations import Obligation
 from policy.profile import PROFILE_IDS, Profile, load_profile
-from policy.records import Account, Assignment, Person
 from store.db import Store, open_store
 from store.errors import StoreMissingError
+from tui.core.records import (
+    DEFAULT_IDLE_LOCK_MINUTES,
+    Institution,
+    idle_lock_minutes,
+    institution,
+)
+from tui.core.records import (
+    fold as fold,  # re-exported: tui/screens/workflows.py filters with it
+)
 
 if TYPE_CHECKING:
     from store.secrets import Secrets
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-#: Setting (in the ``settings`` table) with the idle minutes before the workbench locks; 0 disables it.
-IDLE_LOCK_KEY = "workbench_idle_lock_minutes"
-DEFAULT_IDLE_LOCK_MINUTES = 10
-#: How far ahead the account and person tables look for their next deadline.
-DETAIL_HORIZON_DAYS = 365
 
 
 def error_text(exc: BaseException) -> str:
@@ -46,17 +47,6 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, ResguardoError):
         return exc.message
     return f"Error inesperado ({type(exc).__name__}: {exc}). No se guardó nada."
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents, so «mexico» finds «México» when filtering."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def matches(haystack: str, query: str) -> bool:
-    """Every word of ``query`` (already folded) appears somewhere in ``haystack`` (folded)."""
-    return all(word in haystack for word in query.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,76 +85,6 @@ class Agenda:
 
     def count(self, status: Status) -> int:
         return sum(1 for item in self.items if item.status is status)
-
-
-@dataclass(frozen=True, slots=True)
-class AccountRow:
-    account: Account
-    #: role -> names of the people who hold it today
-    holders: Mapping[str, str]
-    last_rotation: datetime | None
-    last_evaluation: date | None
-    next_due: Obligation | None
-    worst: Status | None
-    #: folded text the filter searches: network, handle, area, e-mail, administrators
-    haystack: str
-
-    @property
-    def state_label(self) -> str:
-        if self.account.status != "activa":
-            return self.account.status
-        if self.worst is Status.OVERDUE:
-            return "vencido"
-        if self.worst is Status.DUE_SOON:
-            return "por vencer"
-        return "al día"
-
-
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    person: Person
-    roles: Sequence[tuple[Assignment, Account]]
-    last_training: date | None
-    next_due: Obligation | None
-    worst: Status | None
-    haystack: str
-
-
-@dataclass(frozen=True, slots=True)
-class Institution:
-    """Everything the Cuentas and Personas screens show, loaded in one pass."""
-
-    now: datetime
-    profile: Profile
-    #: the two roles the account table shows (``titular``/``suplente``, or ``enlace``/``coadministrador``)
-    table_roles: tuple[str, str]
-    accounts: Sequence[AccountRow]
-    people: Sequence[PersonRow]
-    people_by_id: Mapping[int, Person]
-    assignments_by_account: Mapping[int, Sequence[Assignment]]
-    obligations_by_account: Mapping[int, Sequence[Obligation]]
-    obligations_by_person: Mapping[int, Sequence[Obligation]]
-    trainings_by_person: Mapping[int, Sequence[date]] = field(default_factory=dict)
-    #: account id -> what the strength and reuse checks found (never the secret)
-    credentials: Mapping[int, Any] = field(default_factory=dict)
-    #: account id -> its second factor, when recorded
-    second_factors: Mapping[int, Any] = field(default_factory=dict)
-    #: account id -> its ``red/usuario`` (the workflow listings name thousands of records by it)
-    account_refs: Mapping[int, str] = field(default_factory=dict)
-
-
-_STATUS_RANK = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2}
-
-
-def _worst(items: Sequence[Obligation]) -> Status | None:
-    if not items:
-        return None
-    return min((item.status for item in items), key=_STATUS_RANK.__getitem__)
-
-
-def _first_due(items: Sequence[Obligation]) -> Obligation | None:
-    dated = [item for item in items if not item.standing]
-    return min(dated, key=lambda item: item.due) if dated else None
 
 
 @contextlib.contextmanager
@@ -267,7 +187,7 @@ class Workspace:
             if not status.initialized:
                 return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
             agenda, build_institution = self.load()
-            startup = Startup(status, self.idle_lock_minutes(), agenda, build_institution)
+            startup = Startup(status, self.run(idle_lock_minutes), agenda, build_institution)
         if "textual" not in sys.modules:
             # The read ``resguardo`` makes before importing Textual: what is alive now (the
             # modules, this state) lives for the session. Out of the collector's generations,
@@ -325,24 +245,6 @@ class Workspace:
             return f"ninguno disponible en este sistema ({name}); las contraseñas no podrán guardarse todavía"
         return name
 
-    # -- settings of the workbench --------------------------------------------
-
-    def idle_lock_minutes(self) -> int:
-        with self.session() as store:
-            value = store.settings.get(IDLE_LOCK_KEY, DEFAULT_IDLE_LOCK_MINUTES)
-        try:
-            return max(0, int(value))
-        except (TypeError, ValueError):
-            return DEFAULT_IDLE_LOCK_MINUTES
-
-    def set_idle_lock_minutes(self, minutes: int) -> None:
-        from policy.errors import UsageError
-
-        if minutes < 0 or minutes > 24 * 60:
-            raise UsageError("Los minutos de inactividad deben estar entre 0 (sin bloqueo) y 1440.")
-        with self.session() as store:
-            store.settings.set(IDLE_LOCK_KEY, int(minutes))
-
     # -- reading -----------------------------------------------------------
 
     def load(self, horizon_days: int = 30) -> tuple[Agenda, Callable[[], Institution]]:
@@ -369,166 +271,12 @@ class Workspace:
         )
 
         def build_institution() -> Institution:
-            with self.session() as store:
-                trainings = store.trainings.days_by_subject()
-            return self._institution(state, agenda(state, now, DETAIL_HORIZON_DAYS), trainings, now)
+            return self.run(institution, now=now, state=state)
 
         return snapshot, build_institution
 
     def agenda(self, horizon_days: int = 30) -> Agenda:
         return self.load(horizon_days)[0]
-
-    def institution(self) -> Institution:
-        """Accounts and people with their administrators, history and deadlines."""
-        return self.load()[1]()
-
-    def _institution(
-        self, state: State, items: Sequence[Obligation], trainings: Mapping[int, Sequence[date]], now: datetime
-    ) -> Institution:
-        today = now.date()
-        by_account: dict[int, list[Obligation]] = {}
-        by_person: dict[int, list[Obligation]] = {}
-        for item in items:
-            if item.account is not None:
-                by_account.setdefault(item.account.id, []).append(item)
-            if item.person is not None:
-                by_person.setdefault(item.person.id, []).append(item)
-        assignments: dict[int, list[Assignment]] = {}
-        for assignment in state.assignments:
-            assignments.setdefault(assignment.account_id, []).append(assignment)
-        accounts_by_id = {acc.id: acc for acc in state.accounts}
-        people = state.people
-
-        def holders(account_id: int) -> dict[str, str]:
-            found: dict[str, list[str]] = {}
-            for a in assignments.get(account_id, ()):
-                if a.active_on(today) and a.person_id in people:
-                    found.setdefault(a.role, []).append(people[a.person_id].name)
-            return {role: ", ".join(names) for role, names in found.items()}
-
-        account_rows = []
-        for acc in state.accounts:
-            pending = by_account.get(acc.id, [])
-            current = [
-                people[a.person_id].name
-                for a in assignments.get(acc.id, ())
-                if a.active_on(today) and a.person_id in people
-            ]
-            haystack = fold(" ".join([acc.network, acc.handle, acc.area or "", acc.email or "", acc.status, *current]))
-            account_rows.append(
-                AccountRow(
-                    account=acc,
-                    holders=holders(acc.id),
-                    last_rotation=state.last_rotation.get(acc.id),
-                    last_evaluation=state.last_evaluation.get(acc.id),
-                    next_due=_first_due(pending),
-                    worst=_worst(pending),
-                    haystack=haystack,
-                )
-            )
-        roles_by_person: dict[int, list[tuple[Assignment, Account]]] = {}
-        for assignment in state.assignments:
-            held = accounts_by_id.get(assignment.account_id)
-            if held is not None:
-                roles_by_person.setdefault(assignment.person_id, []).append((assignment, held))
-        person_rows = []
-        for person in sorted(people.values(), key=lambda p: fold(p.name)):
-            person_roles = roles_by_person.get(person.id, [])
-            pending = by_person.get(person.id, [])
-            haystack = fold(
-                " ".join(
-                    [
-                        person.name,
-                        person.email or "",
-                        person.rank or "",
-                        *(held.ref for a, held in person_roles if a.active_on(today)),
-                    ]
-                )
-            )
-            person_rows.append(
-                PersonRow(
-                    person=person,
-                    roles=person_roles,
-                    last_training=state.last_training.get(person.id),
-                    next_due=_first_due(pending),
-                    worst=_worst(pending),
-                    haystack=haystack,
-                )
-            )
-        admin_roles = list(state.profile.settings.admin_roles)
-        table_roles = (admin_roles[0], admin_roles[1] if len(admin_roles) > 1 else "coadministrador")
-        return Institution(
-            now=now,
-            profile=state.profile,
-            table_roles=table_roles,
-            accounts=account_rows,
-            people=person_rows,
-            people_by_id=dict(people),
-            assignments_by_account=assignments,
-            obligations_by_account=by_account,
-            obligations_by_person=by_person,
-            trainings_by_person=trainings,
-            credentials=dict(state.credentials or {}),
-            second_factors=dict(state.second_factors or {}),
-            account_refs={acc.id: acc.ref for acc in state.accounts},
-        )
-
-    def people(self) -> list[Person]:
-        with self.session() as store:
-            return store.people.list()
-
-    # -- writing (each store call is one transaction) ------------------------------
-
-    def record_rotation(self, account_id: int, at: datetime, reason: str | None, reference: str | None) -> str:
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            store.rotations.record(account, at, reason=reason, reference=reference)
-        return f"Rotación de {account.ref} registrada."
-
-    def record_evaluation(self, account_id: int, day: date, note: str | None) -> str:
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            store.evaluations.record(account, day, note=note)
-        return f"Evaluación de {account.ref} registrada."
-
-    def record_training(self, person_id: int, day: date, note: str | None) -> str:
-        with self.session() as store:
-            person = store.people.get(person_id)
-            store.trainings.record(person, day, note=note)
-        return f"Capacitación de {person.name} registrada."
-
-    def save_account(self, account_id: int | None, fields: dict[str, Any]) -> str:
-        """Add (``account_id`` None) or update an account; the store validates every field."""
-        with self.session() as store:
-            if account_id is None:
-                account = store.accounts.add(**fields)
-                return f"Cuenta {account.ref} agregada."
-            account = store.accounts.update(account_id, **fields)
-            return f"Cuenta {account.ref} actualizada."
-
-    def assign(self, account_id: int, person_name: str, role: str, start: date) -> str:
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            person = store.people.resolve(person_name)
-            store.assignments.assign(account, person, role, start)
-        return f"{person.name} es {role} de {account.ref}."
-
-    def unassign(self, account_id: int, person_id: int, end: date) -> str:
-        with self.session() as store:
-            account = store.accounts.get(account_id)
-            person = store.people.get(person_id)
-            store.assignments.unassign(account, person, end)
-        return f"{person.name} deja la administración de {account.ref}."
-
-    def add_person(self, name: str, email: str | None, rank: str | None) -> str:
-        with self.session() as store:
-            person = store.people.add(name=name, email=email, rank=rank)
-        return f"Persona {person.name} agregada."
-
-    def update_person(self, person_id: int, email: str | None, rank: str | None) -> str:
-        with self.session() as store:
-            person = store.people.update(person_id, email=email, rank=rank)
-        return f"Persona {person.name} actualizada."
 
     # -- passwords (the secret goes to the keyring only, never to SQLite) ----------------------
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
-from policy.clock import format_date, local
+from policy.clock import format_date, local, parse_date
 from policy.codes import AccountStatus, Network, Role, Verification
+from policy.errors import UsageError
 from policy.labels import SECOND_FACTOR_LABELS
 from policy.records import Account
+from tui.cli.agenda import obligation_json, render_agenda
 from tui.cli.args import subcommands, yes_no
 from tui.cli.output import print_json, table
 from tui.cli.output import yes_no as si_no
+from tui.core import records
+from tui.core.records import AccountDetail, AccountFields
 
 if TYPE_CHECKING:
-    from policy.obligations import State
     from tui.cli.context import Context
 
 ROLE_CHOICES = [r.value for r in Role]
@@ -25,7 +28,7 @@ ROLE_CHOICES = [r.value for r in Role]
 COMMAND_NAMES = ("cuentas",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     accounts = commands.add_parser("cuentas", parents=[parent], help="cuentas institucionales en redes sociales")
     sub = subcommands(accounts)
 
@@ -111,7 +114,7 @@ def _account_fields(parser: argparse.ArgumentParser, editing: bool = False) -> N
     parser.add_argument("--apertura", metavar="FECHA", help="fecha en que se abrió la cuenta (AAAA-MM-DD)")
 
 
-def _fields_from(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
+def _fields_from(ctx: Context, args: argparse.Namespace) -> AccountFields:
     mapping = {
         "area": "area",
         "correo": "email",
@@ -124,36 +127,26 @@ def _fields_from(ctx: Context, args: argparse.Namespace) -> dict[str, Any]:
         "estado": "status",
         "usuario": "handle",
     }
-    fields = {
+    fields: dict[str, object] = {
         target: getattr(args, source) for source, target in mapping.items() if getattr(args, source, None) is not None
     }
     if args.apertura is not None:
-        opened = ctx.date_arg(args.apertura, "fecha de apertura")
-        if opened > ctx.today():
-            from policy.errors import UsageError
-
-            raise UsageError("La fecha de apertura está en el futuro.")
-        fields["opened_on"] = opened
-    return fields
+        fields["opened_on"] = parse_date(args.apertura, "fecha de apertura")
+    return cast(AccountFields, fields)
 
 
 def add_account(ctx: Context, args: argparse.Namespace) -> int:
     fields = _fields_from(ctx, args)
     fields["network"] = args.red
-    account = ctx.store.accounts.add(**fields)
-    print(account.id)
+    print(records.add_account(ctx.store, fields).id)
     return 0
 
 
 def edit_account(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
     fields = _fields_from(ctx, args)
     if not fields:
-        from policy.errors import UsageError
-
         raise UsageError("Indique al menos un dato que cambiar (vea «resguardo cuentas editar --help»).")
-    updated = store.accounts.update(account.id, **fields)
+    updated = records.edit_account(ctx.store, args.cuenta, fields)
     print(f"Cuenta {updated.ref} actualizada.")
     return 0
 
@@ -178,66 +171,40 @@ def account_json(account: Account) -> dict[str, Any]:
     }
 
 
-def _holders(ctx: Context, day: date) -> dict[int, dict[str, list[str]]]:
-    """account id -> role -> names of the people who hold it on ``day``."""
-    store = ctx.store
-    people = {p.id: p.name for p in store.people.list()}
-    holders: dict[int, dict[str, list[str]]] = {}
-    for item in store.assignments.all():
-        if item.active_on(day):
-            holders.setdefault(item.account_id, {}).setdefault(item.role, []).append(people.get(item.person_id, "?"))
-    return holders
-
-
 def list_accounts(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    accounts = store.accounts.list()
-    holders = _holders(ctx, ctx.today())
-    last_rotation = store.rotations.latest()
+    rows = records.institution(ctx.store).accounts_by_reference()
     if args.json:
         data = []
-        for acc in accounts:
-            item = account_json(acc)
-            item["administrators"] = holders.get(acc.id, {})
-            last = last_rotation.get(acc.id)
-            item["last_rotation"] = last.isoformat() if last else None
+        for row in rows:
+            item = account_json(row.account)
+            item["administrators"] = {role: list(names) for role, names in row.holders.items()}
+            item["last_rotation"] = row.last_rotation.isoformat() if row.last_rotation else None
             data.append(item)
         print_json(data)
         return 0
-    if not accounts:
+    if not rows:
         print("No hay cuentas registradas. Agregue una con «resguardo cuentas agregar».")
         return 0
-    rows = []
-    for acc in accounts:
-        roles = holders.get(acc.id, {})
+    lines = []
+    for row in rows:
+        acc, last = row.account, row.last_rotation
         admins = "; ".join(
-            f"{role}: {', '.join(names)}" for role, names in sorted(roles.items()) if role != Role.COADMIN
+            f"{role}: {', '.join(names)}" for role, names in sorted(row.holders.items()) if role != Role.COADMIN
         )
-        last = last_rotation.get(acc.id)
-        rows.append(
+        lines.append(
             [acc.id, acc.ref, acc.area or "", acc.status, admins or "—", format_date(last.date()) if last else "—"]
         )
-    print(table(["Id", "Cuenta", "Área", "Estado", "Administración", "Última rotación"], rows, wrap=4))
-    print(f"\n{len(accounts)} cuentas.")
+    print(table(["Id", "Cuenta", "Área", "Estado", "Administración", "Última rotación"], lines, wrap=4))
+    print(f"\n{len(rows)} cuentas.")
     return 0
 
 
 def show_account(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.engine import agenda
-    from store.state import load_state
-    from tui.cli.agenda import obligation_json
-
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    people = {p.id: p for p in store.people.list()}
-    assignments = store.assignments.for_account(account.id)
-    rotations = store.rotations.for_account(account.id, limit=5)
-    evaluations = store.evaluations.history(account.id, limit=5)
-    state = load_state(store, ctx.now())
-    pending = [o for o in agenda(state, ctx.now(), horizon_days=365) if o.account and o.account.id == account.id]
-    profile = state.profile
-    credential = credential_json(state, account, ctx.now())
-    entries = store.bitacora.for_account(account.id, limit=BITACORA_LIMIT)
+    detail = records.account_detail(ctx.store, args.cuenta)
+    account, people, assignments = detail.account, detail.people_by_id, detail.assignments
+    rotations, evaluations, pending, entries = detail.rotations, detail.evaluations, detail.obligations, detail.entries
+    profile = detail.profile
+    credential = credential_json(detail)
     if args.json:
         data = account_json(account)
         data["assignments"] = [
@@ -318,7 +285,7 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
     )
     print("\nCredencial:")
     print(render_credential(credential))
-    print(f"\nBitácora (últimas {BITACORA_LIMIT} entradas):")
+    print(f"\nBitácora (últimas {records.DETAIL_LIMIT} entradas):")
     if entries:
         print(
             table(
@@ -332,31 +299,22 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
         print("  (ninguna entrada)")
     print("\nPendientes:")
     if pending:
-        from tui.cli.agenda import render_agenda
-
-        print(render_agenda(pending, ctx.now(), profile, show_account=False))
+        print(render_agenda(pending, detail.now, profile, show_account=False))
     else:
         print("  Nada pendiente en los próximos 365 días.")
     return 0
 
 
-#: How many bitácora entries ``cuentas mostrar`` shows.
-BITACORA_LIMIT = 5
-
-
-def credential_json(state: State, account: Account, now: datetime) -> dict[str, Any]:
+def credential_json(detail: AccountDetail) -> dict[str, Any]:
     """The account's credential health for ``cuentas mostrar --json`` (never the secret).
 
     ``set_at``/``score``/``score_label``/``weak``/``reasons`` are what was found when
     the password was set (null when none is stored); ``second_factor`` the 2FA method;
     ``issues``/``messages`` the findings of ``credencial revisar`` for this account.
     """
-    from policy.credentials import health_report
-    from policy.strength import SCORE_LABELS_ES
+    from policy.strength import SCORE_LABELS_ES  # lazy: ~45 ms (its word lists) that only this command pays
 
-    cred = (state.credentials or {}).get(account.id)
-    factor = (state.second_factors or {}).get(account.id)
-    health = next((h for h in health_report(state, now) if h.account.id == account.id), None)
+    cred, factor, health = detail.credential, detail.second_factor, detail.health
     return {
         "set_at": cred.set_at.isoformat() if cred else None,
         "score": cred.score if cred else None,
@@ -409,26 +367,18 @@ def _clip(text: str, limit: int = 240) -> str:
 
 
 def assign_person(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    person = store.people.resolve(args.persona)
-    start = ctx.date_arg(args.desde, "fecha de inicio")
-    item = store.assignments.assign(account, person, args.rol, start)
-    print(f"{person.name} es {item.role} de {account.ref} desde el {format_date(item.start)}.")
+    start = parse_date(args.desde, "fecha de inicio") if args.desde is not None else None
+    done = records.assign(ctx.store, args.cuenta, args.persona, role=args.rol, start=start)
+    item = done.assignment
+    print(f"{done.person.name} es {item.role} de {done.account.ref} desde el {format_date(item.start)}.")
     return 0
 
 
 def unassign_person(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    person = store.people.resolve(args.persona)
-    end = ctx.date_arg(args.fecha, "fecha de término")
-    ended = store.assignments.unassign(account, person, end)
-    roles = ", ".join(a.role for a in ended)
-    print(f"{person.name} deja de ser {roles} de {account.ref} el {format_date(end)}.")
-    profile = store.settings.profile()
-    if profile.settings.rotation_on_admin_change:
-        print("Según el perfil, la contraseña debe cambiarse por este cambio de administración.")
-    elif profile.settings.rotation_months:
-        print("Se recomienda rotar la contraseña tras un cambio de administración.")
+    end = parse_date(args.fecha, "fecha de término") if args.fecha is not None else None
+    done = records.unassign(ctx.store, args.cuenta, args.persona, end=end)
+    roles = ", ".join(a.role for a in done.ended)
+    print(f"{done.person.name} deja de ser {roles} de {done.account.ref} el {format_date(done.end)}.")
+    if done.advice:
+        print(done.advice)
     return 0

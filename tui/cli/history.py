@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from policy.clock import format_date
+from policy.clock import format_date, parse_date
 from tui.cli.args import subcommands
 from tui.cli.output import print_json, table
+from tui.core import records
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("rotaciones", "evaluaciones", "capacitaciones")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     rotations = commands.add_parser("rotaciones", parents=[parent], help="rotaciones de contraseña ya hechas")
     sub = subcommands(rotations)
     record = sub.add_parser(
@@ -54,18 +55,16 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 
 def record_rotation(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    at = ctx.moment_arg(args.fecha, "fecha de la rotación")
-    rotation = store.rotations.record(account, at, reason=args.motivo, author=args.por, reference=args.oficio)
+    at = ctx.moment_arg(args.fecha, "fecha de la rotación") if args.fecha is not None else None
+    account, rotation = records.record_rotation(
+        ctx.store, args.cuenta, at=at, reason=args.motivo, author=args.por, reference=args.oficio
+    )
     print(f"Rotación de {account.ref} registrada el {format_date(rotation.rotated_at.date())} (id {rotation.id}).")
     return 0
 
 
 def list_rotations(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    rotations = store.rotations.for_account(account.id, limit=1000)
+    account, rotations = records.rotation_history(ctx.store, args.cuenta)
     if args.json:
         print_json(
             [
@@ -93,16 +92,14 @@ def list_rotations(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def record_evaluation(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    account = store.accounts.resolve(args.cuenta)
-    record = store.evaluations.record(account, ctx.date_arg(args.fecha), note=args.nota)
+    day = parse_date(args.fecha) if args.fecha is not None else None
+    account, record = records.record_evaluation(ctx.store, args.cuenta, day=day, note=args.nota)
     print(f"Evaluación de {account.ref} registrada el {format_date(record.day)} (id {record.id}).")
     return 0
 
 
 def record_training(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    person = store.people.resolve(args.persona)
-    record = store.trainings.record(person, ctx.date_arg(args.fecha), note=args.nota)
+    day = parse_date(args.fecha) if args.fecha is not None else None
+    person, record = records.record_training(ctx.store, args.persona, day=day, note=args.nota)
     print(f"Capacitación de {person.name} registrada el {format_date(record.day)} (id {record.id}).")
     return 0

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from policy.clock import format_date
 from policy.codes import ChangeReason, Kind, Rank
+from policy.errors import UsageError
 from policy.labels import CHANGE_REASON_LABELS
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.workflows import day_option
-from tui.core import workflows
+from tui.core import records, workflows
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("personas",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     people = commands.add_parser("personas", parents=[parent], help="personas administradoras")
     sub = subcommands(people)
 
@@ -80,45 +81,32 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 
 def add_person(ctx: Context, args: argparse.Namespace) -> int:
-    person = ctx.store.people.add(name=args.nombre, email=args.correo, rank=args.nivel)
-    print(person.id)
+    print(records.add_person(ctx.store, name=args.nombre, email=args.correo, rank=args.nivel).id)
     return 0
 
 
 def edit_person(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    person = store.people.resolve(args.persona)
     if args.correo is None and args.nivel is None:
-        from policy.errors import UsageError
-
         raise UsageError("Indique --correo o --nivel.")
-    updated = store.people.update(person.id, email=args.correo, rank=args.nivel)
+    updated = records.edit_person(ctx.store, args.persona, email=args.correo, rank=args.nivel)
     print(f"Persona {updated.name} actualizada.")
     return 0
 
 
 def list_people(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    people = store.people.list()
-    accounts = {a.id: a for a in store.accounts.list()}
-    trainings = store.trainings.latest()
-    today = ctx.today()
-    roles: dict[int, list[str]] = {}
-    for item in store.assignments.all():
-        if item.active_on(today) and item.account_id in accounts:
-            roles.setdefault(item.person_id, []).append(f"{item.role} de {accounts[item.account_id].ref}")
+    people = records.institution(ctx.store).people
     if args.json:
         print_json(
             [
                 {
-                    "id": p.id,
-                    "name": p.name,
-                    "email": p.email,
-                    "rank": p.rank,
-                    "roles": roles.get(p.id, []),
-                    "last_training": trainings[p.id].isoformat() if p.id in trainings else None,
+                    "id": row.person.id,
+                    "name": row.person.name,
+                    "email": row.person.email,
+                    "rank": row.person.rank,
+                    "roles": list(row.current_roles),
+                    "last_training": row.last_training.isoformat() if row.last_training else None,
                 }
-                for p in people
+                for row in people
             ]
         )
         return 0
@@ -127,14 +115,14 @@ def list_people(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     rows = [
         [
-            p.id,
-            p.name,
-            p.rank or "—",
-            p.email or "—",
-            format_date(trainings[p.id]) if p.id in trainings else "—",
-            "; ".join(roles.get(p.id, [])) or "—",
+            row.person.id,
+            row.person.name,
+            row.person.rank or "—",
+            row.person.email or "—",
+            format_date(row.last_training) if row.last_training else "—",
+            "; ".join(row.current_roles) or "—",
         ]
-        for p in people
+        for row in people
     ]
     print(table(["Id", "Nombre", "Nivel", "Correo", "Capacitación", "Cuentas"], rows, wrap=5))
     print(f"\n{len(people)} personas.")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from policy.errors import UsageError
-from policy.profile import SETTINGS, SETTINGS_BY_NAME, SettingSpec, parse_setting_text
 from tui.cli.args import subcommands
 from tui.cli.output import print_json, table
+from tui.core import records
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("ajustes",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     settings = commands.add_parser("ajustes", parents=[parent], help="ajustes editables del perfil")
     sub = subcommands(settings)
     listing = sub.add_parser("listar", parents=[parent], help="muestra los ajustes y su valor vigente")
@@ -33,14 +32,6 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     reset.set_defaults(handler=reset_setting)
 
 
-def _spec(name: str) -> SettingSpec:
-    spec = SETTINGS_BY_NAME.get(name.strip().lower())
-    if spec is None:
-        names = ", ".join(s.name_es for s in SETTINGS)
-        raise UsageError(f"Ajuste desconocido «{name}». Ajustes: {names}.")
-    return spec
-
-
 def _show(value: Any) -> str:
     if value is None:
         return "sin plazo"
@@ -50,30 +41,30 @@ def _show(value: Any) -> str:
 
 
 def list_settings(ctx: Context, args: argparse.Namespace) -> int:
-    profile = ctx.store.settings.profile()
+    profile, settings = records.profile_settings(ctx.store)
     if args.json:
         print_json(
             [
                 {
-                    "name": s.name_es,
-                    "key": s.key,
-                    "value": getattr(profile.settings, s.key),
-                    "default": getattr(profile.defaults, s.key),
-                    "overridden": s.key in profile.overrides,
-                    "description": s.description,
+                    "name": s.spec.name_es,
+                    "key": s.spec.key,
+                    "value": s.value,
+                    "default": s.default,
+                    "overridden": s.overridden,
+                    "description": s.spec.description,
                 }
-                for s in SETTINGS
+                for s in settings
             ]
         )
         return 0
     rows = [
         [
-            s.name_es,
-            _show(getattr(profile.settings, s.key)),
-            "(perfil)" if s.key not in profile.overrides else f"(perfil: {_show(getattr(profile.defaults, s.key))})",
-            s.description,
+            s.spec.name_es,
+            _show(s.value),
+            f"(perfil: {_show(s.default)})" if s.overridden else "(perfil)",
+            s.spec.description,
         ]
-        for s in SETTINGS
+        for s in settings
     ]
     print(f"Ajustes del perfil {profile.short_name}:")
     print(table(["Ajuste", "Valor", "Origen", "Qué es"], rows, wrap=3))
@@ -81,17 +72,12 @@ def list_settings(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def set_setting(ctx: Context, args: argparse.Namespace) -> int:
-    spec = _spec(args.nombre)
-    value = parse_setting_text(spec, args.valor)
-    ctx.store.settings.set_override(spec.key, value)
-    print(f"Ajuste {spec.name_es} = {_show(value)}.")
+    setting = records.set_setting(ctx.store, args.nombre, args.valor)
+    print(f"Ajuste {setting.spec.name_es} = {_show(setting.value)}.")
     return 0
 
 
 def reset_setting(ctx: Context, args: argparse.Namespace) -> int:
-    spec = _spec(args.nombre)
-    store = ctx.store
-    store.settings.reset_override(spec.key)
-    value = getattr(store.settings.profile().settings, spec.key)
-    print(f"Ajuste {spec.name_es} vuelve al valor del perfil: {_show(value)}.")
+    setting = records.reset_setting(ctx.store, args.nombre)
+    print(f"Ajuste {setting.spec.name_es} vuelve al valor del perfil: {_show(setting.value)}.")
     return 0

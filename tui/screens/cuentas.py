@@ -13,10 +13,10 @@ from textual.message import Message
 from policy.clock import format_date, local
 from policy.codes import Status
 from policy.labels import KIND_LABELS, due_phrase
+from tui.core.records import AccountRow
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
 from tui.widgets.table import Column, Row
-from tui.workspace import AccountRow
 
 _STATUS_KIND = {Status.OVERDUE: "overdue", Status.DUE_SOON: "soon"}
 
@@ -85,7 +85,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
         None,
         lambda r: r.last_rotation,
         lambda r: r.next_due.due if r.next_due else None,
-        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,  # type: ignore[arg-type]
+        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,
     )
 
     def __init__(self) -> None:
@@ -94,8 +94,8 @@ class CuentasScreen(ListingScreen[AccountRow]):
         #: account id -> its latest bitácora entries (cleared on every reload)
         self._entries: dict[int, list[Any]] = {}
         keys = list(type(self).sort_keys)
-        keys[3] = lambda r: r.holders.get(self.roles[0], "").lower()
-        keys[4] = lambda r: r.holders.get(self.roles[1], "").lower()
+        keys[3] = lambda r: r.holder_names(self.roles[0]).lower()
+        keys[4] = lambda r: r.holder_names(self.roles[1]).lower()
         self.sort_keys = keys
 
     def load_items(self) -> list[AccountRow] | None:
@@ -117,10 +117,10 @@ class CuentasScreen(ListingScreen[AccountRow]):
 
     def build_row(self, item: AccountRow) -> Row:
         acc = item.account
-        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""  # type: ignore[arg-type]
+        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""
         if acc.status == "baja":
             kind = "muted"
-        first, second = (item.holders.get(role) or "—" for role in self.roles)
+        first, second = (item.holder_names(role) or "—" for role in self.roles)
         return Row(
             acc.id,
             (

@@ -14,10 +14,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
+from tui.core.records import fold, matches
 from tui.screens.base import ViewScreen
 from tui.widgets.status import StatusLine
 from tui.widgets.table import Column, Row, VirtualTable
-from tui.workspace import fold, matches
 
 T = TypeVar("T")
 

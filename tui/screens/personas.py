@@ -11,10 +11,10 @@ from textual.content import Content
 from policy.clock import format_date
 from policy.codes import Status
 from policy.labels import KIND_LABELS, due_phrase
+from tui.core.records import PersonRow
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
 from tui.widgets.table import Column, Row
-from tui.workspace import PersonRow
 
 _STATUS_KIND = {Status.OVERDUE: "overdue", Status.DUE_SOON: "soon"}
 
@@ -47,7 +47,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
         lambda r: (r.person.email or "").lower(),
         lambda r: len(r.roles),
         lambda r: r.last_training,
-        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,  # type: ignore[arg-type]
+        lambda r: {Status.OVERDUE: 0, Status.DUE_SOON: 1}.get(r.worst, 2) if r.worst else 3,
     )
 
     def __init__(self) -> None:
@@ -64,13 +64,8 @@ class PersonasScreen(ListingScreen[PersonRow]):
     def haystack(self, item: PersonRow) -> str:
         return item.haystack
 
-    def _current_roles(self, item: PersonRow) -> list[str]:
-        institution = self.workbench.institution
-        today = institution.now.date() if institution else None
-        return [f"{a.role} de {acc.ref}" for a, acc in item.roles if today is None or a.active_on(today)]
-
     def build_row(self, item: PersonRow) -> Row:
-        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""  # type: ignore[arg-type]
+        kind = _STATUS_KIND.get(item.worst, "") if item.worst else ""
         state = {"overdue": "vencido", "soon": "por vencer"}.get(kind, "al día")
         person = item.person
         return Row(
@@ -79,7 +74,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
                 person.name,
                 person.rank or "—",
                 person.email or "—",
-                str(len(self._current_roles(item))),
+                str(len(item.current_roles)),
                 format_date(item.last_training) if item.last_training else "—",
                 state,
             ),
