@@ -1029,7 +1029,8 @@ def _set_aside(live: _Live, db: Path, now: datetime) -> Path:
 
 def _damaged(conn: sqlite3.Connection) -> bool:
     try:
-        return conn.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+        verdict: str = conn.execute("PRAGMA quick_check").fetchone()[0]
+        return verdict != "ok"
     except sqlite3.DatabaseError:
         return True
 

@@ -344,7 +344,8 @@ class Store:
         return error
 
     def query_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        return self.execute(sql, params).fetchone()
+        row: sqlite3.Row | None = self.execute(sql, params).fetchone()
+        return row
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         """INSERT one row and return its id. ``table`` and keys are code, never user input."""

@@ -130,7 +130,8 @@ def _json_value(value: Any) -> str:
     if kind is int:
         return int.__repr__(value)
     if kind is bytes:
-        return '{"blob":"' + value.hex() + '"}'
+        blob: bytes = value
+        return '{"blob":"' + blob.hex() + '"}'
     return json.dumps(value)
 
 

@@ -28,11 +28,11 @@ from policy.codes import Status
 from policy.obligations import Obligation
 from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
+from tui.core.agenda import Agenda
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
 from tui.workspace import (
     DEFAULT_IDLE_LOCK_MINUTES,
-    Agenda,
     Institution,
     Startup,
     Workspace,

@@ -20,11 +20,13 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from policy.clock import format_date, local
 from policy.codes import Status
+from policy.engine import agenda
 from policy.obligations import Obligation, State
 from policy.profile import PROFILE_IDS, Profile, load_profile
 from policy.records import Account, Assignment, Person
 from store.db import Store, open_store
 from store.errors import StoreMissingError
+from tui.core.agenda import Agenda, compute_agenda
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -78,20 +80,6 @@ class DatabaseStatus:
     @property
     def initialized(self) -> bool:
         return self.profile_id is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Agenda:
-    """The agenda as of ``now`` and the counts of the header line."""
-
-    now: datetime
-    profile: Profile
-    items: Sequence[Obligation]
-    accounts: int
-    open_incidents: int = 0
-
-    def count(self, status: Status) -> int:
-        return sum(1 for item in self.items if item.status is status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,38 +330,25 @@ class Workspace:
 
     # -- reading -----------------------------------------------------------
 
-    def load(self, horizon_days: int = 30) -> tuple[Agenda, Callable[[], Institution]]:
-        """The agenda as of now, and a function that builds the Institution from the same state.
+    def load(self) -> tuple[Agenda, Callable[[], Institution]]:
+        """Hoy's agenda (the core's ``compute_agenda``), and a function that builds the Institution
+        from the same state.
 
         One read of the database and one run of the engine serve both: the
         caller shows the agenda first and builds the rest afterwards.
         """
-
-        from policy.engine import agenda
-        from store.state import load_state
-
-        now = self.now()
         with self.session() as store:
-            state = load_state(store, now)
-            open_incidents = store.incidents.open_count()
-        # Hoy needs only its window: the engine's agenda for horizon_days, the very list
-        # ``resguardo pendientes --dias`` prints (whole days: up to the end of the last one).
+            snapshot = compute_agenda(store)
         # The year ahead of every account and person, and their trainings, are for the other
         # screens, built after the first frame.
-        near = agenda(state, now, horizon_days)
-        snapshot = Agenda(
-            now=now, profile=state.profile, items=near, accounts=len(state.accounts), open_incidents=open_incidents
-        )
 
         def build_institution() -> Institution:
             with self.session() as store:
                 trainings = store.trainings.days_by_subject()
+            state, now = snapshot.state, snapshot.now
             return self._institution(state, agenda(state, now, DETAIL_HORIZON_DAYS), trainings, now)
 
         return snapshot, build_institution
-
-    def agenda(self, horizon_days: int = 30) -> Agenda:
-        return self.load(horizon_days)[0]
 
     def institution(self) -> Institution:
         """Accounts and people with their administrators, history and deadlines."""
