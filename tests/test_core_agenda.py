@@ -33,9 +33,7 @@ def test_the_defaults_are_now_and_thirty_days(ine_db: Path) -> None:
     assert found.profile.id == "ine"
     limit = (NOW + timedelta(days=31)).replace(hour=0, minute=0)
     assert all(item.due < limit or item.status is Status.OVERDUE for item in found.items)
-    assert found.count(Status.OVERDUE) + found.count(Status.DUE_SOON) + found.count(Status.UPCOMING) == len(
-        found.items
-    )
+    assert found.count(Status.OVERDUE) + found.count(Status.DUE_SOON) + found.count(Status.UPCOMING) == len(found.items)
 
 
 def test_a_longer_horizon_lists_more_and_a_negative_one_is_refused(ine_db: Path) -> None:
