@@ -22,11 +22,13 @@ from policy.clock import format_date, local
 from policy.codes import Status
 from policy.engine import agenda
 from policy.obligations import Obligation, State
-from policy.profile import PROFILE_IDS, Profile, load_profile
+from policy.profile import Profile
 from policy.records import Account, Assignment, Person
 from store.db import Store, open_store
 from store.errors import StoreMissingError
+from store.files import sweep_stale_temp_files
 from tui.core.agenda import Agenda, compute_agenda
+from tui.core.setup import DatabaseStatus, database_status
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,30 +58,6 @@ def fold(text: str) -> str:
 def matches(haystack: str, query: str) -> bool:
     """Every word of ``query`` (already folded) appears somewhere in ``haystack`` (folded)."""
     return all(word in haystack for word in query.split())
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileChoice:
-    id: str
-    short_name: str
-    name: str
-
-
-def profile_choices() -> list[ProfileChoice]:
-    profiles = [load_profile(pid) for pid in PROFILE_IDS]
-    return [ProfileChoice(p.id, p.short_name, p.name) for p in profiles]
-
-
-@dataclass(frozen=True, slots=True)
-class DatabaseStatus:
-    path: str
-    profile_id: str | None
-    accounts: int
-    people: int
-
-    @property
-    def initialized(self) -> bool:
-        return self.profile_id is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,27 +205,15 @@ class Workspace:
 
     # -- first run ---------------------------------------------------------
 
-    def status(self) -> DatabaseStatus:
-        """What the first frame shows; a missing (or empty) database is not initialized, and
-        stays uncreated until the wizard's ``initialize``."""
-        try:
-            store = open_store(self.db_path, clock=self.now)
-        except StoreMissingError:
-            return DatabaseStatus(path=self.db_path, profile_id=None, accounts=0, people=0)
-        with store:
-            return DatabaseStatus(
-                path=store.path,
-                profile_id=store.settings.profile_id,
-                accounts=store.accounts.count(),
-                people=store.people.count(),
-            )
-
     def startup(self) -> Startup:
-        """Status, idle minutes and, on an initialized database, the agenda (see ``load``)."""
-        from store.files import sweep_stale_temp_files
-
+        """Status (the core's ``database_status``), idle minutes and, on an initialized database,
+        the agenda (see ``load``). A missing database is not initialized, and stays uncreated
+        until the wizard creates it."""
         with _collector_paused():
-            status = self.status()
+            try:
+                status = self.run(database_status)
+            except StoreMissingError:
+                status = DatabaseStatus(path=self.db_path, profile_id=None, accounts=0, people=0)
             sweep_stale_temp_files(Path(self.db_path).parent)  # the exports' leftovers of a crash
             if not status.initialized:
                 return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
@@ -266,30 +232,6 @@ class Workspace:
         does it as it opens, since the keyring names its entries after the database's id."""
         with self.session(create=True):
             pass
-
-    def initialize(self, profile_id: str, *, demo: bool) -> str:
-        """Choose the profile (and load the demo institution); returns a Spanish summary.
-
-        Raises UsageError for an unknown profile, ConflictError when the demo
-        meets a database that already has data.
-        """
-        from store.state import calendar_years
-
-        with self.session(create=True) as store:
-            if demo:
-                from store.demo import build_demo
-
-                summary = build_demo(store, profile_id, self.now())
-                message = (
-                    f"Institución de ejemplo cargada ({summary['profile']}): {summary['accounts']} cuentas,"
-                    f" {summary['people']} personas."
-                )
-            else:
-                store.settings.set_profile(profile_id)
-                message = f"Perfil {load_profile(profile_id).short_name} listo."
-            first, last = calendar_years(load_profile(profile_id), self.now())
-            store.calendar.ensure_years(first, last + 1)
-        return message
 
     @staticmethod
     def keyring_backend() -> str:
