@@ -148,14 +148,6 @@ def _collector_paused() -> Iterator[None]:
 
 
 @dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """What the workbench says after verifying the bitácora."""
-
-    ok: bool
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class Startup:
     """What the first frame needs: the database status, the idle lock, and the agenda."""
 
@@ -539,6 +531,18 @@ class Workspace:
         with self.session() as store:
             checkpoint(store, secrets)
 
+    def secrets_or_problem(self) -> tuple[Any, str | None]:
+        """The keyring open in this session, or None and why (Spanish), for work whose keyed part is
+        optional (verifying the bitácora skips the keyed checkpoints without it)."""
+        from store.secrets import KeyringLockedError, SecretStoreError, keyring_problem  # lazy: keyring, ~60 ms
+
+        try:
+            return self.open_secrets(), None
+        except KeyringLockedError:
+            return None, "el llavero está bloqueado (se abre al guardar o copiar una contraseña)"
+        except SecretStoreError as exc:
+            return None, keyring_problem(exc.message)
+
     def keyring_fallback(self) -> tuple[bool, bool]:
         """(the keyring in use is resguardo's encrypted file and is locked, that file exists yet)."""
         from store.secrets import KeyringLockedError
@@ -707,64 +711,6 @@ class Workspace:
     def credential_health(self, account_id: int) -> Any:
         with self.session() as store:
             return store.credentials.status(account_id)
-
-    # -- bitácora ----------------------------------------------------------
-
-    def search_bitacora(
-        self,
-        text: str,
-        account_id: int | None = None,
-        kind: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int = 200,
-    ) -> list[Any]:
-        """Entries newest first (the store folds diacritics); dates are local days, inclusive,
-        as in ``resguardo bitacora buscar --desde/--hasta``."""
-        from policy.clock import end_of_day, start_of_day
-
-        with self.session() as store:
-            return store.bitacora.search(
-                text or None,
-                account_id=account_id,
-                kind=kind,
-                since=start_of_day(since) if since else None,
-                until=end_of_day(until) if until else None,
-                limit=limit,
-            )
-
-    def add_bitacora_entry(self, account_id: int | None, kind: str, text: str, occurred_at: datetime | None) -> str:
-        with self.session() as store:
-            entry = store.bitacora.append(kind=kind, text=text, account=account_id, occurred_at=occurred_at)
-        return f"Entrada {entry.id} agregada a la bitácora."
-
-    def verify_bitacora(self) -> VerifyResult:
-        """``bitacora verificar``'s checks (store.integrity): the chain, the records, the witnesses and,
-        when the keyring is open in this session, the keyed checkpoints (one more is signed then)."""
-        from store import integrity
-        from store.secrets import KeyringLockedError, SecretStoreError, keyring_problem
-
-        secrets, problem = None, None
-        try:
-            secrets = self.open_secrets()
-        except KeyringLockedError:
-            problem = "el llavero está bloqueado (se abre al guardar o copiar una contraseña)"
-        except SecretStoreError as exc:
-            problem = keyring_problem(exc.message)
-        with self.session() as store:
-            report = integrity.verify(store, secrets, keyring_problem=problem)
-        if report.ok:
-            message = report.chain.message
-            if not report.keyed and report.keyed_skipped:
-                message += f" Comprobaciones con la clave del llavero omitidas: {report.keyed_skipped}."
-            return VerifyResult(True, message)
-        problems = report.all_problems
-        more = len(problems) - 1
-        return VerifyResult(False, problems[0] + (f" (y {more} problema{'s' if more > 1 else ''} más)" if more else ""))
-
-    def latest_entries(self, account_id: int, limit: int = 5) -> list[Any]:
-        with self.session() as store:
-            return store.bitacora.search(None, account_id=account_id, limit=limit)
 
     # -- incidents, consultations, information requests --------------------------
 
