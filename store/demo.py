@@ -12,15 +12,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import local, start_of_day
 from policy.profile import load_profile
-from store.errors import ConflictError
 
 if TYPE_CHECKING:
     from policy.profile import Profile
-    from policy.records import Account
+    from policy.records import Account, Person
     from store.db import Store
 
 FIRST_NAMES = (
@@ -229,15 +228,19 @@ def _email(name: str, domain: str) -> str:
     return f"{parts[0]}.{parts[-2]}@{domain}"
 
 
-def build_demo(store: Store, profile_id: str, now: datetime) -> dict[str, object]:
-    """Fill an empty database with the example institution for ``profile_id``.
+class DemoCounts(NamedTuple):
+    """What the demo institution holds."""
 
-    ConflictError when the database already has accounts or people.
+    accounts: int
+    people: int
+    rotations: int
+
+
+def build_demo(store: Store, profile_id: str, now: datetime) -> DemoCounts:
+    """Write the example institution for ``profile_id`` into the store, in one transaction.
+
+    The caller checked the database is empty (``tui.core.setup.load_demo``).
     """
-    if store.accounts.count() or store.people.list():
-        raise ConflictError(
-            "La base de datos ya tiene datos; la demostración solo se carga en una base vacía (use --db con otra ruta)."
-        )
     profile = load_profile(profile_id)
     rng = random.Random(2026)
     names = _Names(rng)
@@ -257,7 +260,7 @@ def build_demo(store: Store, profile_id: str, now: datetime) -> dict[str, object
             _build_area(store, profile, area, index, rng, names, today, now, coadmins, counts)
         _build_workflows(store, profile, rng, now)
         counts["people"] = len(store.people.list())
-    return {"profile": profile.short_name, **counts}
+    return DemoCounts(counts["accounts"], counts["people"], counts["rotations"])
 
 
 def _build_area(
@@ -269,7 +272,7 @@ def _build_area(
     names: _Names,
     today: date,
     now: datetime,
-    coadmins: list,
+    coadmins: list[Person],
     counts: dict[str, int],
 ) -> None:
     domain = (profile.settings.email_domains or ("example.mx",))[0]
@@ -351,7 +354,7 @@ def _url(network: str, handle: str) -> str:
 def _history(
     store: Store,
     profile: Profile,
-    account,
+    account: Account,
     opened: date,
     index: int,
     changed_on: date | None,

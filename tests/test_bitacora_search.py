@@ -142,19 +142,22 @@ def test_cli_search_results_are_pinned(office, monkeypatch, capsys, args) -> Non
 
 
 def test_the_workbench_filters_days_like_the_command_line(office) -> None:  # type: ignore[no-untyped-def]
+    from tui.core.bitacora import search_entries
     from tui.workspace import Workspace
 
     workspace = Workspace(office.path, lambda: NOW)
     day = parse_date
+
+    def search(text: str, account_id: int | None = None, kind: str | None = None, since=None, until=None):  # type: ignore[no-untyped-def]
+        return workspace.run(search_entries, text, account=account_id, kind=kind, since=since, until=until, limit=200)
+
     # Entry 16 happened at midnight on the dot of 15 February: «hasta 14» leaves it out.
-    assert [e.id for e in workspace.search_bitacora("", until=day("2026-02-14"))] == PINNED[("--hasta", "2026-02-14")]
+    assert [e.id for e in search("", until=day("2026-02-14"))] == PINNED[("--hasta", "2026-02-14")]
     assert end_of_day(day("2026-02-14")) < at("2026-02-15T00:00")
-    assert [e.id for e in workspace.search_bitacora("", since=day("2026-01-10"), until=day("2026-02-15"))] == PINNED[
+    assert [e.id for e in search("", since=day("2026-01-10"), until=day("2026-02-15"))] == PINNED[
         ("--desde", "2026-01-10", "--hasta", "2026-02-15")
     ]
-    assert [
-        e.id for e in workspace.search_bitacora("jornada", 1, "publicacion", day("2026-01-01"), day("2026-02-28"))
-    ] == PINNED[
+    assert [e.id for e in search("jornada", 1, "publicacion", day("2026-01-01"), day("2026-02-28"))] == PINNED[
         (
             "jornada",
             "--cuenta",

@@ -271,6 +271,7 @@ def test_the_environment_variable_is_not_a_creating_command(tmp_path: Path, monk
 
 
 def test_the_workbench_status_of_a_missing_database_creates_nothing(tmp_path: Path):
+    from tui.core.setup import choose_profile, database_status
     from tui.workspace import Workspace
 
     target = tmp_path / "nueva" / "x.db"
@@ -278,9 +279,10 @@ def test_the_workbench_status_of_a_missing_database_creates_nothing(tmp_path: Pa
     startup = workspace.startup()
     assert not startup.status.initialized
     assert list(tmp_path.iterdir()) == []
-    workspace.initialize("ine", demo=False)
+    workspace.create_database()
+    workspace.run(choose_profile, "ine")
     assert target.is_file()
-    assert workspace.status().profile_id == "ine"
+    assert workspace.run(database_status).profile_id == "ine"
 
 
 def test_the_workbench_refuses_a_foreign_file_untouched(tmp_path: Path):

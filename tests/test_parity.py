@@ -16,6 +16,7 @@ import pytest
 from conftest import NOW, make_runner
 from workbench_helpers import build_demo_db
 
+from tui.core.agenda import compute_agenda
 from tui.workspace import Workspace
 
 PROFILES = ("ine", "ieeags", "ieesonora", "iecm")
@@ -35,7 +36,7 @@ def _identity(kind: str, status: str, due: str, account_id: int | None, person_i
 @pytest.mark.parametrize("hour", [0, 10, 23])
 def test_hoy_and_pendientes_list_the_same_items(demos, profile: str, hour: int) -> None:
     clock = NOW.replace(hour=hour, minute=30)
-    workbench = Workspace(demos[profile], lambda: clock).agenda(30).items
+    workbench = Workspace(demos[profile], lambda: clock).run(compute_agenda, horizon_days=30).items
     run = make_runner(demos[profile])
     result = run("pendientes", "--json", "--dias", "30", extra_env={"RESGUARDO_NOW": clock.isoformat()})
     assert result.code == 0, result.err
@@ -63,7 +64,7 @@ def test_the_window_reaches_the_end_of_its_last_day(demos) -> None:
     found = [
         item
         for profile in PROFILES
-        for item in Workspace(demos[profile], lambda: clock).agenda(30).items
+        for item in Workspace(demos[profile], lambda: clock).run(compute_agenda, horizon_days=30).items
         if item.due.date() == last_day
     ]
     assert found, "ningún vencimiento cae el día 30 en los demos: la prueba de paridad no cubriría el borde"

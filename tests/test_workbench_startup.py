@@ -88,8 +88,8 @@ async def test_institution_is_built_after_the_first_frame(demo_db: Path) -> None
     load = app.workspace.load
     built_after_frame: list[bool] = []
 
-    def recording_load(horizon_days: int = 30):  # type: ignore[no-untyped-def]
-        agenda, build = load(horizon_days)
+    def recording_load():  # type: ignore[no-untyped-def]
+        agenda, build = load()
 
         def build_recorded() -> Institution:
             built_after_frame.append(bool(seen))

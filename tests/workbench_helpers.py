@@ -7,12 +7,15 @@ from pathlib import Path
 from conftest import NOW
 from textual.pilot import Pilot
 
+from tui.core.setup import load_demo
 from tui.workspace import Workspace
 
 
 def build_demo_db(path: Path, profile: str = "iecm") -> Path:
     """A file database with the demo institution as of the fixed clock NOW."""
-    Workspace(path, lambda: NOW).initialize(profile, demo=True)
+    workspace = Workspace(path, lambda: NOW)
+    workspace.create_database()
+    workspace.run(load_demo, profile)
     return path
 
 

@@ -28,11 +28,12 @@ from policy.codes import Status
 from policy.obligations import Obligation
 from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
+from tui.core.agenda import Agenda
 from tui.core.records import DEFAULT_IDLE_LOCK_MINUTES, Institution
 from tui.screens import BY_MODE, VIEWS
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
-from tui.workspace import Agenda, Startup, Workspace, error_text
+from tui.workspace import Startup, Workspace, error_text
 
 if TYPE_CHECKING:
     from tui.core.credentials import SettledSave

@@ -11,27 +11,24 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from policy.clock import local
-from policy.codes import Status
-from policy.obligations import Obligation
-from policy.profile import PROFILE_IDS, Profile, load_profile
 from store.db import Store, open_store
 from store.errors import StoreMissingError
+from store.files import sweep_stale_temp_files
+from tui.core.agenda import Agenda, compute_agenda
 from tui.core.records import (
     DEFAULT_IDLE_LOCK_MINUTES,
     Institution,
     idle_lock_minutes,
     institution,
 )
-from tui.core.records import (
-    fold as fold,  # re-exported: tui/screens/workflows.py filters with it
-)
+from tui.core.setup import DatabaseStatus, database_status
 
 if TYPE_CHECKING:
     from store.secrets import Secrets
@@ -49,44 +46,6 @@ def error_text(exc: BaseException) -> str:
     return f"Error inesperado ({type(exc).__name__}: {exc}). No se guardó nada."
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileChoice:
-    id: str
-    short_name: str
-    name: str
-
-
-def profile_choices() -> list[ProfileChoice]:
-    profiles = [load_profile(pid) for pid in PROFILE_IDS]
-    return [ProfileChoice(p.id, p.short_name, p.name) for p in profiles]
-
-
-@dataclass(frozen=True, slots=True)
-class DatabaseStatus:
-    path: str
-    profile_id: str | None
-    accounts: int
-    people: int
-
-    @property
-    def initialized(self) -> bool:
-        return self.profile_id is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Agenda:
-    """The agenda as of ``now`` and the counts of the header line."""
-
-    now: datetime
-    profile: Profile
-    items: Sequence[Obligation]
-    accounts: int
-    open_incidents: int = 0
-
-    def count(self, status: Status) -> int:
-        return sum(1 for item in self.items if item.status is status)
-
-
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection inside the block.
@@ -102,14 +61,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """What the workbench says after verifying the bitácora."""
-
-    ok: bool
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,27 +113,15 @@ class Workspace:
 
     # -- first run ---------------------------------------------------------
 
-    def status(self) -> DatabaseStatus:
-        """What the first frame shows; a missing (or empty) database is not initialized, and
-        stays uncreated until the wizard's ``initialize``."""
-        try:
-            store = open_store(self.db_path, clock=self.now)
-        except StoreMissingError:
-            return DatabaseStatus(path=self.db_path, profile_id=None, accounts=0, people=0)
-        with store:
-            return DatabaseStatus(
-                path=store.path,
-                profile_id=store.settings.profile_id,
-                accounts=store.accounts.count(),
-                people=store.people.count(),
-            )
-
     def startup(self) -> Startup:
-        """Status, idle minutes and, on an initialized database, the agenda (see ``load``)."""
-        from store.files import sweep_stale_temp_files
-
+        """Status (the core's ``database_status``), idle minutes and, on an initialized database,
+        the agenda (see ``load``). A missing database is not initialized, and stays uncreated
+        until the wizard creates it."""
         with _collector_paused():
-            status = self.status()
+            try:
+                status = self.run(database_status)
+            except StoreMissingError:
+                status = DatabaseStatus(path=self.db_path, profile_id=None, accounts=0, people=0)
             sweep_stale_temp_files(Path(self.db_path).parent)  # the exports' leftovers of a crash
             if not status.initialized:
                 return Startup(status, DEFAULT_IDLE_LOCK_MINUTES, None, None)
@@ -201,30 +140,6 @@ class Workspace:
         does it as it opens, since the keyring names its entries after the database's id."""
         with self.session(create=True):
             pass
-
-    def initialize(self, profile_id: str, *, demo: bool) -> str:
-        """Choose the profile (and load the demo institution); returns a Spanish summary.
-
-        Raises UsageError for an unknown profile, ConflictError when the demo
-        meets a database that already has data.
-        """
-        from store.state import calendar_years
-
-        with self.session(create=True) as store:
-            if demo:
-                from store.demo import build_demo
-
-                summary = build_demo(store, profile_id, self.now())
-                message = (
-                    f"Institución de ejemplo cargada ({summary['profile']}): {summary['accounts']} cuentas,"
-                    f" {summary['people']} personas."
-                )
-            else:
-                store.settings.set_profile(profile_id)
-                message = f"Perfil {load_profile(profile_id).short_name} listo."
-            first, last = calendar_years(load_profile(profile_id), self.now())
-            store.calendar.ensure_years(first, last + 1)
-        return message
 
     @staticmethod
     def keyring_backend() -> str:
@@ -247,36 +162,21 @@ class Workspace:
 
     # -- reading -----------------------------------------------------------
 
-    def load(self, horizon_days: int = 30) -> tuple[Agenda, Callable[[], Institution]]:
-        """The agenda as of now, and a function that builds the Institution from the same state.
+    def load(self) -> tuple[Agenda, Callable[[], Institution]]:
+        """Hoy's agenda (the core's ``compute_agenda``), and a function that builds the Institution
+        (the core's ``institution``) from the same state.
 
         One read of the database and one run of the engine serve both: the
-        caller shows the agenda first and builds the rest afterwards.
+        caller shows the agenda first and builds the rest afterwards (the year
+        ahead of every account and person is for the other screens).
         """
-
-        from policy.engine import agenda
-        from store.state import load_state
-
-        now = self.now()
         with self.session() as store:
-            state = load_state(store, now)
-            open_incidents = store.incidents.open_count()
-        # Hoy needs only its window: the engine's agenda for horizon_days, the very list
-        # ``resguardo pendientes --dias`` prints (whole days: up to the end of the last one).
-        # The year ahead of every account and person, and their trainings, are for the other
-        # screens, built after the first frame.
-        near = agenda(state, now, horizon_days)
-        snapshot = Agenda(
-            now=now, profile=state.profile, items=near, accounts=len(state.accounts), open_incidents=open_incidents
-        )
+            snapshot = compute_agenda(store)
 
         def build_institution() -> Institution:
-            return self.run(institution, now=now, state=state)
+            return self.run(institution, now=snapshot.now, state=snapshot.state)
 
         return snapshot, build_institution
-
-    def agenda(self, horizon_days: int = 30) -> Agenda:
-        return self.load(horizon_days)[0]
 
     # -- passwords (the secret goes to the keyring only, never to SQLite) ----------------------
 
@@ -344,60 +244,14 @@ class Workspace:
         secrets.backend.lock()
         return True
 
-    # -- bitácora ----------------------------------------------------------
+    def secrets_or_problem(self) -> tuple[Secrets | None, str | None]:
+        """The keyring open in this session, or None and why (Spanish), for work whose keyed part is
+        optional (verifying the bitácora skips the keyed checkpoints without it)."""
+        from store.secrets import KeyringLockedError, SecretStoreError, keyring_problem  # lazy: keyring, ~60 ms
 
-    def search_bitacora(
-        self,
-        text: str,
-        account_id: int | None = None,
-        kind: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int = 200,
-    ) -> list[Any]:
-        """Entries newest first (the store folds diacritics); dates are local days, inclusive,
-        as in ``resguardo bitacora buscar --desde/--hasta``."""
-        from policy.clock import end_of_day, start_of_day
-
-        with self.session() as store:
-            return store.bitacora.search(
-                text or None,
-                account_id=account_id,
-                kind=kind,
-                since=start_of_day(since) if since else None,
-                until=end_of_day(until) if until else None,
-                limit=limit,
-            )
-
-    def add_bitacora_entry(self, account_id: int | None, kind: str, text: str, occurred_at: datetime | None) -> str:
-        with self.session() as store:
-            entry = store.bitacora.append(kind=kind, text=text, account=account_id, occurred_at=occurred_at)
-        return f"Entrada {entry.id} agregada a la bitácora."
-
-    def verify_bitacora(self) -> VerifyResult:
-        """``bitacora verificar``'s checks (store.integrity): the chain, the records, the witnesses and,
-        when the keyring is open in this session, the keyed checkpoints (one more is signed then)."""
-        from store import integrity
-        from store.secrets import KeyringLockedError, SecretStoreError, keyring_problem
-
-        secrets, problem = None, None
         try:
-            secrets = self.open_secrets()
+            return self.open_secrets(), None
         except KeyringLockedError:
-            problem = "el llavero está bloqueado (se abre al guardar o copiar una contraseña)"
+            return None, "el llavero está bloqueado (se abre al guardar o copiar una contraseña)"
         except SecretStoreError as exc:
-            problem = keyring_problem(exc.message)
-        with self.session() as store:
-            report = integrity.verify(store, secrets, keyring_problem=problem)
-        if report.ok:
-            message = report.chain.message
-            if not report.keyed and report.keyed_skipped:
-                message += f" Comprobaciones con la clave del llavero omitidas: {report.keyed_skipped}."
-            return VerifyResult(True, message)
-        problems = report.all_problems
-        more = len(problems) - 1
-        return VerifyResult(False, problems[0] + (f" (y {more} problema{'s' if more > 1 else ''} más)" if more else ""))
-
-    def latest_entries(self, account_id: int, limit: int = 5) -> list[Any]:
-        with self.session() as store:
-            return store.bitacora.search(None, account_id=account_id, limit=limit)
+            return None, keyring_problem(exc.message)

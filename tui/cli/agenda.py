@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 from datetime import datetime
+from json import dumps
+from json.encoder import encode_basestring as text
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, relative
@@ -15,6 +18,7 @@ from policy.profile import Profile, short_document
 from policy.records import Citation
 from tui.cli.args import window_days
 from tui.cli.output import print_json, table, terminal_width
+from tui.core.agenda import DEFAULT_HORIZON_DAYS, compute_agenda
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -30,7 +34,7 @@ SECTION_TITLES = {
 COMMAND_NAMES = ("pendientes",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     agenda = commands.add_parser(
         "pendientes",
         parents=[parent],
@@ -48,9 +52,8 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     agenda.add_argument(
         "--dias",
         type=window_days,
-        default=30,
         metavar="N",
-        help="días de anticipación (por omisión 30); lo vencido siempre aparece",
+        help=f"días de anticipación (por omisión {DEFAULT_HORIZON_DAYS}); lo vencido siempre aparece",
     )
     agenda.add_argument("--cuenta", metavar="CUENTA", help="solo los pendientes de esta cuenta")
     agenda.add_argument("--json", action="store_true", help="salida JSON (interfaz estable, ver README)")
@@ -82,9 +85,6 @@ def agenda_json_text(items: Sequence[Obligation]) -> str:
     records never share a piece), and every other string goes through the C
     encoder directly. Same text, byte for byte (a test compares them).
     """
-    from json import dumps
-    from json.encoder import encode_basestring as text  # type: ignore[attr-defined]
-
     rules: dict[Citation, str] = {}
     heads: dict[tuple[str, str], tuple[str, str]] = {}
     subjects: dict[int, tuple[str, str]] = {}
@@ -146,8 +146,6 @@ def render_agenda(
     width: int | None = None,
 ) -> str:
     """The human agenda, one group per status: a table on wide terminals, blocks on narrow ones."""
-    import textwrap  # deferred: only the human output needs it
-
     total = width or terminal_width()
     blocks: list[str] = []
     for status in (Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING):
@@ -200,28 +198,20 @@ def _rule(profile: Profile, item: Obligation) -> str:
 
 
 def show_agenda(ctx: Context, args: argparse.Namespace) -> int:
-    from policy.engine import agenda
-    from store.state import load_state
-
-    store = ctx.store
-    now = ctx.clock_arg(args.fecha)
-    state = load_state(store, now)  # (run() has the cyclic collector off: see QUICK_EXIT_COMMANDS)
-    items = agenda(state, now, horizon_days=args.dias)
-    if args.cuenta:
-        account = store.accounts.resolve(args.cuenta)
-        items = [item for item in items if item.account is not None and item.account.id == account.id]
+    # (run() has the cyclic collector off: see QUICK_EXIT_COMMANDS)
+    result = compute_agenda(ctx.store, at=ctx.clock_arg(args.fecha), horizon_days=args.dias, account=args.cuenta)
+    items = result.items
     if args.json:
         if sys.stdout.isatty():  # a person reading: indented
             print_json([obligation_json(item) for item in items])
         else:
             sys.stdout.write(agenda_json_text(items) + "\n")
         return 0
-    profile = state.profile
-    counts = {status: sum(1 for i in items if i.status is status) for status in Status}
+    now, profile = result.now, result.profile
     print(
         f"Pendientes al {format_date(now.date())} {now.strftime('%H:%M')} — {profile.short_name}"
-        f" ({profile.name}) · {counts[Status.OVERDUE]} vencidos, {counts[Status.DUE_SOON]} próximos,"
-        f" {counts[Status.UPCOMING]} en los próximos {args.dias} días"
+        f" ({profile.name}) · {result.count(Status.OVERDUE)} vencidos, {result.count(Status.DUE_SOON)} próximos,"
+        f" {result.count(Status.UPCOMING)} en los próximos {result.horizon_days} días"
     )
     if not items:
         print("\nNada pendiente. ¡Todo al día!")

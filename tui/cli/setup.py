@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from policy.profile import PROFILE_IDS, load_profile
+from policy.profile import PROFILE_IDS
 from store.errors import ConflictError
+from tui.core.setup import NotEmptyError, ProfileInUseError, choose_profile, load_demo
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("iniciar", "demo")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     start = commands.add_parser(
         "iniciar",
         parents=[parent],
@@ -34,41 +35,32 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         description="Llena una base de datos vacía con una institución de ejemplo realista.",
     )
     demo.add_argument("--perfil", choices=PROFILE_IDS, default="iecm", help="perfil (por omisión iecm)")
-    demo.set_defaults(handler=load_demo, creates_database=True)
-
-
-def prepare_calendar(ctx: Context, profile_id: str) -> None:
-    """Materialize the official holidays now, so that everyday commands never pay for it."""
-    from store.state import calendar_years
-
-    first, last = calendar_years(load_profile(profile_id), ctx.now())
-    ctx.store.calendar.ensure_years(first, last + 1)
+    demo.set_defaults(handler=fill_with_demo, creates_database=True)
 
 
 def initialize(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    current = store.settings.profile_id
-    if current == args.perfil:
-        print(f"La base de datos ya usa el perfil {args.perfil}: {store.path}")
+    try:
+        chosen = choose_profile(ctx.store, args.perfil, change=args.cambiar)
+    except ProfileInUseError as exc:
+        raise ConflictError(
+            f"La base de datos ya usa el perfil {exc.current}; para cambiarlo use «--cambiar»."
+        ) from None
+    if chosen.unchanged:
+        print(f"La base de datos ya usa el perfil {args.perfil}: {chosen.path}")
         return 0
-    if current is not None and not args.cambiar:
-        raise ConflictError(f"La base de datos ya usa el perfil {current}; para cambiarlo use «--cambiar».")
-    store.settings.set_profile(args.perfil)
-    prepare_calendar(ctx, args.perfil)
-    profile = load_profile(args.perfil)
-    print(f"Perfil {profile.short_name} ({profile.name}) listo en {store.path}")
+    profile = chosen.profile
+    print(f"Perfil {profile.short_name} ({profile.name}) listo en {chosen.path}")
     return 0
 
 
-def load_demo(ctx: Context, args: argparse.Namespace) -> int:
-    from store.demo import build_demo
-
-    store = ctx.store
-    summary = build_demo(store, args.perfil, ctx.now())
-    prepare_calendar(ctx, args.perfil)
+def fill_with_demo(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        demo = load_demo(ctx.store, args.perfil)
+    except NotEmptyError as exc:
+        raise ConflictError(f"{exc.message.removesuffix('.')} (use --db con otra ruta).") from None
     print(
-        f"Institución de ejemplo cargada ({summary['profile']}): {summary['accounts']} cuentas,"
-        f" {summary['people']} personas, {summary['rotations']} rotaciones. Base: {store.path}"
+        f"Institución de ejemplo cargada ({demo.profile.short_name}): {demo.accounts} cuentas,"
+        f" {demo.people} personas, {demo.rotations} rotaciones. Base: {demo.path}"
     )
     print("Vea la agenda con: resguardo pendientes")
     return 0

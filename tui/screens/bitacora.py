@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from policy.clock import format_date, local, parse_date, parse_datetime
 from policy.errors import ResguardoError, UsageError
+from tui.core.bitacora import add_entry, search_entries, verify_journal
 from tui.dialogs import FormDialog, Job, field
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.status import StatusLine
@@ -30,10 +31,14 @@ from tui.widgets.table import Column, Row, VirtualTable
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
+    from store.bitacora import Entry
+    from store.integrity import IntegrityReport
     from tui.workspace import Workspace
 
 #: pause in typing before the search runs
 DEBOUNCE_SECONDS = 0.25
+#: how many entries (newest first) the screen lists
+SEARCH_LIMIT = 200
 
 ENTRY_KIND_LABELS: dict[str, str] = {
     "publicacion": "publicación",
@@ -96,7 +101,12 @@ class EntryDialog(FormDialog):
             raise UsageError("Escriba el texto de la entrada.")
         at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha de la entrada")
         account_id, kind = self.selected("account"), str(self.selected("kind"))
-        return lambda: self.workspace.add_bitacora_entry(account_id, kind, text, at)
+
+        def job() -> str:
+            entry = self.workspace.run(add_entry, kind=kind, text=text, account=account_id, occurred_at=at)
+            return f"Entrada {entry.id} agregada a la bitácora."
+
+        return job
 
     def confirmation(self) -> str:
         return "La bitácora no se puede modificar ni borrar (solo corregir con otra entrada). ¿Agregar la entrada?"
@@ -177,7 +187,7 @@ class BitacoraScreen(ViewScreen):
     last_search_ms: float = 0.0
 
     class Results(Message):
-        def __init__(self, generation: int, entries: list[Any], elapsed_ms: float) -> None:
+        def __init__(self, generation: int, entries: list[Entry], elapsed_ms: float) -> None:
             super().__init__()
             self.generation = generation
             self.entries = entries
@@ -190,9 +200,9 @@ class BitacoraScreen(ViewScreen):
             self.text = text
 
     class Verified(Message):
-        def __init__(self, result: Any) -> None:
+        def __init__(self, report: IntegrityReport) -> None:
             super().__init__()
-            self.result = result
+            self.report = report
 
     def __init__(self) -> None:
         super().__init__()
@@ -295,7 +305,9 @@ class BitacoraScreen(ViewScreen):
     ) -> None:
         started = time.perf_counter()
         try:
-            entries = self.workbench.workspace.search_bitacora(text, account_id, kind, since, until)
+            entries = self.workbench.workspace.run(
+                search_entries, text, account=account_id, kind=kind, since=since, until=until, limit=SEARCH_LIMIT
+            )
         except Exception as exc:  # noqa: BLE001 - shown under the table, in Spanish
             self.post_message(self.SearchFailed(generation, error_text(exc)))
             return
@@ -401,19 +413,21 @@ class BitacoraScreen(ViewScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bitacora-verify")
     def _verify(self) -> None:
-        self.post_message(self.Verified(self.workbench.workspace.verify_bitacora()))
+        workspace = self.workbench.workspace
+        secrets, problem = workspace.secrets_or_problem()
+        self.post_message(self.Verified(workspace.run(verify_journal, secrets, keyring_problem=problem)))
 
     @on(Verified)
     def _verified(self, event: BitacoraScreen.Verified) -> None:
-        result = event.result
-        style = "$success" if result.ok else "$error"
+        ok, message = event.report.ok, verification_text(event.report)
+        style = "$success" if ok else "$error"
         self.query_one("#entry-detail", Static).update(
-            Content.assemble(("✓ " if result.ok else "✗ Cadena alterada. ", f"bold {style}"), result.message)
+            Content.assemble(("✓ " if ok else "✗ Cadena alterada. ", f"bold {style}"), message)
         )
         self.notify(
-            result.message,
-            title="Bitácora verificada" if result.ok else "Bitácora alterada",
-            severity="information" if result.ok else "error",
+            message,
+            title="Bitácora verificada" if ok else "Bitácora alterada",
+            severity="information" if ok else "error",
             timeout=10,
         )
 
@@ -423,3 +437,15 @@ class BitacoraScreen(ViewScreen):
             PaletteCommand("bitácora: Buscar", self.action_focus_search, "Escriba para buscar en la bitácora"),
             PaletteCommand("bitácora: Verificar la cadena", self.action_verify, "Dice si alguien alteró la bitácora"),
         ]
+
+
+def verification_text(report: IntegrityReport) -> str:
+    """The one sentence the screen shows after verifying: the chain's verdict, or the first problem."""
+    if report.ok:
+        message = report.chain.message
+        if not report.keyed and report.keyed_skipped:
+            message += f" Comprobaciones con la clave del llavero omitidas: {report.keyed_skipped}."
+        return message
+    problems = report.all_problems
+    more = len(problems) - 1
+    return problems[0] + (f" (y {more} problema{'s' if more > 1 else ''} más)" if more else "")

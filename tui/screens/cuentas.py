@@ -13,6 +13,7 @@ from textual.message import Message
 from policy.clock import format_date, local
 from policy.codes import Status
 from policy.labels import KIND_LABELS, due_phrase
+from tui.core.bitacora import search_entries
 from tui.core.records import AccountRow
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
@@ -200,7 +201,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="account-entries")
     def _load_entries(self, account_id: int) -> None:
-        entries = self.workbench.workspace.latest_entries(account_id, limit=3)
+        entries = self.workbench.workspace.run(search_entries, account=account_id, limit=3)
         self.post_message(self.EntriesLoaded(account_id, entries))
 
     @on(EntriesLoaded)

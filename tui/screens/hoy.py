@@ -26,12 +26,12 @@ from tui.widgets.status import StatusLine
 from tui.widgets.table import Column, LazyRow, Row, TableRow, VirtualTable
 
 if TYPE_CHECKING:
-    from tui.workspace import Agenda
+    from tui.core.agenda import Agenda
 
 SECTIONS = (
     (Status.OVERDUE, "VENCIDOS", "overdue"),
     (Status.DUE_SOON, "VENCEN EN LOS PRÓXIMOS 7 DÍAS", "soon"),
-    (Status.UPCOMING, "PRÓXIMOS 30 DÍAS", ""),
+    (Status.UPCOMING, "PRÓXIMOS {days} DÍAS", ""),
 )
 
 
@@ -350,7 +350,8 @@ class HoyScreen(ViewScreen):
             group = by_status[status]
             if not group:
                 continue
-            rows.append(Row(None, (f"{title} ({len(group)})",), "section"))
+            heading = title.format(days=agenda.horizon_days)  # the horizon is the core's
+            rows.append(Row(None, (f"{heading} ({len(group)})",), "section"))
             rows.extend(
                 LazyRow(index, partial(agenda_cells, agenda.items[index], agenda.now, agenda.profile), kind)
                 for index in group

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,7 +15,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
-from tui.workspace import error_text, profile_choices
+from tui.core.setup import DemoLoaded, ProfileChosen, choose_profile, load_demo, profile_options
+from tui.password import PassphraseDialog
+from tui.workspace import Workspace, error_text
 
 if TYPE_CHECKING:
     from tui.app import Workbench
@@ -92,8 +94,6 @@ class LockScreen(Screen[None]):
         if self._asking:
             return
         self._asking = True
-        from tui.password import PassphraseDialog
-
         app: Workbench = self.app  # type: ignore[assignment]
 
         def answered(ok: bool | None) -> None:
@@ -134,9 +134,9 @@ class WizardScreen(Screen[None]):
     ]
 
     class Initialized(Message):
-        def __init__(self, summary: str) -> None:
+        def __init__(self, result: ProfileChosen | DemoLoaded) -> None:
             super().__init__()
-            self.summary = summary
+            self.result = result
 
     class KeyringChecked(Message):
         def __init__(self, backend: str, locked_file: bool = False, file_exists: bool = True) -> None:
@@ -154,7 +154,7 @@ class WizardScreen(Screen[None]):
                 classes="dialog-text",
             )
             with RadioSet(id="profile"):
-                for index, choice in enumerate(profile_choices()):
+                for index, choice in enumerate(profile_options()):
                     yield RadioButton(f"{choice.short_name} — {choice.name}", value=index == 0, name=choice.id)
             yield Checkbox(
                 "Cargar la institución de ejemplo (datos ficticios para practicar)", False, id="demo", compact=True
@@ -169,13 +169,11 @@ class WizardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="keyring")
     def _check_keyring(self) -> None:
-        from tui.workspace import Workspace
-
         name = Workspace.keyring_backend()
-        app: Workbench = self.app  # type: ignore[assignment]
+        workspace = self.workbench.workspace
         try:
-            app.workspace.create_database()  # the wizard creates the database; its keyring entries need its id
-            locked, exists = app.workspace.keyring_fallback()
+            workspace.create_database()  # the wizard creates the database; its keyring entries need its id
+            locked, exists = workspace.keyring_fallback()
         except Exception:  # noqa: BLE001 - an unusable keyring is reported by its name above
             locked, exists = False, True
         self.post_message(self.KeyringChecked(name, locked, exists))
@@ -187,9 +185,7 @@ class WizardScreen(Screen[None]):
             keyring.update(f"Almacén de contraseñas del sistema: {event.backend}")
             return
         keyring.update("Almacén de contraseñas: llavero cifrado de resguardo (este equipo no tiene otro), bloqueado.")
-        from tui.password import PassphraseDialog
-
-        app: Workbench = self.app  # type: ignore[assignment]
+        app = self.workbench
 
         def answered(ok: bool | None) -> None:
             keyring.update(
@@ -202,7 +198,7 @@ class WizardScreen(Screen[None]):
     def selected_profile(self) -> str:
         radio = self.query_one("#profile", RadioSet)
         button = radio.pressed_button
-        return button.name if button is not None and button.name else profile_choices()[0].id
+        return button.name if button is not None and button.name else profile_options()[0].id
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
@@ -211,16 +207,31 @@ class WizardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="initialize")
     def _initialize(self, profile_id: str, demo: bool) -> None:
-        app: Workbench = self.app  # type: ignore[assignment]
-        self.post_message(self.Initialized(app.workspace.initialize(profile_id, demo=demo)))
+        workspace = self.workbench.workspace
+        workspace.create_database()  # (done as the wizard opened, unless that check has not run yet)
+        result = workspace.run(load_demo, profile_id) if demo else workspace.run(choose_profile, profile_id)
+        self.post_message(self.Initialized(result))
 
     @on(Initialized)
     def _initialized(self, event: WizardScreen.Initialized) -> None:
-        app: Workbench = self.app  # type: ignore[assignment]
         self.dismiss(None)
-        app.data_changed(event.summary)
+        self.workbench.data_changed(describe_start(event.result))
+
+    @property
+    def workbench(self) -> Workbench:
+        return cast("Workbench", self.app)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.query_one("#start", Button).disabled = False
             self.notify(error_text(event.worker.error), title="No se pudo iniciar", severity="error")
+
+
+def describe_start(result: ProfileChosen | DemoLoaded) -> str:
+    """What the wizard says once the database is ready."""
+    if isinstance(result, DemoLoaded):
+        return (
+            f"Institución de ejemplo cargada ({result.profile.short_name}): {result.accounts} cuentas,"
+            f" {result.people} personas."
+        )
+    return f"Perfil {result.profile.short_name} listo."

@@ -24,6 +24,7 @@ from policy.obligations import Obligation
 from policy.workflows import check_incident_closing
 from store.incidents import Incident
 from tui.core.incidents import close_incident, incidents, notify_incident, open_incident
+from tui.core.records import fold
 from tui.core.workflows import (
     NewConsultation,
     NewRequest,
@@ -36,7 +37,6 @@ from tui.dialogs import ConfirmDialog, FormDialog, Job, _optional, field
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen
 from tui.widgets.table import Column, Row
-from tui.workspace import fold
 
 if TYPE_CHECKING:
     from tui.workspace import Workspace
