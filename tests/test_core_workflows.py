@@ -16,6 +16,7 @@ from store import open_store
 from store.db import Store
 from store.errors import NotFoundError
 from tui.core import incidents, waivers, workflows
+from tui.core.setup import choose_profile
 from tui.workspace import Workspace
 
 
@@ -84,7 +85,9 @@ def test_answering_a_request_directly_needs_the_area_then_the_note(store: Store,
 def test_both_faces_word_the_missing_area_alike(tmp_path: Path) -> None:
     """The form said «escríbala», the command line «indíquela con --area»: one rule, one sentence now."""
     db = tmp_path / "ine.db"
-    Workspace(db, lambda: NOW).initialize("ine", demo=False)
+    workspace = Workspace(db, lambda: NOW)
+    workspace.create_database()
+    workspace.run(choose_profile, "ine")
     run = make_runner(db)
     assert run("cuentas", "agregar", "--red", "x", "--usuario", "@INEMexico").code == 0
     assert run("solicitudes", "agregar", "x/@INEMexico", "--de", "@ana", "--asunto", "Horario").code == 0
