@@ -90,3 +90,21 @@ def due_phrase(item: Obligation, now: datetime) -> str:
     if item.standing:
         return "hallazgo vigente"
     return relative(item.due, now)
+
+
+#: The bitácora's entry kinds (``policy.codes.EntryKind``) as the user reads them.
+ENTRY_KIND_LABELS: dict[str, str] = {
+    "publicacion": "publicación",
+    "respuesta": "respuesta",
+    "comentario_usuario": "comentario de usuario",
+    "solicitud": "solicitud",
+    "incidente": "incidente",
+    "moderacion": "moderación",
+    "consulta": "consulta",
+    "cambio_contrasena": "cambio de contraseña",
+    "cambio_administrador": "cambio de administrador",
+    "evaluacion": "evaluación",
+    "capacitacion": "capacitación",
+    "nota": "nota",
+    "correccion": "corrección",
+}

@@ -402,6 +402,24 @@ class Store:
 
             after_commit(self)
 
+    @contextlib.contextmanager
+    def rehearsal(self) -> Iterator[Store]:
+        """A transaction that is always rolled back: run a change in it to learn whether it would
+        be refused (the workbench asks before an irreversible record only once it would succeed).
+
+        Nothing of it is committed, no witness or backup is written, and an error raised inside
+        propagates as it would from the real change.
+        """
+        if self.conn.in_transaction:
+            raise RuntimeError("a rehearsal cannot run inside another transaction")
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        finally:
+            self._changes.due = False
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
     def witness_due(self) -> None:
         """Mark the current transaction as one that moves the bitácora's head (the witness follows it)."""
         self._changes.due = True

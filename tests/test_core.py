@@ -66,3 +66,26 @@ def test_a_notice_after_its_period_is_refused(tmp_path: Path) -> None:
         period = notice_periods(store, NOW, date(2026, 1, 1), NOW.date())[0].period
         with pytest.raises(UsageError, match="posterior al periodo inhábil"):
             mark_holiday_notice(store, NOW, period.start, date(2026, 3, 12), None)
+
+
+def test_a_rehearsal_raises_what_the_real_change_would_and_records_nothing(iecm_db: Path, tmp_path: Path) -> None:
+    """Forms validate before asking to confirm by rehearsing the core's change: rolled back, whatever it did."""
+    import shutil
+
+    from tui.core.records import record_evaluation
+
+    db = tmp_path / "copia.db"
+    shutil.copy(iecm_db, db)
+    workspace = Workspace(db, lambda: NOW)
+    with open_store(db, clock=lambda: NOW) as store:
+        account = store.accounts.list()[0]
+        before = (len(store.evaluations.history(account.id, limit=1000)), store.bitacora.count())
+    done = workspace.rehearse(lambda: workspace.run(record_evaluation, account.id, day=NOW.date(), note="ensayo"))
+    assert done.account.id == account.id  # the use case ran to its end…
+    with pytest.raises(UsageError):
+        workspace.rehearse(lambda: workspace.run(record_evaluation, account.id, day=date(2099, 1, 1), note=None))
+    with open_store(db, clock=lambda: NOW) as store:  # …and nothing of it stayed
+        assert (len(store.evaluations.history(account.id, limit=1000)), store.bitacora.count()) == before
+    workspace.run(record_evaluation, account.id, day=NOW.date(), note="de verdad")  # outside: recorded
+    with open_store(db, clock=lambda: NOW) as store:
+        assert len(store.evaluations.history(account.id, limit=1000)) == before[0] + 1

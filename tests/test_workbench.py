@@ -16,7 +16,8 @@ from policy.codes import Kind, Status
 from store import open_store
 from tui.app import Workbench
 from tui.commands import applicable_commands
-from tui.dialogs import ConfirmDialog, PersonDialog, RotationDialog
+from tui.forms.base import ConfirmDialog
+from tui.forms.records import PersonDialog, RotationDialog
 from tui.screens.cuentas import CuentasScreen
 from tui.screens.hoy import HoyScreen, ObligationScreen
 from tui.screens.misc import LockScreen, WizardScreen
@@ -408,7 +409,7 @@ async def test_assign_then_unassign_with_confirmation(demo_db: Path) -> None:
 
 @run_async
 async def test_register_training_from_personas(demo_db: Path) -> None:
-    from tui.dialogs import TrainingDialog
+    from tui.forms.records import TrainingDialog
 
     app = make_app(demo_db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -13,10 +13,10 @@ from workbench_helpers import build_demo_db, run_async, settle
 
 from policy.codes import Kind
 from store import open_store
-from tui.actions import ConsultationDialog, DocumentDialog, IncidentNoticeDialog, RequestDialog, WaiverDialog
 from tui.app import Workbench
-from tui.dialogs import ConfirmDialog
-from tui.password import PasswordDialog
+from tui.forms.agenda_items import ConsultationDialog, DocumentDialog, IncidentNoticeDialog, RequestDialog, WaiverDialog
+from tui.forms.base import ConfirmDialog
+from tui.forms.password import PasswordDialog
 from tui.screens.cuentas import CuentasScreen
 from tui.screens.hoy import HoyScreen, ObligationScreen
 
@@ -85,7 +85,9 @@ async def test_resolve_a_consultation_as_rejected(ine_db: Path) -> None:
         dialog = app.screen
         assert isinstance(dialog, ConsultationDialog)
         await pilot.press("enter", "down", "enter")  # the Select: Rechazada
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, HoyScreen)
         assert item.key not in {i.key for i in app.agenda_snapshot.items}
@@ -126,7 +128,7 @@ async def test_answering_a_request_needs_the_area_and_keeps_the_form(ine_db: Pat
 async def test_mark_a_holiday_notice_given(ine_db: Path) -> None:
     app = make_app(ine_db)
     async with app.run_test(size=(120, 40)) as pilot:
-        from tui.actions import NoticeGivenDialog
+        from tui.forms.agenda_items import NoticeGivenDialog
 
         item = await resolve_with(pilot, Kind.HOLIDAY_NOTICE, "m", NoticeGivenDialog)
     with open_store(ine_db) as store:
@@ -155,7 +157,9 @@ async def test_waive_any_item_with_reason_and_end_date(ine_db: Path) -> None:
         await settle(pilot)
         assert app.screen is dialog and "motivo" in str(dialog.query_one(".dialog-error").render())
         await pilot.press(*"Cuenta en pausa")
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, HoyScreen)
         assert item.key not in {i.key for i in app.agenda_snapshot.items}
@@ -201,7 +205,9 @@ async def test_weak_password_refused_with_spanish_feedback(iecm_db: Path, memory
         assert check is not None and not check.report.acceptable
         meter = str(dialog.query_one("#meter").render())
         assert "no cumple la regla" in meter and "de 4" in meter
-        await pilot.press("enter", *"iecm2024", "ctrl+s", "y")
+        await pilot.press("enter", *"iecm2024", "ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is dialog
         assert "no se guardó" in str(dialog.query_one(".dialog-error").render()).lower()
@@ -226,7 +232,9 @@ async def test_generated_password_saved_in_keyring_never_in_sqlite(
         assert dialog.last_check is not None and dialog.last_check.report.acceptable
         await pilot.press("ctrl+r")
         assert not dialog.revealed and dialog.query_one("#password").password  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, CuentasScreen)
     assert secret in memory_keyring.entries.values()
@@ -244,7 +252,9 @@ async def test_reused_password_is_flagged_live(iecm_db: Path, memory_keyring: Me
         await pilot.press("ctrl+g")
         await wait_check(pilot)
         secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         await pilot.press("down", "c")  # the next account, the same password
         await settle(pilot)
@@ -271,7 +281,9 @@ async def test_locked_keyring_records_nothing(iecm_db: Path, monkeypatch: pytest
             await wait_check(pilot)
             meter = str(dialog.query_one("#meter").render())
             assert "No se pudo medir" in meter and "inesperado" not in meter
-            await pilot.press("ctrl+s", "y")
+            await pilot.press("ctrl+s")
+            await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+            await pilot.press("y")
             await settle(pilot)
             assert app.screen is dialog
             assert "llavero" in str(dialog.query_one(".dialog-error").render()).lower()
@@ -296,7 +308,9 @@ async def test_cuentas_detail_shows_credential_health_and_latest_entries(
         await pilot.press("ctrl+g")
         await wait_check(pilot)
         secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is screen and screen.selected().account.id == account.id
         left = str(screen.query_one("#detail-left").render())
@@ -313,7 +327,7 @@ async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_agai
     iecm_db: Path, tmp_path: Path
 ) -> None:
     from store.secrets import encrypted_file_class
-    from tui.password import PassphraseDialog
+    from tui.forms.password import PassphraseDialog
     from tui.screens.misc import LockScreen
 
     backend = encrypted_file_class()(tmp_path / "llavero.json")
@@ -337,7 +351,9 @@ async def test_encrypted_keyring_asks_its_passphrase_and_the_idle_lock_asks_agai
             await pilot.press("ctrl+g")
             await wait_check(pilot)
             secret = dialog.query_one("#password").value  # type: ignore[attr-defined]
-            await pilot.press("ctrl+s", "y")
+            await pilot.press("ctrl+s")
+            await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+            await pilot.press("y")
             await settle(pilot)
             assert isinstance(app.screen, CuentasScreen)
             await pilot.press("ctrl+l")
@@ -376,7 +392,7 @@ def dialog_error(app: Workbench) -> str:
 
 @run_async
 async def test_wizard_creates_the_encrypted_keyring_passphrase(tmp_path: Path, encrypted_file) -> None:  # type: ignore[no-untyped-def]
-    from tui.password import PassphraseDialog
+    from tui.forms.password import PassphraseDialog
     from tui.screens.misc import WizardScreen
 
     app = make_app(tmp_path / "nueva.db")
@@ -403,7 +419,7 @@ async def test_wizard_refuses_two_different_new_passphrases_and_creates_nothing(
     tmp_path: Path,  # type: ignore[no-untyped-def]
     encrypted_file,
 ) -> None:
-    from tui.password import PassphraseDialog
+    from tui.forms.password import PassphraseDialog
     from tui.screens.misc import WizardScreen
 
     app = make_app(tmp_path / "nueva.db")
@@ -428,7 +444,7 @@ async def test_idle_lock_before_the_file_exists_asks_for_a_new_passphrase_twice(
     tmp_path: Path,  # type: ignore[no-untyped-def]
     encrypted_file,
 ) -> None:
-    from tui.password import PassphraseDialog
+    from tui.forms.password import PassphraseDialog
     from tui.screens.misc import LockScreen, WizardScreen
 
     app = make_app(tmp_path / "nueva.db")
@@ -455,7 +471,7 @@ async def test_idle_lock_before_the_file_exists_asks_for_a_new_passphrase_twice(
 async def test_mark_an_admin_change_notice_given(ine_db: Path) -> None:
     from datetime import timedelta
 
-    from tui.actions import NoticeGivenDialog
+    from tui.forms.agenda_items import NoticeGivenDialog
 
     with open_store(ine_db, clock=lambda: NOW) as store:
         assignment = store.query_one("SELECT person_id FROM assignments WHERE end_date IS NULL LIMIT 1")
@@ -577,7 +593,9 @@ async def test_iecm_reminds_the_oficio_after_saving_without_one(iecm_db: Path, m
     async with app.run_test(size=(120, 40)) as pilot:
         dialog = await open_password_dialog(pilot)
         account = dialog.account
-        await pilot.press(*STRONG, "enter", *STRONG, "enter", *"Rotación periódica", "ctrl+s", "y")
+        await pilot.press(*STRONG, "enter", *STRONG, "enter", *"Rotación periódica", "ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, CuentasScreen)
         reminders = [n for n in app._notifications if "UTCSyD" in n.message]
@@ -604,7 +622,9 @@ async def test_a_generated_password_is_recorded_like_credencial_generar(
         await wait_check(pilot)
         assert dialog.query_one("#reason", Input).value == "Contraseña generada"  # the default of generar
         secret = dialog.query_one("#password", Input).value
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, CuentasScreen)
         assert not any("UTCSyD" in n.message for n in app._notifications)  # not the IECM
@@ -615,7 +635,7 @@ async def test_a_generated_password_is_recorded_like_credencial_generar(
 
 @run_async
 async def test_rotation_after_an_administrator_change_is_recorded_with_that_reason(iecm_db: Path) -> None:
-    from tui.dialogs import RotationDialog
+    from tui.forms.records import RotationDialog
 
     app = make_app(iecm_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -626,7 +646,9 @@ async def test_rotation_after_an_administrator_change_is_recorded_with_that_reas
         dialog = app.screen
         assert isinstance(dialog, RotationDialog)
         assert dialog.query_one("#reason", Input).value == "Cambio de administración"
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
     assert item.account is not None
     with open_store(iecm_db) as store:

@@ -11,7 +11,7 @@ from workbench_helpers import build_demo_db, run_async, settle
 
 from store import open_store
 from tui.app import Workbench
-from tui.dialogs import ConfirmDialog
+from tui.forms.base import ConfirmDialog
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ async def test_bitacora_lists_newest_first_and_searches_as_you_type(demo_db: Pat
 async def test_add_an_entry_and_find_it_without_accents(demo_db: Path) -> None:
     app = Workbench(demo_db, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        from tui.screens.bitacora import EntryDialog
+        from tui.forms.bitacora import EntryDialog
 
         screen = await open_bitacora(pilot)
         await pilot.press("n")

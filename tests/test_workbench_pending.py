@@ -13,7 +13,7 @@ from store import open_store
 from store.secrets import Secrets
 from tui.app import Workbench
 from tui.core.credentials import set_password
-from tui.password import PasswordDialog, PendingSecretDialog
+from tui.forms.password import PasswordDialog, PendingSecretDialog
 from tui.screens.cuentas import CuentasScreen
 
 OLD = "x7#Gq9!mVb2$Lpz"

@@ -154,9 +154,10 @@ def test_first_frame_imports_only_what_hoy_needs(demo_db: Path) -> None:
         "tui.screens.bitacora",
         "tui.screens.workflows",
         "tui.screens.misc",
-        "tui.dialogs",
-        "tui.actions",
-        "tui.password",
+        "tui.forms.base",
+        "tui.forms.records",
+        "tui.forms.agenda_items",
+        "tui.forms.password",
         "textual.widgets._data_table",
     )
     code = (
@@ -213,7 +214,7 @@ def test_first_frame_on_a_terminal_shows_hoy_whole(demo_db: Path) -> None:
 @run_async
 async def test_a_form_opened_before_the_people_are_built_waits_for_them(demo_db: Path) -> None:
     """«Asignar» in the instant after the first frame offers every person, not an empty list."""
-    from tui.dialogs import AssignDialog
+    from tui.forms.records import AssignDialog
 
     app = Workbench(demo_db, lambda: NOW)
     app.INSTITUTION_DELAY = 3600  # type: ignore[misc]  # nothing built until asked

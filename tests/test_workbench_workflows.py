@@ -10,7 +10,7 @@ from workbench_helpers import build_demo_db, run_async, settle
 
 from store import open_store
 from tui.app import Workbench
-from tui.dialogs import ConfirmDialog
+from tui.forms.base import ConfirmDialog
 
 
 @pytest.fixture
@@ -27,8 +27,9 @@ async def open_view(pilot, key: str):  # type: ignore[no-untyped-def]
 
 @run_async
 async def test_incidents_tick_every_notice_and_close_with_a_motive(ine_db: Path) -> None:
+    from tui.forms.workflows import IncidentCloseDialog
     from tui.screens.pick import PickScreen
-    from tui.screens.workflows import IncidentCloseDialog, IncidentesScreen
+    from tui.screens.workflows import IncidentesScreen
 
     app = Workbench(ine_db, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -49,10 +50,13 @@ async def test_incidents_tick_every_notice_and_close_with_a_motive(ine_db: Path)
         await pilot.press("z")
         dialog = app.screen
         assert isinstance(dialog, IncidentCloseDialog)
-        await pilot.press("ctrl+s", "y")  # no rotation since it opened: refused, the form stays
+        await pilot.press("ctrl+s")  # no rotation since it opened: refused before any confirmation
         await settle(pilot)
         assert app.screen is dialog and "rotación" in str(dialog.query_one(".dialog-error").render())
-        await pilot.press("tab", "space", "tab", *"Se recuperó el acceso sin cambio", "ctrl+s", "y")
+        await pilot.press("tab", "space", "tab", *"Se recuperó el acceso sin cambio", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # validated first, then asked
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is screen
         assert not screen.selected().is_open
@@ -66,7 +70,7 @@ async def test_incidents_tick_every_notice_and_close_with_a_motive(ine_db: Path)
 
 @run_async
 async def test_open_an_incident_from_the_screen(ine_db: Path) -> None:
-    from tui.screens.workflows import IncidentOpenDialog
+    from tui.forms.workflows import IncidentOpenDialog
 
     app = Workbench(ine_db, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -77,7 +81,9 @@ async def test_open_an_incident_from_the_screen(ine_db: Path) -> None:
         assert isinstance(dialog, IncidentOpenDialog)
         await pilot.press("enter", "down", "enter")  # the first account of the picker
         dialog.query_one("#description").value = "Acceso no reconocido"  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is screen and len(screen.items) == before + 1
         assert any(i.description == "Acceso no reconocido" and i.is_open for i in screen.items)
@@ -87,8 +93,9 @@ async def test_open_an_incident_from_the_screen(ine_db: Path) -> None:
 
 @run_async
 async def test_consultas_countdown_new_and_resolve(ine_db: Path) -> None:
-    from tui.actions import ConsultationDialog
-    from tui.screens.workflows import ConsultasScreen, ConsultationNewDialog
+    from tui.forms.agenda_items import ConsultationDialog
+    from tui.forms.workflows import ConsultationNewDialog
+    from tui.screens.workflows import ConsultasScreen
 
     app = Workbench(ine_db, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -107,7 +114,9 @@ async def test_consultas_countdown_new_and_resolve(ine_db: Path) -> None:
         first = screen.selected()
         await pilot.press("p")
         assert isinstance(app.screen, ConsultationDialog)
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is screen and first.id not in {c.id for c in screen.items}
     with open_store(ine_db) as store:
@@ -116,7 +125,7 @@ async def test_consultas_countdown_new_and_resolve(ine_db: Path) -> None:
 
 @run_async
 async def test_solicitudes_route_one(ine_db: Path) -> None:
-    from tui.actions import RequestDialog
+    from tui.forms.agenda_items import RequestDialog
     from tui.screens.workflows import SolicitudesScreen
 
     app = Workbench(ine_db, clock=lambda: NOW)
@@ -127,7 +136,9 @@ async def test_solicitudes_route_one(ine_db: Path) -> None:
         first = screen.selected()
         await pilot.press("enter")
         assert isinstance(app.screen, RequestDialog)
-        await pilot.press("ctrl+s", "y")
+        await pilot.press("ctrl+s")
+        await settle(pilot)  # the form validates (a rehearsal in a worker), then asks
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is screen and len(screen.items) == 1
     with open_store(ine_db) as store:

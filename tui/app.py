@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -25,7 +25,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
 from policy.codes import Status
-from policy.obligations import Obligation
 from policy.records import Account, Person
 from tui.commands import WorkbenchCommands
 from tui.core.agenda import Agenda
@@ -37,6 +36,7 @@ from tui.workspace import Startup, Workspace, error_text
 
 if TYPE_CHECKING:
     from tui.core.credentials import SettledSave
+    from tui.forms.base import Job
 
 #: When set, the app writes the wall-clock time of its first full frame of Hoy to this file (to time a start).
 ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
@@ -44,16 +44,6 @@ ENV_FIRST_FRAME_FILE = "RESGUARDO_FIRST_FRAME_FILE"
 ENV_EXIT_AFTER_FIRST_FRAME = "RESGUARDO_EXIT_AFTER_FIRST_FRAME"
 
 _IMPORTED_AT = time.perf_counter()
-
-#: agenda action -> the form of ``tui.actions`` that resolves it (imported on first use)
-_ITEM_DIALOGS = {
-    "aviso_incidente": "IncidentNoticeDialog",
-    "consulta": "ConsultationDialog",
-    "solicitud": "RequestDialog",
-    "aviso_dado": "NoticeGivenDialog",
-    "documento": "DocumentDialog",
-    "dispensar": "WaiverDialog",
-}
 
 
 class Workbench(App[None]):
@@ -125,11 +115,12 @@ class Workbench(App[None]):
             self.saves = saves
 
     class Written(Message):
-        """A write started with ``write`` finished: ``summary`` says what was recorded."""
+        """A write started with ``write`` returned ``result``; ``job`` words it."""
 
-        def __init__(self, summary: str) -> None:
+        def __init__(self, job: Job[Any], result: object) -> None:
             super().__init__()
-            self.summary = summary
+            self.job = job
+            self.result = result
 
     def __init__(
         self,
@@ -361,62 +352,36 @@ class Workbench(App[None]):
 
     # -- actions shared by the screens and the palette ---------------------------------
 
-    def resolve(self, item: Obligation, action: str) -> None:
-        """Open what resolves ``item`` (an action id of ``tui.screens.hoy.RESOLUTIONS``)."""
-        account, person = item.account, item.person
-        if action == "rotacion" and account:
-            # a rotation owed because someone stopped administering names that person
-            self.register_rotation(account, "Cambio de administración" if person else "Rotación periódica")
-        elif action == "evaluacion" and account:
-            self.register_evaluation(account)
-        elif action == "capacitacion" and person:
-            self.register_training(person)
-        elif action == "asignar" and account:
-            self.assign_person(account)
-        elif action == "nivel" and person:
-            self.edit_person(person)
-        elif action.startswith("editar:") and account:
-            self.edit_account(account, focus=action.partition(":")[2])
-        elif action == "ver_cuenta" and account:
-            self.show_account(account)
-        elif action == "contrasena" and account:
-            self.set_password(account)
-        elif action in _ITEM_DIALOGS:
-            import importlib
-
-            dialog = getattr(importlib.import_module("tui.actions"), _ITEM_DIALOGS[action])
-            self.push_screen(dialog(self.workspace, item))
-
     def set_password(self, account: Account) -> None:
         """The password dialog; first the passphrase when the encrypted keyring is locked."""
-        from tui.password import open_password_dialog
+        from tui.forms.password import open_password_dialog  # lazy: forms are not for the first frame
 
         open_password_dialog(self, account)
 
     # The dialogs are imported on first use: ~25 ms that the first frame does not need.
 
     def register_rotation(self, account: Account, reason: str = "Rotación periódica") -> None:
-        from tui.dialogs import RotationDialog
+        from tui.forms.records import RotationDialog  # lazy: forms are not for the first frame
 
         self.push_screen(RotationDialog(self.workspace, account, reason))
 
     def register_evaluation(self, account: Account) -> None:
-        from tui.dialogs import EvaluationDialog
+        from tui.forms.records import EvaluationDialog  # lazy: forms are not for the first frame
 
         self.push_screen(EvaluationDialog(self.workspace, account))
 
     def register_training(self, person: Person) -> None:
-        from tui.dialogs import TrainingDialog
+        from tui.forms.records import TrainingDialog  # lazy: forms are not for the first frame
 
         self.push_screen(TrainingDialog(self.workspace, person))
 
     def edit_account(self, account: Account | None, focus: str | None = None) -> None:
-        from tui.dialogs import AccountDialog
+        from tui.forms.records import AccountDialog  # lazy: forms are not for the first frame
 
         self.push_screen(AccountDialog(self.workspace, account, focus))
 
     def edit_person(self, person: Person | None) -> None:
-        from tui.dialogs import PersonDialog
+        from tui.forms.records import PersonDialog  # lazy: forms are not for the first frame
 
         self.push_screen(PersonDialog(self.workspace, person))
 
@@ -424,7 +389,7 @@ class Workbench(App[None]):
         if self.institution is None:
             self.with_institution(lambda: self.assign_person(account, role))
             return
-        from tui.dialogs import AssignDialog
+        from tui.forms.records import AssignDialog  # lazy: forms are not for the first frame
 
         people = sorted(self.institution.people_by_id.values(), key=lambda p: p.name)
         # propose the first role of the profile nobody holds today (what missing_admin asks for)
@@ -441,7 +406,8 @@ class Workbench(App[None]):
         if not current:
             self.notify(f"Nadie administra {account.ref} hoy.", severity="warning")
             return
-        from tui.dialogs import ConfirmDialog, unassign_job
+        from tui.forms.base import ConfirmDialog  # lazy: forms are not for the first frame
+        from tui.forms.records import unassign_job  # lazy: forms are not for the first frame
         from tui.screens.pick import PickScreen
 
         choices = [(a.person_id, f"{a.role}: {institution.people_by_id[a.person_id].name}") for a in current]
@@ -466,17 +432,18 @@ class Workbench(App[None]):
 
         self.push_screen(PickScreen(f"¿A quién desasignar de {account.ref}?", choices), picked)
 
-    def write(self, job: Callable[[], str]) -> None:
-        """Run one workspace write (one transaction) off the UI thread; errors become notifications."""
+    def write(self, job: Job[Any]) -> None:
+        """Run one use case of the core (one transaction) off the UI thread; errors become notifications."""
         self._write(job)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="write")
-    def _write(self, job: Callable[[], str]) -> None:
-        self.post_message(self.Written(job()))
+    # Not exclusive: every write runs to its end and reports its error; none cancels another.
+    @work(thread=True, exit_on_error=False, group="write")
+    def _write(self, job: Job[Any]) -> None:
+        self.post_message(self.Written(job, job.call()))
 
     @on(Written)
     def _written(self, event: Workbench.Written) -> None:
-        self.data_changed(event.summary)
+        self.data_changed(event.job.describe(event.result))
 
     def show_account(self, account: Account) -> None:
         self.show_view("cuentas")
@@ -554,7 +521,7 @@ class Workbench(App[None]):
         self.push_screen(LockScreen(ask_passphrase=self.workspace.lock_secrets()), unlocked)
 
     def action_idle_settings(self) -> None:
-        from tui.dialogs import IdleLockDialog
+        from tui.forms.records import IdleLockDialog  # lazy: forms are not for the first frame
 
         self.push_screen(IdleLockDialog(self.workspace, self.idle_minutes))
 

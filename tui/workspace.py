@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -83,6 +84,8 @@ class Workspace:
             db_path = default_path()
         self.db_path = str(db_path)
         self.clock = clock
+        #: set on a worker's thread while ``rehearse`` runs (each thread its own)
+        self._rehearsing = threading.local()
         #: the keyring, once opened (and unlocked, for the encrypted file): see ``open_secrets``
         self._secrets: Secrets | None = None
 
@@ -107,9 +110,22 @@ class Workspace:
 
         The workbench's workers call this: one connection per call, opened and
         closed on the worker's thread, with the workspace's clock as the store's.
+        Inside ``rehearse`` the call runs in a transaction that is rolled back.
         """
         with self.session() as store:
+            if getattr(self._rehearsing, "on", False):
+                with store.rehearsal():
+                    return use_case(store, *args, **kwargs)
             return use_case(store, *args, **kwargs)
+
+    def rehearse(self, call: Callable[[], R]) -> R:
+        """Run ``call`` (which calls ``run``) with every change rolled back: it raises what the real
+        call would raise, and records nothing. Forms use it to validate before asking to confirm."""
+        self._rehearsing.on = True
+        try:
+            return call()
+        finally:
+            self._rehearsing.on = False
 
     # -- first run ---------------------------------------------------------
 

@@ -7,7 +7,6 @@ Imported on first use: the first frame of Hoy does not pay for it.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,10 +20,12 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from policy.clock import format_date, local, parse_date, parse_datetime
-from policy.errors import ResguardoError, UsageError
-from tui.core.bitacora import add_entry, search_entries, verify_journal
-from tui.dialogs import FormDialog, Job, field
+from policy.clock import format_date, local, parse_date
+from policy.errors import ResguardoError
+from policy.labels import ENTRY_KIND_LABELS
+from tui.core.bitacora import search_entries, verify_journal
+from tui.forms.base import account_options
+from tui.forms.bitacora import EntryDialog, kind_options
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.status import StatusLine
 from tui.widgets.table import Column, Row, VirtualTable
@@ -33,83 +34,11 @@ from tui.workspace import error_text
 if TYPE_CHECKING:
     from store.bitacora import Entry
     from store.integrity import IntegrityReport
-    from tui.workspace import Workspace
 
 #: pause in typing before the search runs
 DEBOUNCE_SECONDS = 0.25
 #: how many entries (newest first) the screen lists
 SEARCH_LIMIT = 200
-
-ENTRY_KIND_LABELS: dict[str, str] = {
-    "publicacion": "publicación",
-    "respuesta": "respuesta",
-    "comentario_usuario": "comentario de usuario",
-    "solicitud": "solicitud",
-    "incidente": "incidente",
-    "moderacion": "moderación",
-    "consulta": "consulta",
-    "cambio_contrasena": "cambio de contraseña",
-    "cambio_administrador": "cambio de administrador",
-    "evaluacion": "evaluación",
-    "capacitacion": "capacitación",
-    "nota": "nota",
-    "correccion": "corrección",
-}
-
-
-def kind_options() -> list[tuple[str, str]]:
-    return [(label, value) for value, label in ENTRY_KIND_LABELS.items()]
-
-
-def account_options(screen: ViewScreen) -> list[tuple[str, int]]:
-    institution = screen.workbench.institution
-    if institution is None:
-        return []
-    return sorted(((row.account.ref, row.account.id) for row in institution.accounts), key=lambda o: o[0].lower())
-
-
-class EntryDialog(FormDialog):
-    """A new bitácora entry: account (optional), kind, when, text. Entries are never edited."""
-
-    title_text = "Nueva entrada de bitácora"
-
-    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]], account_id: int | None) -> None:
-        super().__init__(workspace)
-        self.accounts = accounts
-        self.account_id = account_id
-
-    def compose_fields(self) -> ComposeResult:
-        yield from field(
-            "Cuenta (opcional; escriba para buscar)",
-            Select(
-                list(self.accounts),
-                id="account",
-                prompt="(sin cuenta)",
-                type_to_search=True,
-                value=self.account_id if self.account_id is not None else Select.NULL,
-            ),
-        )
-        yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value="nota"))
-        yield from field(
-            "Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when")
-        )
-        yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
-
-    def build_job(self) -> Job:
-        text = self.value("text").strip()
-        if not text:
-            raise UsageError("Escriba el texto de la entrada.")
-        at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha de la entrada")
-        account_id, kind = self.selected("account"), str(self.selected("kind"))
-
-        def job() -> str:
-            entry = self.workspace.run(add_entry, kind=kind, text=text, account=account_id, occurred_at=at)
-            return f"Entrada {entry.id} agregada a la bitácora."
-
-        return job
-
-    def confirmation(self) -> str:
-        return "La bitácora no se puede modificar ni borrar (solo corregir con otra entrada). ¿Agregar la entrada?"
 
 
 class EntryScreen(ModalScreen[None]):
@@ -250,7 +179,7 @@ class BitacoraScreen(ViewScreen):
 
     def show_data(self) -> None:
         """New data in the database (or first display): fill the account filter and search again."""
-        options = account_options(self)
+        options = account_options(self.workbench)
         if options and not self._accounts_shown:
             self._accounts_shown = True
             self.query_one("#account", Select).set_options(options)
@@ -404,7 +333,7 @@ class BitacoraScreen(ViewScreen):
         account = self.query_one("#account", Select).value
         chosen = None if account is Select.NULL else int(account)  # type: ignore[arg-type]
         self.workbench.with_institution(
-            lambda: self.app.push_screen(EntryDialog(self.workbench.workspace, account_options(self), chosen))
+            lambda: self.app.push_screen(EntryDialog(self.workbench.workspace, account_options(self.workbench), chosen))
         )
 
     def action_verify(self) -> None:

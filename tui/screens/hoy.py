@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -20,6 +19,7 @@ from policy.codes import Kind, Status
 from policy.labels import KIND_LABELS, STATUS_LABELS, due_phrase
 from policy.obligations import Obligation
 from policy.profile import Profile, short_document
+from tui.forms.openers import Resolution, resolutions_for
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.footer import ReadyFooter
 from tui.widgets.status import StatusLine
@@ -33,56 +33,6 @@ SECTIONS = (
     (Status.DUE_SOON, "VENCEN EN LOS PRÓXIMOS 7 DÍAS", "soon"),
     (Status.UPCOMING, "PRÓXIMOS {days} DÍAS", ""),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """An action that resolves an obligation: its key, its id and its Spanish label."""
-
-    key: str
-    action: str
-    label: str
-
-
-_EDIT = "editar"
-
-#: kind -> the actions offered in the item's modal, first one is the main one.
-RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
-    Kind.ROTATION: (Resolution("r", "rotacion", "Registrar rotación"),),
-    Kind.EVALUATION: (Resolution("v", "evaluacion", "Registrar evaluación"),),
-    Kind.TRAINING: (Resolution("c", "capacitacion", "Registrar capacitación"),),
-    Kind.MISSING_ADMIN: (Resolution("a", "asignar", "Asignar persona"),),
-    Kind.ADMIN_RANK: (
-        Resolution("a", "asignar", "Asignar otra persona"),
-        Resolution("n", "nivel", "Corregir el nivel de la persona"),
-    ),
-    Kind.EMAIL_DOMAIN: (Resolution("d", f"{_EDIT}:email", "Corregir el correo de la cuenta"),),
-    Kind.EMAIL_GENERIC: (Resolution("d", f"{_EDIT}:email_generic", "Corregir el correo genérico"),),
-    Kind.HANDLE_TOKEN: (Resolution("d", f"{_EDIT}:handle", "Corregir el usuario"),),
-    Kind.PUBLIC_ACCOUNT: (Resolution("d", f"{_EDIT}:public", "Hacer pública la cuenta"),),
-    Kind.PRIVATE_MESSAGES: (Resolution("d", f"{_EDIT}:private_messages", "Habilitar los mensajes privados"),),
-    Kind.VERIFICATION: (Resolution("d", f"{_EDIT}:verification", "Actualizar la verificación"),),
-    Kind.INCIDENT_NOTICE: (Resolution("n", "aviso_incidente", "Registrar el aviso"),),
-    Kind.CONSULTATION: (Resolution("p", "consulta", "Resolver la consulta"),),
-    Kind.INFORMATION_REQUEST: (Resolution("s", "solicitud", "Atender la solicitud"),),
-    Kind.ADMIN_CHANGE_NOTICE: (Resolution("m", "aviso_dado", "Marcar el aviso dado"),),
-    Kind.HOLIDAY_NOTICE: (Resolution("m", "aviso_dado", "Marcar el aviso dado"),),
-    Kind.DESIGNATION_FORM: (Resolution("f", "documento", "Registrar la firma"),),
-    Kind.RESPONSIVA: (Resolution("f", "documento", "Registrar la firma"),),
-    Kind.WEAK_PASSWORD: (Resolution("k", "contrasena", "Fijar la contraseña"),),
-    Kind.REUSED_PASSWORD: (Resolution("k", "contrasena", "Fijar la contraseña"),),
-    Kind.NO_PASSWORD: (Resolution("k", "contrasena", "Fijar la contraseña"),),
-}
-
-#: offered on every item, after its own actions
-WAIVER = Resolution("x", "dispensar", "Dispensar")
-
-
-def resolutions_for(item: Obligation) -> tuple[Resolution, ...]:
-    found = RESOLUTIONS.get(item.kind, ())
-    if item.account is not None:
-        found = (*found, Resolution("g", "ver_cuenta", "Ver la cuenta"))
-    return (*found, WAIVER)
 
 
 def plazo(item: Obligation, now: datetime) -> str:
@@ -108,7 +58,7 @@ def agenda_cells(item: Obligation, now: datetime, profile: Profile) -> tuple[str
     return (plazo(item, now), subject(item), item.message, rule_label(profile, item))
 
 
-class ObligationScreen(ModalScreen[str | None]):
+class ObligationScreen(ModalScreen[Resolution | None]):
     """One agenda item: what, why (the clause's quote) and the actions that resolve it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -251,7 +201,7 @@ class ObligationScreen(ModalScreen[str | None]):
                 for resolution in self.resolutions:
                     yield Button(
                         f"{resolution.key} {resolution.label}",
-                        id=f"do-{resolution.action.replace(':', '-')}",
+                        id=f"do-{resolution.id}",
                         classes="resolution",
                         compact=True,
                         variant="primary" if resolution is self.resolutions[0] else "default",
@@ -266,21 +216,21 @@ class ObligationScreen(ModalScreen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resolve":
-            return any(r.action == parameters[0] for r in self.resolutions)
+            return any(r.id == parameters[0] for r in self.resolutions)
         if action == "resolve_edit":
-            return any(r.action.startswith(_EDIT) for r in self.resolutions)
+            return any(r.edits_account for r in self.resolutions)
         return True
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
 
-    def action_resolve(self, action: str) -> None:
-        self.dismiss(action)
+    def action_resolve(self, resolution_id: str) -> None:
+        self.dismiss(next((r for r in self.resolutions if r.id == resolution_id), None))
 
     def action_resolve_edit(self) -> None:
         for resolution in self.resolutions:
-            if resolution.action.startswith(_EDIT):
-                self.dismiss(resolution.action)
+            if resolution.edits_account:
+                self.dismiss(resolution)
                 return
 
     @on(Button.Pressed)
@@ -289,8 +239,8 @@ class ObligationScreen(ModalScreen[str | None]):
             self.dismiss(None)
             return
         for resolution in self.resolutions:
-            if event.button.id == f"do-{resolution.action.replace(':', '-')}":
-                self.dismiss(resolution.action)
+            if event.button.id == f"do-{resolution.id}":
+                self.dismiss(resolution)
                 return
 
 
@@ -405,10 +355,9 @@ class HoyScreen(ViewScreen):
             ObligationScreen(item, self.agenda.profile, self.agenda.now), lambda action: self._resolve(item, action)
         )
 
-    def _resolve(self, item: Obligation, action: str | None) -> None:
-        if action is None:
-            return
-        self.workbench.resolve(item, action)
+    def _resolve(self, item: Obligation, resolution: Resolution | None) -> None:
+        if resolution is not None:
+            resolution.open(self.workbench, item)
 
     def palette_commands(self) -> list[PaletteCommand]:
         item = self.selected_item
@@ -419,7 +368,7 @@ class HoyScreen(ViewScreen):
             commands.append(
                 PaletteCommand(
                     f"pendiente: {resolution.label}",
-                    lambda action=resolution.action: self.workbench.resolve(item, action),  # type: ignore[misc]
+                    partial(resolution.open, self.workbench, item),
                     subject(item),
                 )
             )

@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Stat
 from textual.worker import Worker, WorkerState
 
 from tui.core.setup import DemoLoaded, ProfileChosen, choose_profile, load_demo, profile_options
-from tui.password import PassphraseDialog
+from tui.forms.password import PassphraseDialog
 from tui.workspace import Workspace, error_text
 
 if TYPE_CHECKING:
@@ -205,7 +205,8 @@ class WizardScreen(Screen[None]):
         self.query_one("#start", Button).disabled = True
         self._initialize(self.selected_profile(), self.query_one("#demo", Checkbox).value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="initialize")
+    # A write: not exclusive, so nothing cancels it and its error is always reported.
+    @work(thread=True, exit_on_error=False, group="initialize")
     def _initialize(self, profile_id: str, demo: bool) -> None:
         workspace = self.workbench.workspace
         workspace.create_database()  # (done as the wizard opened, unless that check has not run yet)

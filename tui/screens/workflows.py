@@ -11,29 +11,27 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Select, Static
 
-from policy.clock import local, parse_datetime, relative
+from policy.clock import local, relative
 from policy.codes import Kind, RequestState
-from policy.errors import UsageError
 from policy.obligations import Obligation
-from policy.workflows import check_incident_closing
-from store.incidents import Incident
-from tui.core.incidents import close_incident, incidents, notify_incident, open_incident
+from tui.core.incidents import incidents, notify_incident
 from tui.core.records import fold
 from tui.core.workflows import (
-    NewConsultation,
-    NewRequest,
-    add_consultation,
-    add_request,
     consultations,
     information_requests,
 )
-from tui.dialogs import ConfirmDialog, FormDialog, Job, _optional, field
+from tui.forms.base import ConfirmDialog, Job, account_options
+from tui.forms.workflows import (
+    ConsultationNewDialog,
+    IncidentCloseDialog,
+    IncidentOpenDialog,
+    RequestNewDialog,
+    incident_notified,
+)
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen
 from tui.widgets.table import Column, Row
@@ -50,149 +48,6 @@ COUNTDOWN_SECONDS = 30
 def _when(moment: datetime) -> str:
     moment = local(moment)
     return f"{moment:%Y-%m-%d %H:%M}"
-
-
-# -- what each form says once saved ---------------------------------------------------------
-
-
-def incident_opened(incident: Incident) -> str:
-    recipients = ", ".join(n.recipient for n in incident.notices)
-    return f"Incidente {incident.id} abierto en {incident.account}; por notificar a {recipients}."
-
-
-def incident_notified(incident: Incident, position: int) -> str:
-    recipient = next(n.recipient for n in incident.notices if n.position == position)
-    return f"Incidente {incident.id}: aviso a {recipient} registrado."
-
-
-def incident_closed(incident: Incident) -> str:
-    return f"Incidente {incident.id} cerrado."
-
-
-def consultation_added(new: NewConsultation) -> str:
-    return f"Consulta {new.consultation.id} registrada para {new.account.ref}."
-
-
-def request_added(new: NewRequest) -> str:
-    return f"Solicitud {new.request.id} de {new.request.requester} registrada."
-
-
-def _accounts(screen: Any) -> list[tuple[str, int]]:
-    from tui.screens.bitacora import account_options
-
-    return account_options(screen)
-
-
-def _account_field(accounts: Sequence[tuple[str, int]]) -> ComposeResult:
-    yield from field(
-        "Cuenta (escriba para buscar)",
-        Select(list(accounts), id="account", prompt="(elija la cuenta)", type_to_search=True),
-    )
-
-
-class _NewDialog(FormDialog):
-    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]]) -> None:
-        super().__init__(workspace)
-        self.accounts = accounts
-
-    def account_id(self) -> int:
-        value = self.selected("account")
-        if value is None:
-            raise UsageError("Elija la cuenta.")
-        return int(value)
-
-    def moment(self, widget_id: str, label: str) -> datetime:
-        return parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
-
-    def now_text(self) -> str:
-        return self.workspace.now().strftime("%Y-%m-%d %H:%M")
-
-
-class IncidentOpenDialog(_NewDialog):
-    title_text = "Abrir incidente"
-
-    def compose_fields(self) -> ComposeResult:
-        yield from _account_field(self.accounts)
-        yield from field("Qué pasó", Input(id="description", placeholder="acceso no reconocido, publicación ajena…"))
-        yield from field("Cuándo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
-
-    def build_job(self) -> Job:
-        account_id = self.account_id()
-        description = self.value("description")
-        at = self.moment("when", "fecha y hora del incidente")
-        return lambda: incident_opened(self.workspace.run(open_incident, account_id, description, at=at))
-
-    def confirmation(self) -> str:
-        return "Se abrirá el incidente con su lista de avisos y quedará en la bitácora. ¿Abrir?"
-
-
-class IncidentCloseDialog(FormDialog):
-    """Closing needs a rotation after the opening, or a motive to close without one."""
-
-    title_text = "Cerrar incidente"
-
-    def __init__(self, workspace: Workspace, incident: Any) -> None:
-        super().__init__(workspace)
-        self.incident = incident
-
-    def compose_fields(self) -> ComposeResult:
-        yield Static(
-            f"Incidente {self.incident.id} en {self.incident.account}: {self.incident.description}",
-            classes="dialog-text",
-        )
-        yield from field("Cierre (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when"))
-        yield Checkbox("Cerrar sin rotación posterior a la apertura", False, id="without")
-        yield from field("Motivo (obligatorio sin rotación)", Input(id="reason"))
-
-    def build_job(self) -> Job:
-        at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha y hora del cierre")
-        without = self.checked("without")
-        reason = _optional(self.value("reason"))
-        check_incident_closing(without, reason)  # before asking to confirm: the rule the core applies
-        incident_id = self.incident.id
-        return lambda: incident_closed(
-            self.workspace.run(close_incident, incident_id, at=at, without_rotation=without, reason=reason)
-        )
-
-    def confirmation(self) -> str:
-        return f"El incidente {self.incident.id} quedará cerrado. No se puede reabrir. ¿Cerrar?"
-
-
-class ConsultationNewDialog(_NewDialog):
-    title_text = "Nueva consulta"
-
-    def compose_fields(self) -> ComposeResult:
-        yield from _account_field(self.accounts)
-        yield from field("Asunto", Input(id="subject", placeholder="qué se quiere publicar"))
-        yield from field("Enviada (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
-        yield from field("Texto (opcional)", Input(id="text"))
-
-    def build_job(self) -> Job:
-        account_id = self.account_id()
-        subject = self.value("subject")
-        at = self.moment("when", "fecha de envío")
-        text = _optional(self.value("text"))
-        return lambda: consultation_added(
-            self.workspace.run(add_consultation, account_id, subject=subject, sent_at=at, text=text)
-        )
-
-
-class RequestNewDialog(_NewDialog):
-    title_text = "Nueva solicitud de información"
-
-    def compose_fields(self) -> ComposeResult:
-        yield from _account_field(self.accounts)
-        yield from field("Quién solicita", Input(id="requester"))
-        yield from field("Asunto", Input(id="subject"))
-        yield from field("Recibida (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
-
-    def build_job(self) -> Job:
-        account_id = self.account_id()
-        requester, subject = self.value("requester"), self.value("subject")
-        at = self.moment("when", "fecha de recepción")
-        return lambda: request_added(
-            self.workspace.run(add_request, account_id, requester=requester, subject=subject, received_at=at)
-        )
 
 
 class LoadedListing(ListingScreen[T]):
@@ -328,7 +183,7 @@ class IncidentesScreen(LoadedListing[Any]):
 
     def action_open_incident(self) -> None:
         self.workbench.with_institution(
-            lambda: self.app.push_screen(IncidentOpenDialog(self.workbench.workspace, _accounts(self)))
+            lambda: self.app.push_screen(IncidentOpenDialog(self.workbench.workspace, account_options(self.workbench)))
         )
 
     def action_tick(self) -> None:
@@ -348,8 +203,9 @@ class IncidentesScreen(LoadedListing[Any]):
             def confirmed(ok: bool | None) -> None:
                 if ok:
                     workbench.write(
-                        lambda: incident_notified(
-                            workbench.workspace.run(notify_incident, item.id, position, at=now), position
+                        Job(
+                            lambda: workbench.workspace.run(notify_incident, item.id, position, at=now),
+                            lambda incident: incident_notified(incident, position),
                         )
                     )
 
@@ -492,14 +348,16 @@ class ConsultasScreen(_CountdownListing):
 
     def action_new(self) -> None:
         self.workbench.with_institution(
-            lambda: self.app.push_screen(ConsultationNewDialog(self.workbench.workspace, _accounts(self)))
+            lambda: self.app.push_screen(
+                ConsultationNewDialog(self.workbench.workspace, account_options(self.workbench))
+            )
         )
 
     def action_resolve(self) -> None:
         item = self.selected()
         if item is None:
             return
-        from tui.actions import ConsultationDialog
+        from tui.forms.agenda_items import ConsultationDialog
 
         self.app.push_screen(
             ConsultationDialog(
@@ -567,14 +425,14 @@ class SolicitudesScreen(_CountdownListing):
 
     def action_new(self) -> None:
         self.workbench.with_institution(
-            lambda: self.app.push_screen(RequestNewDialog(self.workbench.workspace, _accounts(self)))
+            lambda: self.app.push_screen(RequestNewDialog(self.workbench.workspace, account_options(self.workbench)))
         )
 
     def action_resolve(self) -> None:
         item = self.selected()
         if item is None:
             return
-        from tui.actions import RequestDialog
+        from tui.forms.agenda_items import RequestDialog
 
         self.app.push_screen(
             RequestDialog(

@@ -23,7 +23,7 @@ from policy.errors import UsageError
 from policy.labels import KIND_LABELS
 from policy.obligations import Obligation
 from policy.records import AdminChange, Consultation, InformationRequest, Waiver
-from policy.workflows import HolidayPeriod, check_request_resolution, period_start, waiver_until
+from policy.workflows import HolidayPeriod, period_start, waiver_until
 from store.incidents import Incident
 from tui.core.incidents import notify_incident_notice
 from tui.core.notices import mark_holiday_notice
@@ -35,7 +35,7 @@ from tui.core.workflows import (
     resolve_consultation,
     resolve_request,
 )
-from tui.dialogs import FormDialog, Job, _optional, field
+from tui.forms.base import FormDialog, Job, field, optional
 
 if TYPE_CHECKING:
     from tui.workspace import Workspace
@@ -115,12 +115,15 @@ class IncidentNoticeDialog(_ItemDialog):
         yield from self.intro()
         yield from field("Cuándo se avisó (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
 
-    def build_job(self) -> Job:
+    def build_job(self) -> Job[Incident]:
         at = self.moment("when", "fecha y hora del aviso")
         self._at = at
         notice_id = self.ref_id
         assert notice_id is not None
-        return lambda: incident_notice_given(self.workspace.run(notify_incident_notice, notice_id, at=at), notice_id)
+        return Job(
+            lambda: self.workspace.run(notify_incident_notice, notice_id, at=at),
+            lambda incident: incident_notice_given(incident, notice_id),
+        )
 
     def confirmation(self) -> str:
         return (
@@ -143,14 +146,16 @@ class ConsultationDialog(_ItemDialog):
         yield from field("Cuándo respondieron (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Nota (opcional)", Input(id="note", placeholder="lo que indicó la oficina"))
 
-    def build_job(self) -> Job:
+    def build_job(self) -> Job[Consultation]:
         result = str(self.selected("result"))
         at = self.moment("when", "fecha de respuesta")
-        note = _optional(self.value("note"))
+        note = optional(self.value("note"))
         self._result = result
         ref = self.ref_id
         assert ref is not None
-        return lambda: consultation_resolved(self.workspace.run(resolve_consultation, ref, result, at=at, note=note))
+        return Job(
+            lambda: self.workspace.run(resolve_consultation, ref, result, at=at, note=note), consultation_resolved
+        )
 
     def confirmation(self) -> str:
         return f"La consulta quedará {self._result}." + _IRREVERSIBLE
@@ -174,15 +179,16 @@ class RequestDialog(_ItemDialog):
         yield from field("Nota (obligatoria si se respondió)", Input(id="note", placeholder="qué se respondió"))
         yield from field("Área avisada (obligatoria si se respondió)", Input(id="area"))
 
-    def build_job(self) -> Job:
+    def build_job(self) -> Job[InformationRequest]:
         result = str(self.selected("result"))
         at = self.moment("when", "fecha de atención")
-        note, area = _optional(self.value("note")), _optional(self.value("area"))
-        check_request_resolution(result, note, area)  # before asking to confirm: the rule the core applies
+        note, area = optional(self.value("note")), optional(self.value("area"))
         self._result = result
         ref = self.ref_id
         assert ref is not None
-        return lambda: request_resolved(self.workspace.run(resolve_request, ref, result, at=at, note=note, area=area))
+        return Job(
+            lambda: self.workspace.run(resolve_request, ref, result, at=at, note=note, area=area), request_resolved
+        )
 
     def confirmation(self) -> str:
         return f"La solicitud quedará {self._result}." + _IRREVERSIBLE
@@ -198,18 +204,21 @@ class NoticeGivenDialog(_ItemDialog):
         yield from field("Fecha del aviso (AAAA-MM-DD)", Input(self.today_text(), id="day"))
         yield from field("Oficio o nota (opcional)", Input(id="reference"))
 
-    def build_job(self) -> Job:
+    def build_job(self) -> Job[HolidayPeriod] | Job[AdminChange]:
         day = self.day("day", "fecha del aviso")
         self._day = day
-        reference = _optional(self.value("reference"))
+        reference = optional(self.value("reference"))
         ref = self.ref_id
         assert ref is not None
         if self.item is not None and self.item.kind == Kind.HOLIDAY_NOTICE:
             start = period_start(ref)
-            return lambda: holiday_notice_given(
-                self.workspace.run(mark_holiday_notice, self.workspace.now(), start, day, reference)
+            return Job(
+                lambda: self.workspace.run(mark_holiday_notice, self.workspace.now(), start, day, reference),
+                holiday_notice_given,
             )
-        return lambda: admin_change_notified(self.workspace.run(notify_admin_change, ref, on=day, reference=reference))
+        return Job(
+            lambda: self.workspace.run(notify_admin_change, ref, on=day, reference=reference), admin_change_notified
+        )
 
     def confirmation(self) -> str:
         return f"Se anotará el aviso como dado el {format_date(self._day)}." + _IRREVERSIBLE
@@ -228,16 +237,17 @@ class DocumentDialog(_ItemDialog):
         yield from field("Fecha de firma (AAAA-MM-DD)", Input(self.today_text(), id="day"))
         yield from field("Referencia (opcional)", Input(id="reference", placeholder="oficio o expediente"))
 
-    def build_job(self) -> Job:
+    def build_job(self) -> Job[RecordedDocument]:
         day = self.day("day", "fecha de firma")
         self._day = day
-        reference = _optional(self.value("reference"))
+        reference = optional(self.value("reference"))
         person = self.item.person
         if person is None:
             raise UsageError("El pendiente no indica la persona.")
         kind = str(self.item.kind)
-        return lambda: document_recorded(
-            self.workspace.run(record_person_document, person.id, kind, on=day, reference=reference)
+        return Job(
+            lambda: self.workspace.run(record_person_document, person.id, kind, on=day, reference=reference),
+            document_recorded,
         )
 
     def confirmation(self) -> str:
@@ -256,16 +266,17 @@ class WaiverDialog(_ItemDialog):
         yield from field("Hasta (AAAA-MM-DD, inclusive)", Input(default.isoformat(), id="until"))
         yield from field("Oficio (opcional)", Input(id="reference"))
 
-    def build_job(self) -> Job:
+    def build_job(self) -> Job[Waiver]:
         reason = validate.text(self.value("reason"), "motivo", required=True, limit=validate.MAX_MEDIUM)
         assert reason is not None
         until = waiver_until(parse_date(self.value("until"), "fecha de término"), self.workspace.now().date())
         self._until = until
-        reference = _optional(self.value("reference"))
+        reference = optional(self.value("reference"))
         assert self.item is not None
         key = self.item.key
-        return lambda: waiver_added(
-            self.workspace.run(add_waiver, reason=reason, until=until, key=key, reference=reference)
+        return Job(
+            lambda: self.workspace.run(add_waiver, reason=reason, until=until, key=key, reference=reference),
+            waiver_added,
         )
 
     def confirmation(self) -> str:

@@ -46,7 +46,7 @@ from tui.core.credentials import (
     set_password,
     settle_interrupted_saves,
 )
-from tui.dialogs import ConfirmDialog
+from tui.forms.base import ConfirmDialog
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
@@ -326,7 +326,8 @@ class PasswordDialog(ModalScreen[str | None]):
             super().__init__()
             self.settled = settled
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="settle")
+    # A write: not exclusive, so nothing cancels it and its error is always reported.
+    @work(thread=True, exit_on_error=False, group="settle")
     def _settle(self, secrets: Secrets) -> None:
         """What a crash left of an earlier save of this account: finish it, or ask (off the UI thread)."""
         try:
@@ -531,7 +532,8 @@ class PasswordDialog(ModalScreen[str | None]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    # A write: not exclusive, so nothing cancels it and its error is always reported.
+    @work(thread=True, exit_on_error=False, group="save")
     def _save(self, password: str, reason: str | None, reference: str | None, generated: bool) -> None:
         secrets = self.secrets
         assert secrets is not None  # the save button waits for the keyring
@@ -623,9 +625,11 @@ class PendingSecretDialog(ModalScreen[str | None]):
     ]
 
     class Done(Message):
-        def __init__(self, summary: str | None, error: str | None) -> None:
+        """The decision's result (the core's), or the Spanish error that kept it from being taken."""
+
+        def __init__(self, result: InterruptedSave | SettledSave | None, error: str | None) -> None:
             super().__init__()
-            self.summary = summary
+            self.result = result
             self.error = error
 
     def __init__(self, account: Account, kind: str, secrets: Secrets) -> None:
@@ -662,20 +666,20 @@ class PendingSecretDialog(ModalScreen[str | None]):
         self.query_one(".dialog-error", Static).update("Guardando…")
         self._decide(choice)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="pending")
+    # A write: not exclusive, so nothing cancels it and its error is always reported.
+    @work(thread=True, exit_on_error=False, group="pending")
     def _decide(self, choice: str) -> None:
         workspace = self.workbench.workspace
         try:
+            result: InterruptedSave | SettledSave
             if choice == "confirm":
-                confirmed = workspace.run(confirm_pending, self.secrets, self.account.id, self.kind)
-                summary = f"{confirmed.label[0].upper()}{confirmed.label[1:]} nueva de {confirmed.account_ref}"
-                summary += " quedó confirmada y en su lugar."
+                result = workspace.run(confirm_pending, self.secrets, self.account.id, self.kind)
             else:
-                summary = describe_discarded(workspace.run(discard_pending, self.secrets, self.account.id, self.kind))
+                result = workspace.run(discard_pending, self.secrets, self.account.id, self.kind)
         except Exception as exc:  # noqa: BLE001 - said in Spanish; nothing else changed
             self.post_message(self.Done(None, error_text(exc)))
             return
-        self.post_message(self.Done(summary, None))
+        self.post_message(self.Done(result, None))
 
     @on(Done)
     def _done(self, event: PendingSecretDialog.Done) -> None:
@@ -684,7 +688,8 @@ class PendingSecretDialog(ModalScreen[str | None]):
                 button.disabled = False
             self.query_one(".dialog-error", Static).update(event.error)
             return
-        self.dismiss(event.summary)
+        result = event.result
+        self.dismiss(describe_discarded(result) if isinstance(result, SettledSave) else describe_confirmed(result))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -719,6 +724,13 @@ def describe_waiting(waiting: InterruptedSave | None) -> str:
         f" a las {moment:%H:%M}: {waiting.label} nueva quedó en el llavero, pero {what} no se registró."
         f" Si ya la usa en la red social, confírmela; si no, descártela (sigue vigente la anterior)."
     )
+
+
+def describe_confirmed(confirmed: InterruptedSave | None) -> str:
+    """What confirming a waiting secret did."""
+    if confirmed is None:
+        return ""
+    return f"{confirmed.label[0].upper()}{confirmed.label[1:]} nueva de {confirmed.account_ref} quedó confirmada y en su lugar."
 
 
 def describe_discarded(done: SettledSave) -> str:

@@ -1,0 +1,63 @@
+"""The form of a new bitácora entry (entries are never edited: a correction is a new entry)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select
+
+from policy.clock import parse_datetime
+from policy.labels import ENTRY_KIND_LABELS
+from store.bitacora import Entry
+from tui.core.bitacora import add_entry
+from tui.forms.base import FormDialog, Job, field
+
+if TYPE_CHECKING:
+    from tui.workspace import Workspace
+
+
+def kind_options() -> list[tuple[str, str]]:
+    return [(label, value) for value, label in ENTRY_KIND_LABELS.items()]
+
+
+class EntryDialog(FormDialog):
+    """A new bitácora entry: account (optional), kind, when, text. Entries are never edited."""
+
+    title_text = "Nueva entrada de bitácora"
+
+    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]], account_id: int | None) -> None:
+        super().__init__(workspace)
+        self.accounts = accounts
+        self.account_id = account_id
+
+    def compose_fields(self) -> ComposeResult:
+        yield from field(
+            "Cuenta (opcional; escriba para buscar)",
+            Select(
+                list(self.accounts),
+                id="account",
+                prompt="(sin cuenta)",
+                type_to_search=True,
+                value=self.account_id if self.account_id is not None else Select.NULL,
+            ),
+        )
+        yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value="nota"))
+        yield from field(
+            "Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when")
+        )
+        yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
+
+    def build_job(self) -> Job[Entry]:
+        text = self.value("text")
+        at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha de la entrada")
+        chosen, kind = self.selected("account"), str(self.selected("kind"))
+        account_id = chosen if isinstance(chosen, int) else None
+        return Job(
+            lambda: self.workspace.run(add_entry, kind=kind, text=text, account=account_id, occurred_at=at),
+            lambda entry: f"Entrada {entry.id} agregada a la bitácora.",
+        )
+
+    def confirmation(self) -> str:
+        return "La bitácora no se puede modificar ni borrar (solo corregir con otra entrada). ¿Agregar la entrada?"
