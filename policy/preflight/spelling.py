@@ -1,0 +1,165 @@
+"""Spelling (ine §6.XXV, ieeags §6.XXVII, ieesonora §6.XXII, iecm §9.VI): words that lose or misplace
+an accent or an «ñ», and a short list of frequent misspellings.
+
+The dictionary is the Spanish word list of ``pyspellchecker`` (a maintained, pure-Python package: a
+frequency list of ~86,000 words, read straight from its gzip file in ~40 ms, without importing the
+package's checker). That list lacks many inflected forms («consejeras», «invitamos»), so a word absent
+from it is NOT reported by itself: it is reported when a form of it with an accent or an «ñ» moved,
+added or removed IS in the list («eleccion» → «elección», «ano» → «año», «tambien» → «también»). That
+keeps the check precise on institutional prose, at the cost of missing typos of other kinds. The
+institution's words, the account handles and the user's word list are always accepted.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from policy.errors import PolicyError
+from policy.preflight.base import REVIEW, Context, Finding, finding, fold, words
+from policy.records import Citation
+
+#: Misspellings that no accent explains, and their correct form.
+MISSPELLINGS: dict[str, str] = {
+    "atravez": "a través",
+    "atravéz": "a través",
+    "enserio": "en serio",
+    "porfavor": "por favor",
+    "apartir": "a partir",
+    "aveces": "a veces",
+    "osea": "o sea",
+    "nadamas": "nada más",
+    "nomas": "nomás",
+    "hechar": "echar",
+    "desición": "decisión",
+    "desicion": "decisión",
+    "ensima": "encima",
+    "haiga": "haya",
+    "hize": "hice",
+    "exepción": "excepción",
+    "excepsión": "excepción",
+    "inscribete": "inscríbete",
+    "particpa": "participa",
+    "particpación": "participación",
+    "ciudadania": "ciudadanía",
+    "informacion": "información",
+    "votacion": "votación",
+}
+
+#: Valid forms (mostly verbs) the frequency list lacks while it has their accented twin
+#: («practica», he practises / «práctica»): never reported.
+VALID: frozenset[str] = frozenset(
+    {
+        "practica",
+        "practico",
+        "tramite",
+        "continuo",
+        "critico",
+        "limite",
+        "valido",
+        "calculo",
+        "estimulo",
+        "habito",
+        "animo",
+        "deposito",
+        "transito",
+        "participe",
+        "participo",
+        "publique",
+        "informo",
+        "termino",
+        "registro",
+        "solicito",
+        "integro",
+        "ejercito",
+        "efectuo",
+        "vinculo",
+        "circulo",
+        "intimo",
+        "medico",
+    }
+)
+
+_ACCENTS = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
+
+
+def _dictionary_path() -> Path:
+    spec = importlib.util.find_spec("spellchecker")
+    if spec is None or not spec.submodule_search_locations:
+        raise PolicyError("Falta el diccionario de español (el paquete pyspellchecker); reinstale resguardo.")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "es.json.gz"
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> dict[str, int]:
+    """The Spanish word list with each word's frequency (loaded once per process)."""
+    try:
+        data: dict[str, int] = json.loads(gzip.decompress(_dictionary_path().read_bytes()))
+    except (OSError, ValueError) as exc:
+        raise PolicyError(f"No se pudo leer el diccionario de español: {exc}.") from exc
+    return data
+
+
+def variants(word: str) -> set[str]:
+    """The forms of ``word`` (lower case) with one accent or «ñ» changed: the errors this check knows."""
+    base = fold(word)
+    found = {base}
+    for i, ch in enumerate(base):
+        if ch in _ACCENTS:
+            found.add(base[:i] + _ACCENTS[ch] + base[i + 1 :])
+        elif ch == "n":
+            found.add(base[:i] + "ñ" + base[i + 1 :])
+    if "u" in base:
+        found.add(base.replace("gue", "güe").replace("gui", "güi"))
+    found.discard(word)
+    return found
+
+
+def suggestion_for(word: str, known: frozenset[str] = frozenset()) -> str | None:
+    """The correct form of ``word`` when it is a known misspelling, or None when it looks right."""
+    lower = word.lower()
+    if lower in known or fold(lower) in known:
+        return None
+    if lower in MISSPELLINGS:
+        return _like(word, MISSPELLINGS[lower])
+    words_ = dictionary()
+    if lower in words_ or lower in VALID:
+        return None
+    options = [v for v in variants(lower) if v in words_]
+    if not options:
+        return None
+    best = max(options, key=lambda v: (words_[v], v))
+    return _like(word, best)
+
+
+def _like(original: str, replacement: str) -> str:
+    """``replacement`` with the capitalization of ``original``."""
+    if original[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def spelling(text: str, context: Context, rule: Citation) -> list[Finding]:
+    found = []
+    for match in words(text):
+        word = match.group()
+        if len(word) < 2 or (word.isupper() and len(word) > 1) or "-" in word or "'" in word:
+            continue
+        right = suggestion_for(word, context.known_words)
+        if right is None or right == word:
+            continue
+        found.append(
+            finding(
+                "ortografia",
+                REVIEW,
+                text,
+                *match.span(),
+                f"«{word}» parece mal escrita: ¿quiso decir «{right}»?",
+                rule,
+                suggestion=right,
+            )
+        )
+    return found
