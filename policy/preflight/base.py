@@ -106,7 +106,8 @@ URL = re.compile(
 EMAIL = re.compile(r"\b[\w.+-]+@((?:[\w-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
 HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 MENTION = re.compile(r"(?<![\w@])@(\w+)")
-WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+#: A word of prose: letters only, not glued to digits («HEGG560427…» is no word).
+WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:[-'][^\W\d_]+)*(?!\w)")
 _TRAILING = ".,;:!?¡¿)]}»\"'"
 
 

@@ -12,7 +12,7 @@ from policy.records import Citation
 
 CANDIDACY = re.compile(r"(?<![\wñ])(?:pre)?candidat[oa]s?(?![\wñ])")
 BUDGET_PROJECT = re.compile(
-    r"(?<![\wñ])proyectos?(?:\s+[\wñ]+){0,6}?\s+(?:del?\s+)?presupuesto\s+participativo"
+    r"(?<![\wñ])proyectos?(?:\s+[\wñ]+){0,8}?\s+(?:del?\s+)?presupuesto\s+participativo"
     r"|presupuesto\s+participativo(?:\s+[\wñ]+){0,4}?\s+proyectos?\s+(?:participantes?|ganadores?|registrados?)"
 )
 PLATFORM = re.compile(r"(?<![\wñ])plataformas?\s+electorales?(?![\wñ])")

@@ -138,10 +138,9 @@ def phones(text: str, context: Context, rule: Citation) -> list[Finding]:
     found = []
     for match in PHONE.finditer(text):
         digits = re.sub(r"\D", "", match.group())
-        local = digits[-10:]
-        if len(local) != 10 or local.startswith(("800", "900")) or _overlaps(match.span(), links):
-            continue
-        if CREDENTIAL.fullmatch(digits) or len(digits) not in (10, 11, 12, 13):
+        national = len(digits) == 10 or (len(digits) == 12 and digits.startswith("52"))
+        national = national or (len(digits) == 13 and digits.startswith("521"))
+        if not national or digits[-10:].startswith(("800", "900")) or _overlaps(match.span(), links):
             continue
         found.append(
             finding(

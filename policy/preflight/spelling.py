@@ -50,39 +50,8 @@ MISSPELLINGS: dict[str, str] = {
     "votacion": "votación",
 }
 
-#: Valid forms (mostly verbs) the frequency list lacks while it has their accented twin
-#: («practica», he practises / «práctica»): never reported.
-VALID: frozenset[str] = frozenset(
-    {
-        "practica",
-        "practico",
-        "tramite",
-        "continuo",
-        "critico",
-        "limite",
-        "valido",
-        "calculo",
-        "estimulo",
-        "habito",
-        "animo",
-        "deposito",
-        "transito",
-        "participe",
-        "participo",
-        "publique",
-        "informo",
-        "termino",
-        "registro",
-        "solicito",
-        "integro",
-        "ejercito",
-        "efectuo",
-        "vinculo",
-        "circulo",
-        "intimo",
-        "medico",
-    }
-)
+#: Words the RAE accepts with and without the accent (the list has only the accented one).
+VALID: frozenset[str] = frozenset({"periodo", "video", "cardiaco", "policiaco", "zodiaco", "amoniaco", "austriaco"})
 
 _ACCENTS = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
 
@@ -119,17 +88,45 @@ def variants(word: str) -> set[str]:
     return found
 
 
-def suggestion_for(word: str, known: frozenset[str] = frozenset()) -> str | None:
-    """The correct form of ``word`` when it is a known misspelling, or None when it looks right."""
+#: Words that follow these are nouns or adjectives, not verbs: «la pagina», «el proximo».
+DETERMINERS: frozenset[str] = frozenset(
+    "el la los las un una unos unas su sus mi mis tu tus del al este esta estos estas ese esa nuestra nuestro"
+    " nuestras nuestros cada".split()
+)
+_VERB_ENDINGS = ("amos", "emos", "imos", "an", "en", "as", "es", "a", "e", "o")
+
+
+def verb_like(word: str) -> bool:
+    """True when ``word`` may be a form of a verb the list has (``publica`` of ``publicar``)."""
+    words_ = dictionary()
+    for ending in _VERB_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            if any(stem + infinitive in words_ for infinitive in ("ar", "er", "ir")):
+                return True
+    return False
+
+
+def suggestion_for(word: str, known: frozenset[str] = frozenset(), *, after_determiner: bool = False) -> str | None:
+    """The correct form of ``word`` when it is a known misspelling, or None when it looks right.
+
+    ``after_determiner``: the word follows an article or a possessive, so it is no verb.
+    """
     lower = word.lower()
     if lower in known or fold(lower) in known:
         return None
     if lower in MISSPELLINGS:
         return _like(word, MISSPELLINGS[lower])
-    words_ = dictionary()
-    if lower in words_ or lower in VALID or any(ch in "áéíóúü" for ch in lower):
+    if any(ch in "áéíóúü" for ch in lower):
         # a word written with an accent is taken as meant: the list lacks many accented verb forms
         # («ganó», «participó») whose bare twin it has
+        return None
+    if len(lower) > 5 and lower.endswith(("cion", "sion")):  # «elección», «sesión»: always accented
+        return _like(word, lower[:-3] + "ión")
+    words_ = dictionary()
+    if lower in words_ or lower in VALID:
+        return None
+    if not after_determiner and verb_like(lower):
         return None
     options = [v for v in variants(lower) if v in words_]
     if not options:
@@ -147,11 +144,13 @@ def _like(original: str, replacement: str) -> str:
 
 def spelling(text: str, context: Context, rule: Citation) -> list[Finding]:
     found = []
+    previous = ""
     for match in words(text):
         word = match.group()
+        after_determiner, previous = previous in DETERMINERS, word.lower()
         if len(word) < 2 or (word.isupper() and len(word) > 1) or "-" in word or "'" in word:
             continue
-        right = suggestion_for(word, context.known_words)
+        right = suggestion_for(word, context.known_words, after_determiner=after_determiner)
         if right is None or right == word:
             continue
         found.append(
