@@ -90,8 +90,35 @@ def variants(word: str) -> set[str]:
 
 #: Words that follow these are nouns or adjectives, not verbs: «la pagina», «el proximo».
 DETERMINERS: frozenset[str] = frozenset(
-    "el la los las un una unos unas su sus mi mis tu tus del al este esta estos estas ese esa nuestra nuestro"
-    " nuestras nuestros cada".split()
+    [
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "unos",
+        "unas",
+        "su",
+        "sus",
+        "mi",
+        "mis",
+        "tu",
+        "tus",
+        "del",
+        "al",
+        "este",
+        "esta",
+        "estos",
+        "estas",
+        "ese",
+        "esa",
+        "nuestra",
+        "nuestro",
+        "nuestras",
+        "nuestros",
+        "cada",
+    ]
 )
 _VERB_ENDINGS = ("amos", "emos", "imos", "an", "en", "as", "es", "a", "e", "o")
 
