@@ -13,6 +13,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.screens import VIEWS
 from tui.screens.base import PaletteCommand, ViewScreen
+from tui.screens.preflight import PreflightDialog
 
 if TYPE_CHECKING:
     from tui.app import Workbench
@@ -35,6 +36,11 @@ def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
             )
     commands += [
         PaletteCommand("agenda: Actualizar", app.action_reload, "Vuelve a leer la base de datos"),
+        PaletteCommand(
+            "borrador: Revisar borrador",
+            lambda: app.push_screen(PreflightDialog(app.workspace)),
+            "Revisa una publicación contra los criterios de contenido de la institución",
+        ),
         PaletteCommand("sesión: Bloquear", app.action_lock, "Limpia la pantalla hasta que pulse una tecla"),
         PaletteCommand(
             "ajustes: Bloqueo por inactividad",
