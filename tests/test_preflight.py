@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import gzip
 import json
+import os
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +32,60 @@ EVERYTHING = (
     "Valentina, de 10 años, votó. Info: bit.ly/abc RT @desconocido. Votemos por Morena y la candidata Ana Torres. "
     "¡Que Dios los bendiga! #Uno #Uno #Dos #Tres #Cuatro #Cinco #Seis " + "relleno " * 30
 )
+
+
+@pytest.fixture(autouse=True)
+def word_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The spelling index in a folder of the test run, not the user's cache."""
+    from tui.core import preflight
+
+    folder = tmp_path_factory.getbasetemp() / "cache"
+    monkeypatch.setenv("RESGUARDO_CACHE", str(folder))
+    preflight._lexicon.cache_clear()
+    yield folder
+    preflight._lexicon.cache_clear()
+
+
+def test_the_word_index_is_built_once_and_rebuilt_when_the_list_changes(tmp_path: Path) -> None:
+    from store.lexicon import FILE_NAME, open_lexicon
+
+    source = tmp_path / "es.json.gz"
+    source.write_bytes(gzip.compress(json.dumps({"elección": 10, "eleccion": 1}).encode()))
+    lexicon = open_lexicon(source)
+    assert lexicon is not None
+    assert lexicon(["elección", "nada", "elección"]) == {"elección": 10}
+    assert (Path(os.environ["RESGUARDO_CACHE"]) / FILE_NAME).exists()
+    source.write_bytes(gzip.compress(json.dumps({"votación": 7}).encode()))
+    os.utime(source, ns=(1, 1))
+    again = open_lexicon(source)
+    assert again is not None and again(["elección", "votación"]) == {"votación": 7}
+
+
+def test_an_unusable_cache_falls_back_to_the_list_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.lexicon import open_lexicon
+
+    blocker = tmp_path / "un-archivo"
+    blocker.write_text("no es una carpeta", encoding="utf-8")
+    monkeypatch.setenv("RESGUARDO_CACHE", str(blocker / "cache"))
+    source = tmp_path / "es.json.gz"
+    source.write_bytes(gzip.compress(b'{"a": 1}'))
+    assert open_lexicon(source) is None
+
+
+def test_the_index_and_the_list_in_memory_agree() -> None:
+    from policy.preflight.spelling import dictionary_path, memory_lexicon
+    from store.lexicon import open_lexicon
+
+    lexicon = open_lexicon(dictionary_path())
+    assert lexicon is not None
+    words = ["elección", "eleccion", "publicar", "méxico", "zzzz"]
+    assert lexicon(words) == memory_lexicon(words)
+    text = "La eleccion y la pagina de Mexico."
+    profile = load_profile("ine")
+    with_index = run(text, Context(profile, with_image=True, lexicon=lexicon))
+    in_memory = run(text, Context(profile, with_image=True))
+    assert [(f.span.text, f.suggestion) for f in with_index] == [(f.span.text, f.suggestion) for f in in_memory]
+    assert [f.suggestion for f in with_index] == ["elección", "página", "México"]
 
 
 def _context(profile_id: str, **kwargs: object) -> Context:

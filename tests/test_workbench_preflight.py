@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW
+from test_preflight import word_cache  # noqa: F401 - autouse: the spelling index in the run's folder
 from workbench_helpers import build_demo_db, run_async, settle
 
 from tui.app import Workbench

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from policy.profile import Profile
@@ -63,6 +63,8 @@ class Context(NamedTuple):
     official_links: tuple[str, ...] = ()
     #: Lower-case e-mail domains that are the institution's (the profile's plus the accounts').
     institutional_domains: tuple[str, ...] = ()
+    #: How the spelling check looks words up (``spelling.Lexicon``); None: the list in memory.
+    lexicon: Callable[[Iterable[str]], Mapping[str, int]] | None = None
 
 
 Check = Callable[[str, Context, Citation], list[Finding]]

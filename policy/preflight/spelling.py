@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,21 +57,42 @@ VALID: frozenset[str] = frozenset({"periodo", "video", "cardiaco", "policiaco", 
 _ACCENTS = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
 
 
-def _dictionary_path() -> Path:
+def dictionary_path() -> Path:
+    """Where ``pyspellchecker`` keeps its Spanish list (found without importing the package)."""
     spec = importlib.util.find_spec("spellchecker")
     if spec is None or not spec.submodule_search_locations:
         raise PolicyError("Falta el diccionario de español (el paquete pyspellchecker); reinstale resguardo.")
     return Path(next(iter(spec.submodule_search_locations))) / "resources" / "es.json.gz"
 
 
-@lru_cache(maxsize=1)
-def dictionary() -> dict[str, int]:
-    """The Spanish word list with each word's frequency (loaded once per process)."""
+def parse_dictionary(compressed: bytes) -> dict[str, int]:
+    """The word list (word -> frequency) from the package's gzip file."""
     try:
-        data: dict[str, int] = json.loads(gzip.decompress(_dictionary_path().read_bytes()))
+        data: dict[str, int] = json.loads(gzip.decompress(compressed))
     except (OSError, ValueError) as exc:
         raise PolicyError(f"No se pudo leer el diccionario de español: {exc}.") from exc
     return data
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> dict[str, int]:
+    """The Spanish word list with each word's frequency (loaded once per process, ~40 ms)."""
+    try:
+        compressed = dictionary_path().read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"No se pudo leer el diccionario de español: {exc}.") from exc
+    return parse_dictionary(compressed)
+
+
+#: Looks words up: returns the frequency of those of ``words`` the list has (absent words are left out).
+#: The default reads the whole list into memory; the core may pass one over a prebuilt index
+#: (``store.lexicon``), which answers a single short query instead of loading 86,000 words.
+Lexicon = Callable[[Iterable[str]], Mapping[str, int]]
+
+
+def memory_lexicon(words: Iterable[str]) -> Mapping[str, int]:
+    table = dictionary()
+    return {word: table[word] for word in words if word in table}
 
 
 def variants(word: str) -> set[str]:
@@ -123,21 +145,31 @@ DETERMINERS: frozenset[str] = frozenset(
 _VERB_ENDINGS = ("amos", "emos", "imos", "an", "en", "as", "es", "a", "e", "o")
 
 
-def verb_like(word: str) -> bool:
-    """True when ``word`` may be a form of a verb the list has (``publica`` of ``publicar``)."""
-    words_ = dictionary()
+def _verb_keys(word: str) -> list[str]:
+    keys: list[str] = []
     for ending in _VERB_ENDINGS:
         if word.endswith(ending) and len(word) > len(ending) + 2:
             stem = word[: -len(ending)]
-            if any(stem + infinitive in words_ for infinitive in ("ar", "er", "ir")):
-                return True
-    return False
+            keys.extend(stem + infinitive for infinitive in ("ar", "er", "ir"))
+    return keys
 
 
-def suggestion_for(word: str, known: frozenset[str] = frozenset(), *, after_determiner: bool = False) -> str | None:
+def lookup_keys(word: str) -> list[str]:
+    """Every form the check may look up for ``word`` (lower case): itself, its variants, its infinitives."""
+    return [word, *variants(word), *_verb_keys(word)]
+
+
+def suggestion_for(
+    word: str,
+    known: frozenset[str] = frozenset(),
+    *,
+    after_determiner: bool = False,
+    found: Mapping[str, int] | None = None,
+) -> str | None:
     """The correct form of ``word`` when it is a known misspelling, or None when it looks right.
 
     ``after_determiner``: the word follows an article or a possessive, so it is no verb.
+    ``found``: the frequencies of ``lookup_keys(word)`` the list has (looked up in memory when omitted).
     """
     lower = word.lower()
     if lower in known or fold(lower) in known:
@@ -150,15 +182,17 @@ def suggestion_for(word: str, known: frozenset[str] = frozenset(), *, after_dete
         return None
     if len(lower) > 5 and lower.endswith(("cion", "sion")):  # «elección», «sesión»: always accented
         return _like(word, lower[:-3] + "ión")
-    words_ = dictionary()
-    if lower in words_ or lower in VALID:
+    if lower in VALID:
         return None
-    if not after_determiner and verb_like(lower):
+    table = found if found is not None else memory_lexicon(lookup_keys(lower))
+    if lower in table:
         return None
-    options = [v for v in variants(lower) if v in words_]
+    if not after_determiner and any(key in table for key in _verb_keys(lower)):
+        return None
+    options = [v for v in variants(lower) if v in table]
     if not options:
         return None
-    best = max(options, key=lambda v: (words_[v], v))
+    best = max(options, key=lambda v: (table[v], v))
     return _like(word, best)
 
 
@@ -170,17 +204,26 @@ def _like(original: str, replacement: str) -> str:
 
 
 def spelling(text: str, context: Context, rule: Citation) -> list[Finding]:
-    found = []
+    candidates = []
     previous = ""
     for match in words(text):
         word = match.group()
         after_determiner, previous = previous in DETERMINERS, word.lower()
         if len(word) < 2 or (word.isupper() and len(word) > 1) or "-" in word or "'" in word:
             continue
-        right = suggestion_for(word, context.known_words, after_determiner=after_determiner)
+        candidates.append((match, after_determiner))
+    if not candidates:
+        return []
+    keys = {key for match, _ in candidates for key in lookup_keys(match.group().lower())}
+    lexicon = context.lexicon or memory_lexicon
+    found_words = lexicon(keys)
+    findings = []
+    for match, after_determiner in candidates:
+        word = match.group()
+        right = suggestion_for(word, context.known_words, after_determiner=after_determiner, found=found_words)
         if right is None or right == word:
             continue
-        found.append(
+        findings.append(
             finding(
                 "ortografia",
                 REVIEW,
@@ -191,4 +234,4 @@ def spelling(text: str, context: Context, rule: Citation) -> list[Finding]:
                 suggestion=right,
             )
         )
-    return found
+    return findings
