@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reference import bare_start_ms, describe, load_average  # noqa: E402
+
 from policy.clock import ZONE  # noqa: E402
 from store import open_store  # noqa: E402
 from tui.core.preflight import review_draft  # noqa: E402
@@ -75,7 +77,8 @@ def main() -> int:
         draft = Path(folder) / "borrador.txt"
         draft.write_text(post, encoding="utf-8")
         env = {**os.environ, "RESGUARDO_DB": str(db), "RESGUARDO_NOW": NOW.isoformat()}
-        samples = []
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed resguardo runs from bytecode
+        samples, beside, yardstick = [], [], []
         for _ in range(args.runs):
             started = time.perf_counter()
             proc = subprocess.run(
@@ -85,7 +88,14 @@ def main() -> int:
             if proc.returncode not in (0, 1):
                 print(proc.stderr.decode(), file=sys.stderr)
                 return 1
+            started = time.perf_counter()
+            subprocess.run([str(RESGUARDO), "pendientes", "--json"], env=env, capture_output=True, check=True)
+            beside.append(time.perf_counter() - started)
+            yardstick.append(bare_start_ms(env))
         results["borrador revisar (proceso completo)"] = median_ms(samples)
+        print(describe(yardstick))
+        print(f"pendientes --json on the same database, interleaved: median {median_ms(beside):.1f} ms")
+        print(f"carga: {load_average(five=True)}")
     goals = {
         "post de 280 caracteres (en proceso)": 20,
         "texto de 5,000 caracteres (en proceso)": 200,

@@ -7,6 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from policy.preflight.base import fold
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -55,8 +57,6 @@ def allusions() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def phrase_pattern(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
     """One pattern for whole-word phrases, on folded text (see ``base.fold``); longest first."""
-    from policy.preflight.base import fold
-
     ordered = sorted({fold(p) for p in phrases}, key=len, reverse=True)
     body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
     return re.compile(rf"(?<![\wñ])(?:{body})(?![\wñ])")

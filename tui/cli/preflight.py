@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policy.errors import UsageError
 from tui.cli.args import subcommands
@@ -14,9 +14,7 @@ from tui.cli.output import print_json
 from tui.core.preflight import add_to_list, list_entries, remove_from_list, review_draft
 
 if TYPE_CHECKING:
-    from policy.preflight import Finding
     from tui.cli.context import Context
-    from tui.core.preflight import Review
 
 #: The top-level commands this module registers (the parser builds only the one invoked).
 COMMAND_NAMES = ("borrador", "candidatos", "palabras", "campanas", "enlaces")
@@ -106,36 +104,11 @@ def read_draft(source: str) -> str:
         raise UsageError(f"No se pudo leer «{source}»: {exc.strerror or exc}.") from None
 
 
-def finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "kind": finding.kind,
-        "severity": finding.severity,
-        "span": {"start": finding.span.start, "end": finding.span.end, "text": finding.span.text},
-        "message": finding.message,
-        "suggestion": finding.suggestion,
-        "rule": finding.rule.as_dict(),
-    }
-
-
-def review_json(result: Review) -> dict[str, Any]:
-    """The JSON of ``borrador revisar`` (also what a consultation could keep)."""
-    return {
-        "profile": result.profile,
-        "network": result.network,
-        "account": result.account,
-        "with_image": result.with_image,
-        "electoral_process": result.electoral_process,
-        "blocked": result.blocked,
-        "verdict": result.verdict,
-        "findings": [finding_json(f) for f in result.findings],
-    }
-
-
 def review(ctx: Context, args: argparse.Namespace) -> int:
     text = read_draft(args.archivo)
     result = review_draft(ctx.store, text, account=args.cuenta, network=args.red, with_image=args.con_imagen)
     if args.json:
-        print_json(review_json(result))
+        print_json(result.as_dict())
     else:
         for finding in result.findings:
             where = f"caracteres {finding.span.start + 1}–{finding.span.end}" if finding.span.text else "todo el texto"

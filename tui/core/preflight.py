@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policy.codes import Network
 from policy.errors import PolicyError, UsageError
@@ -68,6 +68,31 @@ class Review(NamedTuple):
         ]
         head = "No publique todavía" if self.blocked else "Puede publicar tras revisar"
         return f"{head}: {', '.join(parts)}."
+
+    def as_dict(self) -> dict[str, Any]:
+        """The review as plain JSON data (``borrador revisar --json``; what a consultation can keep)."""
+        return {
+            "profile": self.profile,
+            "network": self.network,
+            "account": self.account,
+            "with_image": self.with_image,
+            "electoral_process": self.electoral_process,
+            "blocked": self.blocked,
+            "verdict": self.verdict,
+            "findings": [finding_dict(f) for f in self.findings],
+        }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as plain JSON data: kind, severity, span, message, suggestion and rule."""
+    return {
+        "kind": finding.kind,
+        "severity": finding.severity,
+        "span": {"start": finding.span.start, "end": finding.span.end, "text": finding.span.text},
+        "message": finding.message,
+        "suggestion": finding.suggestion,
+        "rule": finding.rule.as_dict(),
+    }
 
 
 @lru_cache(maxsize=1)
