@@ -107,6 +107,8 @@ def _norm(text: str) -> str:
 
 @pytest.mark.parametrize("profile_id", PROFILE_IDS)
 def test_every_preflight_quote_is_the_documents_words(profile_id: str) -> None:
+    if not SEEDS.is_dir():  # the seeds live in shared/, beside the checkout, not in the repository
+        pytest.skip(f"no están los documentos fuente en {SEEDS}")
     profile = load_profile(profile_id)
     rules = {key: rule for key, rule in profile.rules.items() if key.startswith("preflight_")}
     assert rules
