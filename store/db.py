@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from store.information_requests import InformationRequests  # lazy: a command loads only the repositories it uses
     from store.openings import Openings  # lazy: a command loads only the repositories it uses
     from store.person_documents import PersonDocuments  # lazy: a command loads only the repositories it uses
+    from store.preflight import PreflightLists  # lazy: a command loads only the repositories it uses
     from store.settings import Settings  # lazy: a command loads only the repositories it uses
     from store.waivers import Waivers  # lazy: a command loads only the repositories it uses
 
@@ -312,6 +313,12 @@ class Store:
         from store.waivers import Waivers  # lazy: a command loads only the repositories it uses
 
         return Waivers(self)
+
+    @cached_property
+    def preflight_lists(self) -> PreflightLists:
+        from store.preflight import PreflightLists  # lazy: a command loads only the repositories it uses
+
+        return PreflightLists(self)
 
     # -- statements -------------------------------------------------------
 

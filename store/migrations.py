@@ -568,6 +568,23 @@ def m007_integrity(db: Database) -> None:
     install(db.conn)
 
 
+def m008_preflight_lists(db: Database) -> None:
+    """The lists the draft preflight reads (``store.preflight``): candidate names, known words,
+    running campaigns' hashtags and official links; one row per entry, unique within its list
+    by ``folded`` (lower case, no accents)."""
+    db.execute(
+        f"""CREATE TABLE preflight_lists (
+            id INTEGER PRIMARY KEY,
+            list TEXT NOT NULL CHECK ({_in("list", ("candidatos", "palabras", "campanas", "enlaces"))}),
+            value TEXT NOT NULL,
+            folded TEXT NOT NULL,
+            author TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (list, folded)
+        )"""
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "credentials", m002_credentials),
@@ -576,6 +593,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (5, "bitacora_search", m005_bitacora_search),
     (6, "pending_secrets", m006_pending_secrets),
     (7, "integrity", m007_integrity),
+    (8, "preflight_lists", m008_preflight_lists),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

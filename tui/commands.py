@@ -35,6 +35,11 @@ def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
             )
     commands += [
         PaletteCommand("agenda: Actualizar", app.action_reload, "Vuelve a leer la base de datos"),
+        PaletteCommand(
+            "borrador: Revisar borrador",
+            partial(open_preflight, app),
+            "Revisa una publicación contra los criterios de contenido de la institución",
+        ),
         PaletteCommand("sesión: Bloquear", app.action_lock, "Limpia la pantalla hasta que pulse una tecla"),
         PaletteCommand(
             "ajustes: Bloqueo por inactividad",
@@ -45,6 +50,13 @@ def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
         PaletteCommand("app: Salir", app.action_quit_app, "Cierra resguardo"),
     ]
     return commands
+
+
+def open_preflight(app: Workbench) -> None:
+    """The «Revisar borrador» dialog (issue: a draft post checked against the institution's criteria)."""
+    from tui.forms.preflight import PreflightDialog  # lazy: TextArea and the checks are not for the first frame
+
+    app.push_screen(PreflightDialog(app.workspace))
 
 
 class WorkbenchCommands(Provider):

@@ -49,6 +49,11 @@ COMMANDS: dict[str, str] = {
     "exportar": "tui.cli.transfer",
     "ajustes": "tui.cli.settings",
     "respaldo": "tui.cli.backup",
+    "borrador": "tui.cli.preflight",
+    "candidatos": "tui.cli.preflight",
+    "palabras": "tui.cli.preflight",
+    "campanas": "tui.cli.preflight",
+    "enlaces": "tui.cli.preflight",
 }
 
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
