@@ -135,7 +135,7 @@ def canonical(
 
 def entry_hash(*values: Any) -> str:
     """SHA-256 (hex) of ``canonical(*values)``."""
-    import hashlib  # deferred: ~5 ms that reading the log (the agenda) does not need
+    import hashlib  # lazy: ~5 ms that reading the log (the agenda) does not need
 
     return hashlib.sha256(canonical(*values)).hexdigest()
 
@@ -372,7 +372,7 @@ class Bitacora:
         the foreign key (StoreError). Nothing is written unless all are. Returns
         how many were appended.
         """
-        import hashlib  # deferred: ~5 ms that reading the log (the agenda) does not need
+        import hashlib  # lazy: ~5 ms that reading the log (the agenda) does not need
 
         store = self._store
         now = store.now()
@@ -447,7 +447,7 @@ class Bitacora:
         example blocking under ine, ieeags or iecm); the entry states the legal
         basis and, where the profile says so, who decided. Otherwise as ``append``.
         """
-        from policy.moderation import ACTION_LABELS, decide  # deferred: loads the profiles
+        from policy.moderation import ACTION_LABELS, decide  # lazy: loads the profiles
 
         profile = self._store.settings.profile()
         decision = decide(profile, action, hate_or_violence=hate_or_violence)
@@ -694,7 +694,7 @@ class Bitacora:
         With ``anchor`` (a head hash quoted earlier by ``seal``), also check that
         the log still contains it, i.e. still extends that earlier state.
         """
-        import hashlib  # deferred: ~5 ms that reading the log (the agenda) does not need
+        import hashlib  # lazy: ~5 ms that reading the log (the agenda) does not need
 
         wanted = anchor.strip().lower() if anchor else None
         if wanted is not None and (len(wanted) != 64 or any(c not in "0123456789abcdef" for c in wanted)):

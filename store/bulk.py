@@ -34,7 +34,7 @@ def bulk_insert(store: Store, table: str, rows: Iterable[dict[str, Any]], batch_
     """Insert ``rows`` into ``table`` inside the caller's transaction (or one of its own)."""
     if table not in BULK_TABLES:
         raise ValueError(f"bulk_insert does not load {table!r}")
-    from sqlite_utils import Database  # deferred: ~100 ms import
+    from sqlite_utils import Database  # lazy: ~100 ms import
 
     db = Database(store.conn, execute_plugins=False, recursive_triggers=False)
     with store.atomic():

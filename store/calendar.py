@@ -27,7 +27,7 @@ class DeclaredRange(NamedTuple):
 
 def official_holidays_for(year: int) -> dict[date, str]:
     """Mexico's official days of rest for ``year`` (LFT art. 74), named in Spanish."""
-    import holidays  # deferred: 100–170 ms; runs once per year per database
+    import holidays  # lazy: 100–170 ms; runs once per year per database
 
     calendar = holidays.country_holidays("MX", years=year, language="es")
     return {day: str(name) for day, name in sorted(calendar.items())}

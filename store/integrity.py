@@ -47,17 +47,21 @@ top, and hashlib/hmac are imported on first use (``pendientes`` never hashes).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from store.errors import StoreError, os_error_text
+
 if TYPE_CHECKING:
-    from store.bitacora import Verification
-    from store.db import Store
-    from store.secrets import Secrets
+    from store.bitacora import Verification  # lazy: store.db imports this module
+    from store.db import Store  # lazy: store.db imports this module
+    from store.secrets import Secrets  # lazy: the keyring (~60 ms) only for keyed checks
 
 ROW_FORMAT = "resguardo-registro/1"
 LOG_FORMAT = "resguardo-registros/1"
@@ -138,7 +142,7 @@ def _json_value(value: Any) -> str:
 def _digest(data: str) -> str:
     global _sha256
     if _sha256 is None:
-        import hashlib  # deferred: the agenda never hashes
+        import hashlib  # lazy: the agenda never hashes
 
         _sha256 = hashlib.sha256
     return str(_sha256(data.encode("utf-8", "surrogatepass")).hexdigest())
@@ -437,8 +441,6 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
             handle.write((json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         os.replace(temp, path)
     except BaseException:
-        import contextlib
-
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
@@ -515,8 +517,7 @@ def rewitness(store: Store, secrets: Secrets | None = None) -> Head:
     as deleted entries. StoreError when the lock cannot be had; OSError is
     reported as StoreError too.
     """
-    from store.db import translate
-    from store.errors import StoreError, os_error_text
+    from store.db import translate  # lazy: store.db imports this module
 
     at = store.stamp()
     path = witness_path(store.path)
@@ -610,8 +611,8 @@ class Checkpoint(NamedTuple):
 
 def checkpoint_mac(key: bytes, cp: Checkpoint | tuple[Any, ...]) -> str:
     """HMAC-SHA256 (hex) under the chain key of a checkpoint's fields (all but the MAC)."""
-    import hashlib
-    import hmac
+    import hashlib  # lazy: ~5 ms the agenda never pays
+    import hmac  # lazy: only keyed checkpoints sign
 
     fields = list(cp[:7])
     message = json.dumps([CHECKPOINT_FORMAT, *fields], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -648,7 +649,7 @@ def _check_since(conn: sqlite3.Connection, last: Checkpoint | None, limit: int |
     The entries after the checkpoint's head must chain from it, and so must
     the records; at most ``limit`` of each are walked.
     """
-    from store.bitacora import entry_hash
+    from store.bitacora import entry_hash  # lazy: store.db imports this module
 
     start_id = (last.entry_id or 0) if last else 0
     prev = last.head_hash if last else GENESIS
@@ -713,8 +714,8 @@ def checkpoint(
     has no chain key yet and there is no checkpoint, a new key is made. Returns
     what was done and, when nothing was, why (Spanish, for the user).
     """
-    from store.errors import StoreError
-    from store.secrets import SecretStoreError
+
+    from store.secrets import SecretStoreError  # lazy: the keyring (~60 ms) only for keyed checks
 
     problem = _keyring_usable(secrets)
     if problem:
@@ -901,7 +902,7 @@ def when(stamp: str | None) -> str:
     """A stored UTC stamp as the user reads it (Mexico City, dd/mm/aaaa hh:mm)."""
     if not stamp:
         return "fecha desconocida"
-    from store.db import from_db_datetime
+    from store.db import from_db_datetime  # lazy: store.db imports this module
 
     try:
         return from_db_datetime(stamp).strftime("%d/%m/%Y %H:%M")
@@ -1122,7 +1123,7 @@ def verify(
     if secrets is not None and keyed_skipped is None:
         keyed_skipped = _keyring_usable(secrets)
     if secrets is not None and keyed_skipped is None:
-        from store.secrets import SecretStoreError
+        from store.secrets import SecretStoreError  # lazy: the keyring (~60 ms) only for keyed checks
 
         try:
             key = secrets.chain_key(create=False)
@@ -1203,8 +1204,6 @@ def _not_after(stamp: str | None, limit: str | None) -> bool:
     """Whether the moment ``stamp`` is at or before ``limit`` (ISO 8601 with offsets; False when unknown)."""
     if not stamp or not limit:
         return False
-    from datetime import datetime
-
     try:
         return datetime.fromisoformat(stamp) <= datetime.fromisoformat(limit)
     except (TypeError, ValueError):

@@ -198,7 +198,7 @@ def _new_kdf(cost: str = "normal") -> dict[str, Any]:
     salt = _b64(_random.token_bytes(16))
     light = cost == "ligero"  # tests only: same code path, a fraction of the memory
     try:
-        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # noqa: F401
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id  # noqa: F401  # lazy: probes an optional part of cryptography
 
         return {
             "name": "argon2id",

@@ -227,7 +227,7 @@ class Workbench(App[None]):
         startup = event.startup
         self.idle_minutes = startup.idle_minutes
         if not startup.status.initialized:
-            from tui.screens.misc import WizardScreen
+            from tui.screens.misc import WizardScreen  # lazy: not for the first frame
 
             self.summary = "Base de datos vacía"
             self.push_screen(WizardScreen())
@@ -360,21 +360,6 @@ class Workbench(App[None]):
 
     # The dialogs are imported on first use: ~25 ms that the first frame does not need.
 
-    def register_rotation(self, account: Account, reason: str = "Rotación periódica") -> None:
-        from tui.forms.records import RotationDialog  # lazy: forms are not for the first frame
-
-        self.push_screen(RotationDialog(self.workspace, account, reason))
-
-    def register_evaluation(self, account: Account) -> None:
-        from tui.forms.records import EvaluationDialog  # lazy: forms are not for the first frame
-
-        self.push_screen(EvaluationDialog(self.workspace, account))
-
-    def register_training(self, person: Person) -> None:
-        from tui.forms.records import TrainingDialog  # lazy: forms are not for the first frame
-
-        self.push_screen(TrainingDialog(self.workspace, person))
-
     def edit_account(self, account: Account | None, focus: str | None = None) -> None:
         from tui.forms.records import AccountDialog  # lazy: forms are not for the first frame
 
@@ -408,7 +393,7 @@ class Workbench(App[None]):
             return
         from tui.forms.base import ConfirmDialog  # lazy: forms are not for the first frame
         from tui.forms.records import unassign_job  # lazy: forms are not for the first frame
-        from tui.screens.pick import PickScreen
+        from tui.screens.pick import PickScreen  # lazy: not for the first frame
 
         choices = [(a.person_id, f"{a.role}: {institution.people_by_id[a.person_id].name}") for a in current]
 
@@ -450,7 +435,7 @@ class Workbench(App[None]):
 
         from textual.widgets import Input  # lazy: ~6 ms the first frame does not need
 
-        from tui.screens.cuentas import CuentasScreen
+        from tui.screens.cuentas import CuentasScreen  # lazy: not for the first frame
 
         def focus_row() -> None:
             screen = self.screen
@@ -478,12 +463,12 @@ class Workbench(App[None]):
             ("escape", "Volver", "Cierra el diálogo o vuelve a Hoy"),
             ("ctrl+q", "Salir", "Cierra resguardo"),
         ]
-        from tui.screens.misc import HelpScreen
+        from tui.screens.misc import HelpScreen  # lazy: not for the first frame
 
         self.push_screen(HelpScreen(sections))
 
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
+        from textual.command import CommandPalette  # lazy: not for the first frame
 
         # type: ignore: Textual types is_open(app: App[object]) and App is invariant in its return type
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]
@@ -508,7 +493,7 @@ class Workbench(App[None]):
             self.action_lock()
 
     def action_lock(self) -> None:
-        from tui.screens.misc import LockScreen
+        from tui.screens.misc import LockScreen  # lazy: not for the first frame
 
         if self._locked:
             return

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from policy.clock import local
-from store.db import Store, open_store
+from policy.errors import ResguardoError
+from store.db import Store, default_path, open_store
 from store.errors import StoreMissingError
 from store.files import sweep_stale_temp_files
 from tui.core.agenda import Agenda, compute_agenda
@@ -40,8 +41,6 @@ R = TypeVar("R")
 
 def error_text(exc: BaseException) -> str:
     """The Spanish sentence the workbench shows for an error raised by a worker."""
-    from policy.errors import ResguardoError
-
     if isinstance(exc, ResguardoError):
         return exc.message
     return f"Error inesperado ({type(exc).__name__}: {exc}). No se guardó nada."
@@ -79,8 +78,6 @@ class Workspace:
 
     def __init__(self, db_path: str | Path | None, clock: Callable[[], datetime]) -> None:
         if db_path is None:
-            from store.db import default_path
-
             db_path = default_path()
         self.db_path = str(db_path)
         self.clock = clock

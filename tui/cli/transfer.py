@@ -84,7 +84,7 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
     from tui.cli.paths import output_file
 
     target = output_file(args.salida)
-    import tempfile  # deferred: pulls in random, ~7 ms that everyday commands do not need
+    import tempfile  # lazy: pulls in random, ~7 ms that everyday commands do not need
 
     # Written beside the target and renamed: a failure never leaves half a file.
     try:

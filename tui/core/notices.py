@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import format_date
 from policy.errors import PolicyError, UsageError
+from policy.workflows import holiday_notice_due, holiday_periods
 from store.errors import NotFoundError
+from store.state import calendar_years
 
 if TYPE_CHECKING:
     from policy.workflows import HolidayPeriod
@@ -34,9 +36,6 @@ def notice_periods(store: Store, now: datetime, first: date, last: date) -> list
 
     PolicyError when the institution's profile provides no such notice.
     """
-    from policy.workflows import holiday_notice_due, holiday_periods
-    from store.state import calendar_years
-
     profile = store.settings.profile()
     if not profile.settings.holiday_notice or not profile.has_rule("holiday_notice"):
         raise PolicyError(f"El perfil {profile.short_name} no prevé avisos al público antes de los días inhábiles.")

@@ -36,6 +36,7 @@ from tui.core.workflows import (
     resolve_request,
 )
 from tui.forms.base import FormDialog, Job, field, optional
+from tui.screens.hoy import subject
 
 if TYPE_CHECKING:
     from tui.workspace import Workspace
@@ -75,12 +76,6 @@ def waiver_added(waiver: Waiver) -> str:
     return f"Dispensa {waiver.id} registrada hasta el {waiver.until.isoformat()}."
 
 
-def _subject(item: Obligation) -> str:
-    from tui.screens.hoy import subject
-
-    return subject(item)
-
-
 class _ItemDialog(FormDialog):
     """A form about one agenda item: its subject and message on top."""
 
@@ -90,7 +85,7 @@ class _ItemDialog(FormDialog):
         super().__init__(workspace)
         self.item = item
         self.ref_id = ref_id if item is None else item.ref_id
-        self.intro_text = intro or (f"{_subject(item)}: {item.message}" if item else "")
+        self.intro_text = intro or (f"{subject(item)}: {item.message}" if item else "")
 
     def intro(self) -> ComposeResult:
         yield Static(self.intro_text, classes="dialog-text")

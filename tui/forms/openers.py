@@ -38,19 +38,26 @@ class Resolution:
 
 
 def _rotation(app: Workbench, item: Obligation) -> None:
+    from tui.forms.records import RotationDialog  # lazy: forms are not for the first frame
+
     if item.account is not None:
         # a rotation owed because someone stopped administering names that person
-        app.register_rotation(item.account, "Cambio de administración" if item.person else "Rotación periódica")
+        reason = "Cambio de administración" if item.person else "Rotación periódica"
+        app.push_screen(RotationDialog(app.workspace, item.account, reason))
 
 
 def _evaluation(app: Workbench, item: Obligation) -> None:
+    from tui.forms.records import EvaluationDialog  # lazy: forms are not for the first frame
+
     if item.account is not None:
-        app.register_evaluation(item.account)
+        app.push_screen(EvaluationDialog(app.workspace, item.account))
 
 
 def _training(app: Workbench, item: Obligation) -> None:
+    from tui.forms.records import TrainingDialog  # lazy: forms are not for the first frame
+
     if item.person is not None:
-        app.register_training(item.person)
+        app.push_screen(TrainingDialog(app.workspace, item.person))
 
 
 def _assign(app: Workbench, item: Obligation) -> None:

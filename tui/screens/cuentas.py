@@ -15,6 +15,7 @@ from policy.codes import Status
 from policy.labels import KIND_LABELS, due_phrase
 from tui.core.bitacora import search_entries
 from tui.core.records import AccountRow
+from tui.forms.records import EvaluationDialog, RotationDialog
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
 from tui.widgets.table import Column, Row
@@ -238,11 +239,11 @@ class CuentasScreen(ListingScreen[AccountRow]):
 
     def action_rotation(self) -> None:
         if (row := self.selected()) is not None:
-            self.workbench.register_rotation(row.account)
+            self.app.push_screen(RotationDialog(self.workbench.workspace, row.account))
 
     def action_evaluation(self) -> None:
         if (row := self.selected()) is not None:
-            self.workbench.register_evaluation(row.account)
+            self.app.push_screen(EvaluationDialog(self.workbench.workspace, row.account))
 
     def action_password(self) -> None:
         if (row := self.selected()) is not None:

@@ -12,6 +12,7 @@ from policy.clock import format_date
 from policy.codes import Status
 from policy.labels import KIND_LABELS, due_phrase
 from tui.core.records import PersonRow
+from tui.forms.records import TrainingDialog
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen, SortKey
 from tui.widgets.table import Column, Row
@@ -136,7 +137,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
 
     def action_training(self) -> None:
         if (row := self.selected()) is not None:
-            self.workbench.register_training(row.person)
+            self.app.push_screen(TrainingDialog(self.workbench.workspace, row.person))
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [

@@ -24,6 +24,7 @@ from tui.core.workflows import (
     consultations,
     information_requests,
 )
+from tui.forms.agenda_items import ConsultationDialog, RequestDialog
 from tui.forms.base import ConfirmDialog, Job, account_options
 from tui.forms.workflows import (
     ConsultationNewDialog,
@@ -34,6 +35,7 @@ from tui.forms.workflows import (
 )
 from tui.screens.base import PaletteCommand
 from tui.screens.listing import ListingScreen
+from tui.screens.pick import PickScreen
 from tui.widgets.table import Column, Row
 
 if TYPE_CHECKING:
@@ -190,8 +192,6 @@ class IncidentesScreen(LoadedListing[Any]):
         item = self.selected()
         if item is None or not item.pending:
             return
-        from tui.screens.pick import PickScreen
-
         workbench = self.workbench
         now = workbench.workspace.now()
 
@@ -357,8 +357,6 @@ class ConsultasScreen(_CountdownListing):
         item = self.selected()
         if item is None:
             return
-        from tui.forms.agenda_items import ConsultationDialog
-
         self.app.push_screen(
             ConsultationDialog(
                 self.workbench.workspace, ref_id=item.id, intro=f"{self.account_ref(item)}: «{item.subject}»"
@@ -432,8 +430,6 @@ class SolicitudesScreen(_CountdownListing):
         item = self.selected()
         if item is None:
             return
-        from tui.forms.agenda_items import RequestDialog
-
         self.app.push_screen(
             RequestDialog(
                 self.workbench.workspace,
