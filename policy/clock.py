@@ -66,6 +66,12 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=ZONE)
 
 
+def effective_moment(day: date, now: datetime) -> datetime:
+    """When a change recorded by its day took effect, for the bitácora: the start of that
+    day, or ``now`` when the day is today or later (the log records the past)."""
+    return min(start_of_day(day), now)
+
+
 def local(moment: datetime) -> datetime:
     """Convert an aware datetime to Mexico City; a naive one is taken as Mexico City time."""
     zone = moment.tzinfo

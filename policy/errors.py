@@ -41,3 +41,20 @@ class NotFoundError(ResguardoError):
     """An account, person or record that does not exist."""
 
     title = "No encontrado"
+
+
+class StoreError(ResguardoError):
+    """The database refuses or fails (``store.errors`` holds its kinds)."""
+
+    title = "Base de datos"
+
+
+class ConflictError(StoreError):
+    """The change would break a rule of the data (a duplicate, a closed record…).
+
+    Here, not in ``store.errors`` (which re-exports it), so that the rules of
+    ``policy`` that refuse a duplicate or a second closing raise the very class
+    the store always raised.
+    """
+
+    title = "Conflicto"

@@ -7,15 +7,15 @@ command-line option and no workbench key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date
-from typing import Final
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Final, NamedTuple
 
 from policy import validate
 from policy.codes import AccountStatus, Network, Rank, Role, Verification
-from policy.errors import UsageError
+from policy.errors import ConflictError, NotFoundError, UsageError
 from policy.profile import Profile
-from policy.records import Account
+from policy.records import Account, Assignment, Person
 
 #: Roles one person at a time may hold on an account.
 SINGLE_ROLES: Final = (Role.TITULAR, Role.SUPLENTE, Role.ENLACE)
@@ -113,6 +113,117 @@ def clean_role(role: str) -> str:
 def closed_refusal(account: Account) -> str | None:
     """Why nothing new may be recorded on ``account`` (it is closed), or None."""
     return f"La cuenta {account.ref} está dada de baja." if account.status == AccountStatus.CLOSED else None
+
+
+def check_not_closed(account: Account, *, historical: bool = False) -> None:
+    """ConflictError when ``account`` is closed, unless ``historical`` (an import recording the past)."""
+    refusal = None if historical else closed_refusal(account)
+    if refusal:
+        raise ConflictError(refusal)
+
+
+def check_account_unique(existing: Account | None, account_id: int | None = None) -> None:
+    """ConflictError when ``existing`` (the account with the same handle on the network) is
+    another account than ``account_id`` (the one being edited; None for a new one)."""
+    if existing is not None and existing.id != account_id:
+        raise ConflictError(f"Ya existe la cuenta {existing.ref} (id {existing.id}).")
+
+
+def check_person_unique(existing: Person | None) -> None:
+    """ConflictError when a person with the same name (``existing``) is already registered."""
+    if existing is not None:
+        raise ConflictError(
+            f"Ya existe una persona llamada «{existing.name}» (id {existing.id});"
+            " distinga los nombres (por ejemplo, con el segundo apellido)."
+        )
+
+
+class RoleTaken(ConflictError):
+    """Another person holds a single-holder role on the account: ``account_id`` and ``holder_id``
+    let a face say how to end that assignment first (the command line names its command)."""
+
+    def __init__(self, message: str, account_id: int, holder_id: int) -> None:
+        super().__init__(message)
+        self.account_id = account_id
+        self.holder_id = holder_id
+
+
+def check_assignment(
+    account: Account,
+    person: Person,
+    role: str,
+    start: date,
+    assignments: Iterable[Assignment],
+    holder_of: Callable[[int], Person],
+    *,
+    historical: bool = False,
+) -> None:
+    """May ``person`` hold ``role`` (already clean) on ``account`` from ``start``, given the
+    account's ``assignments``? ``holder_of`` finds the person of another assignment.
+
+    ConflictError when the account is closed (unless ``historical``) or the person already
+    holds the role then; RoleTaken when someone else holds a single-holder role then.
+    """
+    check_not_closed(account, historical=historical)
+    for current in assignments:
+        if current.role != role or not (current.end is None or current.end >= start):
+            continue
+        if current.person_id == person.id:
+            raise ConflictError(f"{person.name} ya es {role} de {account.ref} desde el {current.start.isoformat()}.")
+        if role in SINGLE_ROLES:
+            holder = holder_of(current.person_id)
+            raise RoleTaken(
+                f"{account.ref} ya tiene {role}: {holder.name}. Desasígnelo primero.", account.id, holder.id
+            )
+
+
+def ending_assignments(
+    account: Account, person: Person, assignments: Iterable[Assignment], end: date
+) -> list[Assignment]:
+    """The current assignments of ``person`` among ``account``'s that end on ``end`` (their last day).
+
+    NotFoundError when the person holds no current role there; UsageError when
+    ``end`` is before one of them started.
+    """
+    current = [a for a in assignments if a.person_id == person.id and a.end is None]
+    if not current:
+        raise NotFoundError(f"{person.name} no está asignada a la cuenta {account.ref}.")
+    for item in current:
+        if end < item.start:
+            raise UsageError(
+                f"La fecha de término ({end.isoformat()}) es anterior al inicio"
+                f" de la asignación ({item.start.isoformat()})."
+            )
+    return current
+
+
+class HistoryFields(NamedTuple):
+    """A rotation's, evaluation's or training's free fields, checked."""
+
+    note: str | None
+    #: who recorded it: the name given, else the session's author
+    author: str
+    reference: str | None
+
+
+def history_fields(
+    moment: date | datetime,
+    now: datetime,
+    field: str,
+    *,
+    note: str | None,
+    author: str | None,
+    default_author: str,
+    reference: str | None = None,
+    note_field: str = "nota",
+) -> HistoryFields:
+    """Check a record of the past dated ``moment`` (``field`` names its date in messages):
+    not in the future; its note (``note_field``: a rotation's is its «motivo»), author and
+    oficio trimmed and bounded."""
+    validate.not_future(moment, now, field)
+    clean_note = validate.text(note, note_field, limit=validate.MAX_MEDIUM)
+    clean_author = validate.text(author, "autor") or default_author
+    return HistoryFields(clean_note, clean_author, validate.text(reference, "oficio"))
 
 
 def first_vacant_role(profile: Profile, held: Iterable[str]) -> str | None:

@@ -79,3 +79,13 @@ def not_future(moment: date | datetime, now: datetime, field: str = "fecha") -> 
             raise UsageError(f"La {field} ({moment.isoformat(timespec='minutes')}) está en el futuro.")
     elif moment > now.date():
         raise UsageError(f"La {field} ({moment.isoformat()}) está en el futuro.")
+
+
+def happened(moment: datetime, now: datetime, field: str, after: datetime | None = None, after_label: str = "") -> None:
+    """Refuse a moment in the future, or one before ``after`` (``after_label`` names it: «la de envío»)."""
+    not_future(moment, now, field)
+    if after is not None and moment < after:
+        raise UsageError(
+            f"La {field} ({moment.isoformat(timespec='minutes')}) es anterior a {after_label}"
+            f" ({after.isoformat(timespec='minutes')})."
+        )

@@ -9,19 +9,32 @@ command line show the same dates the agenda uses.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
+from policy import validate
 from policy.calendar import BusinessCalendar
 from policy.checks import current_assignments, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
-from policy.codes import Kind, OpeningState, RequestState, Role
-from policy.errors import PolicyError, UsageError
-from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.codes import (
+    KEYRING_CLOSING_ITEM,
+    AccountStatus,
+    ConsultationState,
+    Kind,
+    Network,
+    OpeningState,
+    RequestState,
+    Role,
+)
+from policy.entries.workflows import moment_text
+from policy.errors import ConflictError, PolicyError, StoreError, UsageError
+from policy.institution import bare_handle, check_not_closed
+from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
 from policy.obligations import Obligation, State
 from policy.profile import Profile
-from policy.records import Account, Citation
+from policy.records import Account, Assignment, Citation, Closing, Consultation, InformationRequest, OpeningRequest
 
 #: How far past the end of the agenda a holiday may start and still have its notice inside it.
 _NOTICE_LOOKAHEAD = timedelta(days=90)
@@ -476,6 +489,15 @@ class MissingDetail(UsageError):
         self.field = field
 
 
+class RefusedUnless(PolicyError):
+    """A rule refuses unless the user says otherwise through ``field`` (``sin_rotacion``: close an
+    incident without a rotation); a face points at its own input (the command line adds the option)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def check_request_resolution(result: str, note: str | None, area: str | None) -> None:
     """Answering a request directly needs the area that was told and what was answered."""
     if result == RequestState.ANSWERED and not area:
@@ -501,3 +523,461 @@ def waiver_until(until: date | None, today: date) -> date:
     if until < today:
         raise UsageError(f"La fecha de término ({until.isoformat()}) ya pasó.")
     return until
+
+
+# -- what each step of a workflow accepts ------------------------------------------------------
+#
+# Pure checks of the values a step is given and of the record it changes: the store calls
+# them (the ``check_*`` ones inside the step's transaction, on the record as it reads it
+# there) and persists what they let through. Messages name no command-line option: a
+# ``MissingDetail`` or ``RefusedUnless`` carries the field a face points at.
+
+
+class Resolution(NamedTuple):
+    """The new state of a record and the note (or reason) that goes with it, checked."""
+
+    state: str
+    note: str | None
+
+
+# consultations
+
+
+class ConsultationFields(NamedTuple):
+    subject: str
+    body: str | None
+    #: where it was sent: the office named, else the profile's (None when neither)
+    office: str | None
+
+
+def consultation_fields(
+    account: Account,
+    *,
+    subject: str,
+    text: str | None,
+    office: str | None,
+    sent_at: datetime,
+    now: datetime,
+    profile: Profile,
+) -> ConsultationFields:
+    """A consultation sent at ``sent_at`` (not in the future) through a live ``account``."""
+    check_not_closed(account)
+    clean_subject = validate.text(subject, "asunto", required=True)
+    assert clean_subject is not None  # required: validate.text raised otherwise
+    body = validate.text(text, "texto", limit=validate.MAX_TEXT)
+    validate.happened(sent_at, now, "fecha de envío")
+    to = validate.text(office, "oficina") or profile.settings.consultation_office
+    return ConsultationFields(clean_subject, body, to or None)
+
+
+def consultation_answer(result: str, note: str | None) -> Resolution:
+    """The office's answer: ``aprobada`` or ``rechazada``, with its note."""
+    clean = validate.choice(result, "resultado", [ConsultationState.APPROVED, ConsultationState.REJECTED])
+    return Resolution(clean, validate.text(note, "nota", limit=validate.MAX_MEDIUM))
+
+
+def check_consultation_answer(current: Consultation, state: str, at: datetime, now: datetime) -> None:
+    """PolicyError when ``current`` is already answered; UsageError for ``at`` in the future or before the sending."""
+    check_transition("consultation", current.id, current.state, state)
+    validate.happened(at, now, "fecha de respuesta", current.sent_at, "la de envío")
+
+
+# information requests
+
+
+class RequestFields(NamedTuple):
+    requester: str
+    subject: str
+
+
+def request_fields(
+    account: Account, *, requester: str, subject: str, received_at: datetime, now: datetime
+) -> RequestFields:
+    """A request received at ``received_at`` (not in the future) through a live ``account``."""
+    check_not_closed(account)
+    who = validate.text(requester, "quién solicita", required=True)
+    what = validate.text(subject, "asunto", required=True, limit=validate.MAX_MEDIUM)
+    assert who is not None and what is not None  # required: validate.text raised otherwise
+    validate.happened(received_at, now, "fecha de recepción")
+    return RequestFields(who, what)
+
+
+class RequestResolution(NamedTuple):
+    state: str
+    note: str | None
+    #: the area told of a direct answer
+    area: str | None
+    #: the office a routed request goes to (the profile's), None for a direct answer
+    office: str | None
+
+
+def request_resolution(result: str, note: str | None, area: str | None, profile: Profile) -> RequestResolution:
+    """``respondida`` (needs the area told and what was answered) or ``canalizada`` to the profile's office."""
+    clean = validate.choice(result, "resultado", [RequestState.ANSWERED, RequestState.ROUTED])
+    clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
+    clean_area = validate.text(area, "área")
+    check_request_resolution(clean, clean_note, clean_area)
+    office = profile.settings.information_request_office if clean == RequestState.ROUTED else None
+    return RequestResolution(clean, clean_note, clean_area, office or None)
+
+
+def check_request_answer(current: InformationRequest, state: str, at: datetime, now: datetime) -> None:
+    """PolicyError when ``current`` was already attended; UsageError for ``at`` in the future or before it arrived."""
+    check_transition("information_request", current.id, current.state, state)
+    validate.happened(at, now, "fecha de atención", current.received_at, "la de recepción")
+
+
+# openings
+
+
+class OpeningFields(NamedTuple):
+    network: str
+    handle: str
+    reference: str
+    area: str | None
+    #: the office that authorizes openings (the profile's), None when it names none
+    office: str | None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.network}/{self.handle}"
+
+
+def opening_fields(
+    *,
+    network: str,
+    handle: str,
+    reference: str,
+    area: str | None,
+    requested_on: date,
+    now: datetime,
+    profile: Profile,
+) -> OpeningFields:
+    """A request to open an account, by an oficio dated ``requested_on`` (not in the future)."""
+    clean_network = validate.choice(network, "red", [n.value for n in Network])
+    clean_handle = validate.text(handle, "usuario", required=True)
+    clean_reference = validate.text(reference, "oficio", required=True)
+    assert clean_handle is not None and clean_reference is not None  # required: validate.text raised otherwise
+    clean_area = validate.text(area, "área")
+    validate.not_future(requested_on, now, "fecha del oficio")
+    office = profile.settings.opening_office
+    return OpeningFields(clean_network, clean_handle, clean_reference, clean_area, office or None)
+
+
+def opening_key(fields: OpeningFields) -> tuple[str, str]:
+    """The network and the bare handle («inemexico») a request in progress is looked up by."""
+    return fields.network, bare_handle(fields.handle)
+
+
+def check_opening_request(fields: OpeningFields, existing: Account | None, in_progress: int | None) -> None:
+    """ConflictError when the account is already registered (``existing``) or the request
+    ``in_progress`` (its id) asks for it already."""
+    if existing is not None:
+        raise ConflictError(f"La cuenta {existing.ref} ya existe (id {existing.id}): no se solicita abrirla.")
+    if in_progress is not None:
+        raise ConflictError(f"Ya hay una solicitud de apertura en trámite para {fields.ref} (id {in_progress}).")
+
+
+def opening_resolution(result: str, reason: str | None) -> Resolution:
+    """The office's answer: ``autorizada``, or ``rechazada`` with its reason (required)."""
+    clean = validate.choice(result, "resultado", [OpeningState.AUTHORIZED, OpeningState.REJECTED])
+    clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
+    if clean == OpeningState.REJECTED and not clean_reason:
+        raise MissingDetail("Indique el motivo del rechazo.", "motivo")
+    return Resolution(clean, clean_reason)
+
+
+def _check_opening_day(current: OpeningRequest, on: date, now: datetime) -> None:
+    validate.not_future(on, now, "fecha")
+    if on < current.requested_on:
+        raise UsageError(
+            f"La fecha ({on.isoformat()}) es anterior a la del oficio de solicitud ({current.requested_on.isoformat()})."
+        )
+
+
+def check_opening_step(current: OpeningRequest, state: str, on: date, now: datetime) -> None:
+    """May ``current`` move to ``state`` on ``on``? PolicyError for a move its workflow does not
+    allow; UsageError for a day in the future or before the oficio."""
+    check_transition("opening_request", current.id, current.state, state)
+    _check_opening_day(current, on, now)
+
+
+def check_account_to_open(account: Account) -> None:
+    """ConflictError unless ``account`` (the one an authorized request registered) is still ``autorizada``."""
+    if account.status != AccountStatus.AUTHORIZED:
+        raise ConflictError(f"La cuenta {account.ref} está {account.status}, no autorizada.")
+
+
+def report_items(items: Sequence[str]) -> list[str]:
+    """The items of an opening report (nombre, direccion, propositos, operacion, administradores), checked."""
+    if not items:
+        raise UsageError(f"Indique qué se informó: {', '.join(OPENING_REPORT_ITEMS)}.")
+    return [validate.choice(item, "punto del informe", list(OPENING_REPORT_ITEMS)) for item in items]
+
+
+def check_opening_report(current: OpeningRequest, items: Sequence[str], on: date, now: datetime) -> None:
+    """ConflictError when the account is not open yet or an item was already reported;
+    UsageError for a day in the future or before the oficio."""
+    if current.state != OpeningState.OPENED:
+        raise ConflictError(
+            f"La solicitud de apertura {current.id} está {current.state}: el informe se hace al abrir la cuenta."
+        )
+    _check_opening_day(current, on, now)
+    for item in items:
+        if item in current.report:
+            raise ConflictError(f"El punto «{item}» ya se informó el {format_date(current.report[item])}.")
+
+
+# closings
+
+
+def manual_closing_item(item: str) -> str:
+    """An item of the closing checklist a person marks by hand (``contenido``, ``oficio``).
+
+    The keyring's item is marked only by deleting the secrets (MissingDetail
+    pointing at ``borrar_llavero``): that step records it.
+    """
+    if item == KEYRING_CLOSING_ITEM:
+        raise MissingDetail(
+            "La contraseña no se marca a mano: bórrela del llavero desde la baja, que registra el paso.",
+            "borrar_llavero",
+        )
+    return validate.choice(item, "punto", list(MANUAL_CLOSING_ITEMS))
+
+
+class ClosingFields(NamedTuple):
+    reason: str | None
+    reference: str | None
+    #: the checklist items already done (an oficio given counts as ``oficio``)
+    done: list[str]
+
+
+def closing_fields(
+    account: Account,
+    *,
+    on: date,
+    now: datetime,
+    reason: str | None,
+    reference: str | None,
+    done: Sequence[str],
+) -> ClosingFields:
+    """Closing a live ``account`` on ``on`` (not in the future), with the items already done."""
+    check_not_closed(account)
+    validate.not_future(on, now, "fecha de baja")
+    clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
+    clean_reference = validate.text(reference, "oficio")
+    items = [manual_closing_item(item) for item in done]
+    if clean_reference and "oficio" not in items:
+        items.append("oficio")
+    return ClosingFields(clean_reason, clean_reference, items)
+
+
+def assignment_end_on_closing(assignment: Assignment, on: date) -> date | None:
+    """The new last day of ``assignment`` when its account closes on ``on``: that day (or its
+    start, if it starts later); None when it already ends by then."""
+    if assignment.end is None or assignment.end > on:
+        return max(on, assignment.start)
+    return None
+
+
+def closing_marks(items: Sequence[str], reference: str | None) -> tuple[list[str], str | None]:
+    """The checklist items marked by hand and the oficio, checked."""
+    if not items:
+        raise UsageError(f"Indique qué se completó: {', '.join(MANUAL_CLOSING_ITEMS)}.")
+    return [manual_closing_item(item) for item in items], validate.text(reference, "oficio")
+
+
+def _check_closing_day(current: Closing, on: date, now: datetime) -> None:
+    validate.not_future(on, now, "fecha")
+    if on < current.closed_on:
+        raise UsageError(f"La fecha ({on.isoformat()}) es anterior a la baja ({current.closed_on.isoformat()}).")
+
+
+def _check_not_done(current: Closing, item: str) -> None:
+    if item in current.done:
+        raise ConflictError(f"«{CLOSING_ITEMS[item]}» ya se registró el {format_date(current.done[item])}.")
+
+
+def check_closing_marks(current: Closing, items: Sequence[str], on: date, now: datetime) -> None:
+    """UsageError for a day in the future or before the closing; ConflictError for an item already done."""
+    _check_closing_day(current, on, now)
+    for item in items:
+        _check_not_done(current, item)
+
+
+def check_closing_secrets(current: Closing, on: date, now: datetime) -> None:
+    """ConflictError when the keyring's item is already done; UsageError for a bad day."""
+    _check_not_done(current, KEYRING_CLOSING_ITEM)
+    _check_closing_day(current, on, now)
+
+
+# holiday notices, the ine documents, waivers
+
+
+def holiday_notice_note(on: date, now: datetime, note: str | None) -> str | None:
+    """The note of a holiday notice published on ``on`` (not in the future), checked."""
+    validate.not_future(on, now, "fecha del aviso")
+    return validate.text(note, "nota", limit=validate.MAX_MEDIUM)
+
+
+def check_holiday_notice(period: HolidayPeriod, done_on: date | None) -> None:
+    """ConflictError when the notice of ``period`` was already marked done (on ``done_on``)."""
+    if done_on is not None:
+        raise ConflictError(f"El aviso {period.code} ya se marcó cumplido el {format_date(done_on)}.")
+
+
+#: The ine documents a person signs.
+DOCUMENT_KINDS: tuple[Kind, ...] = (Kind.DESIGNATION_FORM, Kind.RESPONSIVA)
+
+
+def person_document(kind: str, on: date, now: datetime, reference: str | None) -> tuple[str, str | None]:
+    """A signed designation form or responsiva (``kind``), signed on ``on`` (not in the future), and its reference."""
+    clean = validate.choice(kind, "documento", [k.value for k in DOCUMENT_KINDS])
+    validate.not_future(on, now, "fecha de firma")
+    return clean, validate.text(reference, "referencia")
+
+
+class WaiverFields(NamedTuple):
+    reason: str
+    key: str | None
+    kind: str | None
+    reference: str | None
+
+
+def waiver_fields(
+    *,
+    reason: str,
+    key: str | None,
+    kind: str | None,
+    for_account: bool,
+    until: date,
+    today: date,
+    reference: str | None,
+) -> WaiverFields:
+    """What a waiver takes off the agenda: the obligation ``key``, or every ``kind`` one (of one
+    account when ``for_account``), until ``until``, with its reason. MissingDetail (field
+    ``obligacion``) when it names neither, or both ways at once."""
+    clean_reason = validate.text(reason, "motivo", required=True, limit=validate.MAX_MEDIUM)
+    assert clean_reason is not None  # required: validate.text raised otherwise
+    clean_key = validate.text(key, "clave")
+    clean_kind = validate.choice(kind, "tipo", [k.value for k in Kind]) if kind else None
+    if clean_key is None and clean_kind is None:
+        raise MissingDetail(
+            "Indique qué se dispensa: el tipo de obligación (con la cuenta, si es de una cuenta) o su clave.",
+            "obligacion",
+        )
+    if clean_key is not None and (clean_kind is not None or for_account):
+        raise MissingDetail("Indique la clave sola, o bien el tipo con la cuenta.", "clave_sola")
+    waiver_until(until, today)
+    return WaiverFields(clean_reason, clean_key, clean_kind, validate.text(reference, "oficio"))
+
+
+def check_waiver_revocable(waiver_id: int, revoked_at: datetime | None) -> None:
+    """ConflictError when the waiver was already revoked."""
+    if revoked_at is not None:
+        raise ConflictError(f"La dispensa {waiver_id} ya fue revocada.")
+
+
+# incidents
+
+#: The longest description of an incident.
+MAX_INCIDENT_DESCRIPTION = 5000
+
+
+def incident_description(description: str) -> str:
+    """What happened, trimmed; UsageError when empty or too long."""
+    clean = validate.text(description, "descripción", required=True, limit=MAX_INCIDENT_DESCRIPTION)
+    assert clean is not None  # required: validate.text raised otherwise
+    return clean
+
+
+def incident_recipients(profile: Profile) -> list[str]:
+    """Whom the profile says to notify of an incident, in its order.
+
+    StoreError (as the store always raised it) when the profile names no one.
+    """
+    recipients = [str(r).strip() for r in profile.settings.incident_recipients if str(r).strip()]
+    if not recipients:
+        raise StoreError(
+            f"El perfil {profile.short_name} no define a quién notificar un incidente (ajuste incident_recipients)."
+        )
+    return recipients
+
+
+def check_incident_moment(moment: datetime, latest: datetime, field: str) -> None:
+    """UsageError when ``moment`` is after ``latest`` (now, with the bitácora's tolerance)."""
+    if moment > latest:
+        raise UsageError(f"La {field} ({moment.isoformat(timespec='minutes')}) está en el futuro.")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def notice_position(incident_id: int, notices: Sequence[tuple[int, str]], recipient: str) -> int:
+    """The position in the checklist ``notices`` ((position, recipient) pairs) that ``recipient``
+    names: its number, its name (accents and case aside), or a part of the name matching one only.
+
+    UsageError when it names none, or several.
+    """
+    text = (recipient or "").strip()
+    position = validate.record_id(text)
+    if position is not None and any(p == position for p, _ in notices):
+        return position
+    wanted = _fold(text)
+    exact = [p for p, name in notices if _fold(name) == wanted]
+    partial = [p for p, name in notices if wanted and wanted in _fold(name)]
+    found = exact or partial
+    if len(found) == 1:
+        return found[0]
+    options = "; ".join(f"{p}. {name}" for p, name in notices)
+    if not found:
+        raise UsageError(f"«{text}» no está en la lista de avisos del incidente {incident_id}: {options}.")
+    raise UsageError(f"«{text}» coincide con varios destinatarios; indique su número: {options}.")
+
+
+def check_incident_notice(
+    incident_id: int, recipient: str, notified_at: datetime | None, moment: datetime, opened_at: datetime
+) -> None:
+    """ConflictError when the notice to ``recipient`` was already given; UsageError for a ``moment``
+    before the incident opened."""
+    if notified_at is not None:
+        raise ConflictError(
+            f"El aviso a {recipient} del incidente {incident_id} ya se registró ({moment_text(notified_at)})."
+        )
+    if moment < opened_at:
+        raise UsageError(
+            f"El aviso ({moment_text(moment)}) no puede ser anterior a la apertura del incidente ({moment_text(opened_at)})."
+        )
+
+
+def incident_closing_reason(without_rotation: bool, reason: str | None) -> str | None:
+    """The reason given to close an incident, checked; required (MissingDetail) to close without a rotation."""
+    note = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
+    check_incident_closing(without_rotation, note)
+    return note
+
+
+def check_incident_close(incident_id: int, closed_at: datetime | None, moment: datetime, opened_at: datetime) -> None:
+    """ConflictError when the incident is already closed; UsageError for a ``moment`` before it opened."""
+    if closed_at is not None:
+        raise ConflictError(f"El incidente {incident_id} ya está cerrado ({moment_text(closed_at)}).")
+    if moment < opened_at:
+        raise UsageError(
+            f"El cierre ({moment_text(moment)}) no puede ser anterior a la apertura ({moment_text(opened_at)})."
+        )
+
+
+def check_incident_rotation(
+    incident_id: int, account: str, opened_at: datetime, rotated: bool, without_rotation: bool
+) -> None:
+    """Closing needs a rotation of ``account``'s password after the opening (``rotated``), unless
+    ``without_rotation`` (whose reason ``check_incident_closing`` asks for): RefusedUnless otherwise."""
+    if not rotated and not without_rotation:
+        raise RefusedUnless(
+            f"No se puede cerrar el incidente {incident_id}: no hay una rotación de contraseña de"
+            f" {account} registrada después de su apertura ({moment_text(opened_at)})."
+            " Registre la rotación o cierre sin rotación indicando el motivo.",
+            "sin_rotacion",
+        )

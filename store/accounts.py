@@ -7,21 +7,23 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from policy import validate
-from policy.clock import start_of_day
+from policy.clock import effective_moment
 from policy.codes import AccountStatus, EntryKind, Verification
 from policy.entries.records import assignment_started, assignments_ended
 from policy.institution import (
-    SINGLE_ROLES,
     bare_handle,
+    check_account_unique,
+    check_assignment,
+    check_person_unique,
     clean_account_fields,
     clean_person_name,
     clean_rank,
     clean_role,
-    closed_refusal,
+    ending_assignments,
 )
 from policy.records import Account, Assignment, Person
 from store.db import from_db_datetime
-from store.errors import ConflictError, NotFoundError, UsageError
+from store.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -120,9 +122,7 @@ class Accounts:
         )
         values["created_at"] = self._store.stamp()
         with self._store.atomic():  # the check and the insert under one write lock
-            existing = self.find(values["network"], values["handle"])
-            if existing is not None:
-                raise ConflictError(f"Ya existe la cuenta {existing.ref} (id {existing.id}).")
+            check_account_unique(self.find(values["network"], values["handle"]))
             account_id = self._store.insert("accounts", values)
         return self.get(account_id)
 
@@ -137,9 +137,7 @@ class Accounts:
         values["updated_at"] = self._store.stamp()
         assignments = ", ".join(f"{key} = ?" for key in values)
         with self._store.atomic():  # the check and the update under one write lock
-            other = self.find(network, handle)
-            if other is not None and other.id != account_id:
-                raise ConflictError(f"Ya existe la cuenta {other.ref} (id {other.id}).")
+            check_account_unique(self.find(network, handle), account_id)
             self._store.execute(f"UPDATE accounts SET {assignments} WHERE id = ?", [*values.values(), account_id])
         return self.get(account_id)
 
@@ -221,12 +219,7 @@ class People:
         clean_name = clean_person_name(name)
         rank_value = clean_rank(rank) if rank else None
         with self._store.atomic():  # the check and the insert under one write lock
-            existing = self.find(clean_name)
-            if existing is not None:
-                raise ConflictError(
-                    f"Ya existe una persona llamada «{existing.name}» (id {existing.id});"
-                    " distinga los nombres (por ejemplo, con el segundo apellido)."
-                )
+            check_person_unique(self.find(clean_name))
             person_id = self._store.insert(
                 "people",
                 {
@@ -301,28 +294,21 @@ class Assignments:
     ) -> Assignment:
         """Give ``person`` a role on ``account`` from ``start``.
 
-        ConflictError if they already hold it, if another person holds a
-        single-holder role (titular, suplente, enlace) on that date, or if the
-        account is closed (unless ``historical``: an import recording the past).
+        ConflictError if they already hold it or the account is closed (unless
+        ``historical``: an import recording the past); ``policy.institution.RoleTaken``
+        if another person holds a single-holder role (titular, suplente, enlace) on that date.
         """
         role_value = clean_role(role)
-        refusal = None if historical else closed_refusal(account)
-        if refusal:
-            raise ConflictError(refusal)
         with self._store.atomic():
-            for current in self.for_account(account.id):
-                if current.role != role_value or not (current.end is None or current.end >= start):
-                    continue
-                if current.person_id == person.id:
-                    raise ConflictError(
-                        f"{person.name} ya es {role_value} de {account.ref} desde el {current.start.isoformat()}."
-                    )
-                if role_value in SINGLE_ROLES:
-                    holder = self._store.people.get(current.person_id)
-                    raise ConflictError(
-                        f"{account.ref} ya tiene {role_value}: {holder.name}. Desasígnelo primero"
-                        f" (resguardo cuentas desasignar {account.id} {holder.id})."
-                    )
+            check_assignment(
+                account,
+                person,
+                role_value,
+                start,
+                self.for_account(account.id),
+                self._store.people.get,
+                historical=historical,
+            )
             assignment_id = self._store.insert(
                 "assignments",
                 {
@@ -338,7 +324,7 @@ class Assignments:
                 account=account,
                 # When it took effect, not when it was typed in: an office recording last
                 # year's designations does not make its accounts look active today.
-                occurred_at=min(start_of_day(start), self._store.now()),
+                occurred_at=effective_moment(start, self._store.now()),
                 text=assignment_started(person, role_value, account, start, assignment_id),
             )
         return self.get(assignment_id)
@@ -349,20 +335,13 @@ class Assignments:
         NotFoundError when the person holds no current role there.
         """
         with self._store.atomic():
-            current = [a for a in self.for_account(account.id) if a.person_id == person.id and a.end is None]
-            if not current:
-                raise NotFoundError(f"{person.name} no está asignada a la cuenta {account.ref}.")
+            current = ending_assignments(account, person, self.for_account(account.id), end)
             for item in current:
-                if end < item.start:
-                    raise UsageError(
-                        f"La fecha de término ({end.isoformat()}) es anterior al inicio"
-                        f" de la asignación ({item.start.isoformat()})."
-                    )
                 self._store.execute("UPDATE assignments SET end_date = ? WHERE id = ?", (end.isoformat(), item.id))
             self._store.bitacora.append(
                 kind=EntryKind.ADMIN_CHANGE,
                 account=account,
-                occurred_at=min(start_of_day(end), self._store.now()),
+                occurred_at=effective_moment(end, self._store.now()),
                 text=assignments_ended(person, current, account, end),
             )
         return [self.get(item.id) for item in current]

@@ -7,26 +7,22 @@ import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
-from policy import validate
-from policy.clock import format_date
 from policy.codes import KEYRING_CLOSING_ITEM, AccountStatus, EntryKind
 from policy.entries import workflows as entries
-from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS
+from policy.labels import CLOSING_ITEMS
 from policy.records import Account, Closing
-from store.errors import ConflictError, NotFoundError, UsageError
-from store.journal import journal, live, on_day
+from policy.workflows import (
+    assignment_end_on_closing,
+    check_closing_marks,
+    check_closing_secrets,
+    closing_fields,
+    closing_marks,
+)
+from store.errors import NotFoundError
+from store.journal import journal, on_day
 
 if TYPE_CHECKING:
     from store.db import Store
-
-
-def _manual_item(item: str) -> str:
-    if item == KEYRING_CLOSING_ITEM:
-        raise UsageError(
-            "La contraseña no se marca a mano: bórrela del llavero con «resguardo bajas completar ID"
-            " --borrar-llavero», que registra el paso."
-        )
-    return validate.choice(item, "punto", list(MANUAL_CLOSING_ITEMS))
 
 
 class Closings:
@@ -61,17 +57,13 @@ class Closings:
         """Close ``account`` on ``on``: status ``baja``, its current assignments end that day,
         and the checklist starts (``done`` items already completed)."""
         store = self._store
-        live(account)
-        validate.not_future(on, store.now(), "fecha de baja")
-        clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
-        clean_reference = validate.text(reference, "oficio")
-        items = [_manual_item(item) for item in done or []]
-        if clean_reference and "oficio" not in items:
-            items.append("oficio")
+        clean_reason, clean_reference, items = closing_fields(
+            account, on=on, now=store.now(), reason=reason, reference=reference, done=done or []
+        )
         with store.atomic():
             for item in store.assignments.for_account(account.id):
-                if item.end is None or item.end > on:
-                    end = max(on, item.start)
+                end = assignment_end_on_closing(item, on)
+                if end is not None:
                     store.execute("UPDATE assignments SET end_date = ? WHERE id = ?", (end.isoformat(), item.id))
                     store.events.record(
                         "assignment",
@@ -79,7 +71,7 @@ class Closings:
                         "terminada",
                         from_state=item.end.isoformat() if item.end else None,
                         to_state=end.isoformat(),
-                        note="Baja de la cuenta",
+                        note=entries.ASSIGNMENT_ENDED_BY_CLOSING,
                     )
             store.accounts.update(account.id, status=AccountStatus.CLOSED)
             store.events.record(
@@ -117,20 +109,11 @@ class Closings:
     def mark(self, closing_id: int, items: list[str], *, on: date, reference: str | None = None) -> Closing:
         """Mark checklist items done (``contenido``, ``oficio``)."""
         store = self._store
-        if not items:
-            raise UsageError(f"Indique qué se completó: {', '.join(MANUAL_CLOSING_ITEMS)}.")
-        clean = [_manual_item(item) for item in items]
-        clean_reference = validate.text(reference, "oficio")
+        clean, clean_reference = closing_marks(items, reference)
         with store.atomic():
             current = self.get(closing_id)
-            validate.not_future(on, store.now(), "fecha")
-            if on < current.closed_on:
-                raise UsageError(
-                    f"La fecha ({on.isoformat()}) es anterior a la baja ({current.closed_on.isoformat()})."
-                )
+            check_closing_marks(current, clean, on, store.now())
             for item in clean:
-                if item in current.done:
-                    raise ConflictError(f"«{CLOSING_ITEMS[item]}» ya se registró el {format_date(current.done[item])}.")
                 self._insert_item(closing_id, item, on)
             if clean_reference:
                 store.events.record(
@@ -156,12 +139,7 @@ class Closings:
         store = self._store
         with store.atomic():
             current = self.get(closing_id)
-            if KEYRING_CLOSING_ITEM in current.done:
-                raise ConflictError(
-                    f"«{CLOSING_ITEMS[KEYRING_CLOSING_ITEM]}» ya se registró el"
-                    f" {format_date(current.done[KEYRING_CLOSING_ITEM])}."
-                )
-            self._check_day(on, current)
+            check_closing_secrets(current, on, store.now())
             self._insert_item(closing_id, KEYRING_CLOSING_ITEM, on)
             what = entries.closing_secrets_note(removed)
             store.events.record(self.entity, closing_id, "lista", note=f"{KEYRING_CLOSING_ITEM}: {what}")
@@ -174,11 +152,6 @@ class Closings:
                 text=entries.closing_secrets_removed(closing_id, ref, removed),
             )
         return self.get(closing_id)
-
-    def _check_day(self, on: date, current: Closing) -> None:
-        validate.not_future(on, self._store.now(), "fecha")
-        if on < current.closed_on:
-            raise UsageError(f"La fecha ({on.isoformat()}) es anterior a la baja ({current.closed_on.isoformat()}).")
 
     def _insert_item(self, closing_id: int, item: str, on: date) -> None:
         self._store.insert(

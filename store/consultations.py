@@ -8,14 +8,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from policy import validate
 from policy.codes import ConsultationState, EntryKind
 from policy.entries import workflows as entries
 from policy.records import Account, Consultation
-from policy.workflows import check_transition
+from policy.workflows import check_consultation_answer, consultation_answer, consultation_fields
 from store.db import StoredMoments, from_db_datetime, to_db_datetime
 from store.errors import NotFoundError
-from store.journal import journal, live, moment, when
+from store.journal import journal, moment
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -55,20 +54,23 @@ class Consultations:
     ) -> Consultation:
         """Record a consultation sent at ``sent_at`` (not in the future) to the profile's office."""
         store = self._store
-        live(account)
-        clean_subject = validate.text(subject, "asunto", required=True)
-        assert clean_subject is not None
-        body = validate.text(text, "texto", limit=validate.MAX_TEXT)
-        when(sent_at, store.now(), "fecha de envío")
-        to = validate.text(office, "oficina") or store.settings.profile().settings.consultation_office
+        fields = consultation_fields(
+            account,
+            subject=subject,
+            text=text,
+            office=office,
+            sent_at=sent_at,
+            now=store.now(),
+            profile=store.settings.profile(),
+        )
         with store.atomic():
             new_id = store.insert(
                 "consultations",
                 {
                     "account_id": account.id,
-                    "subject": clean_subject,
-                    "body": body,
-                    "office": to or None,
+                    "subject": fields.subject,
+                    "body": fields.body,
+                    "office": fields.office,
                     "sent_at": to_db_datetime(sent_at),
                     "state": ConsultationState.PENDING.value,
                     "author": store.author,
@@ -81,7 +83,7 @@ class Consultations:
                 EntryKind.CONSULTATION,
                 account=account,
                 occurred_at=sent_at,
-                text=entries.consultation_sent(new_id, to, clean_subject),
+                text=entries.consultation_sent(new_id, fields.office, fields.subject),
             )
         return self.get(new_id)
 
@@ -92,12 +94,10 @@ class Consultations:
         UsageError when ``at`` is in the future or before the sending.
         """
         store = self._store
-        clean = validate.choice(result, "resultado", [ConsultationState.APPROVED, ConsultationState.REJECTED])
-        clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
+        clean, clean_note = consultation_answer(result, note)
         with store.atomic():
             current = self.get(consultation_id)
-            check_transition(self.entity, consultation_id, current.state, clean)
-            when(at, store.now(), "fecha de respuesta", current.sent_at, "la de envío")
+            check_consultation_answer(current, clean, at, store.now())
             store.execute(
                 "UPDATE consultations SET state = ?, answered_at = ?, note = ? WHERE id = ?",
                 (clean, to_db_datetime(at), clean_note, consultation_id),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 
-from policy.errors import NotFoundError, ResguardoError, UsageError
+from policy.errors import ConflictError, NotFoundError, StoreError, UsageError
 
 __all__ = [
     "ConflictError",
@@ -44,10 +44,6 @@ def os_error_text(exc: OSError) -> str:
     return f"error del sistema ({code})"
 
 
-class StoreError(ResguardoError):
-    title = "Base de datos"
-
-
 class StoreLockedError(StoreError):
     """Another process holds the write lock longer than we are willing to wait."""
 
@@ -71,12 +67,6 @@ class StoreCorruptError(StoreError):
 
 class StoreNewerSchemaError(StoreError):
     """The database was written by a newer resguardo."""
-
-
-class ConflictError(StoreError):
-    """The change would break a rule of the data (a duplicate, a closed record…)."""
-
-    title = "Conflicto"
 
 
 class TamperedError(StoreError):

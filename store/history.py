@@ -7,14 +7,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from policy import validate
-from policy.clock import start_of_day
+from policy.clock import effective_moment
 from policy.codes import EntryKind
 from policy.entries.records import evaluation_recorded, rotation_recorded, training_recorded
-from policy.institution import closed_refusal
+from policy.institution import check_not_closed, history_fields
 from policy.records import Account, Person
 from store.db import from_db_datetime, to_db_datetime
-from store.errors import ConflictError
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -55,13 +53,17 @@ class Rotations:
     ) -> Rotation:
         """Record a rotation that happened at ``at`` (not in the future, not on a closed
         account unless ``historical``: an import recording the past)."""
-        refusal = None if historical else closed_refusal(account)
-        if refusal:
-            raise ConflictError(refusal)
-        validate.not_future(at, self._store.now(), "fecha de la rotación")
-        clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
-        clean_author = validate.text(author, "autor") or self._store.author
-        clean_reference = validate.text(reference, "oficio")
+        check_not_closed(account, historical=historical)
+        clean_reason, clean_author, clean_reference = history_fields(
+            at,
+            self._store.now(),
+            "fecha de la rotación",
+            note=reason,
+            author=author,
+            default_author=self._store.author,
+            reference=reference,
+            note_field="motivo",
+        )
         with self._store.atomic():
             rotation_id = self._store.insert(
                 "rotations",
@@ -135,9 +137,14 @@ class _DatedRecords:
         entry_text: Callable[[int, str | None], str],
     ) -> DatedRecord:
         """Insert the record and its bitácora entry (``entry_text(record id, clean note)``) in one transaction."""
-        validate.not_future(day, self._store.now(), f"fecha de la {self.label}")
-        clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
-        clean_author = validate.text(author, "autor") or self._store.author
+        clean_note, clean_author, _ = history_fields(
+            day,
+            self._store.now(),
+            f"fecha de la {self.label}",
+            note=note,
+            author=author,
+            default_author=self._store.author,
+        )
         with self._store.atomic():
             record_id = self._store.insert(
                 self.table,
@@ -152,7 +159,7 @@ class _DatedRecords:
             self._store.bitacora.append(
                 kind=entry_kind,
                 account=entry_account,
-                occurred_at=min(start_of_day(day), self._store.now()),
+                occurred_at=effective_moment(day, self._store.now()),
                 author=clean_author,
                 text=entry_text(record_id, clean_note),
             )
@@ -215,9 +222,7 @@ class Evaluations(_DatedRecords):
         historical: bool = False,
     ) -> DatedRecord:
         """Record the evaluation of an account on ``day`` (closed accounts only if ``historical``)."""
-        refusal = None if historical else closed_refusal(account)
-        if refusal:
-            raise ConflictError(refusal)
+        check_not_closed(account, historical=historical)
         return self._insert(
             account.id,
             day,

@@ -5,12 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from policy import validate
-from policy.clock import format_date
 from policy.codes import EntryKind
 from policy.entries import workflows as entries
-from policy.workflows import HolidayPeriod
-from store.errors import ConflictError
+from policy.workflows import HolidayPeriod, check_holiday_notice, holiday_notice_note
 from store.journal import journal, on_day
 
 if TYPE_CHECKING:
@@ -25,14 +22,10 @@ class HolidayNotices:
 
     def mark_done(self, period: HolidayPeriod, *, on: date, note: str | None = None) -> None:
         store = self._store
-        validate.not_future(on, store.now(), "fecha del aviso")
-        clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
+        clean_note = holiday_notice_note(on, store.now(), note)
         with store.atomic():
             row = store.query_one("SELECT done_on FROM holiday_notices WHERE id = ?", (period.id,))
-            if row is not None:
-                raise ConflictError(
-                    f"El aviso {period.code} ya se marcó cumplido el {format_date(date.fromisoformat(row['done_on']))}."
-                )
+            check_holiday_notice(period, date.fromisoformat(row["done_on"]) if row is not None else None)
             store.insert(
                 "holiday_notices",
                 {

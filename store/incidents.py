@@ -9,24 +9,28 @@ same transaction.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from policy import validate
 from policy.codes import EntryKind
 from policy.entries import workflows as entries
-from policy.errors import PolicyError
 from policy.records import Account, IncidentNotice
-from policy.workflows import check_incident_closing
+from policy.workflows import (
+    check_incident_close,
+    check_incident_moment,
+    check_incident_notice,
+    check_incident_rotation,
+    incident_closing_reason,
+    incident_description,
+    incident_recipients,
+    notice_position,
+)
 from store.bitacora import FUTURE_TOLERANCE
 from store.db import from_db_datetime, to_db_datetime
-from store.errors import ConflictError, NotFoundError, StoreError, UsageError
+from store.errors import NotFoundError
 
 if TYPE_CHECKING:
     from store.db import Store
-
-MAX_DESCRIPTION = 5000
 
 
 class Notice(NamedTuple):
@@ -58,21 +62,13 @@ class Incident(NamedTuple):
         return tuple(n for n in self.notices if n.notified_at is None)
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_fmt = entries.moment_text
-
-
 class Incidents:
     def __init__(self, store: Store) -> None:
         self._store = store
 
     def _check_moment(self, moment: datetime, field: str) -> None:
-        if moment > self._store.now() + FUTURE_TOLERANCE:
-            raise UsageError(f"La {field} ({moment.isoformat(timespec='minutes')}) está en el futuro.")
+        # The bitácora accepts an entry this little ahead of the clock (store.bitacora).
+        check_incident_moment(moment, self._store.now() + FUTURE_TOLERANCE, field)
 
     def open(
         self, account: Account, description: str, *, at: datetime | None = None, author: str | None = None
@@ -83,18 +79,12 @@ class Incidents:
         profile lists no recipients.
         """
         store = self._store
-        clean = validate.text(description, "descripción", required=True, limit=MAX_DESCRIPTION)
-        assert clean is not None
+        clean = incident_description(description)
         moment = at or store.now()
         self._check_moment(moment, "fecha y hora del incidente")
         profile = store.settings.profile()
-        recipients = [str(r).strip() for r in profile.settings.incident_recipients if str(r).strip()]
-        if not recipients:
-            raise StoreError(
-                f"El perfil {profile.short_name} no define a quién notificar un incidente (ajuste incident_recipients)."
-            )
-        rule = profile.rules.get("incident")
-        clause = f" ({rule.short()})" if rule else ""
+        recipients = incident_recipients(profile)
+        clause = entries.incident_clause(profile.rules.get("incident"))
         who = author or store.author
         with store.atomic():
             incident_id = store.insert(
@@ -122,22 +112,8 @@ class Incidents:
         return self.get(incident_id)
 
     def _resolve_notice(self, incident: Incident, recipient: str) -> Notice:
-        text = (recipient or "").strip()
-        position = validate.record_id(text)
-        if position is not None:
-            for notice in incident.notices:
-                if notice.position == position:
-                    return notice
-        wanted = _fold(text)
-        exact = [n for n in incident.notices if _fold(n.recipient) == wanted]
-        partial = [n for n in incident.notices if wanted and wanted in _fold(n.recipient)]
-        found = exact or partial
-        if len(found) == 1:
-            return found[0]
-        options = "; ".join(f"{n.position}. {n.recipient}" for n in incident.notices)
-        if not found:
-            raise UsageError(f"«{text}» no está en la lista de avisos del incidente {incident.id}: {options}.")
-        raise UsageError(f"«{text}» coincide con varios destinatarios; indique su número: {options}.")
+        position = notice_position(incident.id, [(n.position, n.recipient) for n in incident.notices], recipient)
+        return next(n for n in incident.notices if n.position == position)
 
     def notify(
         self, incident_id: int, recipient: str, *, at: datetime | None = None, author: str | None = None
@@ -154,16 +130,7 @@ class Incidents:
         with store.atomic():
             incident = self.get(incident_id)
             notice = self._resolve_notice(incident, recipient)
-            if notice.notified_at is not None:
-                raise ConflictError(
-                    f"El aviso a {notice.recipient} del incidente {incident.id} ya se registró"
-                    f" ({_fmt(notice.notified_at)})."
-                )
-            if moment < incident.opened_at:
-                raise UsageError(
-                    f"El aviso ({_fmt(moment)}) no puede ser anterior a la apertura del incidente"
-                    f" ({_fmt(incident.opened_at)})."
-                )
+            check_incident_notice(incident.id, notice.recipient, notice.notified_at, moment, incident.opened_at)
             store.execute(
                 "UPDATE incident_notices SET notified_at = ?, recorded_at = ? WHERE id = ?",
                 (to_db_datetime(moment), store.stamp(), notice.id),
@@ -190,35 +157,25 @@ class Incidents:
         """Close an incident once a password rotation was recorded after it opened.
 
         ``without_rotation`` closes it anyway and then needs ``reason``.
-        PolicyError when there is no such rotation; ConflictError when already
-        closed; UsageError for a missing reason or a bad time. Pending notices
+        RefusedUnless (a PolicyError) when there is no such rotation; ConflictError
+        when already closed; UsageError for a missing reason or a bad time. Pending notices
         stay on the agenda after closing: closing never silences them.
         """
         store = self._store
         moment = at or store.now()
         self._check_moment(moment, "fecha y hora del cierre")
-        note = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
-        check_incident_closing(without_rotation, note)
+        note = incident_closing_reason(without_rotation, reason)
         who = author or store.author
         with store.atomic():
             incident = self.get(incident_id)
-            if not incident.is_open:
-                assert incident.closed_at is not None
-                raise ConflictError(f"El incidente {incident.id} ya está cerrado ({_fmt(incident.closed_at)}).")
-            if moment < incident.opened_at:
-                raise UsageError(
-                    f"El cierre ({_fmt(moment)}) no puede ser anterior a la apertura ({_fmt(incident.opened_at)})."
-                )
+            check_incident_close(incident.id, incident.closed_at, moment, incident.opened_at)
             rotation = store.query_one(
                 "SELECT rotated_at FROM rotations WHERE account_id = ? AND rotated_at >= ? ORDER BY rotated_at LIMIT 1",
                 (incident.account_id, to_db_datetime(incident.opened_at)),
             )
-            if rotation is None and not without_rotation:
-                raise PolicyError(
-                    f"No se puede cerrar el incidente {incident.id}: no hay una rotación de contraseña de"
-                    f" {incident.account} registrada después de su apertura ({_fmt(incident.opened_at)})."
-                    " Registre la rotación o cierre con --sin-rotacion --motivo."
-                )
+            check_incident_rotation(
+                incident.id, incident.account, incident.opened_at, rotation is not None, without_rotation
+            )
             store.execute(
                 "UPDATE incidents SET closed_at = ?, close_note = ?, closed_without_rotation = ? WHERE id = ?",
                 (to_db_datetime(moment), note, 1 if rotation is None else 0, incident.id),

@@ -7,14 +7,13 @@ import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from policy import validate
 from policy.codes import EntryKind, RequestState
 from policy.entries import workflows as entries
 from policy.records import Account, InformationRequest
-from policy.workflows import check_request_resolution, check_transition
+from policy.workflows import check_request_answer, request_fields, request_resolution
 from store.db import from_db_datetime, to_db_datetime
 from store.errors import NotFoundError
-from store.journal import journal, live, moment, when
+from store.journal import journal, moment
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -46,11 +45,9 @@ class InformationRequests:
 
     def add(self, account: Account, *, requester: str, subject: str, received_at: datetime) -> InformationRequest:
         store = self._store
-        live(account)
-        who = validate.text(requester, "quién solicita", required=True)
-        what = validate.text(subject, "asunto", required=True, limit=validate.MAX_MEDIUM)
-        assert who is not None and what is not None
-        when(received_at, store.now(), "fecha de recepción")
+        who, what = request_fields(
+            account, requester=requester, subject=subject, received_at=received_at, now=store.now()
+        )
         with store.atomic():
             new_id = store.insert(
                 "information_requests",
@@ -85,18 +82,13 @@ class InformationRequests:
     ) -> InformationRequest:
         """Close a request: ``respondida`` (needs the area notified) or ``canalizada`` to the profile's office."""
         store = self._store
-        clean = validate.choice(result, "resultado", [RequestState.ANSWERED, RequestState.ROUTED])
-        clean_note = validate.text(note, "nota", limit=validate.MAX_MEDIUM)
-        clean_area = validate.text(area, "área")
-        check_request_resolution(clean, clean_note, clean_area)
-        office = store.settings.profile().settings.information_request_office if clean == RequestState.ROUTED else None
+        clean, clean_note, clean_area, office = request_resolution(result, note, area, store.settings.profile())
         with store.atomic():
             current = self.get(request_id)
-            check_transition(self.entity, request_id, current.state, clean)
-            when(at, store.now(), "fecha de atención", current.received_at, "la de recepción")
+            check_request_answer(current, clean, at, store.now())
             store.execute(
                 "UPDATE information_requests SET state = ?, closed_at = ?, note = ?, area = ?, office = ? WHERE id = ?",
-                (clean, to_db_datetime(at), clean_note, clean_area, office or None, request_id),
+                (clean, to_db_datetime(at), clean_note, clean_area, office, request_id),
             )
             store.events.record(
                 self.entity, request_id, "atendida", from_state=current.state, to_state=clean, note=clean_note

@@ -7,14 +7,21 @@ import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
-from policy import validate
-from policy.clock import format_date
-from policy.codes import AccountStatus, EntryKind, Network, OpeningState
+from policy.codes import AccountStatus, EntryKind, OpeningState
 from policy.entries import workflows as entries
 from policy.labels import OPENING_REPORT_ITEMS
 from policy.records import OpeningRequest
-from policy.workflows import check_transition
-from store.errors import ConflictError, NotFoundError, UsageError
+from policy.workflows import (
+    check_account_to_open,
+    check_opening_report,
+    check_opening_request,
+    check_opening_step,
+    opening_fields,
+    opening_key,
+    opening_resolution,
+    report_items,
+)
+from store.errors import NotFoundError
 from store.journal import day, journal, on_day
 
 if TYPE_CHECKING:
@@ -60,37 +67,33 @@ class Openings:
         ConflictError when the account is already registered or another request for it is open.
         """
         store = self._store
-        clean_network = validate.choice(network, "red", [n.value for n in Network])
-        clean_handle = validate.text(handle, "usuario", required=True)
-        assert clean_handle is not None
-        clean_reference = validate.text(reference, "oficio", required=True)
-        assert clean_reference is not None
-        clean_area = validate.text(area, "área")
-        validate.not_future(requested_on, store.now(), "fecha del oficio")
-        office = store.settings.profile().settings.opening_office
+        fields = opening_fields(
+            network=network,
+            handle=handle,
+            reference=reference,
+            area=area,
+            requested_on=requested_on,
+            now=store.now(),
+            profile=store.settings.profile(),
+        )
         with store.atomic():
-            existing = store.accounts.find(clean_network, clean_handle)
-            if existing is not None:
-                raise ConflictError(f"La cuenta {existing.ref} ya existe (id {existing.id}): no se solicita abrirla.")
-            bare = clean_handle.lstrip("@").lower()
             other = store.query_one(
                 "SELECT id FROM opening_requests WHERE network = ? AND lower(ltrim(handle, '@')) = ?"
                 " AND state IN ('pendiente', 'autorizada')",
-                (clean_network, bare),
+                opening_key(fields),
             )
-            if other is not None:
-                raise ConflictError(
-                    f"Ya hay una solicitud de apertura en trámite para {clean_network}/{clean_handle} (id {other['id']})."
-                )
+            check_opening_request(
+                fields, store.accounts.find(fields.network, fields.handle), other["id"] if other else None
+            )
             new_id = store.insert(
                 "opening_requests",
                 {
-                    "network": clean_network,
-                    "handle": clean_handle,
-                    "reference": clean_reference,
+                    "network": fields.network,
+                    "handle": fields.handle,
+                    "reference": fields.reference,
                     "requested_on": requested_on.isoformat(),
-                    "area": clean_area,
-                    "office": office or None,
+                    "area": fields.area,
+                    "office": fields.office,
                     "state": OpeningState.PENDING.value,
                     "author": store.author,
                     "created_at": store.stamp(),
@@ -101,10 +104,8 @@ class Openings:
                 store,
                 EntryKind.NOTE,
                 occurred_at=on_day(store, requested_on),
-                refs=(clean_reference,),
-                text=entries.opening_requested(
-                    new_id, f"{clean_network}/{clean_handle}", clean_reference, requested_on, office
-                ),
+                refs=(fields.reference,),
+                text=entries.opening_requested(new_id, fields.ref, fields.reference, requested_on, fields.office),
             )
         return self.get(new_id)
 
@@ -112,14 +113,10 @@ class Openings:
         """The office's answer. ``autorizada`` registers the account as authorized;
         ``rechazada`` keeps the request with its reason (required)."""
         store = self._store
-        clean = validate.choice(result, "resultado", [OpeningState.AUTHORIZED, OpeningState.REJECTED])
-        clean_reason = validate.text(reason, "motivo", limit=validate.MAX_MEDIUM)
-        if clean == OpeningState.REJECTED and not clean_reason:
-            raise UsageError("Indique el motivo del rechazo con --motivo.")
+        clean, clean_reason = opening_resolution(result, reason)
         with store.atomic():
             current = self.get(opening_id)
-            check_transition(self.entity, opening_id, current.state, clean)
-            self._check_day(on, current)
+            check_opening_step(current, clean, on, store.now())
             account_id = None
             if clean == OpeningState.AUTHORIZED:
                 account = store.accounts.add(
@@ -134,7 +131,7 @@ class Openings:
                     account.id,
                     "registrada",
                     to_state=AccountStatus.AUTHORIZED.value,
-                    note=f"Apertura autorizada (solicitud {opening_id}, oficio {current.reference}).",
+                    note=entries.account_authorized(opening_id, current.reference),
                 )
             store.execute(
                 "UPDATE opening_requests SET state = ?, resolved_on = ?, reason = ?, account_id = ? WHERE id = ?",
@@ -160,12 +157,10 @@ class Openings:
         store = self._store
         with store.atomic():
             current = self.get(opening_id)
-            check_transition(self.entity, opening_id, current.state, OpeningState.OPENED)
-            self._check_day(on, current)
+            check_opening_step(current, OpeningState.OPENED, on, store.now())
             assert current.account_id is not None
             account = store.accounts.get(current.account_id)
-            if account.status != AccountStatus.AUTHORIZED:
-                raise ConflictError(f"La cuenta {account.ref} está {account.status}, no autorizada.")
+            check_account_to_open(account)
             store.accounts.update(account.id, status=AccountStatus.ACTIVE, opened_on=on)
             store.events.record(
                 "account", account.id, "abierta", from_state=account.status, to_state=AccountStatus.ACTIVE.value
@@ -190,19 +185,11 @@ class Openings:
     def report(self, opening_id: int, items: list[str], *, on: date) -> OpeningRequest:
         """Mark items of the opening report (nombre, direccion, propositos, operacion, administradores) as reported."""
         store = self._store
-        if not items:
-            raise UsageError(f"Indique qué se informó: {', '.join(OPENING_REPORT_ITEMS)}.")
-        clean = [validate.choice(item, "punto del informe", list(OPENING_REPORT_ITEMS)) for item in items]
+        clean = report_items(items)
         with store.atomic():
             current = self.get(opening_id)
-            if current.state != OpeningState.OPENED:
-                raise ConflictError(
-                    f"La solicitud de apertura {opening_id} está {current.state}: el informe se hace al abrir la cuenta."
-                )
-            self._check_day(on, current)
+            check_opening_report(current, clean, on, store.now())
             for item in clean:
-                if item in current.report:
-                    raise ConflictError(f"El punto «{item}» ya se informó el {format_date(current.report[item])}.")
                 store.insert(
                     "opening_report_items",
                     {
@@ -223,13 +210,6 @@ class Openings:
                 text=entries.opening_reported(opening_id, f"{current.network}/{current.handle}", clean),
             )
         return self.get(opening_id)
-
-    def _check_day(self, on: date, current: OpeningRequest) -> None:
-        validate.not_future(on, self._store.now(), "fecha")
-        if on < current.requested_on:
-            raise UsageError(
-                f"La fecha ({on.isoformat()}) es anterior a la del oficio de solicitud ({current.requested_on.isoformat()})."
-            )
 
     def get(self, opening_id: int) -> OpeningRequest:
         row = self._store.query_one("SELECT * FROM opening_requests WHERE id = ?", (opening_id,))

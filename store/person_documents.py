@@ -5,15 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from policy import validate
-from policy.codes import Kind
 from policy.records import Person
+from policy.workflows import person_document
 
 if TYPE_CHECKING:
     from store.db import Store
-
-
-DOCUMENT_KINDS = (Kind.DESIGNATION_FORM.value, Kind.RESPONSIVA.value)
 
 
 class PersonDocuments:
@@ -24,8 +20,7 @@ class PersonDocuments:
 
     def record(self, person: Person, kind: str, *, on: date, reference: str | None = None) -> None:
         store = self._store
-        clean = validate.choice(kind, "documento", DOCUMENT_KINDS)
-        validate.not_future(on, store.now(), "fecha de firma")
+        clean, reference = person_document(kind, on, store.now(), reference)
         with store.atomic():
             new_id = store.insert(
                 "person_documents",
@@ -33,7 +28,7 @@ class PersonDocuments:
                     "person_id": person.id,
                     "kind": clean,
                     "signed_on": on.isoformat(),
-                    "reference": validate.text(reference, "referencia"),
+                    "reference": reference,
                     "author": store.author,
                     "created_at": store.stamp(),
                 },

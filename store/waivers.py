@@ -7,13 +7,12 @@ import sqlite3
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from policy import validate
-from policy.codes import EntryKind, Kind
+from policy.codes import EntryKind
 from policy.entries import workflows as entries
 from policy.records import Account, Waiver
-from policy.workflows import waiver_until
+from policy.workflows import check_waiver_revocable, waiver_fields
 from store.db import from_db_datetime
-from store.errors import ConflictError, NotFoundError, UsageError
+from store.errors import NotFoundError
 from store.journal import journal, moment
 
 if TYPE_CHECKING:
@@ -60,18 +59,19 @@ class Waivers:
     ) -> Waiver:
         """Postpone the obligations matching ``key``, or ``kind`` (and ``account``), until ``until`` inclusive.
 
-        UsageError for an unknown kind, a missing reason or an end date already past.
+        UsageError for an unknown kind, a missing reason or an end date already past
+        (``policy.workflows.waiver_fields``).
         """
         store = self._store
-        clean_reason = validate.text(reason, "motivo", required=True, limit=validate.MAX_MEDIUM)
-        clean_key = validate.text(key, "clave")
-        clean_kind = validate.choice(kind, "tipo", [k.value for k in Kind]) if kind else None
-        if clean_key is None and clean_kind is None:
-            raise UsageError("Indique qué se dispensa: --tipo (con --cuenta, si es de una cuenta) o --clave.")
-        if clean_key is not None and (clean_kind is not None or account is not None):
-            raise UsageError("Use --clave sola, o bien --tipo con --cuenta.")
-        waiver_until(until, store.now().date())
-        clean_reference = validate.text(reference, "oficio")
+        clean_reason, clean_key, clean_kind, clean_reference = waiver_fields(
+            reason=reason,
+            key=key,
+            kind=kind,
+            for_account=account is not None,
+            until=until,
+            today=store.now().date(),
+            reference=reference,
+        )
         with store.atomic():
             new_id = store.insert(
                 "waivers",
@@ -103,8 +103,7 @@ class Waivers:
         store = self._store
         with store.atomic():
             record = self.record(waiver_id)
-            if record.revoked_at is not None:
-                raise ConflictError(f"La dispensa {waiver_id} ya fue revocada.")
+            check_waiver_revocable(waiver_id, record.revoked_at)
             store.execute(
                 "UPDATE waivers SET revoked_at = ?, revoked_by = ? WHERE id = ?",
                 (store.stamp(), store.author, waiver_id),

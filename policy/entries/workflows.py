@@ -13,6 +13,7 @@ from datetime import date, datetime
 from policy.clock import format_date
 from policy.codes import RequestState
 from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, KIND_LABELS, OPENING_REPORT_ITEMS
+from policy.records import Citation
 
 
 def sentence(text: str | None) -> str:
@@ -65,6 +66,11 @@ def opening_requested(opening_id: int, ref: str, reference: str, requested_on: d
     )
 
 
+def account_authorized(opening_id: int, reference: str) -> str:
+    """The note of the account's history when an authorized request registers it."""
+    return f"Apertura autorizada (solicitud {opening_id}, oficio {reference})."
+
+
 def opening_resolved(opening_id: int, ref: str, result: str, on: date, reason: str | None) -> str:
     return f"Solicitud de apertura {opening_id} de {ref}: {result} el {format_date(on)}.{sentence(reason)}"
 
@@ -78,6 +84,10 @@ def opening_reported(opening_id: int, ref: str, items: Sequence[str]) -> str:
 
 
 # -- closings --------------------------------------------------------------------------------
+
+
+#: The note of an assignment's history when its account closes.
+ASSIGNMENT_ENDED_BY_CLOSING = "Baja de la cuenta"
 
 
 def account_closed(closing_id: int, ref: str, on: date, reason: str | None, done: Sequence[str]) -> str:
@@ -158,6 +168,11 @@ def waiver_revoked(waiver_id: int, kind: str | None, key: str | None) -> str:
 
 
 # -- incidents ---------------------------------------------------------------------------------------
+
+
+def incident_clause(rule: Citation | None) -> str:
+    """The rule's citation in parentheses (« (§5.3 …)») for ``incident_opened``, empty without one."""
+    return f" ({rule.short()})" if rule else ""
 
 
 def incident_opened(incident_id: int, ref: str, description: str, recipients: Sequence[str], clause: str) -> str:

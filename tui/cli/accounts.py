@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from policy.clock import format_date, local, parse_date
 from policy.codes import AccountStatus, Network, Role, Verification
-from policy.errors import UsageError
+from policy.errors import ConflictError, UsageError
+from policy.institution import RoleTaken
 from policy.labels import SECOND_FACTOR_LABELS
 from policy.records import Account
 from tui.cli.agenda import obligation_json, render_agenda
@@ -368,7 +369,11 @@ def _clip(text: str, limit: int = 240) -> str:
 
 def assign_person(ctx: Context, args: argparse.Namespace) -> int:
     start = parse_date(args.desde, "fecha de inicio") if args.desde is not None else None
-    done = records.assign(ctx.store, args.cuenta, args.persona, role=args.rol, start=start)
+    try:
+        done = records.assign(ctx.store, args.cuenta, args.persona, role=args.rol, start=start)
+    except RoleTaken as exc:
+        hint = f"resguardo cuentas desasignar {exc.account_id} {exc.holder_id}"
+        raise ConflictError(f"{exc.message[:-1]} ({hint}).") from None
     item = done.assignment
     print(f"{done.person.name} es {item.role} de {done.account.ref} desde el {format_date(item.start)}.")
     return 0

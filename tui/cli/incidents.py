@@ -103,7 +103,7 @@ def notify_incident(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def close_incident(ctx: Context, args: argparse.Namespace) -> int:
-    with naming_options():
+    with naming_options({"sin_rotacion": "--sin-rotacion --motivo"}):
         incident = core.close_incident(
             ctx.store, args.id, at=_moment(ctx, args), without_rotation=args.sin_rotacion, reason=args.motivo
         )

@@ -13,6 +13,7 @@ from policy.errors import NotFoundError
 from policy.labels import KIND_LABELS
 from tui.cli.args import positive_int, subcommands, window_days
 from tui.cli.output import print_json, table
+from tui.cli.workflows import naming_options
 from tui.core import waivers as core
 from tui.core.common import account_of
 from tui.core.notices import mark_holiday_notice, notice_periods
@@ -73,16 +74,21 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     done.set_defaults(handler=complete_notice)
 
 
+#: The options that name what a waiver takes off the agenda (the fields of policy.workflows.waiver_fields).
+_WAIVER_OPTIONS = {"obligacion": "--tipo [--cuenta] o --clave", "clave_sola": "--clave sola, o --tipo con --cuenta"}
+
+
 def add_waiver(ctx: Context, args: argparse.Namespace) -> int:
-    waiver = core.add_waiver(
-        ctx.store,
-        until=parse_date(args.hasta, "fecha --hasta"),
-        reason=args.motivo,
-        kind=args.tipo,
-        account=args.cuenta,
-        key=args.clave,
-        reference=args.oficio,
-    )
+    with naming_options(_WAIVER_OPTIONS):
+        waiver = core.add_waiver(
+            ctx.store,
+            until=parse_date(args.hasta, "fecha --hasta"),
+            reason=args.motivo,
+            kind=args.tipo,
+            account=args.cuenta,
+            key=args.clave,
+            reference=args.oficio,
+        )
     print(waiver.id)
     what = waiver.key or KIND_LABELS.get(waiver.kind or "", waiver.kind or "")
     where = f" de {account_of(ctx.store, waiver.account_id).ref}" if waiver.account_id else ""

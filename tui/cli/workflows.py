@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, local, parse_date
 from policy.codes import ConsultationState, Network, OpeningState, RequestState
-from policy.errors import UsageError
+from policy.errors import PolicyError, UsageError
 from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
 from policy.records import Closing, Consultation, InformationRequest, OpeningRequest
-from policy.workflows import MissingDetail
+from policy.workflows import MissingDetail, RefusedUnless
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.core import workflows as core
@@ -66,12 +66,16 @@ def day_option(text: str | None, field: str = "fecha") -> date | None:
 
 
 @contextlib.contextmanager
-def naming_options() -> Iterator[None]:
-    """The core says which detail is missing; the command line adds the option that gives it."""
+def naming_options(options: Mapping[str, str] | None = None) -> Iterator[None]:
+    """The core says which detail is missing (MissingDetail), or which one would let a refused step
+    through (RefusedUnless); the command line adds the option that gives it: ``options[field]``
+    when the command words it, else ``--field`` (``sin_rotacion`` → ``--sin-rotacion``)."""
     try:
         yield
-    except MissingDetail as exc:
-        raise UsageError(f"{exc.message[:-1]} (--{exc.field}).") from None
+    except (MissingDetail, RefusedUnless) as exc:
+        hint = (options or {}).get(exc.field, "--" + exc.field.replace("_", "-"))
+        error = UsageError if isinstance(exc, MissingDetail) else PolicyError
+        raise error(f"{exc.message[:-1]} ({hint}).") from None
 
 
 # -- mostrar: one record and its history ---------------------------------------------
@@ -482,7 +486,8 @@ def add_opening(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def resolve_opening(ctx: Context, args: argparse.Namespace) -> int:
-    item = core.resolve_opening(ctx.store, args.id, args.resultado, on=day_option(args.fecha), reason=args.motivo)
+    with naming_options():
+        item = core.resolve_opening(ctx.store, args.id, args.resultado, on=day_option(args.fecha), reason=args.motivo)
     if item.state == OpeningState.AUTHORIZED:
         print(
             f"Apertura de {item.ref} autorizada: la cuenta queda registrada como autorizada (id {item.account_id})."

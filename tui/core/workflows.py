@@ -426,10 +426,6 @@ def notify_admin_change(
     return store.admin_changes.notify(change_id, on=_day(store, on), reference=reference)
 
 
-#: The ine documents a person signs.
-DOCUMENT_KINDS = (Kind.DESIGNATION_FORM, Kind.RESPONSIVA)
-
-
 class RecordedDocument(NamedTuple):
     person: Person
     kind: Kind
