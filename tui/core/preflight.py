@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["add_to_list", "list_entries", "remove_from_list", "review_draft"]
 #: Use cases one face only offers, and why.
 ONE_SIDED: dict[str, str] = {
-    "add_to_list": "the lists are kept from the command line (resguardo candidatos|palabras|campanas|enlaces);"
+    "add_to_list": "the lists (candidatos, palabras, campanas, enlaces) are kept from the command line;"
     " the workbench's «Revisar borrador» dialog reads them",
     "list_entries": "the lists are kept from the command line; the workbench has no list screen yet",
     "remove_from_list": "the lists are kept from the command line; the workbench has no list screen yet",
