@@ -18,7 +18,7 @@ from policy.codes import Kind, Role, SecondFactor
 from policy.errors import PolicyError
 from policy.labels import SECOND_FACTOR_LABELS
 from policy.obligations import Obligation, State
-from policy.records import Account, Assignment, CredentialState
+from policy.records import Account, Assignment, Citation, CredentialState
 
 #: Issue codes of ``credencial revisar --json`` (a stable interface, documented in the README).
 WEAK = "weak"
@@ -98,7 +98,7 @@ def reuse_groups(credentials: Mapping[int, CredentialState], account_ids: set[in
     return shared
 
 
-def _rule(state: State):  # type: ignore[no-untyped-def]
+def _rule(state: State) -> Citation | None:
     profile = state.profile
     return profile.rule("password_composition") if profile.has_rule("password_composition") else None
 

@@ -258,7 +258,7 @@ def translate_feedback(message: str) -> str:
     return FEEDBACK_ES.get(message, message)
 
 
-def _own_warning(sequence: Iterable[dict]) -> str:  # type: ignore[type-arg]
+def _own_warning(sequence: Iterable[dict[str, Any]]) -> str:
     longest = None
     for match in sequence:
         if longest is None or len(match.get("token", "")) > len(longest.get("token", "")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Literal, overload
 
 from policy.errors import UsageError
 
@@ -16,8 +17,16 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+@overload
+def text(value: str | None, field: str, *, required: Literal[True], limit: int = MAX_SHORT) -> str: ...
+
+
+@overload
+def text(value: str | None, field: str, *, required: bool = False, limit: int = MAX_SHORT) -> str | None: ...
+
+
 def text(value: str | None, field: str, *, required: bool = False, limit: int = MAX_SHORT) -> str | None:
-    """Trim a text field; empty becomes None (or an error when required)."""
+    """Trim a text field; empty becomes None (or an error when required: then never None)."""
     if value is None:
         if required:
             raise UsageError(f"El campo «{field}» es obligatorio.")

@@ -352,7 +352,7 @@ class Bitacora:
                 store.stamp(),
                 author_name,
                 clean_text,
-                refs_text(clean_refs),  # type: ignore[arg-type]
+                refs_text(clean_refs),
                 corrects,
                 prev_hash,
             )
@@ -407,7 +407,7 @@ class Bitacora:
                     recorded,
                     author,
                     text,
-                    refs_text(refs),  # type: ignore[arg-type]
+                    refs_text(refs),
                     None,
                     prev_hash,
                 )

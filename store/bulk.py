@@ -38,4 +38,4 @@ def bulk_insert(store: Store, table: str, rows: Iterable[dict[str, Any]], batch_
 
     db = Database(store.conn, execute_plugins=False, recursive_triggers=False)
     with store.atomic():
-        db[table].insert_all(rows, batch_size=batch_size)  # type: ignore[union-attr]
+        db.table(table).insert_all(rows, batch_size=batch_size)

@@ -635,9 +635,9 @@ def _make_private(file: Path, target: str) -> None:
 def _configure(store: Store, *, wal: bool) -> int:
     """The connection's settings; returns the schema version."""
     store.execute("PRAGMA foreign_keys = ON")
-    version = int(store.query_one("PRAGMA user_version")[0])  # type: ignore[index]
+    version = int(store.execute("PRAGMA user_version").fetchone()[0])
     if wal:
-        mode = store.query_one("PRAGMA journal_mode")[0]  # type: ignore[index]
+        mode = store.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
             with contextlib.suppress(StoreReadOnlyError):  # a read-only file or a full disk: reads still work
                 store.execute("PRAGMA journal_mode = WAL")

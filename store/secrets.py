@@ -220,7 +220,7 @@ def _keyring_base() -> type:
 def _make_backend_class() -> type:
     base = _keyring_base()
 
-    class EncryptedFileKeyring(base):  # type: ignore[misc, valid-type]
+    class EncryptedFileKeyring(base):  # type: ignore[misc, valid-type]  # the base is keyring's, imported lazily
         """A keyring backend in one encrypted file (Argon2id + AES-256-GCM), for laptops without one.
 
         Select it explicitly with
@@ -537,7 +537,7 @@ def resolve_backend(db_path: str | None = None) -> Any:
     if isinstance(backend, fail.Keyring) or _is_chainer_of_nothing(backend):
         return encrypted_file_class()(default_file_path(db_path))
     if is_encrypted_file(backend) and not getattr(backend, "explicit_path", True):
-        backend.path = default_file_path(db_path)  # type: ignore[attr-defined]
+        backend.path = default_file_path(db_path)  # type: ignore[attr-defined]  # keyring types backends as KeyringBackend
     return backend
 
 

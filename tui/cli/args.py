@@ -60,7 +60,9 @@ def window_days(text: str) -> int:
     return value
 
 
-def subcommands(parser: argparse.ArgumentParser, title: str = "subcomandos") -> argparse._SubParsersAction:  # type: ignore[type-arg]
+def subcommands(
+    parser: argparse.ArgumentParser, title: str = "subcomandos"
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     """A required group of subcommands (``resguardo cuentas`` alone prints its help)."""
     group = parser.add_subparsers(title=title, metavar="SUBCOMANDO", parser_class=type(parser))
     parser.set_defaults(handler=lambda ctx, args: _print_help(parser))

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("credencial", "llavero")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     keyring_parent = argparse.ArgumentParser(add_help=False, formatter_class=SpanishFormatter)
     keyring_parent.add_argument(
         "--frase-desde-stdin",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("incidentes",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     incidents = commands.add_parser(
         "incidentes",
         parents=[parent],

@@ -46,7 +46,7 @@ LIST_COMMANDS: dict[str, tuple[str, str, str]] = {
 SEVERITY_LABELS = {"bloquea": "BLOQUEA", "revisar": "REVISAR", "sugerencia": "SUGERENCIA"}
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     draft = commands.add_parser("borrador", parents=[parent], help="revisar un borrador antes de publicarlo")
     sub = subcommands(draft)
     check = sub.add_parser(

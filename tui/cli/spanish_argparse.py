@@ -48,6 +48,7 @@ def _ntranslate(singular: str, plural: str, count: int) -> str:
 
 def install() -> None:
     """Route argparse's messages through the Spanish catalogue (idempotent)."""
+    # type: ignore: argparse's gettext hooks are module globals its stubs do not declare
     argparse._ = _translate  # type: ignore[attr-defined]
     argparse.ngettext = _ntranslate  # type: ignore[attr-defined]
 
@@ -81,7 +82,7 @@ class SpanishParser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("add_help", False)
         kwargs.setdefault("formatter_class", SpanishFormatter)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # passes argparse's own keywords through
         self.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
 
     def error(self, message: str) -> NoReturn:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("dispensas", "avisos")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     waivers = commands.add_parser("dispensas", parents=[parent], help="posponer o dispensar obligaciones")
     sub = subcommands(waivers)
     add = sub.add_parser(

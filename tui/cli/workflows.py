@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("consultas", "solicitudes", "aperturas", "bajas")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     _register_consultations(commands, parent)
     _register_requests(commands, parent)
     _register_openings(commands, parent)
@@ -81,7 +81,12 @@ def naming_options(options: Mapping[str, str] | None = None) -> Iterator[None]:
 # -- mostrar: one record and its history ---------------------------------------------
 
 
-def _show(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser, entity: str, help_text: str) -> None:  # type: ignore[type-arg]
+def _show(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    parent: argparse.ArgumentParser,
+    entity: str,
+    help_text: str,
+) -> None:
     show = sub.add_parser("mostrar", parents=[parent], help=help_text)
     _id(show)
     show.add_argument("--json", action="store_true", help="salida JSON")
@@ -237,7 +242,9 @@ def show_record(ctx: Context, args: argparse.Namespace) -> int:
 # -- consultas ---------------------------------------------------------------------
 
 
-def _register_consultations(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def _register_consultations(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
     group = commands.add_parser("consultas", parents=[parent], help="consultas de pertinencia antes de publicar")
     sub = subcommands(group)
     add = sub.add_parser("agregar", parents=[parent], help="registra una consulta enviada e imprime su id")
@@ -327,7 +334,9 @@ def list_consultations(ctx: Context, args: argparse.Namespace) -> int:
 # -- solicitudes -------------------------------------------------------------------
 
 
-def _register_requests(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def _register_requests(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
     group = commands.add_parser("solicitudes", parents=[parent], help="solicitudes de información del público")
     sub = subcommands(group)
     add = sub.add_parser("agregar", parents=[parent], help="registra una solicitud recibida e imprime su id")
@@ -419,7 +428,9 @@ def list_requests(ctx: Context, args: argparse.Namespace) -> int:
 # -- aperturas ---------------------------------------------------------------------
 
 
-def _register_openings(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def _register_openings(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
     group = commands.add_parser("aperturas", parents=[parent], help="solicitudes de apertura de cuentas")
     sub = subcommands(group)
     add = sub.add_parser(
@@ -568,7 +579,9 @@ def list_openings(ctx: Context, args: argparse.Namespace) -> int:
 # -- bajas -------------------------------------------------------------------------
 
 
-def _register_closings(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def _register_closings(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
     group = commands.add_parser("bajas", parents=[parent], help="baja (cancelación) de cuentas y su lista de pasos")
     sub = subcommands(group)
     add = sub.add_parser("registrar", parents=[parent], help="da de baja una cuenta e imprime el id de la baja")

@@ -9,7 +9,7 @@ in the two inputs and in the worker calls; it is never logged nor notified.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -242,7 +242,7 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @property
     def workbench(self) -> Workbench:
-        return self.app  # type: ignore[return-value]
+        return cast("Workbench", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog password"):
@@ -640,7 +640,7 @@ class PendingSecretDialog(ModalScreen[str | None]):
 
     @property
     def workbench(self) -> Workbench:
-        return self.app  # type: ignore[return-value]  # this dialog only runs inside the Workbench
+        return cast("Workbench", self.app)  # this dialog only runs inside the Workbench
 
     def compose(self) -> ComposeResult:
         text = describe_waiting(self.workbench.workspace.run(pending_secret, self.account.id, self.kind))

@@ -207,7 +207,7 @@ class BitacoraScreen(ViewScreen):
         kind = self.query_one("#kind", Select).value
         return (
             self.query_one("#search", Input).value,
-            None if account is Select.NULL else int(account),  # type: ignore[arg-type]
+            None if account is Select.NULL else int(str(account)),
             None if kind is Select.NULL else str(kind),
             day("since", "fecha desde"),
             day("until", "fecha hasta"),
@@ -331,7 +331,7 @@ class BitacoraScreen(ViewScreen):
 
     def action_new_entry(self) -> None:
         account = self.query_one("#account", Select).value
-        chosen = None if account is Select.NULL else int(account)  # type: ignore[arg-type]
+        chosen = None if account is Select.NULL else int(str(account))
         self.workbench.with_institution(
             lambda: self.app.push_screen(EntryDialog(self.workbench.workspace, account_options(self.workbench), chosen))
         )

@@ -69,6 +69,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content.assemble(*parts))
             yield Static("Esc cierra", classes="dialog-hint")
 
+    # type: ignore: Textual's Screen.action_dismiss is a coroutine taking the result; Help only closes
     def action_dismiss(self, result: Any = None) -> None:  # type: ignore[override]
         self.dismiss(None)
 
@@ -94,7 +95,7 @@ class LockScreen(Screen[None]):
         if self._asking:
             return
         self._asking = True
-        app: Workbench = self.app  # type: ignore[assignment]
+        app = cast("Workbench", self.app)
 
         def answered(ok: bool | None) -> None:
             self._asking = False
