@@ -10,14 +10,13 @@ core's and policy's, the same ones the command line gets.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
 from policy import validate
-from policy.clock import format_date, parse_date, parse_datetime
+from policy.clock import format_date, parse_date
 from policy.codes import Kind
 from policy.errors import UsageError
 from policy.labels import KIND_LABELS
@@ -89,18 +88,6 @@ class _ItemDialog(FormDialog):
 
     def intro(self) -> ComposeResult:
         yield Static(self.intro_text, classes="dialog-text")
-
-    def moment(self, widget_id: str, label: str) -> datetime:
-        return parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
-
-    def day(self, widget_id: str, label: str) -> date:
-        return parse_date(self.value(widget_id), label)
-
-    def now_text(self) -> str:
-        return self.workspace.now().strftime("%Y-%m-%d %H:%M")
-
-    def today_text(self) -> str:
-        return self.workspace.now().date().isoformat()
 
 
 class IncidentNoticeDialog(_ItemDialog):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from textual import on, work
@@ -23,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
+from policy.clock import parse_date, parse_datetime
 from policy.errors import ResguardoError
 from tui.workspace import error_text
 
@@ -239,3 +241,17 @@ class FormDialog(ModalScreen[str | None]):
     def selected(self, widget_id: str) -> object:
         value = self.query_one(f"#{widget_id}", Select).value
         return None if value is Select.NULL else value
+
+    def moment(self, widget_id: str, label: str) -> datetime:
+        """A «AAAA-MM-DD HH:MM» field (the date alone means its start); UsageError names ``label``."""
+        return parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
+
+    def day(self, widget_id: str, label: str) -> date:
+        return parse_date(self.value(widget_id), label)
+
+    def now_text(self) -> str:
+        """Now, as the moment fields show it."""
+        return self.workspace.now().strftime("%Y-%m-%d %H:%M")
+
+    def today_text(self) -> str:
+        return self.workspace.now().date().isoformat()

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from policy.clock import parse_datetime
 from policy.labels import ENTRY_KIND_LABELS
 from store.bitacora import Entry
 from tui.core.bitacora import add_entry
@@ -44,14 +43,12 @@ class EntryDialog(FormDialog):
             ),
         )
         yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value="nota"))
-        yield from field(
-            "Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when")
-        )
+        yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
 
     def build_job(self) -> Job[Entry]:
         text = self.value("text")
-        at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha de la entrada")
+        at = self.moment("when", "fecha de la entrada")
         chosen, kind = self.selected("account"), str(self.selected("kind"))
         account_id = chosen if isinstance(chosen, int) else None
         return Job(

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Select, Static
 
-from policy.clock import format_date, parse_date, parse_datetime
+from policy.clock import format_date
 from policy.codes import AccountStatus, Network, Rank, Role, Verification
 from policy.errors import UsageError
 from policy.records import Account, Person
@@ -62,8 +62,7 @@ class RotationDialog(FormDialog):
         yield from field("Oficio (opcional)", Input(id="reference", placeholder="número de oficio"))
 
     def build_job(self) -> Job[RecordedRotation]:
-        text = self.value("when").strip().replace(" ", "T", 1)
-        at = parse_datetime(text, "fecha de la rotación")
+        at = self.moment("when", "fecha de la rotación")
         self._at = at
         reason, reference = optional(self.value("reason")), optional(self.value("reference"))
         account_id = self.account.id
@@ -88,11 +87,11 @@ class EvaluationDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Cuenta: {self.account.ref}", classes="dialog-text")
-        yield from field("Fecha (AAAA-MM-DD)", Input(self.workspace.now().date().isoformat(), id="day"))
+        yield from field("Fecha (AAAA-MM-DD)", Input(self.today_text(), id="day"))
         yield from field("Nota (opcional)", Input("Evaluación semestral", id="note"))
 
     def build_job(self) -> Job[RecordedEvaluation]:
-        day = parse_date(self.value("day"), "fecha de la evaluación")
+        day = self.day("day", "fecha de la evaluación")
         self._day = day
         note = optional(self.value("note"))
         account_id = self.account.id
@@ -117,11 +116,11 @@ class TrainingDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Persona: {self.person.name}", classes="dialog-text")
-        yield from field("Fecha (AAAA-MM-DD)", Input(self.workspace.now().date().isoformat(), id="day"))
+        yield from field("Fecha (AAAA-MM-DD)", Input(self.today_text(), id="day"))
         yield from field("Curso o nota (opcional)", Input(id="note", placeholder="nombre del curso"))
 
     def build_job(self) -> Job[RecordedTraining]:
-        day = parse_date(self.value("day"), "fecha de la capacitación")
+        day = self.day("day", "fecha de la capacitación")
         self._day = day
         note = optional(self.value("note"))
         person_id = self.person.id
@@ -238,11 +237,11 @@ class AssignDialog(FormDialog):
                 options([r.value for r in Role]), id="role", allow_blank=False, value=self.role or Role.TITULAR.value
             ),
         )
-        yield from field("Desde (AAAA-MM-DD)", Input(self.workspace.now().date().isoformat(), id="start"))
+        yield from field("Desde (AAAA-MM-DD)", Input(self.today_text(), id="start"))
 
     def build_job(self) -> Job[Assigned]:
         name = self.value("person")
-        start = parse_date(self.value("start"), "fecha de inicio")
+        start = self.day("start", "fecha de inicio")
         role = str(self.selected("role"))
         account_id = self.account.id
         return Job(

@@ -7,13 +7,11 @@ Each saves through one use case of the core (``tui.core.incidents``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select, Static
 
-from policy.clock import parse_datetime
 from policy.errors import UsageError
 from store.incidents import Incident
 from tui.core.incidents import close_incident, open_incident
@@ -67,12 +65,6 @@ class _NewDialog(FormDialog):
             raise UsageError("Elija la cuenta.")
         return int(str(value))
 
-    def moment(self, widget_id: str, label: str) -> datetime:
-        return parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
-
-    def now_text(self) -> str:
-        return self.workspace.now().strftime("%Y-%m-%d %H:%M")
-
 
 class IncidentOpenDialog(_NewDialog):
     title_text = "Abrir incidente"
@@ -106,12 +98,12 @@ class IncidentCloseDialog(FormDialog):
             f"Incidente {self.incident.id} en {self.incident.account}: {self.incident.description}",
             classes="dialog-text",
         )
-        yield from field("Cierre (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when"))
+        yield from field("Cierre (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield Checkbox("Cerrar sin rotación posterior a la apertura", False, id="without")
         yield from field("Motivo (obligatorio sin rotación)", Input(id="reason"))
 
     def build_job(self) -> Job[Incident]:
-        at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha y hora del cierre")
+        at = self.moment("when", "fecha y hora del cierre")
         without = self.checked("without")
         reason = optional(self.value("reason"))
         incident_id = self.incident.id
