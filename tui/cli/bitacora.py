@@ -371,7 +371,7 @@ def _write_export(handle: TextIO, fmt: str, entries: Iterator[Entry]) -> int:
 
     count = 0
     if fmt == "csv":
-        from store.spreadsheet import neutralize_row  # lazy: it imports dataclasses (~20 ms), for CSV only
+        from policy.spreadsheet import neutralize_row  # lazy: it imports dataclasses (~20 ms), for CSV only
 
         writer = csv.writer(handle, lineterminator="\n")
         # With «\n» as the line end the csv module leaves a lone «\r» unquoted, and a spreadsheet
@@ -380,7 +380,7 @@ def _write_export(handle: TextIO, fmt: str, entries: Iterator[Entry]) -> int:
         writer.writerow(EXPORT_COLUMNS)
         for e in entries:
             # Text cells starting with a formula character get a leading «'» (see
-            # store.spreadsheet.neutralize); the ids stay numbers. JSON needs none of this.
+            # policy.spreadsheet.neutralize); the ids stay numbers. JSON needs none of this.
             row = neutralize_row(
                 [
                     e.id,
