@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("respaldo",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     backup = commands.add_parser(
         "respaldo",
         parents=[parent],

@@ -45,7 +45,7 @@ MAX_TABLE_TEXT = 400
 COMMAND_NAMES = ("bitacora",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     log = commands.add_parser(
         "bitacora",
         parents=[parent],

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("inhabiles", "procesos")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     days = commands.add_parser("inhabiles", parents=[parent], help="días inhábiles de la institución")
     sub = subcommands(days)
     add = sub.add_parser("agregar", parents=[parent], help="declara un día (o periodo) inhábil")

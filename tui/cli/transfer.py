@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("importar", "exportar")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     load = commands.add_parser(
         "importar",
         parents=[parent],
