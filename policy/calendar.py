@@ -17,6 +17,25 @@ from typing import NamedTuple
 
 from policy.errors import UsageError
 
+#: A declared range (non-working days, an electoral process) ends at most this many days after it starts.
+MAX_DECLARED_DAYS = 366
+#: The years whose official days of rest a listing shows.
+LISTED_YEARS = (2000, 2100)
+
+
+def check_declared_range(start: date, end: date) -> None:
+    """UsageError when a declared range ends before it starts or spans more than a year."""
+    if end < start:
+        raise UsageError(f"La fecha final ({end.isoformat()}) es anterior a la inicial ({start.isoformat()}).")
+    if (end - start).days > MAX_DECLARED_DAYS:
+        raise UsageError("Un periodo declarado no puede abarcar más de un año.")
+
+
+def check_listed_year(year: int) -> None:
+    """UsageError for a year whose official days no listing shows (outside LISTED_YEARS)."""
+    if not LISTED_YEARS[0] <= year <= LISTED_YEARS[1]:
+        raise UsageError(f"El año debe estar entre {LISTED_YEARS[0]} y {LISTED_YEARS[1]}.")
+
 
 class DateRange(NamedTuple):
     start: date

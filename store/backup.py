@@ -40,9 +40,11 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import ZONE
 from policy.errors import ResguardoError
 from policy.profile import DEFAULT_SETTINGS
-from store.db import LAST_DAILY_BACKUP_KEY, MEMORY, Store, _lock_timeout, from_db_datetime
+from store.db import LAST_DAILY_BACKUP_KEY, MEMORY, Store, _lock_timeout, from_db_datetime, open_store
 from store.errors import StoreError, os_error_text
 from store.files import sync_folder
+from store.integrity import rewitness
+from store.migrations import LATEST_VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -199,7 +201,6 @@ def _after_restore(store: Store) -> None:
     after the backup as deleted. The keyring's witness is the command's to
     update (it needs the keyring).
     """
-    from store.integrity import rewitness
 
     rewitness(store)
 
@@ -406,7 +407,6 @@ def _contents(conn: sqlite3.Connection) -> Contents:
 
 def _schema_problem(conn: sqlite3.Connection, path: Path, what: str) -> str | None:
     """Why ``conn`` is not a resguardo database this version can use, or None (``what`` as in _check_file)."""
-    from store.migrations import LATEST_VERSION
 
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version == 0 or not _has_table(conn, "settings"):
@@ -471,7 +471,7 @@ def _copy_database(source: sqlite3.Connection, target: Path) -> Contents:
 
 
 def _keyring_file(db_path: Path) -> Path | None:
-    from store.secrets import default_file_path
+    from store.secrets import default_file_path  # lazy: store.secrets is not for the agenda's daily backup
 
     path = default_file_path(str(db_path))
     return path if path.is_file() else None
@@ -828,7 +828,6 @@ def backup_before_migration(store: Store, version: int) -> Backup:
 
     Raises BackupError (and then nothing is migrated) when it cannot be made.
     """
-    from store.migrations import LATEST_VERSION
 
     try:
         backup = create_backup(store.conn, store.path, now=store.now(), reason=MIGRATION)
@@ -905,7 +904,7 @@ class _Live:
 
 def _set_aside_raw(db: Path, now: datetime) -> Path:
     """Copy an unreadable database (and its ``-wal``) aside byte for byte; there is no manifest."""
-    import shutil
+    import shutil  # lazy: ~2 ms the agenda's daily backup does not need
 
     folder = _ensure_folder(backup_folder(db))
     temp = _temp_file(folder)
@@ -1073,7 +1072,7 @@ def _swap(temp: Path, db: Path, live: _Live) -> None:
 
 
 def _restore_keyring(check: Check, db: Path) -> tuple[str, Path]:
-    from store.secrets import default_file_path
+    from store.secrets import default_file_path  # lazy: store.secrets is not for the agenda's daily backup
 
     current = default_file_path(str(db))
     if current.exists():
@@ -1093,7 +1092,6 @@ def _restore_keyring(check: Check, db: Path) -> tuple[str, Path]:
 
 def _finish(db: Path, clock: Callable[[], datetime]) -> None:
     """Open the restored database (migrating an older schema) and run the after-restore hook."""
-    from store.db import open_store
 
     try:
         store = open_store(db, clock=clock, auto_backup=False)

@@ -430,40 +430,6 @@ class Bitacora:
         except sqlite3.Error as exc:
             raise translate(exc, self._store.path) from None
 
-    def moderate(
-        self,
-        account: Account,
-        action: str,
-        text: str,
-        *,
-        hate_or_violence: bool = False,
-        occurred_at: datetime | None = None,
-        refs: Sequence[str] = (),
-        author: str | None = None,
-    ) -> Entry:
-        """Record a moderation action on a user's comment, if the profile allows it.
-
-        PolicyError citing the clause when the profile forbids the action (for
-        example blocking under ine, ieeags or iecm); the entry states the legal
-        basis and, where the profile says so, who decided. Otherwise as ``append``.
-        """
-        from policy.moderation import ACTION_LABELS, decide  # lazy: loads the profiles
-
-        profile = self._store.settings.profile()
-        decision = decide(profile, action, hate_or_violence=hate_or_violence)
-        body = validate.text(text, "texto", required=True, limit=MAX_TEXT)
-        assert body is not None
-        head = f"Moderación: {ACTION_LABELS[decision.action]} ({decision.action.value})."
-        parts = [head, *decision.notes, body]
-        return self.append(
-            kind=MODERATION,
-            text=" ".join(parts),
-            account=account,
-            occurred_at=occurred_at,
-            refs=refs,
-            author=author,
-        )
-
     # -- reading ----------------------------------------------------------
 
     def get(self, entry_id: int) -> Entry:

@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from policy import validate
 from policy.calendar import BusinessCalendar, DateRange
-from store.errors import NotFoundError, UsageError
+from store.errors import NotFoundError, StoreLockedError, StoreReadOnlyError
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -27,7 +26,7 @@ class DeclaredRange(NamedTuple):
 
 def official_holidays_for(year: int) -> dict[date, str]:
     """Mexico's official days of rest for ``year`` (LFT art. 74), named in Spanish."""
-    import holidays  # lazy: 100–170 ms; runs once per year per database
+    import holidays  # lazy: 100–170 ms, needed once per year per database
 
     calendar = holidays.country_holidays("MX", years=year, language="es")
     return {day: str(name) for day, name in sorted(calendar.items())}
@@ -71,22 +70,18 @@ class Calendar:
     # -- declared ranges --------------------------------------------------
 
     def _add_range(self, table: str, label_column: str, start: date, end: date, label: str | None) -> DeclaredRange:
-        if end < start:
-            raise UsageError(f"La fecha final ({end.isoformat()}) es anterior a la inicial ({start.isoformat()}).")
-        if (end - start).days > 366:
-            raise UsageError("Un periodo declarado no puede abarcar más de un año.")
-        clean = validate.text(label, "motivo")
+        """Persist a range already checked (``tui.core.calendar``: ``policy.calendar.check_declared_range``)."""
         with self._store.atomic():
             range_id = self._store.insert(
                 table,
                 {
                     "start_date": start.isoformat(),
                     "end_date": end.isoformat(),
-                    label_column: clean,
+                    label_column: label,
                     "created_at": self._store.stamp(),
                 },
             )
-        return DeclaredRange(range_id, start, end, clean)
+        return DeclaredRange(range_id, start, end, label)
 
     def _list(self, table: str, label_column: str) -> list[DeclaredRange]:
         rows = self._store.query(f"SELECT * FROM {table} ORDER BY start_date, id")
@@ -104,7 +99,7 @@ class Calendar:
                 raise NotFoundError(f"No existe {what} con id {range_id}.")
 
     def add_non_working(self, start: date, end: date, reason: str | None = None) -> DeclaredRange:
-        """Declare the institution's own non-working day(s), from ``start`` to ``end`` inclusive."""
+        """Record the institution's own non-working day(s), from ``start`` to ``end`` inclusive (checked)."""
         return self._add_range("non_working_days", "reason", start, end, reason)
 
     def non_working(self) -> list[DeclaredRange]:
@@ -114,7 +109,7 @@ class Calendar:
         self._remove("non_working_days", range_id, "el día inhábil declarado")
 
     def add_electoral_period(self, start: date, end: date, name: str | None = None) -> DeclaredRange:
-        """Declare an electoral-process period: every day in it counts as hábil."""
+        """Record an electoral-process period (checked): every day in it counts as hábil."""
         return self._add_range("electoral_periods", "name", start, end, name)
 
     def electoral_periods(self) -> list[DeclaredRange]:
@@ -132,8 +127,6 @@ class Calendar:
         the write lock) they are computed without saving, so that reading the
         agenda never fails for it; years before FIRST_YEAR are never stored.
         """
-        from store.errors import StoreLockedError, StoreReadOnlyError
-
         stored_first = max(first, FIRST_YEAR)
         days: dict[date, str] = {}
         if stored_first <= last:

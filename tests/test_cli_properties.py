@@ -182,12 +182,12 @@ def _argv(paths: list[tuple[str, ...]]) -> st.SearchStrategy[list[str]]:
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     """A scratch folder to run in, and a demo database whose holidays of every year the
     commands accept are stored already (so that reading never has a reason to write)."""
-    import tui.cli.clipboard
+    import tui.clipboard
 
     folder = tmp_path_factory.mktemp("propiedades")
     patch = pytest.MonkeyPatch()
     cli_environment(patch)
-    patch.setattr(tui.cli.clipboard, "find_tools", lambda: None)  # never start a clipboard tool
+    patch.setattr(tui.clipboard, "find_tools", lambda: None)  # never start a clipboard tool
     previous = Path.cwd()
     os.chdir(folder)
     try:

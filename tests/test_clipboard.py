@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NOW
-from tui.cli import clipboard
+from tui import clipboard
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG = "x7#Gq9!mVb2$Lpz"
@@ -52,6 +52,8 @@ def _plant_trap(folder: Path, marker: Path) -> None:
         "tui/cli/__init__.py",
         "tui/cli/clipboard.py",
         "tui/cli/clipboard_cleaner.py",
+        "tui/clipboard.py",
+        "tui/clipboard_cleaner.py",
         "clipboard_cleaner.py",
         "json.py",
         "hashlib.py",
@@ -99,7 +101,7 @@ def test_the_cleaner_is_started_isolated_by_absolute_path_and_detached(monkeypat
     [(argv, options)] = started
     assert argv == [sys.executable, "-I", str(clipboard.CLEANER), "7"]
     assert Path(argv[2]).is_absolute() and Path(argv[2]).is_file()
-    assert Path(argv[2]).parent == ROOT / "tui" / "cli"
+    assert Path(argv[2]).parent == ROOT / "tui"
     assert "shell" not in options and options["stdin"] == subprocess.PIPE
     if platform == "win32":
         assert options["creationflags"] == 0x00000008 | 0x00000200  # DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP
@@ -229,7 +231,7 @@ def test_schedule_clear_from_a_trapped_folder_still_clears(tmp_path: Path, monke
 
 
 def test_isolated_mode_searches_neither_the_scripts_folder_nor_the_current_one(tmp_path: Path):
-    # tui/cli/ holds calendar.py, a standard-library name: its own folder must not be searched either.
+    # The script's own folder must not be searched either (a standard-library name such as calendar.py beside it).
     # Python 3.11's -I implies -P: no sys.path[0] at all, for a script path as for -c.
     marker = tmp_path / "ejecutado.txt"
     folder = tmp_path / "junto"

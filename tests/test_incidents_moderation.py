@@ -15,6 +15,7 @@ from store.db import Store
 from store.errors import ConflictError, UsageError
 from store.state import load_state
 from tests.conftest import NOW
+from tui.core.bitacora import moderate_comment
 
 CHECKLISTS = {
     "ine": ["Titular del área responsable", "CNCS", "UNICOM"],
@@ -194,9 +195,9 @@ def test_refused_moderation_writes_nothing(make_store):
     store = make_store("iecm")
     account = _account(store, "iecm")
     with pytest.raises(PolicyError):
-        store.bitacora.moderate(account, "bloquear", "Insultos racistas", hate_or_violence=True)
+        moderate_comment(store, account.id, "bloquear", "Insultos racistas", hate_or_violence=True)
     assert store.bitacora.count() == 0
-    entry = store.bitacora.moderate(account, "ignorar", "Insultos racistas")
+    entry = moderate_comment(store, account.id, "ignorar", "Insultos racistas")
     assert entry.kind == "moderacion" and "ignorar" in entry.text
 
 

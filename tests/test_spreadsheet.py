@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from store import spreadsheet
+from policy import spreadsheet
+from policy.spreadsheet import ImportRowError
+from store import spreadsheet as inventory_db
 from store.db import Store
-from store.spreadsheet import ImportRowError
 from tests.conftest import NOW
 
 TODAY = NOW.date()
@@ -33,9 +34,9 @@ def counts(store: Store) -> dict[str, int]:
     return {t: int(store.query_one(f"SELECT count(*) FROM {t}")[0]) for t in tables}  # type: ignore[index]
 
 
-def load(store: Store, data: bytes) -> spreadsheet.ImportSummary:
+def load(store: Store, data: bytes) -> inventory_db.ImportSummary:
     rows = spreadsheet.parse(spreadsheet.decode(data), TODAY)
-    return spreadsheet.import_rows(store, rows, TODAY)
+    return inventory_db.import_rows(store, rows, TODAY)
 
 
 def test_import_excel_spanish_bom_semicolons_and_ddmmyyyy(store: Store):
@@ -64,7 +65,7 @@ def test_reimport_is_idempotent(store: Store):
     before = counts(store)
     summary = load(store, encode_excel(EXCEL_ES))
     assert counts(store) == before
-    assert summary == spreadsheet.ImportSummary()
+    assert summary == inventory_db.ImportSummary()
 
 
 BAD_ROWS = [
@@ -118,7 +119,7 @@ def test_header_errors(store: Store):
 def test_export_then_import_into_a_fresh_database_round_trips(make_store):
     source = make_store("ine")
     load(source, encode_excel(EXCEL_ES))
-    text = spreadsheet.to_csv(spreadsheet.export_rows(source, TODAY))
+    text = spreadsheet.to_csv(inventory_db.export_rows(source, TODAY))
     target = make_store("ine")
     load(target, text.encode("utf-8"))
 
@@ -140,7 +141,7 @@ def test_export_then_import_into_a_fresh_database_round_trips(make_store):
 
     assert snapshot(target) == snapshot(source)
     # And the export of the copy is the same file.
-    assert spreadsheet.to_csv(spreadsheet.export_rows(target, TODAY)) == text
+    assert spreadsheet.to_csv(inventory_db.export_rows(target, TODAY)) == text
 
 
 def test_cli_import_export(cli, tmp_path: Path):
@@ -192,11 +193,11 @@ def test_several_coadministrators_round_trip(make_store):
     assert coadmins == [("Beto Ruiz", date(2025, 2, 1)), ("Ceci Gómez", date(2025, 2, 3))]
     assert source.people.find("Beto Ruiz").email == "beto@iecm.mx"  # type: ignore[union-attr]
     assert source.people.find("Ceci Gómez").email is None  # type: ignore[union-attr]
-    text = spreadsheet.to_csv(spreadsheet.export_rows(source, TODAY))
+    text = spreadsheet.to_csv(inventory_db.export_rows(source, TODAY))
     assert "Beto Ruiz; Ceci Gómez" in text
     target = make_store("iecm")
     load(target, text.encode())
-    assert spreadsheet.to_csv(spreadsheet.export_rows(target, TODAY)) == text
+    assert spreadsheet.to_csv(inventory_db.export_rows(target, TODAY)) == text
     assert len(target.assignments.all()) == 3
 
 
@@ -221,11 +222,11 @@ def test_closed_account_with_history_round_trips(make_store):
     )
     acc = source.accounts.resolve("x/@INEviejo")
     source.accounts.update(acc.id, status="baja")
-    text = spreadsheet.to_csv(spreadsheet.export_rows(source, TODAY))
+    text = spreadsheet.to_csv(inventory_db.export_rows(source, TODAY))
     assert ",baja," in text
     target = make_store("ine")
     load(target, text.encode())  # a closed account keeps its history on import
-    assert spreadsheet.to_csv(spreadsheet.export_rows(target, TODAY)) == text
+    assert spreadsheet.to_csv(inventory_db.export_rows(target, TODAY)) == text
     load(target, text.encode())  # and re-importing changes nothing
     assert len(target.rotations.for_account(1)) == 1
 

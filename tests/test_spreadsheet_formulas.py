@@ -16,9 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store import open_store, spreadsheet
+from policy import spreadsheet
+from policy.spreadsheet import FORMULA_TRIGGERS, neutralize, neutralize_row, restore
+from store import open_store
+from store import spreadsheet as inventory_db
 from store.db import Store
-from store.spreadsheet import FORMULA_TRIGGERS, neutralize, neutralize_row, restore
 from tests.conftest import NOW, make_runner
 
 TODAY = NOW.date()
@@ -207,7 +209,7 @@ def test_tab_and_carriage_return_cells_round_trip_through_the_file():
 
 def test_a_hand_made_file_keeps_its_apostrophes(store: Store):
     text = "red,usuario,area,telefono\nx,@a,'Comunicación,'=1+1\n"
-    spreadsheet.import_rows(store, spreadsheet.parse(text, TODAY), TODAY)
+    inventory_db.import_rows(store, spreadsheet.parse(text, TODAY), TODAY)
     acc = store.accounts.resolve("x/@a")
     assert acc.area == "'Comunicación"
     assert acc.phone == "=1+1"  # Excel's own «'» text mark comes off, as after an export

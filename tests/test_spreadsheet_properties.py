@@ -20,12 +20,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, note, reject, settings
 from hypothesis import strategies as st
 
+from policy import spreadsheet
 from policy.clock import start_of_day
 from policy.codes import AccountStatus, Network, Rank, Verification
 from policy.errors import ResguardoError
-from store import open_store, spreadsheet
+from policy.spreadsheet import COLUMNS, restore
+from store import open_store
+from store import spreadsheet as inventory_db
 from store.db import Store
-from store.spreadsheet import COLUMNS, restore
 from tests.conftest import NOW
 
 TODAY = NOW.date()
@@ -200,7 +202,7 @@ def test_import_is_all_or_nothing_and_refuses_in_spanish(file):
         before = _dump(store)
         try:
             parsed = spreadsheet.parse(spreadsheet.decode(data), TODAY)
-            spreadsheet.import_rows(store, parsed, TODAY)
+            inventory_db.import_rows(store, parsed, TODAY)
         except ResguardoError as exc:
             note(f"refused: {exc.message}")
             event("refused: " + re.sub(r"«[^«»]*»|\d+", "…", exc.message)[:60])
@@ -240,7 +242,7 @@ def test_huge_field_and_stray_carriage_return_are_refused_in_spanish(store: Stor
     ):
         before = _dump(store)
         try:
-            spreadsheet.import_rows(store, spreadsheet.parse(spreadsheet.decode(data), TODAY), TODAY)
+            inventory_db.import_rows(store, spreadsheet.parse(spreadsheet.decode(data), TODAY), TODAY)
         except ResguardoError as exc:
             assert reason in exc.message, exc.message
             _assert_spanish(exc.message, data)
@@ -377,16 +379,18 @@ def test_export_then_import_round_trips(inventory):
             event("store refused: " + re.sub(r"«[^«»]*»|\d+", "…", exc.message)[:50])
             reject()  # an inventory the store itself refuses is not a round-trip case
         event(f"{len(source.accounts.list())} accounts, {len(source.assignments.all())} assignments")
-        text = spreadsheet.to_csv(spreadsheet.export_rows(source, TODAY))
+        text = spreadsheet.to_csv(inventory_db.export_rows(source, TODAY))
         note(text)
         for line in csv.reader(io.StringIO(text, newline="")):
             assert not any(cell.startswith(spreadsheet.FORMULA_TRIGGERS) for cell in line)
-        spreadsheet.import_rows(target, spreadsheet.parse(spreadsheet.decode(("\ufeff" + text).encode()), TODAY), TODAY)
+        inventory_db.import_rows(
+            target, spreadsheet.parse(spreadsheet.decode(("\ufeff" + text).encode()), TODAY), TODAY
+        )
         assert _snapshot(target) == _snapshot(source)
-        assert spreadsheet.to_csv(spreadsheet.export_rows(target, TODAY)) == text
+        assert spreadsheet.to_csv(inventory_db.export_rows(target, TODAY)) == text
         # Importing the same file again changes nothing (capitals beyond ASCII included).
         before = _dump(target)
-        spreadsheet.import_rows(target, spreadsheet.parse(text, TODAY), TODAY)
+        inventory_db.import_rows(target, spreadsheet.parse(text, TODAY), TODAY)
         assert _dump(target) == before
     finally:
         source.close()
@@ -396,7 +400,7 @@ def test_export_then_import_round_trips(inventory):
 @pytest.mark.parametrize("handle", ["Érica", "İ", "@Straße", "ÑandúMX"])  # «İ» lowers to two characters
 def test_reimporting_a_handle_with_a_non_ascii_capital_changes_nothing(store: Store, handle: str):
     text = f"red,usuario,area\nx,{handle},Comunicación\n"
-    spreadsheet.import_rows(store, spreadsheet.parse(text, TODAY), TODAY)
+    inventory_db.import_rows(store, spreadsheet.parse(text, TODAY), TODAY)
     before = _dump(store)
-    spreadsheet.import_rows(store, spreadsheet.parse(text, TODAY), TODAY)
+    inventory_db.import_rows(store, spreadsheet.parse(text, TODAY), TODAY)
     assert _dump(store) == before

@@ -27,6 +27,7 @@ from store.errors import (
 )
 from store.migrations import LATEST_VERSION, MIGRATIONS
 from tests.conftest import NOW
+from tui.core.calendar import declare_non_working
 
 
 def _counts(store: Store) -> dict[str, int]:
@@ -408,9 +409,9 @@ def test_second_load_does_not_import_holidays(tmp_path: Path):
 def test_declared_ranges(store: Store):
     item = store.calendar.add_non_working(date(2026, 4, 2), date(2026, 4, 3), "Semana Santa")
     with pytest.raises(UsageError, match="anterior"):
-        store.calendar.add_non_working(date(2026, 4, 3), date(2026, 4, 2))
+        declare_non_working(store, date(2026, 4, 3), date(2026, 4, 2))
     with pytest.raises(UsageError, match="más de un año"):
-        store.calendar.add_non_working(date(2026, 1, 1), date(2027, 6, 1))
+        declare_non_working(store, date(2026, 1, 1), date(2027, 6, 1))
     assert [(r.start, r.end, r.label) for r in store.calendar.non_working()] == [
         (date(2026, 4, 2), date(2026, 4, 3), "Semana Santa")
     ]

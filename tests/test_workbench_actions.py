@@ -489,7 +489,7 @@ async def test_mark_an_admin_change_notice_given(ine_db: Path) -> None:
 async def test_copy_uses_the_clipboard_with_auto_clear(
     iecm_db: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.cli import clipboard
+    from tui import clipboard
 
     copied: list[str] = []
     cleared: list[str] = []

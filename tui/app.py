@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from policy.clock import format_date
 from policy.codes import Status
 from policy.records import Account, Person
+from tui.clock import system_now
 from tui.commands import WorkbenchCommands
 from tui.core.agenda import Agenda
 from tui.core.records import DEFAULT_IDLE_LOCK_MINUTES, Institution
@@ -132,8 +133,6 @@ class Workbench(App[None]):
         #: start-up data read before Textual was imported (see ``tui.cli._open_workbench``)
         self._preloaded = preloaded
         if clock is None:
-            from tui.cli.context import system_now
-
             clock = system_now
         self.workspace = Workspace(db_path, clock)
         self.agenda_snapshot: Agenda | None = None

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 
 from policy.errors import ResguardoError
 from store.errors import os_error_text
-from tui.cli.context import Context, system_now
+from tui.cli.context import Context
 from tui.cli.spanish_argparse import SpanishFormatter, SpanishParser, install
+from tui.clock import system_now
 
 #: Each command word and the module that registers it. Only the invoked
 #: command's module is imported (importing them all costs ~60 ms, which

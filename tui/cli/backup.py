@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from policy.clock import ZONE
+from store.backup import REASONS, describe_last, manifest_path
 from tui.cli.args import subcommands
+from tui.cli.credentials import open_secrets_or_reason
+from tui.cli.output import print_json, table
+from tui.core import backup as backups
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from store.backup import Check
     from tui.cli.context import Context
 
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("respaldo",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     backup = commands.add_parser(
         "respaldo",
         parents=[parent],
@@ -64,15 +69,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     listing.set_defaults(handler=list_backups)
 
 
-def _db_path(ctx: Context) -> Path:
-    from store.db import default_path
-
-    return Path(ctx.db_path).expanduser() if ctx.db_path else default_path()
-
-
 def _when(moment: datetime) -> str:
-    from policy.clock import ZONE
-
     return moment.astimezone(ZONE).strftime("%d/%m/%Y %H:%M")
 
 
@@ -98,14 +95,7 @@ def _keyring_line(keyring: Path | None) -> str:
 
 
 def create_backup(ctx: Context, args: argparse.Namespace) -> int:
-    from store.backup import MANUAL, create_backup, describe_last, manifest_path, open_source
-
-    db = _db_path(ctx)
-    source = open_source(db)
-    try:
-        backup = create_backup(source, db, now=ctx.now(), reason=MANUAL, destination=args.ruta)
-    finally:
-        source.close()
+    backup = backups.make_backup(ctx.db_path, destination=args.ruta, now=ctx.now())
     print(f"Respaldo creado: {backup.path} ({size_text(backup.size)}).")
     print(f"Bitácora: {describe_last(backup.contents)}.")
     print(_keyring_line(backup.keyring))
@@ -115,8 +105,6 @@ def create_backup(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _print_check(check: Check) -> None:
-    from store.backup import REASONS, describe_last
-
     contents = check.contents
     if contents is not None:
         print(f"Esquema {contents.schema_version}; bitácora: {describe_last(contents)}.")
@@ -124,12 +112,8 @@ def _print_check(check: Check) -> None:
     if manifest is not None and check.ok:
         reason = REASONS.get(str(manifest.get("reason")), str(manifest.get("reason")))
         created = str(manifest.get("created_at", ""))
-        try:
-            from datetime import datetime
-
+        with contextlib.suppress(ValueError):
             created = _when(datetime.fromisoformat(created))
-        except ValueError:
-            pass
         print(f"Coincide con su manifiesto: creado el {created}, motivo: {reason}.")
     if check.keyring is not None:
         print(f"Copia del llavero cifrado: {check.keyring.name}.")
@@ -138,21 +122,14 @@ def _print_check(check: Check) -> None:
 
 
 def verify_backup(ctx: Context, args: argparse.Namespace) -> int:
-    from store.backup import BackupError, verify_backup
-
-    check = verify_backup(args.ruta)
-    if not check.ok:
-        raise BackupError(f"El respaldo no es válido. {check.problem}")
+    check = backups.check_backup(args.ruta)
     print(f"Respaldo íntegro: {check.path} ({size_text(check.size)}).")
     _print_check(check)
     return 0
 
 
 def restore_backup(ctx: Context, args: argparse.Namespace) -> int:
-    from store.backup import describe_last, restore_backup
-
-    db = _db_path(ctx)
-    result = restore_backup(args.ruta, db, now=ctx.now(), clock=ctx.now)
+    result = backups.restore_backup(args.ruta, ctx.db_path, clock=ctx.now)
     print(f"Respaldo verificado: {describe_last(result.backup.contents)}.")
     if result.aside is not None:
         print(f"La base de datos que había quedó a salvo en {result.aside}.")
@@ -166,39 +143,24 @@ def restore_backup(ctx: Context, args: argparse.Namespace) -> int:
         print(f"Llavero: no había archivo; se puso en su lugar la copia del respaldo ({result.keyring_path}).")
     else:
         print("Llavero: no hay archivo de llavero cifrado ni en el equipo ni en el respaldo; no se copió nada.")
-    _rewitness_keyring(ctx, args)
-    return 0
-
-
-def _rewitness_keyring(ctx: Context, args: argparse.Namespace) -> None:
-    """The keyring's witness of the bitácora's head follows the restore too, when the keyring opens."""
-    from store.integrity import rewitness
-    from store.secrets import SecretStoreError, keyring_problem
-    from tui.cli.credentials import open_secrets_or_reason
-
+    # The keyring's witness of the bitácora's head follows the restore too, when the keyring opens.
     secrets, reason = open_secrets_or_reason(ctx, args)
-    if secrets is not None:
-        try:
-            rewitness(ctx.store, secrets)
-        except SecretStoreError as exc:
-            reason = keyring_problem(exc.message)
+    if secrets is not None:  # (the restored database is opened only then)
+        reason = backups.rewitness_keyring(ctx.store, secrets)
     if reason is not None:
         print(
             f"Testigo del llavero: no se actualizó ({reason}); la próxima verificación de la bitácora lo"
             " pedirá: resguardo bitacora verificar --acepto-restauracion"
         )
-        return
+        return 0
     print("Testigos de la bitácora (archivo y llavero) al día con la base restaurada.")
+    return 0
 
 
 def list_backups(ctx: Context, args: argparse.Namespace) -> int:
-    from store.backup import REASONS, backup_folder, list_backups
-
-    folder = backup_folder(_db_path(ctx))
-    backups = list_backups(folder)
+    listing = backups.backups(ctx.db_path)
+    folder, found = listing.folder, listing.backups
     if args.json:
-        from tui.cli.output import print_json
-
         print_json(
             [
                 {
@@ -210,17 +172,15 @@ def list_backups(ctx: Context, args: argparse.Namespace) -> int:
                     "manifest": b.manifest_state,
                     "keyring": b.keyring,
                 }
-                for b in backups
+                for b in found
             ]
         )
         return 0
-    if not backups:
+    if not found:
         print(f"No hay respaldos en {folder}.")
         return 0
-    from tui.cli.output import table
-
     rows = []
-    for b in backups:
+    for b in found:
         if b.manifest_state == "ok":
             reason = REASONS.get(b.reason or "", b.reason or "")
         else:
@@ -235,7 +195,7 @@ def list_backups(ctx: Context, args: argparse.Namespace) -> int:
                 b.path.name,
             ]
         )
-    count = len(backups)
+    count = len(found)
     print(f"{count} respaldo{'s' if count != 1 else ''} en {folder}:")
     print(table(["Fecha", "Motivo", "Tamaño", "Entradas", "Llavero", "Archivo"], rows))
     return 0

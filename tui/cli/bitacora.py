@@ -45,7 +45,7 @@ MAX_TABLE_TEXT = 400
 COMMAND_NAMES = ("bitacora",)
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     log = commands.add_parser(
         "bitacora",
         parents=[parent],
@@ -316,37 +316,33 @@ def _join(items: list[str]) -> str:
 def show_seal(ctx: Context, args: argparse.Namespace) -> int:
     from tui.cli.credentials import open_secrets_or_reason  # lazy: the keyring's module, 2 commands of 6 need it
 
-    store = ctx.store
+    store = ctx.store  # opened first: a missing database is said before the keyring is asked for
     secrets, reason = open_secrets_or_reason(ctx, args)
-    written: int | None = None
-    if secrets is not None:
-        outcome = integrity.checkpoint(store, secrets, limit=None)
-        written, reason = outcome.id, outcome.reason
-    seal = store.bitacora.seal()
-    when = ctx.now().isoformat(timespec="seconds")
+    sealed = journal.seal_journal(store, secrets, keyring_problem=reason)
+    seal = sealed.seal
     if args.json:
         print_json(
             {
                 "head": seal.head,
                 "count": seal.total,
                 "head_id": seal.head_id,
-                "at": when,
-                "checkpoint": written,
-                "checkpoint_note": reason,
+                "at": sealed.at.isoformat(timespec="seconds"),
+                "checkpoint": sealed.checkpoint,
+                "checkpoint_note": sealed.checkpoint_note,
             }
         )
         return 0
-    print(f"Sello de la bitácora al {ctx.now().strftime('%d/%m/%Y %H:%M')}:")
+    print(f"Sello de la bitácora al {sealed.at.strftime('%d/%m/%Y %H:%M')}:")
     print(f"  hash:     {seal.head}")
     print(f"  entradas: {seal.total}" + (f" (última: {seal.head_id})" if seal.head_id else ""))
     print(
         "Cítelo en un oficio o correo; después, «resguardo bitacora verificar --sello HASH» comprueba que la"
         " bitácora lo sigue extendiendo."
     )
-    if written is not None:
-        print(f"Punto de control {written} escrito con la clave del llavero.")
+    if sealed.checkpoint is not None:
+        print(f"Punto de control {sealed.checkpoint} escrito con la clave del llavero.")
     else:
-        print(f"No se escribió un punto de control: {reason}.")
+        print(f"No se escribió un punto de control: {sealed.checkpoint_note}.")
     return 0
 
 
@@ -371,7 +367,7 @@ def _write_export(handle: TextIO, fmt: str, entries: Iterator[Entry]) -> int:
 
     count = 0
     if fmt == "csv":
-        from store.spreadsheet import neutralize_row  # lazy: it imports dataclasses (~20 ms), for CSV only
+        from policy.spreadsheet import neutralize_row  # lazy: it imports dataclasses (~20 ms), for CSV only
 
         writer = csv.writer(handle, lineterminator="\n")
         # With «\n» as the line end the csv module leaves a lone «\r» unquoted, and a spreadsheet
@@ -380,7 +376,7 @@ def _write_export(handle: TextIO, fmt: str, entries: Iterator[Entry]) -> int:
         writer.writerow(EXPORT_COLUMNS)
         for e in entries:
             # Text cells starting with a formula character get a leading «'» (see
-            # store.spreadsheet.neutralize); the ids stay numbers. JSON needs none of this.
+            # policy.spreadsheet.neutralize); the ids stay numbers. JSON needs none of this.
             row = neutralize_row(
                 [
                     e.id,
@@ -439,9 +435,9 @@ def export_entries(ctx: Context, args: argparse.Namespace) -> int:
 def moderate_comment(ctx: Context, args: argparse.Namespace) -> int:
     text = _text_arg(args.texto)
     occurred = ctx.moment_arg(args.fecha_hora, "fecha y hora") if args.fecha_hora else None
-    account = ctx.store.accounts.resolve(args.cuenta)
-    entry = ctx.store.bitacora.moderate(
-        account,
+    entry = journal.moderate_comment(
+        ctx.store,
+        args.cuenta,
         args.accion,
         text,
         hate_or_violence=args.odio_violencia,

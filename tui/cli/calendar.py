@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from policy.clock import format_date
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
+from tui.core import calendar
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("inhabiles", "procesos")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     days = commands.add_parser("inhabiles", parents=[parent], help="días inhábiles de la institución")
     sub = subcommands(days)
     add = sub.add_parser("agregar", parents=[parent], help="declara un día (o periodo) inhábil")
@@ -53,9 +54,8 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 
 def add_non_working(ctx: Context, args: argparse.Namespace) -> int:
-    start = ctx.date_arg(args.fecha)
-    end = ctx.date_arg(args.hasta, "fecha final") if args.hasta else start
-    item = ctx.store.calendar.add_non_working(start, end, args.motivo)
+    end = ctx.date_arg(args.hasta, "fecha final") if args.hasta else None
+    item = calendar.declare_non_working(ctx.store, ctx.date_arg(args.fecha), end, reason=args.motivo)
     span = (
         format_date(item.start) if item.start == item.end else f"{format_date(item.start)} al {format_date(item.end)}"
     )
@@ -64,14 +64,8 @@ def add_non_working(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def list_non_working(ctx: Context, args: argparse.Namespace) -> int:
-    store = ctx.store
-    year = args.anio or ctx.today().year
-    if not 2000 <= year <= 2100:
-        from policy.errors import UsageError
-
-        raise UsageError("El año debe estar entre 2000 y 2100.")
-    declared = store.calendar.non_working()
-    official = store.calendar.official_days(year, year)
+    days = calendar.non_working_days(ctx.store, args.anio)
+    year, declared, official = days.year, days.declared, days.official
     if args.json:
         print_json(
             {
@@ -100,14 +94,14 @@ def list_non_working(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def remove_non_working(ctx: Context, args: argparse.Namespace) -> int:
-    ctx.store.calendar.remove_non_working(args.id)
+    calendar.remove_non_working(ctx.store, args.id)
     print(f"Día inhábil {args.id} quitado.")
     return 0
 
 
 def add_period(ctx: Context, args: argparse.Namespace) -> int:
-    item = ctx.store.calendar.add_electoral_period(
-        ctx.date_arg(args.fecha), ctx.date_arg(args.hasta, "fecha final"), args.nombre
+    item = calendar.declare_electoral_period(
+        ctx.store, ctx.date_arg(args.fecha), ctx.date_arg(args.hasta, "fecha final"), name=args.nombre
     )
     print(
         f"Proceso electoral declarado del {format_date(item.start)} al {format_date(item.end)} (id {item.id}):"
@@ -117,7 +111,7 @@ def add_period(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def list_periods(ctx: Context, args: argparse.Namespace) -> int:
-    periods = ctx.store.calendar.electoral_periods()
+    periods = calendar.electoral_periods(ctx.store)
     if args.json:
         print_json(
             [{"id": p.id, "start": p.start.isoformat(), "end": p.end.isoformat(), "name": p.label} for p in periods]
@@ -136,6 +130,6 @@ def list_periods(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def remove_period(ctx: Context, args: argparse.Namespace) -> int:
-    ctx.store.calendar.remove_electoral_period(args.id)
+    calendar.remove_electoral_period(ctx.store, args.id)
     print(f"Proceso electoral {args.id} quitado.")
     return 0

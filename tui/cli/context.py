@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policy.clock import ZONE, local, parse_date, parse_datetime, start_of_day
+from policy.clock import parse_date, parse_datetime, start_of_day
 from policy.errors import UsageError
 from store.db import open_store
 from store.files import sweep_stale_temp_files
+from tui import clock
 
 if TYPE_CHECKING:
     from store.db import Store
 
-#: Fixes the clock (ISO 8601) for tests and demonstrations; unset in daily use.
-ENV_NOW = "RESGUARDO_NOW"
 #: The years ``pendientes --fecha`` accepts.
 CLOCK_YEARS = (2000, 2100)
-
-
-def system_now() -> datetime:
-    """The current time in Mexico City, or the fixed one from ``RESGUARDO_NOW``."""
-    fixed = os.environ.get(ENV_NOW, "").strip()
-    if fixed:
-        try:
-            return local(datetime.fromisoformat(fixed))
-        except ValueError:
-            raise UsageError(f"{ENV_NOW}={fixed!r} no es una fecha y hora ISO 8601 válida.") from None
-    return datetime.now(ZONE)
 
 
 class Context:
@@ -39,7 +26,7 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._store: Store | None = None
-        self._now = system_now()
+        self._now = clock.system_now()
 
     def now(self) -> datetime:
         return self._now

@@ -334,7 +334,7 @@ def set_password(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def generate_password(ctx: Context, args: argparse.Namespace) -> int:
-    from tui.cli import clipboard  # lazy: only the commands that copy need it
+    from tui import clipboard  # lazy: only the commands that copy need it
     from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
     if args.frase and args.longitud is not None:
@@ -370,7 +370,7 @@ def generate_password(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def copy_password(ctx: Context, args: argparse.Namespace) -> int:
-    from tui.cli import clipboard  # lazy: only the commands that copy need it
+    from tui import clipboard  # lazy: only the commands that copy need it
     from tui.core import credentials as core  # lazy: store.secrets, policy.strength
 
     account = account_of(ctx.store, args.cuenta)

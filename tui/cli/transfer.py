@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from policy.errors import UsageError
 from store.errors import os_error_text
+from tui.cli.paths import input_file, output_file
+from tui.core import transfer
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 COMMAND_NAMES = ("importar", "exportar")
 
 
-def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser) -> None:
     load = commands.add_parser(
         "importar",
         parents=[parent],
@@ -41,28 +43,19 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 
 def import_file(ctx: Context, args: argparse.Namespace) -> int:
-    from store import spreadsheet
-    from tui.cli.paths import input_file
-
     path = input_file(args.archivo)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"No se pudo leer «{args.archivo}»: {os_error_text(exc)}.") from None
-    today = ctx.today()
-    rows = spreadsheet.parse(spreadsheet.decode(data), today)
-    store = ctx.store
-    store.settings.profile()  # an import needs an initialized database
-    if args.simular:
-        # Check against the store too, then roll everything back.
-        with contextlib.suppress(_DryRun), store.atomic():
-            summary = spreadsheet.import_rows(store, rows, today)
-            raise _DryRun
-        print(f"El archivo es válido: {len(rows)} filas. No se guardó nada (--simular).")
+    inventory = transfer.read_inventory(data, ctx.today())
+    done = transfer.import_inventory(ctx.store, inventory, simulate=args.simular)
+    if done.simulated:
+        print(f"El archivo es válido: {done.rows} filas. No se guardó nada (--simular).")
         return 0
-    summary = spreadsheet.import_rows(store, rows, today)
+    summary = done.summary
     print(
-        f"Importadas {len(rows)} filas: {summary.accounts_created} cuentas nuevas,"
+        f"Importadas {done.rows} filas: {summary.accounts_created} cuentas nuevas,"
         f" {summary.accounts_updated} actualizadas, {summary.people_created} personas nuevas,"
         f" {summary.assignments_created} asignaciones, {summary.rotations_created} rotaciones,"
         f" {summary.evaluations_created} evaluaciones."
@@ -70,21 +63,14 @@ def import_file(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction of ``--simular`` to roll it back."""
-
-
 def export_file(ctx: Context, args: argparse.Namespace) -> int:
-    from store import spreadsheet
-
-    text = spreadsheet.to_csv(spreadsheet.export_rows(ctx.store, ctx.today()))
+    exported = transfer.export_inventory(ctx.store)
+    text = exported.text
     if not args.salida:
         sys.stdout.write(text)
         return 0
-    from tui.cli.paths import output_file
-
     target = output_file(args.salida)
-    import tempfile  # lazy: pulls in random, ~7 ms that everyday commands do not need
+    import tempfile  # lazy: it pulls in random (~7 ms), for --salida only
 
     # Written beside the target and renamed: a failure never leaves half a file.
     try:
@@ -96,5 +82,5 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(temp)
         raise UsageError(f"No se pudo escribir «{args.salida}»: {os_error_text(exc)}.") from None
-    print(f"Inventario exportado a {target} ({text.count(chr(10)) - 1} cuentas).")
+    print(f"Inventario exportado a {target} ({exported.accounts} cuentas).")
     return 0

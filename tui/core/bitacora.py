@@ -1,5 +1,5 @@
-"""The bitácora: append an entry, search it, verify it (``bitacora agregar|buscar|verificar``, the
-Bitácora screen, an account's latest entries).
+"""The bitácora: append an entry, search it, verify it, seal it, record a moderation action
+(``bitacora agregar|buscar|verificar|sello|moderar``, the Bitácora screen, an account's latest entries).
 
 ``bitacora agregar`` and ``buscar`` have a time budget as whole processes, so
 this module imports nothing heavy at its top.
@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from policy import validate
 from policy.clock import end_of_day, start_of_day
 from policy.errors import UsageError
 from store import integrity
+from store.bitacora import MAX_TEXT, MODERATION, Seal
 from tui.core.common import AccountKey, account_of
 
 if TYPE_CHECKING:
@@ -21,10 +23,13 @@ if TYPE_CHECKING:
     from store.db import Store
     from store.secrets import Secrets
 
-__all__ = ["add_entry", "entries_to_export", "search_entries", "verify_journal"]
+__all__ = ["add_entry", "entries_to_export", "moderate_comment", "search_entries", "seal_journal", "verify_journal"]
 
 ONE_SIDED: dict[str, str] = {
     "entries_to_export": "a file of the entries with their hashes, to verify elsewhere: a command-line job",
+    "seal_journal": "a seal is quoted in an official letter or an e-mail: printed by the command line (bitacora sello)",
+    "moderate_comment": "the workbench records moderation as a plain entry of kind moderacion; the checked action"
+    " with its legal basis is a command-line step (bitacora moderar)",
 }
 
 #: How many entries a search returns when the caller does not say.
@@ -116,6 +121,62 @@ def _window(since: date | None, until: date | None) -> tuple[datetime | None, da
     if start is not None and end is not None and end < start:
         raise ReversedRangeError()
     return start, end
+
+
+class JournalSeal(NamedTuple):
+    """The bitácora's head and size at ``at``, to quote outside resguardo, and the checkpoint written
+    with the keyring's key (``checkpoint``; None with ``checkpoint_note`` saying why not)."""
+
+    seal: Seal
+    at: datetime
+    checkpoint: int | None
+    checkpoint_note: str | None
+
+
+def seal_journal(store: Store, secrets: Secrets | None, *, keyring_problem: str | None = None) -> JournalSeal:
+    """The head hash and the number of entries now; with the keyring (``secrets``), a checkpoint signed with
+    its key is written first (``keyring_problem`` says why ``secrets`` is None)."""
+    written: int | None = None
+    note = keyring_problem
+    if secrets is not None:
+        outcome = integrity.checkpoint(store, secrets, limit=None)
+        written, note = outcome.id, outcome.reason
+    return JournalSeal(store.bitacora.seal(), store.now(), written, note)
+
+
+def moderate_comment(
+    store: Store,
+    account: AccountKey,
+    action: str,
+    text: str,
+    *,
+    hate_or_violence: bool = False,
+    occurred_at: datetime | None = None,
+    refs: Sequence[str] = (),
+    author: str | None = None,
+) -> Entry:
+    """Record a moderation action (``bloquear``, ``ocultar``, ``eliminar``, ``ignorar``, ``responder``) on a
+    user's comment of ``account``, if the institution's profile allows it; the entry states the legal basis
+    and, where the profile says so, who decided (``policy.moderation.decide``).
+
+    NotFoundError for an unknown account; UsageError for an unknown action or a bad text; PolicyError
+    citing the clause when the profile forbids the action (blocking, under ine, ieeags or iecm).
+    """
+    from policy.entries.moderation import moderation_recorded  # lazy: loads policy.moderation (below)
+    from policy.moderation import decide  # lazy: ~20 ms with the profiles' module; bitacora agregar is timed
+
+    found = account_of(store, account)
+    decision = decide(store.settings.profile(), action, hate_or_violence=hate_or_violence)
+    body = validate.text(text, "texto", required=True, limit=MAX_TEXT)
+    assert body is not None  # required=True
+    return store.bitacora.append(
+        kind=MODERATION,
+        text=moderation_recorded(decision, body),
+        account=found,
+        occurred_at=occurred_at,
+        refs=refs,
+        author=author,
+    )
 
 
 def verify_journal(

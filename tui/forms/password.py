@@ -487,7 +487,7 @@ class PasswordDialog(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="copy")
     def _copy(self, password: str) -> None:
-        from tui.cli import clipboard  # lazy: subprocess and hashlib, only when copying
+        from tui import clipboard  # lazy: subprocess and hashlib, only when copying
 
         try:
             clipboard.copy(password)

@@ -1,6 +1,6 @@
 """Clear the clipboard after a while, if it still holds what resguardo put there.
 
-A standalone script: ``tui.cli.clipboard.schedule_clear`` starts it detached as
+A standalone script: ``tui.clipboard.schedule_clear`` starts it detached as
 ``[sys.executable, "-I", <absolute path of this file>, SECONDS]``. With ``-I``
 (isolated mode) Python puts neither the current folder nor this file's folder
 on ``sys.path`` and ignores PYTHONPATH, the other PYTHON* variables and the
