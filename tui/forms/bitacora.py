@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from policy.clock import parse_datetime
 from policy.labels import ENTRY_KIND_LABELS
@@ -48,14 +48,18 @@ class EntryDialog(FormDialog):
             "Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.workspace.now().strftime("%Y-%m-%d %H:%M"), id="when")
         )
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
+        yield Checkbox("Revisar con los criterios", False, id="review")
 
     def build_job(self) -> Job[Entry]:
         text = self.value("text")
         at = parse_datetime(self.value("when").strip().replace(" ", "T", 1), "fecha de la entrada")
         chosen, kind = self.selected("account"), str(self.selected("kind"))
         account_id = chosen if isinstance(chosen, int) else None
+        review = self.checked("review")
         return Job(
-            lambda: self.workspace.run(add_entry, kind=kind, text=text, account=account_id, occurred_at=at),
+            lambda: self.workspace.run(
+                add_entry, kind=kind, text=text, account=account_id, occurred_at=at, review=review
+            ),
             lambda entry: f"Entrada {entry.id} agregada a la bitácora.",
         )
 
