@@ -147,6 +147,8 @@ class Consultation(NamedTuple):
     answered_at: datetime | None = None
     note: str | None = None
     author: str | None = None
+    #: the preflight of ``text`` when it was recorded, as JSON (``tui.core.preflight.Review.as_dict``)
+    review: str | None = None
 
 
 class InformationRequest(NamedTuple):

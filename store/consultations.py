@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import json
 import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from policy.codes import ConsultationState, EntryKind
 from policy.entries import workflows as entries
@@ -32,7 +33,13 @@ def _row_to_consultation(r: sqlite3.Row) -> Consultation:
         answered_at=moment(r["answered_at"]),
         note=r["note"],
         author=r["author"],
+        # A database still at version 8 or older (read while migrating) has no ``review`` column.
+        review=r["review"] if len(r) > _REVIEW_INDEX else None,
     )
+
+
+#: ``review`` is the last column of ``consultations`` (added by migration 9).
+_REVIEW_INDEX = 11
 
 
 class Consultations:
@@ -51,8 +58,11 @@ class Consultations:
         sent_at: datetime,
         text: str | None = None,
         office: str | None = None,
+        review: Mapping[str, Any] | None = None,
     ) -> Consultation:
-        """Record a consultation sent at ``sent_at`` (not in the future) to the profile's office."""
+        """Record a consultation sent at ``sent_at`` (not in the future) to the profile's office.
+
+        ``review`` is the preflight of ``text`` (JSON data), kept in the same row."""
         store = self._store
         fields = consultation_fields(
             account,
@@ -63,20 +73,20 @@ class Consultations:
             now=store.now(),
             profile=store.settings.profile(),
         )
+        row: dict[str, Any] = {
+            "account_id": account.id,
+            "subject": fields.subject,
+            "body": fields.body,
+            "office": fields.office,
+            "sent_at": to_db_datetime(sent_at),
+            "state": ConsultationState.PENDING.value,
+            "author": store.author,
+            "created_at": store.stamp(),
+        }
+        if review is not None:
+            row["review"] = json.dumps(review, ensure_ascii=False, separators=(",", ":"))
         with store.atomic():
-            new_id = store.insert(
-                "consultations",
-                {
-                    "account_id": account.id,
-                    "subject": fields.subject,
-                    "body": fields.body,
-                    "office": fields.office,
-                    "sent_at": to_db_datetime(sent_at),
-                    "state": ConsultationState.PENDING.value,
-                    "author": store.author,
-                    "created_at": store.stamp(),
-                },
-            )
+            new_id = store.insert("consultations", row)
             store.events.record(self.entity, new_id, "registrada", to_state=ConsultationState.PENDING.value)
             journal(
                 store,

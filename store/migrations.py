@@ -585,6 +585,15 @@ def m008_preflight_lists(db: Database) -> None:
     )
 
 
+def m009_consultation_review(db: Database) -> None:
+    """A consultation keeps the preflight of its draft (issue #15): ``review`` holds the JSON of
+    ``tui.core.preflight.Review.as_dict()`` (NULL when the consultation has no text, and for the
+    consultations recorded before this migration). ``consultations`` is covered by the record
+    chain, so the triggers are rebuilt with the new column and every row gets its new record."""
+    db.execute("ALTER TABLE consultations ADD COLUMN review TEXT")
+    install(db.conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "credentials", m002_credentials),
@@ -594,6 +603,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (6, "pending_secrets", m006_pending_secrets),
     (7, "integrity", m007_integrity),
     (8, "preflight_lists", m008_preflight_lists),
+    (9, "consultation_review", m009_consultation_review),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

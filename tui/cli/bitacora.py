@@ -81,6 +81,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
         "--corrige", type=positive_int, metavar="ID", help="con --tipo correccion: id de la entrada que se corrige"
     )
     add.add_argument("--por", metavar="NOMBRE", help="quién registra (por omisión, el usuario del sistema)")
+    add.add_argument(
+        "--revisar",
+        action="store_true",
+        help="con --tipo publicacion: revisa el texto con los criterios de contenido (como «borrador revisar»)"
+        " y agrega el veredicto a la entrada",
+    )
     add.set_defaults(handler=add_entry)
 
     search = sub.add_parser("buscar", parents=[parent], help="busca entradas, las más recientes primero")
@@ -221,6 +227,7 @@ def add_entry(ctx: Context, args: argparse.Namespace) -> int:
         refs=args.ref,
         corrects=args.corrige,
         author=args.por,
+        review=args.revisar,
     )
     print(f"Entrada {entry.id} registrada en la bitácora (hash {entry.hash[:16]}…).")
     return 0

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from policy.errors import UsageError
 from tui.cli.args import subcommands
 from tui.cli.output import print_json
-from tui.core.preflight import add_to_list, list_entries, remove_from_list, review_draft
+from tui.core.preflight import Review, add_to_list, list_entries, remove_from_list, review_draft
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -110,16 +110,21 @@ def review(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.as_dict())
     else:
-        for finding in result.findings:
-            where = f"caracteres {finding.span.start + 1}–{finding.span.end}" if finding.span.text else "todo el texto"
-            shown = f"«{_one_line(finding.span.text)}»" if finding.span.text else ""
-            print(f"{SEVERITY_LABELS[finding.severity]:<10}  {finding.kind}  {shown} ({where})".replace("  (", " ("))
-            print(f"  {finding.message}")
-            rule = finding.rule
-            cite = f"{rule.document} {rule.section}".strip()
-            print(f"  Regla: {cite}" + (f": «{rule.quote}»" if rule.quote else ""))
-        print(result.verdict)
+        print_review(result)
     return 1 if result.blocked else 0
+
+
+def print_review(result: Review) -> None:
+    """Each finding (severity, kind, the text it points at, what to do, its clause), then the verdict."""
+    for finding in result.findings:
+        where = f"caracteres {finding.span.start + 1}–{finding.span.end}" if finding.span.text else "todo el texto"
+        shown = f"«{_one_line(finding.span.text)}»" if finding.span.text else ""
+        print(f"{SEVERITY_LABELS[finding.severity]:<10}  {finding.kind}  {shown} ({where})".replace("  (", " ("))
+        print(f"  {finding.message}")
+        rule = finding.rule
+        cite = f"{rule.document} {rule.section}".strip()
+        print(f"  Regla: {cite}" + (f": «{rule.quote}»" if rule.quote else ""))
+    print(result.verdict)
 
 
 def _one_line(text: str, limit: int = 60) -> str:

@@ -25,6 +25,7 @@ from tui.core.workflows import ConsultationView, RecordHistory, RequestView, rec
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
+    from tui.core.preflight import Review
 
 
 #: The top-level commands this module registers (the parser builds only the one invoked).
@@ -122,7 +123,7 @@ _LABELS = {
 
 def _consultation_json(view: ConsultationView) -> dict[str, Any]:
     c = view.consultation
-    return {
+    data: dict[str, Any] = {
         "id": c.id,
         "account": view.account,
         "account_id": c.account_id,
@@ -136,6 +137,16 @@ def _consultation_json(view: ConsultationView) -> dict[str, Any]:
         "note": c.note,
         "author": c.author,
     }
+    review = core.consultation_review(c)
+    if review is not None:  # only a consultation with a draft has one: the others print as before
+        data["review"] = review.as_dict()
+    return data
+
+
+def _print_review(review: Review) -> None:
+    from tui.cli.preflight import print_review  # lazy: the preflight's checks load only for a draft
+
+    print_review(review)
 
 
 def _request_json(view: RequestView) -> dict[str, Any]:
@@ -224,6 +235,10 @@ def show_record(ctx: Context, args: argparse.Namespace) -> int:
         value = data.get(key)
         if value not in (None, "", {}, []) and not (key == "ref" and "account" in data):
             print(f"  {label + ':':<18}{_human(key, value)}")
+    review = core.consultation_review(found.record) if isinstance(found.record, Consultation) else None
+    if review is not None:
+        print("\nRevisión del borrador:")
+        _print_review(review)
     print("\nHistorial:")
     print(
         table(
@@ -289,6 +304,8 @@ def add_consultation(ctx: Context, args: argparse.Namespace) -> int:
             f"Consulta registrada: la respuesta de {new.consultation.office or 'la oficina'} vence el {_short(new.due)}"
             f" ({new.window})."
         )
+    if new.review is not None:
+        _print_review(new.review)
     return 0
 
 

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from policy import validate
 from policy.clock import end_of_day, start_of_day
+from policy.codes import EntryKind
+from policy.entries.preflight import with_verdict
 from policy.errors import UsageError
 from store import integrity
 from store.bitacora import MAX_TEXT, MODERATION, Seal
 from tui.core.common import AccountKey, account_of
 
 if TYPE_CHECKING:
+    from policy.records import Account
     from store.bitacora import Entry
     from store.db import Store
     from store.secrets import Secrets
@@ -53,22 +56,48 @@ def add_entry(
     refs: Sequence[str] = (),
     corrects: int | None = None,
     author: str | None = None,
+    review: bool = False,
 ) -> Entry:
     """Append one entry (of the whole office when ``account`` is None); ``occurred_at`` defaults to now.
 
+    ``review``: a ``publicacion`` entry's text is reviewed as a draft (``review_draft``, with the
+    entry's account) and the verdict is appended to it (``policy.entries.preflight``).
+
     UsageError for an unknown kind, an empty or too long text, a moment in the
-    future or a correction without the entry it corrects; NotFoundError for an
-    unknown account.
+    future, a correction without the entry it corrects or a review of another
+    kind of entry; NotFoundError for an unknown account.
     """
+    found = None if account is None else account_of(store, account)
+    if review:
+        text = _reviewed(store, kind, text, found)
     return store.bitacora.append(
         kind=kind,
         text=text,
-        account=None if account is None else account_of(store, account),
+        account=found,
         occurred_at=occurred_at,
         refs=refs,
         corrects=corrects,
         author=author,
     )
+
+
+class ReviewNotForKindError(UsageError):
+    """Only a publication's text is a post to review."""
+
+    def __init__(self) -> None:
+        super().__init__("Solo una entrada de tipo «publicacion» puede llevar la revisión con los criterios.")
+
+
+def _reviewed(store: Store, kind: str, text: str, account: Account | None) -> str:
+    """``text`` with the verdict of its preflight (a ``publicacion`` entry's only)."""
+    if kind.strip().lower() != EntryKind.POST.value:
+        raise ReviewNotForKindError
+    if not text.strip():
+        return text  # the bitácora refuses an empty text with its own message
+    from tui.core.preflight import review_draft  # lazy: ~15 ms of checks that «bitacora agregar» (timed) skips
+
+    verdict = review_draft(store, text.strip(), account=None if account is None else account.id).verdict
+    return with_verdict(text, verdict)
 
 
 def search_entries(

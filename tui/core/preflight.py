@@ -3,15 +3,18 @@ the lists the review reads (candidate names, known words, campaign hashtags, off
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policy.codes import Network
 from policy.errors import PolicyError, UsageError
-from policy.preflight import BLOCKS, REVIEW, SUGGESTION, Context, Finding, blocking, run
+from policy.preflight import BLOCKS, REVIEW, SUGGESTION, Context, Finding, Span, blocking, run
 from policy.preflight.base import WORD
 from policy.preflight.spelling import Lexicon, dictionary_path
+from policy.records import Citation
 from tui.core.common import AccountKey, account_of
 
 if TYPE_CHECKING:
@@ -93,6 +96,39 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "suggestion": finding.suggestion,
         "rule": finding.rule.as_dict(),
     }
+
+
+def _finding_of(data: Mapping[str, Any]) -> Finding:
+    span, rule = data["span"], data["rule"]
+    return Finding(
+        kind=str(data["kind"]),
+        severity=str(data["severity"]),
+        span=Span(int(span["start"]), int(span["end"]), str(span["text"])),
+        message=str(data["message"]),
+        rule=Citation(
+            str(rule["profile"]),
+            str(rule["document"]),
+            str(rule["section"]),
+            str(rule["quote"]),
+            str(rule.get("note", "")),
+        ),
+        suggestion=None if data.get("suggestion") is None else str(data["suggestion"]),
+    )
+
+
+def kept_review(text: str, stored: str) -> Review:
+    """A review kept as JSON (``Review.as_dict()``, e.g. with a consultation) back as a ``Review``
+    of ``text``: ``kept_review(r.text, json.dumps(r.as_dict())) == r``."""
+    data = json.loads(stored)
+    return Review(
+        text=text,
+        findings=tuple(_finding_of(item) for item in data["findings"]),
+        profile=str(data["profile"]),
+        network=None if data["network"] is None else str(data["network"]),
+        account=None if data["account"] is None else str(data["account"]),
+        with_image=bool(data["with_image"]),
+        electoral_process=bool(data["electoral_process"]),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from policy import validate
 from policy.codes import ConsultationState, Kind, OpeningState, RequestState
 from policy.records import Account, AdminChange, Closing, Consultation, InformationRequest, OpeningRequest, Person
 from policy.workflows import consultation_due, consultation_window, information_request_due, opening_due
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from policy.profile import Profile
     from store.db import Store
     from store.secrets import Secrets
+    from tui.core.preflight import Review
 
 __all__ = [
     "add_consultation",
@@ -130,6 +132,8 @@ class NewConsultation(NamedTuple):
     window: str | None
     #: what the profile says happens without an answer (shown when there is no window)
     outcome: str
+    #: the preflight of the draft (None when the consultation has no text), kept with it
+    review: Review | None = None
 
 
 def add_consultation(
@@ -141,14 +145,39 @@ def add_consultation(
     text: str | None = None,
     office: str | None = None,
 ) -> NewConsultation:
-    """Record a consultation sent (now by default) to ``office`` (by default the profile's)."""
+    """Record a consultation sent (now by default) to ``office`` (by default the profile's).
+
+    A consultation with a draft ``text`` keeps the draft's preflight (``review_draft`` with the
+    consultation's account), written with it in one transaction.
+    """
     found = account_of(store, account)
+    body = validate.text(text, "texto", limit=validate.MAX_TEXT)
+    review: Review | None = None
+    if body is not None:
+        from tui.core.preflight import review_draft  # lazy: the preflight's checks load only for a draft
+
+        review = review_draft(store, body, account=found.id)
     item = store.consultations.add(
-        found, subject=subject, text=text, sent_at=store.now() if sent_at is None else sent_at, office=office
+        found,
+        subject=subject,
+        text=body,
+        sent_at=store.now() if sent_at is None else sent_at,
+        office=office,
+        review=None if review is None else review.as_dict(),
     )
     profile, calendar = _rules(store)
     due = consultation_due(profile, calendar, item.sent_at)
-    return NewConsultation(item, found, due, consultation_window(profile), profile.settings.consultation_outcome)
+    window = consultation_window(profile)
+    return NewConsultation(item, found, due, window, profile.settings.consultation_outcome, review)
+
+
+def consultation_review(item: Consultation) -> Review | None:
+    """The preflight a consultation keeps of its draft (None when it has none)."""
+    if item.review is None or item.text is None:
+        return None
+    from tui.core.preflight import kept_review  # lazy: the preflight's checks load only for a draft
+
+    return kept_review(item.text, item.review)
 
 
 def resolve_consultation(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from policy.labels import ENTRY_KIND_LABELS
 from store.bitacora import Entry
@@ -45,14 +45,18 @@ class EntryDialog(FormDialog):
         yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value="nota"))
         yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
+        yield Checkbox("Revisar con los criterios", False, id="review")
 
     def build_job(self) -> Job[Entry]:
         text = self.value("text")
         at = self.moment("when", "fecha de la entrada")
         chosen, kind = self.selected("account"), str(self.selected("kind"))
         account_id = chosen if isinstance(chosen, int) else None
+        review = self.checked("review")
         return Job(
-            lambda: self.workspace.run(add_entry, kind=kind, text=text, account=account_id, occurred_at=at),
+            lambda: self.workspace.run(
+                add_entry, kind=kind, text=text, account=account_id, occurred_at=at, review=review
+            ),
             lambda entry: f"Entrada {entry.id} agregada a la bitácora.",
         )
 

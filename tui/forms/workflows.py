@@ -40,7 +40,8 @@ def incident_closed(incident: Incident) -> str:
 
 
 def consultation_added(new: NewConsultation) -> str:
-    return f"Consulta {new.consultation.id} registrada para {new.account.ref}."
+    said = f"Consulta {new.consultation.id} registrada para {new.account.ref}."
+    return said if new.review is None else f"{said} Revisión del borrador: {new.review.verdict}"
 
 
 def request_added(new: NewRequest) -> str:

@@ -19,13 +19,16 @@ from policy.clock import local, relative
 from policy.codes import Kind, RequestState
 from policy.obligations import Obligation
 from tui.core.incidents import incidents, notify_incident
+from tui.core.preflight import Review
 from tui.core.records import fold
 from tui.core.workflows import (
+    consultation_review,
     consultations,
     information_requests,
 )
 from tui.forms.agenda_items import ConsultationDialog, RequestDialog
 from tui.forms.base import ConfirmDialog, Job, account_options
+from tui.forms.preflight import SEVERITY_LABELS, SEVERITY_STYLES
 from tui.forms.workflows import (
     ConsultationNewDialog,
     IncidentCloseDialog,
@@ -300,6 +303,16 @@ class _CountdownListing(LoadedListing[Any]):
         return obligation.due if obligation else None
 
 
+def review_content(review: Review) -> Content:
+    """A consultation's kept preflight: the verdict, then each finding's severity and message."""
+    parts: list[str | tuple[str, str]] = [("Revisión del borrador: ", "bold"), review.verdict]
+    for finding in review.findings:
+        label = SEVERITY_LABELS[finding.severity]
+        shown = f" «{finding.span.text}»" if finding.span.text else ""
+        parts += ["\n", (f" {label} ", SEVERITY_STYLES[finding.severity]), f"{shown} {finding.message}"]
+    return Content.assemble(*parts)
+
+
 class ConsultasScreen(_CountdownListing):
     mode = "consultas"
     kind = Kind.CONSULTATION
@@ -343,6 +356,9 @@ class ConsultasScreen(_CountdownListing):
             f"Enviada el {_when(item.sent_at)} a {item.office or '—'}\n",
             item.text or "",
         )
+        review = consultation_review(item)
+        if review is not None:
+            left = Content.assemble(left, "\n\n", review_content(review))
         right = Content.assemble(("Plazo\n", "bold"), obligation.message if obligation else "Sin plazo en la agenda.")
         return left, right
 
