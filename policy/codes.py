@@ -161,6 +161,13 @@ class ChangeReason(StrEnum):
     OTHER = "otro"
 
 
+class ChangeOrigin(StrEnum):
+    """How an administrator change was recorded (None: the explicit change, ``personas cambio``)."""
+
+    UNASSIGNED = "desasignacion"
+    ARRIVAL = "alta"
+
+
 class Status(StrEnum):
     """Where an obligation stands against the clock (derived by the engine, never stored)."""
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from policy.clock import relative
-from policy.codes import KEYRING_CLOSING_ITEM, ChangeReason, Kind, SecondFactor, Status
+from policy.codes import KEYRING_CLOSING_ITEM, ChangeOrigin, ChangeReason, Kind, SecondFactor, Status
 
 if TYPE_CHECKING:
     from policy.obligations import Obligation
@@ -27,6 +27,12 @@ CHANGE_REASON_LABELS: Mapping[str, str] = {
     ChangeReason.VACATION: "vacaciones",
     ChangeReason.HEALTH: "ausencia por salud",
     ChangeReason.OTHER: "otro motivo",
+}
+
+#: How a change recorded without ``personas cambio`` is named (its reason is unknown).
+CHANGE_ORIGIN_LABELS: Mapping[str, str] = {
+    ChangeOrigin.UNASSIGNED: "relevo",
+    ChangeOrigin.ARRIVAL: "nueva persona administradora",
 }
 
 #: The items of the report an opened account needs (ine §7.IV, ieesonora §7.III).

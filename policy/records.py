@@ -205,6 +205,11 @@ class AdminChange(NamedTuple):
     account_ids: tuple[int, ...] = ()
     notified_on: date | None = None
     author: str | None = None
+    #: how it was recorded: None for the explicit change, ``desasignacion`` for a role ended by
+    #: hand, ``alta`` for a new administrator (``person_id`` is then the one who arrives)
+    origin: str | None = None
+    #: who takes over (person ids): the successors of a handover, or the new administrator
+    successor_ids: tuple[int, ...] = ()
 
     @property
     def suspension(self) -> bool:

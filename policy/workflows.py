@@ -18,10 +18,10 @@ from policy.checks import current_assignments, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
 from policy.codes import Kind, OpeningState, RequestState, Role
 from policy.errors import PolicyError, UsageError
-from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.labels import CHANGE_ORIGIN_LABELS, CHANGE_REASON_LABELS, CLOSING_ITEMS, OPENING_REPORT_ITEMS
 from policy.obligations import Obligation, State
-from policy.profile import Profile
-from policy.records import Account, Citation
+from policy.profile import Profile, short_document
+from policy.records import Account, AdminChange, Assignment, Citation
 
 #: How far past the end of the agenda a holiday may start and still have its notice inside it.
 _NOTICE_LOOKAHEAD = timedelta(days=90)
@@ -286,6 +286,39 @@ def closing(state: State, now: datetime) -> Iterator[Obligation]:
         )
 
 
+def admin_change_notice_asked(profile: Profile) -> tuple[str, str] | None:
+    """The office to notify of an administrator change and the clause asking it, when the profile
+    asks for the notice (ine §7.V, ieesonora §7.IV, iecm §6.X); None otherwise."""
+    office = profile.settings.admin_change_office
+    if not office or not profile.has_rule("admin_change_notice"):
+        return None
+    rule = profile.rule("admin_change_notice")
+    # The short document name: the clause is quoted inside parentheses, which must not nest.
+    return (office, f"{short_document(profile, rule)} {rule.section}") if rule.section else None
+
+
+def handover_is_a_change(profile: Profile, role: str) -> bool:
+    """A role ended or started by hand (``cuentas desasignar``/``asignar``) is an administrator
+    change with its notice, as the explicit change is (POLICY.md §11, readings). The UTCSyD's
+    co-administration is not a change of the account's administrators."""
+    return role != Role.COADMIN and admin_change_notice_asked(profile) is not None
+
+
+def change_taken_over(changes: Sequence[AdminChange], start: date) -> AdminChange | None:
+    """The change not yet notified that a newcomer starting on ``start`` takes over: the newest one
+    whose leaver's last day (the day before ``change.start``) is on or before ``start``."""
+    for change in changes:  # newest first
+        if change.notified_on is None and start >= change.start - timedelta(days=1):
+            return change
+    return None
+
+
+def arrival_is_a_change(earlier: Sequence[Assignment], start: date) -> bool:
+    """A new administrator starting on ``start`` is a change when the account already had one
+    before that day (the administrators it starts with are its designation, reported with the opening)."""
+    return any(item.role != Role.COADMIN and item.start < start for item in earlier)
+
+
 def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
     """The notice of an administrator change to the profile's office (ine: CNCS;
     ieesonora: Subdirección; iecm: UTCSyD), due from the day of the change."""
@@ -311,14 +344,17 @@ def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
             else (f"desde el {format_date(change.start)}")
         )
         extra = " La contraseña debe cambiarse con la UTCSyD." if rotate else ""
+        newcomers = [state.people[p].name for p in change.successor_ids if p != change.person_id and p in state.people]
+        arriving = f"; entra {_join(newcomers)}" if newcomers else ""
+        label = CHANGE_ORIGIN_LABELS.get(change.origin or "") or CHANGE_REASON_LABELS.get(change.reason, change.reason)
         yield Obligation(
             kind=Kind.ADMIN_CHANGE_NOTICE,
             due=start_of_day(change.start),
             rule=rule,
             message=(
                 f"Avisar del cambio de administración ({office}): {who}"
-                f" ({CHANGE_REASON_LABELS.get(change.reason, change.reason)}, {when})"
-                f" en {_join(refs) or 'sus cuentas'}.{extra}"
+                f" ({label}, {when})"
+                f" en {_join(refs) or 'sus cuentas'}{arriving}.{extra}"
             ),
             person=person,
             ref_id=change.id,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from policy import validate
-from policy.clock import start_of_day
+from policy.clock import format_date, start_of_day
 from policy.codes import AccountStatus, EntryKind, Verification
 from policy.entries.records import assignment_started, assignments_ended
 from policy.institution import (
@@ -318,7 +318,14 @@ class Assignments:
                         f"{person.name} ya es {role_value} de {account.ref} desde el {current.start.isoformat()}."
                     )
                 if role_value in SINGLE_ROLES:
+                    if current.end is not None and current.end == start:
+                        continue  # a handover: the successor's first day may be the other's last day
                     holder = self._store.people.get(current.person_id)
+                    if current.end is not None:
+                        raise ConflictError(
+                            f"{account.ref} tiene {role_value} hasta el {format_date(current.end)}: {holder.name}."
+                            f" La nueva asignación puede empezar ese día o después."
+                        )
                     raise ConflictError(
                         f"{account.ref} ya tiene {role_value}: {holder.name}. Desasígnelo primero"
                         f" (resguardo cuentas desasignar {account.id} {holder.id})."

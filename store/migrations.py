@@ -269,6 +269,7 @@ CONSULTATION_STATES = ("pendiente", "aprobada", "rechazada")
 REQUEST_STATES = ("abierta", "respondida", "canalizada")
 OPENING_STATES = ("pendiente", "autorizada", "rechazada", "abierta")
 CHANGE_REASONS = ("baja", "promocion", "cambio_adscripcion", "vacaciones", "salud", "otro")
+CHANGE_ORIGINS = ("desasignacion", "alta")
 PERSON_DOCUMENTS = ("designation_form", "responsiva")
 
 
@@ -568,6 +569,30 @@ def m007_integrity(db: Database) -> None:
     install(db.conn)
 
 
+def m008_handovers(db: Database) -> None:
+    """Administrator changes recorded the usual way (issue #13).
+
+    ``admin_changes.origin``: how the change was recorded: NULL for the explicit
+    change (``personas cambio``), ``desasignacion`` for a role ended by hand (its
+    ``reason`` is then ``otro``: nobody said why) and ``alta`` for a new
+    administrator added to an account that already had one.
+    ``admin_change_starts``: who takes over on each account of a change (the
+    successor of a handover, or the new administrator of an ``alta``).
+    Columns are only added; ``install`` re-records the rows (their digests gain the new column) and covers
+    the new table.
+    """
+    db.execute(f"ALTER TABLE admin_changes ADD COLUMN origin TEXT CHECK ({_in('origin', CHANGE_ORIGINS)})")
+    db.execute(
+        """CREATE TABLE admin_change_starts (
+            change_id INTEGER NOT NULL REFERENCES admin_changes (id),
+            started_assignment_id INTEGER NOT NULL REFERENCES assignments (id),
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            PRIMARY KEY (change_id, started_assignment_id)
+        )"""
+    )
+    install(db.conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "credentials", m002_credentials),
@@ -576,6 +601,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (5, "bitacora_search", m005_bitacora_search),
     (6, "pending_secrets", m006_pending_secrets),
     (7, "integrity", m007_integrity),
+    (8, "handovers", m008_handovers),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -435,7 +435,10 @@ class AssignDialog(FormDialog):
 
         def job() -> str:
             done = self.workspace.run(assign, account_id, name, role=role, start=start)
-            return f"{done.person.name} es {done.assignment.role} de {done.account.ref}."
+            summary = f"{done.person.name} es {done.assignment.role} de {done.account.ref}."
+            if done.notice is not None:
+                summary += f" Es un cambio de administración: avise ({done.notice[0]}; {done.notice[1]})."
+            return summary
 
         return job
 
@@ -446,6 +449,8 @@ def unassign_job(workspace: Workspace, account_id: int, person_id: int, end: dat
     def job() -> str:
         done = workspace.run(unassign, account_id, person_id, end=end)
         summary = f"{done.person.name} deja la administración de {done.account.ref}."
+        if done.notice is not None:
+            summary += f" Es un cambio de administración: avise ({done.notice[0]}; {done.notice[1]})."
         return f"{summary} {done.advice}" if done.advice else summary
 
     return job

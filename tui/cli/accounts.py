@@ -10,7 +10,7 @@ from policy.clock import format_date, local, parse_date
 from policy.codes import AccountStatus, Network, Role, Verification
 from policy.errors import UsageError
 from policy.labels import SECOND_FACTOR_LABELS
-from policy.records import Account
+from policy.records import Account, AdminChange
 from tui.cli.agenda import obligation_json, render_agenda
 from tui.cli.args import subcommands, yes_no
 from tui.cli.output import print_json, table
@@ -371,7 +371,18 @@ def assign_person(ctx: Context, args: argparse.Namespace) -> int:
     done = records.assign(ctx.store, args.cuenta, args.persona, role=args.rol, start=start)
     item = done.assignment
     print(f"{done.person.name} es {item.role} de {done.account.ref} desde el {format_date(item.start)}.")
+    _print_notice(done.change, done.notice)
     return 0
+
+
+def _print_notice(change: AdminChange | None, notice: tuple[str, str] | None) -> None:
+    """The notice an administrator change made with asignar/desasignar asks for (as ``personas cambio``)."""
+    if change is not None and notice is not None:
+        office, clause = notice
+        print(
+            f"Es un cambio de administración: avise ({office}; {clause}) y registre el aviso"
+            f" con «resguardo personas avisar {change.id}»."
+        )
 
 
 def unassign_person(ctx: Context, args: argparse.Namespace) -> int:
@@ -379,6 +390,7 @@ def unassign_person(ctx: Context, args: argparse.Namespace) -> int:
     done = records.unassign(ctx.store, args.cuenta, args.persona, end=end)
     roles = ", ".join(a.role for a in done.ended)
     print(f"{done.person.name} deja de ser {roles} de {done.account.ref} el {format_date(done.end)}.")
+    _print_notice(done.change, done.notice)
     if done.advice:
         print(done.advice)
     return 0

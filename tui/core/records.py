@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final, NamedTuple, TypedDict
 
 from policy.codes import Status
@@ -28,7 +28,8 @@ from policy.errors import UsageError
 from policy.institution import first_vacant_role, rotation_advice
 from policy.obligations import Obligation, State
 from policy.profile import SETTINGS, SETTINGS_BY_NAME, Profile, SettingSpec, parse_setting_text
-from policy.records import Account, Assignment, CredentialState, Person, SecondFactorState
+from policy.records import Account, AdminChange, Assignment, CredentialState, Person, SecondFactorState
+from policy.workflows import admin_change_notice_asked, arrival_is_a_change, change_taken_over, handover_is_a_change
 from store.history import DatedRecord, Rotation
 from store.state import load_state
 from tui.core.common import AccountKey, PersonKey, account_of, person_of
@@ -388,6 +389,10 @@ class Assigned(NamedTuple):
     account: Account
     person: Person
     assignment: Assignment
+    #: the administrator change this arrival is part of (a successor, or a new administrator), if any
+    change: AdminChange | None = None
+    #: the office to notify of that change and the clause asking it
+    notice: tuple[str, str] | None = None
 
 
 class Unassigned(NamedTuple):
@@ -398,21 +403,52 @@ class Unassigned(NamedTuple):
     ended: tuple[Assignment, ...]
     #: what the profile says about the password now ('' when it says nothing)
     advice: str
+    #: the administrator change to notify (a handover), when the profile asks for the notice
+    change: AdminChange | None = None
+    notice: tuple[str, str] | None = None
 
 
 def assign(store: Store, account: AccountKey, person: PersonKey, *, role: str, start: date | None = None) -> Assigned:
-    """Give ``person`` ``role`` on ``account`` from ``start`` (today by default)."""
+    """Give ``person`` ``role`` on ``account`` from ``start`` (today by default).
+
+    When the profile asks for administrator change notices, the newcomer takes over the account's
+    change not yet notified (a handover), or, on an account that already had administrators, is a
+    change of their own (POLICY.md §11, readings).
+    """
     found, who = account_of(store, account), person_of(store, person)
-    assignment = store.assignments.assign(found, who, role, start or store.now().date())
-    return Assigned(found, who, assignment)
+    day = start or store.now().date()
+    profile = store.settings.profile()
+    change = None
+    with store.atomic():
+        earlier = store.assignments.for_account(found.id)
+        assignment = store.assignments.assign(found, who, role, day)
+        if handover_is_a_change(profile, assignment.role):
+            change = change_taken_over(store.admin_changes.unnotified_on(found.id), day)
+            if change is not None:
+                store.admin_changes.add_successor(change.id, assignment)
+                change = store.admin_changes.get(change.id)
+            elif arrival_is_a_change(earlier, day):
+                change = store.admin_changes.record_arrival(who, assignment)
+    return Assigned(found, who, assignment, change, admin_change_notice_asked(profile) if change else None)
 
 
 def unassign(store: Store, account: AccountKey, person: PersonKey, *, end: date | None = None) -> Unassigned:
-    """End every current role of ``person`` on ``account``; ``end`` (today by default) is their last day."""
+    """End every current role of ``person`` on ``account``; ``end`` (today by default) is their last day.
+
+    When the profile asks for administrator change notices, ending an administrator's role is a
+    change to notify (a handover; the successor joins it when assigned).
+    """
     found, who = account_of(store, account), person_of(store, person)
     last_day = end or store.now().date()
-    ended = store.assignments.unassign(found, who, last_day)
-    return Unassigned(found, who, last_day, tuple(ended), rotation_advice(store.settings.profile()))
+    profile = store.settings.profile()
+    change = None
+    with store.atomic():
+        ended = store.assignments.unassign(found, who, last_day)
+        handed = [item for item in ended if handover_is_a_change(profile, item.role)]
+        if handed:
+            change = store.admin_changes.record_handover(who, handed, start=last_day + timedelta(days=1))
+    notice = admin_change_notice_asked(profile) if change else None
+    return Unassigned(found, who, last_day, tuple(ended), rotation_advice(profile), change, notice)
 
 
 # -- what already happened ------------------------------------------------------------------

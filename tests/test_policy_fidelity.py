@@ -1,0 +1,139 @@
+"""Issue #13: the defects of the clause-by-clause review, each reproduced first (then fixed)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import NOW
+
+from policy.codes import Kind
+from store.db import Store
+from store.errors import ConflictError
+from tui.core import records, workflows
+from tui.core.agenda import compute_agenda
+
+
+def _kinds(store: Store, kind: str) -> list[str]:
+    return [o.message for o in compute_agenda(store, at=NOW, horizon_days=400).items if o.kind == kind]
+
+
+def _staffed(store: Store, profile: str, handle: str, role: str) -> str:
+    store.settings.set_profile(profile)
+    account = store.accounts.add(network="x", handle=handle, area="Dirección Distrital 5")
+    ana = store.people.add(name="Ana Pérez", rank="mando_medio")
+    store.people.add(name="Luis Gómez", rank="mando_medio")
+    store.assignments.assign(account, ana, role, date(2025, 1, 1))
+    return account.ref
+
+
+# -- defect 1: an administrator change made the usual way creates the notice ---------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "handle", "role"),
+    [("iecm", "@IECM_DD05", "enlace"), ("ine", "@INEDistrito05", "titular"), ("ieesonora", "@ieesonoraDD", "titular")],
+)
+def test_unassign_then_assign_is_one_administrator_change_with_its_notice(
+    store: Store, profile: str, handle: str, role: str
+) -> None:
+    ref = _staffed(store, profile, handle, role)
+    records.unassign(store, ref, "Ana Pérez", end=date(2026, 2, 1))
+    records.assign(store, ref, "Luis Gómez", role=role, start=date(2026, 2, 2))
+    views = workflows.admin_changes(store)
+    assert [(v.person, v.accounts) for v in views] == [("Ana Pérez", [ref])]
+    change = views[0].change
+    assert change.start == date(2026, 2, 2) and change.notified_on is None
+    notices = _kinds(store, Kind.ADMIN_CHANGE_NOTICE)
+    assert len(notices) == 1
+    assert "Ana Pérez" in notices[0] and "entra Luis Gómez" in notices[0] and ref in notices[0]
+    workflows.notify_admin_change(store, change.id, on=date(2026, 2, 3))
+    assert _kinds(store, Kind.ADMIN_CHANGE_NOTICE) == []
+
+
+def test_a_new_administrator_added_to_a_staffed_account_is_a_change(store: Store) -> None:
+    ref = _staffed(store, "ine", "@INEDistrito05", "titular")
+    records.assign(store, ref, "Luis Gómez", role="suplente", start=date(2026, 3, 1))
+    views = workflows.admin_changes(store)
+    assert [(v.person, v.accounts, v.change.start) for v in views] == [("Luis Gómez", [ref], date(2026, 3, 1))]
+    (notice,) = _kinds(store, Kind.ADMIN_CHANGE_NOTICE)
+    assert "Luis Gómez" in notice and "nueva persona administradora" in notice
+
+
+def test_the_first_administrators_of_an_account_are_its_designation_not_a_change(store: Store) -> None:
+    store.accounts.add(network="x", handle="@INENueva")
+    store.people.add(name="Ana Pérez", rank="mando_medio")
+    records.assign(store, "x/@INENueva", "Ana Pérez", role="titular", start=date(2026, 3, 1))
+    assert workflows.admin_changes(store) == []
+
+
+def test_a_profile_without_the_notice_records_no_change(store: Store) -> None:
+    ref = _staffed(store, "ieeags", "@ieeagsDD", "titular")
+    records.unassign(store, ref, "Ana Pérez", end=date(2026, 2, 1))
+    records.assign(store, ref, "Luis Gómez", role="titular", start=date(2026, 2, 2))
+    assert workflows.admin_changes(store) == []
+
+
+def test_the_explicit_change_then_the_successor_is_still_one_notice(store: Store) -> None:
+    ref = _staffed(store, "ine", "@INEDistrito05", "titular")
+    workflows.record_admin_change(store, "Ana Pérez", "baja", start=date(2026, 2, 2))
+    records.assign(store, ref, "Luis Gómez", role="titular", start=date(2026, 2, 2))
+    views = workflows.admin_changes(store)
+    assert [(v.person, v.change.reason) for v in views] == [("Ana Pérez", "baja")]
+    (notice,) = _kinds(store, Kind.ADMIN_CHANGE_NOTICE)
+    assert "entra Luis Gómez" in notice
+
+
+def test_both_faces_record_the_handover_notice(tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli
+    assert run("iniciar", "--perfil", "iecm").code == 0
+    assert run("cuentas", "agregar", "--red", "x", "--usuario", "@IECM_DD05").code == 0
+    assert run("personas", "agregar", "--nombre", "Ana Pérez").code == 0
+    assert run("personas", "agregar", "--nombre", "Luis Gómez").code == 0
+    assert run("cuentas", "asignar", "x/@IECM_DD05", "Ana Pérez", "--rol", "enlace", "--desde", "2025-01-01").code == 0
+    assert run("cuentas", "desasignar", "x/@IECM_DD05", "Ana Pérez", "--fecha", "2026-02-01").code == 0
+    out = run("cuentas", "asignar", "x/@IECM_DD05", "Luis Gómez", "--rol", "enlace", "--desde", "2026-02-01")
+    assert out.code == 0, out.err
+    listed = run("personas", "cambios")
+    assert "Ana Pérez" in listed.out and "x/@IECM_DD05" in listed.out
+
+
+# -- defect 2: a same-day handover --------------------------------------------------------------
+
+
+def test_the_successor_may_start_on_the_last_day_of_the_one_leaving(store: Store) -> None:
+    ref = _staffed(store, "iecm", "@IECM_DD05", "enlace")
+    records.unassign(store, ref, "Ana Pérez", end=date(2026, 2, 1))
+    done = records.assign(store, ref, "Luis Gómez", role="enlace", start=date(2026, 2, 1))
+    assert done.assignment.start == date(2026, 2, 1)
+
+
+def test_a_holder_leaving_later_is_named_with_the_last_day_not_told_to_unassign(store: Store) -> None:
+    ref = _staffed(store, "iecm", "@IECM_DD05", "enlace")
+    records.unassign(store, ref, "Ana Pérez", end=date(2026, 2, 10))
+    with pytest.raises(ConflictError) as refused:
+        records.assign(store, ref, "Luis Gómez", role="enlace", start=date(2026, 2, 1))
+    message = str(refused.value)
+    assert "Desasígne" not in message and "desasignar" not in message
+    assert "10/02/2026" in message
+
+
+def test_the_command_line_asks_for_the_notice_of_a_handover(cli) -> None:  # type: ignore[no-untyped-def]
+    run = cli
+    run("iniciar", "--perfil", "ine")
+    run("cuentas", "agregar", "--red", "x", "--usuario", "@INEDistrito05")
+    run("personas", "agregar", "--nombre", "Ana Pérez", "--nivel", "mando_medio")
+    run("cuentas", "asignar", "x/@INEDistrito05", "Ana Pérez", "--rol", "titular", "--desde", "2025-01-01")
+    out = run("cuentas", "desasignar", "x/@INEDistrito05", "Ana Pérez", "--fecha", "2026-02-01")
+    assert out.code == 0, out.err
+    assert "Es un cambio de administración: avise (titular de la CNCS; Criterios INE §7.V)" in out.out
+    assert "resguardo personas avisar 1" in out.out
+
+
+def test_two_administrators_designated_the_same_day_are_no_change(store: Store) -> None:
+    store.accounts.add(network="x", handle="@INENueva")
+    store.people.add(name="Ana Pérez", rank="mando_medio")
+    store.people.add(name="Beto Ruiz", rank="operativo")
+    records.assign(store, "x/@INENueva", "Ana Pérez", role="titular", start=date(2026, 3, 1))
+    records.assign(store, "x/@INENueva", "Beto Ruiz", role="suplente", start=date(2026, 3, 1))
+    assert workflows.admin_changes(store) == []
