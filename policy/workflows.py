@@ -97,8 +97,10 @@ def period_start(period: int) -> date:
 def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list[HolidayPeriod]:
     """Official holidays on weekdays and declared non-working periods overlapping [first, last].
 
-    A holiday inside a declared period is covered by that period's notice; days
-    inside a declared electoral process are hábiles, so they need no notice.
+    A holiday inside a declared period is covered by that period's notice. An
+    electoral process removes none of them (POLICY.md §11, readings): it changes
+    which days are business days (so when the notice is due), not the duty to
+    announce the attention hours (§5.1).
     """
     declared: dict[date, HolidayPeriod] = {}
     for span in calendar.non_working:
@@ -116,7 +118,6 @@ def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list
         if day in declared or any(p.start <= day <= p.end for p in declared.values()):
             continue
         found.append(HolidayPeriod(period_id(day), day, day, name))
-    found = [p for p in found if not calendar.in_electoral_period(p.start)]
     found.sort(key=lambda p: (p.start, p.end))
     return found
 

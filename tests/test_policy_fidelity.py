@@ -137,3 +137,20 @@ def test_two_administrators_designated_the_same_day_are_no_change(store: Store) 
     records.assign(store, "x/@INENueva", "Ana Pérez", role="titular", start=date(2026, 3, 1))
     records.assign(store, "x/@INENueva", "Beto Ruiz", role="suplente", start=date(2026, 3, 1))
     assert workflows.admin_changes(store) == []
+
+
+# -- defect 3: an electoral process does not silence the attention-hours notices -----------------
+
+
+def test_declaring_an_electoral_process_keeps_every_attention_hours_notice(store: Store) -> None:
+    store.calendar.add_non_working(date(2026, 12, 21), date(2027, 1, 1), "Vacaciones de invierno")
+    at = NOW.replace(year=2026, month=8, day=20)
+
+    def notices() -> list[int | None]:
+        items = compute_agenda(store, at=at, horizon_days=180).items
+        return [o.ref_id for o in items if o.kind == Kind.HOLIDAY_NOTICE]
+
+    before = notices()
+    assert 20261221 in before and len(before) >= 4
+    store.calendar.add_electoral_period(date(2026, 9, 1), date(2027, 6, 30), "Proceso electoral 2026-2027")
+    assert notices() == before

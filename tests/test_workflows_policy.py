@@ -27,6 +27,7 @@ from policy.records import (
 from policy.workflows import (
     check_transition,
     consultation_due,
+    holiday_notice_due,
     holiday_periods,
     information_request_due,
     opening_due,
@@ -310,12 +311,21 @@ def test_holiday_notice_for_a_declared_period_covers_its_holidays_and_done_ones_
     assert of_kind(agenda(state, NOW), Kind.HOLIDAY_NOTICE) == []
 
 
-def test_holiday_on_a_weekend_or_in_an_electoral_process_needs_no_notice() -> None:
+def test_a_holiday_on_a_weekend_needs_no_notice_but_an_electoral_process_stops_none() -> None:
+    # POLICY.md §11, readings: the process changes which days are business days (the notice is due
+    # N days before, every day counting), not the duty to announce the attention hours (§5.1).
     cal = BusinessCalendar(
         {date(2027, 5, 1): "Día del Trabajo", date(2026, 9, 16): "Día de la Independencia"},
+        non_working=[DateRange(date(2026, 12, 21), date(2027, 1, 1), "Vacaciones de invierno")],
         electoral=[DateRange(date(2026, 9, 1), date(2027, 6, 30), "Proceso electoral")],
     )
-    assert holiday_periods(cal, date(2026, 1, 1), date(2027, 12, 31)) == []
+    periods = holiday_periods(cal, date(2026, 1, 1), date(2027, 12, 31))
+    assert [(p.start, p.end) for p in periods] == [
+        (date(2026, 9, 16), date(2026, 9, 16)),
+        (date(2026, 12, 21), date(2027, 1, 1)),
+    ]
+    # Wed 16 Sep inside the process: 3 days before, weekend included, is Sun 13 Sep.
+    assert holiday_notice_due(load_profile("ine"), cal, date(2026, 9, 16)) == end_of_day(date(2026, 9, 13))
 
 
 def test_iecm_makes_no_holiday_notices() -> None:
