@@ -82,6 +82,8 @@ class Settings(NamedTuple):
     opening_office: str = "la oficina responsable"
     #: An opened account needs the report of ``policy.labels.OPENING_REPORT_ITEMS``.
     opening_report: bool = False
+    #: Who receives that report (ine §7.IV, ieesonora §7.III), with its article.
+    opening_report_to: str | None = None
     #: Notices to the public before non-working days.
     holiday_notice: bool = False
     holiday_notice_business_days: int = 3

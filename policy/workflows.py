@@ -16,7 +16,7 @@ from typing import NamedTuple
 from policy.calendar import BusinessCalendar
 from policy.checks import current_assignments, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
-from policy.codes import Kind, OpeningState, RequestState, Role
+from policy.codes import AccountStatus, Kind, OpeningState, RequestState, Role
 from policy.errors import PolicyError, UsageError
 from policy.labels import CHANGE_ORIGIN_LABELS, CHANGE_REASON_LABELS, CLOSING_ITEMS, OPENING_REPORT_ITEMS
 from policy.obligations import Obligation, State
@@ -234,6 +234,8 @@ def opening_request(state: State, now: datetime) -> Iterator[Obligation]:
     accounts = _accounts_by_id(state)
     office = profile.settings.opening_office
     report_required = profile.settings.opening_report
+    # The report is its own clause (ine §7.IV, ieesonora §7.III), not the answer window's.
+    report_rule = profile.rule("opening_report") if profile.has_rule("opening_report") else rule
     for item in state.opening_requests:
         if item.state == OpeningState.PENDING:
             due = opening_due(profile, state.calendar, item.requested_on)
@@ -251,15 +253,17 @@ def opening_request(state: State, now: datetime) -> Iterator[Obligation]:
             )
         elif item.state == OpeningState.OPENED and report_required:
             missing = _missing(OPENING_REPORT_ITEMS, item.report)
-            if not missing:
-                continue
+            account = accounts.get(item.account_id) if item.account_id else None
+            if not missing or (account is not None and account.status == AccountStatus.CLOSED):
+                continue  # a closed account has nothing left to report (its closing is reported instead)
             opened = item.resolved_on or item.requested_on
+            to = f" {profile.settings.opening_report_to}" if profile.settings.opening_report_to else ""
             yield Obligation(
                 kind=Kind.OPENING_REQUEST,
                 due=start_of_day(opened),
-                rule=rule,
-                message=f"Informar la apertura de {item.ref}: falta informar {_join(missing)}.",
-                account=accounts.get(item.account_id) if item.account_id else None,
+                rule=report_rule,
+                message=f"Informar la apertura de {item.ref}{to}: falta informar {_join(missing)}.",
+                account=account,
                 ref_id=item.id,
                 standing=True,
             )

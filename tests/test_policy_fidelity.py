@@ -154,3 +154,29 @@ def test_declaring_an_electoral_process_keeps_every_attention_hours_notice(store
     assert 20261221 in before and len(before) >= 4
     store.calendar.add_electoral_period(date(2026, 9, 1), date(2027, 6, 30), "Proceso electoral 2026-2027")
     assert notices() == before
+
+
+# -- defect 4: the opening report's clause and recipient ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "section", "recipient"),
+    [
+        ("ine", "§7.IV", "al Presidente y al Secretario Técnico del Comité de Gestión y Publicación Electrónica"),
+        ("ieesonora", "§7.III, segundo párrafo", "a la Subdirección de Comunicación Social"),
+    ],
+)
+def test_the_opening_report_quotes_its_own_clause_and_names_the_recipient(
+    store: Store, profile: str, section: str, recipient: str
+) -> None:
+    store.settings.set_profile(profile)
+    new = workflows.add_opening(
+        store, network="x", handle="@NuevaCuenta", reference="OF/1", requested_on=date(2026, 2, 2)
+    )
+    workflows.resolve_opening(store, new.opening.id, "autorizada", on=date(2026, 2, 10))
+    workflows.open_account(store, new.opening.id, on=date(2026, 2, 12))
+    (report,) = [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.OPENING_REQUEST]
+    assert report.rule.section == section
+    assert report.message.startswith(f"Informar la apertura de x/@NuevaCuenta {recipient}: falta informar")
+    workflows.close_account(store, "x/@NuevaCuenta", on=date(2026, 3, 1))
+    assert [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.OPENING_REQUEST] == []

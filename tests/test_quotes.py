@@ -6,7 +6,7 @@ breaks and hyphenation are folded. ``[sic]`` after a word marks the source's own
 error, quoted as it is. The INE's documents (``001_…``, ``003_…``) are OCR scans
 without reliable accents; for those seeds only, the comparison also folds accents,
 case and the scan's recurring confusions (ó read as é, á as d, ñ as fi/fl, ú as
-i, o as 0) and three misread words (``OCR_WORDS``): a quote may fix the scan's
+i, o as 0) and a few misread words (``OCR_WORDS``): a quote may fix the scan's
 spelling, never change a word (the source's «INTEL» stays «INTEL»).
 """
 
@@ -24,7 +24,7 @@ SEEDS = Path(__file__).resolve().parent / "seeds"
 #: Seeds that are OCR scans (folded further, see the module's docstring).
 OCR_SEEDS = frozenset({"001_9f12755741449c01.txt", "003_b09fd486a27a0697.txt"})
 #: Words the scan misread beyond its recurring confusions, as they are in the seed -> the word.
-OCR_WORDS = {"deberéa": "deberá", "desaparicibn": "desaparición", "nimeros": "números"}
+OCR_WORDS = {"deberéa": "deberá", "desaparicibn": "desaparición", "nimeros": "números", "propdésitos": "propósitos"}
 
 
 def fold(text: str, *, ocr: bool = False) -> str:
