@@ -349,21 +349,53 @@ def email_generic(state: State, now: datetime) -> Iterator[Obligation]:
         )
 
 
+_SEPARATORS = "_-."
+
+
+def _boundary(text: str, at: int) -> bool:
+    """Whether a word part of ``text`` may begin at ``at`` (the end and the start count)."""
+    if at <= 0 or at >= len(text):
+        return True
+    before, here = text[at - 1], text[at]
+    if before in _SEPARATORS or here in _SEPARATORS or before.isdigit() != here.isdigit():
+        return True
+    if before.islower() and here.isupper():  # camelCase: «Somos|INE»
+        return True
+    # an acronym before a capitalized word: «INE|Mexico»
+    return before.isupper() and here.isupper() and at + 1 < len(text) and text[at + 1].islower()
+
+
+def token_in_handle(handle: str, token: str) -> bool:
+    """Whether ``token`` is a word part of the handle, in any case: at its start, at its end, or
+    between case or separator boundaries (@INEMexico, @Mexico_INE, @SomosINEMx; not @LineaCiudadanaMx)."""
+    text = handle.lstrip("@")
+    low, key = text.lower(), token.lower()
+    if not key:
+        return True
+    at = low.find(key)
+    while at >= 0:
+        end = at + len(key)
+        if at == 0 or end == len(text) or (_boundary(text, at) and _boundary(text, end)):
+            return True
+        at = low.find(key, at + 1)
+    return False
+
+
 def handle_token(state: State, now: datetime) -> Iterator[Obligation]:
-    """X handles must carry the institution's token (anywhere, any case: see the profile note)."""
+    """X handles must carry the institution's token as a word part (any case: see the profile note)."""
     profile = state.profile
     token = profile.settings.handle_token
     if not token or not profile.has_rule("handle_token"):
         return
     rule = profile.rule("handle_token")
     for acc in designated_accounts(state):
-        if acc.network != Network.X or token.lower() in acc.handle.lower():
+        if acc.network != Network.X or token_in_handle(acc.handle, token):
             continue
         yield Obligation(
             kind=Kind.HANDLE_TOKEN,
             due=_since(acc, now),
             rule=rule,
-            message=f"El usuario {acc.handle} no contiene «{token}».",
+            message=f"El usuario {acc.handle} no lleva «{token}» como parte propia del nombre.",
             account=acc,
             standing=True,
         )

@@ -394,6 +394,10 @@ def test_email_generic_ine_only():
         ("ine", "@Mexico_INE", False),  # suffix, as the document says
         ("ine", "@inetelmx", False),  # any case
         ("ine", "@Elecciones", True),
+        ("ine", "@LineaCiudadanaMx", True),  # «ine» inside a word is not the token (issue #13 defect 8)
+        ("ine", "@SomosINEMx", False),  # between case boundaries
+        ("ine", "@Junta_INE_Sonora", False),  # between separators
+        ("ine", "@Combinemos", True),
         ("ieesonora", "@IEESonora_Oficial", False),
         ("ieesonora", "@Sonora", True),
         ("iecm", "@IECM_DD01", False),

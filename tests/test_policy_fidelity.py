@@ -9,6 +9,7 @@ from conftest import NOW
 
 from policy.codes import Kind
 from store.db import Store
+from policy.errors import PolicyError
 from store.errors import ConflictError
 from tui.core import records, workflows
 from tui.core.agenda import compute_agenda
@@ -180,3 +181,16 @@ def test_the_opening_report_quotes_its_own_clause_and_names_the_recipient(
     assert report.message.startswith(f"Informar la apertura de x/@NuevaCuenta {recipient}: falta informar")
     workflows.close_account(store, "x/@NuevaCuenta", on=date(2026, 3, 1))
     assert [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.OPENING_REQUEST] == []
+
+
+# -- defect 5: iecm §9.XIII, offensive comments are ignored ---------------------------------------
+
+
+@pytest.mark.parametrize("action", ["eliminar", "ocultar"])
+def test_iecm_records_no_hiding_or_deleting_of_a_comment(store: Store, action: str) -> None:
+    store.settings.set_profile("iecm")
+    account = store.accounts.add(network="x", handle="@IECM_DD05")
+    with pytest.raises(PolicyError) as refused:
+        store.bitacora.moderate(account, action, "Insultos a la consejera")
+    assert "§9.XIII" in refused.value.message
+    assert store.bitacora.count() == 0
