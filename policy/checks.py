@@ -97,8 +97,8 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
     if not months and not on_change:
         return
     by_account = assignments_by_account(state) if on_change else {}
-    periodic = bool(months) and profile.has_rule("rotation")
-    rule = profile.rule("rotation") if periodic else None
+    periodic = bool(months)
+    rule = profile.setting_rule("rotation") if periodic else None
     last_rotation = state.last_rotation
     for acc in live_accounts(state):
         last = last_rotation.get(acc.id)
@@ -161,9 +161,9 @@ def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
     """Evaluation of every account at least every N months (six in the criteria)."""
     profile = state.profile
     months = profile.settings.evaluation_months
-    if not months or not profile.has_rule("evaluation"):
+    if not months:
         return
-    rule = profile.rule("evaluation")
+    rule = profile.setting_rule("evaluation")
     last_evaluation = state.last_evaluation
     for acc in live_accounts(state):
         last = last_evaluation.get(acc.id)
@@ -188,9 +188,9 @@ def training(state: State, now: datetime) -> Iterator[Obligation]:
     """Annual training of every person who administers a live account."""
     profile = state.profile
     months = profile.settings.training_months
-    if not months or not profile.has_rule("training"):
+    if not months:
         return
-    rule = profile.rule("training")
+    rule = profile.setting_rule("training")
     today = now.date()
     first_start: dict[int, date] = {}
     for item, _acc in current_assignments(state, today):

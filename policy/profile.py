@@ -291,6 +291,27 @@ class Profile(NamedTuple):
         except KeyError:
             raise PolicyError(f"El perfil {self.short_name} no tiene una regla «{key}».") from None
 
+    def setting_rule(self, key: str) -> Citation:
+        """The clause behind a periodic deadline a setting fixes (rotation, evaluation, training):
+        the profile's rule when its documents fix the period, otherwise the institution's own
+        setting, labelled as such (issue #13: a setting the documents do not back still takes
+        effect, and says where it comes from)."""
+        found = self.rules.get(key)
+        if found is not None and found.section:
+            return found
+        documents = (
+            "los lineamientos"
+            if any(d.title.startswith("Lineamientos") for d in self.documents.values())
+            else ("los criterios")
+        )
+        return Citation(
+            self.id,
+            f"Ajuste de la institución ({documents} no fijan plazo)",
+            "",
+            "",
+            found.note if found is not None else "",
+        )
+
 
 @lru_cache(maxsize=8)
 def _raw_profile(profile_id: str) -> dict[str, Any]:

@@ -115,7 +115,10 @@ def test_unassigning_gives_the_profiles_advice_in_both_faces(tmp_path: Path) -> 
     assert result.code == 0, result.err
     assert result.out.strip().splitlines()[-1] == advice
     summary = unassign_job(Workspace(workbench_db, lambda: NOW), account.id, holder.person_id, NOW.date())()
-    assert summary.endswith(f"deja la administración de {account.ref}. {advice}")
+    assert f"deja la administración de {account.ref}. " in summary and summary.endswith(advice)
+    # issue #13: the handover is a change to notify, in both faces
+    assert "Es un cambio de administración: avise (titular de la CNCS; Criterios INE §7.V)" in summary
+    assert "Es un cambio de administración: avise (titular de la CNCS; Criterios INE §7.V)" in result.out
     for db in (cli_db, workbench_db):
         with _open(db) as store:
             ended = store.assignments.get(holder.id)

@@ -194,3 +194,28 @@ def test_iecm_records_no_hiding_or_deleting_of_a_comment(store: Store, action: s
         store.bitacora.moderate(account, action, "Insultos a la consejera")
     assert "§9.XIII" in refused.value.message
     assert store.bitacora.count() == 0
+
+
+# -- defect 6: a setting takes effect, labelled as the institution's -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "setting", "kind", "silent"),
+    [
+        ("iecm", "evaluacion_meses", Kind.EVALUATION, "los lineamientos no fijan plazo"),
+        ("iecm", "capacitacion_meses", Kind.TRAINING, "los lineamientos no fijan plazo"),
+        ("ieesonora", "capacitacion_meses", Kind.TRAINING, "los criterios no fijan plazo"),
+        ("ieesonora", "rotacion_meses", Kind.ROTATION, "los criterios no fijan plazo"),
+    ],
+)
+def test_a_period_the_documents_do_not_fix_takes_effect_as_the_institutions_setting(
+    store: Store, profile: str, setting: str, kind: str, silent: str
+) -> None:
+    ref = _staffed(store, profile, "@Cuenta_DD05", "enlace" if profile == "iecm" else "titular")
+    assert ref
+    assert [o for o in compute_agenda(store, at=NOW, horizon_days=400).items if o.kind == kind] == []
+    records.set_setting(store, setting, "6")
+    found = [o for o in compute_agenda(store, at=NOW, horizon_days=400).items if o.kind == kind]
+    assert found
+    assert {o.rule.document for o in found} == {f"Ajuste de la institución ({silent})"}
+    assert {o.rule.section for o in found} == {""}
