@@ -248,6 +248,33 @@ def missing_admin(state: State, now: datetime) -> Iterator[Obligation]:
         )
 
 
+def restricted_access(state: State, now: datetime) -> Iterator[Obligation]:
+    """ine §5.1: only the designated administrators (and the area's head) have access to an
+    account, so a co-administrator is a finding (issue #13 defect 9)."""
+    profile = state.profile
+    if not profile.has_rule("access") or Role.COADMIN in profile.settings.admin_roles:
+        return
+    rule = profile.rule("access")
+    today = now.date()
+    for item, acc in current_assignments(state, today):
+        if item.role != Role.COADMIN:
+            continue
+        person = state.people.get(item.person_id)
+        who = person.name if person else "Una persona"
+        yield Obligation(
+            kind=Kind.ACCESS,
+            due=max(_since(acc, now), start_of_day(item.start)),
+            rule=rule,
+            message=(
+                f"{who} es coadministradora de la cuenta desde el {format_date(item.start)}: solo tienen"
+                " acceso las personas designadas como titular y suplente, y la persona titular del área."
+            ),
+            account=acc,
+            person=person,
+            standing=True,
+        )
+
+
 def admin_rank(state: State, now: datetime) -> Iterator[Obligation]:
     """A titular or suplente whose recorded rank the profile does not allow."""
     profile = state.profile

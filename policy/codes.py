@@ -85,6 +85,8 @@ class Kind(StrEnum):
     ABANDONED_ACCOUNT = "abandoned_account"
     DESIGNATION_FORM = "designation_form"
     RESPONSIVA = "responsiva"
+    #: someone with access the profile does not give (ine §5.1: only the designated administrators)
+    ACCESS = "access"
 
 
 class EntryKind(StrEnum):

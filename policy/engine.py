@@ -26,6 +26,7 @@ CHECKS: list[Check] = [
     checks.training,
     checks.missing_admin,
     checks.admin_rank,
+    checks.restricted_access,
     checks.email_domain,
     checks.email_generic,
     checks.handle_token,

@@ -85,6 +85,7 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.ABANDONED_ACCOUNT: "Posible cuenta abandonada",
     Kind.DESIGNATION_FORM: "Formulario de designación",
     Kind.RESPONSIVA: "Formato de responsiva",
+    Kind.ACCESS: "Acceso a la cuenta",
 }
 
 

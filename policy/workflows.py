@@ -131,6 +131,14 @@ def holiday_notice_due(profile: Profile, calendar: BusinessCalendar, start: date
 # -- helpers ---------------------------------------------------------------
 
 
+def _with_article(office: str) -> str:
+    """«la Unidad Técnica…» for an office named without its article (feminine office names)."""
+    lowered = office[:4].lower()
+    if lowered.startswith(("la ", "el ", "al ", "del ", "los ", "las ")):
+        return office
+    return f"la {office}" if office[:1].isupper() and not office.isupper() else office
+
+
 def _accounts_by_id(state: State) -> dict[int, Account]:
     return {acc.id: acc for acc in state.accounts}
 
@@ -165,7 +173,8 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
 
     Past the window the consultation is ``vencida`` and its message carries the
     profile's outcome (ine: INETEL/PNT; ieesonora: no publication; ieeags: the
-    Coordinación decides). Profiles without a window (iecm) produce nothing.
+    Coordinación decides). Without a window (iecm) a pending consultation is shown
+    every day until it is answered (issue #13 defect 9: it never appeared).
     """
     profile = state.profile
     if not state.consultations or not profile.has_rule("consultation"):
@@ -175,9 +184,20 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
     office = profile.settings.consultation_office
     for item in state.consultations:
         due = consultation_due(profile, state.calendar, item.sent_at)
-        if due is None:
-            continue
         to = item.office or office
+        if due is None:
+            yield Obligation(
+                kind=Kind.CONSULTATION,
+                due=end_of_day(now.date()),
+                rule=profile.rule("consultation"),
+                message=(
+                    f"Consulta «{item.subject}» enviada a {_with_article(to)} el {_moment(item.sent_at)}:"
+                    " sin respuesta todavía; no publique sin ella (no hay plazo fijado)."
+                ),
+                account=accounts.get(item.account_id),
+                ref_id=item.id,
+            )
+            continue
         if due <= now:
             rule = _cited(profile, "consultation_outcome", "consultation")
             message = (

@@ -172,9 +172,9 @@ def test_an_empty_handle_is_refused_in_one_wording(store: Store) -> None:
 
 def test_editing_changes_only_what_is_given(store: Store) -> None:
     account = records.add_account(store, {"network": "x", "handle": "@Cambia", "area": "Comunicación"})
-    edited = records.edit_account(store, "x/cambia", {"verification": "solicitada"})
+    edited = records.edit_account(store, "x/cambia", {"verification": "solicitada"}).account
     assert (edited.area, edited.verification, edited.handle) == ("Comunicación", "solicitada", "@Cambia")
-    cleared = records.edit_account(store, account.id, {"area": None})
+    cleared = records.edit_account(store, account.id, {"area": None}).account
     assert cleared.area is None
     person = records.add_person(store, name="Carla Díaz", email="carla@ine.mx")
     assert records.edit_person(store, "carla díaz", rank="operativo") == Person(

@@ -539,6 +539,7 @@ def _everything(profile: str) -> State:
     assignments = [
         Assignment(1, 1, 1, "titular", date(2025, 1, 1)),
         Assignment(2, 1, 2, "enlace", date(2025, 1, 1), date(2026, 3, 1)),
+        Assignment(3, 1, 2, "coadministrador", date(2025, 6, 1)),  # a finding in ine (§5.1)
     ]
     return state(profile, accounts=accounts, people=people, assignments=assignments)
 

@@ -8,8 +8,8 @@ import pytest
 from conftest import NOW
 
 from policy.codes import Kind
-from store.db import Store
 from policy.errors import PolicyError
+from store.db import Store
 from store.errors import ConflictError
 from tui.core import records, workflows
 from tui.core.agenda import compute_agenda
@@ -219,3 +219,54 @@ def test_a_period_the_documents_do_not_fix_takes_effect_as_the_institutions_sett
     assert found
     assert {o.rule.document for o in found} == {f"Ajuste de la institución ({silent})"}
     assert {o.rule.section for o in found} == {""}
+
+
+# -- defect 9 -------------------------------------------------------------------------------------
+
+
+def test_a_pending_iecm_consultation_is_in_the_agenda_until_answered(store: Store) -> None:
+    store.settings.set_profile("iecm")
+    store.accounts.add(network="x", handle="@IECM_DD05")
+    new = workflows.add_consultation(store, "x/@IECM_DD05", subject="Cartel local", sent_at=NOW)
+    (item,) = [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.CONSULTATION]
+    assert item.rule.section == "§9.XIV"
+    assert item.message.startswith("Consulta «Cartel local» enviada a la Unidad Técnica de Comunicación Social")
+    later = NOW.replace(day=20)
+    assert [o.ref_id for o in compute_agenda(store, at=later).items if o.kind == Kind.CONSULTATION] == [
+        new.consultation.id
+    ]
+    workflows.resolve_consultation(store, new.consultation.id, "aprobada")
+    assert [o for o in compute_agenda(store, at=later).items if o.kind == Kind.CONSULTATION] == []
+
+
+def test_an_ine_coadministrator_is_a_finding_and_not_elsewhere(make_store) -> None:  # type: ignore[no-untyped-def]
+    for profile, expected in (("ine", 1), ("ieeags", 0), ("iecm", 0)):
+        store = make_store(profile)
+        ref = store.accounts.add(network="x", handle="@INEDistrito05").ref
+        store.people.add(name="Carla Díaz")
+        records.assign(store, ref, "Carla Díaz", role="coadministrador", start=date(2026, 1, 5))
+        found = [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.ACCESS]
+        assert len(found) == expected, profile
+        if found:
+            assert found[0].rule.section == "§5.1, cuarto párrafo" and "Carla Díaz" in found[0].message
+
+
+def test_recording_a_rotation_without_oficio_reminds_iecm_in_both_faces(store: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    store.settings.set_profile("iecm")
+    store.accounts.add(network="x", handle="@IECM_DD05")
+    done = records.record_rotation(store, "x/@IECM_DD05")
+    assert done.reminder is not None and "UTCSyD" in done.reminder
+    assert records.record_rotation(store, "x/@IECM_DD05", reference="IECM/DD05/1").reminder is None
+    cli("iniciar", "--perfil", "iecm")
+    cli("cuentas", "agregar", "--red", "x", "--usuario", "@IECM_DD05")
+    out = cli("rotaciones", "registrar", "x/@IECM_DD05")
+    assert out.code == 0 and "UTCSyD" in out.err and "--oficio" in out.err
+
+
+def test_editing_an_iecm_accounts_email_or_handle_reminds_of_the_utcsyd(store: Store) -> None:
+    store.settings.set_profile("iecm")
+    store.accounts.add(network="x", handle="@IECM_DD05")
+    quiet = records.edit_account(store, "x/@IECM_DD05", {"area": "Dirección Distrital 5"})
+    assert quiet.reminder is None
+    moved = records.edit_account(store, "x/@IECM_DD05", {"email": "dd05@iecm.mx"})
+    assert moved.reminder is not None and "§6.XI y §11.1" in moved.reminder

@@ -242,7 +242,7 @@ class RotationDialog(FormDialog):
 
         def job() -> str:
             done = self.workspace.run(record_rotation, account_id, at=at, reason=reason, reference=reference)
-            return f"Rotación de {done.account.ref} registrada."
+            return f"Rotación de {done.account.ref} registrada." + (f" {done.reminder}." if done.reminder else "")
 
         return job
 
@@ -396,7 +396,8 @@ class AccountDialog(FormDialog):
         account_id = account.id
 
         def edit() -> str:
-            return f"Cuenta {self.workspace.run(edit_account, account_id, fields).ref} actualizada."
+            done = self.workspace.run(edit_account, account_id, fields)
+            return f"Cuenta {done.account.ref} actualizada." + (f" {done.reminder}." if done.reminder else "")
 
         return edit
 

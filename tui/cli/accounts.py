@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -146,8 +147,10 @@ def edit_account(ctx: Context, args: argparse.Namespace) -> int:
     fields = _fields_from(ctx, args)
     if not fields:
         raise UsageError("Indique al menos un dato que cambiar (vea «resguardo cuentas editar --help»).")
-    updated = records.edit_account(ctx.store, args.cuenta, fields)
+    updated, reminder = records.edit_account(ctx.store, args.cuenta, fields)
     print(f"Cuenta {updated.ref} actualizada.")
+    if reminder:
+        sys.stderr.write(f"Aviso: {reminder[0].lower()}{reminder[1:]}.\n")
     return 0
 
 

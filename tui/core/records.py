@@ -29,6 +29,7 @@ from policy.institution import first_vacant_role, rotation_advice
 from policy.obligations import Obligation, State
 from policy.profile import SETTINGS, SETTINGS_BY_NAME, Profile, SettingSpec, parse_setting_text
 from policy.records import Account, AdminChange, Assignment, CredentialState, Person, SecondFactorState
+from policy.reminders import account_data_reminder, oficio_reminder
 from policy.workflows import admin_change_notice_asked, arrival_is_a_change, change_taken_over, handover_is_a_change
 from store.history import DatedRecord, Rotation
 from store.state import load_state
@@ -364,9 +365,19 @@ def add_account(store: Store, fields: AccountFields) -> Account:
     return store.accounts.add(**fields)
 
 
-def edit_account(store: Store, account: AccountKey, changes: AccountFields) -> Account:
+class EditedAccount(NamedTuple):
+    account: Account
+    #: what the profile reminds of after the change (iecm: e-mails, phones and user names change
+    #: only through the UTCSyD), a sentence without final period
+    reminder: str | None = None
+
+
+def edit_account(store: Store, account: AccountKey, changes: AccountFields) -> EditedAccount:
     """Change some fields of an account, with the same checks as when it was added."""
-    return store.accounts.update(account_of(store, account).id, **changes)
+    found = account_of(store, account)
+    updated = store.accounts.update(found.id, **changes)
+    changed = [key for key in ("email", "phone", "handle") if getattr(found, key) != getattr(updated, key)]
+    return EditedAccount(updated, account_data_reminder(store.settings.profile().id, changed))
 
 
 # -- people --------------------------------------------------------------------------------
@@ -457,6 +468,8 @@ def unassign(store: Store, account: AccountKey, person: PersonKey, *, end: date 
 class RecordedRotation(NamedTuple):
     account: Account
     rotation: Rotation
+    #: what the profile reminds of when no oficio was recorded (iecm), a sentence without final period
+    reminder: str | None = None
 
 
 class RecordedEvaluation(NamedTuple):
@@ -487,7 +500,7 @@ def record_rotation(
     """Record that the account's password was changed at ``at`` (now by default; never the password)."""
     found = account_of(store, account)
     rotation = store.rotations.record(found, at or store.now(), reason=reason, author=author, reference=reference)
-    return RecordedRotation(found, rotation)
+    return RecordedRotation(found, rotation, oficio_reminder(store.settings.profile().id, reference))
 
 
 def rotation_history(store: Store, account: AccountKey, *, limit: int = 1000) -> RotationHistory:
