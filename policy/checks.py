@@ -435,7 +435,16 @@ def public_account(state: State, now: datetime) -> Iterator[Obligation]:
         return
     rule = profile.rule("public_account")
     for acc in live_accounts(state):
-        if not acc.public:
+        if not acc.public_known:
+            yield Obligation(
+                kind=Kind.PUBLIC_ACCOUNT,
+                due=_since(acc, now),
+                rule=rule,
+                message="Sin dato: no consta si la cuenta es pública; regístrelo.",
+                account=acc,
+                standing=True,
+            )
+        elif not acc.public:
             yield Obligation(
                 kind=Kind.PUBLIC_ACCOUNT,
                 due=_since(acc, now),
@@ -453,7 +462,16 @@ def private_messages(state: State, now: datetime) -> Iterator[Obligation]:
         return
     rule = profile.rule("private_messages")
     for acc in live_accounts(state):
-        if not acc.private_messages:
+        if not acc.private_messages_known:
+            yield Obligation(
+                kind=Kind.PRIVATE_MESSAGES,
+                due=_since(acc, now),
+                rule=rule,
+                message="Sin dato: no consta si la cuenta tiene habilitados los mensajes privados; regístrelo.",
+                account=acc,
+                standing=True,
+            )
+        elif not acc.private_messages:
             yield Obligation(
                 kind=Kind.PRIVATE_MESSAGES,
                 due=_since(acc, now),

@@ -82,7 +82,11 @@ def clean_account_fields(fields: Mapping[str, object], today: date) -> dict[str,
             clean[key] = _choice(value, "estado", [s.value for s in AccountStatus])
         elif key == "verification":
             clean[key] = _choice(value, "verificación", [v.value for v in Verification])
-        elif key in ("email_generic", "public", "private_messages"):
+        elif key in ("public", "private_messages"):
+            if value is None:
+                continue  # unknown: not recorded (issue #13: iecm asks for it)
+            clean[key] = 1 if value else 0
+        elif key == "email_generic":
             clean[key] = 1 if value else 0
         elif key == "opened_on":
             if isinstance(value, date) and value > today:

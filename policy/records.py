@@ -43,6 +43,10 @@ class Account(NamedTuple):
     private_messages: bool = True
     opened_on: date | None = None
     created_at: datetime | None = None
+    #: whether ``public`` / ``private_messages`` were recorded (else their values are the defaults,
+    #: unknown: iecm asks for them, issue #13 defect 7)
+    public_known: bool = True
+    private_messages_known: bool = True
 
     @property
     def ref(self) -> str:

@@ -578,6 +578,7 @@ def m008_handovers(db: Database) -> None:
     administrator added to an account that already had one.
     ``admin_change_starts``: who takes over on each account of a change (the
     successor of a handover, or the new administrator of an ``alta``).
+    ``accounts.public`` / ``private_messages``: -1 for «never recorded» (the old default «sí»).
     Columns are only added; ``install`` re-records the rows (their digests gain the new column) and covers
     the new table.
     """
@@ -589,6 +590,13 @@ def m008_handovers(db: Database) -> None:
             account_id INTEGER NOT NULL REFERENCES accounts (id),
             PRIMARY KEY (change_id, started_assignment_id)
         )"""
+    )
+    # An account's «public» and «private messages» defaulted to «sí»: only a «no» was ever known.
+    # -1 marks the unknown (read as «sí»; store.accounts.UNKNOWN; issue #13 defect 7).
+    db.execute(
+        "UPDATE accounts SET public = CASE public WHEN 1 THEN -1 ELSE public END,"
+        " private_messages = CASE private_messages WHEN 1 THEN -1 ELSE private_messages END"
+        " WHERE public = 1 OR private_messages = 1"
     )
     install(db.conn)
 

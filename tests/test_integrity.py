@@ -128,7 +128,7 @@ def test_a_version_5_database_gets_its_baseline(tmp_path, monkeypatch):
     monkeypatch.setattr(migrations, "LATEST_VERSION", 5)
     old = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     old.settings.set_profile("ine")
-    account = old.accounts.add(network="x", handle="@INEMexico")
+    account = old.accounts.add(network="x", handle="@INEMexico", public=True)
     old.rotations.record(account, NOW, reason="Rotación periódica")
     old.consultations.add(account, subject="Cartel", sent_at=NOW)
     old.bitacora.append(kind="nota", text="Antes de la migración 7", account=account)
@@ -139,10 +139,14 @@ def test_a_version_5_database_gets_its_baseline(tmp_path, monkeypatch):
     upgraded = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     try:
         assert upgraded.query_one("PRAGMA user_version")[0] == migrations.LATEST_VERSION
+        old_account_row = tuple(upgraded.query_one("SELECT public, private_messages FROM accounts"))
         recorded = {r[0]: r[1] for r in upgraded.query("SELECT tbl, count(*) FROM record_log GROUP BY tbl")}
-        assert {t: n for t, n in counts.items() if n} == recorded
+        expected = {t: n for t, n in counts.items() if n}
+        assert old_account_row == (-1, -1)  # migration 8: an old «sí» was the default, now unknown
+        expected["accounts"] *= 2  # ... so that row is recorded again
+        assert expected == recorded
         check = integrity.check_records(upgraded.conn)
-        assert check.problems == [] and check.records == sum(counts.values())
+        assert check.problems == [] and check.records == sum(expected.values())
         assert integrity.install(upgraded.conn) == 0  # nothing new to record: running it again is harmless
         assert integrity.verify(upgraded).ok
     finally:

@@ -270,3 +270,28 @@ def test_editing_an_iecm_accounts_email_or_handle_reminds_of_the_utcsyd(store: S
     assert quiet.reminder is None
     moved = records.edit_account(store, "x/@IECM_DD05", {"email": "dd05@iecm.mx"})
     assert moved.reminder is not None and "§6.XI y §11.1" in moved.reminder
+
+
+# -- defect 7: iecm public / private messages are unknown until recorded ---------------------------
+
+
+def test_iecm_public_and_private_messages_read_sin_dato_until_recorded(store: Store) -> None:
+    store.settings.set_profile("iecm")
+    records.add_account(store, {"network": "x", "handle": "@IECM_DD05"})
+    kinds = (Kind.PUBLIC_ACCOUNT, Kind.PRIVATE_MESSAGES)
+
+    def findings() -> list[str]:
+        return [o.message for o in compute_agenda(store, at=NOW).items if o.kind in kinds]
+
+    assert [m.split(":")[0] for m in findings()] == ["Sin dato", "Sin dato"]
+    records.edit_account(store, "x/@IECM_DD05", {"public": True})
+    assert len(findings()) == 1 and "mensajes privados" in findings()[0]
+    records.edit_account(store, "x/@IECM_DD05", {"private_messages": False})
+    assert findings() == ["La cuenta no tiene habilitados los mensajes privados."]
+
+
+def test_an_account_recorded_with_both_values_has_no_unknown(store: Store) -> None:
+    store.settings.set_profile("iecm")
+    records.add_account(store, {"network": "x", "handle": "@IECM_DD05", "public": True, "private_messages": True})
+    account = store.accounts.find("x", "@IECM_DD05")
+    assert account is not None and account.public_known and account.private_messages_known

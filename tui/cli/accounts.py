@@ -167,8 +167,8 @@ def account_json(account: Account) -> dict[str, Any]:
         "email_generic": account.email_generic,
         "phone": account.phone,
         "verification": account.verification,
-        "public": account.public,
-        "private_messages": account.private_messages,
+        "public": account.public if account.public_known else None,
+        "private_messages": account.private_messages if account.private_messages_known else None,
         "opened_on": account.opened_on.isoformat() if account.opened_on else None,
         "created_at": account.created_at.isoformat() if account.created_at else None,
     }
@@ -244,8 +244,8 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
         ("Correo", (account.email or "—") + (" (genérico institucional)" if account.email_generic else "")),
         ("Teléfono", account.phone or "—"),
         ("Verificación", account.verification),
-        ("Pública", si_no(account.public)),
-        ("Mensajes privados", si_no(account.private_messages)),
+        ("Pública", si_no(account.public) if account.public_known else "sin dato"),
+        ("Mensajes privados", si_no(account.private_messages) if account.private_messages_known else "sin dato"),
         ("Apertura", format_date(account.opened_on) if account.opened_on else "—"),
     ]
     months = profile.settings.rotation_months
