@@ -275,6 +275,58 @@ def restricted_access(state: State, now: datetime) -> Iterator[Obligation]:
         )
 
 
+#: ine §7.X: the one YouTube account of the Instituto.
+_INETV = "inetv"
+
+
+def youtube_homologation(state: State, now: datetime) -> Iterator[Obligation]:
+    """ine §7.X: there is one YouTube account, INETV, run only by the CNCS; any other area's
+    YouTube account is a finding (POLICY.md §11)."""
+    profile = state.profile
+    if not profile.has_rule("youtube_homologation"):
+        return
+    rule = profile.rule("youtube_homologation")
+    for acc in designated_accounts(state):
+        if acc.network != Network.YOUTUBE or acc.handle.lstrip("@").lower() == _INETV:
+            continue
+        yield Obligation(
+            kind=Kind.YOUTUBE_HOMOLOGATION,
+            due=_since(acc, now),
+            rule=rule,
+            message=(
+                f"La cuenta de YouTube {acc.handle} no es INETV: los criterios prevén una sola cuenta de"
+                " YouTube, a cargo de la CNCS; solicite la difusión a la CNCS o dé de baja la cuenta."
+            ),
+            account=acc,
+            standing=True,
+        )
+
+
+def utcsyd_coadmin(state: State, now: datetime) -> Iterator[Obligation]:
+    """iecm §6.VI: the UTCSyD co-administers every district account: an account without a current
+    co-administrator is a finding (POLICY.md §11)."""
+    profile = state.profile
+    if not profile.has_rule("utcsyd_coadmin"):
+        return
+    rule = profile.rule("utcsyd_coadmin")
+    today = now.date()
+    by_account = assignments_by_account(state)
+    for acc in designated_accounts(state):
+        if any(a.role == Role.COADMIN and a.active_on(today) for a in by_account.get(acc.id, ())):
+            continue
+        yield Obligation(
+            kind=Kind.UTCSYD_COADMIN,
+            due=_since(acc, now),
+            rule=rule,
+            message=(
+                "La cuenta no tiene registrada a la persona coadministradora de la UTCSyD;"
+                " regístrela como coadministradora."
+            ),
+            account=acc,
+            standing=True,
+        )
+
+
 def admin_rank(state: State, now: datetime) -> Iterator[Obligation]:
     """A titular or suplente whose recorded rank the profile does not allow."""
     profile = state.profile

@@ -87,6 +87,10 @@ class Kind(StrEnum):
     RESPONSIVA = "responsiva"
     #: someone with access the profile does not give (ine §5.1: only the designated administrators)
     ACCESS = "access"
+    #: ine §7.X: one YouTube account (INETV), run only by the CNCS
+    YOUTUBE_HOMOLOGATION = "youtube_homologation"
+    #: iecm §6.VI: the UTCSyD co-administers every district account
+    UTCSYD_COADMIN = "utcsyd_coadmin"
 
 
 class EntryKind(StrEnum):

@@ -27,6 +27,8 @@ CHECKS: list[Check] = [
     checks.missing_admin,
     checks.admin_rank,
     checks.restricted_access,
+    checks.youtube_homologation,
+    checks.utcsyd_coadmin,
     checks.email_domain,
     checks.email_generic,
     checks.handle_token,

@@ -86,6 +86,8 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.DESIGNATION_FORM: "Formulario de designación",
     Kind.RESPONSIVA: "Formato de responsiva",
     Kind.ACCESS: "Acceso a la cuenta",
+    Kind.YOUTUBE_HOMOLOGATION: "Cuenta de YouTube",
+    Kind.UTCSYD_COADMIN: "Coadministración de la UTCSyD",
 }
 
 

@@ -535,6 +535,7 @@ def _everything(profile: str) -> State:
             private_messages=False,
         ),
         account(2, status="autorizada", email=None),
+        account(3, network="youtube", handle="CanalDECEyEC", email=None),  # ine §7.X: only INETV
     ]
     assignments = [
         Assignment(1, 1, 1, "titular", date(2025, 1, 1)),

@@ -295,3 +295,29 @@ def test_an_account_recorded_with_both_values_has_no_unknown(store: Store) -> No
     records.add_account(store, {"network": "x", "handle": "@IECM_DD05", "public": True, "private_messages": True})
     account = store.accounts.find("x", "@IECM_DD05")
     assert account is not None and account.public_known and account.private_messages_known
+
+
+# -- obligations of POLICY.md §11 ---------------------------------------------------------------
+
+
+def test_ine_youtube_accounts_other_than_inetv_are_a_finding(make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store("ine")
+    store.accounts.add(network="youtube", handle="INETV")
+    store.accounts.add(network="youtube", handle="CanalDECEyEC")
+    found = [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.YOUTUBE_HOMOLOGATION]
+    assert [(o.account.handle if o.account else None, o.rule.section) for o in found] == [("CanalDECEyEC", "§7.X")]
+    assert [o for o in compute_agenda(make_store("ieeags"), at=NOW).items if o.kind == Kind.YOUTUBE_HOMOLOGATION] == []
+
+
+def test_an_iecm_account_without_the_utcsyd_coadministrator_is_a_finding(store: Store) -> None:
+    ref = _staffed(store, "iecm", "@IECM_DD05", "enlace")
+
+    def findings() -> list[str]:
+        return [o.message for o in compute_agenda(store, at=NOW).items if o.kind == Kind.UTCSYD_COADMIN]
+
+    assert len(findings()) == 1
+    store.people.add(name="Departamento de Redes Sociales (UTCSyD)")
+    records.assign(store, ref, "Departamento de Redes Sociales (UTCSyD)", role="coadministrador", start=NOW.date())
+    assert findings() == []
+    # the co-administration is no change of the account's administrators (no notice)
+    assert workflows.admin_changes(store) == []
