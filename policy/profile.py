@@ -77,6 +77,8 @@ class Settings(NamedTuple):
     consultation_outcome: str = ""
     information_request_business_days: int = 2
     information_request_office: str = "la instancia competente"
+    #: The documents ask to answer a request directly only when certain of the answer (ine, ieeags).
+    information_request_certainty: bool = True
     opening_allowed: bool = True
     opening_business_days: int | None = None
     opening_office: str = "la oficina responsable"

@@ -18,7 +18,14 @@ from policy.checks import current_assignments, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
 from policy.codes import AccountStatus, Kind, OpeningState, RequestState, Role
 from policy.errors import PolicyError, UsageError
-from policy.labels import CHANGE_ORIGIN_LABELS, CHANGE_REASON_LABELS, CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.labels import (
+    CHANGE_ORIGIN_LABELS,
+    CHANGE_REASON_LABELS,
+    CLOSING_ITEMS,
+    OPENING_REPORT_ITEMS,
+    missing_phrase,
+    office_with_article,
+)
 from policy.obligations import Obligation, State
 from policy.profile import Profile, short_document
 from policy.records import Account, AdminChange, Assignment, Citation
@@ -131,14 +138,6 @@ def holiday_notice_due(profile: Profile, calendar: BusinessCalendar, start: date
 # -- helpers ---------------------------------------------------------------
 
 
-def _with_article(office: str) -> str:
-    """«la Unidad Técnica…» for an office named without its article (feminine office names)."""
-    lowered = office[:4].lower()
-    if lowered.startswith(("la ", "el ", "al ", "del ", "los ", "las ")):
-        return office
-    return f"la {office}" if office[:1].isupper() and not office.isupper() else office
-
-
 def _accounts_by_id(state: State) -> dict[int, Account]:
     return {acc.id: acc for acc in state.accounts}
 
@@ -191,7 +190,7 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
                 due=end_of_day(now.date()),
                 rule=profile.rule("consultation"),
                 message=(
-                    f"Consulta «{item.subject}» enviada a {_with_article(to)} el {_moment(item.sent_at)}:"
+                    f"Consulta «{item.subject}» enviada a {office_with_article(to)} el {_moment(item.sent_at)}:"
                     " sin respuesta todavía; no publique sin ella (no hay plazo fijado)."
                 ),
                 account=accounts.get(item.account_id),
@@ -201,13 +200,13 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
         if due <= now:
             rule = _cited(profile, "consultation_outcome", "consultation")
             message = (
-                f"Consulta «{item.subject}» vencida: {to} no respondió en {consultation_window(profile)}"
+                f"Consulta «{item.subject}» vencida: {office_with_article(to)} no respondió en {consultation_window(profile)}"
                 f" (enviada el {_moment(item.sent_at)}). {outcome}"
             ).strip()
         else:
             rule = profile.rule("consultation")
             message = (
-                f"Consulta «{item.subject}» enviada a {to} el {_moment(item.sent_at)}:"
+                f"Consulta «{item.subject}» enviada a {office_with_article(to)} el {_moment(item.sent_at)}:"
                 f" no publique antes de la respuesta (plazo de {consultation_window(profile)})."
             )
         yield Obligation(
@@ -228,6 +227,7 @@ def information_request(state: State, now: datetime) -> Iterator[Obligation]:
     rule = profile.rule("information_request")
     accounts = _accounts_by_id(state)
     office = profile.settings.information_request_office
+    certainty = profile.settings.information_request_certainty
     for item in state.information_requests:
         due = information_request_due(profile, state.calendar, item.received_at)
         yield Obligation(
@@ -235,8 +235,9 @@ def information_request(state: State, now: datetime) -> Iterator[Obligation]:
             due=due,
             rule=rule,
             message=(
-                f"Atender la solicitud de {item.requester} («{item.subject}»): responda solo con certeza"
-                f" y avise al área responsable, o canalícela a {office}."
+                f"Atender la solicitud de {item.requester} («{item.subject}»): responda"
+                f"{' solo con certeza' if certainty else ''} y avise al área responsable,"
+                f" o canalícela a {office_with_article(office)}."
             ),
             account=accounts.get(item.account_id),
             ref_id=item.id,
@@ -267,7 +268,7 @@ def opening_request(state: State, now: datetime) -> Iterator[Obligation]:
                 rule=rule,
                 message=(
                     f"Solicitud de apertura de {item.ref} (oficio {item.reference}, {format_date(item.requested_on)}):"
-                    f" {office} debe responder a más tardar el {format_date(due.date())}; si no, dé seguimiento."
+                    f" {office_with_article(office)} debe responder a más tardar el {format_date(due.date())}; si no, dé seguimiento."
                 ),
                 ref_id=item.id,
             )
@@ -282,7 +283,7 @@ def opening_request(state: State, now: datetime) -> Iterator[Obligation]:
                 kind=Kind.OPENING_REQUEST,
                 due=start_of_day(opened),
                 rule=report_rule,
-                message=f"Informar la apertura de {item.ref}{to}: falta informar {_join(missing)}.",
+                message=f"Informar la apertura de {item.ref}{to}: {missing_phrase(missing)} por informar.",
                 account=account,
                 ref_id=item.id,
                 standing=True,
@@ -304,7 +305,7 @@ def closing(state: State, now: datetime) -> Iterator[Obligation]:
             kind=Kind.CLOSING,
             due=start_of_day(item.closed_on),
             rule=rule,
-            message=f"Completar la baja de la cuenta: falta {_join(missing)}.",
+            message=f"Completar la baja de la cuenta: {missing_phrase(missing)}.",
             account=accounts.get(item.account_id),
             ref_id=item.id,
             standing=True,

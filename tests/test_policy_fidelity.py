@@ -178,7 +178,8 @@ def test_the_opening_report_quotes_its_own_clause_and_names_the_recipient(
     workflows.open_account(store, new.opening.id, on=date(2026, 2, 12))
     (report,) = [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.OPENING_REQUEST]
     assert report.rule.section == section
-    assert report.message.startswith(f"Informar la apertura de x/@NuevaCuenta {recipient}: falta informar")
+    assert report.message.startswith(f"Informar la apertura de x/@NuevaCuenta {recipient}: faltan ")
+    assert report.message.endswith(" por informar.")
     workflows.close_account(store, "x/@NuevaCuenta", on=date(2026, 3, 1))
     assert [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.OPENING_REQUEST] == []
 
@@ -321,3 +322,31 @@ def test_an_iecm_account_without_the_utcsyd_coadministrator_is_a_finding(store: 
     assert findings() == []
     # the co-administration is no change of the account's administrators (no notice)
     assert workflows.admin_changes(store) == []
+
+
+# -- words ----------------------------------------------------------------------------------------
+
+
+def test_office_names_carry_their_article() -> None:
+    from policy.labels import office_with_article
+
+    assert office_with_article("Unidad de Enlace") == "la Unidad de Enlace"
+    assert office_with_article("Coordinación Nacional de Comunicación Social (CNCS)").startswith("la Coordinación")
+    assert office_with_article("Instancias correspondientes") == "las Instancias correspondientes"
+    assert office_with_article("titular de la CNCS") == "la persona titular de la CNCS"
+    assert office_with_article("INETEL o la Plataforma Nacional de Transparencia").startswith("INETEL")
+
+
+@pytest.mark.parametrize(
+    ("profile", "certainty", "office"),
+    [("ine", True, "INETEL"), ("ieesonora", False, "la Unidad de Enlace"), ("iecm", False, "la Unidad Técnica")],
+)
+def test_the_information_request_message_follows_the_profile(
+    store: Store, profile: str, certainty: bool, office: str
+) -> None:
+    store.settings.set_profile(profile)
+    store.accounts.add(network="x", handle="@Cuenta")
+    workflows.add_request(store, "x/@Cuenta", requester="@ciudadana", subject="Dónde votar")
+    (item,) = [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.INFORMATION_REQUEST]
+    assert ("solo con certeza" in item.message) is certainty
+    assert f"canalícela a {office}" in item.message

@@ -117,10 +117,12 @@ def test_ieesonora_window_follows_the_editable_setting() -> None:
     assert consultation_due(profile, calendar(), at("2026-03-12T15:00")) == end_of_day(date(2026, 3, 17))
 
 
-def test_iecm_has_no_consultation_window() -> None:
+def test_iecm_has_no_consultation_window_but_shows_the_pending_one_every_day() -> None:
     assert consultation_due(load_profile("iecm"), calendar(), at("2026-03-12T15:00")) is None
     state = make_state("iecm", consultations=[Consultation(1, 1, "Cartel", at("2026-03-01T10:00"))])
-    assert of_kind(obligations(state, NOW), Kind.CONSULTATION) == []
+    # issue #13 defect 9: it never appeared; it is now due at the end of each day until answered
+    [item] = of_kind(obligations(state, NOW), Kind.CONSULTATION)
+    assert item.due == end_of_day(NOW.date()) and "no hay plazo fijado" in item.message
 
 
 def test_consultation_status_due_soon_within_12_hours_then_overdue_with_outcome() -> None:
