@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.clock import relative
@@ -28,6 +28,12 @@ CHANGE_REASON_LABELS: Mapping[str, str] = {
     ChangeReason.HEALTH: "ausencia por salud",
     ChangeReason.OTHER: "otro motivo",
 }
+
+
+def leaves_phrase(last_day: date, today: date) -> str:
+    """The verb of a person's last day in the right tense: «deja de» for today or later, «dejó de» for
+    a past day (the sentence then says «… el DD/MM/AAAA (su último día)»)."""
+    return "dejó de" if last_day < today else "deja de"
 
 
 def missing_phrase(items: Sequence[str]) -> str:

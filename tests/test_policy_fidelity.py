@@ -350,3 +350,18 @@ def test_the_information_request_message_follows_the_profile(
     (item,) = [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.INFORMATION_REQUEST]
     assert ("solo con certeza" in item.message) is certainty
     assert f"canalícela a {office}" in item.message
+
+
+def test_a_last_day_reads_in_the_right_tense(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("iniciar", "--perfil", "iecm")
+    cli("cuentas", "agregar", "--red", "x", "--usuario", "@IECM_DD05")
+    cli("personas", "agregar", "--nombre", "Ana Pérez")
+    cli("personas", "agregar", "--nombre", "Luis Gómez")
+    cli("cuentas", "asignar", "x/@IECM_DD05", "Ana Pérez", "--rol", "enlace", "--desde", "2025-01-01")
+    cli("cuentas", "asignar", "x/@IECM_DD05", "Luis Gómez", "--rol", "coadministrador", "--desde", "2025-01-01")
+    future = cli("cuentas", "desasignar", "x/@IECM_DD05", "Ana Pérez", "--fecha", "2026-06-07")
+    assert "Ana Pérez deja de ser enlace de x/@IECM_DD05 el 07/06/2026 (su último día)." in future.out
+    changed = cli("personas", "cambio", "Luis Gómez", "--motivo", "baja", "--desde", "2026-01-10")
+    assert changed.code == 0, changed.err
+    assert "Luis Gómez dejó de administrar x/@IECM_DD05 el 09/01/2026 (su último día)" in changed.out
+    assert "sin enlace," in changed.out and "(enlace)" not in changed.out

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from policy.clock import format_date, local, parse_date
 from policy.codes import AccountStatus, Network, Role, Verification
 from policy.errors import UsageError
-from policy.labels import SECOND_FACTOR_LABELS
+from policy.labels import SECOND_FACTOR_LABELS, leaves_phrase
 from policy.records import Account, AdminChange
 from tui.cli.agenda import obligation_json, render_agenda
 from tui.cli.args import subcommands, yes_no
@@ -392,7 +392,8 @@ def unassign_person(ctx: Context, args: argparse.Namespace) -> int:
     end = parse_date(args.fecha, "fecha de término") if args.fecha is not None else None
     done = records.unassign(ctx.store, args.cuenta, args.persona, end=end)
     roles = ", ".join(a.role for a in done.ended)
-    print(f"{done.person.name} deja de ser {roles} de {done.account.ref} el {format_date(done.end)}.")
+    verb = leaves_phrase(done.end, ctx.store.now().date())
+    print(f"{done.person.name} {verb} ser {roles} de {done.account.ref} el {format_date(done.end)} (su último día).")
     _print_notice(done.change, done.notice)
     if done.advice:
         print(done.advice)

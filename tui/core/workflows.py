@@ -396,6 +396,8 @@ class RecordedChange(NamedTuple):
     notice: tuple[str, str] | None
     #: the profile asks for the password to change at once (else it is only recommended)
     rotation_due: bool
+    #: the roles every account needs (titular and suplente; the IECM's enlace)
+    roles: tuple[str, ...] = ()
 
 
 def record_admin_change(
@@ -419,6 +421,7 @@ def record_admin_change(
         [refs[a] for a in change.account_ids if a in refs],
         notice,
         bool(profile.settings.rotation_on_admin_change),
+        profile.settings.admin_roles,
     )
 
 
