@@ -480,58 +480,53 @@ def handle_token(state: State, now: datetime) -> Iterator[Obligation]:
         )
 
 
+def _account_setting(
+    state: State, now: datetime, kind: Kind, wanted: str, *, unknown: str, refused: str
+) -> Iterator[Obligation]:
+    """iecm: a yes/no of every live account that must be «sí» (``wanted``: ``public`` or
+    ``private_messages``); a value never recorded is a «sin dato» finding (issue #13 defect 7)."""
+    profile = state.profile
+    required = profile.settings.require_public if wanted == "public" else profile.settings.require_private_messages
+    if not required or not profile.has_rule(kind.value):
+        return
+    rule = profile.rule(kind.value)
+    for acc in live_accounts(state):
+        known = acc.public_known if wanted == "public" else acc.private_messages_known
+        value = acc.public if wanted == "public" else acc.private_messages
+        if known and value:
+            continue
+        yield Obligation(
+            kind=kind,
+            due=_since(acc, now),
+            rule=rule,
+            message=refused if known else unknown,
+            account=acc,
+            standing=True,
+        )
+
+
 def public_account(state: State, now: datetime) -> Iterator[Obligation]:
     """iecm: accounts must be public."""
-    profile = state.profile
-    if not profile.settings.require_public or not profile.has_rule("public_account"):
-        return
-    rule = profile.rule("public_account")
-    for acc in live_accounts(state):
-        if not acc.public_known:
-            yield Obligation(
-                kind=Kind.PUBLIC_ACCOUNT,
-                due=_since(acc, now),
-                rule=rule,
-                message="Sin dato: no consta si la cuenta es pública; regístrelo.",
-                account=acc,
-                standing=True,
-            )
-        elif not acc.public:
-            yield Obligation(
-                kind=Kind.PUBLIC_ACCOUNT,
-                due=_since(acc, now),
-                rule=rule,
-                message="La cuenta no es pública.",
-                account=acc,
-                standing=True,
-            )
+    return _account_setting(
+        state,
+        now,
+        Kind.PUBLIC_ACCOUNT,
+        "public",
+        unknown="Sin dato: no consta si la cuenta es pública; regístrelo.",
+        refused="La cuenta no es pública.",
+    )
 
 
 def private_messages(state: State, now: datetime) -> Iterator[Obligation]:
     """iecm: accounts must have private messages enabled."""
-    profile = state.profile
-    if not profile.settings.require_private_messages or not profile.has_rule("private_messages"):
-        return
-    rule = profile.rule("private_messages")
-    for acc in live_accounts(state):
-        if not acc.private_messages_known:
-            yield Obligation(
-                kind=Kind.PRIVATE_MESSAGES,
-                due=_since(acc, now),
-                rule=rule,
-                message="Sin dato: no consta si la cuenta tiene habilitados los mensajes privados; regístrelo.",
-                account=acc,
-                standing=True,
-            )
-        elif not acc.private_messages:
-            yield Obligation(
-                kind=Kind.PRIVATE_MESSAGES,
-                due=_since(acc, now),
-                rule=rule,
-                message="La cuenta no tiene habilitados los mensajes privados.",
-                account=acc,
-                standing=True,
-            )
+    return _account_setting(
+        state,
+        now,
+        Kind.PRIVATE_MESSAGES,
+        "private_messages",
+        unknown="Sin dato: no consta si la cuenta tiene habilitados los mensajes privados; regístrelo.",
+        refused="La cuenta no tiene habilitados los mensajes privados.",
+    )
 
 
 def verification(state: State, now: datetime) -> Iterator[Obligation]:
