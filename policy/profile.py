@@ -106,6 +106,12 @@ class Settings(NamedTuple):
     # -- backups --
     backups_max: int = 10
 
+    # -- operation --
+    #: The hours (from, until; 0–24) the accounts are operated in on business days; None: the profile
+    #: does not limit them (iecm §8.A: «en horas y días hábiles», hours the institution sets).
+    business_hours_from: int | None = None
+    business_hours_until: int | None = None
+
 
 def _setting_values(profile_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Raw setting values (a profile's TOML, or overrides) as ``Settings`` holds them: lists become tuples.
@@ -254,6 +260,24 @@ SETTINGS: tuple[SettingSpec, ...] = (
         " carpeta respaldos/; los manuales nunca se borran.",
         1,
         1000,
+    ),
+    SettingSpec(
+        "business_hours_from",
+        "horario_desde",
+        int,
+        "Hora (0–24) en que empieza la operación de las cuentas en días hábiles (vacío: sin horario).",
+        0,
+        24,
+        True,
+    ),
+    SettingSpec(
+        "business_hours_until",
+        "horario_hasta",
+        int,
+        "Hora (0–24) en que termina la operación de las cuentas en días hábiles (vacío: sin horario).",
+        0,
+        24,
+        True,
     ),
 )
 

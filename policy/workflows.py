@@ -312,6 +312,24 @@ def closing(state: State, now: datetime) -> Iterator[Obligation]:
         )
 
 
+def outside_business_hours(profile: Profile, calendar: BusinessCalendar, moment: datetime) -> str | None:
+    """iecm §8.A: the accounts are operated in business hours and days. The warning for an activity
+    recorded at ``moment`` outside them (a sentence without final period), or None."""
+    start, end = profile.settings.business_hours_from, profile.settings.business_hours_until
+    if start is None or end is None or not profile.has_rule("business_hours"):
+        return None
+    when = local(moment)
+    day_off = not calendar.is_business_day(when.date())
+    if not day_off and start <= when.hour + when.minute / 60 < end:
+        return None
+    rule = profile.rule("business_hours")
+    what = "un día inhábil" if day_off else f"fuera del horario de {start} a {end} h"
+    return (
+        f"La actividad se registró {what} ({when.strftime('%d/%m/%Y %H:%M')}): {short_document(profile, rule)}"
+        f" {rule.section} pide operar las cuentas en horas y días hábiles"
+    )
+
+
 def admin_change_notice_asked(profile: Profile) -> tuple[str, str] | None:
     """The office to notify of an administrator change and the clause asking it, when the profile
     asks for the notice (ine §7.V, ieesonora §7.IV, iecm §6.X); None otherwise."""

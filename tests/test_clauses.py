@@ -145,14 +145,17 @@ COVERAGE: dict[str, tuple[str, tuple[str, ...]]] = {
             "test_policy_fidelity.py::test_iecm_public_and_private_messages_read_sin_dato_until_recorded",
         ),
     ),
-    "business_hours": ("—", ()),
+    "business_hours": (
+        "aviso al registrar en la bitácora",
+        ("test_policy_fidelity.py::test_an_iecm_activity_outside_business_hours_is_flagged_in_both_faces",),
+    ),
 }
 
 #: (profile, rule key) -> why the rule is only partly enforced (Spanish, shown in the table).
 PARTIAL: dict[tuple[str, str], str] = {
     ("iecm", "business_hours"): (
-        "resguardo no sabe desde qué equipo ni a qué hora se opera la cuenta; todavía no señala"
-        " las entradas de la bitácora fuera de horas hábiles"
+        "resguardo advierte al registrar en la bitácora una actividad fuera de horas y días hábiles, pero"
+        " no puede saber desde qué equipo se opera la cuenta (§8.B)"
     ),
     ("ine", "verification"): "resguardo no sabe si la red ya admite la verificación: la pide desde el alta",
     ("ieeags", "verification"): "resguardo no sabe si la red ya admite la verificación: la pide desde el alta",

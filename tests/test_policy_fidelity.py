@@ -365,3 +365,46 @@ def test_a_last_day_reads_in_the_right_tense(cli) -> None:  # type: ignore[no-un
     assert changed.code == 0, changed.err
     assert "Luis Gómez dejó de administrar x/@IECM_DD05 el 09/01/2026 (su último día)" in changed.out
     assert "sin enlace," in changed.out and "(enlace)" not in changed.out
+
+
+def test_an_iecm_activity_outside_business_hours_is_flagged_in_both_faces(store: Store, cli) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from policy.clock import ZONE
+    from tui.core.bitacora import activity_warning, add_entry
+
+    store.settings.set_profile("iecm")
+    store.accounts.add(network="x", handle="@IECM_DD05")
+    inside = add_entry(store, kind="publicacion", text="Cartel", account="x/@IECM_DD05", occurred_at=NOW)
+    assert activity_warning(store, inside) is None  # Thu 12 Mar 10:00
+    night = add_entry(
+        store,
+        kind="publicacion",
+        text="Cartel",
+        account="x/@IECM_DD05",
+        occurred_at=datetime(2026, 3, 11, 22, 30, tzinfo=ZONE),
+    )
+    warning = activity_warning(store, night)
+    assert warning is not None and "fuera del horario de 9 a 18 h" in warning and "§8.A" in warning
+    sunday = add_entry(
+        store,
+        kind="publicacion",
+        text="Cartel",
+        account="x/@IECM_DD05",
+        occurred_at=datetime(2026, 3, 8, 11, 0, tzinfo=ZONE),
+    )
+    assert "un día inhábil" in (activity_warning(store, sunday) or "")
+    cli("iniciar", "--perfil", "iecm")
+    cli("cuentas", "agregar", "--red", "x", "--usuario", "@IECM_DD05")
+    out = cli(
+        "bitacora",
+        "agregar",
+        "x/@IECM_DD05",
+        "--tipo",
+        "publicacion",
+        "--texto",
+        "Cartel",
+        "--fecha-hora",
+        "2026-03-11T22:30",
+    )
+    assert out.code == 0 and "fuera del horario de 9 a 18 h" in out.err

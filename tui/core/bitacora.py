@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from store.db import Store
     from store.secrets import Secrets
 
-__all__ = ["add_entry", "entries_to_export", "search_entries", "verify_journal"]
+__all__ = ["activity_warning", "add_entry", "entries_to_export", "search_entries", "verify_journal"]
 
 ONE_SIDED: dict[str, str] = {
     "entries_to_export": "a file of the entries with their hashes, to verify elsewhere: a command-line job",
@@ -64,6 +64,18 @@ def add_entry(
         corrects=corrects,
         author=author,
     )
+
+
+def activity_warning(store: Store, entry: Entry) -> str | None:
+    """What the profile warns of an entry just recorded (iecm §8.A: an activity outside business
+    hours and days), a sentence without final period; None when nothing."""
+    from policy.workflows import outside_business_hours  # lazy: bitacora agregar's time budget
+
+    profile = store.settings.profile()
+    if profile.settings.business_hours_from is None or entry.account_id is None:
+        return None
+    year = entry.occurred.year
+    return outside_business_hours(profile, store.calendar.business_calendar(year, year), entry.occurred)
 
 
 def search_entries(

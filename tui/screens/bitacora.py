@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from policy.clock import format_date, local, parse_date, parse_datetime
 from policy.errors import ResguardoError, UsageError
-from tui.core.bitacora import add_entry, search_entries, verify_journal
+from tui.core.bitacora import activity_warning, add_entry, search_entries, verify_journal
 from tui.dialogs import FormDialog, Job, field
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.status import StatusLine
@@ -104,7 +104,8 @@ class EntryDialog(FormDialog):
 
         def job() -> str:
             entry = self.workspace.run(add_entry, kind=kind, text=text, account=account_id, occurred_at=at)
-            return f"Entrada {entry.id} agregada a la bitácora."
+            warning = self.workspace.run(activity_warning, entry)
+            return f"Entrada {entry.id} agregada a la bitácora." + (f" {warning}." if warning else "")
 
         return job
 
