@@ -97,8 +97,8 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
     if not months and not on_change:
         return
     by_account = assignments_by_account(state) if on_change else {}
-    periodic = bool(months) and profile.has_rule("rotation")
-    rule = profile.rule("rotation") if periodic else None
+    periodic = bool(months)
+    rule = profile.setting_rule("rotation") if periodic else None
     last_rotation = state.last_rotation
     for acc in live_accounts(state):
         last = last_rotation.get(acc.id)
@@ -161,9 +161,9 @@ def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
     """Evaluation of every account at least every N months (six in the criteria)."""
     profile = state.profile
     months = profile.settings.evaluation_months
-    if not months or not profile.has_rule("evaluation"):
+    if not months:
         return
-    rule = profile.rule("evaluation")
+    rule = profile.setting_rule("evaluation")
     last_evaluation = state.last_evaluation
     for acc in live_accounts(state):
         last = last_evaluation.get(acc.id)
@@ -188,9 +188,9 @@ def training(state: State, now: datetime) -> Iterator[Obligation]:
     """Annual training of every person who administers a live account."""
     profile = state.profile
     months = profile.settings.training_months
-    if not months or not profile.has_rule("training"):
+    if not months:
         return
-    rule = profile.rule("training")
+    rule = profile.setting_rule("training")
     today = now.date()
     first_start: dict[int, date] = {}
     for item, _acc in current_assignments(state, today):
@@ -243,6 +243,85 @@ def missing_admin(state: State, now: datetime) -> Iterator[Obligation]:
             due=since,
             rule=rule,
             message=f"Falta designar {_join(names)} de la cuenta.",
+            account=acc,
+            standing=True,
+        )
+
+
+def restricted_access(state: State, now: datetime) -> Iterator[Obligation]:
+    """ine §5.1: only the designated administrators (and the area's head) have access to an
+    account, so a co-administrator is a finding (issue #13 defect 9)."""
+    profile = state.profile
+    if not profile.has_rule("access") or Role.COADMIN in profile.settings.admin_roles:
+        return
+    rule = profile.rule("access")
+    today = now.date()
+    for item, acc in current_assignments(state, today):
+        if item.role != Role.COADMIN:
+            continue
+        person = state.people.get(item.person_id)
+        who = person.name if person else "Una persona"
+        yield Obligation(
+            kind=Kind.ACCESS,
+            due=max(_since(acc, now), start_of_day(item.start)),
+            rule=rule,
+            message=(
+                f"{who} es coadministradora de la cuenta desde el {format_date(item.start)}: solo tienen"
+                " acceso las personas designadas como titular y suplente, y la persona titular del área."
+            ),
+            account=acc,
+            person=person,
+            standing=True,
+        )
+
+
+#: ine §7.X: the one YouTube account of the Instituto.
+_INETV = "inetv"
+
+
+def youtube_homologation(state: State, now: datetime) -> Iterator[Obligation]:
+    """ine §7.X: there is one YouTube account, INETV, run only by the CNCS; any other area's
+    YouTube account is a finding (POLICY.md §11)."""
+    profile = state.profile
+    if not profile.has_rule("youtube_homologation"):
+        return
+    rule = profile.rule("youtube_homologation")
+    for acc in designated_accounts(state):
+        if acc.network != Network.YOUTUBE or acc.handle.lstrip("@").lower() == _INETV:
+            continue
+        yield Obligation(
+            kind=Kind.YOUTUBE_HOMOLOGATION,
+            due=_since(acc, now),
+            rule=rule,
+            message=(
+                f"La cuenta de YouTube {acc.handle} no es INETV: los criterios prevén una sola cuenta de"
+                " YouTube, a cargo de la CNCS; solicite la difusión a la CNCS o dé de baja la cuenta."
+            ),
+            account=acc,
+            standing=True,
+        )
+
+
+def utcsyd_coadmin(state: State, now: datetime) -> Iterator[Obligation]:
+    """iecm §6.VI: the UTCSyD co-administers every district account: an account without a current
+    co-administrator is a finding (POLICY.md §11)."""
+    profile = state.profile
+    if not profile.has_rule("utcsyd_coadmin"):
+        return
+    rule = profile.rule("utcsyd_coadmin")
+    today = now.date()
+    by_account = assignments_by_account(state)
+    for acc in designated_accounts(state):
+        if any(a.role == Role.COADMIN and a.active_on(today) for a in by_account.get(acc.id, ())):
+            continue
+        yield Obligation(
+            kind=Kind.UTCSYD_COADMIN,
+            due=_since(acc, now),
+            rule=rule,
+            message=(
+                "La cuenta no tiene registrada a la persona coadministradora de la UTCSyD;"
+                " regístrela como coadministradora."
+            ),
             account=acc,
             standing=True,
         )
@@ -349,21 +428,78 @@ def email_generic(state: State, now: datetime) -> Iterator[Obligation]:
         )
 
 
+_SEPARATORS = "_-."
+
+
+def _boundary(text: str, at: int) -> bool:
+    """Whether a word part of ``text`` may begin at ``at`` (the end and the start count)."""
+    if at <= 0 or at >= len(text):
+        return True
+    before, here = text[at - 1], text[at]
+    if before in _SEPARATORS or here in _SEPARATORS or before.isdigit() != here.isdigit():
+        return True
+    if before.islower() and here.isupper():  # camelCase: «Somos|INE»
+        return True
+    # an acronym before a capitalized word: «INE|Mexico»
+    return before.isupper() and here.isupper() and at + 1 < len(text) and text[at + 1].islower()
+
+
+def token_in_handle(handle: str, token: str) -> bool:
+    """Whether ``token`` is a word part of the handle, in any case: at its start, at its end, or
+    between case or separator boundaries (@INEMexico, @Mexico_INE, @SomosINEMx; not @LineaCiudadanaMx)."""
+    text = handle.lstrip("@")
+    low, key = text.lower(), token.lower()
+    if not key:
+        return True
+    at = low.find(key)
+    while at >= 0:
+        end = at + len(key)
+        if at == 0 or end == len(text) or (_boundary(text, at) and _boundary(text, end)):
+            return True
+        at = low.find(key, at + 1)
+    return False
+
+
 def handle_token(state: State, now: datetime) -> Iterator[Obligation]:
-    """X handles must carry the institution's token (anywhere, any case: see the profile note)."""
+    """X handles must carry the institution's token as a word part (any case: see the profile note)."""
     profile = state.profile
     token = profile.settings.handle_token
     if not token or not profile.has_rule("handle_token"):
         return
     rule = profile.rule("handle_token")
     for acc in designated_accounts(state):
-        if acc.network != Network.X or token.lower() in acc.handle.lower():
+        if acc.network != Network.X or token_in_handle(acc.handle, token):
             continue
         yield Obligation(
             kind=Kind.HANDLE_TOKEN,
             due=_since(acc, now),
             rule=rule,
-            message=f"El usuario {acc.handle} no contiene «{token}».",
+            message=f"El usuario {acc.handle} no lleva «{token}» como parte propia del nombre.",
+            account=acc,
+            standing=True,
+        )
+
+
+def _account_setting(
+    state: State, now: datetime, kind: Kind, wanted: str, *, unknown: str, refused: str
+) -> Iterator[Obligation]:
+    """iecm: a yes/no of every live account that must be «sí» (``wanted``: ``public`` or
+    ``private_messages``); a value never recorded is a «sin dato» finding (issue #13 defect 7)."""
+    profile = state.profile
+    required = profile.settings.require_public if wanted == "public" else profile.settings.require_private_messages
+    if not required or not profile.has_rule(kind.value):
+        return
+    rule = profile.rule(kind.value)
+    for acc in live_accounts(state):
+        known = acc.public_known if wanted == "public" else acc.private_messages_known
+        value = acc.public if wanted == "public" else acc.private_messages
+        if known and value:
+            continue
+        yield Obligation(
+            kind=kind,
+            due=_since(acc, now),
+            rule=rule,
+            message=refused if known else unknown,
             account=acc,
             standing=True,
         )
@@ -371,38 +507,26 @@ def handle_token(state: State, now: datetime) -> Iterator[Obligation]:
 
 def public_account(state: State, now: datetime) -> Iterator[Obligation]:
     """iecm: accounts must be public."""
-    profile = state.profile
-    if not profile.settings.require_public or not profile.has_rule("public_account"):
-        return
-    rule = profile.rule("public_account")
-    for acc in live_accounts(state):
-        if not acc.public:
-            yield Obligation(
-                kind=Kind.PUBLIC_ACCOUNT,
-                due=_since(acc, now),
-                rule=rule,
-                message="La cuenta no es pública.",
-                account=acc,
-                standing=True,
-            )
+    return _account_setting(
+        state,
+        now,
+        Kind.PUBLIC_ACCOUNT,
+        "public",
+        unknown="Sin dato: no consta si la cuenta es pública; regístrelo.",
+        refused="La cuenta no es pública.",
+    )
 
 
 def private_messages(state: State, now: datetime) -> Iterator[Obligation]:
     """iecm: accounts must have private messages enabled."""
-    profile = state.profile
-    if not profile.settings.require_private_messages or not profile.has_rule("private_messages"):
-        return
-    rule = profile.rule("private_messages")
-    for acc in live_accounts(state):
-        if not acc.private_messages:
-            yield Obligation(
-                kind=Kind.PRIVATE_MESSAGES,
-                due=_since(acc, now),
-                rule=rule,
-                message="La cuenta no tiene habilitados los mensajes privados.",
-                account=acc,
-                standing=True,
-            )
+    return _account_setting(
+        state,
+        now,
+        Kind.PRIVATE_MESSAGES,
+        "private_messages",
+        unknown="Sin dato: no consta si la cuenta tiene habilitados los mensajes privados; regístrelo.",
+        refused="La cuenta no tiene habilitados los mensajes privados.",
+    )
 
 
 def verification(state: State, now: datetime) -> Iterator[Obligation]:

@@ -85,6 +85,12 @@ class Kind(StrEnum):
     ABANDONED_ACCOUNT = "abandoned_account"
     DESIGNATION_FORM = "designation_form"
     RESPONSIVA = "responsiva"
+    #: someone with access the profile does not give (ine §5.1: only the designated administrators)
+    ACCESS = "access"
+    #: ine §7.X: one YouTube account (INETV), run only by the CNCS
+    YOUTUBE_HOMOLOGATION = "youtube_homologation"
+    #: iecm §6.VI: the UTCSyD co-administers every district account
+    UTCSYD_COADMIN = "utcsyd_coadmin"
 
 
 class EntryKind(StrEnum):
@@ -159,6 +165,13 @@ class ChangeReason(StrEnum):
     VACATION = "vacaciones"
     HEALTH = "salud"
     OTHER = "otro"
+
+
+class ChangeOrigin(StrEnum):
+    """How an administrator change was recorded (None: the explicit change, ``personas cambio``)."""
+
+    UNASSIGNED = "desasignacion"
+    ARRIVAL = "alta"
 
 
 class Status(StrEnum):

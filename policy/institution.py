@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Final, NamedTuple
 
 from policy import validate
+from policy.clock import format_date
 from policy.codes import AccountStatus, Network, Rank, Role, Verification
 from policy.errors import ConflictError, NotFoundError, UsageError
 from policy.profile import Profile
@@ -82,7 +83,11 @@ def clean_account_fields(fields: Mapping[str, object], today: date) -> dict[str,
             clean[key] = _choice(value, "estado", [s.value for s in AccountStatus])
         elif key == "verification":
             clean[key] = _choice(value, "verificación", [v.value for v in Verification])
-        elif key in ("email_generic", "public", "private_messages"):
+        elif key in ("public", "private_messages"):
+            if value is None:
+                continue  # unknown: not recorded (issue #13: iecm asks for it)
+            clean[key] = 1 if value else 0
+        elif key == "email_generic":
             clean[key] = 1 if value else 0
         elif key == "opened_on":
             if isinstance(value, date) and value > today:
@@ -171,7 +176,15 @@ def check_assignment(
         if current.person_id == person.id:
             raise ConflictError(f"{person.name} ya es {role} de {account.ref} desde el {current.start.isoformat()}.")
         if role in SINGLE_ROLES:
+            if current.end is not None and current.end == start:
+                continue  # a handover: the successor's first day may be the other's last day
             holder = holder_of(current.person_id)
+            if current.end is not None:
+                # the holder already leaves: the successor starts that day or later (never «desasígnelo»)
+                raise ConflictError(
+                    f"{account.ref} tiene {role} hasta el {format_date(current.end)}: {holder.name}."
+                    f" La nueva asignación puede empezar ese día o después."
+                )
             raise RoleTaken(
                 f"{account.ref} ya tiene {role}: {holder.name}. Desasígnelo primero.", account.id, holder.id
             )

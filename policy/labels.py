@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.clock import relative
-from policy.codes import KEYRING_CLOSING_ITEM, ChangeReason, Kind, SecondFactor, Status
+from policy.codes import KEYRING_CLOSING_ITEM, ChangeOrigin, ChangeReason, Kind, SecondFactor, Status
 
 if TYPE_CHECKING:
     from policy.obligations import Obligation
@@ -27,6 +27,53 @@ CHANGE_REASON_LABELS: Mapping[str, str] = {
     ChangeReason.VACATION: "vacaciones",
     ChangeReason.HEALTH: "ausencia por salud",
     ChangeReason.OTHER: "otro motivo",
+}
+
+
+def leaves_phrase(last_day: date, today: date) -> str:
+    """The verb of a person's last day in the right tense: «deja de» for today or later, «dejó de» for
+    a past day (the sentence then says «… el DD/MM/AAAA (su último día)»)."""
+    return "dejó de" if last_day < today else "deja de"
+
+
+def missing_phrase(items: Sequence[str]) -> str:
+    """«falta el oficio», «faltan el nombre y los propósitos»: the verb agrees with what is missing."""
+    joined = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]
+    return f"{'falta' if len(items) == 1 else 'faltan'} {joined}"
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """«1 cuenta revisada», «3 cuentas revisadas»."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
+#: Office nouns named with «la» (and «las» for the plural) in a sentence.
+_FEMININE_OFFICES = frozenset(
+    {"coordinación", "subdirección", "unidad", "presidencia", "dirección", "secretaría", "comisión", "instancia"}
+)
+
+
+def office_with_article(name: str) -> str:
+    """An office as a sentence names it: «la Coordinación…», «las Instancias…», «la persona titular
+    de la CNCS»; acronyms and names that already carry their article are left as they are."""
+    text = name.strip()
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if word in ("la", "el", "los", "las", "al", "del"):
+        return text
+    if word == "titular":
+        return f"la persona titular {rest}".strip()
+    if word in _FEMININE_OFFICES:
+        return f"la {text}"
+    if word.rstrip("s") in _FEMININE_OFFICES and word.endswith("s"):
+        return f"las {text}"
+    return text
+
+
+#: How a change recorded without ``personas cambio`` is named (its reason is unknown).
+CHANGE_ORIGIN_LABELS: Mapping[str, str] = {
+    ChangeOrigin.UNASSIGNED: "relevo",
+    ChangeOrigin.ARRIVAL: "nueva persona administradora",
 }
 
 #: The items of the report an opened account needs (ine §7.IV, ieesonora §7.III).
@@ -79,6 +126,9 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.ABANDONED_ACCOUNT: "Posible cuenta abandonada",
     Kind.DESIGNATION_FORM: "Formulario de designación",
     Kind.RESPONSIVA: "Formato de responsiva",
+    Kind.ACCESS: "Acceso a la cuenta",
+    Kind.YOUTUBE_HOMOLOGATION: "Cuenta de YouTube",
+    Kind.UTCSYD_COADMIN: "Coadministración de la UTCSyD",
 }
 
 

@@ -8,7 +8,7 @@ is allowed:
 - ``solo_odio_violencia``: never block, except hate or violence speech, the only
   speech the rules do not tolerate (ine §6.XVI–XVII, ieeags §6.XVIII–XIX);
 - ``nunca``: never block, not even then; offensive comments are ignored
-  (iecm §9.XIII makes no exception).
+  (iecm §9.XIII makes no exception), so hiding or deleting them is refused too.
 
 A profile may name who decides deletions (``delete_decided_by``, ieeags
 §6.XVIII: the Coordinación); the decision is then written into the entry.
@@ -99,6 +99,14 @@ def decide(profile: Profile, action: str, *, hate_or_violence: bool = False) -> 
         else:
             basis = cite(profile, rule) if rule else "las reglas del perfil"
             notes.append(f"Bloqueo conforme a {basis}.")
+    elif chosen in (ModerationAction.DELETE, ModerationAction.HIDE) and profile.settings.block_policy == BLOCK_NEVER:
+        # «ignorar» means no moderation action at all (POLICY.md §11, readings): hiding or deleting
+        # a comment is refused like blocking.
+        clause = cite(profile, rule) if rule else "sus reglas"
+        raise PolicyError(
+            f"No se registra: {profile.short_name} no permite {ACTION_LABELS[chosen]}; los comentarios"
+            f" ofensivos se ignoran ({clause}). Registre la acción «ignorar»."
+        )
     elif chosen is ModerationAction.DELETE:
         decided_by = profile.settings.delete_decided_by
         if decided_by:

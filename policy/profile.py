@@ -77,11 +77,15 @@ class Settings(NamedTuple):
     consultation_outcome: str = ""
     information_request_business_days: int = 2
     information_request_office: str = "la instancia competente"
+    #: The documents ask to answer a request directly only when certain of the answer (ine, ieeags).
+    information_request_certainty: bool = True
     opening_allowed: bool = True
     opening_business_days: int | None = None
     opening_office: str = "la oficina responsable"
     #: An opened account needs the report of ``policy.labels.OPENING_REPORT_ITEMS``.
     opening_report: bool = False
+    #: Who receives that report (ine §7.IV, ieesonora §7.III), with its article.
+    opening_report_to: str | None = None
     #: Notices to the public before non-working days.
     holiday_notice: bool = False
     holiday_notice_business_days: int = 3
@@ -101,6 +105,12 @@ class Settings(NamedTuple):
 
     # -- backups --
     backups_max: int = 10
+
+    # -- operation --
+    #: The hours (from, until; 0–24) the accounts are operated in on business days; None: the profile
+    #: does not limit them (iecm §8.A: «en horas y días hábiles», hours the institution sets).
+    business_hours_from: int | None = None
+    business_hours_until: int | None = None
 
 
 def _setting_values(profile_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -251,6 +261,24 @@ SETTINGS: tuple[SettingSpec, ...] = (
         1,
         1000,
     ),
+    SettingSpec(
+        "business_hours_from",
+        "horario_desde",
+        int,
+        "Hora (0–24) en que empieza la operación de las cuentas en días hábiles (vacío: sin horario).",
+        0,
+        24,
+        True,
+    ),
+    SettingSpec(
+        "business_hours_until",
+        "horario_hasta",
+        int,
+        "Hora (0–24) en que termina la operación de las cuentas en días hábiles (vacío: sin horario).",
+        0,
+        24,
+        True,
+    ),
 )
 
 SETTINGS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
@@ -288,6 +316,27 @@ class Profile(NamedTuple):
             return self.rules[key]
         except KeyError:
             raise PolicyError(f"El perfil {self.short_name} no tiene una regla «{key}».") from None
+
+    def setting_rule(self, key: str) -> Citation:
+        """The clause behind a periodic deadline a setting fixes (rotation, evaluation, training):
+        the profile's rule when its documents fix the period, otherwise the institution's own
+        setting, labelled as such (issue #13: a setting the documents do not back still takes
+        effect, and says where it comes from)."""
+        found = self.rules.get(key)
+        if found is not None and found.section:
+            return found
+        documents = (
+            "los lineamientos"
+            if any(d.title.startswith("Lineamientos") for d in self.documents.values())
+            else ("los criterios")
+        )
+        return Citation(
+            self.id,
+            f"Ajuste de la institución ({documents} no fijan plazo)",
+            "",
+            "",
+            found.note if found is not None else "",
+        )
 
 
 @lru_cache(maxsize=8)

@@ -43,6 +43,10 @@ class Account(NamedTuple):
     private_messages: bool = True
     opened_on: date | None = None
     created_at: datetime | None = None
+    #: whether ``public`` / ``private_messages`` were recorded (else their values are the defaults,
+    #: unknown: iecm asks for them, issue #13 defect 7)
+    public_known: bool = True
+    private_messages_known: bool = True
 
     @property
     def ref(self) -> str:
@@ -207,6 +211,11 @@ class AdminChange(NamedTuple):
     account_ids: tuple[int, ...] = ()
     notified_on: date | None = None
     author: str | None = None
+    #: how it was recorded: None for the explicit change, ``desasignacion`` for a role ended by
+    #: hand, ``alta`` for a new administrator (``person_id`` is then the one who arrives)
+    origin: str | None = None
+    #: who takes over (person ids): the successors of a handover, or the new administrator
+    successor_ids: tuple[int, ...] = ()
 
     @property
     def suspension(self) -> bool:

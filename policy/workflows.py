@@ -31,10 +31,27 @@ from policy.codes import (
 from policy.entries.workflows import moment_text
 from policy.errors import ConflictError, PolicyError, StoreError, UsageError
 from policy.institution import bare_handle, check_not_closed
-from policy.labels import CHANGE_REASON_LABELS, CLOSING_ITEMS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.labels import (
+    CHANGE_ORIGIN_LABELS,
+    CHANGE_REASON_LABELS,
+    CLOSING_ITEMS,
+    MANUAL_CLOSING_ITEMS,
+    OPENING_REPORT_ITEMS,
+    missing_phrase,
+    office_with_article,
+)
 from policy.obligations import Obligation, State
-from policy.profile import Profile
-from policy.records import Account, Assignment, Citation, Closing, Consultation, InformationRequest, OpeningRequest
+from policy.profile import Profile, short_document
+from policy.records import (
+    Account,
+    AdminChange,
+    Assignment,
+    Citation,
+    Closing,
+    Consultation,
+    InformationRequest,
+    OpeningRequest,
+)
 
 #: How far past the end of the agenda a holiday may start and still have its notice inside it.
 _NOTICE_LOOKAHEAD = timedelta(days=90)
@@ -110,8 +127,10 @@ def period_start(period: int) -> date:
 def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list[HolidayPeriod]:
     """Official holidays on weekdays and declared non-working periods overlapping [first, last].
 
-    A holiday inside a declared period is covered by that period's notice; days
-    inside a declared electoral process are hábiles, so they need no notice.
+    A holiday inside a declared period is covered by that period's notice. An
+    electoral process removes none of them (POLICY.md §11, readings): it changes
+    which days are business days (so when the notice is due), not the duty to
+    announce the attention hours (§5.1).
     """
     declared: dict[date, HolidayPeriod] = {}
     for span in calendar.non_working:
@@ -129,7 +148,6 @@ def holiday_periods(calendar: BusinessCalendar, first: date, last: date) -> list
         if day in declared or any(p.start <= day <= p.end for p in declared.values()):
             continue
         found.append(HolidayPeriod(period_id(day), day, day, name))
-    found = [p for p in found if not calendar.in_electoral_period(p.start)]
     found.sort(key=lambda p: (p.start, p.end))
     return found
 
@@ -177,7 +195,8 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
 
     Past the window the consultation is ``vencida`` and its message carries the
     profile's outcome (ine: INETEL/PNT; ieesonora: no publication; ieeags: the
-    Coordinación decides). Profiles without a window (iecm) produce nothing.
+    Coordinación decides). Without a window (iecm) a pending consultation is shown
+    every day until it is answered (issue #13 defect 9: it never appeared).
     """
     profile = state.profile
     if not state.consultations or not profile.has_rule("consultation"):
@@ -187,19 +206,30 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
     office = profile.settings.consultation_office
     for item in state.consultations:
         due = consultation_due(profile, state.calendar, item.sent_at)
-        if due is None:
-            continue
         to = item.office or office
+        if due is None:
+            yield Obligation(
+                kind=Kind.CONSULTATION,
+                due=end_of_day(now.date()),
+                rule=profile.rule("consultation"),
+                message=(
+                    f"Consulta «{item.subject}» enviada a {office_with_article(to)} el {_moment(item.sent_at)}:"
+                    " sin respuesta todavía; no publique sin ella (no hay plazo fijado)."
+                ),
+                account=accounts.get(item.account_id),
+                ref_id=item.id,
+            )
+            continue
         if due <= now:
             rule = _cited(profile, "consultation_outcome", "consultation")
             message = (
-                f"Consulta «{item.subject}» vencida: {to} no respondió en {consultation_window(profile)}"
+                f"Consulta «{item.subject}» vencida: {office_with_article(to)} no respondió en {consultation_window(profile)}"
                 f" (enviada el {_moment(item.sent_at)}). {outcome}"
             ).strip()
         else:
             rule = profile.rule("consultation")
             message = (
-                f"Consulta «{item.subject}» enviada a {to} el {_moment(item.sent_at)}:"
+                f"Consulta «{item.subject}» enviada a {office_with_article(to)} el {_moment(item.sent_at)}:"
                 f" no publique antes de la respuesta (plazo de {consultation_window(profile)})."
             )
         yield Obligation(
@@ -220,6 +250,7 @@ def information_request(state: State, now: datetime) -> Iterator[Obligation]:
     rule = profile.rule("information_request")
     accounts = _accounts_by_id(state)
     office = profile.settings.information_request_office
+    certainty = profile.settings.information_request_certainty
     for item in state.information_requests:
         due = information_request_due(profile, state.calendar, item.received_at)
         yield Obligation(
@@ -227,8 +258,9 @@ def information_request(state: State, now: datetime) -> Iterator[Obligation]:
             due=due,
             rule=rule,
             message=(
-                f"Atender la solicitud de {item.requester} («{item.subject}»): responda solo con certeza"
-                f" y avise al área responsable, o canalícela a {office}."
+                f"Atender la solicitud de {item.requester} («{item.subject}»): responda"
+                f"{' solo con certeza' if certainty else ''} y avise al área responsable,"
+                f" o canalícela a {office_with_article(office)}."
             ),
             account=accounts.get(item.account_id),
             ref_id=item.id,
@@ -246,6 +278,8 @@ def opening_request(state: State, now: datetime) -> Iterator[Obligation]:
     accounts = _accounts_by_id(state)
     office = profile.settings.opening_office
     report_required = profile.settings.opening_report
+    # The report is its own clause (ine §7.IV, ieesonora §7.III), not the answer window's.
+    report_rule = profile.rule("opening_report") if profile.has_rule("opening_report") else rule
     for item in state.opening_requests:
         if item.state == OpeningState.PENDING:
             due = opening_due(profile, state.calendar, item.requested_on)
@@ -257,21 +291,23 @@ def opening_request(state: State, now: datetime) -> Iterator[Obligation]:
                 rule=rule,
                 message=(
                     f"Solicitud de apertura de {item.ref} (oficio {item.reference}, {format_date(item.requested_on)}):"
-                    f" {office} debe responder a más tardar el {format_date(due.date())}; si no, dé seguimiento."
+                    f" {office_with_article(office)} debe responder a más tardar el {format_date(due.date())}; si no, dé seguimiento."
                 ),
                 ref_id=item.id,
             )
         elif item.state == OpeningState.OPENED and report_required:
             missing = _missing(OPENING_REPORT_ITEMS, item.report)
-            if not missing:
-                continue
+            account = accounts.get(item.account_id) if item.account_id else None
+            if not missing or (account is not None and account.status == AccountStatus.CLOSED):
+                continue  # a closed account has nothing left to report (its closing is reported instead)
             opened = item.resolved_on or item.requested_on
+            to = f" {profile.settings.opening_report_to}" if profile.settings.opening_report_to else ""
             yield Obligation(
                 kind=Kind.OPENING_REQUEST,
                 due=start_of_day(opened),
-                rule=rule,
-                message=f"Informar la apertura de {item.ref}: falta informar {_join(missing)}.",
-                account=accounts.get(item.account_id) if item.account_id else None,
+                rule=report_rule,
+                message=f"Informar la apertura de {item.ref}{to}: {missing_phrase(missing)} por informar.",
+                account=account,
                 ref_id=item.id,
                 standing=True,
             )
@@ -292,11 +328,62 @@ def closing(state: State, now: datetime) -> Iterator[Obligation]:
             kind=Kind.CLOSING,
             due=start_of_day(item.closed_on),
             rule=rule,
-            message=f"Completar la baja de la cuenta: falta {_join(missing)}.",
+            message=f"Completar la baja de la cuenta: {missing_phrase(missing)}.",
             account=accounts.get(item.account_id),
             ref_id=item.id,
             standing=True,
         )
+
+
+def outside_business_hours(profile: Profile, calendar: BusinessCalendar, moment: datetime) -> str | None:
+    """iecm §8.A: the accounts are operated in business hours and days. The warning for an activity
+    recorded at ``moment`` outside them (a sentence without final period), or None."""
+    start, end = profile.settings.business_hours_from, profile.settings.business_hours_until
+    if start is None or end is None or not profile.has_rule("business_hours"):
+        return None
+    when = local(moment)
+    day_off = not calendar.is_business_day(when.date())
+    if not day_off and start <= when.hour + when.minute / 60 < end:
+        return None
+    rule = profile.rule("business_hours")
+    what = "un día inhábil" if day_off else f"fuera del horario de {start} a {end} h"
+    return (
+        f"La actividad se registró {what} ({when.strftime('%d/%m/%Y %H:%M')}): {short_document(profile, rule)}"
+        f" {rule.section} pide operar las cuentas en horas y días hábiles"
+    )
+
+
+def admin_change_notice_asked(profile: Profile) -> tuple[str, str] | None:
+    """The office to notify of an administrator change and the clause asking it, when the profile
+    asks for the notice (ine §7.V, ieesonora §7.IV, iecm §6.X); None otherwise."""
+    office = profile.settings.admin_change_office
+    if not office or not profile.has_rule("admin_change_notice"):
+        return None
+    rule = profile.rule("admin_change_notice")
+    # The short document name: the clause is quoted inside parentheses, which must not nest.
+    return (office, f"{short_document(profile, rule)} {rule.section}") if rule.section else None
+
+
+def handover_is_a_change(profile: Profile, role: str) -> bool:
+    """A role ended or started by hand (``cuentas desasignar``/``asignar``) is an administrator
+    change with its notice, as the explicit change is (POLICY.md §11, readings). The UTCSyD's
+    co-administration is not a change of the account's administrators."""
+    return role != Role.COADMIN and admin_change_notice_asked(profile) is not None
+
+
+def change_taken_over(changes: Sequence[AdminChange], start: date) -> AdminChange | None:
+    """The change not yet notified that a newcomer starting on ``start`` takes over: the newest one
+    whose leaver's last day (the day before ``change.start``) is on or before ``start``."""
+    for change in changes:  # newest first
+        if change.notified_on is None and start >= change.start - timedelta(days=1):
+            return change
+    return None
+
+
+def arrival_is_a_change(earlier: Sequence[Assignment], start: date) -> bool:
+    """A new administrator starting on ``start`` is a change when the account already had one
+    before that day (the administrators it starts with are its designation, reported with the opening)."""
+    return any(item.role != Role.COADMIN and item.start < start for item in earlier)
 
 
 def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
@@ -324,14 +411,17 @@ def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
             else (f"desde el {format_date(change.start)}")
         )
         extra = " La contraseña debe cambiarse con la UTCSyD." if rotate else ""
+        newcomers = [state.people[p].name for p in change.successor_ids if p != change.person_id and p in state.people]
+        arriving = f"; entra {_join(newcomers)}" if newcomers else ""
+        label = CHANGE_ORIGIN_LABELS.get(change.origin or "") or CHANGE_REASON_LABELS.get(change.reason, change.reason)
         yield Obligation(
             kind=Kind.ADMIN_CHANGE_NOTICE,
             due=start_of_day(change.start),
             rule=rule,
             message=(
                 f"Avisar del cambio de administración ({office}): {who}"
-                f" ({CHANGE_REASON_LABELS.get(change.reason, change.reason)}, {when})"
-                f" en {_join(refs) or 'sus cuentas'}.{extra}"
+                f" ({label}, {when})"
+                f" en {_join(refs) or 'sus cuentas'}{arriving}.{extra}"
             ),
             person=person,
             ref_id=change.id,

@@ -39,6 +39,9 @@ PERSON_COLUMNS = "id, name, email, rank"
 ASSIGNMENT_COLUMNS = "id, account_id, person_id, role, start_date, end_date"
 
 _from_iso = date.fromisoformat
+#: ``accounts.public`` / ``private_messages`` never recorded (1 «sí», 0 «no»): they used to default
+#: to «sí», so the value reads as «sí» but is unknown (issue #13 defect 7; migration 10).
+UNKNOWN = -1
 
 
 def row_to_account(row: Sequence[Any]) -> Account:
@@ -60,10 +63,12 @@ def row_to_account(row: Sequence[Any]) -> Account:
         bool(generic),
         phone,
         verification,
-        bool(public),
-        bool(private),
+        public != 0,
+        private != 0,
         _from_iso(opened) if opened else None,
         from_db_datetime(created),
+        public >= 0,
+        private >= 0,
     )
 
 
@@ -99,11 +104,15 @@ class Accounts:
         phone: str | None = None,
         status: str = AccountStatus.ACTIVE,
         verification: str = Verification.NO,
-        public: bool = True,
-        private_messages: bool = True,
+        public: bool | None = None,
+        private_messages: bool | None = None,
         opened_on: date | None = None,
     ) -> Account:
-        """Register an account. ConflictError if the handle exists on that network."""
+        """Register an account. ConflictError if the handle exists on that network.
+
+        ``public`` / ``private_messages`` left as None are unknown (``UNKNOWN``: read as «sí», not
+        recorded).
+        """
         values = self._clean(
             {
                 "network": network,
@@ -120,6 +129,8 @@ class Accounts:
                 "opened_on": opened_on,
             }
         )
+        for key in ("public", "private_messages"):
+            values.setdefault(key, UNKNOWN)
         values["created_at"] = self._store.stamp()
         with self._store.atomic():  # the check and the insert under one write lock
             check_account_unique(self.find(values["network"], values["handle"]))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from policy import validate
 from policy.clock import format_date
-from policy.codes import ChangeReason, EntryKind
+from policy.codes import ChangeOrigin, ChangeReason, EntryKind
 from policy.entries import workflows as entries
-from policy.records import AdminChange, Person
+from policy.records import AdminChange, Assignment, Person
 from store.errors import ConflictError, NotFoundError, UsageError
 from store.journal import day, journal, on_day
 
@@ -33,7 +34,14 @@ class AdminChanges:
 
     def _row(self, r: sqlite3.Row) -> AdminChange:
         links = self._store.query(
-            "SELECT account_id FROM admin_change_assignments WHERE change_id = ? ORDER BY account_id", (r["id"],)
+            "SELECT account_id FROM admin_change_assignments WHERE change_id = ?"
+            " UNION ALL SELECT account_id FROM admin_change_starts WHERE change_id = ? ORDER BY account_id",
+            (r["id"], r["id"]),
+        )
+        successors = self._store.query(
+            "SELECT a.person_id FROM admin_change_starts s JOIN assignments a ON a.id = s.started_assignment_id"
+            " WHERE s.change_id = ? ORDER BY a.start_date, a.id",
+            (r["id"],),
         )
         return AdminChange(
             id=r["id"],
@@ -44,6 +52,8 @@ class AdminChanges:
             account_ids=tuple(dict.fromkeys(link["account_id"] for link in links)),
             notified_on=day(r["notified_on"]),
             author=r["author"],
+            origin=r["origin"],
+            successor_ids=tuple(dict.fromkeys(row["person_id"] for row in successors)),
         )
 
     def record(
@@ -156,6 +166,63 @@ class AdminChanges:
                     ),
                 )
         return self.get(change_id)
+
+    def record_handover(self, person: Person, ended: Sequence[Assignment], *, start: date) -> AdminChange:
+        """Record, as a change to notify, that ``person`` left the roles ``ended`` (ended by hand, the
+        day before ``start``). Nobody said why: the reason is ``otro`` and the origin ``desasignacion``.
+        The assignments are already ended; the bitácora already tells it (``store.assignments``)."""
+        store = self._store
+        with store.atomic():
+            change_id = self._insert(person.id, ChangeReason.OTHER, start, ChangeOrigin.UNASSIGNED)
+            for item in ended:
+                store.insert(
+                    "admin_change_assignments",
+                    {"change_id": change_id, "ended_assignment_id": item.id, "account_id": item.account_id},
+                )
+            store.events.record(self.entity, change_id, "registrado", to_state=ChangeOrigin.UNASSIGNED)
+        return self.get(change_id)
+
+    def record_arrival(self, person: Person, started: Assignment) -> AdminChange:
+        """Record, as a change to notify, that ``person`` became an administrator of an account that
+        already had one (``started``, already recorded by ``store.assignments``)."""
+        store = self._store
+        with store.atomic():
+            change_id = self._insert(person.id, ChangeReason.OTHER, started.start, ChangeOrigin.ARRIVAL)
+            self.add_successor(change_id, started)
+            store.events.record(self.entity, change_id, "registrado", to_state=ChangeOrigin.ARRIVAL)
+        return self.get(change_id)
+
+    def add_successor(self, change_id: int, started: Assignment) -> None:
+        """``started`` takes over in change ``change_id`` (the successor of a handover)."""
+        self._store.insert(
+            "admin_change_starts",
+            {"change_id": change_id, "started_assignment_id": started.id, "account_id": started.account_id},
+        )
+
+    def _insert(self, person_id: int, reason: str, start: date, origin: str) -> int:
+        store = self._store
+        return store.insert(
+            "admin_changes",
+            {
+                "person_id": person_id,
+                "reason": reason,
+                "start_date": start.isoformat(),
+                "origin": origin,
+                "author": store.author,
+                "created_at": store.stamp(),
+            },
+        )
+
+    def unnotified_on(self, account_id: int) -> builtins.list[AdminChange]:
+        """The changes not yet notified that touch ``account_id``, newest first."""
+        rows = self._store.query(
+            "SELECT * FROM admin_changes WHERE notified_on IS NULL AND id IN ("
+            " SELECT change_id FROM admin_change_assignments WHERE account_id = ?"
+            " UNION SELECT change_id FROM admin_change_starts WHERE account_id = ?)"
+            " ORDER BY start_date DESC, id DESC",
+            (account_id, account_id),
+        )
+        return [self._row(r) for r in rows]
 
     def notify(self, change_id: int, *, on: date, reference: str | None = None) -> AdminChange:
         """Record that the change was notified to the profile's office on ``on``."""

@@ -112,6 +112,7 @@ COVERED: dict[str, str] = {
     "closing_items": "El punto de la baja",
     "admin_changes": "El cambio de administración",
     "admin_change_assignments": "La asignación del cambio de administración",
+    "admin_change_starts": "La persona que entra en el cambio de administración",
     "person_documents": "El documento de la persona",
     "holiday_notices": "El aviso de días inhábiles",
     "waivers": "La dispensa",

@@ -269,6 +269,7 @@ CONSULTATION_STATES = ("pendiente", "aprobada", "rechazada")
 REQUEST_STATES = ("abierta", "respondida", "canalizada")
 OPENING_STATES = ("pendiente", "autorizada", "rechazada", "abierta")
 CHANGE_REASONS = ("baja", "promocion", "cambio_adscripcion", "vacaciones", "salud", "otro")
+CHANGE_ORIGINS = ("desasignacion", "alta")
 PERSON_DOCUMENTS = ("designation_form", "responsiva")
 
 
@@ -594,6 +595,38 @@ def m009_consultation_review(db: Database) -> None:
     install(db.conn)
 
 
+def m010_handovers(db: Database) -> None:
+    """Administrator changes recorded the usual way (issue #13).
+
+    ``admin_changes.origin``: how the change was recorded: NULL for the explicit
+    change (``personas cambio``), ``desasignacion`` for a role ended by hand (its
+    ``reason`` is then ``otro``: nobody said why) and ``alta`` for a new
+    administrator added to an account that already had one.
+    ``admin_change_starts``: who takes over on each account of a change (the
+    successor of a handover, or the new administrator of an ``alta``).
+    ``accounts.public`` / ``private_messages``: -1 for «never recorded» (the old default «sí»).
+    Columns are only added; ``install`` re-records the rows (their digests gain the new column) and covers
+    the new table.
+    """
+    db.execute(f"ALTER TABLE admin_changes ADD COLUMN origin TEXT CHECK ({_in('origin', CHANGE_ORIGINS)})")
+    db.execute(
+        """CREATE TABLE admin_change_starts (
+            change_id INTEGER NOT NULL REFERENCES admin_changes (id),
+            started_assignment_id INTEGER NOT NULL REFERENCES assignments (id),
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            PRIMARY KEY (change_id, started_assignment_id)
+        )"""
+    )
+    # An account's «public» and «private messages» defaulted to «sí»: only a «no» was ever known.
+    # -1 marks the unknown (read as «sí»; store.accounts.UNKNOWN; issue #13 defect 7).
+    db.execute(
+        "UPDATE accounts SET public = CASE public WHEN 1 THEN -1 ELSE public END,"
+        " private_messages = CASE private_messages WHEN 1 THEN -1 ELSE private_messages END"
+        " WHERE public = 1 OR private_messages = 1"
+    )
+    install(db.conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "credentials", m002_credentials),
@@ -604,6 +637,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (7, "integrity", m007_integrity),
     (8, "preflight_lists", m008_preflight_lists),
     (9, "consultation_review", m009_consultation_review),
+    (10, "handovers", m010_handovers),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

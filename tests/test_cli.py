@@ -181,7 +181,8 @@ def test_personas_listar_json(ine):
 
 def test_desasignar_makes_the_role_missing(ine):
     out = ok(ine("cuentas", "desasignar", "x/@INEMexico", "Beto Ruiz", "--fecha", "2026-03-10"))
-    assert "deja de ser suplente" in out and "rotar la contraseña" in out
+    # a past last day reads in the past tense (issue #13, «Words»)
+    assert "dejó de ser suplente de x/@INEMexico el 10/03/2026 (su último día)" in out and "rotar la contraseña" in out
     missing = [i for i in agenda(ine) if i["kind"] == "missing_admin"]
     assert len(missing) == 1 and "suplente" in missing[0]["message"]
     # The account was registered today (RESGUARDO_NOW), after the end: the finding starts now.

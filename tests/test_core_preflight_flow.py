@@ -106,7 +106,7 @@ def test_a_consultation_recorded_before_migration_9_reads_without_a_review(tmp_p
         assert item.review is None
     monkeypatch.undo()
     with open_store(path, clock=lambda: NOW, author="pruebas", create=True) as upgraded:
-        assert upgraded.query_one("PRAGMA user_version")[0] == 9
+        assert upgraded.query_one("PRAGMA user_version")[0] == migrations.LATEST_VERSION
         kept = upgraded.consultations.get(item.id)
         assert kept.text == INE_DRAFT and kept.review is None
         assert workflows.consultation_review(kept) is None

@@ -88,7 +88,10 @@ def test_unassigning_gives_the_profiles_advice_in_both_faces(tmp_path: Path) -> 
     assert result.out.strip().splitlines()[-1] == advice
     job = unassign_job(Workspace(workbench_db, lambda: NOW), account.id, holder.person_id, NOW.date())
     summary = job.describe(job.call())
-    assert summary.endswith(f"deja la administración de {account.ref}. {advice}")
+    assert f"deja la administración de {account.ref}. " in summary and summary.endswith(advice)
+    # issue #13: the handover is a change to notify, in both faces
+    assert "Es un cambio de administración: avise (titular de la CNCS; Criterios INE §7.V)" in summary
+    assert "Es un cambio de administración: avise (titular de la CNCS; Criterios INE §7.V)" in result.out
     for db in (cli_db, workbench_db):
         with _open(db) as store:
             ended = store.assignments.get(holder.id)
@@ -142,9 +145,9 @@ def test_an_empty_handle_is_refused_in_one_wording(store: Store) -> None:
 
 def test_editing_changes_only_what_is_given(store: Store) -> None:
     account = records.add_account(store, {"network": "x", "handle": "@Cambia", "area": "Comunicación"})
-    edited = records.edit_account(store, "x/cambia", {"verification": "solicitada"})
+    edited = records.edit_account(store, "x/cambia", {"verification": "solicitada"}).account
     assert (edited.area, edited.verification, edited.handle) == ("Comunicación", "solicitada", "@Cambia")
-    cleared = records.edit_account(store, account.id, {"area": None})
+    cleared = records.edit_account(store, account.id, {"area": None}).account
     assert cleared.area is None
     person = records.add_person(store, name="Carla Díaz", email="carla@ine.mx")
     assert records.edit_person(store, "carla díaz", rank="operativo") == Person(

@@ -394,6 +394,10 @@ def test_email_generic_ine_only():
         ("ine", "@Mexico_INE", False),  # suffix, as the document says
         ("ine", "@inetelmx", False),  # any case
         ("ine", "@Elecciones", True),
+        ("ine", "@LineaCiudadanaMx", True),  # «ine» inside a word is not the token (issue #13 defect 8)
+        ("ine", "@SomosINEMx", False),  # between case boundaries
+        ("ine", "@Junta_INE_Sonora", False),  # between separators
+        ("ine", "@Combinemos", True),
         ("ieesonora", "@IEESonora_Oficial", False),
         ("ieesonora", "@Sonora", True),
         ("iecm", "@IECM_DD01", False),
@@ -531,10 +535,12 @@ def _everything(profile: str) -> State:
             private_messages=False,
         ),
         account(2, status="autorizada", email=None),
+        account(3, network="youtube", handle="CanalDECEyEC", email=None),  # ine §7.X: only INETV
     ]
     assignments = [
         Assignment(1, 1, 1, "titular", date(2025, 1, 1)),
         Assignment(2, 1, 2, "enlace", date(2025, 1, 1), date(2026, 3, 1)),
+        Assignment(3, 1, 2, "coadministrador", date(2025, 6, 1)),  # a finding in ine (§5.1)
     ]
     return state(profile, accounts=accounts, people=people, assignments=assignments)
 

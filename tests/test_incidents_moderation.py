@@ -176,7 +176,13 @@ def test_iecm_refusal_quotes_the_clause_and_says_to_ignore():
 
 @pytest.mark.parametrize("profile", ["ine", "ieeags", "ieesonora", "iecm"])
 @pytest.mark.parametrize("action", ["ocultar", "ignorar", "responder", "eliminar"])
-def test_other_actions_are_allowed_everywhere(profile, action):
+def test_other_actions_are_allowed_except_hiding_or_deleting_in_iecm(profile, action):
+    if profile == "iecm" and action in ("ocultar", "eliminar"):
+        # iecm §9.XIII: offensive comments are ignored (POLICY.md §11, readings; issue #13 defect 5).
+        with pytest.raises(PolicyError) as refused:
+            decide(load_profile(profile), action)
+        assert "§9.XIII" in refused.value.message and "«ignorar»" in refused.value.message
+        return
     assert decide(load_profile(profile), action).action == action
 
 

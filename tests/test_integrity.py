@@ -131,21 +131,25 @@ def test_a_version_5_database_gets_its_baseline(tmp_path, monkeypatch):
     monkeypatch.setattr(migrations, "LATEST_VERSION", 5)
     old = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     old.settings.set_profile("ine")
-    account = old.accounts.add(network="x", handle="@INEMexico")
+    account = old.accounts.add(network="x", handle="@INEMexico", public=True)
     old.rotations.record(account, NOW, reason="Rotación periódica")
     old.consultations.add(account, subject="Cartel", sent_at=NOW)
     old.bitacora.append(kind="nota", text="Antes de la migración 7", account=account)
-    counts = {t: old.query_one(f"SELECT count(*) FROM {t}")[0] for t in integrity.COVERED}
+    present = {r[0] for r in old.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    counts = {t: old.query_one(f"SELECT count(*) FROM {t}")[0] for t in integrity.COVERED if t in present}
     old.close()
     monkeypatch.undo()
     upgraded = open_store(path, clock=lambda: NOW, author="pruebas", create=True)
     try:
         assert upgraded.query_one("PRAGMA user_version")[0] == migrations.LATEST_VERSION
+        old_account_row = tuple(upgraded.query_one("SELECT public, private_messages FROM accounts"))
         recorded = {r[0]: r[1] for r in upgraded.query("SELECT tbl, count(*) FROM record_log GROUP BY tbl")}
         # Migration 7 records every row as it is; migration 9 adds a column to consultations, so
         # each consultation is recorded again with its new digest.
         expected = {t: n for t, n in counts.items() if n}
         expected["consultations"] = 2 * counts["consultations"]
+        assert old_account_row == (-1, -1)  # migration 10: an old «sí» was the default, now unknown
+        expected["accounts"] *= 2  # ... so that row is recorded again
         assert expected == recorded
         check = integrity.check_records(upgraded.conn)
         assert check.problems == [] and check.records == sum(expected.values())

@@ -147,8 +147,11 @@ def test_a_single_holder_role_taken_names_the_holder_and_no_command() -> None:
 def test_an_assignment_that_ended_before_the_start_frees_the_role() -> None:
     held = [_assignment(3, ANA, "titular", date(2026, 1, 1), end=date(2026, 5, 31))]
     check_assignment(LIVE, BETO, "titular", date(2026, 6, 1), held, {}.__getitem__)  # nobody is looked up
-    with pytest.raises(RoleTaken):  # the last day still counts
-        check_assignment(LIVE, BETO, "titular", date(2026, 5, 31), held, {ANA.id: ANA}.__getitem__)
+    # a handover: the successor may start on the other's last day (issue #13, defect 2)
+    check_assignment(LIVE, BETO, "titular", date(2026, 5, 31), held, {}.__getitem__)
+    with pytest.raises(ConflictError, match="puede empezar ese día o después") as early:  # but not before it
+        check_assignment(LIVE, BETO, "titular", date(2026, 5, 30), held, {ANA.id: ANA}.__getitem__)
+    assert not isinstance(early.value, RoleTaken)  # nothing to unassign: it already ends
 
 
 def test_a_shared_role_may_have_several_holders_but_not_the_same_one_twice() -> None:

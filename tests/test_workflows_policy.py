@@ -27,6 +27,7 @@ from policy.records import (
 from policy.workflows import (
     check_transition,
     consultation_due,
+    holiday_notice_due,
     holiday_periods,
     information_request_due,
     opening_due,
@@ -116,10 +117,12 @@ def test_ieesonora_window_follows_the_editable_setting() -> None:
     assert consultation_due(profile, calendar(), at("2026-03-12T15:00")) == end_of_day(date(2026, 3, 17))
 
 
-def test_iecm_has_no_consultation_window() -> None:
+def test_iecm_has_no_consultation_window_but_shows_the_pending_one_every_day() -> None:
     assert consultation_due(load_profile("iecm"), calendar(), at("2026-03-12T15:00")) is None
     state = make_state("iecm", consultations=[Consultation(1, 1, "Cartel", at("2026-03-01T10:00"))])
-    assert of_kind(obligations(state, NOW), Kind.CONSULTATION) == []
+    # issue #13 defect 9: it never appeared; it is now due at the end of each day until answered
+    [item] = of_kind(obligations(state, NOW), Kind.CONSULTATION)
+    assert item.due == end_of_day(NOW.date()) and "no hay plazo fijado" in item.message
 
 
 def test_consultation_status_due_soon_within_12_hours_then_overdue_with_outcome() -> None:
@@ -310,12 +313,21 @@ def test_holiday_notice_for_a_declared_period_covers_its_holidays_and_done_ones_
     assert of_kind(agenda(state, NOW), Kind.HOLIDAY_NOTICE) == []
 
 
-def test_holiday_on_a_weekend_or_in_an_electoral_process_needs_no_notice() -> None:
+def test_a_holiday_on_a_weekend_needs_no_notice_but_an_electoral_process_stops_none() -> None:
+    # POLICY.md §11, readings: the process changes which days are business days (the notice is due
+    # N days before, every day counting), not the duty to announce the attention hours (§5.1).
     cal = BusinessCalendar(
         {date(2027, 5, 1): "Día del Trabajo", date(2026, 9, 16): "Día de la Independencia"},
+        non_working=[DateRange(date(2026, 12, 21), date(2027, 1, 1), "Vacaciones de invierno")],
         electoral=[DateRange(date(2026, 9, 1), date(2027, 6, 30), "Proceso electoral")],
     )
-    assert holiday_periods(cal, date(2026, 1, 1), date(2027, 12, 31)) == []
+    periods = holiday_periods(cal, date(2026, 1, 1), date(2027, 12, 31))
+    assert [(p.start, p.end) for p in periods] == [
+        (date(2026, 9, 16), date(2026, 9, 16)),
+        (date(2026, 12, 21), date(2027, 1, 1)),
+    ]
+    # Wed 16 Sep inside the process: 3 days before, weekend included, is Sun 13 Sep.
+    assert holiday_notice_due(load_profile("ine"), cal, date(2026, 9, 16)) == end_of_day(date(2026, 9, 13))
 
 
 def test_iecm_makes_no_holiday_notices() -> None:

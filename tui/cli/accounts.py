@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -10,8 +11,8 @@ from policy.clock import format_date, local, parse_date
 from policy.codes import AccountStatus, Network, Role, Verification
 from policy.errors import ConflictError, UsageError
 from policy.institution import RoleTaken
-from policy.labels import SECOND_FACTOR_LABELS
-from policy.records import Account
+from policy.labels import SECOND_FACTOR_LABELS, leaves_phrase
+from policy.records import Account, AdminChange
 from tui.cli.agenda import obligation_json, render_agenda
 from tui.cli.args import subcommands, yes_no
 from tui.cli.output import print_json, table
@@ -147,8 +148,10 @@ def edit_account(ctx: Context, args: argparse.Namespace) -> int:
     fields = _fields_from(ctx, args)
     if not fields:
         raise UsageError("Indique al menos un dato que cambiar (vea «resguardo cuentas editar --help»).")
-    updated = records.edit_account(ctx.store, args.cuenta, fields)
+    updated, reminder = records.edit_account(ctx.store, args.cuenta, fields)
     print(f"Cuenta {updated.ref} actualizada.")
+    if reminder:
+        sys.stderr.write(f"Aviso: {reminder[0].lower()}{reminder[1:]}.\n")
     return 0
 
 
@@ -165,8 +168,8 @@ def account_json(account: Account) -> dict[str, Any]:
         "email_generic": account.email_generic,
         "phone": account.phone,
         "verification": account.verification,
-        "public": account.public,
-        "private_messages": account.private_messages,
+        "public": account.public if account.public_known else None,
+        "private_messages": account.private_messages if account.private_messages_known else None,
         "opened_on": account.opened_on.isoformat() if account.opened_on else None,
         "created_at": account.created_at.isoformat() if account.created_at else None,
     }
@@ -242,8 +245,8 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
         ("Correo", (account.email or "—") + (" (genérico institucional)" if account.email_generic else "")),
         ("Teléfono", account.phone or "—"),
         ("Verificación", account.verification),
-        ("Pública", si_no(account.public)),
-        ("Mensajes privados", si_no(account.private_messages)),
+        ("Pública", si_no(account.public) if account.public_known else "sin dato"),
+        ("Mensajes privados", si_no(account.private_messages) if account.private_messages_known else "sin dato"),
         ("Apertura", format_date(account.opened_on) if account.opened_on else "—"),
     ]
     months = profile.settings.rotation_months
@@ -376,14 +379,27 @@ def assign_person(ctx: Context, args: argparse.Namespace) -> int:
         raise ConflictError(f"{exc.message[:-1]} ({hint}).") from None
     item = done.assignment
     print(f"{done.person.name} es {item.role} de {done.account.ref} desde el {format_date(item.start)}.")
+    _print_notice(done.change, done.notice)
     return 0
+
+
+def _print_notice(change: AdminChange | None, notice: tuple[str, str] | None) -> None:
+    """The notice an administrator change made with asignar/desasignar asks for (as ``personas cambio``)."""
+    if change is not None and notice is not None:
+        office, clause = notice
+        print(
+            f"Es un cambio de administración: avise ({office}; {clause}) y registre el aviso"
+            f" con «resguardo personas avisar {change.id}»."
+        )
 
 
 def unassign_person(ctx: Context, args: argparse.Namespace) -> int:
     end = parse_date(args.fecha, "fecha de término") if args.fecha is not None else None
     done = records.unassign(ctx.store, args.cuenta, args.persona, end=end)
     roles = ", ".join(a.role for a in done.ended)
-    print(f"{done.person.name} deja de ser {roles} de {done.account.ref} el {format_date(done.end)}.")
+    verb = leaves_phrase(done.end, ctx.store.now().date())
+    print(f"{done.person.name} {verb} ser {roles} de {done.account.ref} el {format_date(done.end)} (su último día).")
+    _print_notice(done.change, done.notice)
     if done.advice:
         print(done.advice)
     return 0

@@ -230,6 +230,9 @@ def add_entry(ctx: Context, args: argparse.Namespace) -> int:
         review=args.revisar,
     )
     print(f"Entrada {entry.id} registrada en la bitácora (hash {entry.hash[:16]}…).")
+    warning = journal.activity_warning(ctx.store, entry)
+    if warning:
+        sys.stderr.write(f"Aviso: {warning[0].lower()}{warning[1:]}.\n")
     return 0
 
 

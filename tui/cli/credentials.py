@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import format_date
 from policy.codes import SecondFactor
 from policy.errors import UsageError
-from policy.labels import SECOND_FACTOR_LABELS
+from policy.labels import SECOND_FACTOR_LABELS, counted
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.spanish_argparse import SpanishFormatter
@@ -483,8 +483,8 @@ def review_passwords(ctx: Context, args: argparse.Namespace) -> int:
     with_issues = sum(1 for item in items if item.issues)
     mode = "relectura completa del llavero" if review.complete else "lo registrado al guardar cada contraseña"
     print(
-        f"Contraseñas al {format_date(review.now.date())}: {len(items)} cuentas revisadas, {with_issues} con"
-        f" problemas ({mode})."
+        f"Contraseñas al {format_date(review.now.date())}:"
+        f" {counted(len(items), 'cuenta revisada', 'cuentas revisadas')}, {with_issues} con problemas ({mode})."
     )
     if not shown:
         print("\nTodo en orden.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date, parse_date
@@ -56,10 +57,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
 
 def record_rotation(ctx: Context, args: argparse.Namespace) -> int:
     at = ctx.moment_arg(args.fecha, "fecha de la rotación") if args.fecha is not None else None
-    account, rotation = records.record_rotation(
+    account, rotation, reminder = records.record_rotation(
         ctx.store, args.cuenta, at=at, reason=args.motivo, author=args.por, reference=args.oficio
     )
     print(f"Rotación de {account.ref} registrada el {format_date(rotation.rotated_at.date())} (id {rotation.id}).")
+    if reminder:
+        sys.stderr.write(f"Aviso: {reminder[0].lower()}{reminder[1:]}; registre la referencia con --oficio.\n")
     return 0
 
 

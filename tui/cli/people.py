@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from policy.clock import format_date
 from policy.codes import ChangeReason, Kind, Rank
 from policy.errors import UsageError
-from policy.labels import CHANGE_REASON_LABELS
+from policy.labels import CHANGE_REASON_LABELS, leaves_phrase
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.workflows import day_option
@@ -130,7 +131,7 @@ def list_people(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def record_change(ctx: Context, args: argparse.Namespace) -> int:
-    change, person, accounts, notice, rotation_due = workflows.record_admin_change(
+    change, person, accounts, notice, rotation_due, roles = workflows.record_admin_change(
         ctx.store,
         args.persona,
         args.motivo,
@@ -142,7 +143,8 @@ def record_change(ctx: Context, args: argparse.Namespace) -> int:
     print(change.id)
     if change.until is None:
         print(
-            f"{person.name} deja de administrar {refs} desde el {format_date(change.start)}"
+            f"{person.name} {leaves_phrase(change.start - timedelta(days=1), ctx.store.now().date())} administrar"
+            f" {refs} el {format_date(change.start - timedelta(days=1))} (su último día)"
             f" ({CHANGE_REASON_LABELS[change.reason]})."
         )
     else:
@@ -157,7 +159,7 @@ def record_change(ctx: Context, args: argparse.Namespace) -> int:
         print("Según el perfil, la contraseña debe cambiarse ya (con la UTCSyD): la rotación queda vencida.")
     else:
         print("Se recomienda rotar la contraseña de esas cuentas.")
-    print("Si la cuenta queda sin titular o suplente (enlace), la agenda lo mostrará como vencido.")
+    print(f"Si la cuenta queda sin {' o '.join(roles)}, la agenda lo mostrará como vencido.")
     return 0
 
 

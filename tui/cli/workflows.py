@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import format_date, local, parse_date
 from policy.codes import ConsultationState, Network, OpeningState, RequestState
 from policy.errors import PolicyError, UsageError
-from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS
+from policy.labels import CLOSING_ITEMS, MANUAL_CLOSING_ITEMS, OPENING_REPORT_ITEMS, missing_phrase
 from policy.records import Closing, Consultation, InformationRequest, OpeningRequest
 from policy.workflows import MissingDetail, RefusedUnless
 from tui.cli.args import positive_int, subcommands
@@ -540,7 +540,7 @@ def open_opening(ctx: Context, args: argparse.Namespace) -> int:
 def report_opening(ctx: Context, args: argparse.Namespace) -> int:
     item = core.report_opening(ctx.store, args.id, args.punto, on=day_option(args.fecha, "fecha del informe"))
     missing = [label for key, label in OPENING_REPORT_ITEMS.items() if key not in item.report]
-    print(f"Informe de {item.ref}: " + ("completo." if not missing else f"falta {', '.join(missing)}."))
+    print(f"Informe de {item.ref}: " + ("completo." if not missing else f"{missing_phrase(missing)}."))
     return 0
 
 
@@ -577,7 +577,7 @@ def list_openings(ctx: Context, args: argparse.Namespace) -> int:
         detail = item.reason or ""
         if item.state == OpeningState.OPENED and report_due:
             missing = [key for key in OPENING_REPORT_ITEMS if key not in item.report]
-            detail = "informe completo" if not missing else f"informe: falta {', '.join(missing)}"
+            detail = "informe completo" if not missing else f"informe: {missing_phrase(missing)}"
         rows.append(
             [
                 item.id,
@@ -690,7 +690,7 @@ def complete_closing(ctx: Context, args: argparse.Namespace) -> int:
     else:
         item = core.mark_closing(ctx.store, args.id, args.hecho, on=on, reference=args.oficio)
     missing = [label for key, label in CLOSING_ITEMS.items() if key not in item.done]
-    print(f"Baja {item.id}: " + ("todos los pasos hechos." if not missing else f"falta {', '.join(missing)}."))
+    print(f"Baja {item.id}: " + ("todos los pasos hechos." if not missing else f"{missing_phrase(missing)}."))
     return 0
 
 

@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     from store.db import Store
     from store.secrets import Secrets
 
-__all__ = ["add_entry", "entries_to_export", "moderate_comment", "search_entries", "seal_journal", "verify_journal"]
+__all__ = [
+    "activity_warning",
+    "add_entry",
+    "entries_to_export",
+    "moderate_comment",
+    "search_entries",
+    "seal_journal",
+    "verify_journal",
+]
 
 ONE_SIDED: dict[str, str] = {
     "entries_to_export": "a file of the entries with their hashes, to verify elsewhere: a command-line job",
@@ -98,6 +106,18 @@ def _reviewed(store: Store, kind: str, text: str, account: Account | None) -> st
 
     verdict = review_draft(store, text.strip(), account=None if account is None else account.id).verdict
     return with_verdict(text, verdict)
+
+
+def activity_warning(store: Store, entry: Entry) -> str | None:
+    """What the profile warns of an entry just recorded (iecm §8.A: an activity outside business
+    hours and days), a sentence without final period; None when nothing."""
+    from policy.workflows import outside_business_hours  # lazy: bitacora agregar's time budget
+
+    profile = store.settings.profile()
+    if profile.settings.business_hours_from is None or entry.account_id is None:
+        return None
+    year = entry.occurred.year
+    return outside_business_hours(profile, store.calendar.business_calendar(year, year), entry.occurred)
 
 
 def search_entries(

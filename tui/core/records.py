@@ -18,7 +18,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final, NamedTuple, TypedDict
 
 from policy.codes import Status
@@ -28,7 +28,9 @@ from policy.errors import UsageError
 from policy.institution import first_vacant_role, rotation_advice
 from policy.obligations import Obligation, State
 from policy.profile import SETTINGS, SETTINGS_BY_NAME, Profile, SettingSpec, parse_setting_text
-from policy.records import Account, Assignment, CredentialState, Person, SecondFactorState
+from policy.records import Account, AdminChange, Assignment, CredentialState, Person, SecondFactorState
+from policy.reminders import account_data_reminder, oficio_reminder
+from policy.workflows import admin_change_notice_asked, arrival_is_a_change, change_taken_over, handover_is_a_change
 from store.history import DatedRecord, Rotation
 from store.state import load_state
 from tui.core.common import AccountKey, PersonKey, account_of, person_of
@@ -363,9 +365,19 @@ def add_account(store: Store, fields: AccountFields) -> Account:
     return store.accounts.add(**fields)
 
 
-def edit_account(store: Store, account: AccountKey, changes: AccountFields) -> Account:
+class EditedAccount(NamedTuple):
+    account: Account
+    #: what the profile reminds of after the change (iecm: e-mails, phones and user names change
+    #: only through the UTCSyD), a sentence without final period
+    reminder: str | None = None
+
+
+def edit_account(store: Store, account: AccountKey, changes: AccountFields) -> EditedAccount:
     """Change some fields of an account, with the same checks as when it was added."""
-    return store.accounts.update(account_of(store, account).id, **changes)
+    found = account_of(store, account)
+    updated = store.accounts.update(found.id, **changes)
+    changed = [key for key in ("email", "phone", "handle") if getattr(found, key) != getattr(updated, key)]
+    return EditedAccount(updated, account_data_reminder(store.settings.profile().id, changed))
 
 
 # -- people --------------------------------------------------------------------------------
@@ -388,6 +400,10 @@ class Assigned(NamedTuple):
     account: Account
     person: Person
     assignment: Assignment
+    #: the administrator change this arrival is part of (a successor, or a new administrator), if any
+    change: AdminChange | None = None
+    #: the office to notify of that change and the clause asking it
+    notice: tuple[str, str] | None = None
 
 
 class Unassigned(NamedTuple):
@@ -398,21 +414,52 @@ class Unassigned(NamedTuple):
     ended: tuple[Assignment, ...]
     #: what the profile says about the password now ('' when it says nothing)
     advice: str
+    #: the administrator change to notify (a handover), when the profile asks for the notice
+    change: AdminChange | None = None
+    notice: tuple[str, str] | None = None
 
 
 def assign(store: Store, account: AccountKey, person: PersonKey, *, role: str, start: date | None = None) -> Assigned:
-    """Give ``person`` ``role`` on ``account`` from ``start`` (today by default)."""
+    """Give ``person`` ``role`` on ``account`` from ``start`` (today by default).
+
+    When the profile asks for administrator change notices, the newcomer takes over the account's
+    change not yet notified (a handover), or, on an account that already had administrators, is a
+    change of their own (POLICY.md §11, readings).
+    """
     found, who = account_of(store, account), person_of(store, person)
-    assignment = store.assignments.assign(found, who, role, start or store.now().date())
-    return Assigned(found, who, assignment)
+    day = start or store.now().date()
+    profile = store.settings.profile()
+    change = None
+    with store.atomic():
+        earlier = store.assignments.for_account(found.id)
+        assignment = store.assignments.assign(found, who, role, day)
+        if handover_is_a_change(profile, assignment.role):
+            change = change_taken_over(store.admin_changes.unnotified_on(found.id), day)
+            if change is not None:
+                store.admin_changes.add_successor(change.id, assignment)
+                change = store.admin_changes.get(change.id)
+            elif arrival_is_a_change(earlier, day):
+                change = store.admin_changes.record_arrival(who, assignment)
+    return Assigned(found, who, assignment, change, admin_change_notice_asked(profile) if change else None)
 
 
 def unassign(store: Store, account: AccountKey, person: PersonKey, *, end: date | None = None) -> Unassigned:
-    """End every current role of ``person`` on ``account``; ``end`` (today by default) is their last day."""
+    """End every current role of ``person`` on ``account``; ``end`` (today by default) is their last day.
+
+    When the profile asks for administrator change notices, ending an administrator's role is a
+    change to notify (a handover; the successor joins it when assigned).
+    """
     found, who = account_of(store, account), person_of(store, person)
     last_day = end or store.now().date()
-    ended = store.assignments.unassign(found, who, last_day)
-    return Unassigned(found, who, last_day, tuple(ended), rotation_advice(store.settings.profile()))
+    profile = store.settings.profile()
+    change = None
+    with store.atomic():
+        ended = store.assignments.unassign(found, who, last_day)
+        handed = [item for item in ended if handover_is_a_change(profile, item.role)]
+        if handed:
+            change = store.admin_changes.record_handover(who, handed, start=last_day + timedelta(days=1))
+    notice = admin_change_notice_asked(profile) if change else None
+    return Unassigned(found, who, last_day, tuple(ended), rotation_advice(profile), change, notice)
 
 
 # -- what already happened ------------------------------------------------------------------
@@ -421,6 +468,8 @@ def unassign(store: Store, account: AccountKey, person: PersonKey, *, end: date 
 class RecordedRotation(NamedTuple):
     account: Account
     rotation: Rotation
+    #: what the profile reminds of when no oficio was recorded (iecm), a sentence without final period
+    reminder: str | None = None
 
 
 class RecordedEvaluation(NamedTuple):
@@ -451,7 +500,7 @@ def record_rotation(
     """Record that the account's password was changed at ``at`` (now by default; never the password)."""
     found = account_of(store, account)
     rotation = store.rotations.record(found, at or store.now(), reason=reason, author=author, reference=reference)
-    return RecordedRotation(found, rotation)
+    return RecordedRotation(found, rotation, oficio_reminder(store.settings.profile().id, reference))
 
 
 def rotation_history(store: Store, account: AccountKey, *, limit: int = 1000) -> RotationHistory:

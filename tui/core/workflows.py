@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from policy import validate
 from policy.codes import ConsultationState, Kind, OpeningState, RequestState
 from policy.records import Account, AdminChange, Closing, Consultation, InformationRequest, OpeningRequest, Person
-from policy.workflows import consultation_due, consultation_window, information_request_due, opening_due
+from policy.workflows import (
+    admin_change_notice_asked,
+    consultation_due,
+    consultation_window,
+    information_request_due,
+    opening_due,
+)
 from store.events import Event
 from store.state import calendar_years
 from tui.core.common import AccountKey, PersonKey, account_of, person_of
@@ -419,6 +425,8 @@ class RecordedChange(NamedTuple):
     notice: tuple[str, str] | None
     #: the profile asks for the password to change at once (else it is only recommended)
     rotation_due: bool
+    #: the roles every account needs (titular and suplente; the IECM's enlace)
+    roles: tuple[str, ...] = ()
 
 
 def record_admin_change(
@@ -435,16 +443,14 @@ def record_admin_change(
     change = store.admin_changes.record(found, reason, start=_day(store, start), until=until, note=note)
     refs = _refs(store)
     profile = store.settings.profile()
-    office = profile.settings.admin_change_office
-    notice = None
-    if office and profile.has_rule("admin_change_notice") and profile.rule("admin_change_notice").section:
-        notice = (office, profile.rule("admin_change_notice").short())
+    notice = admin_change_notice_asked(profile)
     return RecordedChange(
         change,
         found,
         [refs[a] for a in change.account_ids if a in refs],
         notice,
         bool(profile.settings.rotation_on_admin_change),
+        profile.settings.admin_roles,
     )
 
 

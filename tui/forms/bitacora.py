@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, Select
 
 from policy.labels import ENTRY_KIND_LABELS
 from store.bitacora import Entry
-from tui.core.bitacora import add_entry
+from tui.core.bitacora import activity_warning, add_entry
 from tui.forms.base import FormDialog, Job, field
 
 if TYPE_CHECKING:
@@ -47,18 +47,26 @@ class EntryDialog(FormDialog):
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
         yield Checkbox("Revisar con los criterios", False, id="review")
 
-    def build_job(self) -> Job[Entry]:
+    def build_job(self) -> Job[tuple[Entry, str | None]]:
         text = self.value("text")
         at = self.moment("when", "fecha de la entrada")
         chosen, kind = self.selected("account"), str(self.selected("kind"))
         account_id = chosen if isinstance(chosen, int) else None
         review = self.checked("review")
-        return Job(
-            lambda: self.workspace.run(
+
+        def record() -> tuple[Entry, str | None]:
+            entry = self.workspace.run(
                 add_entry, kind=kind, text=text, account=account_id, occurred_at=at, review=review
-            ),
-            lambda entry: f"Entrada {entry.id} agregada a la bitácora.",
-        )
+            )
+            return entry, self.workspace.run(activity_warning, entry)
+
+        return Job(record, describe_entry)
 
     def confirmation(self) -> str:
         return "La bitácora no se puede modificar ni borrar (solo corregir con otra entrada). ¿Agregar la entrada?"
+
+
+def describe_entry(recorded: tuple[Entry, str | None]) -> str:
+    """The summary of a new entry, with the profile's warning when it has one (iecm §8.A)."""
+    entry, warning = recorded
+    return f"Entrada {entry.id} agregada a la bitácora." + (f" {warning}." if warning else "")

@@ -19,6 +19,7 @@ from policy.records import Account, Person
 from tui.core.records import (
     AccountFields,
     Assigned,
+    EditedAccount,
     RecordedEvaluation,
     RecordedRotation,
     RecordedTraining,
@@ -68,7 +69,9 @@ class RotationDialog(FormDialog):
         account_id = self.account.id
         return Job(
             lambda: self.workspace.run(record_rotation, account_id, at=at, reason=reason, reference=reference),
-            lambda done: f"Rotación de {done.account.ref} registrada.",
+            lambda done: (
+                f"Rotación de {done.account.ref} registrada." + (f" {done.reminder}." if done.reminder else "")
+            ),
         )
 
     def confirmation(self) -> str:
@@ -189,7 +192,7 @@ class AccountDialog(FormDialog):
         else:
             self.query_one("#network").focus()
 
-    def build_job(self) -> Job[Account]:
+    def build_job(self) -> Job[Account] | Job[EditedAccount]:
         fields: AccountFields = {
             "network": str(self.selected("network")),
             "handle": self.value("handle"),
@@ -209,7 +212,7 @@ class AccountDialog(FormDialog):
         account_id = account.id
         return Job(
             lambda: self.workspace.run(edit_account, account_id, fields),
-            lambda edited: f"Cuenta {edited.ref} actualizada.",
+            lambda done: f"Cuenta {done.account.ref} actualizada." + (f" {done.reminder}." if done.reminder else ""),
         )
 
 
@@ -246,7 +249,7 @@ class AssignDialog(FormDialog):
         account_id = self.account.id
         return Job(
             lambda: self.workspace.run(assign, account_id, name, role=role, start=start),
-            lambda done: f"{done.person.name} es {done.assignment.role} de {done.account.ref}.",
+            describe_assigned,
         )
 
 
@@ -255,9 +258,18 @@ def unassign_job(workspace: Workspace, account_id: int, person_id: int, end: dat
     return Job(lambda: workspace.run(unassign, account_id, person_id, end=end), describe_unassigned)
 
 
+def describe_assigned(done: Assigned) -> str:
+    return f"{done.person.name} es {done.assignment.role} de {done.account.ref}." + _change_notice(done.notice)
+
+
 def describe_unassigned(done: Unassigned) -> str:
-    summary = f"{done.person.name} deja la administración de {done.account.ref}."
+    summary = f"{done.person.name} deja la administración de {done.account.ref}." + _change_notice(done.notice)
     return f"{summary} {done.advice}" if done.advice else summary
+
+
+def _change_notice(notice: tuple[str, str] | None) -> str:
+    """« Es un cambio de administración: avise (a quién; cláusula).» when the change asks for a notice."""
+    return "" if notice is None else f" Es un cambio de administración: avise ({notice[0]}; {notice[1]})."
 
 
 class PersonDialog(FormDialog):
