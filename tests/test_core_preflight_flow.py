@@ -122,7 +122,7 @@ def test_a_consultation_recorded_before_migration_9_reads_without_a_review(tmp_p
 def test_a_publication_entry_carries_the_verdict_of_its_text(iecm: Store) -> None:
     entry = bitacora.add_entry(iecm, kind="publicacion", text=f" {IECM_DRAFT} ", account=1, review=True)
     verdict = review_draft(iecm, IECM_DRAFT, account=1).verdict
-    assert verdict.startswith("No publique todavía: 1 bloquean")
+    assert verdict.startswith("No publique todavía: 1 bloquea")
     assert entry.text == with_verdict(IECM_DRAFT, verdict)
     assert entry.text == f"{IECM_DRAFT} [Revisión con los criterios: {verdict}]"
     plain = bitacora.add_entry(iecm, kind="publicacion", text=IECM_DRAFT, account=1)

@@ -224,7 +224,7 @@ def test_review_reads_the_store(make_store) -> None:  # type: ignore[no-untyped-
         ("repost", "https://facebook.com/OtroColectivo"),
     ]
     assert review.blocked
-    assert review.verdict == "No publique todavía: 1 bloquean, 1 por revisar."
+    assert review.verdict == "No publique todavía: 1 bloquea, 1 por revisar."
 
 
 def test_review_sees_a_declared_electoral_process(make_store) -> None:  # type: ignore[no-untyped-def]

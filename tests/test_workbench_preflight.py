@@ -45,7 +45,7 @@ async def test_typing_a_draft_shows_its_findings_and_jumps_between_them(demo_app
             ("acortador", "bit.ly/abc"),
         ]
         verdict = str(dialog.query_one("#verdict").render())
-        assert "No publique todavía: 1 bloquean, 1 sugerencias." in verdict
+        assert "No publique todavía: 1 bloquea, 1 sugerencia." in verdict
         assert "1 de 2 · SUGERENCIA «los ciudadanos»" in str(dialog.query_one("#current").render())
         await pilot.press("f8")
         assert "2 de 2 · BLOQUEA «bit.ly/abc»" in str(dialog.query_one("#current").render())

@@ -64,11 +64,12 @@ class Review(NamedTuple):
         """One Spanish line: the counts per severity."""
         if not self.findings:
             return "Sin observaciones: el borrador cumple los criterios que resguardo revisa."
-        parts = [
-            f"{self.count(level)} {label}"
-            for level, label in ((BLOCKS, "bloquean"), (REVIEW, "por revisar"), (SUGGESTION, "sugerencias"))
-            if self.count(level)
-        ]
+        labels = (
+            (BLOCKS, "bloquea", "bloquean"),
+            (REVIEW, "por revisar", "por revisar"),
+            (SUGGESTION, "sugerencia", "sugerencias"),
+        )
+        parts = [f"{n} {one if n == 1 else many}" for level, one, many in labels if (n := self.count(level))]
         head = "No publique todavía" if self.blocked else "Puede publicar tras revisar"
         return f"{head}: {', '.join(parts)}."
 
