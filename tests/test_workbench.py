@@ -10,6 +10,7 @@ import keyring
 import pytest
 from conftest import NOW
 from keyring.backend import KeyringBackend
+from textual.widgets import Select
 from workbench_helpers import build_demo_db, run_async, settle
 
 from policy.codes import Kind, Status
@@ -286,7 +287,9 @@ async def test_fix_standing_finding_from_the_agenda(demo_db: Path) -> None:
         screen.query_one("#agenda").move_to_key(index)  # type: ignore[attr-defined]
         await pilot.press("enter", "d")
         assert app.focused is not None and app.focused.id == "public"
-        await pilot.press("space", "ctrl+s")
+        await pilot.press("enter", "up", "enter")  # the list «sin dato / sí / no», from «no» up to «sí»
+        assert app.screen.query_one("#public", Select).value == "si"
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert all(i.key != item.key for i in app.agenda_snapshot.items)
 
@@ -439,3 +442,26 @@ async def test_palette_runs_a_command_by_its_spanish_name(demo_db: Path) -> None
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PersonasScreen)
+
+
+@run_async
+async def test_the_account_form_keeps_an_unknown_public_setting_unknown(tmp_path: Path) -> None:
+    """iecm asks whether an account is public and takes private messages; nobody recorded it yet: saving
+    another field in the workbench must not record «sí» for them (issue #13, defect 7)."""
+    db = build_demo_db(tmp_path / "iecm.db", "iecm")
+    with open_store(db) as store:
+        account = store.accounts.list()[0]
+        store.execute("UPDATE accounts SET public = -1, private_messages = -1 WHERE id = ?", (account.id,))
+        account = store.accounts.get(account.id)
+        assert (account.public_known, account.private_messages_known) == (False, False)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.edit_account(account)
+        await pilot.pause()
+        assert app.screen.query_one("#public", Select).value == "sin_dato"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with open_store(db) as store:
+        kept = store.accounts.get(account.id)
+        assert (kept.public_known, kept.private_messages_known) == (False, False)

@@ -139,6 +139,18 @@ class TrainingDialog(FormDialog):
         )
 
 
+#: «public» and «private messages»: unknown until someone records them (issue #13, defect 7)
+_UNKNOWN = "sin_dato"
+_YES_NO = [("sin dato", _UNKNOWN), ("sí", "si"), ("no", "no")]
+
+
+def _known(account: Account, key: str) -> str:
+    """The Select value of ``account``'s «public» or «private messages»: sí, no or sin dato."""
+    if not getattr(account, f"{key}_known"):
+        return _UNKNOWN
+    return "si" if getattr(account, key) else "no"
+
+
 class AccountDialog(FormDialog):
     """Add or edit an account; ``focus`` names the field that fixes a finding."""
 
@@ -172,8 +184,19 @@ class AccountDialog(FormDialog):
                 value=acc.verification if acc else "no",
             ),
         )
-        yield Checkbox("Cuenta pública", acc.public if acc else True, id="public")
-        yield Checkbox("Recibe mensajes privados", acc.private_messages if acc else True, id="private_messages")
+        yield from field(
+            "Cuenta pública",
+            Select(_YES_NO, id="public", allow_blank=False, value=_known(acc, "public") if acc else _UNKNOWN),
+        )
+        yield from field(
+            "Recibe mensajes privados",
+            Select(
+                _YES_NO,
+                id="private_messages",
+                allow_blank=False,
+                value=_known(acc, "private_messages") if acc else _UNKNOWN,
+            ),
+        )
         yield from field(
             "Estado",
             Select(
@@ -200,12 +223,14 @@ class AccountDialog(FormDialog):
             "email": optional(self.value("email")),
             "email_generic": self.checked("email_generic"),
             "verification": str(self.selected("verification")),
-            "public": self.checked("public"),
-            "private_messages": self.checked("private_messages"),
             "status": str(self.selected("status")),
             "phone": optional(self.value("phone")),
             "url": optional(self.value("url")),
         }
+        for key in ("public", "private_messages"):
+            chosen = self.selected(key)
+            if chosen != _UNKNOWN:  # «sin dato» records nothing: a new account keeps it unknown, an edit unchanged
+                fields[key] = chosen == "si"
         account = self.account
         if account is None:
             return Job(lambda: self.workspace.run(add_account, fields), lambda added: f"Cuenta {added.ref} agregada.")
