@@ -150,6 +150,12 @@ def assignments_from_rows(rows: Iterable[Sequence[Any]]) -> list[Assignment]:
     return found
 
 
+def people_from_rows(rows: Iterable[Sequence[Any]]) -> dict[int, Person]:
+    """id -> person for rows of ``PERSON_COLUMNS`` (the columns are the record's fields, in order)."""
+    make = Person._make
+    return {row[0]: make(row) for row in rows}
+
+
 def row_to_person(row: Sequence[Any]) -> Person:
     """A person from a row of ``PERSON_COLUMNS``."""
     return Person(row[0], row[1], row[2], row[3])

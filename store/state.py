@@ -14,7 +14,7 @@ from store.accounts import (
     PERSON_COLUMNS,
     accounts_from_rows,
     assignments_from_rows,
-    row_to_person,
+    people_from_rows,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
     first, last = calendar_years(profile, now)
     calendar = store.calendar.business_calendar(first, last)
     accounts = accounts_from_rows(store.rows(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"))
-    people = {r[0]: row_to_person(r) for r in store.rows(f"SELECT {PERSON_COLUMNS} FROM people")}
+    people = people_from_rows(store.rows(f"SELECT {PERSON_COLUMNS} FROM people"))
     assignments = assignments_from_rows(store.rows(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id"))
     return State(
         profile=profile,
