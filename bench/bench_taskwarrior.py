@@ -97,8 +97,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--baseline", type=Path, help="otra copia de resguardo, medida en la misma rotación")
     args = parser.parse_args()
-    if shutil.which("task") is None:
-        raise SystemExit("Falta Taskwarrior: apt-get install taskwarrior")
+    if shutil.which("task") is None:  # an optional yardstick: make bench goes on without it
+        print("Sin Taskwarrior en este sistema (apt-get install taskwarrior): no se mide.")
+        return
     from synthetic import build
 
     db = build(args.accounts, "ine")
