@@ -8,7 +8,7 @@ its setting cleared) yields nothing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 
 from policy.clock import add_months, end_of_day, format_date, local, start_of_day
@@ -62,10 +62,32 @@ def current_assignments(state: State, today: date) -> list[tuple[Assignment, Acc
 
 
 def assignments_by_account(state: State) -> dict[int, list[Assignment]]:
-    grouped: dict[int, list[Assignment]] = defaultdict(list)
-    for item in state.assignments:
-        grouped[item.account_id].append(item)
-    return grouped
+    """account id -> its assignments, in the state's order (built once per state; read only)."""
+    found: dict[int, list[Assignment]] | None = state.derived.get("by_account")
+    if found is None:
+        grouped: dict[int, list[Assignment]] = defaultdict(list)
+        for item in state.assignments:
+            grouped[item.account_id].append(item)
+        found = state.derived["by_account"] = dict(grouped)
+    return found
+
+
+def first_start_by_person(state: State, today: date, roles: tuple[str, ...] | None = None) -> dict[int, date]:
+    """person id -> the earliest start among their assignments in force ``today`` (only of
+    ``roles`` when given), in order of first appearance (built once per state; read only)."""
+    key = ("first_start", today, roles)
+    found: dict[int, date] | None = state.derived.get(key)
+    if found is None:
+        found = state.derived[key] = {}
+        get = found.get
+        for item, _acc in current_assignments(state, today):
+            if roles is not None and item.role not in roles:
+                continue
+            person_id, start = item.person_id, item.start
+            current = get(person_id)
+            if current is None or start < current:
+                found[person_id] = start
+    return found
 
 
 def _since(acc: Account, now: datetime) -> datetime:
@@ -89,6 +111,20 @@ def _beyond(state: State, due: datetime) -> bool:
     return state.agenda_until is not None and due > state.agenda_until
 
 
+def _months_after(months: int) -> Callable[[date], datetime]:
+    """``day -> end_of_day(add_months(day, months))``, each day computed once: the periodic checks
+    ask it for thousands of subjects whose latest records fall on a few hundred days."""
+    done: dict[date, datetime] = {}
+
+    def due(day: date) -> datetime:
+        found = done.get(day)
+        if found is None:
+            found = done[day] = end_of_day(add_months(day, months))
+        return found
+
+    return due
+
+
 def rotation(state: State, now: datetime) -> Iterator[Obligation]:
     """Password rotation: every N months, and (iecm) at once after an administrator change."""
     profile = state.profile
@@ -99,19 +135,21 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
     by_account = assignments_by_account(state) if on_change else {}
     periodic = bool(months)
     rule = profile.setting_rule("rotation") if periodic else None
-    last_rotation = state.last_rotation
+    last_rotation = state.last_rotation.get
+    until = state.agenda_until
+    due_after = _months_after(months or 0)  # (asked only when periodic)
     for acc in live_accounts(state):
-        last = last_rotation.get(acc.id)
+        last = last_rotation(acc.id)
         last_day = local(last).date() if last else None
         if rule is not None:
             # The due date first: the message is worded only for what the agenda shows.
             if last_day is not None:
-                due = end_of_day(add_months(last_day, months))
+                due = due_after(last_day)
             elif acc.opened_on is not None:
-                due = end_of_day(add_months(acc.opened_on, months))
+                due = due_after(acc.opened_on)
             else:
                 due = _since(acc, now)
-            if not _beyond(state, due):
+            if until is None or due <= until:  # (not _beyond)
                 if last_day is not None:
                     message = (
                         f"Rotar la contraseña: la última rotación fue el {format_date(last_day)}"
@@ -164,12 +202,14 @@ def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
     if not months:
         return
     rule = profile.setting_rule("evaluation")
-    last_evaluation = state.last_evaluation
+    last_evaluation = state.last_evaluation.get
+    until = state.agenda_until
+    due_after = _months_after(months)
     for acc in live_accounts(state):
-        last = last_evaluation.get(acc.id)
+        last = last_evaluation(acc.id)
         base = last if last is not None else opening_day(acc, now)
-        due = end_of_day(add_months(base, months))
-        if _beyond(state, due):
+        due = due_after(base)
+        if until is not None and due > until:  # _beyond
             continue
         if last is not None:
             what = f"la última evaluación fue el {format_date(last)}"
@@ -191,19 +231,17 @@ def training(state: State, now: datetime) -> Iterator[Obligation]:
     if not months:
         return
     rule = profile.setting_rule("training")
-    today = now.date()
-    first_start: dict[int, date] = {}
-    for item, _acc in current_assignments(state, today):
-        current = first_start.get(item.person_id)
-        if current is None or item.start < current:
-            first_start[item.person_id] = item.start
-    for person_id, start in first_start.items():
-        person = state.people.get(person_id)
+    people = state.people.get
+    last_training = state.last_training.get
+    until = state.agenda_until
+    due_after = _months_after(months)
+    for person_id, start in first_start_by_person(state, now.date()).items():
+        person = people(person_id)
         if person is None:
             continue
-        last = state.last_training.get(person_id)
-        due = end_of_day(add_months(last if last is not None else start, months))
-        if _beyond(state, due):
+        last = last_training(person_id)
+        due = due_after(last if last is not None else start)
+        if until is not None and due > until:  # _beyond
             continue
         if last is not None:
             what = f"la última fue el {format_date(last)}"
@@ -229,7 +267,7 @@ def missing_admin(state: State, now: datetime) -> Iterator[Obligation]:
     by_account = assignments_by_account(state)
     for acc in designated_accounts(state):
         items = by_account.get(acc.id, ())
-        held = {a.role for a in items if a.active_on(today)}
+        held = {a.role for a in items if a.start <= today and (a.end is None or today <= a.end)}  # active_on
         missing = [role for role in roles if role not in held]
         if not missing:
             continue

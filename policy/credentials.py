@@ -86,10 +86,21 @@ def is_weak(cred: CredentialState, min_score: int) -> bool:
 
 def reuse_groups(credentials: Mapping[int, CredentialState], account_ids: set[int]) -> dict[int, list[int]]:
     """account id -> the other accounts (among ``account_ids``) whose current password is the same."""
-    by_print: dict[str, list[int]] = defaultdict(list)
+    # Shared prints are rare: find them first, then group only those (same order as grouping all).
+    seen: set[str] = set()
+    repeated: set[str] = set()
     for account_id, cred in credentials.items():
-        if account_id in account_ids and cred.fingerprint:
-            by_print[cred.fingerprint].append(account_id)
+        fingerprint = cred.fingerprint
+        if fingerprint and account_id in account_ids:
+            if fingerprint in seen:
+                repeated.add(fingerprint)
+            else:
+                seen.add(fingerprint)
+    by_print: dict[str, list[int]] = defaultdict(list)
+    if repeated:
+        for account_id, cred in credentials.items():
+            if cred.fingerprint in repeated and account_id in account_ids:
+                by_print[cred.fingerprint].append(account_id)
     shared: dict[int, list[int]] = {}
     for ids in by_print.values():
         if len(ids) > 1:

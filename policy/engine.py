@@ -108,16 +108,19 @@ def obligations(state: State, now: datetime) -> list[Obligation]:
 def _collect(state: State, now: datetime, limit: datetime | None) -> list[Obligation]:
     """The obligations with their status; with ``limit``, only those overdue or due by then."""
     waived = _WaiverIndex([w for w in state.waivers if w.active_on(now.date())])
+    covered = waived.covers if waived else None  # asked once, not for each of thousands of items
+    overdue = Status.OVERDUE
     found: list[Obligation] = []
+    append = found.append
     for check in CHECKS:
         for item in check(state, now):
-            status = Status.OVERDUE if item.standing else classify(item.due, now, item.kind)
-            if limit is not None and status is not Status.OVERDUE and item.due > limit:
+            status = overdue if item.standing else classify(item.due, now, item.kind)
+            if limit is not None and status is not overdue and item.due > limit:
                 continue
-            if waived and waived.covers(item):
+            if covered is not None and covered(item):
                 continue
             item.status = status
-            found.append(item)
+            append(item)
     return found
 
 
@@ -146,5 +149,30 @@ def agenda(state: State, now: datetime, horizon_days: int = 30) -> list[Obligati
     limit = end_of_day(now.date() + timedelta(days=horizon_days))
     state = state.replace(agenda_until=limit)
     selected = _collect(state, now, limit)
-    selected.sort(key=sort_key)
+    selected.sort(key=_sort_key_cached())
     return selected
+
+
+def _sort_key_cached() -> Callable[[Obligation], tuple[int, int, datetime, str, str, str]]:
+    """``sort_key``, with each account's lowered ``ref`` made once (thousands of items share a few
+    per account): the same tuples, so the same order."""
+    refs: dict[int, str] = {}
+    status_order = _STATUS_ORDER
+    priority = _KIND_PRIORITY.get
+
+    def key(item: Obligation) -> tuple[int, int, datetime, str, str, str]:
+        account, person, kind = item.account, item.person, item.kind
+        ref = ""
+        if account is not None:
+            cached = refs.get(id(account))  # by identity: the state's accounts outlive the sort
+            ref = cached if cached is not None else refs.setdefault(id(account), account.ref.lower())
+        return (
+            status_order[item.status],
+            priority(kind, _DEFAULT_PRIORITY),
+            item.due,
+            kind,
+            ref,
+            person.name if person else "",
+        )
+
+    return key

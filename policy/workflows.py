@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from policy import validate
 from policy.calendar import BusinessCalendar
-from policy.checks import current_assignments, live_accounts, opening_day
+from policy.checks import first_start_by_person, live_accounts, opening_day
 from policy.clock import end_of_day, format_date, local, start_of_day
 from policy.codes import (
     KEYRING_CLOSING_ITEM,
@@ -506,18 +506,15 @@ _DOCUMENTS = (
 )
 
 
+_ADMINISTRATORS: tuple[str, ...] = (Role.TITULAR, Role.SUPLENTE)
+
+
 def designation_documents(state: State, now: datetime) -> Iterator[Obligation]:
     """ine: every administrator needs a signed designation form and a signed responsiva."""
     profile = state.profile
     if not profile.settings.designation_documents:
         return
-    today = now.date()
-    first_start: dict[int, date] = {}
-    for item, _acc in current_assignments(state, today):
-        if item.role in (Role.TITULAR, Role.SUPLENTE):
-            current = first_start.get(item.person_id)
-            if current is None or item.start < current:
-                first_start[item.person_id] = item.start
+    first_start = first_start_by_person(state, now.date(), _ADMINISTRATORS)
     on_record = state.person_documents
     for kind, rule_key, label in _DOCUMENTS:
         if not profile.has_rule(rule_key):

@@ -82,8 +82,27 @@ class Credentials:
         return _row_to_state(row) if row else None
 
     def all(self) -> dict[int, CredentialState]:
+        """account id -> its credential state, for every account with one (the agenda reads them all).
+
+        ``_row_to_state`` over every row, each distinct moment and reasons text converted once
+        (passwords are set in batches; most have no reasons).
+        """
         rows = self._store.rows(f"SELECT {_STATE_COLUMNS} FROM credential_status")
-        return {r[0]: _row_to_state(r) for r in rows}
+        moments: dict[str, datetime] = {}
+        codes: dict[str, tuple[str, ...]] = {}
+        found: dict[int, CredentialState] = {}
+        for account_id, set_at, score, weak, reasons, fingerprint in rows:
+            moment = moments.get(set_at)
+            if moment is None:
+                moment = moments[set_at] = from_db_datetime(set_at)
+            if reasons:
+                split = codes.get(reasons)
+                if split is None:
+                    split = codes[reasons] = tuple(r for r in reasons.split(",") if r)
+            else:
+                split = ()
+            found[account_id] = CredentialState(account_id, moment, score, bool(weak), split, fingerprint)
+        return found
 
     def recent_fingerprints(self, account_id: int, limit: int) -> list[str]:
         """The fingerprints of the account's last ``limit`` passwords, newest first."""
@@ -263,7 +282,10 @@ class Credentials:
 
     def second_factors(self) -> dict[int, SecondFactorState]:
         rows = self._store.rows(f"SELECT {_FACTOR_COLUMNS} FROM second_factors")
-        return {r[0]: _row_to_factor(r) for r in rows}
+        return {
+            account_id: SecondFactorState(account_id, method, location, bool(codes))
+            for account_id, method, location, codes in rows
+        }
 
 
 #: The Spanish name of each kind of pending secret, as it reads inside a sentence.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from policy.clock import effective_moment
 from policy.codes import EntryKind
@@ -16,6 +16,8 @@ from store.db import from_db_datetime, to_db_datetime
 
 if TYPE_CHECKING:
     from store.db import Store
+
+T = TypeVar("T")
 
 
 class Rotation(NamedTuple):
@@ -112,7 +114,21 @@ class Rotations:
             "SELECT a.id, (SELECT r.rotated_at FROM rotations r WHERE r.account_id = a.id"
             " ORDER BY r.rotated_at DESC LIMIT 1) FROM accounts a"
         )
-        return {subject: from_db_datetime(last) for subject, last in rows if last}
+        return _converted(rows, from_db_datetime)
+
+
+def _converted(rows: list[tuple[Any, ...]], convert: Callable[[str], T]) -> dict[int, T]:
+    """subject -> ``convert(text)`` for the rows (subject, text) whose text is set, each distinct
+    text converted once: the latest dates of thousands of subjects fall on a few hundred days."""
+    done: dict[str, T] = {}
+    found: dict[int, T] = {}
+    for subject, last in rows:
+        if last:
+            value = done.get(last)
+            if value is None:
+                value = done[last] = convert(last)
+            found[subject] = value
+    return found
 
 
 class _DatedRecords:
@@ -204,8 +220,7 @@ class _DatedRecords:
             f" WHERE t.{self.subject} = s.id ORDER BY t.{self.day_column} DESC LIMIT 1)"
             f" FROM {self.subject_table} s"
         )
-        from_iso = date.fromisoformat
-        return {subject: from_iso(last) for subject, last in rows if last}
+        return _converted(rows, date.fromisoformat)
 
 
 class Evaluations(_DatedRecords):

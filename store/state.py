@@ -12,9 +12,9 @@ from store.accounts import (
     ACCOUNT_COLUMNS,
     ASSIGNMENT_COLUMNS,
     PERSON_COLUMNS,
-    row_to_account,
-    row_to_assignment,
-    row_to_person,
+    accounts_from_rows,
+    assignments_from_rows,
+    people_from_rows,
 )
 
 if TYPE_CHECKING:
@@ -39,11 +39,9 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
     profile = profile or store.settings.profile()
     first, last = calendar_years(profile, now)
     calendar = store.calendar.business_calendar(first, last)
-    accounts = [row_to_account(r) for r in store.rows(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id")]
-    people = {r[0]: row_to_person(r) for r in store.rows(f"SELECT {PERSON_COLUMNS} FROM people")}
-    assignments = [
-        row_to_assignment(r) for r in store.rows(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id")
-    ]
+    accounts = accounts_from_rows(store.rows(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"))
+    people = people_from_rows(store.rows(f"SELECT {PERSON_COLUMNS} FROM people"))
+    assignments = assignments_from_rows(store.rows(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id"))
     return State(
         profile=profile,
         calendar=calendar,

@@ -589,7 +589,7 @@ def test_operating_system_errors_are_spanish(ine, tmp_path):
 
 
 @pytest.mark.parametrize("profile", ["ine", "iecm", "ieeags", "ieesonora"])
-def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile):
+def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile, monkeypatch):
     """The fast writer of ``pendientes --json`` must never drift from json.dumps."""
     from datetime import datetime
 
@@ -640,6 +640,19 @@ def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile)
     expected = json.dumps([obligation_json(i) for i in items], ensure_ascii=False)
     assert agenda_json_text(items) == expected
     assert agenda_json_text([]) == json.dumps([])
+    # ``pendientes`` writes it in pieces: the same text whatever their size, even when the
+    # items fill the last piece exactly.
+    import tui.cli.agenda as writer
+
+    for size in (1, 2, 7, len(items), len(items) + 1):
+        monkeypatch.setattr(writer, "JSON_CHUNK_ITEMS", size)
+        pieces = list(writer.agenda_json_chunks(items))
+        assert "".join(pieces) == expected
+        assert len(pieces) == -(-len(items) // size) + (len(items) % size == 0)
+        for exact in (items[:size], items[: 2 * size]):
+            assert "".join(writer.agenda_json_chunks(exact)) == json.dumps(
+                [obligation_json(i) for i in exact], ensure_ascii=False
+            )
 
 
 def test_pendientes_ends_cleanly_when_the_reader_stops_early(cli):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from json import dumps
 from json.encoder import encode_basestring as text
@@ -76,8 +76,19 @@ def obligation_json(item: Obligation) -> dict[str, Any]:
     }
 
 
+#: Items per piece of ``agenda_json_chunks``: one string of the whole agenda (11 MB at 10,000
+#: accounts) cost its allocation, the copies of ``+ "\n"`` and its encoding at once, ~15 ms.
+JSON_CHUNK_ITEMS = 512
+
+
 def agenda_json_text(items: Sequence[Obligation]) -> str:
-    """``json.dumps([obligation_json(i) for i in items], ensure_ascii=False)``, built ~3x faster.
+    """``json.dumps([obligation_json(i) for i in items], ensure_ascii=False)``, built ~3x faster
+    (the pieces of ``agenda_json_chunks`` joined)."""
+    return "".join(agenda_json_chunks(items))
+
+
+def agenda_json_chunks(items: Sequence[Obligation]) -> Iterator[str]:
+    """The text of ``agenda_json_text`` in pieces of ``JSON_CHUNK_ITEMS`` items, to write one by one.
 
     The agenda of a large institution has thousands of items that share a dozen
     clauses, a few kinds and statuses, and a few items per account or person:
@@ -95,6 +106,7 @@ def agenda_json_text(items: Sequence[Obligation]) -> str:
     no_person = (' "person": null, "person_id": null,', "")
     parts: list[str] = []
     append = parts.append
+    opening = "["  # what goes before the next piece's first item
     for item in items:
         rule = item.rule
         encoded_rule = rules.get(rule)
@@ -134,7 +146,11 @@ def agenda_json_text(items: Sequence[Obligation]) -> str:
             f' "message": {text(item.message)}, "rule": {encoded_rule},'
             f' "key": {head[1]}{account_part[1]}{person_part[1]}{ref}"}}'
         )
-    return "[" + ", ".join(parts) + "]"
+        if len(parts) == JSON_CHUNK_ITEMS:
+            yield opening + ", ".join(parts)
+            opening = ", "
+            parts.clear()
+    yield opening + ", ".join(parts) + "]" if parts or opening == "[" else "]"
 
 
 def render_agenda(
@@ -205,7 +221,10 @@ def show_agenda(ctx: Context, args: argparse.Namespace) -> int:
         if sys.stdout.isatty():  # a person reading: indented
             print_json([obligation_json(item) for item in items])
         else:
-            sys.stdout.write(agenda_json_text(items) + "\n")
+            write = sys.stdout.write
+            for piece in agenda_json_chunks(items):
+                write(piece)
+            write("\n")
         return 0
     now, profile = result.now, result.profile
     print(
