@@ -55,6 +55,8 @@ COMMANDS: dict[str, str] = {
     "palabras": "tui.cli.preflight",
     "campanas": "tui.cli.preflight",
     "enlaces": "tui.cli.preflight",
+    "paquete": "tui.cli.coordination",
+    "coordinacion": "tui.cli.coordination",
 }
 
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
