@@ -377,3 +377,102 @@ def test_agenda_text_and_refusals(env: Path, offices: Offices) -> None:
     assert "Pendientes de la institución" in text and "IECM-DD05 (paquete del 12/03/2026)" in text
     assert "IEEAGS-01 (sin paquete)" in text
     refused(run("coordinacion", "pendientes", "--oficina", "NO-HAY"), "NO-HAY", "no está registrada")
+
+
+# -- the browsable view: Datasette, read-only --------------------------------------------
+
+
+def _datasette(path: Path):  # type: ignore[no-untyped-def]
+    from datasette.app import Datasette
+
+    from tui import datasette_guard
+
+    datasette_guard.register()  # as ``coordinacion servir`` runs it
+    return Datasette(immutables=[str(path)], metadata=kept.datasette_metadata(path.stem))
+
+
+def test_datasette_answers_the_canned_queries_and_refuses_every_write(env: Path, offices: Offices) -> None:
+    import asyncio
+
+    _ok("coordinacion", "importar", str(offices.p2), str(offices.pb))
+    before = dump(env)
+    ds = _datasette(env)
+    db = env.stem
+
+    async def go() -> dict[str, object]:
+        found: dict[str, object] = {}
+        for name in kept.CANNED_QUERIES:
+            response = await ds.client.get(f"/{db}/{name}.json?_shape=array&dias=0")
+            assert response.status_code == 200, (name, response.text[:300])
+            found[name] = response.json()
+        page = await ds.client.get(f"/{db}/vencidos_por_oficina")
+        assert page.status_code == 200 and "Vencidos por oficina" in page.text
+        table = await ds.client.get(f"/{db}/obligations")
+        assert "Pendientes" in table.text and "qué hacer" in table.text  # Spanish title and column description
+        facets = await ds.client.get(f"/{db}/obligations.json")  # the metadata facets: office, kind
+        assert set(facets.json()["facet_results"]) == {"office", "kind"}
+        csv = await ds.client.get(f"/{db}/vencidos_por_oficina.csv")
+        assert csv.status_code == 200 and csv.text.startswith("oficina,")
+        writes = [
+            ("post", "/-/create"),
+            ("post", f"/{db}/-/create"),
+            ("post", f"/{db}/obligations/-/insert"),
+            ("post", f"/{db}/obligations/-/upsert"),
+            ("post", f"/{db}/-/upsert"),
+            ("post", f"/{db}/obligations/1/-/update"),
+            ("post", f"/{db}/obligations/1/-/delete"),
+            ("post", f"/{db}/obligations/-/delete"),
+            ("post", f"/{db}/obligations/-/drop"),
+            ("post", f"/{db}/vencidos_por_oficina"),
+            ("post", f"/{db}/incidentes_abiertos"),
+            ("post", f"/{db}"),
+            ("get", f"/{db}.json?sql=DELETE+FROM+obligations"),
+            ("get", f"/{db}.json?sql=DROP+TABLE+offices"),
+            ("get", f"/{db}.json?sql=UPDATE+offices+SET+entries%3D0"),
+        ]
+        for method, path in writes:
+            if method == "post":
+                response = await ds.client.post(path, json={"row": {"office": "X"}, "rows": [], "table": "t"})
+            else:
+                response = await ds.client.get(path)
+            assert response.status_code in ((405,) if method == "post" else (400, 403)), (
+                method,
+                path,
+                response.status_code,
+            )
+        return found
+
+    found = asyncio.run(go())
+    overdue = found["vencidos_por_oficina"]
+    assert isinstance(overdue, list) and {row["oficina"] for row in overdue} == {"IECM-DD05", "IEEAGS-01"}
+    stale = found["oficinas_sin_paquete_reciente"]
+    assert isinstance(stale, list) and {row["oficina"] for row in stale} == {"IECM-DD05", "IEEAGS-01"}
+    assert dump(env) == before
+
+
+def test_servir_without_datasette_says_how_to_install_it(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "datasette" else real(name, *a))
+    refused(run("coordinacion", "servir"), "resguardo[coordinacion]")
+
+
+def test_servir_runs_datasette_immutable_on_localhost(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    seen: list[list[str]] = []
+
+    def fake_call(command: list[str]) -> int:
+        seen.append(command)
+        metadata = json.loads(Path(command[command.index("--metadata") + 1]).read_text(encoding="utf-8"))
+        assert metadata["title"] == "resguardo · coordinación"
+        return 0
+
+    monkeypatch.setattr(subprocess, "call", fake_call)
+    done = run("coordinacion", "servir", "--puerto", "8123")
+    assert done.code == 0, done.err
+    command = seen[0]
+    assert command[1:3] == ["-m", "tui.datasette_guard"]
+    assert command[command.index("-i") + 1] == str(env)
+    assert command[command.index("--host") + 1] == "127.0.0.1" and "8123" in command

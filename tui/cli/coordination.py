@@ -394,7 +394,7 @@ def serve_datasette(ctx: Context, args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="resguardo-datasette-") as folder:
         metadata = Path(folder) / "metadata.json"
         metadata.write_text(json.dumps(kept.datasette_metadata(path.stem), ensure_ascii=False), encoding="utf-8")
-        command = [sys.executable, "-m", "datasette", "serve", "-i", str(path), *DATASETTE_OPTIONS]
+        command = [sys.executable, "-m", "tui.datasette_guard", "serve", "-i", str(path), *DATASETTE_OPTIONS]
         command += ["--host", "127.0.0.1", "--port", str(args.puerto), "--metadata", str(metadata)]
         print(f"Datasette (solo lectura) en http://127.0.0.1:{args.puerto}/ — Ctrl+C para terminar.")
         sys.stdout.flush()
