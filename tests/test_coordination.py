@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from store import coordination as kept
 from store.coordination import open_coordination
 from tests.inprocess import cli_environment, refused, run
 
+ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Tornado-Cielo-Maple-8841!"
 
 
@@ -476,3 +480,81 @@ def test_servir_runs_datasette_immutable_on_localhost(env: Path, monkeypatch: py
     assert command[1:3] == ["-m", "tui.datasette_guard"]
     assert command[command.index("-i") + 1] == str(env)
     assert command[command.index("--host") + 1] == "127.0.0.1" and "8123" in command
+
+
+# -- killed mid-import ---------------------------------------------------------------------
+
+
+def _script_run(coord: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    from store import faults
+
+    env = {k: v for k, v in os.environ.items() if k not in (faults.ENV, faults.ENV_TRACE, "RESGUARDO_DEBUG")}
+    env.update({kept.ENV_PATH: str(coord), "RESGUARDO_NOW": "2026-03-12T10:00:00-06:00", **extra})
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    script = str(Path(sys.executable).with_name("resguardo"))
+    return subprocess.run([script, *args], env=env, capture_output=True, text=True, encoding="utf-8", check=False)
+
+
+def test_an_import_killed_at_each_write_loses_nothing(env: Path, offices: Offices, tmp_path: Path) -> None:
+    from store import faults
+
+    _ok("coordinacion", "importar", str(offices.p1))
+    base = tmp_path / "base.db"
+    shutil.copyfile(env, base)
+    before = dump(base)
+    # the clean import: its write points, and the database it leaves
+    clean = tmp_path / "limpia.db"
+    shutil.copyfile(base, clean)
+    trace = tmp_path / "traza.txt"
+    done = _script_run(clean, "coordinacion", "importar", str(offices.p2), **{faults.ENV_TRACE: str(trace)})
+    assert done.returncode == 0, done.stderr
+    after = dump(clean)
+    points = len(trace.read_text(encoding="utf-8").splitlines())
+    assert points >= 2
+    for n in range(1, points + 1):
+        coord = tmp_path / f"muerta-{n}.db"
+        shutil.copyfile(base, coord)
+        killed = _script_run(coord, "coordinacion", "importar", str(offices.p2), **{faults.ENV: f"kill:{n}"})
+        assert killed.returncode == faults.KILLED_STATUS, (n, killed.stderr)
+        assert dump(coord) in (before, after), n
+        # no extracted snapshot is left beside it but a swept temporary file
+        assert all(p.name.startswith(".resguardo-") for p in tmp_path.iterdir() if p.suffix == ".tmp")
+        again = _script_run(coord, "coordinacion", "importar", str(offices.p2))
+        assert again.returncode == 0, (n, again.stderr)
+        assert dump(coord) == after, n
+
+
+def test_two_imports_at_once_leave_one_consistent_result(env: Path, offices: Offices, tmp_path: Path) -> None:
+    _ok("coordinacion", "importar", str(offices.p1))
+    from store import faults
+
+    env_vars = {k: v for k, v in os.environ.items() if k not in (faults.ENV, faults.ENV_TRACE, "RESGUARDO_DEBUG")}
+    env_vars.update(
+        {kept.ENV_PATH: str(env), "RESGUARDO_NOW": "2026-03-12T10:00:00-06:00", "RESGUARDO_LOCK_TIMEOUT": "30"}
+    )
+    env_vars["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    script = str(Path(sys.executable).with_name("resguardo"))
+    both = [
+        subprocess.Popen(
+            [script, "coordinacion", "importar", str(offices.p2), str(offices.pb)],
+            env=env_vars,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in both]
+    for code, err in results:
+        assert code in (0, 1) and "inesperado" not in err, err
+        if code == 1:
+            assert "al mismo tiempo" in err, err
+    with open_coordination(env, read_only=True) as coordination:
+        a = coordination.office("IECM-DD05")
+        b = coordination.office("IEEAGS-01")
+        packages = coordination.store.rows("SELECT office FROM packages ORDER BY id")
+        accounts = coordination.store.rows("SELECT count(*) FROM accounts WHERE office = 'IECM-DD05'")[0][0]
+    assert a is not None and a.entries == rules.read_manifest(_member(offices.p2, rules.MANIFEST_NAME))["entries"]
+    assert b is not None and b.entries >= 0 and b.generated_at is not None
+    assert [row[0] for row in packages].count("IECM-DD05") == 2  # p1, then p2 exactly once
+    assert accounts > 100
