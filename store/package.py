@@ -178,6 +178,49 @@ def _resguardo_version() -> str:
         return "desconocida"
 
 
+def write_package(
+    snapshot: Path,
+    archive: Path,
+    *,
+    key: Any,
+    office: str,
+    profile: str,
+    schema_version: int,
+    entries: int,
+    head_hash: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Write the zip ``archive`` from a snapshot already verified and scrubbed, signed with ``key``;
+    returns the manifest. (``export_package`` makes the snapshot; the benchmark reuses one.)"""
+    public = key.public_key().public_bytes_raw()
+    manifest: dict[str, Any] = {
+        "format": rules.FORMAT,
+        "office": office,
+        "profile": profile,
+        "resguardo_version": _resguardo_version(),
+        "schema_version": schema_version,
+        "generated_at": now.astimezone(ZONE).isoformat(timespec="seconds"),
+        "entries": entries,
+        "head_hash": head_hash,
+        "database_sha256": _sha256(snapshot),
+        "database_size": snapshot.stat().st_size,
+        "public_key": rules.public_key_text(public),
+    }
+    manifest_bytes = rules.manifest_bytes(manifest)
+    placeholder = rules.signature_comment(bytes(rules.SIGNATURE_SIZE))
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
+        bundle.writestr(_member(rules.MANIFEST_NAME, now), manifest_bytes)
+        with (
+            bundle.open(_member(rules.DATABASE_NAME, now), "w", force_zip64=True) as packed,
+            snapshot.open("rb") as stream,
+        ):
+            while chunk := stream.read(_CHUNK):
+                packed.write(chunk)
+        bundle.comment = placeholder
+    _sign_in_place(archive, key)
+    return manifest
+
+
 def export_package(store: Store, secrets: Secrets, *, office: str, destination: Path, now: datetime) -> ExportedPackage:
     """Write the office's package to ``destination`` (replaced atomically: temporary file, fsync, rename).
 
@@ -225,35 +268,19 @@ def export_package(store: Store, secrets: Secrets, *, office: str, destination: 
         finally:
             copy.close()
         _fsync(snapshot)
-        size = snapshot.stat().st_size
-        digest = _sha256(snapshot)
-        manifest: dict[str, Any] = {
-            "format": rules.FORMAT,
-            "office": code,
-            "profile": profile,
-            "resguardo_version": _resguardo_version(),
-            "schema_version": schema_version,
-            "generated_at": now.astimezone(ZONE).isoformat(timespec="seconds"),
-            "entries": check.total,
-            "head_hash": check.head,
-            "database_sha256": digest,
-            "database_size": size,
-            "public_key": rules.public_key_text(public),
-        }
-        manifest_bytes = rules.manifest_bytes(manifest)
         archive = _temp(folder)
         made.append(archive)
-        placeholder = rules.signature_comment(bytes(rules.SIGNATURE_SIZE))
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as bundle:
-            bundle.writestr(_member(rules.MANIFEST_NAME, now), manifest_bytes)
-            with (
-                bundle.open(_member(rules.DATABASE_NAME, now), "w", force_zip64=True) as packed,
-                snapshot.open("rb") as stream,
-            ):
-                while chunk := stream.read(_CHUNK):
-                    packed.write(chunk)
-            bundle.comment = placeholder
-        _sign_in_place(archive, key)
+        manifest = write_package(
+            snapshot,
+            archive,
+            key=key,
+            office=code,
+            profile=profile,
+            schema_version=schema_version,
+            entries=check.total,
+            head_hash=check.head,
+            now=now,
+        )
         _fsync(archive)
         with contextlib.suppress(OSError):
             tighten(archive, PRIVATE_FILE)
