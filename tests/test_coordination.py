@@ -558,3 +558,59 @@ def test_two_imports_at_once_leave_one_consistent_result(env: Path, offices: Off
     assert b is not None and b.entries >= 0 and b.generated_at is not None
     assert [row[0] for row in packages].count("IECM-DD05") == 2  # p1, then p2 exactly once
     assert accounts > 100
+
+
+# -- the coordination workbench (read-only) -----------------------------------------------
+
+
+def _workbench(env: Path):  # type: ignore[no-untyped-def]
+    from tests.conftest import NOW
+    from tui.coordination_app import CoordinationWorkbench
+
+    return CoordinationWorkbench(env, clock=lambda: NOW)
+
+
+def test_the_workbench_lists_the_same_agenda_and_filters_by_office(env: Path, offices: Offices) -> None:
+    import asyncio
+
+    from tui.widgets.table import VirtualTable
+
+    _ok("coordinacion", "importar", str(offices.p2), str(offices.pb))
+    expected = json.loads(_ok("coordinacion", "pendientes", "--json"))
+    before = dump(env)
+
+    async def go() -> None:
+        app = _workbench(env)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            table = app.query_one(VirtualTable)
+            keys = [row.key for row in table.rows]
+            assert keys == [(item["office"], item["key"]) for item in expected]
+            await pilot.press("slash")
+            for ch in "ieeags":
+                await pilot.press(ch)
+            await pilot.pause()
+            only = [row.key[0] for row in table.rows]
+            assert only and set(only) == {"IEEAGS-01"}
+            assert len(only) == sum(1 for item in expected if item["office"] == "IEEAGS-01")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert len(table.rows) == len(expected)
+
+    asyncio.run(go())
+    assert dump(env) == before  # read-only
+
+
+def test_coordinacion_without_a_subcommand_refuses_a_missing_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cli_environment(monkeypatch)
+    monkeypatch.setenv(kept.ENV_PATH, str(tmp_path / "nada.db"))
+    refused(run("coordinacion"), "no existe la base de coordinación")
+    refused(run("--coordinacion"), "no existe la base de coordinación")
+    assert not (tmp_path / "nada.db").exists()
+
+
+def test_coordination_workbench_snapshot(snap_compare, env: Path, offices: Offices) -> None:  # type: ignore[no-untyped-def]
+    _ok("coordinacion", "importar", str(offices.p2), str(offices.pb))
+    assert snap_compare(_workbench(env), terminal_size=(120, 40))

@@ -76,6 +76,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
         ),
     )
     csub = subcommands(coordination)
+    coordination.set_defaults(handler=open_workbench)  # no subcommand: the read-only coordination workbench
     offices = csub.add_parser("oficinas", parents=[coordination_options], help="las oficinas registradas")
     osub = subcommands(offices)
     add = osub.add_parser("agregar", parents=[coordination_options], help="registra una oficina y su llave pública")
@@ -167,6 +168,20 @@ def _coordination(
 
     path = getattr(args, "db_coordinacion", None) or kept.default_path(ctx.db_path)
     return kept.open_coordination(path, create=create, read_only=read_only, clock=ctx.now)
+
+
+def open_workbench(ctx: Context, args: argparse.Namespace) -> int:
+    """``resguardo coordinacion`` / ``resguardo --coordinacion``: the coordination workbench, read-only."""
+    from store import (
+        coordination as kept,
+    )  # lazy: the parser is built for every command; the handler loads what it uses
+
+    path = getattr(args, "db_coordinacion", None) or kept.default_path(ctx.db_path)
+    with _coordination(ctx, args, read_only=True):
+        pass  # a missing file or one that is not a coordination database: refused before Textual loads
+    from tui.coordination_app import run_coordination_workbench  # lazy: Textual, only for the workbench
+
+    return run_coordination_workbench(path, ctx.now)
 
 
 def add_office(ctx: Context, args: argparse.Namespace) -> int:

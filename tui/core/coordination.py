@@ -48,8 +48,6 @@ ONE_SIDED = {
     "office_key": "shown with the package's command; the workbench has no package form yet",
     "register_office": "the coordination office registers keys from its command line; its workbench is read-only",
     "import_package": "importing is a command-line batch with a progress bar; the coordination workbench is read-only",
-    "list_offices": "the coordination workbench shows offices in its agenda's filter, not as a list yet",
-    "coordination_agenda": "the read-only coordination workbench (a Hoy with an office column) is not built yet",
 }
 
 #: How far ahead the obligations are computed at import (the coordination's agenda reaches this far
