@@ -42,7 +42,7 @@ def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
 
 def register() -> None:
     """Register the guard with Datasette's plugin manager (once per process)."""
-    from datasette.plugins import pm
+    from datasette.plugins import pm  # lazy: the plugin manager, only when registering
 
     if pm.get_plugin(PLUGIN_NAME) is None:
         pm.register(sys.modules[__name__], name=PLUGIN_NAME)
@@ -50,7 +50,7 @@ def register() -> None:
 
 def main(argv: list[str]) -> int:
     register()
-    from datasette.cli import cli
+    from datasette.cli import cli  # lazy: after the guard is registered
 
     try:
         cli.main(args=argv, prog_name="datasette", standalone_mode=True)
