@@ -120,9 +120,16 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--full-exports", type=int, default=3)
     parser.add_argument("--folder", type=Path, default=Path(__file__).resolve().parent / ".data" / "coordinacion")
+    parser.add_argument(
+        "--solo-consultas",
+        action="store_true",
+        help="only time the queries on the coordination database a previous run left in --folder",
+    )
     args = parser.parse_args()
     folder: Path = args.folder
     folder.mkdir(parents=True, exist_ok=True)
+    if args.solo_consultas:
+        return measure_queries(folder / "coordinacion.db")
     office_db = folder / f"oficina-{args.accounts}-{args.entries}.db"
     started = time.perf_counter()
     if not office_db.exists():
@@ -215,7 +222,10 @@ def main() -> int:
         f" máximo {max(import_times) * 1000:.0f} ms"
     )
     print(f"base de coordinación: {coord_path.stat().st_size / 1e6:.1f} MB; filas {counts}")
+    return measure_queries(coord_path)
 
+
+def measure_queries(coord_path: Path) -> int:
     env = {**os.environ, kept.ENV_PATH: str(coord_path), "RESGUARDO_NOW": NOW.isoformat()}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -68,22 +68,27 @@ def office_code(text: str) -> str:
     return code.upper()
 
 
+#: A written public key starts with this (base64 may start with «-», which a command line would take
+#: for an option).
+PUBLIC_KEY_PREFIX = "ed25519:"
+
+
 def public_key_text(raw: bytes) -> str:
-    """How a public key is written for registration: URL-safe base64 of its 32 raw bytes, no padding."""
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    """How a public key is written for registration: ``ed25519:`` and URL-safe base64 of its 32 raw bytes."""
+    return PUBLIC_KEY_PREFIX + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
 def parse_public_key(text: str) -> bytes:
     """The 32 raw bytes of a public key written by ``public_key_text``; PackageError otherwise."""
-    cleaned = "".join(text.split())
+    cleaned = "".join(text.split()).removeprefix(PUBLIC_KEY_PREFIX)
     try:
         raw = base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
     except (ValueError, TypeError):
         raw = b""
-    if len(raw) != PUBLIC_KEY_SIZE or public_key_text(raw) != cleaned:
+    if len(raw) != PUBLIC_KEY_SIZE or public_key_text(raw) != PUBLIC_KEY_PREFIX + cleaned:
         raise PackageError(
             "La llave pública no es válida: copie completa la que muestra «resguardo paquete llave» en la oficina"
-            " (43 caracteres)."
+            " (ed25519: y 43 caracteres)."
         )
     return raw
 

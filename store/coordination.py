@@ -555,6 +555,27 @@ class Coordination:
         params = {"now": int(now.timestamp()), "limit": int(limit.timestamp()), "office": office}
         return [StoredItem(*row) for row in self.store.rows(sql, params)]
 
+    def agenda_json(self, *, now: datetime, limit: datetime, office: str | None = None) -> str:
+        """``agenda``'s items as the JSON list of ``coordinacion pendientes --json``, built by SQLite
+        (one ``json_object`` per row, in the agenda's order): 58,000 items in a fraction of what
+        building them in Python costs."""
+        select = (
+            "SELECT json_object('office', o.office, 'as_of', f.generated_at, 'kind', o.kind, 'status',"
+            " CASE WHEN o.standing OR o.due_ts <= :now THEN 'overdue' WHEN o.due_ts - :now <= o.soon_s"
+            " THEN 'due_soon' ELSE 'upcoming' END, 'due', o.due_at, 'account', o.account_ref, 'account_id',"
+            " o.account_id, 'person', o.person_name, 'person_id', o.person_id, 'message', o.message, 'rule',"
+            " json(o.rule_json), 'key', o.key),"
+        )
+        sql = (
+            select
+            + " CASE WHEN o.standing OR o.due_ts <= :now THEN 0 WHEN o.due_ts - :now <= o.soon_s THEN 1 ELSE 2 END"
+            " AS rank FROM obligations o JOIN offices f ON f.code = o.office WHERE (o.standing OR o.due_ts <= :limit)"
+            + (" AND o.office = :office" if office else "")
+            + " ORDER BY o.office, rank, o.priority, o.due_ts, o.kind, lower(o.account_ref), o.person_name"
+        )
+        params = {"now": int(now.timestamp()), "limit": int(limit.timestamp()), "office": office}
+        return "[" + ",".join(row[0] for row in self.store.rows(sql, params)) + "]"
+
     def counts(self) -> dict[str, int]:
         """Rows per table (for the summary and the tests)."""
         return {

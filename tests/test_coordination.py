@@ -614,3 +614,15 @@ def test_coordinacion_without_a_subcommand_refuses_a_missing_database(
 def test_coordination_workbench_snapshot(snap_compare, env: Path, offices: Offices) -> None:  # type: ignore[no-untyped-def]
     _ok("coordinacion", "importar", str(offices.p2), str(offices.pb))
     assert snap_compare(_workbench(env), terminal_size=(120, 40))
+
+
+def test_a_public_key_whose_base64_starts_with_a_dash_registers(env: Path) -> None:
+    """URL-safe base64 may start with «-», which argparse would take for an option: the key is written
+    with its ``ed25519:`` prefix."""
+    raw = bytes([0xF8]) + bytes(range(31))
+    text = rules.public_key_text(raw)
+    assert text.startswith("ed25519:-") and rules.parse_public_key(text) == raw
+    assert rules.parse_public_key(text.removeprefix("ed25519:")) == raw
+    assert "registrada" in _ok("coordinacion", "oficinas", "agregar", "X-1", "--llave", text)
+    with pytest.raises(rules.PackageError):
+        rules.parse_public_key(text[:-1])

@@ -13,7 +13,7 @@ from tui.cli.args import positive_int, subcommands, window_days
 if TYPE_CHECKING:
     from store.coordination import Coordination
     from tui.cli.context import Context
-    from tui.core.coordination import CoordinationAgenda, CoordinationItem
+    from tui.core.coordination import CoordinationAgenda
 
 #: The top-level commands this module registers (the parser builds only the one invoked).
 COMMAND_NAMES = ("paquete", "coordinacion")
@@ -304,36 +304,17 @@ def _imported_text(file: Path, result: Any) -> str:
     )
 
 
-def item_json(item: CoordinationItem) -> str:
-    """One item of ``coordinacion pendientes --json``: the office, then the shape of ``pendientes --json``."""
-    from json.encoder import (
-        encode_basestring as text,
-    )  # lazy: the parser is built for every command; the handler loads what it uses
-
-    def opt(value: str | None) -> str:
-        return "null" if value is None else text(value)
-
-    return (
-        f'{{"office": {text(item.office)}, "as_of": {opt(item.as_of)}, "kind": {text(item.kind)},'
-        f' "status": {text(item.status)}, "due": "{item.due}", "account": {opt(item.account_ref)},'
-        f' "account_id": {"null" if item.account_id is None else item.account_id},'
-        f' "person": {opt(item.person_name)}, "person_id": {"null" if item.person_id is None else item.person_id},'
-        f' "message": {text(item.message)}, "rule": {item.rule_json}, "key": {text(item.key)}}}'
-    )
-
-
 def show_agenda(ctx: Context, args: argparse.Namespace) -> int:
-    from tui.core.coordination import (
-        coordination_agenda,
-    )  # lazy: the parser is built for every command; the handler loads what it uses
+    # lazy: the parser is built for every command; the handler loads what it uses
+    from tui.core.coordination import coordination_agenda, coordination_agenda_json  # lazy: see above
 
     with _coordination(ctx, args, read_only=True) as coordination:
-        result = coordination_agenda(
-            coordination, at=ctx.clock_arg(args.fecha), horizon_days=args.dias, office=args.oficina
-        )
-    if args.json:
-        sys.stdout.write("[" + ", ".join(item_json(item) for item in result.items) + "]\n")
-        return 0
+        at = ctx.clock_arg(args.fecha)
+        if args.json:
+            text = coordination_agenda_json(coordination, at=at, horizon_days=args.dias, office=args.oficina)
+            sys.stdout.write(text + "\n")
+            return 0
+        result = coordination_agenda(coordination, at=at, horizon_days=args.dias, office=args.oficina)
     print(render_agenda(result))
     return 0
 

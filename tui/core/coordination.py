@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "coordination_agenda",
+    "coordination_agenda_json",
     "export_package",
     "import_package",
     "list_offices",
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 ONE_SIDED = {
+    "coordination_agenda_json": "the stable JSON of the command line, built by SQLite; the workbench reads the typed agenda",
     "export_package": "the office's package is a file to hand over: a command-line step (no workbench form yet)",
     "office_key": "shown with the package's command; the workbench has no package form yet",
     "register_office": "the coordination office registers keys from its command line; its workbench is read-only",
@@ -240,3 +242,30 @@ def coordination_agenda(
     limit = end_of_day(now.date() + timedelta(days=days))
     items = [_item(row) for row in coordination.agenda(now=now, limit=limit, office=code)]
     return CoordinationAgenda(now, days, items, offices)
+
+
+def _window(
+    coordination: Coordination, at: datetime | None, horizon_days: int | None, office: str | None
+) -> tuple[datetime, datetime, str | None]:
+    now = local(at if at is not None else coordination.now())
+    days = DEFAULT_HORIZON_DAYS if horizon_days is None else horizon_days
+    if days < 0:
+        raise UsageError("Los días de anticipación no pueden ser negativos.")
+    code = None
+    if office is not None:
+        code = rules.office_code(office)
+        if coordination.office(code) is None:
+            raise rules.PackageError(f"La oficina {code} no está registrada en la coordinación.")
+    return now, end_of_day(now.date() + timedelta(days=days)), code
+
+
+def coordination_agenda_json(
+    coordination: Coordination,
+    *,
+    at: datetime | None = None,
+    horizon_days: int | None = None,
+    office: str | None = None,
+) -> str:
+    """``coordination_agenda``'s items as the stable JSON list (``docs/interfaces.md``), built by SQLite."""
+    now, limit, code = _window(coordination, at, horizon_days, office)
+    return coordination.agenda_json(now=now, limit=limit, office=code)
