@@ -228,19 +228,10 @@ def coordination_agenda(
 
     UsageError for a negative horizon; PackageError for an office that is not registered.
     """
-    now = local(at if at is not None else coordination.now())
-    days = DEFAULT_HORIZON_DAYS if horizon_days is None else horizon_days
-    if days < 0:
-        raise UsageError("Los días de anticipación no pueden ser negativos.")
-    code = None
-    offices = coordination.offices()
-    if office is not None:
-        code = rules.office_code(office)
-        offices = [o for o in offices if o.code == code]
-        if not offices:
-            raise rules.PackageError(f"La oficina {code} no está registrada en la coordinación.")
-    limit = end_of_day(now.date() + timedelta(days=days))
+    now, limit, code = _window(coordination, at, horizon_days, office)
+    offices = [o for o in coordination.offices() if code is None or o.code == code]
     items = [_item(row) for row in coordination.agenda(now=now, limit=limit, office=code)]
+    days = DEFAULT_HORIZON_DAYS if horizon_days is None else horizon_days
     return CoordinationAgenda(now, days, items, offices)
 
 
