@@ -142,6 +142,10 @@ def test_the_reference_has_an_entry_for_every_command() -> None:
     for name, _help_text, sub in _subparsers(build_parser([])):
         assert f"`resguardo {name}" in reference, name
         for child, _child_help, _parser in _subparsers(sub):
-            assert f"### `resguardo {name} {child}`" in reference, (name, child)
+            # a group of subcommands (``coordinacion oficinas``) has the headings of its own subcommands
+            assert f"### `resguardo {name} {child}`" in reference or f"### `resguardo {name} {child} " in reference, (
+                name,
+                child,
+            )
     fijar = reference.split("### `resguardo credencial fijar`", 1)[1].split("\n### ", 1)[0]
     assert "resguardo credencial fijar " in fijar and "- `CUENTA`" in fijar and "- `--motivo " in fijar

@@ -18,11 +18,24 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "policy": ("store", "tui", "textual", "sqlite_utils", "sqlite3", "keyring"),
     "store": ("tui", "textual"),
     "tui/core": ("textual", "tui.cli", "tui.app", "tui.screens", "tui.widgets", "tui.forms", "tui.workspace"),
-    "tui/cli": ("textual", "tui.app", "tui.screens", "tui.widgets", "tui.forms", "tui.workspace"),
+    "tui/cli": (
+        "textual",
+        "tui.app",
+        "tui.coordination_app",
+        "tui.screens",
+        "tui.widgets",
+        "tui.forms",
+        "tui.workspace",
+    ),
 }
 
 #: The entry point: ``resguardo`` with no command opens the workbench from the command line's ``run``.
-ENTRY_POINT = {("tui/cli/__init__.py", "tui.workspace"), ("tui/cli/__init__.py", "tui.app")}
+ENTRY_POINT = {
+    ("tui/cli/__init__.py", "tui.workspace"),
+    ("tui/cli/__init__.py", "tui.app"),
+    # ``resguardo coordinacion`` with no subcommand opens the read-only coordination workbench
+    ("tui/cli/coordination.py", "tui.coordination_app"),
+}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:

@@ -55,6 +55,8 @@ COMMANDS: dict[str, str] = {
     "palabras": "tui.cli.preflight",
     "campanas": "tui.cli.preflight",
     "enlaces": "tui.cli.preflight",
+    "paquete": "tui.cli.coordination",
+    "coordinacion": "tui.cli.coordination",
 }
 
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
@@ -98,6 +100,11 @@ def build_parser(argv: Sequence[str] | None = None) -> SpanishParser:
     install()
     parser = SpanishParser(prog="resguardo", description=DESCRIPTION)
     parser.add_argument("--db", metavar="RUTA", help="base de datos a usar")
+    parser.add_argument(
+        "--coordinacion",
+        action="store_true",
+        help="abre la mesa de coordinación (solo lectura) sobre la base de coordinación",
+    )
     commands = parser.add_subparsers(title="comandos", metavar="COMANDO", parser_class=SpanishParser)
     parent = common_options()
     command = _command_name(argv)
@@ -130,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
+    if handler is None and getattr(args, "coordinacion", False):
+        from tui.cli.coordination import open_workbench  # lazy: only the coordination office opens it
+
+        handler = open_workbench
     if handler is None:
         return _open_workbench(args.db)
     ctx: Context | None = None
