@@ -55,6 +55,8 @@ COMMANDS: dict[str, str] = {
     "palabras": "tui.cli.preflight",
     "campanas": "tui.cli.preflight",
     "enlaces": "tui.cli.preflight",
+    "informe": "tui.cli.reports",
+    "calendario": "tui.cli.reports",
 }
 
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
