@@ -37,10 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["evaluation_report", "status_report"]
 
-ONE_SIDED: Final[dict[str, str]] = {
-    "status_report": "written from the command line until the workbench's «Generar informe» form lands",
-    "evaluation_report": "written from the command line until the workbench's «Generar informe» form lands",
-}
+ONE_SIDED: Final[dict[str, str]] = {}
 
 #: How far ahead the compliance report's agenda looks (the issue: overdue and due within 30 days).
 REPORT_HORIZON_DAYS: Final = 30

@@ -22,7 +22,7 @@ from tui.core.agenda import DEFAULT_HORIZON_DAYS, compute_agenda
 if TYPE_CHECKING:
     from store.db import Store
 
-__all__ = ["agenda_events"]
+__all__ = ["agenda_events", "month_view"]
 
 ONE_SIDED: Final[dict[str, str]] = {
     "agenda_events": "the ICS file is written from the command line (calendario exportar) for the office's calendar",
@@ -68,8 +68,14 @@ class CalendarDay(NamedTuple):
 class MonthView(NamedTuple):
     year: int
     month: int
-    today: date
+    #: the moment the agenda was computed at, and its profile (an item's dialog words both)
+    now: datetime
+    profile: Profile
     days: tuple[CalendarDay, ...]
+
+    @property
+    def today(self) -> date:
+        return local(self.now).date()
 
     def day(self, day: date) -> CalendarDay | None:
         for candidate in self.days:
@@ -142,4 +148,4 @@ def month_view(store: Store, year: int, month: int) -> MonthView:
             )
         )
         day += timedelta(days=1)
-    return MonthView(year, month, today, tuple(days))
+    return MonthView(year, month, now, result.profile, tuple(days))
