@@ -244,7 +244,7 @@ def status_outline(report: StatusReport) -> Outline:
                 )
                 for s in report.accounts
             ),
-            (0.19, 0.25, 0.12, 0.12, 0.1, 0.22),
+            (0.22, 0.23, 0.115, 0.115, 0.1, 0.22),
             empty="No hay cuentas registradas.",
         ),
         Heading("Hallazgos abiertos por cuenta"),

@@ -41,12 +41,15 @@ MARGIN = 16 * mm
 WIDTH = letter[0] - 2 * MARGIN
 
 _BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=9, leading=11.5, spaceAfter=4)
+_LEAD = ParagraphStyle("lead", fontName="Helvetica", fontSize=9, leading=11.5, spaceAfter=4, keepWithNext=1)
 _SMALL = ParagraphStyle("small", parent=_BODY, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#444444"))
 _CELL = ParagraphStyle("cell", fontName="Helvetica", fontSize=7.5, leading=9)
 _HEAD_CELL = ParagraphStyle("headcell", parent=_CELL, fontName="Helvetica-Bold")
 _TITLE = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=16, leading=20, spaceAfter=4)
 _SUBTITLE = ParagraphStyle("subtitle", parent=_BODY, fontSize=10, leading=13, spaceAfter=10)
-_HEADING = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=11.5, leading=14, spaceBefore=10, spaceAfter=5)
+_HEADING = ParagraphStyle(
+    "heading", fontName="Helvetica-Bold", fontSize=11.5, leading=14, spaceBefore=10, spaceAfter=5, keepWithNext=1
+)
 _CAPTION = ParagraphStyle("caption", parent=_BODY, alignment=TA_CENTER)
 
 _GRID_STYLE = [
@@ -152,7 +155,8 @@ def _flow(block: Block) -> list[Any]:
     if isinstance(block, Heading):
         return [_p(block.text, _HEADING)]
     if isinstance(block, Paragraph):
-        return [_p(block.text, _SMALL if block.small else _BODY)]
+        style = _SMALL if block.small else (_LEAD if block.text.endswith(":") else _BODY)
+        return [_p(block.text, style)]
     if isinstance(block, Table):
         return [_table(block)]
     if isinstance(block, Fields):
