@@ -248,10 +248,15 @@ def status_outline(report: StatusReport) -> Outline:
             empty="No hay cuentas registradas.",
         ),
         Heading("Hallazgos abiertos por cuenta"),
+        Paragraph("Qué pide cada uno, con su plazo, está en la agenda (sección 3).", small=True),
         Table(
-            ("Cuenta", "Hallazgo", "Cláusula"),
-            tuple((s.ref, f"{f.kind}: {f.message}", f.clause) for s in report.accounts for f in s.open_findings),
-            (0.2, 0.58, 0.22),
+            ("Cuenta", "Hallazgo", "Desde", "Cláusula"),
+            tuple(
+                (s.ref, f.kind, day_text(local(f.due).date()), f.clause)
+                for s in report.accounts
+                for f in s.open_findings
+            ),
+            (0.24, 0.34, 0.12, 0.3),
             empty="Ninguna cuenta tiene hallazgos abiertos.",
         ),
         Heading("3. Agenda"),

@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 from reportlab.platypus import Paragraph as Para
@@ -53,6 +54,7 @@ _HEADING = ParagraphStyle(
 _CAPTION = ParagraphStyle("caption", parent=_BODY, alignment=TA_CENTER)
 
 _GRID_STYLE = [
+    ("FONT", (0, 1), (-1, -1), "Helvetica", 7.5, 9),
     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9a9a9a")),
     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e4e4")),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -99,17 +101,41 @@ def _p(text: str, style: ParagraphStyle) -> Para:
 CELL_LIMIT = 1500
 
 
+#: A long table is laid out in pieces of this many rows (each with its header): ReportLab measures
+#: every remaining row again at each page break, so one 2,000-row table costs pages × rows.
+CHUNK_ROWS = 40
+#: The cells' left and right padding (``_GRID_STYLE``), in points.
+_PADDING = 6.5
+
+
 def _c(text: str, style: ParagraphStyle) -> Para:
     return _p(text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…", style)
 
 
-def _table(block: Table) -> Any:
+def _cell(text: str, width: float) -> Any:
+    """A table cell: the plain string when it fits on one line (drawn as is, ~50× cheaper than a
+    Paragraph), else a Paragraph that wraps."""
+    shown = printable(text)
+    if "\n" not in shown and len(shown) < 200 and stringWidth(shown, "Helvetica", _CELL.fontSize) <= width - _PADDING:
+        return shown
+    return _c(text, _CELL)
+
+
+def _table(block: Table) -> list[Any]:
     if not block.rows:
-        return _p(block.empty, _BODY)
+        return [_p(block.empty, _BODY)]
     widths = [WIDTH * w for w in block.widths]
-    data = [[_p(h, _HEAD_CELL) for h in block.headers]]
-    data.extend([_c(cell, _CELL) for cell in row] for row in block.rows)
-    return Grid(data, colWidths=widths, repeatRows=1, style=_GRID_STYLE, spaceAfter=6)
+    header = [_p(h, _HEAD_CELL) for h in block.headers]
+    pieces: list[Any] = []
+    for first in range(0, len(block.rows), CHUNK_ROWS):
+        data = [header]
+        data.extend(
+            [_cell(cell, width) for cell, width in zip(row, widths, strict=True)]
+            for row in block.rows[first : first + CHUNK_ROWS]
+        )
+        last = first + CHUNK_ROWS >= len(block.rows)
+        pieces.append(Grid(data, colWidths=widths, repeatRows=1, style=_GRID_STYLE, spaceAfter=6 if last else 0))
+    return pieces
 
 
 def _fields(block: Fields) -> Any:
@@ -158,7 +184,7 @@ def _flow(block: Block) -> list[Any]:
         style = _SMALL if block.small else (_LEAD if block.text.endswith(":") else _BODY)
         return [_p(block.text, style)]
     if isinstance(block, Table):
-        return [_table(block)]
+        return _table(block)
     if isinstance(block, Fields):
         return [_fields(block)]
     if isinstance(block, BlankFields):
