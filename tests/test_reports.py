@@ -265,3 +265,71 @@ def test_exporting_twice_gives_the_same_uids_and_non_working_days_are_all_day(de
         e for e in Calendar.from_ical(first.read_bytes()).walk("VEVENT") if "Cláusula" in str(e.get("DESCRIPTION", ""))
     ]
     assert clause, "the clause is in each obligation's description"
+
+
+# -- killed at each write, and two processes at once -------------------------------------
+
+
+def _subprocess_env(db: Path, **extra: str) -> dict[str, str]:
+    import os
+
+    from store import faults
+
+    env = {k: v for k, v in os.environ.items() if k not in (faults.ENV, faults.ENV_TRACE, "RESGUARDO_DEBUG")}
+    root = Path(__file__).resolve().parent.parent
+    env.update(RESGUARDO_DB=str(db), RESGUARDO_NOW=NOW.isoformat(), RESGUARDO_LOCK_TIMEOUT="30")
+    env["PYTHONPATH"] = str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    env.update(extra)
+    return env
+
+
+def _resguardo(db: Path, *args: str, **extra: str):  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    script = str(Path(sys.executable).with_name("resguardo"))
+    return subprocess.Popen(
+        [script, *args], env=_subprocess_env(db, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx", ".ics"])
+def test_killed_at_each_write_the_previous_file_stays_or_the_new_one_is_whole(
+    demo: Path, tmp_path: Path, suffix: str
+) -> None:
+    from store import faults
+
+    target = tmp_path / f"salida{suffix}"
+    args = ("calendario", "exportar") if suffix == ".ics" else ("informe", "estado")
+    trace = tmp_path / "traza.txt"
+    done = _resguardo(demo, *args, "--salida", str(target), **{faults.ENV_TRACE: str(trace)})
+    assert done.wait(120) == 0, done.stderr.read()  # type: ignore[union-attr]
+    whole = target.read_bytes()
+    labels = [line.split()[1] for line in trace.read_text(encoding="utf-8").splitlines()]
+    assert labels[-3:] == ["report:write", "report:replace", "report:replaced"]
+    first = len(labels) - 3 + 1  # the points before are the store's (the daily backup…), tested elsewhere
+    for number in range(first, len(labels) + 1):
+        target.write_bytes(b"anterior")
+        killed = _resguardo(demo, *args, "--salida", str(target), **{faults.ENV: f"kill:{number}"})
+        assert killed.wait(120) == faults.KILLED_STATUS
+        left = target.read_bytes()
+        if left != b"anterior":  # then the whole new file (the DOCX's zip stamps each entry's time)
+            if suffix == ".pdf":
+                assert left == whole
+            elif suffix == ".docx":
+                assert "Informe de cumplimiento" in docx_text(target)
+            else:
+                assert left.startswith(b"BEGIN:VCALENDAR") and left.rstrip().endswith(b"END:VCALENDAR")
+        if labels[number - 1] == "report:replaced":
+            assert left != b"anterior"
+
+
+def test_two_processes_writing_the_same_report_leave_a_whole_one(demo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "estado.pdf"
+    runs = [_resguardo(demo, "informe", "estado", "--salida", str(target)) for _ in range(2)]
+    assert [run.wait(120) for run in runs] == [0, 0]
+    from pypdf import PdfReader
+
+    assert len(PdfReader(target).pages) >= 2
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".resguardo-")] == []

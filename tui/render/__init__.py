@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from policy.errors import ResguardoError, UsageError
 from store.errors import os_error_text
+from store.files import sync_folder
 
 if TYPE_CHECKING:
     from tui.core.reports import EvaluationReport, StatusReport
@@ -87,16 +88,22 @@ def save_report(report: StatusReport | EvaluationReport, target: Path | str) -> 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` beside ``path`` under a temporary name, flush it to disk and rename it over
     ``path``; UsageError (Spanish, with the reason) when the folder refuses."""
+    from store.faults import point  # lazy: the tests' kill points, one global read otherwise
+
     folder = path.parent if str(path.parent) else Path(".")
     temp: str | None = None
     try:
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".resguardo-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
+            point("report:write")
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        point("report:replace")
         os.replace(temp, path)
         temp = None
+        point("report:replaced")
+        sync_folder(folder)
     except OSError as exc:
         raise UsageError(f"No se pudo escribir «{path}»: {os_error_text(exc)}.") from None
     finally:
