@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from policy.clock import effective_moment
 from policy.codes import EntryKind
 from policy.entries.records import evaluation_recorded, rotation_recorded, training_recorded
+from policy.errors import UsageError
 from policy.institution import check_not_closed, history_fields
 from policy.records import Account, Person
 from store.db import from_db_datetime, to_db_datetime
@@ -151,6 +152,7 @@ class _DatedRecords:
         entry_kind: str,
         entry_account: Account | None,
         entry_text: Callable[[int, str | None], str],
+        entry_refs: list[str] | None = None,
     ) -> DatedRecord:
         """Insert the record and its bitácora entry (``entry_text(record id, clean note)``) in one transaction."""
         clean_note, clean_author, _ = history_fields(
@@ -178,6 +180,7 @@ class _DatedRecords:
                 occurred_at=effective_moment(day, self._store.now()),
                 author=clean_author,
                 text=entry_text(record_id, clean_note),
+                refs=entry_refs or (),
             )
         return self.get(record_id)
 
@@ -223,6 +226,10 @@ class _DatedRecords:
         return _converted(rows, date.fromisoformat)
 
 
+def _is_sha256(text: str) -> bool:
+    return len(text) == 64 and all(ch in "0123456789abcdef" for ch in text)
+
+
 class Evaluations(_DatedRecords):
     table, subject, day_column, label = "evaluations", "account_id", "evaluated_on", "evaluación"
     subject_table = "accounts"
@@ -235,9 +242,15 @@ class Evaluations(_DatedRecords):
         note: str | None = None,
         author: str | None = None,
         historical: bool = False,
+        report_sha256: str | None = None,
     ) -> DatedRecord:
-        """Record the evaluation of an account on ``day`` (closed accounts only if ``historical``)."""
+        """Record the evaluation of an account on ``day`` (closed accounts only if ``historical``).
+
+        ``report_sha256``: the SHA-256 (64 hex digits) of the evaluation report, kept in the bitácora
+        entry's text and references; UsageError when it is not one."""
         check_not_closed(account, historical=historical)
+        if report_sha256 is not None and not _is_sha256(report_sha256):
+            raise UsageError("El hash del informe debe ser un SHA-256: 64 dígitos hexadecimales.")
         return self._insert(
             account.id,
             day,
@@ -245,7 +258,10 @@ class Evaluations(_DatedRecords):
             author,
             entry_kind=EntryKind.EVALUATION,
             entry_account=account,
-            entry_text=lambda record_id, clean_note: evaluation_recorded(account, day, record_id, clean_note),
+            entry_text=lambda record_id, clean_note: evaluation_recorded(
+                account, day, record_id, clean_note, report_sha256
+            ),
+            entry_refs=[f"sha256:{report_sha256}"] if report_sha256 else None,
         )
 
 

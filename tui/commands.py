@@ -40,6 +40,11 @@ def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
             partial(open_preflight, app),
             "Revisa una publicación contra los criterios de contenido de la institución",
         ),
+        PaletteCommand(
+            "informe: Generar informe",
+            partial(open_report, app),
+            "El informe de cumplimiento o la evaluación semestral de una cuenta, en PDF o DOCX",
+        ),
         PaletteCommand("sesión: Bloquear", app.action_lock, "Limpia la pantalla hasta que pulse una tecla"),
         PaletteCommand(
             "ajustes: Bloqueo por inactividad",
@@ -57,6 +62,14 @@ def open_preflight(app: Workbench) -> None:
     from tui.forms.preflight import PreflightDialog  # lazy: TextArea and the checks are not for the first frame
 
     app.push_screen(PreflightDialog(app.workspace))
+
+
+def open_report(app: Workbench) -> None:
+    """The «Generar informe» form (issue #16)."""
+    from tui.forms.reports import ReportDialog  # lazy: forms are not for the first frame
+
+    # the account picker needs the accounts, built just after the first frame
+    app.with_institution(lambda: app.push_screen(ReportDialog(app.workspace)))
 
 
 class WorkbenchCommands(Provider):

@@ -52,9 +52,15 @@ def _dated(subject: str, label: str, record_id: int, note: str | None) -> str:
     return f"{subject} ({label} {record_id}).{detail}"
 
 
-def evaluation_recorded(account: Account, day: date, evaluation_id: int, note: str | None) -> str:
-    """``account`` was evaluated on ``day`` (evaluation ``evaluation_id``), with its note."""
-    return _dated(f"Evaluación de la cuenta {account.ref} del {format_date(day)}", "evaluación", evaluation_id, note)
+def evaluation_recorded(
+    account: Account, day: date, evaluation_id: int, note: str | None, report_sha256: str | None = None
+) -> str:
+    """``account`` was evaluated on ``day`` (evaluation ``evaluation_id``), with its note and, when the
+    evaluation report was attached, the report file's SHA-256 (so the paper can be matched to the log)."""
+    text = _dated(f"Evaluación de la cuenta {account.ref} del {format_date(day)}", "evaluación", evaluation_id, note)
+    if report_sha256:
+        text += f" Informe de evaluación adjunto, SHA-256 {report_sha256}."
+    return text
 
 
 def training_recorded(person: Person, day: date, training_id: int, note: str | None) -> str:

@@ -57,6 +57,8 @@ COMMANDS: dict[str, str] = {
     "enlaces": "tui.cli.preflight",
     "paquete": "tui.cli.coordination",
     "coordinacion": "tui.cli.coordination",
+    "informe": "tui.cli.reports",
+    "calendario": "tui.cli.reports",
 }
 
 COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))

@@ -44,6 +44,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
     record.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     record.add_argument("--fecha", metavar="FECHA", help="fecha (AAAA-MM-DD), por omisión hoy")
     record.add_argument("--nota", help="observaciones")
+    record.add_argument(
+        "--informe",
+        metavar="ARCHIVO",
+        help="el informe de evaluación (PDF o DOCX de «informe evaluacion»): su SHA-256 queda en la bitácora",
+    )
     record.set_defaults(handler=record_evaluation)
 
     trainings = commands.add_parser("capacitaciones", parents=[parent], help="capacitaciones de las personas")
@@ -96,8 +101,16 @@ def list_rotations(ctx: Context, args: argparse.Namespace) -> int:
 
 def record_evaluation(ctx: Context, args: argparse.Namespace) -> int:
     day = parse_date(args.fecha) if args.fecha is not None else None
-    account, record = records.record_evaluation(ctx.store, args.cuenta, day=day, note=args.nota)
+    digest = None
+    if args.informe is not None:
+        from tui.cli.paths import input_file  # lazy: only with --informe
+        from tui.render import file_sha256  # lazy: hashlib, only with --informe
+
+        digest = file_sha256(input_file(args.informe))
+    account, record = records.record_evaluation(ctx.store, args.cuenta, day=day, note=args.nota, report_sha256=digest)
     print(f"Evaluación de {account.ref} registrada el {format_date(record.day)} (id {record.id}).")
+    if digest:
+        print(f"SHA-256 del informe en la bitácora: {digest}")
     return 0
 
 

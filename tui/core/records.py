@@ -510,11 +510,18 @@ def rotation_history(store: Store, account: AccountKey, *, limit: int = 1000) ->
 
 
 def record_evaluation(
-    store: Store, account: AccountKey, *, day: date | None = None, note: str | None = None
+    store: Store,
+    account: AccountKey,
+    *,
+    day: date | None = None,
+    note: str | None = None,
+    report_sha256: str | None = None,
 ) -> RecordedEvaluation:
-    """Record the evaluation of an account on ``day`` (today by default)."""
+    """Record the evaluation of an account on ``day`` (today by default); ``report_sha256``, the hash
+    of its evaluation report (``tui.core.reports.evaluation_report``), goes into the bitácora entry."""
     found = account_of(store, account)
-    return RecordedEvaluation(found, store.evaluations.record(found, day or store.now().date(), note=note))
+    recorded = store.evaluations.record(found, day or store.now().date(), note=note, report_sha256=report_sha256)
+    return RecordedEvaluation(found, recorded)
 
 
 def record_training(

@@ -46,6 +46,13 @@ VIEWS: tuple[View, ...] = (
         "Solicitudes de información abiertas con su plazo",
         "tui.screens.workflows:SolicitudesScreen",
     ),
+    View(
+        "calendario",
+        "8",
+        "Calendario",
+        "El mes: días inhábiles, proceso electoral y plazos de cada día",
+        "tui.screens.calendario:CalendarioScreen",
+    ),
 )
 #: mode → its view
 BY_MODE: dict[str, View] = {view.mode: view for view in VIEWS}
