@@ -158,3 +158,23 @@ ENTRY_KIND_LABELS: dict[str, str] = {
     "nota": "nota",
     "correccion": "corrección",
 }
+
+
+#: keyring's backends (``module.Class``) by the name a user knows them by
+_KEYRING_LABELS: Mapping[str, str] = {
+    "keyring.backends.Windows.WinVaultKeyring": "llavero del sistema (Windows)",
+    "keyring.backends.macOS.Keyring": "llavero del sistema (macOS)",
+    "keyring.backends.SecretService.Keyring": "llavero del sistema (Secret Service)",
+    "keyring.backends.libsecret.Keyring": "llavero del sistema (Secret Service)",
+    "keyring.backends.kwallet.DBusKeyring": "llavero del sistema (KWallet)",
+    "keyring.backends.null.Keyring": "ninguno (no guarda nada)",
+    "keyring.backends.fail.Keyring": "ninguno disponible",
+}
+
+
+def keyring_label(backend: str, *, encrypted_file: bool = False) -> str:
+    """The Spanish name of a keyring backend (``module.Class``): «archivo cifrado de resguardo»,
+    «llavero del sistema (Windows)»…, never the class's dotted path."""
+    if encrypted_file or backend.endswith(".EncryptedFileKeyring"):
+        return "archivo cifrado de resguardo"
+    return _KEYRING_LABELS.get(backend, "llavero elegido en la configuración de keyring")
