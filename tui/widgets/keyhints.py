@@ -36,7 +36,8 @@ def key_label(keys: str) -> str:
 
 
 class KeyHints(Static):
-    """«ctrl+g Generar · ctrl+s Guardar · Esc Cancelar»: the keys the dialog itself binds.
+    """«ctrl+g Generar · ctrl+s Guardar · Esc Cancelar»: the keys the dialog itself binds (those with
+    an id: Textual's own Tab and copy keys are left to the help).
 
     Read from the screen's active bindings, so a key the user remapped in the
     keymap shows its new key, and an action that does not apply now is left out.
@@ -63,7 +64,7 @@ class KeyHints(Static):
         keys: dict[tuple[str, str], list[str]] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
-            if active.node is not screen or not binding.description:
+            if active.node is not screen or not binding.description or not binding.id:
                 continue
             keys.setdefault((binding.action, binding.description), []).append(key_name(binding.key))
         return " · ".join(f"{'/'.join(names)} {description}" for (_, description), names in keys.items())
