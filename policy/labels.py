@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -43,8 +44,26 @@ def missing_phrase(items: Sequence[str]) -> str:
 
 
 def counted(n: int, singular: str, plural: str) -> str:
-    """«1 cuenta revisada», «3 cuentas revisadas»."""
+    """«1 cuenta revisada», «3 cuentas revisadas»: the number and its noun in agreement.
+
+    Every count a person reads goes through here (or ``plural``): «1 entradas» was
+    written by an f-string that assumed more than one."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """«1 entrada», «2 entradas», «1 día», «3 días»; ``plural_form`` for nouns that are not
+    the singular plus «s» (or «es» after a consonant): «1 rotación», «2 rotaciones»."""
+    if plural_form is None:
+        plural_form = singular + ("s" if singular[-1] in "aeiouáéó" else "es")
+    return counted(n, singular, plural_form)
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, so «jose perez» finds «José Pérez» and «mexico» «México»
+    (filters and name lookups in both faces fold alike)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 #: Office nouns named with «la» (and «las» for the plural) in a sentence.
