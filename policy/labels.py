@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.clock import relative
-from policy.codes import KEYRING_CLOSING_ITEM, ChangeOrigin, ChangeReason, Kind, SecondFactor, Status
+from policy.codes import KEYRING_CLOSING_ITEM, ChangeOrigin, ChangeReason, Kind, Rank, SecondFactor, Status
 
 if TYPE_CHECKING:
     from policy.obligations import Obligation
@@ -19,6 +19,21 @@ SECOND_FACTOR_LABELS: Mapping[str, str] = {
     SecondFactor.KEY: "llave de seguridad física",
     SecondFactor.NONE: "ninguno",
 }
+
+
+#: The levels of a post (``Rank``) as a sentence or a list names them; the codes stay in JSON.
+RANK_LABELS: Mapping[str, str] = {
+    Rank.SENIOR: "mando superior",
+    Rank.MIDDLE: "mando medio",
+    Rank.OPERATIONAL: "operativo",
+}
+
+
+def rank_label(rank: str | None, missing: str = "—") -> str:
+    """«mando medio» for ``mando_medio``; ``missing`` when the level is not recorded."""
+    if not rank:
+        return missing
+    return RANK_LABELS.get(rank, rank.replace("_", " "))
 
 
 CHANGE_REASON_LABELS: Mapping[str, str] = {

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
 from policy.codes import Status
+from policy.labels import counted
 from policy.records import Account, Person
 from tui.clock import system_now
 from tui.commands import WorkbenchCommands
@@ -252,7 +253,7 @@ class Workbench(App[None]):
         self.summary = (
             f"{agenda.count(Status.OVERDUE)} vencidos · {agenda.count(Status.DUE_SOON)} por vencer"
             f" · {incidents} {'incidente abierto' if incidents == 1 else 'incidentes abiertos'}"
-            f" · {agenda.accounts} cuentas · {agenda.profile.short_name}"
+            f" · {counted(agenda.accounts, 'cuenta', 'cuentas')} · {agenda.profile.short_name}"
             f" · {format_date(agenda.now.date())} {agenda.now.strftime('%H:%M')}"
         )
 

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
+from policy.labels import counted
 from tui.core.setup import DemoLoaded, ProfileChosen, choose_profile, load_demo, profile_options
 from tui.forms.password import PassphraseDialog
 from tui.widgets.keyhints import key_label
@@ -229,7 +230,7 @@ def describe_start(result: ProfileChosen | DemoLoaded) -> str:
     """What the wizard says once the database is ready."""
     if isinstance(result, DemoLoaded):
         return (
-            f"Institución de ejemplo cargada ({result.profile.short_name}): {result.accounts} cuentas,"
-            f" {result.people} personas."
+            f"Institución de ejemplo cargada ({result.profile.short_name}): {counted(result.accounts, 'cuenta', 'cuentas')},"
+            f" {counted(result.people, 'persona', 'personas')}."
         )
     return f"Perfil {result.profile.short_name} listo."
