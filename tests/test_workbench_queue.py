@@ -314,3 +314,34 @@ async def test_a_remapped_key_works_and_a_bad_line_is_a_spanish_warning(
         box = screen.query_one("#hoy-filter")
         assert box.display and box.has_focus
     assert any("«app.volar» no es una acción de resguardo" in w for w in warnings), warnings
+
+
+# -- keys typed fast across Tab ------------------------------------------------------------
+
+
+@run_async
+async def test_keys_typed_fast_across_tab_land_in_the_right_fields(ine_demo: Path) -> None:
+    """Every key is queued before any is handled (as a fast typist or a paste does): the ones after
+    Tab must go to the next field, not stay in the first."""
+    from textual import events
+    from textual.widgets import Input
+
+    from tui.forms.records import PersonDialog
+
+    app = make_app(ine_demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PersonDialog)
+        typed = [*"Rosa Gómez", "tab", *"rosa@ine.mx"]
+        for key in typed:
+            character = key if len(key) == 1 else None
+            name = "space" if key == " " else ("tab" if key == "tab" else key)
+            app.post_message(events.Key(name, character))
+        await settle(pilot)
+        assert dialog.query_one("#name", Input).value == "Rosa Gómez"
+        assert dialog.query_one("#email", Input).value == "rosa@ine.mx"

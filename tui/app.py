@@ -90,6 +90,20 @@ class Workbench(App[None]):
             tooltip="La paleta de comandos: busque cualquier acción por su nombre",
         ),
         Binding("ctrl+q", "quit_app", "Salir", id="app.salir", priority=True, tooltip="Cierra resguardo"),
+        # Tab moves the focus here, in the app's own queue, before the next key is handed to a field:
+        # as the screen's binding, keys typed fast after Tab had already gone to the field being left.
+        Binding(
+            "tab", "focus_next", "Campo siguiente", id="app.campo_siguiente", show=False, priority=True, tooltip=""
+        ),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Campo anterior",
+            id="app.campo_anterior",
+            show=False,
+            priority=True,
+            tooltip="",
+        ),
     ]
 
     summary: reactive[str] = reactive("Cargando…")
