@@ -72,8 +72,8 @@ class ConfirmDialog(ModalScreen[bool]):
     """Asks before something that cannot be undone. Enter confirms, Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "Cancelar", id="confirmar.cancelar", tooltip="No hace nada"),
         Binding("y,s", "answer(True)", "Confirmar", id="confirmar.aceptar", tooltip="Confirma la acción"),
+        Binding("escape,n", "answer(False)", "Cancelar", id="confirmar.cancelar", tooltip="No hace nada"),
     ]
 
     def __init__(self, question: str, confirm_label: str = "Confirmar", *, safe_default: bool = False) -> None:
@@ -115,8 +115,8 @@ class FormDialog(ModalScreen[str | None]):
     #: the first field gets the focus, not the scrolling container around the fields
     AUTO_FOCUS = "Input, Select, Checkbox"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancelar", id="formulario.cancelar", tooltip="Cierra sin guardar"),
         Binding("ctrl+s", "save", "Guardar", id="formulario.guardar", tooltip="Guarda el formulario"),
+        Binding("escape", "cancel", "Cancelar", id="formulario.cancelar", tooltip="Cierra sin guardar"),
     ]
     title_text = ""
 

@@ -173,11 +173,8 @@ class PasswordDialog(ModalScreen[str | None]):
     """Set (or generate) the password of one account."""
 
     AUTO_FOCUS = "#password"
+    # In the order the key line under the buttons reads them.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancelar", id="contrasena.cancelar", tooltip="Cierra sin guardar"),
-        Binding(
-            "ctrl+s", "save", "Guardar", id="contrasena.guardar", tooltip="Guarda en el llavero y registra la rotación"
-        ),
         Binding(
             "ctrl+g",
             "generate",
@@ -185,7 +182,6 @@ class PasswordDialog(ModalScreen[str | None]):
             id="contrasena.generar",
             tooltip="Genera una contraseña que cumple la regla",
         ),
-        Binding("ctrl+r", "reveal", "Mostrar/ocultar", id="contrasena.mostrar", tooltip="Muestra u oculta lo escrito"),
         Binding(
             "ctrl+y",
             "copy",
@@ -193,6 +189,11 @@ class PasswordDialog(ModalScreen[str | None]):
             id="contrasena.copiar",
             tooltip="Copia al portapapeles; se borra solo al poco tiempo",
         ),
+        Binding(
+            "ctrl+s", "save", "Guardar", id="contrasena.guardar", tooltip="Guarda en el llavero y registra la rotación"
+        ),
+        Binding("ctrl+r", "reveal", "Mostrar/ocultar", id="contrasena.mostrar", tooltip="Muestra u oculta lo escrito"),
+        Binding("escape", "cancel", "Cancelar", id="contrasena.cancelar", tooltip="Cierra sin guardar"),
     ]
 
     class KeyringReady(Message):
@@ -297,7 +298,7 @@ class PasswordDialog(ModalScreen[str | None]):
                 yield Button("Copiar", id="copy", compact=True, tooltip="ctrl+y")
                 yield Button("Cancelar", id="cancel", compact=True, tooltip="Escape")
             yield KeyHints()
-            yield Static("Nunca se guarda en la base de datos: solo en el llavero.", classes="dialog-hint")
+            yield Static("Nunca se guarda en la base de datos: solo en el llavero.", classes="dialog-hint db-note")
 
     def _profile_id(self) -> str | None:
         snapshot = self.workbench.agenda_snapshot
