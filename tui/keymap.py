@@ -72,8 +72,6 @@ def valid_key(key: str) -> bool:
 
 def read_keymap(path: Path | None = None) -> KeymapRead:
     """The ``[keymap]`` section of the config file (no file: nothing to change, no warning)."""
-    import tomllib  # lazy: only when a config file is read
-
     path = config_path() if path is None else path
     try:
         raw = path.read_bytes()
@@ -83,6 +81,8 @@ def read_keymap(path: Path | None = None) -> KeymapRead:
         return KeymapRead(
             path, warnings=(f"No se pudo leer {path} ({exc.strerror or exc}); se usan las teclas de siempre.",)
         )
+    import tomllib  # lazy: only when there is a config file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

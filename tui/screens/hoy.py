@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
 from policy.clock import format_date
 from policy.codes import Kind, Status
@@ -26,6 +26,8 @@ from tui.widgets.status import StatusLine
 from tui.widgets.table import Column, LazyRow, Row, TableRow, VirtualTable
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from tui.core.agenda import Agenda
 
 SECTIONS = (
@@ -331,12 +333,7 @@ class HoyScreen(ViewScreen):
         # the agenda, when already read: the Footer composed below offers «Abrir» for it
         self.agenda = self.workbench.agenda_snapshot
         yield StatusLine(self.mode)
-        yield Input(
-            placeholder="Filtrar la agenda: cuenta, persona, qué hacer, regla (Esc limpia)",
-            id="hoy-filter",
-            compact=True,
-            classes="-hidden",
-        )
+        # the filter box is mounted on the first «/»: Textual's Input costs the first frame ~6 ms
         yield AgendaTable(
             [
                 Column("Plazo", 21, 21),
@@ -358,7 +355,8 @@ class HoyScreen(ViewScreen):
 
     @property
     def filter_text(self) -> str:
-        return fold(self.query_one("#hoy-filter", Input).value).strip()
+        box = self._filter_box()
+        return fold(box.value).strip() if box is not None else ""
 
     def _haystack(self, index: int) -> str:
         found = self._haystacks.get(index)
@@ -461,29 +459,46 @@ class HoyScreen(ViewScreen):
 
     # -- filter ------------------------------------------------------------------
 
+    def _filter_box(self) -> Input | None:
+        found = self.query("#hoy-filter")
+        return found.first() if found else None  # type: ignore[return-value]  # only an Input has that id
+
     def action_focus_filter(self) -> None:
-        box = self.query_one("#hoy-filter", Input)
+        box = self._filter_box()
+        if box is None:
+            from textual.widgets import Input  # lazy: ~6 ms the first frame does not need
+
+            box = Input(
+                placeholder="Filtrar la agenda: cuenta, persona, qué hacer, regla (Esc limpia)",
+                id="hoy-filter",
+                compact=True,
+            )
+            self.mount(box, before=self.query_one("#agenda"))
         box.remove_class("-hidden")
         box.focus()
 
-    @on(Input.Changed, "#hoy-filter")
-    def _filter_changed(self) -> None:
-        self.show_data()
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "hoy-filter":
+            self.show_data()
 
-    @on(Input.Submitted, "#hoy-filter")
-    def _filter_submitted(self) -> None:
-        self.query_one("#agenda", VirtualTable).focus()
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "hoy-filter":
+            self.query_one("#agenda", VirtualTable).focus()
 
     def on_key(self, event: events.Key) -> None:
-        box = self.query_one("#hoy-filter", Input)
-        if event.key == "escape" and box.has_focus:
+        box = self._filter_box()
+        if event.key == "escape" and box is not None and box.has_focus:
             event.stop()
             self.action_clear()
 
+    def _filter_shown(self) -> bool:
+        box = self._filter_box()
+        return box is not None and not box.has_class("-hidden")
+
     def action_clear(self) -> None:
         """Esc: clear the filter and hide it, then the marks."""
-        box = self.query_one("#hoy-filter", Input)
-        if box.value or box.has_focus or not box.has_class("-hidden"):
+        box = self._filter_box()
+        if box is not None and (box.value or box.has_focus or not box.has_class("-hidden")):
             box.value = ""
             box.add_class("-hidden")
             self.query_one("#agenda", VirtualTable).focus()
@@ -527,7 +542,7 @@ class HoyScreen(ViewScreen):
         if action == "resolve_edit":
             return any(any(r.edits_account for r in resolutions_for(t)) for t in self._targets())
         if action == "clear":
-            return bool(self.marked) or not self.query_one("#hoy-filter", Input).has_class("-hidden")
+            return bool(self.marked) or self._filter_shown()
         return True
 
     def action_open_item(self) -> None:
