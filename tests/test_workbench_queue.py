@@ -345,3 +345,19 @@ async def test_keys_typed_fast_across_tab_land_in_the_right_fields(ine_demo: Pat
         await settle(pilot)
         assert dialog.query_one("#name", Input).value == "Rosa Gómez"
         assert dialog.query_one("#email", Input).value == "rosa@ine.mx"
+
+
+@run_async
+async def test_the_palette_says_no_match_in_spanish(ine_demo: Path) -> None:
+    from textual.command import CommandList
+
+    app = make_app(ine_demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"zzzzqq")
+        await pilot.pause(0.8)  # the palette says so after half a second
+        await settle(pilot)
+        options = app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Ninguna acción coincide" in text for text in shown), shown
+        assert not any("No matches" in text for text in shown)
