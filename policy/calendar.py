@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from policy.clock import format_date
 from policy.errors import UsageError
 
 #: A declared range (non-working days, an electoral process) ends at most this many days after it starts.
@@ -26,7 +27,7 @@ LISTED_YEARS = (2000, 2100)
 def check_declared_range(start: date, end: date) -> None:
     """UsageError when a declared range ends before it starts or spans more than a year."""
     if end < start:
-        raise UsageError(f"La fecha final ({end.isoformat()}) es anterior a la inicial ({start.isoformat()}).")
+        raise UsageError(f"La fecha final ({format_date(end)}) es anterior a la inicial ({format_date(start)}).")
     if (end - start).days > MAX_DECLARED_DAYS:
         raise UsageError("Un periodo declarado no puede abarcar más de un año.")
 

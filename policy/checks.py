@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from policy.clock import add_months, end_of_day, format_date, local, start_of_day
 from policy.codes import AccountStatus, Kind, Network, Role, Verification
+from policy.labels import RANK_LABELS
 from policy.obligations import Obligation, State
 from policy.records import Account, Assignment
 
@@ -23,11 +24,7 @@ _ROLE_NAMES: dict[str, str] = {
     Role.COADMIN: "coadministración",
 }
 
-_RANK_NAMES: dict[str, str] = {
-    "mando_superior": "mando superior",
-    "mando_medio": "mando medio",
-    "operativo": "operativo",
-}
+_RANK_NAMES = RANK_LABELS
 
 
 def live_accounts(state: State) -> list[Account]:

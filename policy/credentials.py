@@ -189,10 +189,11 @@ def no_password(state: State, now: datetime) -> Iterator[Obligation]:
             kind=Kind.NO_PASSWORD,
             due=end_of_day(registered + timedelta(days=grace)),
             rule=rule,
+            # Worded for both faces: the workbench's key (k) and the command line's «credencial fijar»
+            # resolve it, and each face says how (a command here was a dead end in the workbench).
             message=(
-                "Guarde la contraseña de la cuenta en el llavero: «resguardo credencial fijar"
-                f" {acc.ref}» la pide y la evalúa; «credencial generar {acc.ref}» crea una nueva."
-                " Así resguardo puede revisar su fortaleza y que no se repita."
+                f"La contraseña de {acc.ref} no está en el llavero: guárdela (o genere una nueva) para que"
+                " resguardo revise su fortaleza y que no se repita."
             ),
             account=acc,
         )

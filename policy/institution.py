@@ -174,7 +174,7 @@ def check_assignment(
         if current.role != role or not (current.end is None or current.end >= start):
             continue
         if current.person_id == person.id:
-            raise ConflictError(f"{person.name} ya es {role} de {account.ref} desde el {current.start.isoformat()}.")
+            raise ConflictError(f"{person.name} ya es {role} de {account.ref} desde el {format_date(current.start)}.")
         if role in SINGLE_ROLES:
             if current.end is not None and current.end == start:
                 continue  # a handover: the successor's first day may be the other's last day
@@ -204,8 +204,8 @@ def ending_assignments(
     for item in current:
         if end < item.start:
             raise UsageError(
-                f"La fecha de término ({end.isoformat()}) es anterior al inicio"
-                f" de la asignación ({item.start.isoformat()})."
+                f"La fecha de término ({format_date(end)}) es anterior al inicio"
+                f" de la asignación ({format_date(item.start)})."
             )
     return current
 

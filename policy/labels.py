@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.clock import relative
-from policy.codes import KEYRING_CLOSING_ITEM, ChangeOrigin, ChangeReason, Kind, SecondFactor, Status
+from policy.codes import KEYRING_CLOSING_ITEM, ChangeOrigin, ChangeReason, Kind, Rank, SecondFactor, Status
 
 if TYPE_CHECKING:
     from policy.obligations import Obligation
@@ -18,6 +19,21 @@ SECOND_FACTOR_LABELS: Mapping[str, str] = {
     SecondFactor.KEY: "llave de seguridad física",
     SecondFactor.NONE: "ninguno",
 }
+
+
+#: The levels of a post (``Rank``) as a sentence or a list names them; the codes stay in JSON.
+RANK_LABELS: Mapping[str, str] = {
+    Rank.SENIOR: "mando superior",
+    Rank.MIDDLE: "mando medio",
+    Rank.OPERATIONAL: "operativo",
+}
+
+
+def rank_label(rank: str | None, missing: str = "—") -> str:
+    """«mando medio» for ``mando_medio``; ``missing`` when the level is not recorded."""
+    if not rank:
+        return missing
+    return RANK_LABELS.get(rank, rank.replace("_", " "))
 
 
 CHANGE_REASON_LABELS: Mapping[str, str] = {
@@ -43,8 +59,26 @@ def missing_phrase(items: Sequence[str]) -> str:
 
 
 def counted(n: int, singular: str, plural: str) -> str:
-    """«1 cuenta revisada», «3 cuentas revisadas»."""
+    """«1 cuenta revisada», «3 cuentas revisadas»: the number and its noun in agreement.
+
+    Every count a person reads goes through here (or ``plural``): «1 entradas» was
+    written by an f-string that assumed more than one."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """«1 entrada», «2 entradas», «1 día», «3 días»; ``plural_form`` for nouns that are not
+    the singular plus «s» (or «es» after a consonant): «1 rotación», «2 rotaciones»."""
+    if plural_form is None:
+        plural_form = singular + ("s" if singular[-1] in "aeiouáéó" else "es")
+    return counted(n, singular, plural_form)
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, so «jose perez» finds «José Pérez» and «mexico» «México»
+    (filters and name lookups in both faces fold alike)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 #: Office nouns named with «la» (and «las» for the plural) in a sentence.
@@ -158,3 +192,23 @@ ENTRY_KIND_LABELS: dict[str, str] = {
     "nota": "nota",
     "correccion": "corrección",
 }
+
+
+#: keyring's backends (``module.Class``) by the name a user knows them by
+_KEYRING_LABELS: Mapping[str, str] = {
+    "keyring.backends.Windows.WinVaultKeyring": "llavero del sistema (Windows)",
+    "keyring.backends.macOS.Keyring": "llavero del sistema (macOS)",
+    "keyring.backends.SecretService.Keyring": "llavero del sistema (Secret Service)",
+    "keyring.backends.libsecret.Keyring": "llavero del sistema (Secret Service)",
+    "keyring.backends.kwallet.DBusKeyring": "llavero del sistema (KWallet)",
+    "keyring.backends.null.Keyring": "ninguno (no guarda nada)",
+    "keyring.backends.fail.Keyring": "ninguno disponible",
+}
+
+
+def keyring_label(backend: str, *, encrypted_file: bool = False) -> str:
+    """The Spanish name of a keyring backend (``module.Class``): «archivo cifrado de resguardo»,
+    «llavero del sistema (Windows)»…, never the class's dotted path."""
+    if encrypted_file or backend.endswith(".EncryptedFileKeyring"):
+        return "archivo cifrado de resguardo"
+    return _KEYRING_LABELS.get(backend, "llavero elegido en la configuración de keyring")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Literal, overload
 
+from policy.clock import format_date, local
 from policy.errors import UsageError
 
 MAX_SHORT = 200
@@ -81,20 +82,23 @@ def email(value: str | None, field: str = "correo") -> str | None:
     return cleaned.lower() if cleaned else None
 
 
+def moment_shown(moment: datetime) -> str:
+    """A moment inside a Spanish sentence: «23/11/2026 10:01» (local time), never ISO."""
+    shown = local(moment)
+    return f"{format_date(shown.date())} {shown:%H:%M}"
+
+
 def not_future(moment: date | datetime, now: datetime, field: str = "fecha") -> None:
     """Refuse a record dated after ``now`` (a rotation cannot have happened tomorrow)."""
     if isinstance(moment, datetime):
         if moment > now:
-            raise UsageError(f"La {field} ({moment.isoformat(timespec='minutes')}) está en el futuro.")
+            raise UsageError(f"La {field} ({moment_shown(moment)}) está en el futuro.")
     elif moment > now.date():
-        raise UsageError(f"La {field} ({moment.isoformat()}) está en el futuro.")
+        raise UsageError(f"La {field} ({format_date(moment)}) está en el futuro.")
 
 
 def happened(moment: datetime, now: datetime, field: str, after: datetime | None = None, after_label: str = "") -> None:
     """Refuse a moment in the future, or one before ``after`` (``after_label`` names it: «la de envío»)."""
     not_future(moment, now, field)
     if after is not None and moment < after:
-        raise UsageError(
-            f"La {field} ({moment.isoformat(timespec='minutes')}) es anterior a {after_label}"
-            f" ({after.isoformat(timespec='minutes')})."
-        )
+        raise UsageError(f"La {field} ({moment_shown(moment)}) es anterior a {after_label} ({moment_shown(after)}).")

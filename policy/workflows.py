@@ -608,7 +608,7 @@ def waiver_until(until: date | None, today: date) -> date:
     if until is None:
         return today + timedelta(days=DEFAULT_WAIVER_DAYS)
     if until < today:
-        raise UsageError(f"La fecha de término ({until.isoformat()}) ya pasó.")
+        raise UsageError(f"La fecha de término ({format_date(until)}) ya pasó.")
     return until
 
 
@@ -778,7 +778,7 @@ def _check_opening_day(current: OpeningRequest, on: date, now: datetime) -> None
     validate.not_future(on, now, "fecha")
     if on < current.requested_on:
         raise UsageError(
-            f"La fecha ({on.isoformat()}) es anterior a la del oficio de solicitud ({current.requested_on.isoformat()})."
+            f"La fecha ({format_date(on)}) es anterior a la del oficio de solicitud ({format_date(current.requested_on)})."
         )
 
 
@@ -877,7 +877,7 @@ def closing_marks(items: Sequence[str], reference: str | None) -> tuple[list[str
 def _check_closing_day(current: Closing, on: date, now: datetime) -> None:
     validate.not_future(on, now, "fecha")
     if on < current.closed_on:
-        raise UsageError(f"La fecha ({on.isoformat()}) es anterior a la baja ({current.closed_on.isoformat()}).")
+        raise UsageError(f"La fecha ({format_date(on)}) es anterior a la baja ({format_date(current.closed_on)}).")
 
 
 def _check_not_done(current: Closing, item: str) -> None:
@@ -994,7 +994,7 @@ def incident_recipients(profile: Profile) -> list[str]:
 def check_incident_moment(moment: datetime, latest: datetime, field: str) -> None:
     """UsageError when ``moment`` is after ``latest`` (now, with the bitácora's tolerance)."""
     if moment > latest:
-        raise UsageError(f"La {field} ({moment.isoformat(timespec='minutes')}) está en el futuro.")
+        raise UsageError(f"La {field} ({validate.moment_shown(moment)}) está en el futuro.")
 
 
 def _fold(text: str) -> str:

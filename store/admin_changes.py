@@ -82,7 +82,7 @@ class AdminChanges:
             raise UsageError("Indique con --hasta el último día de vacaciones.")
         if until is not None and until < start:
             raise UsageError(
-                f"La fecha de regreso ({until.isoformat()}) es anterior al inicio del cambio ({start.isoformat()})."
+                f"La fecha de regreso ({format_date(until)}) es anterior al inicio del cambio ({format_date(start)})."
             )
         with store.atomic():
             current = [a for a in store.assignments.for_person(person.id) if a.active_on(start)]

@@ -323,7 +323,7 @@ class Bitacora:
             raise UsageError("La fecha y hora de la entrada debe indicar su zona horaria.")
         if moment > now + FUTURE_TOLERANCE:
             raise UsageError(
-                f"La fecha y hora de la entrada ({moment.isoformat(timespec='minutes')}) está en el futuro;"
+                f"La fecha y hora de la entrada ({validate.moment_shown(moment)}) está en el futuro;"
                 " la bitácora registra lo que ya ocurrió."
             )
         clean_refs = [validate.text(ref, "referencia", required=True, limit=validate.MAX_MEDIUM) for ref in refs]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
+from contextlib import suppress
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -93,10 +94,34 @@ class Waivers:
                 account=account,
                 refs=(clean_reference,),
                 text=entries.waiver_added(
-                    new_id, clean_kind, clean_key, account.ref if account else None, until, clean_reason
+                    new_id,
+                    clean_kind,
+                    clean_key,
+                    account.ref if account else self._key_subject(clean_key),
+                    until,
+                    clean_reason,
                 ),
             )
         return self.get(new_id)
+
+    def _key_subject(self, key: str | None) -> str | None:
+        """Who a one-item waiver is about, read from its key (``kind:a9:p3``): «x/@cuenta (Nombre)»,
+        so the bitácora names the account rather than a code."""
+        if not key:
+            return None
+        account = person = None
+        for part in key.split(":")[1:]:
+            number = int(part[1:]) if part[1:].isdigit() else None
+            if number is None:
+                continue
+            with suppress(NotFoundError):
+                if part[0] == "a":
+                    account = self._store.accounts.get(number).ref
+                elif part[0] == "p":
+                    person = self._store.people.get(number).name
+        if account and person:
+            return f"{account} ({person})"
+        return account or person
 
     def revoke(self, waiver_id: int) -> None:
         """End a waiver today: its obligations come back at once (the record stays)."""

@@ -147,7 +147,7 @@ def test_cuentas_listar_json(ine):
 
 def test_cuentas_listar_human(ine):
     out = ok(ine("cuentas", "listar"))
-    assert "x/@INEMexico" in out and "titular: Ana Pérez" in out and "1 cuentas" in out
+    assert "x/@INEMexico" in out and "titular: Ana Pérez" in out and "\n1 cuenta.\n" in out
 
 
 def test_cuentas_mostrar(ine):

@@ -35,7 +35,7 @@ def test_one_day_by_default_with_its_reason_trimmed(store: Store) -> None:
 @pytest.mark.parametrize(
     ("start", "end", "words"),
     [
-        (date(2026, 4, 3), date(2026, 4, 2), "La fecha final (2026-04-02) es anterior a la inicial (2026-04-03)."),
+        (date(2026, 4, 3), date(2026, 4, 2), "La fecha final (02/04/2026) es anterior a la inicial (03/04/2026)."),
         (date(2026, 1, 1), date(2027, 1, 3), "Un periodo declarado no puede abarcar más de un año."),
     ],
 )

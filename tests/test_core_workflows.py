@@ -103,7 +103,7 @@ def test_both_faces_word_the_missing_area_alike(tmp_path: Path) -> None:
 def test_a_waiver_lasts_the_default_days_unless_told_and_never_ends_in_the_past(store: Store, account: str) -> None:
     waiver = waivers.add_waiver(store, reason="Cuenta en pausa", key="rotation:a1")
     assert waiver.until == NOW.date() + timedelta(days=DEFAULT_WAIVER_DAYS)
-    with pytest.raises(UsageError, match=r"La fecha de término \(2026-03-11\) ya pasó"):
+    with pytest.raises(UsageError, match=r"La fecha de término \(11/03/2026\) ya pasó"):
         waivers.add_waiver(store, reason="x", key="rotation:a1", until=date(2026, 3, 11))
     other = waivers.add_waiver(store, reason="Veda", kind="evaluation", account=account, until=date(2026, 4, 1))
     views = waivers.waivers(store)

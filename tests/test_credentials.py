@@ -525,7 +525,9 @@ def test_no_password_gives_a_new_office_a_grace_period():
     (item,) = list(checks.no_password(state, NOW))
     assert item.due.date() == (NOW - timedelta(days=2)).date() + timedelta(days=30)
     assert not item.standing
-    assert "credencial fijar x/@nueva" in item.message
+    # the item names the account and no command: in the workbench it opens the password dialog (k)
+    assert item.message.startswith("La contraseña de x/@nueva no está en el llavero")
+    assert "resguardo" not in item.message.split(":")[0] and "credencial fijar" not in item.message
 
 
 def test_credential_checks_are_silent_when_not_loaded():

@@ -90,11 +90,11 @@ def test_happened_refuses_the_future_and_a_moment_before_the_earlier_one() -> No
     sent = NOW - timedelta(hours=2)
     validate.happened(NOW, NOW, "fecha de respuesta", sent, "la de envío")  # now itself is fine
     validate.happened(sent, NOW, "fecha de respuesta", sent, "la de envío")  # equal to the earlier one too
-    with pytest.raises(UsageError, match=r"^La fecha de respuesta \(2026-11-23T10:01-06:00\) está en el futuro\.$"):
+    with pytest.raises(UsageError, match=r"^La fecha de respuesta \(23/11/2026 10:01\) está en el futuro\.$"):
         validate.happened(NOW + timedelta(minutes=1), NOW, "fecha de respuesta")
     with pytest.raises(
         UsageError,
-        match=r"^La fecha de respuesta \(2026-11-23T07:59-06:00\) es anterior a la de envío \(2026-11-23T08:00-06:00\)\.$",
+        match=r"^La fecha de respuesta \(23/11/2026 07:59\) es anterior a la de envío \(23/11/2026 08:00\)\.$",
     ):
         validate.happened(sent - timedelta(minutes=1), NOW, "fecha de respuesta", sent, "la de envío")
 
@@ -157,7 +157,7 @@ def test_an_assignment_that_ended_before_the_start_frees_the_role() -> None:
 def test_a_shared_role_may_have_several_holders_but_not_the_same_one_twice() -> None:
     held = [_assignment(3, ANA, "coadministrador", date(2026, 1, 1))]
     check_assignment(LIVE, BETO, "coadministrador", date(2026, 6, 1), held, {}.__getitem__)
-    with pytest.raises(ConflictError, match=r"^Ana Pérez ya es coadministrador de x/@INEMexico desde el 2026-01-01\.$"):
+    with pytest.raises(ConflictError, match=r"^Ana Pérez ya es coadministrador de x/@INEMexico desde el 01/01/2026\.$"):
         check_assignment(LIVE, ANA, "coadministrador", date(2026, 6, 1), held, {}.__getitem__)
 
 
@@ -177,7 +177,7 @@ def test_ending_assignments_keeps_the_person_s_current_ones_and_checks_the_day()
     assert [a.id for a in ending_assignments(LIVE, ANA, held, date(2026, 3, 1))] == [3, 4]
     with pytest.raises(
         UsageError,
-        match=r"^La fecha de término \(2026-02-28\) es anterior al inicio de la asignación \(2026-03-01\)\.$",
+        match=r"^La fecha de término \(28/02/2026\) es anterior al inicio de la asignación \(01/03/2026\)\.$",
     ):
         ending_assignments(LIVE, ANA, held, date(2026, 2, 28))
     with pytest.raises(NotFoundError, match=r"^Ana Pérez no está asignada a la cuenta x/@INEMexico\.$"):
@@ -189,7 +189,7 @@ def test_history_fields_trim_default_the_author_and_refuse_the_future() -> None:
         NOW, NOW, "fecha de la rotación", note="  Cambio trimestral. ", author=" ", default_author="ana", reference=None
     )
     assert fields == ("Cambio trimestral.", "ana", None)
-    with pytest.raises(UsageError, match=r"^La fecha de la evaluación \(2026-11-24\) está en el futuro\.$"):
+    with pytest.raises(UsageError, match=r"^La fecha de la evaluación \(24/11/2026\) está en el futuro\.$"):
         history_fields(date(2026, 11, 24), NOW, "fecha de la evaluación", note=None, author=None, default_author="a")
     with pytest.raises(UsageError, match="«motivo» excede 1000"):
         history_fields(NOW, NOW, "f", note="x" * 1001, author=None, default_author="a", note_field="motivo")
@@ -262,7 +262,7 @@ def test_opening_fields_and_the_key_a_request_in_progress_is_found_by() -> None:
     assert fields == ("x", "@INENuevo", "INE/1", None, "Coordinación Nacional de Comunicación Social (CNCS)")
     assert fields.ref == "x/@INENuevo"
     assert opening_key(fields) == ("x", "inenuevo")
-    with pytest.raises(UsageError, match=r"fecha del oficio \(2026-11-24\) está en el futuro"):
+    with pytest.raises(UsageError, match=r"fecha del oficio \(24/11/2026\) está en el futuro"):
         opening_fields(
             network="x", handle="a", reference="r", area=None, requested_on=date(2026, 11, 24), now=NOW, profile=INE
         )
@@ -294,7 +294,7 @@ def test_an_opening_step_follows_its_workflow_and_its_oficio_s_date() -> None:
     with pytest.raises(PolicyError, match="solo puede pasar a abierta, no a rechazada"):
         check_opening_step(_opening(state="autorizada"), OpeningState.REJECTED, TODAY, NOW)
     with pytest.raises(
-        UsageError, match=r"^La fecha \(2026-11-01\) es anterior a la del oficio de solicitud \(2026-11-02\)\.$"
+        UsageError, match=r"^La fecha \(01/11/2026\) es anterior a la del oficio de solicitud \(02/11/2026\)\.$"
     ):
         check_opening_step(_opening(), OpeningState.AUTHORIZED, date(2026, 11, 1), NOW)
     check_account_to_open(LIVE._replace(status=AccountStatus.AUTHORIZED))
@@ -331,7 +331,7 @@ def test_closing_fields_count_an_oficio_as_sent() -> None:
     assert closing_fields(LIVE, on=TODAY, now=NOW, reason=None, reference="R", done=["oficio"]).done == ["oficio"]
     with pytest.raises(ConflictError, match="dada de baja"):
         closing_fields(CLOSED, on=TODAY, now=NOW, reason=None, reference=None, done=[])
-    with pytest.raises(UsageError, match=r"fecha de baja \(2026-11-24\) está en el futuro"):
+    with pytest.raises(UsageError, match=r"fecha de baja \(24/11/2026\) está en el futuro"):
         closing_fields(LIVE, on=date(2026, 11, 24), now=NOW, reason=None, reference=None, done=[])
 
 
@@ -351,7 +351,7 @@ def test_closing_marks_are_checked_against_the_closing() -> None:
     check_closing_marks(closing, ["oficio"], TODAY, NOW)
     with pytest.raises(ConflictError, match=r"ya se registró el 21/11/2026\.$"):
         check_closing_marks(closing, ["contenido"], TODAY, NOW)
-    with pytest.raises(UsageError, match=r"^La fecha \(2026-11-19\) es anterior a la baja \(2026-11-20\)\.$"):
+    with pytest.raises(UsageError, match=r"^La fecha \(19/11/2026\) es anterior a la baja \(20/11/2026\)\.$"):
         check_closing_marks(closing, ["oficio"], date(2026, 11, 19), NOW)
     check_closing_secrets(closing, TODAY, NOW)
     with pytest.raises(ConflictError, match="ya se registró el 22/11/2026"):
@@ -404,7 +404,7 @@ def test_a_waiver_names_a_key_alone_or_a_kind_and_says_so_without_options() -> N
         "clave_sola",
         "Indique la clave sola, o bien el tipo con la cuenta.",
     )
-    with pytest.raises(UsageError, match=r"^La fecha de término \(2026-11-22\) ya pasó\.$"):
+    with pytest.raises(UsageError, match=r"^La fecha de término \(22/11/2026\) ya pasó\.$"):
         fields(kind="rotation", until=date(2026, 11, 22))
     check_waiver_revocable(3, None)
     with pytest.raises(ConflictError, match=r"^La dispensa 3 ya fue revocada\.$"):
@@ -428,7 +428,7 @@ def test_incident_description_and_moment() -> None:
     with pytest.raises(UsageError, match="excede 5000"):
         incident_description("x" * 5001)
     check_incident_moment(NOW + timedelta(minutes=5), NOW + timedelta(minutes=5), "fecha y hora del aviso")
-    with pytest.raises(UsageError, match=r"^La fecha y hora del aviso \(2026-11-23T10:06-06:00\) está en el futuro\.$"):
+    with pytest.raises(UsageError, match=r"^La fecha y hora del aviso \(23/11/2026 10:06\) está en el futuro\.$"):
         check_incident_moment(NOW + timedelta(minutes=6), NOW + timedelta(minutes=5), "fecha y hora del aviso")
 
 

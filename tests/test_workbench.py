@@ -73,7 +73,10 @@ async def test_first_run_wizard_picks_profile_and_loads_demo(tmp_path: Path, mem
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WizardScreen)
-        assert "Llavero en memoria (pruebas)" in str(app.screen.query_one("#keyring").render())
+        # the backend by a Spanish name, never its dotted class path
+        keyring_text = str(app.screen.query_one("#keyring").render())
+        assert keyring_text == "Almacén de contraseñas: llavero elegido en la configuración de keyring"
+        assert app.screen.selected_profile() is None  # nothing preselected: the user picks the institution
         await pilot.press("down", "enter")  # the second profile: IEE Aguascalientes
         await pilot.press("tab", "space")  # load the demo
         await pilot.press("tab", "enter")  # Comenzar
@@ -93,7 +96,11 @@ async def test_wizard_without_demo_leaves_an_empty_institution(tmp_path: Path, m
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WizardScreen)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # no profile picked: refused, with the reason, and nothing created
+        await settle(pilot)
+        assert isinstance(app.screen, WizardScreen)
+        assert "Elija primero el perfil" in str(app.screen.query_one("#wizard-error").render())
+        await pilot.press("enter", "ctrl+s")  # the first profile (INE)
         await settle(pilot)
         assert isinstance(app.screen, HoyScreen)
     with open_store(db) as store:

@@ -41,7 +41,11 @@ async def test_bitacora_lists_newest_first_and_searches_as_you_type(demo_db: Pat
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_bitacora(pilot)
         ids = [entry.id for entry in screen.entries]
-        assert ids and ids == sorted(ids, reverse=True)
+        # listed by when they happened (the «Ocurrió» column), newest first, then by id
+        order = [(entry.occurred, entry.id) for entry in screen.entries]
+        assert ids and order == sorted(order, reverse=True)
+        first_cell = screen.query_one("#entries").rows[0].cells[0]  # type: ignore[attr-defined]
+        assert first_cell[2] == "/" and first_cell[5] == "/"  # dd/mm/aaaa HH:MM, not ISO
         word = next(w for w in screen.entries[-1].text.split() if len(w) > 5 and w.isalpha())
         await pilot.press("slash", *word.upper())
         await after_typing(pilot)

@@ -52,7 +52,9 @@ async def test_incidents_tick_every_notice_and_close_with_a_motive(ine_db: Path)
         assert isinstance(dialog, IncidentCloseDialog)
         await pilot.press("ctrl+s")  # no rotation since it opened: refused before any confirmation
         await settle(pilot)
-        assert app.screen is dialog and "rotación" in str(dialog.query_one(".dialog-error").render())
+        refusal = str(dialog.query_one(".dialog-error").render())
+        assert app.screen is dialog and "rotación" in refusal
+        assert "--" not in refusal and "sin-rotacion" not in refusal  # no command-line option: the form has the box
         await pilot.press("tab", "space", "tab", *"Se recuperó el acceso sin cambio", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)  # validated first, then asked

@@ -9,6 +9,7 @@ widgets, they post messages.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -25,11 +26,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
 from policy.codes import Status
+from policy.labels import counted
 from policy.records import Account, Person
 from tui.clock import system_now
 from tui.commands import WorkbenchCommands
 from tui.core.agenda import Agenda
 from tui.core.records import DEFAULT_IDLE_LOCK_MINUTES, Institution
+from tui.keymap import read_keymap, unknown_actions
 from tui.screens import BY_MODE, VIEWS
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
@@ -87,6 +90,20 @@ class Workbench(App[None]):
             tooltip="La paleta de comandos: busque cualquier acción por su nombre",
         ),
         Binding("ctrl+q", "quit_app", "Salir", id="app.salir", priority=True, tooltip="Cierra resguardo"),
+        # Tab moves the focus here, in the app's own queue, before the next key is handed to a field:
+        # as the screen's binding, keys typed fast after Tab had already gone to the field being left.
+        Binding(
+            "tab", "focus_next", "Campo siguiente", id="app.campo_siguiente", show=False, priority=True, tooltip=""
+        ),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Campo anterior",
+            id="app.campo_anterior",
+            show=False,
+            priority=True,
+            tooltip="",
+        ),
     ]
 
     summary: reactive[str] = reactive("Cargando…")
@@ -150,6 +167,12 @@ class Workbench(App[None]):
         self._waiting_institution: list[Callable[[], object]] = []
         self._views: dict[str, ViewScreen] = {}
         self._locked = False
+        #: the «¿Salir sin guardar?» question of ctrl+q is open
+        self._asking_quit = False
+        #: the user's keys (config.toml's [keymap]); its warnings are shown after the first frame
+        self.keymap_read = read_keymap()
+        if self.keymap_read.keys:
+            self.set_keymap(self.keymap_read.keys)
 
     # -- views ----------------------------------------------------------------
     # Not Textual modes: switching modes re-parses the whole stylesheet (~250 ms
@@ -244,7 +267,7 @@ class Workbench(App[None]):
         self.summary = (
             f"{agenda.count(Status.OVERDUE)} vencidos · {agenda.count(Status.DUE_SOON)} por vencer"
             f" · {incidents} {'incidente abierto' if incidents == 1 else 'incidentes abiertos'}"
-            f" · {agenda.accounts} cuentas · {agenda.profile.short_name}"
+            f" · {counted(agenda.accounts, 'cuenta', 'cuentas')} · {agenda.profile.short_name}"
             f" · {format_date(agenda.now.date())} {agenda.now.strftime('%H:%M')}"
         )
 
@@ -257,6 +280,8 @@ class Workbench(App[None]):
             self._first_frame_done = True
             if self._first_frame():
                 return  # exiting (RESGUARDO_EXIT_AFTER_FIRST_FRAME): nothing else to build
+            if self.keymap_read.keys or self.keymap_read.warnings:
+                self._check_keymap()
         if build_institution is None or generation != self._load_generation:
             return
         self._pending_institution = (build_institution, generation)
@@ -272,6 +297,14 @@ class Workbench(App[None]):
         pending, self._pending_institution = self._pending_institution, None
         if pending is not None and pending[1] == self._load_generation:
             self._load_institution(*pending)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="keymap")
+    def _check_keymap(self) -> None:
+        """The config file's warnings, and its actions that no binding has (the screens are imported
+        here, off the UI thread, after the first frame)."""
+        warnings = [*self.keymap_read.warnings, *unknown_actions(self.keymap_read, binding_catalog())]
+        for warning in warnings:
+            self.call_from_thread(self.notify, warning, title="Teclas", severity="warning", timeout=15)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="institution")
     def _load_institution(self, build_institution: Callable[[], Institution], generation: int) -> None:
@@ -469,12 +502,40 @@ class Workbench(App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette  # lazy: not for the first frame
 
+        from tui.commands import SpanishCommandPalette  # lazy: not for the first frame
+
         # type: ignore: Textual types is_open(app: App[object]) and App is invariant in its return type
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(CommandPalette(placeholder="Busque una acción… (Esc cierra)", id="--command-palette"))
+            self.push_screen(
+                SpanishCommandPalette(placeholder="Busque una acción… (Esc cierra)", id="--command-palette")
+            )
+
+    def unsaved_question(self) -> str | None:
+        """What to ask before closing: an open password dialog holding a password not saved yet."""
+        for screen in reversed(self.screen_stack):
+            asks = getattr(screen, "unsaved_question", None)
+            question = asks() if callable(asks) else None
+            if question:
+                return str(question)
+        return None
 
     def action_quit_app(self) -> None:
-        self.exit()
+        """Close resguardo; with an unsaved password in a dialog, only after the user says so."""
+        question = self.unsaved_question()
+        if question is None:
+            self.exit()
+            return
+        if self._asking_quit:
+            return
+        self._asking_quit = True
+        from tui.forms.base import ConfirmDialog  # lazy: forms are not for the first frame
+
+        def answered(leave: bool | None) -> None:
+            self._asking_quit = False
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmDialog(question, "Salir sin guardar", safe_default=True), answered)
 
     # -- idle lock ----------------------------------------------------------------
 
@@ -508,6 +569,37 @@ class Workbench(App[None]):
         from tui.forms.records import IdleLockDialog  # lazy: forms are not for the first frame
 
         self.push_screen(IdleLockDialog(self.workspace, self.idle_minutes))
+
+
+def binding_catalog() -> dict[str, tuple[str, str, str]]:
+    """Every key binding of the workbench that has an id: id -> (keys, description, tooltip).
+
+    The ids are what the user's ``[keymap]`` names; the guide lists them (a test
+    checks it does). Imports every screen and form: not for the first frame.
+    """
+    import importlib  # lazy: only the keymap check and the docs test walk the modules
+    import pkgutil  # lazy: see above
+
+    from textual.binding import Binding as TextualBinding  # lazy: see above
+    from textual.dom import DOMNode  # lazy: see above
+
+    import tui.forms  # lazy: see above
+    import tui.screens  # lazy: see above
+    import tui.widgets  # lazy: see above
+
+    modules = [sys.modules[__name__]]
+    for package in (tui.screens, tui.forms, tui.widgets):
+        for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            modules.append(importlib.import_module(info.name))
+    catalog: dict[str, tuple[str, str, str]] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if not (isinstance(value, type) and issubclass(value, DOMNode)):
+                continue
+            for binding in value.__dict__.get("BINDINGS", []):
+                if isinstance(binding, TextualBinding) and binding.id and binding.id not in catalog:
+                    catalog[binding.id] = (binding.key, binding.description, binding.tooltip)
+    return catalog
 
 
 def run_workbench(

@@ -9,7 +9,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from tui.screens import VIEWS
 from tui.screens.base import PaletteCommand, ViewScreen
@@ -90,3 +93,28 @@ class WorkbenchCommands(Provider):
             score = matcher.match(command.title)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.title), command.run, help=command.help)
+
+
+class SpanishCommandPalette(CommandPalette):
+    """Textual's palette, saying «Ninguna acción coincide» where it says «No matches found»."""
+
+    NO_MATCHES_TEXT = "Ninguna acción coincide con lo escrito."
+
+    # Textual's own method (pinned exactly in constraints.txt), with its sentence in Spanish.
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(self.NO_MATCHES_TEXT, style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -172,11 +172,12 @@ class Workspace:
             backend = keyring.get_keyring()
         except Exception as exc:  # keyring reports broken back-ends with many exception types
             return f"no disponible ({type(exc).__name__})"
-        name = str(getattr(backend, "name", "") or type(backend).__name__)
-        module = type(backend).__module__
-        if module.endswith((".fail", ".null")):
-            return f"ninguno disponible en este sistema ({name}); las contraseñas no podrán guardarse todavía"
-        return name
+        from policy.labels import keyring_label  # lazy: only the wizard asks
+
+        cls = type(backend)
+        if cls.__module__.endswith((".fail", ".null")):
+            return "ninguno disponible en este sistema; las contraseñas no podrán guardarse todavía"
+        return keyring_label(f"{cls.__module__}.{cls.__qualname__}")
 
     # -- reading -----------------------------------------------------------
 

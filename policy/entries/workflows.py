@@ -150,7 +150,12 @@ def holiday_notice_done(code: str, label: str, on: date, note: str | None) -> st
 
 
 def _waived(kind: str | None, key: str | None) -> str:
-    return KIND_LABELS.get(kind, kind) if kind else f"la obligación {key}"
+    """The kind by its Spanish name, also for a waiver of one item (its key starts with the kind's code:
+    «email_generic:a9» is a «Correo genérico institucional»); a key of no known kind as it is."""
+    code = kind or (key.split(":", 1)[0] if key else "")
+    if code in KIND_LABELS:
+        return KIND_LABELS[code]
+    return kind if kind else f"la obligación {key}"
 
 
 def waiver_added(

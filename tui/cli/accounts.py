@@ -11,7 +11,7 @@ from policy.clock import format_date, local, parse_date
 from policy.codes import AccountStatus, Network, Role, Verification
 from policy.errors import ConflictError, UsageError
 from policy.institution import RoleTaken
-from policy.labels import SECOND_FACTOR_LABELS, leaves_phrase
+from policy.labels import SECOND_FACTOR_LABELS, counted, leaves_phrase
 from policy.records import Account, AdminChange
 from tui.cli.agenda import obligation_json, render_agenda
 from tui.cli.args import subcommands, yes_no
@@ -199,7 +199,7 @@ def list_accounts(ctx: Context, args: argparse.Namespace) -> int:
             [acc.id, acc.ref, acc.area or "", acc.status, admins or "—", format_date(last.date()) if last else "—"]
         )
     print(table(["Id", "Cuenta", "Área", "Estado", "Administración", "Última rotación"], lines, wrap=4))
-    print(f"\n{len(rows)} cuentas.")
+    print(f"\n{counted(len(rows), 'cuenta', 'cuentas')}.")
     return 0
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from policy.clock import format_date, relative
 from policy.codes import Kind, Status
+from policy.labels import plural
 from policy.obligations import Obligation
 from policy.profile import Profile, short_document
 from policy.records import Citation
@@ -230,7 +231,7 @@ def show_agenda(ctx: Context, args: argparse.Namespace) -> int:
     print(
         f"Pendientes al {format_date(now.date())} {now.strftime('%H:%M')} — {profile.short_name}"
         f" ({profile.name}) · {result.count(Status.OVERDUE)} vencidos, {result.count(Status.DUE_SOON)} próximos,"
-        f" {result.count(Status.UPCOMING)} en los próximos {result.horizon_days} días"
+        f" {result.count(Status.UPCOMING)} en los próximos {plural(result.horizon_days, 'día')}"
     )
     if not items:
         print("\nNada pendiente. ¡Todo al día!")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from policy.clock import parse_date, parse_datetime
 from policy.errors import UsageError
+from policy.labels import counted
 from store import integrity
 from store.bitacora import FORMAT, refs_text
 from store.errors import TamperedError, os_error_text
@@ -262,7 +263,7 @@ def search_entries(ctx: Context, args: argparse.Namespace) -> int:
         rows.append([e.id, _when(e), e.account or "—", e.kind, text])
     print(table(["Id", "Ocurrió", "Cuenta", "Tipo", "Texto"], rows, wrap=4))
     more = " (use --limite para ver más)" if len(entries) == args.limite else ""
-    print(f"\n{len(entries)} entradas, las más recientes primero{more}.")
+    print(f"\n{counted(len(entries), 'entrada', 'entradas')}, las más recientes primero{more}.")
     return 0
 
 
@@ -438,7 +439,7 @@ def export_entries(ctx: Context, args: argparse.Namespace) -> int:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
         raise UsageError(f"No se pudo escribir «{args.salida}»: {os_error_text(exc)}.") from None
-    print(f"{count} entradas exportadas a {target}.")
+    print(f"{counted(count, 'entrada exportada', 'entradas exportadas')} a {target}.")
     return 0
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from policy.clock import format_date
 from policy.codes import ChangeReason, Kind, Rank
 from policy.errors import UsageError
-from policy.labels import CHANGE_REASON_LABELS, leaves_phrase
+from policy.labels import CHANGE_REASON_LABELS, counted, leaves_phrase, rank_label
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.workflows import day_option
@@ -118,7 +118,7 @@ def list_people(ctx: Context, args: argparse.Namespace) -> int:
         [
             row.person.id,
             row.person.name,
-            row.person.rank or "—",
+            rank_label(row.person.rank),
             row.person.email or "—",
             format_date(row.last_training) if row.last_training else "—",
             "; ".join(row.current_roles) or "—",
@@ -126,7 +126,7 @@ def list_people(ctx: Context, args: argparse.Namespace) -> int:
         for row in people
     ]
     print(table(["Id", "Nombre", "Nivel", "Correo", "Capacitación", "Cuentas"], rows, wrap=5))
-    print(f"\n{len(people)} personas.")
+    print(f"\n{counted(len(people), 'persona', 'personas')}.")
     return 0
 
 

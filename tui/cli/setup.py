@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from policy.labels import counted
 from policy.profile import PROFILE_IDS
 from store.errors import ConflictError
 from tui.core.setup import NotEmptyError, ProfileInUseError, choose_profile, load_demo
@@ -59,8 +60,8 @@ def fill_with_demo(ctx: Context, args: argparse.Namespace) -> int:
     except NotEmptyError as exc:
         raise ConflictError(f"{exc.message.removesuffix('.')} (use --db con otra ruta).") from None
     print(
-        f"Institución de ejemplo cargada ({demo.profile.short_name}): {demo.accounts} cuentas,"
-        f" {demo.people} personas, {demo.rotations} rotaciones. Base: {demo.path}"
+        f"Institución de ejemplo cargada ({demo.profile.short_name}): {counted(demo.accounts, 'cuenta', 'cuentas')},"
+        f" {counted(demo.people, 'persona', 'personas')}, {counted(demo.rotations, 'rotación', 'rotaciones')}. Base: {demo.path}"
     )
     print("Vea la agenda con: resguardo pendientes")
     return 0

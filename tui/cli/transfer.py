@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policy.errors import UsageError
+from policy.labels import counted
 from store.errors import os_error_text
 from tui.cli.paths import input_file, output_file
 from tui.core import transfer
@@ -82,5 +83,5 @@ def export_file(ctx: Context, args: argparse.Namespace) -> int:
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(temp)
         raise UsageError(f"No se pudo escribir «{args.salida}»: {os_error_text(exc)}.") from None
-    print(f"Inventario exportado a {target} ({exported.accounts} cuentas).")
+    print(f"Inventario exportado a {target} ({counted(exported.accounts, 'cuenta', 'cuentas')}).")
     return 0

@@ -15,7 +15,6 @@ next deadline.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,6 +25,7 @@ from policy.credentials import HealthItem, health_report
 from policy.engine import agenda
 from policy.errors import UsageError
 from policy.institution import first_vacant_role, rotation_advice
+from policy.labels import fold
 from policy.obligations import Obligation, State
 from policy.profile import SETTINGS, SETTINGS_BY_NAME, Profile, SettingSpec, parse_setting_text
 from policy.records import Account, AdminChange, Assignment, CredentialState, Person, SecondFactorState
@@ -80,12 +80,6 @@ DETAIL_LIMIT: Final = 5
 
 
 # -- the institution's tables ------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents, so «mexico» finds «México» when filtering."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def matches(haystack: str, query: str) -> bool:

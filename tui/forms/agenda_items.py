@@ -72,7 +72,7 @@ def document_recorded(done: RecordedDocument) -> str:
 
 
 def waiver_added(waiver: Waiver) -> str:
-    return f"Dispensa {waiver.id} registrada hasta el {waiver.until.isoformat()}."
+    return f"Dispensa {waiver.id} registrada hasta el {format_date(waiver.until)}."
 
 
 class _ItemDialog(FormDialog):

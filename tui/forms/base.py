@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from policy.clock import parse_date, parse_datetime
 from policy.errors import ResguardoError
+from tui.widgets.keyhints import KeyHints
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
@@ -71,14 +72,17 @@ class ConfirmDialog(ModalScreen[bool]):
     """Asks before something that cannot be undone. Enter confirms, Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "Cancelar", id="confirmar.cancelar", tooltip="No hace nada"),
         Binding("y,s", "answer(True)", "Confirmar", id="confirmar.aceptar", tooltip="Confirma la acción"),
+        Binding("escape,n", "answer(False)", "Cancelar", id="confirmar.cancelar", tooltip="No hace nada"),
     ]
 
-    def __init__(self, question: str, confirm_label: str = "Confirmar") -> None:
+    def __init__(self, question: str, confirm_label: str = "Confirmar", *, safe_default: bool = False) -> None:
+        """``safe_default``: Enter cancels (the focus starts on «Cancelar»), for a question whose «yes» loses
+        something, such as leaving with an unsaved password."""
         super().__init__(classes="dialog-screen")
         self.question = question
         self.confirm_label = confirm_label
+        self.safe_default = safe_default
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
@@ -86,9 +90,10 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="warning", id="confirm", compact=True)
                 yield Button("Cancelar", id="cancel", compact=True)
+            yield KeyHints()
 
     def on_mount(self) -> None:
-        self.query_one("#confirm", Button).focus()
+        self.query_one("#cancel" if self.safe_default else "#confirm", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
@@ -110,8 +115,8 @@ class FormDialog(ModalScreen[str | None]):
     #: the first field gets the focus, not the scrolling container around the fields
     AUTO_FOCUS = "Input, Select, Checkbox"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancelar", id="formulario.cancelar", tooltip="Cierra sin guardar"),
         Binding("ctrl+s", "save", "Guardar", id="formulario.guardar", tooltip="Guarda el formulario"),
+        Binding("escape", "cancel", "Cancelar", id="formulario.cancelar", tooltip="Cierra sin guardar"),
     ]
     title_text = ""
 
@@ -151,6 +156,7 @@ class FormDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Guardar", variant="primary", id="save", tooltip="Guarda (ctrl+s)", compact=True)
                 yield Button("Cancelar", id="cancel", tooltip="Cierra sin guardar (Escape)", compact=True)
+            yield KeyHints()
 
     def compose_fields(self) -> ComposeResult:
         yield from ()

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Static
 from policy.clock import format_date
 from policy.credentials import GENERATED_REASON
 from policy.errors import ResguardoError
+from policy.labels import keyring_label
 from policy.records import Account
 from store.credentials import AWAITING, COMPLETED
 from store.secrets import (
@@ -47,12 +48,16 @@ from tui.core.credentials import (
     settle_interrupted_saves,
 )
 from tui.forms.base import ConfirmDialog
+from tui.widgets.keyhints import KeyHints
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
     from tui.app import Workbench
     from tui.workspace import Workspace
 
+#: asked before leaving the dialog (Esc, «Cancelar», ctrl+q) with a password that was not saved
+UNSAVED_GENERATED = "La contraseña generada no se ha guardado. ¿Salir sin guardar?"
+UNSAVED_TYPED = "La contraseña escrita no se ha guardado. ¿Salir sin guardar?"
 #: pause in typing before the strength check starts
 DEBOUNCE_SECONDS = 0.25
 _SCORE_STYLES = ("$error", "$error", "$warning", "$success", "$success")
@@ -168,11 +173,8 @@ class PasswordDialog(ModalScreen[str | None]):
     """Set (or generate) the password of one account."""
 
     AUTO_FOCUS = "#password"
+    # In the order the key line under the buttons reads them.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancelar", id="contrasena.cancelar", tooltip="Cierra sin guardar"),
-        Binding(
-            "ctrl+s", "save", "Guardar", id="contrasena.guardar", tooltip="Guarda en el llavero y registra la rotación"
-        ),
         Binding(
             "ctrl+g",
             "generate",
@@ -180,7 +182,6 @@ class PasswordDialog(ModalScreen[str | None]):
             id="contrasena.generar",
             tooltip="Genera una contraseña que cumple la regla",
         ),
-        Binding("ctrl+r", "reveal", "Mostrar/ocultar", id="contrasena.mostrar", tooltip="Muestra u oculta lo escrito"),
         Binding(
             "ctrl+y",
             "copy",
@@ -188,6 +189,11 @@ class PasswordDialog(ModalScreen[str | None]):
             id="contrasena.copiar",
             tooltip="Copia al portapapeles; se borra solo al poco tiempo",
         ),
+        Binding(
+            "ctrl+s", "save", "Guardar", id="contrasena.guardar", tooltip="Guarda en el llavero y registra la rotación"
+        ),
+        Binding("ctrl+r", "reveal", "Mostrar/ocultar", id="contrasena.mostrar", tooltip="Muestra u oculta lo escrito"),
+        Binding("escape", "cancel", "Cancelar", id="contrasena.cancelar", tooltip="Cierra sin guardar"),
     ]
 
     class KeyringReady(Message):
@@ -239,6 +245,10 @@ class PasswordDialog(ModalScreen[str | None]):
         self.last_check: PasswordCheck | None = None
         #: the password ctrl+g made: saved unchanged, it is recorded as ``credencial generar`` does
         self._made: str | None = None
+        #: the password was saved: leaving asks nothing
+        self._saved = False
+        #: the «¿Salir sin guardar?» question is open
+        self._asking = False
 
     @property
     def workbench(self) -> Workbench:
@@ -287,7 +297,8 @@ class PasswordDialog(ModalScreen[str | None]):
                 yield Button("Mostrar", id="reveal", compact=True, tooltip="ctrl+r")
                 yield Button("Copiar", id="copy", compact=True, tooltip="ctrl+y")
                 yield Button("Cancelar", id="cancel", compact=True, tooltip="Escape")
-            yield Static("Nunca se guarda en la base de datos: solo en el llavero.", classes="dialog-hint")
+            yield KeyHints()
+            yield Static("Nunca se guarda en la base de datos: solo en el llavero.", classes="dialog-hint db-note")
 
     def _profile_id(self) -> str | None:
         snapshot = self.workbench.agenda_snapshot
@@ -316,7 +327,9 @@ class PasswordDialog(ModalScreen[str | None]):
     @on(KeyringReady)
     def _keyring_ready(self, event: PasswordDialog.KeyringReady) -> None:
         self.secrets = event.secrets
-        self.query_one("#keyring", Static).update(f"Llavero: {event.secrets.name}")
+        self.query_one("#keyring", Static).update(
+            f"Llavero: {keyring_label(event.secrets.name, encrypted_file=event.secrets.encrypted_file)}"
+        )
         self.query_one("#save", Button).disabled = False
         self._schedule_check()
         self._settle(event.secrets)
@@ -373,7 +386,10 @@ class PasswordDialog(ModalScreen[str | None]):
             self.app.push_screen(PassphraseDialog(self.workbench.workspace), answered)
             return
         self.notify(f"{event.text} No se registró nada.", title="Llavero no disponible", severity="error", timeout=10)
-        self.dismiss(None)
+        if self.unsaved_question() is None:
+            self.dismiss(None)
+        else:  # what was typed or generated stays on screen (to copy it down); Esc asks before leaving
+            self.query_one("#keyring", Static).update(f"Llavero no disponible: {event.text}")
 
     # -- strength, debounced -------------------------------------------------------
 
@@ -553,7 +569,8 @@ class PasswordDialog(ModalScreen[str | None]):
         self.post_message(self.Saved(result))
 
     @on(Saved)
-    def _saved(self, event: PasswordDialog.Saved) -> None:
+    def _saved_now(self, event: PasswordDialog.Saved) -> None:
+        self._saved = True
         summary = describe_saved(event.result)
         self.workbench.data_changed(summary)
         if event.result.reminder:
@@ -571,8 +588,32 @@ class PasswordDialog(ModalScreen[str | None]):
         self._show_error(event.text)
         self.notify(event.text, title="No se guardó", severity="error", timeout=10)
 
+    def unsaved_question(self) -> str | None:
+        """What to ask before leaving: None when nothing was typed nor generated (or it was saved)."""
+        if self._saved or not self.is_mounted:
+            return None
+        password = self.query_one("#password", Input).value
+        repeated = self.query_one("#confirm", Input).value
+        if not password and not repeated:
+            return None
+        return UNSAVED_GENERATED if self._made is not None and password == self._made else UNSAVED_TYPED
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Leave; with an unsaved password, only after the user says so (Enter keeps the dialog)."""
+        question = self.unsaved_question()
+        if question is None:
+            self.dismiss(None)
+            return
+        if self._asking:
+            return
+        self._asking = True
+
+        def answered(leave: bool | None) -> None:
+            self._asking = False
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(question, "Salir sin guardar", safe_default=True), answered)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 from policy.clock import format_date
 from policy.codes import AccountStatus, Network, Rank, Role, Verification
 from policy.errors import UsageError
+from policy.labels import RANK_LABELS
 from policy.records import Account, Person
 from tui.core.records import (
     AccountFields,
@@ -309,7 +310,7 @@ class PersonDialog(FormDialog):
             "Nombre completo", Input(person.name if person else "", id="name", disabled=person is not None)
         )
         yield from field("Correo institucional", Input((person.email or "") if person else "", id="email"))
-        rank_options = [("(sin indicar)", "")] + options([r.value for r in Rank])
+        rank_options = [("(sin indicar)", "")] + [(RANK_LABELS[r], r.value) for r in Rank]
         yield from field(
             "Nivel del puesto",
             Select(rank_options, id="rank", allow_blank=False, value=(person.rank or "") if person else ""),

@@ -25,6 +25,12 @@ class View:
     label: str
     tooltip: str
     screen: str
+    #: the tab's name at 80 columns, when every full name does not fit («Bitác.»); the label if empty
+    short: str = ""
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
     def screen_class(self) -> type[ViewScreen]:
         module, _, name = self.screen.partition(":")
@@ -34,17 +40,25 @@ class View:
 
 VIEWS: tuple[View, ...] = (
     View("hoy", "1", "Hoy", "La agenda de hoy", "tui.screens.hoy:HoyScreen"),
-    View("cuentas", "2", "Cuentas", "Todas las cuentas", "tui.screens.cuentas:CuentasScreen"),
-    View("personas", "3", "Personas", "Las personas administradoras", "tui.screens.personas:PersonasScreen"),
-    View("bitacora", "4", "Bitácora", "Buscar y anotar en la bitácora", "tui.screens.bitacora:BitacoraScreen"),
-    View("incidentes", "5", "Incidentes", "Incidentes y sus avisos", "tui.screens.workflows:IncidentesScreen"),
-    View("consultas", "6", "Consultas", "Consultas pendientes con su plazo", "tui.screens.workflows:ConsultasScreen"),
+    View("cuentas", "2", "Cuentas", "Todas las cuentas", "tui.screens.cuentas:CuentasScreen", "Ctas."),
+    View("personas", "3", "Personas", "Las personas administradoras", "tui.screens.personas:PersonasScreen", "Pers."),
+    View("bitacora", "4", "Bitácora", "Buscar y anotar en la bitácora", "tui.screens.bitacora:BitacoraScreen", "Bit."),
+    View("incidentes", "5", "Incidentes", "Incidentes y sus avisos", "tui.screens.workflows:IncidentesScreen", "Inc."),
+    View(
+        "consultas",
+        "6",
+        "Consultas",
+        "Consultas pendientes con su plazo",
+        "tui.screens.workflows:ConsultasScreen",
+        "Cons.",
+    ),
     View(
         "solicitudes",
         "7",
         "Solicitudes",
         "Solicitudes de información abiertas con su plazo",
         "tui.screens.workflows:SolicitudesScreen",
+        "Sol.",
     ),
     View(
         "calendario",
@@ -52,6 +66,7 @@ VIEWS: tuple[View, ...] = (
         "Calendario",
         "El mes: días inhábiles, proceso electoral y plazos de cada día",
         "tui.screens.calendario:CalendarioScreen",
+        "Cal.",
     ),
 )
 #: mode → its view

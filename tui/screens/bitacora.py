@@ -18,15 +18,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from policy.clock import format_date, local, parse_date
 from policy.errors import ResguardoError
-from policy.labels import ENTRY_KIND_LABELS
+from policy.labels import ENTRY_KIND_LABELS, counted
 from tui.core.bitacora import search_entries, verify_journal
 from tui.forms.base import account_options
 from tui.forms.bitacora import EntryDialog, kind_options
 from tui.screens.base import PaletteCommand, ViewScreen
+from tui.widgets.footer import FittedFooter
 from tui.widgets.status import StatusLine
 from tui.widgets.table import Column, Row, VirtualTable
 from tui.workspace import error_text
@@ -167,7 +168,7 @@ class BitacoraScreen(ViewScreen):
             id="entries",
         )
         yield Static("", id="entry-detail")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.table.focus()
@@ -248,20 +249,22 @@ class BitacoraScreen(ViewScreen):
             return  # the filters changed again: a newer search is on its way
         self.last_search_ms = event.elapsed_ms
         self.shown_generation = event.generation
-        self.entries = event.entries
-        self._by_id = {entry.id: entry for entry in event.entries}
+        # The search keeps the newest entries recorded; they are listed by when they happened (the
+        # «Ocurrió» column), newest first, an entry recorded late among its day's, then by id.
+        self.entries = sorted(event.entries, key=lambda entry: (entry.occurred, entry.id), reverse=True)
+        self._by_id = {entry.id: entry for entry in self.entries}
         rows = [
             Row(
                 entry.id,
                 (
-                    local(entry.occurred).strftime("%Y-%m-%d %H:%M"),
+                    local(entry.occurred).strftime("%d/%m/%Y %H:%M"),
                     entry.account or "—",
                     ENTRY_KIND_LABELS.get(entry.kind, entry.kind),
                     entry.text.replace("\n", " "),
                 ),
                 "muted" if entry.kind == "correccion" else "",
             )
-            for entry in event.entries
+            for entry in self.entries
         ]
         table = self.table
         searching = any(self._filters_safe())
@@ -294,7 +297,11 @@ class BitacoraScreen(ViewScreen):
         detail = self.query_one("#entry-detail", Static)
         entry = self._by_id.get(key) if key is not None else None
         if entry is None:
-            detail.update(f"{len(self.entries)} entradas (las más recientes primero)." if self.entries else "")
+            detail.update(
+                f"{counted(len(self.entries), 'entrada', 'entradas')} (las que ocurrieron más recientemente primero)."
+                if self.entries
+                else ""
+            )
             return
         recorded = local(entry.recorded)
         detail.update(

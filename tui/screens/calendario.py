@@ -25,6 +25,7 @@ from tui.core.schedule import CalendarDay, MonthView, month_view
 from tui.render.outline import MONTHS, long_date
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.screens.hoy import ObligationScreen, subject
+from tui.widgets.footer import FittedFooter
 from tui.widgets.status import StatusLine
 
 WEEKDAYS = ("Lun", "Mar", "Mié", "Jue", "Vie", "Sáb", "Dom")
@@ -128,7 +129,7 @@ class CalendarioScreen(ViewScreen):
             for index in range(42):
                 yield Static("", id=f"cell-{index}", classes="day")
         yield Static("Cargando el mes…", id="day-detail")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.selected = self.workbench.workspace.now().date()

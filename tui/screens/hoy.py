@@ -6,26 +6,28 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from policy.clock import format_date
 from policy.codes import Kind, Status
-from policy.labels import KIND_LABELS, STATUS_LABELS, due_phrase
+from policy.labels import KIND_LABELS, STATUS_LABELS, counted, due_phrase, fold
 from policy.obligations import Obligation
 from policy.profile import Profile, short_document
-from tui.forms.openers import Resolution, resolutions_for
+from tui.forms.openers import RESOLUTIONS, SHOW_ACCOUNT, WAIVER, Resolution, resolutions_for
 from tui.screens.base import PaletteCommand, ViewScreen
-from tui.widgets.footer import ReadyFooter
+from tui.widgets.footer import FittedFooter, ReadyFooter
 from tui.widgets.status import StatusLine
 from tui.widgets.table import Column, LazyRow, Row, TableRow, VirtualTable
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from tui.core.agenda import Agenda
 
 SECTIONS = (
@@ -207,7 +209,7 @@ class ObligationScreen(ModalScreen[Resolution | None]):
                         variant="primary" if resolution is self.resolutions[0] else "default",
                     )
                 yield Button("Esc Volver", id="back", compact=True)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         buttons = self.query(".resolution")
@@ -244,8 +246,48 @@ class ObligationScreen(ModalScreen[Resolution | None]):
                 return
 
 
+class AgendaTable(VirtualTable, inherit_bindings=False):
+    """The agenda's table: VirtualTable's keys but «j»/«k», which Hoy gives to the resolutions (k: the
+    password) and to nothing else."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(b for b in VirtualTable.BINDINGS if isinstance(b, Binding) and b.key not in ("up,k", "down,j")),
+        Binding("up", "cursor(-1)", "Subir", show=False, id="tabla.subir", tooltip="Fila anterior"),
+        Binding("down", "cursor(1)", "Bajar", show=False, id="tabla.bajar", tooltip="Fila siguiente"),
+    ]
+
+
+def _resolution_bindings() -> list[BindingType]:
+    """One hidden key per way of resolving an item, acting on the selected row (or the marked ones)."""
+    seen: dict[str, Resolution] = {}
+    for resolution in (*(r for group in RESOLUTIONS.values() for r in group), SHOW_ACCOUNT, WAIVER):
+        if not resolution.edits_account:
+            seen.setdefault(resolution.id, resolution)
+    bindings: list[BindingType] = [
+        Binding(r.key, f"resolve('{r.id}')", r.label, id=f"hoy.{r.id}", show=False, tooltip=f"{r.label} (fila elegida)")
+        for r in seen.values()
+    ]
+    bindings.append(
+        Binding("d", "resolve_edit", "Corregir la cuenta", id="hoy.corregir", show=False, tooltip="Corrige el dato")
+    )
+    return bindings
+
+
+#: what a batch of marked rows records, by resolution: the use case's words for the summary
+BATCH_NOUNS: dict[str, tuple[str, str]] = {
+    "evaluacion": ("cuenta evaluada", "cuentas evaluadas"),
+    "rotacion": ("rotación registrada", "rotaciones registradas"),
+    "capacitacion": ("capacitación registrada", "capacitaciones registradas"),
+}
+
+
 class HoyScreen(ViewScreen):
-    """The start screen: what is overdue, what falls due this week, and what comes next."""
+    """The start screen: what is overdue, what falls due this week, and what comes next.
+
+    A work queue: «/» filters (accents and case folded), the resolving keys act on
+    the selected row without opening it, and Espacio marks rows so one key records
+    the same thing for all of them (one confirmation, one summary).
+    """
 
     mode = "hoy"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -256,23 +298,48 @@ class HoyScreen(ViewScreen):
             id="hoy.abrir",
             tooltip="Abre el pendiente: la cláusula y las acciones que lo resuelven",
         ),
+        Binding("slash", "focus_filter", "Filtrar", id="hoy.filtrar", tooltip="Escriba para filtrar la agenda"),
+        Binding(
+            "space",
+            "toggle_mark",
+            "Marcar",
+            id="hoy.marcar",
+            key_display="Espacio",
+            tooltip="Marca la fila para aplicar una acción a varias",
+        ),
+        Binding(
+            "escape",
+            "clear",
+            "Limpiar",
+            id="hoy.limpiar",
+            show=False,
+            tooltip="Quita las marcas y el filtro",
+        ),
         Binding("f5", "app.reload", "Actualizar", id="hoy.actualizar", tooltip="Vuelve a calcular la agenda"),
+        *_resolution_bindings(),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.agenda: Agenda | None = None
+        #: the agenda's indexes the user marked (kept while their item stays in the agenda)
+        self.marked: set[int] = set()
+        #: folded text of each item, made the first time a filter needs it
+        self._haystacks: dict[int, str] = {}
+        #: items shown per section after the filter, and the section's whole count (tests read it)
+        self.counts: dict[Status, tuple[int, int]] = {}
 
     def compose(self) -> ComposeResult:
         # the agenda, when already read: the Footer composed below offers «Abrir» for it
         self.agenda = self.workbench.agenda_snapshot
         yield StatusLine(self.mode)
-        yield VirtualTable(
+        # the filter box is mounted on the first «/»: Textual's Input costs the first frame ~6 ms
+        yield AgendaTable(
             [
-                Column("Plazo", 20, 19),
-                Column("Cuenta o persona", None, 20, 2),
-                Column("Qué hacer", None, 20, 3),
-                Column("Regla", 24, 10),
+                Column("Plazo", 21, 21),
+                Column("Cuenta o persona", None, 18, 2),
+                Column("Qué hacer", None, 34, 5),
+                Column("Regla", 22, 10, optional=True),
             ],
             empty_text="Cargando la agenda…",
             id="agenda",
@@ -284,33 +351,74 @@ class HoyScreen(ViewScreen):
         self.query_one("#agenda", VirtualTable).focus()
         self.show_data()
 
+    # -- rows ------------------------------------------------------------------
+
+    @property
+    def filter_text(self) -> str:
+        box = self._filter_box()
+        return fold(box.value).strip() if box is not None else ""
+
+    def _haystack(self, index: int) -> str:
+        found = self._haystacks.get(index)
+        if found is None:
+            assert self.agenda is not None
+            item = self.agenda.items[index]
+            words = (*agenda_cells(item, self.agenda.now, self.agenda.profile), KIND_LABELS.get(item.kind, ""))
+            found = self._haystacks[index] = fold(" ".join(words))
+        return found
+
     def show_data(self) -> None:
         agenda = self.workbench.agenda_snapshot
         if agenda is None:
             return
+        if agenda is not self.agenda:
+            self._haystacks = {}
+            if self.agenda is not None:  # keep the marks on the items still in the agenda
+                keys = {self.agenda.items[i].key for i in self.marked if i < len(self.agenda.items)}
+                self.marked = {i for i, item in enumerate(agenda.items) if item.key in keys}
         self.agenda = agenda
+        query = self.filter_text
+        words = query.split()
         # Thousands of items: each row's text is made when it is first drawn (see LazyRow).
         by_status: dict[Status, list[int]] = {status: [] for status, _, _ in SECTIONS}
+        totals: dict[Status, int] = dict.fromkeys(by_status, 0)
         for index, item in enumerate(agenda.items):
             bucket = by_status.get(item.status)
-            if bucket is not None:
+            if bucket is None:
+                continue
+            totals[item.status] += 1
+            if not words or all(word in self._haystack(index) for word in words):
                 bucket.append(index)
         rows: list[TableRow] = []
+        self.counts = {status: (len(by_status[status]), totals[status]) for status in by_status}
         for status, title, kind in SECTIONS:
             group = by_status[status]
             if not group:
                 continue
             heading = title.format(days=agenda.horizon_days)  # the horizon is the core's
-            rows.append(Row(None, (f"{heading} ({len(group)})",), "section"))
-            rows.extend(
-                LazyRow(index, partial(agenda_cells, agenda.items[index], agenda.now, agenda.profile), kind)
-                for index in group
-            )
+            shown = f"{len(group)} de {totals[status]}" if words else str(len(group))
+            rows.append(Row(None, (f"{heading} ({shown})",), "section"))
+            rows.extend(LazyRow(index, partial(self._cells, index), kind) for index in group)
         table = self.query_one("#agenda", VirtualTable)
-        table.empty_text = "Nada pendiente. ¡Todo al día!"
+        table.empty_text = "Nada coincide con el filtro (Esc lo limpia)." if words else "Nada pendiente. ¡Todo al día!"
         table.set_rows(rows)
         self._preview(table.cursor_key)
         self.refresh_bindings()  # «Abrir» depends on there being items
+
+    def _cells(self, index: int) -> tuple[str, ...]:
+        assert self.agenda is not None
+        cells = agenda_cells(self.agenda.items[index], self.agenda.now, self.agenda.profile)
+        if index in self.marked:
+            return (f"● {cells[0]}", *cells[1:])
+        return cells
+
+    def _redraw_row(self, index: int) -> None:
+        table = self.query_one("#agenda", VirtualTable)
+        for position, row in enumerate(table.rows):
+            if row.kind != "section" and row.key == index:
+                table.rows[position] = LazyRow(index, partial(self._cells, index), row.kind)
+                break
+        table.refresh()
 
     @property
     def selected_item(self) -> Obligation | None:
@@ -318,6 +426,12 @@ class HoyScreen(ViewScreen):
         if self.agenda is None or key is None:
             return None
         return self.agenda.items[key]
+
+    @property
+    def marked_items(self) -> list[Obligation]:
+        if self.agenda is None:
+            return []
+        return [self.agenda.items[i] for i in sorted(self.marked) if i < len(self.agenda.items)]
 
     @on(VirtualTable.Highlighted, "#agenda")
     def _highlighted(self, event: VirtualTable.Highlighted) -> None:
@@ -329,22 +443,106 @@ class HoyScreen(ViewScreen):
             preview.update("")
             return
         item = self.agenda.items[key]
+        keys = " · ".join(f"{r.key} {r.label}" for r in resolutions_for(item))
+        marks = (
+            f" · {counted(len(self.marked), 'fila marcada', 'filas marcadas')} (Esc las quita)" if self.marked else ""
+        )
         preview.update(
             Content.assemble(
                 (f"{subject(item)}: ", "bold"),
                 f"{item.message}\n",
+                (f"Teclas: {keys} · Espacio marca{marks}\n", "$accent"),
                 (f"{item.rule.section} {short_document(self.agenda.profile, item.rule)}: ", "italic"),
                 f"«{item.rule.quote}»",
             )
         )
 
+    # -- filter ------------------------------------------------------------------
+
+    def _filter_box(self) -> Input | None:
+        found = self.query("#hoy-filter")
+        return found.first() if found else None  # type: ignore[return-value]  # only an Input has that id
+
+    def action_focus_filter(self) -> None:
+        box = self._filter_box()
+        if box is None:
+            from textual.widgets import Input  # lazy: ~6 ms the first frame does not need
+
+            box = Input(
+                placeholder="Filtrar la agenda: cuenta, persona, qué hacer, regla (Esc limpia)",
+                id="hoy-filter",
+                compact=True,
+            )
+            self.mount(box, before=self.query_one("#agenda"))
+        box.remove_class("-hidden")
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "hoy-filter":
+            self.show_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "hoy-filter":
+            self.query_one("#agenda", VirtualTable).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        box = self._filter_box()
+        if event.key == "escape" and box is not None and box.has_focus:
+            event.stop()
+            self.action_clear()
+
+    def _filter_shown(self) -> bool:
+        box = self._filter_box()
+        return box is not None and not box.has_class("-hidden")
+
+    def action_clear(self) -> None:
+        """Esc: clear the filter and hide it, then the marks."""
+        box = self._filter_box()
+        if box is not None and (box.value or box.has_focus or not box.has_class("-hidden")):
+            box.value = ""
+            box.add_class("-hidden")
+            self.query_one("#agenda", VirtualTable).focus()
+            self.show_data()
+            return
+        if self.marked:
+            self.marked = set()
+            self.show_data()
+
+    # -- marks -------------------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        table = self.query_one("#agenda", VirtualTable)
+        key = table.cursor_key
+        if key is None:
+            return
+        self.marked.symmetric_difference_update({key})
+        self._redraw_row(key)
+        table.action_cursor(1)
+        self._preview(table.cursor_key)
+        self.refresh_bindings()
+
+    # -- acting ------------------------------------------------------------------
+
     @on(VirtualTable.Chosen, "#agenda")
     def _chosen(self) -> None:
         self.action_open_item()
 
+    def _targets(self) -> list[Obligation]:
+        """The marked items, or else the selected one."""
+        if self.marked:
+            return self.marked_items
+        item = self.selected_item
+        return [item] if item is not None else []
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_item":  # the table always keeps a row selected while there are items
             return self.agenda is not None and bool(self.agenda.items)
+        if action == "resolve":
+            return any(any(r.id == parameters[0] for r in resolutions_for(t)) for t in self._targets())
+        if action == "resolve_edit":
+            return any(any(r.edits_account for r in resolutions_for(t)) for t in self._targets())
+        if action == "clear":
+            return bool(self.marked) or self._filter_shown()
         return True
 
     def action_open_item(self) -> None:
@@ -354,6 +552,45 @@ class HoyScreen(ViewScreen):
         self.app.push_screen(
             ObligationScreen(item, self.agenda.profile, self.agenda.now), lambda action: self._resolve(item, action)
         )
+
+    def action_resolve(self, resolution_id: str) -> None:
+        """A resolving key on Hoy: the selected row's form, or one batch for the marked rows."""
+        targets = self._targets()
+        chosen = [(item, r) for item in targets for r in resolutions_for(item) if r.id == resolution_id]
+        if not chosen:
+            return
+        if not self.marked:
+            item, resolution = chosen[0]
+            resolution.open(self.workbench, item)
+            return
+        if len(chosen) == 1:
+            item, resolution = chosen[0]
+            resolution.open(self.workbench, item)
+            return
+        if resolution_id not in BATCH_NOUNS:
+            label = chosen[0][1].label
+            self.notify(
+                f"«{label}» se hace de una fila a la vez: quite las marcas (Esc) y elija cada fila.",
+                severity="warning",
+            )
+            return
+        from tui.forms.batch import run_batch  # lazy: forms are not for the first frame
+
+        skipped = len(targets) - len(chosen)
+        run_batch(self.workbench, resolution_id, [item for item, _ in chosen], skipped, self._batch_done)
+
+    def _batch_done(self) -> None:
+        self.marked = set()
+        self.show_data()
+
+    def action_resolve_edit(self) -> None:
+        item = self.selected_item
+        if item is None:
+            return
+        for resolution in resolutions_for(item):
+            if resolution.edits_account:
+                resolution.open(self.workbench, item)
+                return
 
     def _resolve(self, item: Obligation, resolution: Resolution | None) -> None:
         if resolution is not None:
@@ -372,4 +609,5 @@ class HoyScreen(ViewScreen):
                     subject(item),
                 )
             )
+        commands.append(PaletteCommand("agenda: Filtrar", self.action_focus_filter, "Filtra la agenda por texto"))
         return commands

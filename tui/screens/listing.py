@@ -12,10 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
-from tui.core.records import fold, matches
+from policy.labels import fold
+from tui.core.records import matches
 from tui.screens.base import ViewScreen
+from tui.widgets.footer import FittedFooter
 from tui.widgets.status import StatusLine
 from tui.widgets.table import Column, Row, VirtualTable
 
@@ -70,7 +72,7 @@ class ListingScreen(ViewScreen, Generic[T]):
                 yield Static("", id="detail-left")
             with VerticalScroll(classes="detail-column"):
                 yield Static("", id="detail-right")
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.table.focus()

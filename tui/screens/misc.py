@@ -15,29 +15,15 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
+from policy.labels import counted
 from tui.core.setup import DemoLoaded, ProfileChosen, choose_profile, load_demo, profile_options
 from tui.forms.password import PassphraseDialog
+from tui.widgets.keyhints import key_label
+from tui.widgets.toggle import MarkedCheckbox
 from tui.workspace import Workspace, error_text
 
 if TYPE_CHECKING:
     from tui.app import Workbench
-
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "escape": "Esc",
-    "enter": "Enter",
-    "pageup": "RePág",
-    "pagedown": "AvPág",
-    "home": "Inicio",
-    "end": "Fin",
-    "up": "↑",
-    "down": "↓",
-}
-
-
-def key_label(keys: str) -> str:
-    return ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -155,12 +141,14 @@ class WizardScreen(Screen[None]):
                 classes="dialog-text",
             )
             with RadioSet(id="profile"):
-                for index, choice in enumerate(profile_options()):
-                    yield RadioButton(f"{choice.short_name} — {choice.name}", value=index == 0, name=choice.id)
-            yield Checkbox(
+                for choice in profile_options():
+                    # nothing preselected: the institution is the user's choice, never a default
+                    yield RadioButton(f"{choice.short_name} — {choice.name}", value=False, name=choice.id)
+            yield MarkedCheckbox(
                 "Cargar la institución de ejemplo (datos ficticios para practicar)", False, id="demo", compact=True
             )
-            yield Static("Almacén de contraseñas del sistema: comprobando…", id="keyring")
+            yield Static("Almacén de contraseñas: comprobando…", id="keyring")
+            yield Static("", id="wizard-error", classes="dialog-error")
             yield Button("Comenzar", variant="primary", id="start", tooltip="Guarda el perfil (ctrl+s)", compact=True)
             yield Static("Tab cambia de campo · Enter en «Comenzar» o ctrl+s · ctrl+q sale", classes="dialog-hint")
 
@@ -183,28 +171,37 @@ class WizardScreen(Screen[None]):
     def _keyring_checked(self, event: WizardScreen.KeyringChecked) -> None:
         keyring = self.query_one("#keyring", Static)
         if not event.locked_file:
-            keyring.update(f"Almacén de contraseñas del sistema: {event.backend}")
+            keyring.update(f"Almacén de contraseñas: {event.backend}")
             return
-        keyring.update("Almacén de contraseñas: llavero cifrado de resguardo (este equipo no tiene otro), bloqueado.")
+        keyring.update("Almacén de contraseñas: archivo cifrado de resguardo (este equipo no tiene otro), bloqueado.")
         app = self.workbench
 
         def answered(ok: bool | None) -> None:
             keyring.update(
-                "Almacén de contraseñas: llavero cifrado de resguardo, "
+                "Almacén de contraseñas: archivo cifrado de resguardo, "
                 + ("abierto." if ok else "bloqueado (se pedirá la frase al guardar una contraseña).")
             )
 
         app.push_screen(PassphraseDialog(app.workspace, new_file=not event.file_exists), answered)
 
-    def selected_profile(self) -> str:
+    def selected_profile(self) -> str | None:
+        """The profile picked, or None while the user has picked none."""
         radio = self.query_one("#profile", RadioSet)
         button = radio.pressed_button
-        return button.name if button is not None and button.name else profile_options()[0].id
+        return button.name if button is not None and button.name else None
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
+        profile = self.selected_profile()
+        if profile is None:
+            self.query_one("#wizard-error", Static).update(
+                "Elija primero el perfil de su institución (↑↓ y Espacio en la lista)."
+            )
+            self.query_one("#profile", RadioSet).focus()
+            return
+        self.query_one("#wizard-error", Static).update("")
         self.query_one("#start", Button).disabled = True
-        self._initialize(self.selected_profile(), self.query_one("#demo", Checkbox).value)
+        self._initialize(profile, self.query_one("#demo", Checkbox).value)
 
     # A write: not exclusive, so nothing cancels it and its error is always reported.
     @work(thread=True, exit_on_error=False, group="initialize")
@@ -233,7 +230,7 @@ def describe_start(result: ProfileChosen | DemoLoaded) -> str:
     """What the wizard says once the database is ready."""
     if isinstance(result, DemoLoaded):
         return (
-            f"Institución de ejemplo cargada ({result.profile.short_name}): {result.accounts} cuentas,"
-            f" {result.people} personas."
+            f"Institución de ejemplo cargada ({result.profile.short_name}): {counted(result.accounts, 'cuenta', 'cuentas')},"
+            f" {counted(result.people, 'persona', 'personas')}."
         )
     return f"Perfil {result.profile.short_name} listo."

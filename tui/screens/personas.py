@@ -10,7 +10,7 @@ from textual.content import Content
 
 from policy.clock import format_date
 from policy.codes import Status
-from policy.labels import KIND_LABELS, due_phrase
+from policy.labels import KIND_LABELS, due_phrase, rank_label
 from tui.core.records import PersonRow
 from tui.forms.records import TrainingDialog
 from tui.screens.base import PaletteCommand
@@ -73,7 +73,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
             person.id,
             (
                 person.name,
-                person.rank or "—",
+                rank_label(person.rank),
                 person.email or "—",
                 str(len(item.current_roles)),
                 format_date(item.last_training) if item.last_training else "—",
@@ -90,7 +90,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
         today = institution.now.date()
         left: list[Content | str | tuple[str, str]] = [
             (person.name, "bold"),
-            f"  ({person.rank or 'nivel sin indicar'})\n",
+            f"  ({rank_label(person.rank, 'nivel sin indicar')})\n",
             f"Correo: {person.email or '—'}\n",
             ("Asignaciones\n", "bold"),
         ]

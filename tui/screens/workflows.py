@@ -17,10 +17,10 @@ from textual.message import Message
 
 from policy.clock import local, relative
 from policy.codes import Kind, RequestState
+from policy.labels import fold
 from policy.obligations import Obligation
 from tui.core.incidents import incidents, notify_incident
 from tui.core.preflight import Review
-from tui.core.records import fold
 from tui.core.workflows import (
     consultation_review,
     consultations,

@@ -1,0 +1,70 @@
+"""The line of keys under a dialog: its own bindings, as the user's keymap has them."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+#: Textual's key names as a Spanish keyboard user reads them
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "space": "Espacio",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "pageup": "RePág",
+    "pagedown": "AvPág",
+    "home": "Inicio",
+    "end": "Fin",
+    "up": "↑",
+    "down": "↓",
+    "delete": "Supr",
+}
+
+
+def key_name(key: str) -> str:
+    """«ctrl+g», «Esc», «?»: one key as the hints and the help name it."""
+    key = key.strip()
+    modifiers, _, last = key.rpartition("+")
+    name = KEY_NAMES.get(last, last)
+    return f"{modifiers}+{name}" if modifiers else name
+
+
+def key_label(keys: str) -> str:
+    """Several keys of one binding (``"escape,n"``) joined: «Esc, n»."""
+    return ", ".join(key_name(k) for k in keys.split(",") if k.strip())
+
+
+class KeyHints(Static):
+    """«ctrl+g Generar · ctrl+s Guardar · Esc Cancelar»: the keys the dialog itself binds (those with
+    an id: Textual's own Tab and copy keys are left to the help).
+
+    Read from the screen's active bindings, so a key the user remapped in the
+    keymap shows its new key, and an action that does not apply now is left out.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name for it
+        super().__init__("", classes="dialog-hint key-hints", id=id)
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self.show_keys)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: object) -> None:
+        self.show_keys()
+
+    def show_keys(self) -> None:
+        self.update(self.hint_text())
+
+    def hint_text(self) -> str:
+        screen = self.screen
+        keys: dict[tuple[str, str], list[str]] = {}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if active.node is not screen or not binding.description or not binding.id:
+                continue
+            keys.setdefault((binding.action, binding.description), []).append(key_name(binding.key))
+        return " · ".join(f"{'/'.join(names)} {description}" for (_, description), names in keys.items())
