@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from policy.clock import add_months, end_of_day, format_date, local, start_of_day
 from policy.codes import AccountStatus, Kind, Network, Role, Verification
 from policy.obligations import Obligation, State
+from policy.profile import content_windows
 from policy.records import Account, Assignment
 
 _ROLE_NAMES: dict[str, str] = {
@@ -571,5 +572,59 @@ def incident_notice(state: State, now: datetime) -> Iterator[Obligation]:
             ),
             account=accounts.get(notice.account_id),
             ref_id=notice.id,
+            standing=True,
+        )
+
+
+def institutional_phone(state: State, now: datetime) -> Iterator[Obligation]:
+    """iecm §11.1 a: every account is tied to an institutional phone; one with no phone recorded
+    reads «sin dato» until someone records it."""
+    profile = state.profile
+    if not profile.settings.require_institutional_phone or not profile.has_rule("institutional_phone"):
+        return
+    rule = profile.rule("institutional_phone")
+    for acc in live_accounts(state):
+        if acc.phone and acc.phone.strip():
+            continue
+        yield Obligation(
+            kind=Kind.INSTITUTIONAL_PHONE,
+            due=_since(acc, now),
+            rule=rule,
+            message="Sin dato: no consta el teléfono institucional asociado a la cuenta; regístrelo.",
+            account=acc,
+            standing=True,
+        )
+
+
+def content_current(state: State, now: datetime) -> Iterator[Obligation]:
+    """ine §6.XXII, ieeags §6.XXIV, ieesonora §6.XX: content renewed daily or weekly per network:
+    a finding when an account's latest ``publicacion`` entry (else its opening) is older than its
+    network's window (the setting ``content_windows``; a network not listed is not checked)."""
+    profile = state.profile
+    if state.last_post is None or not profile.settings.content_windows or not profile.has_rule("content_current"):
+        return
+    windows = content_windows(profile.settings.content_windows)
+    rule = profile.rule("content_current")
+    last_post = state.last_post
+    for acc in live_accounts(state):
+        days = windows.get(acc.network)
+        if days is None:
+            continue
+        last = last_post.get(acc.id)
+        base = local(last).date() if last is not None else opening_day(acc, now)
+        due = end_of_day(base + timedelta(days=days))
+        if due > now:
+            continue
+        every = "cada día" if days == 1 else f"cada {days} días"
+        if last is not None:
+            what = f"la última publicación registrada es del {format_date(base)}"
+        else:
+            what = f"no hay publicaciones registradas desde el {format_date(base)}"
+        yield Obligation(
+            kind=Kind.CONTENT_CURRENT,
+            due=due,
+            rule=rule,
+            message=f"Actualizar el contenido: {what} y en {acc.network} se publica {every}.",
+            account=acc,
             standing=True,
         )

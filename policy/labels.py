@@ -129,13 +129,27 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.ACCESS: "Acceso a la cuenta",
     Kind.YOUTUBE_HOMOLOGATION: "Cuenta de YouTube",
     Kind.UTCSYD_COADMIN: "Coadministración de la UTCSyD",
+    Kind.INSTITUTIONAL_PHONE: "Teléfono institucional",
+    Kind.CONTENT_CURRENT: "Contenido actualizado",
+    Kind.UTCSYD_MESSAGE: "Mensaje de la UTCSyD",
+    Kind.MATTER_NOTICE: "Aviso de asunto relevante",
+    Kind.RELEASE_LETTER: "Carta de descargo",
+    Kind.UTCSYD_SUPPORT: "Apoyo de la UTCSyD",
+    Kind.TITULAR_APPROVAL: "Aprobación del material propio",
+    Kind.UNICOM_STEP: "Trámite ante la UNICOM",
+    Kind.JUNTA_NOTICE: "Oficio de apertura de una Junta",
+    Kind.JUNTA_STRATEGY: "Estrategia de la Junta Local",
+    Kind.HOLDERS_NOTICE: "Aviso de cambio de titular",
+    Kind.FORMAL_REQUEST: "Solicitud formal de material",
+    Kind.REMOVAL_REQUEST: "Solicitud de retiro de contenido",
+    Kind.USER_ANSWER: "Respuesta a una persona usuaria",
 }
 
 
 def due_phrase(item: Obligation, now: datetime) -> str:
     """When an item is due, as the workbench's lists say it: an incident's notices are
     due «de inmediato», a standing finding holds until fixed, the rest is relative time."""
-    if item.kind == Kind.INCIDENT_NOTICE:
+    if item.kind in (Kind.INCIDENT_NOTICE, Kind.MATTER_NOTICE):
         return "avisar de inmediato"
     if item.standing:
         return "hallazgo vigente"

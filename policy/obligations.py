@@ -21,6 +21,7 @@ from policy.records import (
     Closing,
     Consultation,
     CredentialState,
+    Duty,
     IncidentNotice,
     InformationRequest,
     OpeningRequest,
@@ -117,6 +118,8 @@ class State:
         "holiday_notices_done",
         "waivers",
         "other_activity",
+        "duties",
+        "last_post",
         "agenda_until",
     )
     __slots__ = (*FIELDS, "derived")
@@ -143,6 +146,8 @@ class State:
         holiday_notices_done: frozenset[int] = frozenset(),
         waivers: Sequence[Waiver] = (),
         other_activity: Mapping[str, Mapping[int, datetime]] = EMPTY_MAPPING,
+        duties: Sequence[Duty] = (),
+        last_post: Mapping[int, datetime] | None = None,
         agenda_until: datetime | None = None,
     ) -> None:
         self.profile = profile
@@ -181,6 +186,11 @@ class State:
         #: Further sources of account activity (e.g. the bitácora): source name -> account id -> latest moment.
         #: Rotations and evaluations always count; see ``last_activity``.
         self.other_activity = other_activity
+        #: Open duties only (``policy.duties``).
+        self.duties = duties
+        #: account id -> latest declared moment of its ``publicacion`` entries; None when not loaded
+        #: (then «content kept current» stays silent).
+        self.last_post = last_post
         #: Where the agenda ends: checks producing open-ended series (holiday notices) stop here.
         self.agenda_until = agenda_until
         #: What the checks derive from the fields and share during one run of the engine

@@ -26,10 +26,18 @@ class EntryDialog(FormDialog):
 
     title_text = "Nueva entrada de bitácora"
 
-    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]], account_id: int | None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        accounts: Sequence[tuple[str, int]],
+        account_id: int | None,
+        *,
+        kind: str = "nota",
+    ) -> None:
         super().__init__(workspace)
         self.accounts = accounts
         self.account_id = account_id
+        self.kind = kind
 
     def compose_fields(self) -> ComposeResult:
         yield from field(
@@ -42,7 +50,7 @@ class EntryDialog(FormDialog):
                 value=self.account_id if self.account_id is not None else Select.NULL,
             ),
         )
-        yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value="nota"))
+        yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value=self.kind))
         yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
         yield Checkbox("Revisar con los criterios", False, id="review")
