@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 
-from policy.clock import add_months, end_of_day, format_date, local, start_of_day
+from policy.clock import add_months, by_deadline, end_of_day, format_date, local, start_of_day
 from policy.codes import AccountStatus, Kind, Network, Role, Verification
+from policy.labels import office_with_article, periodic_label
 from policy.obligations import Obligation, State
 from policy.profile import content_windows
 from policy.records import Account, Assignment
@@ -27,7 +28,7 @@ _ROLE_NAMES: dict[str, str] = {
 _RANK_NAMES: dict[str, str] = {
     "mando_superior": "mando superior",
     "mando_medio": "mando medio",
-    "operativo": "operativo",
+    "operativo": "personal operativo",
 }
 
 
@@ -116,12 +117,12 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
                 if last_day is not None:
                     message = (
                         f"Rotar la contraseña: la última rotación fue el {format_date(last_day)}"
-                        f" y el plazo es de {months} meses."
+                        f" y el plazo es de {months} meses; rótela {by_deadline(due)}."
                     )
                 elif acc.opened_on is not None:
                     message = (
                         f"Rotar la contraseña: no hay rotación registrada desde la apertura"
-                        f" ({format_date(acc.opened_on)}); el plazo es de {months} meses."
+                        f" ({format_date(acc.opened_on)}); el plazo es de {months} meses; rótela {by_deadline(due)}."
                     )
                 else:
                     message = (
@@ -150,7 +151,7 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
                 rule=profile.rule(key),
                 message=(
                     f"Cambiar la contraseña: {who} dejó de administrar la cuenta"
-                    f" el {format_date(first.end)} y no hay rotación posterior."
+                    f" el {format_date(first.end)} y no hay rotación posterior; cámbiela {by_deadline(end_of_day(first.end))}."
                 ),
                 account=acc,
                 person=person,
@@ -180,7 +181,8 @@ def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
             kind=Kind.EVALUATION,
             due=due,
             rule=rule,
-            message=f"Evaluar la cuenta: {what} (cada {months} meses).",
+            message=f"Evaluar la cuenta: {what} (cada {months} meses); evalúela {by_deadline(due)}.",
+            label=periodic_label("Evaluación", months),
             account=acc,
         )
 
@@ -214,7 +216,8 @@ def training(state: State, now: datetime) -> Iterator[Obligation]:
             kind=Kind.TRAINING,
             due=due,
             rule=rule,
-            message=f"Capacitación de {person.name}: {what}.",
+            message=f"Capacitación de {person.name}: {what}; capacítela {by_deadline(due)}.",
+            label=periodic_label("Capacitación", months),
             person=person,
         )
 
@@ -567,7 +570,7 @@ def incident_notice(state: State, now: datetime) -> Iterator[Obligation]:
             due=opened,
             rule=rule,
             message=(
-                f"Incidente {notice.incident_id}: notificar a {notice.recipient}"
+                f"Incidente {notice.incident_id}: notificar a {office_with_article(notice.recipient)}"
                 f" (abierto el {format_date(opened.date())} a las {opened.strftime('%H:%M')})."
             ),
             account=accounts.get(notice.account_id),

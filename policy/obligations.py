@@ -41,7 +41,7 @@ class Obligation:
     Mutable: the engine sets ``status`` once it knows the clock.
     """
 
-    __slots__ = ("kind", "due", "rule", "message", "status", "account", "person", "ref_id", "standing")
+    __slots__ = ("kind", "due", "rule", "message", "status", "account", "person", "ref_id", "standing", "label")
 
     def __init__(
         self,
@@ -54,6 +54,7 @@ class Obligation:
         person: Person | None = None,
         ref_id: int | None = None,
         standing: bool = False,
+        label: str | None = None,
     ) -> None:
         self.kind = kind
         self.due = due
@@ -66,6 +67,9 @@ class Obligation:
         self.ref_id = ref_id
         #: Standing findings hold until fixed; they are shown as overdue since ``due``.
         self.standing = standing
+        #: The item's own label when its kind's (``policy.labels.KIND_LABELS``) would not fit (a
+        #: periodic obligation names the period its setting fixes: ``policy.labels.item_label``).
+        self.label = label
 
     def _fields(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)

@@ -376,3 +376,58 @@ def test_a_duty_of_another_account_is_not_done_by_this_one(make_store) -> None:
         add_entry(store, kind="respuesta", text="Respuesta", account=other, fulfils=duty.id)
     assert store.duties.get(duty.id).done_at is None
     assert NOW - timedelta(days=1) < duty.arose_at <= NOW
+
+
+# -- Words: every message the engine produces for each demo -----------------------------------------
+
+
+def _with_every_duty(store: Store, profile: str) -> None:
+    """One duty of each kind the profile has, with subjects that end in a period (the edge)."""
+    from tui.core.setup import load_demo
+
+    load_demo(store, profile)
+    ref = store.accounts.list()[0].ref
+    has = store.settings.profile().has_rule
+    if has("utcsyd_message"):
+        duties.register_utcsyd_message(store, ref, subject="Convocatoria.", first=NOW.date(), last=NOW.date())
+    duties.report_matter(store, ref, "Circula una imagen falsa.")
+    if has("release_letter"):
+        add_entry(store, kind="publicacion", text="Foto.", account=ref, people=["Ana López."], modality="cobertura")
+        add_entry(store, kind="publicacion", text="Propio.", account=ref, modality="material_propio")
+    if has("formal_request"):
+        add_entry(store, kind="publicacion", text="Material.", account=ref, material_from="INE.")
+        duties.request_removal(store, ref, "Retirar la foto.")
+    if has("holders_notice"):
+        duties.change_holder(store, ref, "Laura Díaz.")
+    if has("user_answer"):
+        add_entry(store, kind="comentario_usuario", text="Sugiero algo.", account=ref, suggestion=True)
+
+
+@pytest.mark.parametrize("profile", ["ine", "ieeags", "ieesonora", "iecm"])
+def test_no_message_of_a_demo_doubles_its_period_and_deadlines_say_a_mas_tardar(make_store, profile: str) -> None:
+    store = make_store(None)
+    _with_every_duty(store, profile)
+    items = compute_agenda(store, at=NOW, horizon_days=400).items
+    kinds = {o.kind for o in items}
+    assert len(kinds) > 8
+    for item in items:
+        text = item.message
+        assert ".»." not in text and ".." not in text.replace("…", ""), text
+        assert "((" not in text and "))" not in text, text
+        assert " a CNCS" not in text and " a UNICOM" not in text and " a UTCSyD" not in text, text
+        dated = (Kind.ROTATION, Kind.EVALUATION, Kind.TRAINING, Kind.HOLIDAY_NOTICE, Kind.INFORMATION_REQUEST)
+        if item.kind in dated and not item.standing and "no hay ninguna rotación" not in text:
+            assert "a más tardar el" in text, text
+
+
+def test_labels_follow_the_setting(make_store) -> None:
+    from policy.labels import item_label
+
+    store = make_store("iecm")
+    _account(store, "iecm", opened_on=date(2025, 1, 1))
+    set_setting(store, "evaluacion_meses", "4")
+    (item,) = _items(store, Kind.EVALUATION, at=datetime(2026, 3, 12, tzinfo=ZONE))
+    assert item_label(item) == "Evaluación cada 4 meses"
+    set_setting(store, "evaluacion_meses", "6")
+    (item,) = [o for o in compute_agenda(store, at=NOW, horizon_days=400).items if o.kind == Kind.EVALUATION]
+    assert item_label(item) == "Evaluación semestral"

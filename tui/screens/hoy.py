@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Label, Static
 
 from policy.clock import format_date
 from policy.codes import Kind, Status
-from policy.labels import KIND_LABELS, STATUS_LABELS, due_phrase
+from policy.labels import STATUS_LABELS, due_phrase, item_label
 from policy.obligations import Obligation
 from policy.profile import Profile, short_document
 from tui.forms.openers import Resolution, resolutions_for
@@ -174,7 +174,7 @@ class ObligationScreen(ModalScreen[Resolution | None]):
         item = self.item
         status_class = {"overdue": "overdue", "due_soon": "soon"}.get(str(item.status), "")
         with Vertical(classes="dialog obligation"):
-            yield Label(KIND_LABELS.get(item.kind, str(item.kind)), classes="dialog-title")
+            yield Label(item_label(item), classes="dialog-title")
             with VerticalScroll(classes="dialog-fields"):
                 yield Static(Content.assemble(("Cuenta o persona: ", "bold"), subject(item)))
                 when = (
