@@ -54,6 +54,11 @@ class EntryDialog(FormDialog):
         yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
         yield Checkbox("Revisar con los criterios", False, id="review")
+        yield from field(
+            "Personas en sus imágenes (opcional, separadas por comas)",
+            Input(id="people", placeholder="cada una necesita su carta de descargo (IECM)"),
+        )
+        yield Checkbox("Es una sugerencia de la persona usuaria (hay que responderla)", False, id="suggestion")
 
     def build_job(self) -> Job[tuple[Entry, str | None]]:
         text = self.value("text")
@@ -61,10 +66,19 @@ class EntryDialog(FormDialog):
         chosen, kind = self.selected("account"), str(self.selected("kind"))
         account_id = chosen if isinstance(chosen, int) else None
         review = self.checked("review")
+        people = [name.strip() for name in self.value("people").split(",") if name.strip()]
+        suggestion = self.checked("suggestion")
 
         def record() -> tuple[Entry, str | None]:
             entry = self.workspace.run(
-                add_entry, kind=kind, text=text, account=account_id, occurred_at=at, review=review
+                add_entry,
+                kind=kind,
+                text=text,
+                account=account_id,
+                occurred_at=at,
+                review=review,
+                people=people,
+                suggestion=suggestion,
             )
             return entry, self.workspace.run(activity_warning, entry)
 

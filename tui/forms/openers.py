@@ -143,12 +143,12 @@ _NOTICE_GIVEN = Resolution("m", "aviso_dado", "Marcar el aviso dado", _notice_gi
 _SIGNATURE = Resolution("f", "documento", "Registrar la firma", _document)
 _PASSWORD = Resolution("k", "contrasena", "Fijar la contraseña", _password)
 
-_DUTY = Resolution("m", "deber", "Marcar el deber cumplido", _duty)
+_DUTY = Resolution("h", "deber", "Marcar el deber cumplido", _duty)
 #: duties whose resolution names what is recorded
 _DUTY_DONE: dict[str, Resolution] = {
-    Kind.UTCSYD_MESSAGE: Resolution("p", "deber", "Registrar la publicación", _duty),
-    Kind.USER_ANSWER: Resolution("s", "deber", "Registrar la respuesta", _duty),
-    Kind.MATTER_NOTICE: Resolution("n", "deber", "Registrar el aviso", _duty),
+    Kind.UTCSYD_MESSAGE: Resolution("h", "deber", "Registrar la publicación", _duty),
+    Kind.USER_ANSWER: Resolution("h", "deber", "Registrar la respuesta", _duty),
+    Kind.MATTER_NOTICE: Resolution("h", "deber", "Registrar el aviso", _duty),
 }
 
 #: kind -> the actions offered in the item's modal, first one is the main one.
@@ -182,7 +182,7 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
     Kind.REUSED_PASSWORD: (_PASSWORD,),
     Kind.NO_PASSWORD: (_PASSWORD,),
     Kind.INSTITUTIONAL_PHONE: (Resolution("d", "editar-phone", "Registrar el teléfono institucional", _edit("phone")),),
-    Kind.CONTENT_CURRENT: (Resolution("p", "publicacion", "Registrar una publicación", _post),),
+    Kind.CONTENT_CURRENT: (Resolution("u", "publicacion", "Registrar una publicación", _post),),
     **{kind: (_DUTY_DONE.get(kind, _DUTY),) for kind in DUTY_ITEM_KINDS},
 }
 

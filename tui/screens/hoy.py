@@ -148,6 +148,20 @@ class ObligationScreen(ModalScreen[Resolution | None]):
             tooltip="Anota la fecha de firma del documento",
         ),
         Binding(
+            "h",
+            "resolve('deber')",
+            "Cumplir el deber",
+            id="pendiente.deber",
+            tooltip="Registra en la bitácora la entrada que cumple el deber (publicación, aviso, respuesta…)",
+        ),
+        Binding(
+            "u",
+            "resolve('publicacion')",
+            "Registrar una publicación",
+            id="pendiente.publicacion",
+            tooltip="Abre una entrada de bitácora de tipo publicación para la cuenta",
+        ),
+        Binding(
             "k",
             "resolve('contrasena')",
             "Fijar la contraseña",
