@@ -287,7 +287,7 @@ COVERAGE: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "holders_notice": (
         "holders_notice",
-        ("test_duties.py::test_ine_a_change_of_holder_is_notified_to_the_cncs",),
+        ("test_duties.py::test_a_change_of_holder_is_notified",),
     ),
     "formal_request": (
         "formal_request",

@@ -256,17 +256,22 @@ def test_a_junta_s_new_account_is_notified_by_oficio_and_a_junta_local_reports_i
         assert item.rule.section == "§7.XI" and "por oficio a la CNCS" in item.message and area in item.message
 
 
-# -- 8. ine §7.V: a change of the account's holder ----------------------------------------------
+# -- 8. ine §7.V, ieesonora §7.IV: a change of the account's holder ----------------------------------------------
 
 
-def test_ine_a_change_of_holder_is_notified_to_the_cncs(make_store) -> None:
-    store = make_store("ine")
-    ref = _account(store, "ine", handle="@INEMexico")
+@pytest.mark.parametrize(
+    ("profile", "section", "office"),
+    [
+        ("ine", "§7.V", "la persona titular de la CNCS"),
+        ("ieesonora", "§7.IV", "la persona titular de la Subdirección de Comunicación Social"),
+    ],
+)
+def test_a_change_of_holder_is_notified(make_store, profile: str, section: str, office: str) -> None:
+    store = make_store(profile)
+    ref = _account(store, profile, handle="@INEMexico")
     duty = duties.change_holder(store, ref, "Mtra. Laura Díaz", on=date(2026, 3, 10))
     (item,) = _items(store, Kind.HOLDERS_NOTICE)
-    assert (
-        item.rule.section == "§7.V" and "la persona titular de la CNCS" in item.message and "Laura Díaz" in item.message
-    )
+    assert item.rule.section == section and office in item.message and "Laura Díaz" in item.message
     assert item.due.date() == date(2026, 3, 10)
     duties.fulfil_duty(store, duty.id, refs=["INE/CNCS/12/2026"])
     assert _items(store, Kind.HOLDERS_NOTICE) == []
