@@ -85,7 +85,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
     holder = sub.add_parser(
         "cambio-titular",
         parents=[parent],
-        help="registra un cambio de titular de la cuenta (la persona titular del área): el aviso a la CNCS (INE)",
+        help="registra un cambio de titular de la cuenta (la persona titular del área): el aviso a la CNCS (INE)"
+        " o a la Subdirección de Comunicación Social (IEE Sonora)",
     )
     holder.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
     holder.add_argument("nombre", metavar="NOMBRE", help="la nueva persona titular")
