@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from policy.clock import add_months, end_of_day, format_date, local, start_of_day
+from policy.clock import add_months, by_deadline, end_of_day, format_date, local, start_of_day
 from policy.codes import AccountStatus, Kind, Network, Role, Verification
-from policy.labels import RANK_LABELS
+from policy.labels import RANK_LABELS, office_with_article, periodic_label
 from policy.obligations import Obligation, State
+from policy.profile import content_windows
 from policy.records import Account, Assignment
 
 _ROLE_NAMES: dict[str, str] = {
@@ -24,7 +25,8 @@ _ROLE_NAMES: dict[str, str] = {
     Role.COADMIN: "coadministración",
 }
 
-_RANK_NAMES = RANK_LABELS
+# A rank inside a sentence: «X es personal operativo» (the form's list says «operativo»).
+_RANK_NAMES: dict[str, str] = {**RANK_LABELS, "operativo": "personal operativo"}
 
 
 def live_accounts(state: State) -> list[Account]:
@@ -150,12 +152,12 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
                 if last_day is not None:
                     message = (
                         f"Rotar la contraseña: la última rotación fue el {format_date(last_day)}"
-                        f" y el plazo es de {months} meses."
+                        f" y el plazo es de {months} meses; rótela {by_deadline(due)}."
                     )
                 elif acc.opened_on is not None:
                     message = (
                         f"Rotar la contraseña: no hay rotación registrada desde la apertura"
-                        f" ({format_date(acc.opened_on)}); el plazo es de {months} meses."
+                        f" ({format_date(acc.opened_on)}); el plazo es de {months} meses; rótela {by_deadline(due)}."
                     )
                 else:
                     message = (
@@ -184,7 +186,7 @@ def rotation(state: State, now: datetime) -> Iterator[Obligation]:
                 rule=profile.rule(key),
                 message=(
                     f"Cambiar la contraseña: {who} dejó de administrar la cuenta"
-                    f" el {format_date(first.end)} y no hay rotación posterior."
+                    f" el {format_date(first.end)} y no hay rotación posterior; cámbiela {by_deadline(end_of_day(first.end))}."
                 ),
                 account=acc,
                 person=person,
@@ -216,7 +218,8 @@ def evaluation(state: State, now: datetime) -> Iterator[Obligation]:
             kind=Kind.EVALUATION,
             due=due,
             rule=rule,
-            message=f"Evaluar la cuenta: {what} (cada {months} meses).",
+            message=f"Evaluar la cuenta: {what} (cada {months} meses); evalúela {by_deadline(due)}.",
+            label=periodic_label("Evaluación", months),
             account=acc,
         )
 
@@ -248,7 +251,8 @@ def training(state: State, now: datetime) -> Iterator[Obligation]:
             kind=Kind.TRAINING,
             due=due,
             rule=rule,
-            message=f"Capacitación de {person.name}: {what}.",
+            message=f"Capacitación de {person.name}: {what}; capacítela {by_deadline(due)}.",
+            label=periodic_label("Capacitación", months),
             person=person,
         )
 
@@ -601,10 +605,64 @@ def incident_notice(state: State, now: datetime) -> Iterator[Obligation]:
             due=opened,
             rule=rule,
             message=(
-                f"Incidente {notice.incident_id}: notificar a {notice.recipient}"
+                f"Incidente {notice.incident_id}: notificar a {office_with_article(notice.recipient)}"
                 f" (abierto el {format_date(opened.date())} a las {opened.strftime('%H:%M')})."
             ),
             account=accounts.get(notice.account_id),
             ref_id=notice.id,
+            standing=True,
+        )
+
+
+def institutional_phone(state: State, now: datetime) -> Iterator[Obligation]:
+    """iecm §11.1 a: every account is tied to an institutional phone; one with no phone recorded
+    reads «sin dato» until someone records it."""
+    profile = state.profile
+    if not profile.settings.require_institutional_phone or not profile.has_rule("institutional_phone"):
+        return
+    rule = profile.rule("institutional_phone")
+    for acc in live_accounts(state):
+        if acc.phone and acc.phone.strip():
+            continue
+        yield Obligation(
+            kind=Kind.INSTITUTIONAL_PHONE,
+            due=_since(acc, now),
+            rule=rule,
+            message="Sin dato: no consta el teléfono institucional asociado a la cuenta; regístrelo.",
+            account=acc,
+            standing=True,
+        )
+
+
+def content_current(state: State, now: datetime) -> Iterator[Obligation]:
+    """ine §6.XXII, ieeags §6.XXIV, ieesonora §6.XX: content renewed daily or weekly per network:
+    a finding when an account's latest ``publicacion`` entry (else its opening) is older than its
+    network's window (the setting ``content_windows``; a network not listed is not checked)."""
+    profile = state.profile
+    if state.last_post is None or not profile.settings.content_windows or not profile.has_rule("content_current"):
+        return
+    windows = content_windows(profile.settings.content_windows)
+    rule = profile.rule("content_current")
+    last_post = state.last_post
+    for acc in live_accounts(state):
+        days = windows.get(acc.network)
+        if days is None:
+            continue
+        last = last_post.get(acc.id)
+        base = local(last).date() if last is not None else opening_day(acc, now)
+        due = end_of_day(base + timedelta(days=days))
+        if due > now:
+            continue
+        every = "cada día" if days == 1 else f"cada {days} días"
+        if last is not None:
+            what = f"la última publicación registrada es del {format_date(base)}"
+        else:
+            what = f"no hay publicaciones registradas desde el {format_date(base)}"
+        yield Obligation(
+            kind=Kind.CONTENT_CURRENT,
+            due=due,
+            rule=rule,
+            message=f"Actualizar el contenido: {what} y en {acc.network} se publica {every}.",
+            account=acc,
             standing=True,
         )

@@ -140,6 +140,11 @@ def format_date(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
+def by_deadline(due: datetime) -> str:
+    """«a más tardar el 12/03/2026»: how every deadline sentence names its last day (issue #13)."""
+    return f"a más tardar el {format_date(local(due).date())}"
+
+
 def format_day_month(day: date) -> str:
     """Short Spanish date: 12 mar 2026."""
     return f"{day.day} {_MONTHS_ES[day.month - 1]} {day.year}"

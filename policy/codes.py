@@ -91,6 +91,35 @@ class Kind(StrEnum):
     YOUTUBE_HOMOLOGATION = "youtube_homologation"
     #: iecm §6.VI: the UTCSyD co-administers every district account
     UTCSYD_COADMIN = "utcsyd_coadmin"
+    #: iecm §11.1 a: every account is tied to an institutional phone («sin dato» until recorded)
+    INSTITUTIONAL_PHONE = "institutional_phone"
+    #: ine §6.XXII, ieeags §6.XXIV, ieesonora §6.XX: content kept current (a window per network)
+    CONTENT_CURRENT = "content_current"
+    # -- duties (``DutyKind``): each open duty is an item of its kind --
+    #: iecm §6.II: a UTCSyD message published within the period it specifies
+    UTCSYD_MESSAGE = "utcsyd_message"
+    #: iecm §7.H (a crisis), §5.2 f of the others (a relevant matter): one notice per recipient
+    MATTER_NOTICE = "matter_notice"
+    #: iecm §9.XX: the release letter of a person who appears in an image
+    RELEASE_LETTER = "release_letter"
+    #: iecm §9.XXII, §9.XXIV, §8.E: a live broadcast, a coverage or an influencer, through the UTCSyD
+    UTCSYD_SUPPORT = "utcsyd_support"
+    #: iecm §11.6 a: district-produced material approved by the district titular
+    TITULAR_APPROVAL = "titular_approval"
+    #: ine §7.VI: the procedures before the UNICOM, between authorized and open
+    UNICOM_STEP = "unicom_step"
+    #: ine §7.XI: a Junta's new account notified to the CNCS by oficio
+    JUNTA_NOTICE = "junta_notice"
+    #: ine §6.XXXIII: a Junta Local reports its social-media strategy
+    JUNTA_STRATEGY = "junta_strategy"
+    #: ine §7.V: a change of the account's holders notified to the CNCS
+    HOLDERS_NOTICE = "holders_notice"
+    #: ieeags §6.XIV: another institution's material only after a formal request
+    FORMAL_REQUEST = "formal_request"
+    #: ieeags §8.V: a content-removal request, to the Coordinación, which informs the Presidencia
+    REMOVAL_REQUEST = "removal_request"
+    #: ine §8, ieeags §7.II, ieesonora §8.II and §6.XVII: a user's suggestion (or comment) answered
+    USER_ANSWER = "user_answer"
 
 
 class EntryKind(StrEnum):
@@ -109,6 +138,34 @@ class EntryKind(StrEnum):
     TRAINING = "capacitacion"
     NOTE = "nota"
     CORRECTION = "correccion"
+
+
+class DutyKind(StrEnum):
+    """A duty recorded in ``duties`` (migration 11): something to do that a recorded fact opened
+    (a UTCSyD message, a crisis, a publication with people in its images…), done once."""
+
+    UTCSYD_MESSAGE = "mensaje_utcsyd"
+    MATTER_NOTICE = "aviso_asunto"
+    RELEASE_LETTER = "carta_descargo"
+    UTCSYD_SUPPORT = "apoyo_utcsyd"
+    TITULAR_APPROVAL = "aprobacion_titular"
+    UNICOM_STEP = "tramite_unicom"
+    JUNTA_NOTICE = "oficio_junta"
+    JUNTA_STRATEGY = "estrategia_junta"
+    HOLDERS_NOTICE = "aviso_titulares"
+    FORMAL_REQUEST = "solicitud_material"
+    REMOVAL_REQUEST = "retiro_contenido"
+    USER_ANSWER = "respuesta_usuario"
+
+
+class PostModality(StrEnum):
+    """What a publication was, when the profile routes it through someone (iecm §9.XXII, §9.XXIV,
+    §8.E, §11.6 a)."""
+
+    LIVE = "transmision"
+    COVERAGE = "cobertura"
+    INFLUENCER = "colaboracion"
+    OWN_MATERIAL = "material_propio"
 
 
 class ModerationAction(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from policy import checks, credentials, workflows
+from policy import checks, credentials, duties, workflows
 from policy.clock import end_of_day, local
 from policy.codes import Kind, Status
 from policy.errors import UsageError
@@ -36,6 +36,9 @@ CHECKS: list[Check] = [
     checks.private_messages,
     checks.verification,
     checks.incident_notice,
+    checks.institutional_phone,
+    checks.content_current,
+    duties.open_duties,
     credentials.weak_password,
     credentials.reused_password,
     credentials.no_password,
@@ -60,7 +63,7 @@ _STATUS_ORDER: Mapping[Status, int] = {Status.OVERDUE: 0, Status.DUE_SOON: 1, St
 
 #: Kinds that go before everything else of their status: an incident's notices
 #: are due "tan pronto como" it is known, so they head the overdue list.
-_KIND_PRIORITY: Mapping[str, int] = {Kind.INCIDENT_NOTICE: 0}
+_KIND_PRIORITY: Mapping[str, int] = {Kind.INCIDENT_NOTICE: 0, Kind.MATTER_NOTICE: 0}
 _DEFAULT_PRIORITY = 1
 
 

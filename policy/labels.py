@@ -87,6 +87,10 @@ _FEMININE_OFFICES = frozenset(
 )
 
 
+#: Offices named by their acronym, all feminine (the Coordinación, the Unidad…).
+_FEMININE_ACRONYMS = frozenset({"cncs", "unicom", "utcsyd", "utsi", "daod", "derfe"})
+
+
 def office_with_article(name: str) -> str:
     """An office as a sentence names it: «la Coordinación…», «las Instancias…», «la persona titular
     de la CNCS»; acronyms and names that already carry their article are left as they are."""
@@ -97,7 +101,7 @@ def office_with_article(name: str) -> str:
         return text
     if word == "titular":
         return f"la persona titular {rest}".strip()
-    if word in _FEMININE_OFFICES:
+    if word in _FEMININE_OFFICES or word in _FEMININE_ACRONYMS:
         return f"la {text}"
     if word.rstrip("s") in _FEMININE_OFFICES and word.endswith("s"):
         return f"las {text}"
@@ -163,13 +167,41 @@ KIND_LABELS: Mapping[str, str] = {
     Kind.ACCESS: "Acceso a la cuenta",
     Kind.YOUTUBE_HOMOLOGATION: "Cuenta de YouTube",
     Kind.UTCSYD_COADMIN: "Coadministración de la UTCSyD",
+    Kind.INSTITUTIONAL_PHONE: "Teléfono institucional",
+    Kind.CONTENT_CURRENT: "Contenido actualizado",
+    Kind.UTCSYD_MESSAGE: "Mensaje de la UTCSyD",
+    Kind.MATTER_NOTICE: "Aviso de asunto relevante",
+    Kind.RELEASE_LETTER: "Carta de descargo",
+    Kind.UTCSYD_SUPPORT: "Apoyo de la UTCSyD",
+    Kind.TITULAR_APPROVAL: "Aprobación del material propio",
+    Kind.UNICOM_STEP: "Trámite ante la UNICOM",
+    Kind.JUNTA_NOTICE: "Oficio de apertura de una Junta",
+    Kind.JUNTA_STRATEGY: "Estrategia de la Junta Local",
+    Kind.HOLDERS_NOTICE: "Aviso de cambio de titular",
+    Kind.FORMAL_REQUEST: "Solicitud formal de material",
+    Kind.REMOVAL_REQUEST: "Solicitud de retiro de contenido",
+    Kind.USER_ANSWER: "Respuesta a una persona usuaria",
 }
+
+
+def periodic_label(noun: str, months: int) -> str:
+    """A periodic obligation's label as its setting reads: «Evaluación semestral», «Capacitación
+    anual», «Evaluación cada 4 meses» (issue #13: the label follows the setting)."""
+    named = {1: "mensual", 2: "bimestral", 3: "trimestral", 6: "semestral", 12: "anual"}
+    word = named.get(months)
+    return f"{noun} {word}" if word else f"{noun} cada {months} meses"
+
+
+def item_label(item: Obligation) -> str:
+    """What the user reads as an item's kind: its own label when the check gave one (a periodic
+    obligation names its period), else the kind's."""
+    return item.label or KIND_LABELS.get(item.kind, str(item.kind))
 
 
 def due_phrase(item: Obligation, now: datetime) -> str:
     """When an item is due, as the workbench's lists say it: an incident's notices are
     due «de inmediato», a standing finding holds until fixed, the rest is relative time."""
-    if item.kind == Kind.INCIDENT_NOTICE:
+    if item.kind in (Kind.INCIDENT_NOTICE, Kind.MATTER_NOTICE):
         return "avisar de inmediato"
     if item.standing:
         return "hallazgo vigente"

@@ -21,6 +21,7 @@ from policy.records import (
     Closing,
     Consultation,
     CredentialState,
+    Duty,
     IncidentNotice,
     InformationRequest,
     OpeningRequest,
@@ -40,7 +41,7 @@ class Obligation:
     Mutable: the engine sets ``status`` once it knows the clock.
     """
 
-    __slots__ = ("kind", "due", "rule", "message", "status", "account", "person", "ref_id", "standing")
+    __slots__ = ("kind", "due", "rule", "message", "status", "account", "person", "ref_id", "standing", "label")
 
     def __init__(
         self,
@@ -53,6 +54,7 @@ class Obligation:
         person: Person | None = None,
         ref_id: int | None = None,
         standing: bool = False,
+        label: str | None = None,
     ) -> None:
         self.kind = kind
         self.due = due
@@ -65,6 +67,9 @@ class Obligation:
         self.ref_id = ref_id
         #: Standing findings hold until fixed; they are shown as overdue since ``due``.
         self.standing = standing
+        #: The item's own label when its kind's (``policy.labels.KIND_LABELS``) would not fit (a
+        #: periodic obligation names the period its setting fixes: ``policy.labels.item_label``).
+        self.label = label
 
     def _fields(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
@@ -117,6 +122,8 @@ class State:
         "holiday_notices_done",
         "waivers",
         "other_activity",
+        "duties",
+        "last_post",
         "agenda_until",
     )
     __slots__ = (*FIELDS, "derived")
@@ -143,6 +150,8 @@ class State:
         holiday_notices_done: frozenset[int] = frozenset(),
         waivers: Sequence[Waiver] = (),
         other_activity: Mapping[str, Mapping[int, datetime]] = EMPTY_MAPPING,
+        duties: Sequence[Duty] = (),
+        last_post: Mapping[int, datetime] | None = None,
         agenda_until: datetime | None = None,
     ) -> None:
         self.profile = profile
@@ -181,6 +190,11 @@ class State:
         #: Further sources of account activity (e.g. the bitácora): source name -> account id -> latest moment.
         #: Rotations and evaluations always count; see ``last_activity``.
         self.other_activity = other_activity
+        #: Open duties only (``policy.duties``).
+        self.duties = duties
+        #: account id -> latest declared moment of its ``publicacion`` entries; None when not loaded
+        #: (then «content kept current» stays silent).
+        self.last_post = last_post
         #: Where the agenda ends: checks producing open-ended series (holiday notices) stop here.
         self.agenda_until = agenda_until
         #: What the checks derive from the fields and share during one run of the engine

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from policy.codes import Network
 from policy.errors import PolicyError, UsageError
 from policy.records import EMPTY_MAPPING, Citation
 
@@ -66,6 +67,8 @@ class Settings(NamedTuple):
     require_public: bool = False
     require_private_messages: bool = False
     require_verification: bool = False
+    #: Every account is tied to an institutional phone (iecm §11.1 a).
+    require_institutional_phone: bool = False
     #: Days without recorded activity before an account looks abandoned (None: never flagged).
     abandoned_days: int | None = None
 
@@ -90,6 +93,17 @@ class Settings(NamedTuple):
     holiday_notice: bool = False
     holiday_notice_business_days: int = 3
     incident_recipients: tuple[str, ...] = ()
+    #: Who is told of a relevant matter raised on the networks, the same day (§5.2 f; iecm §7.H).
+    matter_recipients: tuple[str, ...] = ()
+    #: The steps of a content-removal request, in order (ieeags §8.V: the Coordinación, then the Presidencia).
+    removal_recipients: tuple[str, ...] = ()
+    #: Business days to answer a user's suggestion (None: the criteria fix none and the institution set none).
+    answer_business_days: int | None = None
+    #: Every user's comment is answered, not only suggestions (ieesonora §6.XVII).
+    answer_every_comment: bool = False
+    #: How often each network's content is renewed: ``red:días`` (ine §6.XXII, ieeags §6.XXIV,
+    #: ieesonora §6.XX: «periodicidad diaria o semanal»); empty: not checked.
+    content_windows: tuple[str, ...] | None = None
 
     # -- moderation --
     #: One of ``policy.moderation.BLOCK_POLICIES``.
@@ -232,6 +246,23 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Días sin actividad registrada para señalar una cuenta como posiblemente abandonada.",
         7,
         3650,
+    ),
+    SettingSpec(
+        "answer_business_days",
+        "respuesta_dias_habiles",
+        int,
+        "Días hábiles para analizar y responder la sugerencia (o el comentario) de una persona usuaria"
+        " (los criterios no fijan plazo).",
+        1,
+        60,
+        True,
+    ),
+    SettingSpec(
+        "content_windows",
+        "ventanas_contenido",
+        list,
+        "Días máximos sin publicar en cada red, como red:días separados por comas (x:1, facebook:7…).",
+        optional=True,
     ),
     SettingSpec("min_length", "longitud_minima", int, "Longitud mínima de las contraseñas.", 8, 128),
     SettingSpec("min_zxcvbn_score", "puntaje_minimo", int, "Puntaje mínimo de fortaleza (zxcvbn, de 0 a 4).", 0, 4),
@@ -428,10 +459,28 @@ def validate_setting(key: str, value: Any) -> Any:
             raise PolicyError(f"El ajuste «{spec.name_es}» debe ser una lista de textos no vacíos.")
         if not value and not spec.optional:
             raise PolicyError(f"El ajuste «{spec.name_es}» no puede quedar vacío.")
-        return [v.strip().lower() for v in value]
+        clean = [v.strip().lower() for v in value]
+        if key == "content_windows":
+            content_windows(clean)
+        return clean
     if not isinstance(value, str) or not value.strip():
         raise PolicyError(f"El ajuste «{spec.name_es}» debe ser un texto no vacío.")
     return value.strip()
+
+
+def content_windows(values: tuple[str, ...] | list[str]) -> dict[str, int]:
+    """The ``content_windows`` setting as network -> days (``["x:1", "facebook:7"]``).
+
+    PolicyError for an item that is not ``red:días`` with a known network and 1–365 days.
+    """
+    known = {n.value for n in Network}
+    found: dict[str, int] = {}
+    for item in values:
+        network, _, days = item.replace(" ", "").partition(":")
+        if network not in known or not days.isdigit() or not 1 <= int(days) <= 365:
+            raise PolicyError(f"«{item}» no es red:días (redes: {', '.join(sorted(known))}; de 1 a 365 días).")
+        found[network] = int(days)
+    return found
 
 
 def parse_setting_text(spec: SettingSpec, text: str) -> Any:

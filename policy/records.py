@@ -116,6 +116,35 @@ class IncidentNotice(NamedTuple):
     description: str = ""
 
 
+class Duty(NamedTuple):
+    """Something to do that a recorded fact opened (``policy.codes.DutyKind``; migration 11's ``duties``).
+
+    ``arose_at``: when it arose (a UTCSyD message's first day, a crisis's moment…); ``due_at``: by
+    when it is done (None: at once, «hallazgo» until done). Notices made together share a ``group_id``
+    (the first one's id) and are ordered by ``position``.
+    """
+
+    id: int
+    kind: str
+    subject: str
+    arose_at: datetime
+    account_id: int | None = None
+    recipient: str | None = None
+    due_at: datetime | None = None
+    group_id: int | None = None
+    position: int = 1
+    source_entry_id: int | None = None
+    reference: str | None = None
+    done_at: datetime | None = None
+    done_entry_id: int | None = None
+    done_note: str | None = None
+    author: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+
 class CredentialState(NamedTuple):
     """What the strength and reuse checks found when the account's password was set.
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from policy import validate
 from policy.calendar import BusinessCalendar
 from policy.checks import first_start_by_person, live_accounts, opening_day
-from policy.clock import end_of_day, format_date, local, start_of_day
+from policy.clock import by_deadline, end_of_day, format_date, local, start_of_day
 from policy.codes import (
     KEYRING_CLOSING_ITEM,
     AccountStatus,
@@ -230,7 +230,7 @@ def consultation(state: State, now: datetime) -> Iterator[Obligation]:
             rule = profile.rule("consultation")
             message = (
                 f"Consulta «{item.subject}» enviada a {office_with_article(to)} el {_moment(item.sent_at)}:"
-                f" no publique antes de la respuesta (plazo de {consultation_window(profile)})."
+                f" no publique antes de la respuesta (plazo de {consultation_window(profile)}, {by_deadline(due)})."
             )
         yield Obligation(
             kind=Kind.CONSULTATION,
@@ -260,7 +260,7 @@ def information_request(state: State, now: datetime) -> Iterator[Obligation]:
             message=(
                 f"Atender la solicitud de {item.requester} («{item.subject}»): responda"
                 f"{' solo con certeza' if certainty else ''} y avise al área responsable,"
-                f" o canalícela a {office_with_article(office)}."
+                f" o canalícela a {office_with_article(office)}, {by_deadline(due)}."
             ),
             account=accounts.get(item.account_id),
             ref_id=item.id,
@@ -419,7 +419,7 @@ def admin_change_notice(state: State, now: datetime) -> Iterator[Obligation]:
             due=start_of_day(change.start),
             rule=rule,
             message=(
-                f"Avisar del cambio de administración ({office}): {who}"
+                f"Avisar a {office_with_article(office)} del cambio de administración: {who}"
                 f" ({label}, {when})"
                 f" en {_join(refs) or 'sus cuentas'}{arriving}.{extra}"
             ),
@@ -457,7 +457,7 @@ def holiday_notice(state: State, now: datetime) -> Iterator[Obligation]:
             rule=rule,
             message=(
                 f"{period.label} ({span}): publique los horarios de atención y organice el monitoreo"
-                f" de las cuentas (aviso {period.code})."
+                f" de las cuentas {by_deadline(due)} (aviso {period.code})."
             ),
             ref_id=period.id,
         )

@@ -65,6 +65,14 @@ _LATEST_BY_ACCOUNT = (
     " WHERE b.account_id = a.id ORDER BY b.occurred_at DESC LIMIT 1) AS last FROM accounts a"
 )
 
+#: Each live account's latest declared publication (content kept current): one seek per account on the
+#: index of migration 11, in one statement.
+_LATEST_POST_BY_ACCOUNT = (
+    "SELECT a.id AS account_id, (SELECT b.occurred_at FROM bitacora b INDEXED BY bitacora_kind_account_occurred"
+    " WHERE b.kind = 'publicacion' AND b.account_id = a.id ORDER BY b.occurred_at DESC LIMIT 1) AS last"
+    " FROM accounts a WHERE a.status = 'activa'"
+)
+
 # How ``search`` walks the log (``Bitacora._choose_way``). Every way returns the
 # same rows in the same order (the newest ``limit`` by id that pass every
 # filter); they differ in what they read to get there. SQLite cannot choose
@@ -621,6 +629,13 @@ class Bitacora:
         accounts over a million entries (it runs on every load of the agenda).
         """
         return StoredMoments({account_id: last for account_id, last in self._stream(_LATEST_BY_ACCOUNT) if last})
+
+    def latest_post_by_account(self) -> Mapping[int, datetime]:
+        """live account id -> the latest declared time of its ``publicacion`` entries (accounts with one).
+
+        One statement, one seek per live account on ``bitacora_kind_account_occurred`` (migration 11).
+        """
+        return StoredMoments({account_id: last for account_id, last in self._stream(_LATEST_POST_BY_ACCOUNT) if last})
 
     def for_account(self, account_id: int, limit: int = 5) -> list[Entry]:
         """The account's newest ``limit`` entries, newest first."""

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from store.closings import Closings  # lazy: a command loads only the repositories it uses
     from store.consultations import Consultations  # lazy: a command loads only the repositories it uses
     from store.credentials import Credentials  # lazy: a command loads only the repositories it uses
+    from store.duties import Duties
     from store.events import Events  # lazy: a command loads only the repositories it uses
     from store.history import Evaluations, Rotations, Trainings
     from store.holiday_notices import HolidayNotices  # lazy: a command loads only the repositories it uses
@@ -245,6 +246,12 @@ class Store:
         from store.bitacora import Bitacora  # lazy: a command loads only the repositories it uses
 
         return Bitacora(self)
+
+    @cached_property
+    def duties(self) -> Duties:
+        from store.duties import Duties  # lazy: a command loads only the repositories it uses
+
+        return Duties(self)
 
     @cached_property
     def incidents(self) -> Incidents:

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import local, start_of_day
 from policy.profile import load_profile
+from policy.workflows import handover_is_a_change
 
 if TYPE_CHECKING:
     from policy.profile import Profile
-    from policy.records import Account, Person
+    from policy.records import Account, Assignment, Person
     from store.db import Store
 
 FIRST_NAMES = (
@@ -293,6 +294,10 @@ def _build_area(
         previous = store.people.add(name=names.next(), rank="mando_medio")
     vacant = index == 16 and len(roles) == 1  # a district left without enlace
     leaving_soon = index == 8
+    # The handovers, recorded as the command line records them (``cuentas desasignar``/``asignar``):
+    # who left which roles, and who took over (issue #13: ``personas cambios`` lists them).
+    handed: dict[int, tuple[Person, list[Assignment], date]] = {}
+    successors: list[Assignment] = []
     for network, handle in area.handles.items():
         odd = (index * 7 + len(network)) % 11
         email = area.email
@@ -315,6 +320,10 @@ def _build_area(
             verification="verificada" if odd % 3 else ("solicitada" if odd % 2 else "no"),
             public=not (index == 9 and network == "instagram"),
             private_messages=not (index == 22 and network == "facebook"),
+            # iecm §11.1 a: the accounts' institutional phones (one district has not recorded its own)
+            phone=f"55 5483 {3800 + index:04d}"
+            if profile.settings.require_institutional_phone and index != 13
+            else None,
             status="activa",
         )
         counts["accounts"] += 1
@@ -322,20 +331,37 @@ def _build_area(
             start = opened
             if changed_on is not None and previous is not None and role == roles[0]:
                 store.assignments.assign(account, previous, role, opened)
-                store.assignments.unassign(account, previous, changed_on)
+                _handed(handed, previous, store.assignments.unassign(account, previous, changed_on), changed_on)
                 start = changed_on + timedelta(days=1)
                 if start > today:
                     start = today
             if vacant and role == roles[0]:
                 store.assignments.assign(account, person, role, opened)
-                store.assignments.unassign(account, person, today - timedelta(days=9))
+                last_day = today - timedelta(days=9)
+                _handed(handed, person, store.assignments.unassign(account, person, last_day), last_day)
                 continue
-            store.assignments.assign(account, person, role, start)
+            assignment = store.assignments.assign(account, person, role, start)
+            if previous is not None and role == roles[0]:
+                successors.append(assignment)
             if leaving_soon and role == roles[0]:
-                store.assignments.unassign(account, person, today + timedelta(days=4))
+                last_day = today + timedelta(days=4)
+                _handed(handed, person, store.assignments.unassign(account, person, last_day), last_day)
         for coadmin in coadmins:
             store.assignments.assign(account, coadmin, "coadministrador", opened)
         _history(store, profile, account, opened, index, changed_on, rng, now, counts)
+    if handed and handover_is_a_change(profile, roles[0]):
+        for leaver, ended, last_day in handed.values():
+            change = store.admin_changes.record_handover(leaver, ended, start=last_day + timedelta(days=1))
+            if leaver is previous:
+                for started in successors:
+                    store.admin_changes.add_successor(change.id, started)
+
+
+def _handed(
+    handed: dict[int, tuple[Person, list[Assignment], date]], person: Person, ended: list[Assignment], last_day: date
+) -> None:
+    """Collect ``person``'s roles ended on ``last_day`` on the area's accounts: one change per person."""
+    handed.setdefault(person.id, (person, [], last_day))[1].extend(ended)
 
 
 def _url(network: str, handle: str) -> str:
@@ -492,6 +518,15 @@ def _build_workflows(store: Store, profile: Profile, rng: random.Random, now: da
     for offset, account in enumerate(accounts[:6]):
         moment = now - timedelta(days=1, hours=2, minutes=-offset)
         later(moment, functools.partial(post, account, moment))
+    if profile.has_rule("content_current"):
+        # Content kept current (§6.XXII and its peers): every other account posted within its network's
+        # window, but for the last two, which show the finding.
+        for offset, account in enumerate(accounts[6:-2]):
+            if account.network == "x":
+                moment = now - timedelta(hours=4 + offset % 12, minutes=offset)
+            else:
+                moment = now - timedelta(days=1 + offset % 5, hours=3, minutes=offset)
+            later(moment, functools.partial(post, account, moment))
     later(
         now - timedelta(hours=20),
         lambda: store.bitacora.append(

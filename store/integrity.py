@@ -116,6 +116,7 @@ COVERED: dict[str, str] = {
     "person_documents": "El documento de la persona",
     "holiday_notices": "El aviso de días inhábiles",
     "waivers": "La dispensa",
+    "duties": "El deber",
 }
 
 

@@ -627,6 +627,58 @@ def m010_handovers(db: Database) -> None:
     install(db.conn)
 
 
+#: ``policy.codes.DutyKind``, frozen here as this migration wrote them.
+DUTY_KINDS = (
+    "mensaje_utcsyd",
+    "aviso_asunto",
+    "carta_descargo",
+    "apoyo_utcsyd",
+    "aprobacion_titular",
+    "tramite_unicom",
+    "oficio_junta",
+    "estrategia_junta",
+    "aviso_titulares",
+    "solicitud_material",
+    "retiro_contenido",
+    "respuesta_usuario",
+)
+
+
+def m011_duties(db: Database) -> None:
+    """Duties (issue #13, POLICY.md §11): things to do that a recorded fact opened, done once by a
+    bitácora entry (``store.duties``, ``policy.duties``).
+
+    ``arose_at``: when the duty arose (a UTCSyD message's first day); ``due_at``: its deadline
+    (NULL: at once); ``group_id``/``position``: the notices recorded together (the first one's id);
+    ``source_entry_id``: the bitácora entry that opened it, if any; ``done_*``: the entry that
+    fulfilled it. ``bitacora_kind_account_occurred`` lets the agenda read each account's latest
+    publication with one seek (content kept current).
+    """
+    db.execute(
+        f"""CREATE TABLE duties (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK ({_in("kind", DUTY_KINDS)}),
+            account_id INTEGER REFERENCES accounts (id),
+            subject TEXT NOT NULL CHECK (length(subject) BETWEEN 1 AND 1000),
+            recipient TEXT,
+            arose_at TEXT NOT NULL,
+            due_at TEXT,
+            group_id INTEGER,
+            position INTEGER NOT NULL DEFAULT 1,
+            source_entry_id INTEGER REFERENCES bitacora (id),
+            reference TEXT,
+            done_at TEXT,
+            done_entry_id INTEGER REFERENCES bitacora (id),
+            done_note TEXT,
+            author TEXT,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX duties_open ON duties (done_at, id)")
+    db.execute("CREATE INDEX bitacora_kind_account_occurred ON bitacora (kind, account_id, occurred_at)")
+    install(db.conn)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", m001_initial),
     (2, "credentials", m002_credentials),
@@ -638,6 +690,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (8, "preflight_lists", m008_preflight_lists),
     (9, "consultation_review", m009_consultation_review),
     (10, "handovers", m010_handovers),
+    (11, "duties", m011_duties),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

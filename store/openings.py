@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from policy.codes import AccountStatus, EntryKind, OpeningState
+from policy.duties import check_unicom_done, opening_duties, unicom_step
 from policy.entries import workflows as entries
 from policy.labels import OPENING_REPORT_ITEMS
 from policy.records import OpeningRequest
@@ -133,6 +134,10 @@ class Openings:
                     to_state=AccountStatus.AUTHORIZED.value,
                     note=entries.account_authorized(opening_id, current.reference),
                 )
+                # ine §7.VI: between the authorization and the opening, the procedures before the UNICOM.
+                unicom = unicom_step(store.settings.profile(), opening_id, on_day(store, on))
+                if unicom is not None:
+                    store.duties.open([unicom], account=account)
             store.execute(
                 "UPDATE opening_requests SET state = ?, resolved_on = ?, reason = ?, account_id = ? WHERE id = ?",
                 (clean, on.isoformat(), clean_reason, account_id, opening_id),
@@ -161,6 +166,7 @@ class Openings:
             assert current.account_id is not None
             account = store.accounts.get(current.account_id)
             check_account_to_open(account)
+            check_unicom_done(store.duties.list(open_only=True, account_id=account.id))
             store.accounts.update(account.id, status=AccountStatus.ACTIVE, opened_on=on)
             store.events.record(
                 "account", account.id, "abierta", from_state=account.status, to_state=AccountStatus.ACTIVE.value
@@ -180,6 +186,10 @@ class Openings:
                 refs=(current.reference,),
                 text=entries.account_opened(opening_id, account.ref, on),
             )
+            # ine §7.XI, §6.XXXIII: a Junta's account is notified by oficio; a Junta Local reports its strategy.
+            drafts = opening_duties(store.settings.profile(), account, on_day(store, on))
+            if drafts:
+                store.duties.open(drafts, account=account)
         return self.get(opening_id)
 
     def report(self, opening_id: int, items: list[str], *, on: date) -> OpeningRequest:

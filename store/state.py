@@ -62,6 +62,8 @@ def load_state(store: Store, now: datetime, profile: Profile | None = None) -> S
         person_documents=store.person_documents.on_record(),
         holiday_notices_done=frozenset(store.holiday_notices.done()),
         waivers=store.waivers.in_force(local(now).date()),
+        duties=store.duties.pending(),
+        last_post=store.bitacora.latest_post_by_account() if profile.has_rule("content_current") else None,
         # A consultation before publishing, or any entry of the account's bitácora (a post, an
         # answer, a moderation…), is evidence that the account is in use.
         other_activity={

@@ -240,6 +240,77 @@ COVERAGE: dict[str, tuple[str, tuple[str, ...]]] = {
         "aviso al registrar en la bitácora",
         ("test_policy_fidelity.py::test_an_iecm_activity_outside_business_hours_is_flagged_in_both_faces",),
     ),
+    "utcsyd_message": (
+        "utcsyd_message",
+        (
+            "test_duties.py::test_a_utcsyd_message_is_due_at_the_end_of_its_period_and_its_publication_does_it",
+            "test_duties.py::test_a_utcsyd_message_is_iecm_s_and_its_period_must_make_sense",
+        ),
+    ),
+    "matter_notice": (
+        "matter_notice",
+        ("test_duties.py::test_a_relevant_matter_opens_one_notice_per_recipient_due_the_same_day",),
+    ),
+    "release_letter": (
+        "release_letter",
+        (
+            "test_duties.py::test_people_in_a_publication_need_their_release_letters",
+            "test_duties.py::test_declarations_that_do_not_fit_are_refused_and_nothing_is_written",
+        ),
+    ),
+    "utcsyd_support": (
+        "utcsyd_support",
+        ("test_duties.py::test_iecm_live_broadcasts_coverage_and_own_material_go_through_the_utcsyd_or_the_titular",),
+    ),
+    "titular_approval": (
+        "titular_approval",
+        ("test_duties.py::test_iecm_live_broadcasts_coverage_and_own_material_go_through_the_utcsyd_or_the_titular",),
+    ),
+    "institutional_phone": (
+        "institutional_phone",
+        ("test_duties.py::test_an_iecm_account_without_a_phone_reads_sin_dato_until_recorded",),
+    ),
+    "unicom_step": (
+        "unicom_step",
+        (
+            "test_duties.py::test_ine_an_authorized_account_opens_only_after_the_unicom_step",
+            "test_duties.py::test_ieesonora_opens_an_authorized_account_without_the_unicom_step",
+        ),
+    ),
+    "junta_notice": (
+        "junta_notice",
+        ("test_duties.py::test_a_junta_s_new_account_is_notified_by_oficio_and_a_junta_local_reports_its_strategy",),
+    ),
+    "junta_strategy": (
+        "junta_strategy",
+        ("test_duties.py::test_a_junta_s_new_account_is_notified_by_oficio_and_a_junta_local_reports_its_strategy",),
+    ),
+    "holders_notice": (
+        "holders_notice",
+        ("test_duties.py::test_a_change_of_holder_is_notified",),
+    ),
+    "formal_request": (
+        "formal_request",
+        ("test_duties.py::test_ieeags_another_institution_s_material_needs_its_formal_request",),
+    ),
+    "removal_request": (
+        "removal_request",
+        ("test_duties.py::test_ieeags_a_removal_request_goes_to_the_coordinacion_which_informs_the_presidencia",),
+    ),
+    "content_current": (
+        "content_current",
+        (
+            "test_duties.py::test_content_kept_current_per_network_from_the_latest_publication",
+            "test_duties.py::test_content_kept_current_counts_from_the_opening_when_nothing_was_published",
+        ),
+    ),
+    "user_answer": (
+        "user_answer",
+        (
+            "test_duties.py::test_a_suggestion_opens_its_answer_and_the_answer_that_attends_it_does_it",
+            "test_duties.py::test_ieesonora_every_comment_opens_its_answer",
+        ),
+    ),
 }
 
 #: (profile, rule key) -> why the rule is only partly enforced (Spanish, shown in the table).
@@ -252,6 +323,13 @@ PARTIAL: dict[tuple[str, str], str] = {
     ("ieeags", "verification"): "resguardo no sabe si la red ya admite la verificación: la pide desde el alta",
     ("ieesonora", "verification"): "resguardo no sabe si la red ya admite la verificación: la pide desde el alta",
     ("ine", "designation_form"): "el texto de los Lineamientos no está en la fuente; se pide un formulario por persona",
+    ("iecm", "institutional_phone"): (
+        "resguardo pide que conste el teléfono de cada cuenta, pero no puede saber si el número es institucional"
+    ),
+    ("ieeags", "removal_request"): (
+        "los dos pasos de una solicitud de retiro sí; el cambio de la lista de redes a propuesta de la"
+        " Coordinación y con autorización de la Presidencia (§8.II) no se registra"
+    ),
 }
 
 

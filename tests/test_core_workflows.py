@@ -15,7 +15,7 @@ from policy.workflows import DEFAULT_WAIVER_DAYS, MissingDetail, period_id, peri
 from store import open_store
 from store.db import Store
 from store.errors import NotFoundError
-from tui.core import incidents, waivers, workflows
+from tui.core import duties, incidents, waivers, workflows
 from tui.core.setup import choose_profile
 from tui.workspace import Workspace
 
@@ -155,6 +155,8 @@ def test_openings_and_closings_through_the_core(store: Store) -> None:
     assert new.opening.requested_on == NOW.date() and not new.needs_authorization
     assert new.due is not None and new.office.startswith("Coordinación Nacional")
     authorized = workflows.resolve_opening(store, new.opening.id, "autorizada")
+    (unicom,) = duties.duties(store, open_only=True)  # ine §7.VI: the UNICOM step comes first
+    duties.fulfil_duty(store, unicom.id)
     opened, _ = workflows.open_account(store, authorized.id)
     assert opened.state == "abierta"
     closed, account = workflows.close_account(store, "x/@INEPrueba", reason="Ya no se usa", reference="INE/9")

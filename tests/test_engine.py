@@ -10,11 +10,11 @@ import pytest
 from policy import engine
 from policy.calendar import BusinessCalendar
 from policy.clock import ZONE, add_months, end_of_day
-from policy.codes import Kind, Status
+from policy.codes import DutyKind, Kind, Status
 from policy.engine import agenda, obligations
 from policy.obligations import Obligation, State
 from policy.profile import load_profile
-from policy.records import Account, Assignment, Person
+from policy.records import Account, Assignment, Duty, Person
 from store.calendar import official_holidays_for
 from tui.cli.agenda import obligation_json
 
@@ -542,7 +542,20 @@ def _everything(profile: str) -> State:
         Assignment(2, 1, 2, "enlace", date(2025, 1, 1), date(2026, 3, 1)),
         Assignment(3, 1, 2, "coadministrador", date(2025, 6, 1)),  # a finding in ine (§5.1)
     ]
-    return state(profile, accounts=accounts, people=people, assignments=assignments)
+    # One open duty of every kind (POLICY.md §11); each profile shows the kinds it has a rule for.
+    duties = [
+        Duty(n, kind.value, f"asunto {n}", at_day(date(2026, 3, 1)), account_id=1, recipient="CNCS")
+        for n, kind in enumerate(DutyKind, start=1)
+    ]
+    # The x account's latest publication is older than its daily window (content kept current).
+    return state(
+        profile,
+        accounts=accounts,
+        people=people,
+        assignments=assignments,
+        duties=duties,
+        last_post={1: at_day(date(2026, 3, 1))},
+    )
 
 
 @pytest.mark.parametrize("profile", ["ine", "ieeags", "ieesonora", "iecm"])

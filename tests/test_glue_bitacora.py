@@ -10,6 +10,7 @@ from policy.clock import ZONE
 from policy.errors import ResguardoError
 from policy.workflows import HolidayPeriod
 from store.bitacora import Entry
+from tui.core.duties import fulfil_duty
 
 NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
 
@@ -97,6 +98,8 @@ def test_opening_requested_authorized_opened_and_reported(ine) -> None:  # type:
     authorized = ine.openings.resolve(item.id, "autorizada", on=date(2026, 2, 20))
     entry = one_new(ine, before)
     assert entry.account_id == authorized.account_id and "autorizada" in entry.text
+    (unicom,) = ine.duties.list(open_only=True)  # ine §7.VI: the UNICOM step comes first
+    fulfil_duty(ine, unicom.id, at=datetime(2026, 2, 27, 12, 0, tzinfo=ZONE))
     before = head(ine)
     ine.openings.open_account(item.id, on=date(2026, 3, 1))
     entry = one_new(ine, before)

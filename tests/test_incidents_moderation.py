@@ -66,7 +66,7 @@ def test_notify_ticks_one_notice_by_name_part_or_number(make_store):
     updated = store.incidents.notify(incident.id, "3")
     assert [n.recipient for n in updated.pending] == ["Titular del área responsable"]
     pending = [o for o in agenda(load_state(store, NOW), NOW) if o.kind == "incident_notice"]
-    assert len(pending) == 1 and "Titular del área responsable" in pending[0].message
+    assert len(pending) == 1 and "notificar a la persona titular del área responsable" in pending[0].message
     with pytest.raises(ConflictError):
         store.incidents.notify(incident.id, "UNICOM")
     with pytest.raises(UsageError, match="no está en la lista"):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from conftest import NOW
 
+from policy.clock import ZONE
 from policy.codes import Kind
 from policy.errors import PolicyError
 from store.db import Store
@@ -14,6 +15,7 @@ from store.errors import ConflictError
 from tui.core import records, workflows
 from tui.core.agenda import compute_agenda
 from tui.core.bitacora import moderate_comment
+from tui.core.duties import fulfil_duty
 
 
 def _kinds(store: Store, kind: str) -> list[str]:
@@ -176,6 +178,8 @@ def test_the_opening_report_quotes_its_own_clause_and_names_the_recipient(
         store, network="x", handle="@NuevaCuenta", reference="OF/1", requested_on=date(2026, 2, 2)
     )
     workflows.resolve_opening(store, new.opening.id, "autorizada", on=date(2026, 2, 10))
+    for unicom in store.duties.list(open_only=True):  # ine §7.VI: the UNICOM step comes first
+        fulfil_duty(store, unicom.id, at=datetime(2026, 2, 11, 12, 0, tzinfo=ZONE))
     workflows.open_account(store, new.opening.id, on=date(2026, 2, 12))
     (report,) = [o for o in compute_agenda(store, at=NOW).items if o.kind == Kind.OPENING_REQUEST]
     assert report.rule.section == section

@@ -477,12 +477,15 @@ async def test_mark_an_admin_change_notice_given(ine_db: Path) -> None:
         assignment = store.query_one("SELECT person_id FROM assignments WHERE end_date IS NULL LIMIT 1")
         person = store.people.get(assignment["person_id"])
         change = store.admin_changes.record(person, "baja", start=NOW.date() - timedelta(days=10))
+        # the demo's own handovers are changes to notify too (issue #13)
+        pending = {c.id for c in store.admin_changes.unnotified()}
+    assert change.id in pending and len(pending) > 1
     app = make_app(ine_db)
     async with app.run_test(size=(120, 40)) as pilot:
         item = await resolve_with(pilot, Kind.ADMIN_CHANGE_NOTICE, "m", NoticeGivenDialog)
-        assert item.ref_id == change.id
+        assert item.ref_id in pending
     with open_store(ine_db) as store:
-        assert store.admin_changes.get(change.id).notified_on == NOW.date()
+        assert store.admin_changes.get(item.ref_id).notified_on == NOW.date()
 
 
 @run_async

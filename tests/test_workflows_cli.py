@@ -264,6 +264,12 @@ def test_aperturas_commands(ine) -> None:  # type: ignore[no-untyped-def]
     assert added.code == 0, added.err
     assert "24/03/2026" in added.out  # 15 business days, 16 Mar is a holiday
     assert ine("aperturas", "resolver", "1", "--resultado", "autorizada", "--fecha", "2026-03-05").code == 0
+    refused = ine("aperturas", "abrir", "1", "--fecha", "2026-03-06")
+    assert refused.code == 1 and "UNICOM" in refused.err  # ine §7.VI: the UNICOM step comes first
+    [unicom] = [
+        d for d in json.loads(ine("deberes", "listar", "--pendientes", "--json").out) if d["kind"] == "tramite_unicom"
+    ]
+    assert ine("deberes", "cumplir", str(unicom["id"]), "--fecha-hora", "2026-03-05T12:00").code == 0
     assert ine("aperturas", "abrir", "1", "--fecha", "2026-03-06").code == 0
     report = ine("aperturas", "informe", "1", "--punto", "nombre", "--punto", "direccion")
     assert report.code == 0 and "propósitos" in report.out

@@ -14,6 +14,7 @@ from policy.errors import PolicyError, ResguardoError
 from store.errors import ConflictError, NotFoundError, UsageError
 from store.migrations import LATEST_VERSION, MIGRATIONS
 from store.state import load_state
+from tui.core.duties import fulfil_duty
 
 NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
 
@@ -143,6 +144,10 @@ def test_opening_authorized_then_opened_with_its_report(ine) -> None:  # type: i
     authorized = ine.openings.resolve(request.id, "autorizada", on=date(2026, 3, 2))
     account = ine.accounts.get(authorized.account_id)
     assert account.status == "autorizada" and account.area == "DECEyEC"
+    with pytest.raises(ConflictError, match="UNICOM"):  # ine §7.VI: the UNICOM step comes first
+        ine.openings.open_account(request.id, on=date(2026, 3, 5))
+    (unicom,) = ine.duties.list(open_only=True)
+    fulfil_duty(ine, unicom.id, at=datetime(2026, 3, 4, 12, 0, tzinfo=ZONE))
     opened = ine.openings.open_account(request.id, on=date(2026, 3, 5))
     assert ine.accounts.get(account.id).status == "activa" and opened.state == "abierta"
     [report] = kinds(ine)["opening_request"]

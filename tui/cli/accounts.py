@@ -11,7 +11,7 @@ from policy.clock import format_date, local, parse_date
 from policy.codes import AccountStatus, Network, Role, Verification
 from policy.errors import ConflictError, UsageError
 from policy.institution import RoleTaken
-from policy.labels import SECOND_FACTOR_LABELS, counted, leaves_phrase
+from policy.labels import SECOND_FACTOR_LABELS, counted, leaves_phrase, office_with_article
 from policy.records import Account, AdminChange
 from tui.cli.agenda import obligation_json, render_agenda
 from tui.cli.args import subcommands, yes_no
@@ -81,6 +81,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
     unassign.add_argument("persona", metavar="PERSONA", help="id o nombre exacto")
     unassign.add_argument("--fecha", metavar="FECHA", help="último día en el rol (por omisión hoy)")
     unassign.set_defaults(handler=unassign_person)
+
+    holder = sub.add_parser(
+        "cambio-titular",
+        parents=[parent],
+        help="registra un cambio de titular de la cuenta (la persona titular del área): el aviso a la CNCS (INE)"
+        " o a la Subdirección de Comunicación Social (IEE Sonora)",
+    )
+    holder.add_argument("cuenta", metavar="CUENTA", help="id o red/usuario")
+    holder.add_argument("nombre", metavar="NOMBRE", help="la nueva persona titular")
+    holder.add_argument("--fecha", metavar="FECHA", help="desde cuándo (AAAA-MM-DD); por omisión, hoy")
+    holder.set_defaults(handler=change_holder)
 
 
 def _account_fields(parser: argparse.ArgumentParser, editing: bool = False) -> None:
@@ -402,4 +413,15 @@ def unassign_person(ctx: Context, args: argparse.Namespace) -> int:
     _print_notice(done.change, done.notice)
     if done.advice:
         print(done.advice)
+    return 0
+
+
+def change_holder(ctx: Context, args: argparse.Namespace) -> int:
+    from tui.core.duties import change_holder as record  # lazy: only this command opens that duty
+
+    duty = record(ctx.store, args.cuenta, args.nombre, on=parse_date(args.fecha) if args.fecha else None)
+    print(
+        f"Cambio de titular registrado: notifíquelo a {office_with_article(duty.recipient or '')}"
+        f" y márquelo con «resguardo deberes cumplir {duty.id}»."
+    )
     return 0

@@ -88,6 +88,37 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
         help="con --tipo publicacion: revisa el texto con los criterios de contenido (como «borrador revisar»)"
         " y agrega el veredicto a la entrada",
     )
+    add.add_argument(
+        "--personas",
+        action="append",
+        default=[],
+        metavar="NOMBRES",
+        help="con --tipo publicacion: personas que aparecen en sus imágenes, separadas por comas (IECM: cada una"
+        " necesita su carta de descargo)",
+    )
+    add.add_argument(
+        "--modalidad",
+        metavar="MODALIDAD",
+        help="con --tipo publicacion (IECM): transmision, cobertura, colaboracion (con una figura pública) o"
+        " material_propio",
+    )
+    add.add_argument(
+        "--material-de",
+        dest="material_de",
+        metavar="INSTITUCIÓN",
+        help="con --tipo publicacion (IEEAGS): usa material de otra institución; su solicitud formal va en --ref",
+    )
+    add.add_argument(
+        "--sugerencia",
+        action="store_true",
+        help="con --tipo comentario_usuario: es una propuesta o sugerencia que hay que analizar y responder",
+    )
+    add.add_argument(
+        "--atiende",
+        type=positive_int,
+        metavar="ID",
+        help="id del deber que esta entrada cumple (la respuesta a una sugerencia, la publicación de un mensaje)",
+    )
     add.set_defaults(handler=add_entry)
 
     search = sub.add_parser("buscar", parents=[parent], help="busca entradas, las más recientes primero")
@@ -229,12 +260,37 @@ def add_entry(ctx: Context, args: argparse.Namespace) -> int:
         corrects=args.corrige,
         author=args.por,
         review=args.revisar,
+        people=[name for group in args.personas for name in group.split(",") if name.strip()],
+        modality=args.modalidad,
+        material_from=args.material_de,
+        suggestion=args.sugerencia,
+        fulfils=args.atiende,
     )
     print(f"Entrada {entry.id} registrada en la bitácora (hash {entry.hash[:16]}…).")
+    if (
+        args.personas
+        or args.modalidad
+        or args.material_de
+        or args.sugerencia
+        or args.atiende
+        or args.tipo.strip().lower() == "comentario_usuario"
+    ):
+        _print_duties(ctx, entry.id)
     warning = journal.activity_warning(ctx.store, entry)
     if warning:
         sys.stderr.write(f"Aviso: {warning[0].lower()}{warning[1:]}.\n")
     return 0
+
+
+def _print_duties(ctx: Context, entry_id: int) -> None:
+    """The duties the entry opened or did, each with its clause."""
+    from tui.core.duties import entry_duties  # lazy: only entries that declare something open duties
+
+    found = entry_duties(ctx.store, entry_id)
+    for line in found.opened:
+        print(f"Abre el deber {line}.")
+    for line in found.done:
+        print(f"Cumple el deber {line}.")
 
 
 def _when(entry: Entry) -> str:

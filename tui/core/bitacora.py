@@ -65,28 +65,107 @@ def add_entry(
     corrects: int | None = None,
     author: str | None = None,
     review: bool = False,
+    people: Sequence[str] = (),
+    modality: str | None = None,
+    material_from: str | None = None,
+    suggestion: bool = False,
+    fulfils: int | None = None,
 ) -> Entry:
     """Append one entry (of the whole office when ``account`` is None); ``occurred_at`` defaults to now.
 
     ``review``: a ``publicacion`` entry's text is reviewed as a draft (``review_draft``, with the
     entry's account) and the verdict is appended to it (``policy.entries.preflight``).
+    ``people``, ``modality``, ``material_from``, ``suggestion``: what the entry declares, which opens
+    the profile's duties (``policy.duties.entry_duties``: release letters, the UTCSyD's support, the
+    titular's approval, a formal request, an answer); ``fulfils``: the id of the duty this entry
+    does (a publication of a UTCSyD message, an answer to a suggestion). All in one transaction.
 
     UsageError for an unknown kind, an empty or too long text, a moment in the
-    future, a correction without the entry it corrects or a review of another
-    kind of entry; NotFoundError for an unknown account.
+    future, a correction without the entry it corrects, a review of another
+    kind of entry, a declaration that does not fit the kind, or a duty this entry cannot do;
+    PolicyError for a declaration the profile has no rule for; NotFoundError for an unknown
+    account or duty; ConflictError for a duty done already.
     """
     found = None if account is None else account_of(store, account)
     if review:
         text = _reviewed(store, kind, text, found)
-    return store.bitacora.append(
+    declared = bool(people or modality or material_from or suggestion)
+    every_comment = kind.strip().lower() == EntryKind.USER_COMMENT and _answers_every_comment(store)
+    if not declared and fulfils is None and not every_comment:
+        return store.bitacora.append(
+            kind=kind,
+            text=text,
+            account=found,
+            occurred_at=occurred_at,
+            refs=refs,
+            corrects=corrects,
+            author=author,
+        )
+    return _add_with_duties(
+        store,
         kind=kind,
         text=text,
         account=found,
         occurred_at=occurred_at,
         refs=refs,
-        corrects=corrects,
         author=author,
+        people=people,
+        modality=modality,
+        material_from=material_from,
+        suggestion=suggestion,
+        fulfils=fulfils,
     )
+
+
+def _answers_every_comment(store: Store) -> bool:
+    """ieesonora §6.XVII: every user's comment is answered (so each one opens its answer)."""
+    return store.settings.profile().settings.answer_every_comment
+
+
+def _add_with_duties(
+    store: Store,
+    *,
+    kind: str,
+    text: str,
+    account: Account | None,
+    occurred_at: datetime | None,
+    refs: Sequence[str],
+    author: str | None,
+    people: Sequence[str],
+    modality: str | None,
+    material_from: str | None,
+    suggestion: bool,
+    fulfils: int | None,
+) -> Entry:
+    """``add_entry`` for an entry that opens or does duties: the entry, its duties, one transaction."""
+    from policy.duties import entry_duties  # lazy: only entries that declare something need the duties' rules
+
+    profile = store.settings.profile()
+    moment = occurred_at or store.now()
+    year = moment.year
+    drafts = entry_duties(
+        profile,
+        store.calendar.business_calendar(year, year + 1),
+        kind=kind,
+        text=text,
+        at=moment,
+        refs=refs,
+        people=people,
+        modality=modality,
+        material_from=material_from,
+        suggestion=suggestion,
+    )
+    with store.atomic():
+        if fulfils is not None:
+            store.duties.check(fulfils, account.id if account else None, kind.strip().lower(), moment)
+        entry = store.bitacora.append(
+            kind=kind, text=text, account=account, occurred_at=moment, refs=refs, author=author
+        )
+        if drafts:
+            store.duties.open(drafts, account=account, source_entry_id=entry.id, author=author)
+        if fulfils is not None:
+            store.duties.fulfil(fulfils, entry)
+    return entry
 
 
 class ReviewNotForKindError(UsageError):

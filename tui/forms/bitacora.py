@@ -26,10 +26,18 @@ class EntryDialog(FormDialog):
 
     title_text = "Nueva entrada de bitácora"
 
-    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]], account_id: int | None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        accounts: Sequence[tuple[str, int]],
+        account_id: int | None,
+        *,
+        kind: str = "nota",
+    ) -> None:
         super().__init__(workspace)
         self.accounts = accounts
         self.account_id = account_id
+        self.kind = kind
 
     def compose_fields(self) -> ComposeResult:
         yield from field(
@@ -42,10 +50,15 @@ class EntryDialog(FormDialog):
                 value=self.account_id if self.account_id is not None else Select.NULL,
             ),
         )
-        yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value="nota"))
+        yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value=self.kind))
         yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
         yield Checkbox("Revisar con los criterios", False, id="review")
+        yield from field(
+            "Personas en sus imágenes (opcional, separadas por comas)",
+            Input(id="people", placeholder="cada una necesita su carta de descargo (IECM)"),
+        )
+        yield Checkbox("Es una sugerencia de la persona usuaria (hay que responderla)", False, id="suggestion")
 
     def build_job(self) -> Job[tuple[Entry, str | None]]:
         text = self.value("text")
@@ -53,10 +66,19 @@ class EntryDialog(FormDialog):
         chosen, kind = self.selected("account"), str(self.selected("kind"))
         account_id = chosen if isinstance(chosen, int) else None
         review = self.checked("review")
+        people = [name.strip() for name in self.value("people").split(",") if name.strip()]
+        suggestion = self.checked("suggestion")
 
         def record() -> tuple[Entry, str | None]:
             entry = self.workspace.run(
-                add_entry, kind=kind, text=text, account=account_id, occurred_at=at, review=review
+                add_entry,
+                kind=kind,
+                text=text,
+                account=account_id,
+                occurred_at=at,
+                review=review,
+                people=people,
+                suggestion=suggestion,
             )
             return entry, self.workspace.run(activity_warning, entry)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policy.codes import Kind
+from policy.duties import DUTY_ITEM_KINDS
 from policy.obligations import Obligation
 
 if TYPE_CHECKING:
@@ -124,9 +125,31 @@ def _waiver(app: Workbench, item: Obligation) -> None:
     app.push_screen(WaiverDialog(app.workspace, item))
 
 
+def _duty(app: Workbench, item: Obligation) -> None:
+    from tui.forms.duties import DutyDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(DutyDialog(app.workspace, item))
+
+
+def _post(app: Workbench, item: Obligation) -> None:
+    from tui.forms.base import account_options  # lazy: forms are not for the first frame
+    from tui.forms.bitacora import EntryDialog  # lazy: forms are not for the first frame
+
+    account = item.account.id if item.account is not None else None
+    app.push_screen(EntryDialog(app.workspace, account_options(app), account, kind="publicacion"))
+
+
 _NOTICE_GIVEN = Resolution("m", "aviso_dado", "Marcar el aviso dado", _notice_given)
 _SIGNATURE = Resolution("f", "documento", "Registrar la firma", _document)
 _PASSWORD = Resolution("k", "contrasena", "Fijar la contraseña", _password)
+
+_DUTY = Resolution("h", "deber", "Marcar el deber cumplido", _duty)
+#: duties whose resolution names what is recorded
+_DUTY_DONE: dict[str, Resolution] = {
+    Kind.UTCSYD_MESSAGE: Resolution("h", "deber", "Registrar la publicación", _duty),
+    Kind.USER_ANSWER: Resolution("h", "deber", "Registrar la respuesta", _duty),
+    Kind.MATTER_NOTICE: Resolution("h", "deber", "Registrar el aviso", _duty),
+}
 
 #: kind -> the actions offered in the item's modal, first one is the main one.
 RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
@@ -158,6 +181,9 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
     Kind.WEAK_PASSWORD: (_PASSWORD,),
     Kind.REUSED_PASSWORD: (_PASSWORD,),
     Kind.NO_PASSWORD: (_PASSWORD,),
+    Kind.INSTITUTIONAL_PHONE: (Resolution("d", "editar-phone", "Registrar el teléfono institucional", _edit("phone")),),
+    Kind.CONTENT_CURRENT: (Resolution("u", "publicacion", "Registrar una publicación", _post),),
+    **{kind: (_DUTY_DONE.get(kind, _DUTY),) for kind in DUTY_ITEM_KINDS},
 }
 
 #: offered on every item with an account, after its own actions

@@ -12,7 +12,7 @@ from textual.message import Message
 
 from policy.clock import format_date, local
 from policy.codes import Status
-from policy.labels import KIND_LABELS, due_phrase
+from policy.labels import due_phrase, item_label
 from tui.core.bitacora import search_entries
 from tui.core.records import AccountRow
 from tui.forms.records import EvaluationDialog, RotationDialog
@@ -172,7 +172,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
             style = {Status.OVERDUE: "$error", Status.DUE_SOON: "$warning"}.get(obligation.status, "")
             when = due_phrase(obligation, institution.now)
             right.append((f"  {when}", style))
-            right.append(f" · {KIND_LABELS.get(obligation.kind, obligation.kind)}\n")
+            right.append(f" · {item_label(obligation)}\n")
         if len(pending) > shown:
             right.append(f"  … y {len(pending) - shown} más\n")
         right.append(("Bitácora reciente\n", "bold"))

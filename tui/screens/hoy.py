@@ -16,7 +16,7 @@ from textual.widgets import Button, Label, Static
 
 from policy.clock import format_date
 from policy.codes import Kind, Status
-from policy.labels import KIND_LABELS, STATUS_LABELS, counted, due_phrase, fold
+from policy.labels import KIND_LABELS, STATUS_LABELS, counted, due_phrase, fold, item_label
 from policy.obligations import Obligation
 from policy.profile import Profile, short_document
 from tui.forms.openers import RESOLUTIONS, SHOW_ACCOUNT, WAIVER, Resolution, resolutions_for
@@ -150,6 +150,20 @@ class ObligationScreen(ModalScreen[Resolution | None]):
             tooltip="Anota la fecha de firma del documento",
         ),
         Binding(
+            "h",
+            "resolve('deber')",
+            "Cumplir el deber",
+            id="pendiente.deber",
+            tooltip="Registra en la bitácora la entrada que cumple el deber (publicación, aviso, respuesta…)",
+        ),
+        Binding(
+            "u",
+            "resolve('publicacion')",
+            "Registrar una publicación",
+            id="pendiente.publicacion",
+            tooltip="Abre una entrada de bitácora de tipo publicación para la cuenta",
+        ),
+        Binding(
             "k",
             "resolve('contrasena')",
             "Fijar la contraseña",
@@ -176,7 +190,7 @@ class ObligationScreen(ModalScreen[Resolution | None]):
         item = self.item
         status_class = {"overdue": "overdue", "due_soon": "soon"}.get(str(item.status), "")
         with Vertical(classes="dialog obligation"):
-            yield Label(KIND_LABELS.get(item.kind, str(item.kind)), classes="dialog-title")
+            yield Label(item_label(item), classes="dialog-title")
             with VerticalScroll(classes="dialog-fields"):
                 yield Static(Content.assemble(("Cuenta o persona: ", "bold"), subject(item)))
                 when = (

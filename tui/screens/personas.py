@@ -10,7 +10,7 @@ from textual.content import Content
 
 from policy.clock import format_date
 from policy.codes import Status
-from policy.labels import KIND_LABELS, due_phrase, rank_label
+from policy.labels import due_phrase, item_label, rank_label
 from tui.core.records import PersonRow
 from tui.forms.records import TrainingDialog
 from tui.screens.base import PaletteCommand
@@ -117,7 +117,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
             style = {Status.OVERDUE: "$error", Status.DUE_SOON: "$warning"}.get(obligation.status, "")
             when = due_phrase(obligation, institution.now)
             right.append((f"  {when}", style))
-            right.append(f" · {KIND_LABELS.get(obligation.kind, obligation.kind)}\n")
+            right.append(f" · {item_label(obligation)}\n")
         return Content.assemble(*left), Content.assemble(*right)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
