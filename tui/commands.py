@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.flows import palette_commands as flow_commands
 from tui.screens import VIEWS
 from tui.screens.base import PaletteCommand, ViewScreen
 
@@ -33,6 +34,7 @@ def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
                     f"Cambia a la pantalla {view.label} (tecla {view.key})",
                 )
             )
+    commands += flow_commands(app)
     commands += [
         PaletteCommand("agenda: Actualizar", app.action_reload, "Vuelve a leer la base de datos"),
         PaletteCommand(
