@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW
+from textual.widgets import Input
 from workbench_helpers import build_demo_db, settle
 
 from store import open_store
@@ -110,5 +111,8 @@ def test_dialog(snap_compare, tmp_path: Path, name: str, size: tuple[int, int]) 
         await settle(pilot)
         _open(name)(app)
         await settle(pilot)
+        for box in app.screen.query(Input):
+            box.cursor_blink = False  # a blinking cursor would make the picture depend on the moment
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_dialog)
