@@ -127,3 +127,22 @@ def sweep_stale_temp_files(folder: Path, *, now: float | None = None) -> int:
                 os.unlink(entry.path)
                 removed += 1
     return removed
+
+
+def write_text_atomically(path: Path, text: str, *, encoding: str = "utf-8-sig") -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, fsynced and renamed over it: a
+    failure (a full disk, a crash) never leaves half a file, and the temporary one is removed (or swept
+    later, ``sweep_stale_temp_files``). Raises OSError."""
+    import tempfile  # lazy: it pulls in random, for an export only
+
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

@@ -19,7 +19,16 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "store": ("tui", "textual"),
     "tui/core": ("textual", "tui.cli", "tui.app", "tui.screens", "tui.widgets", "tui.forms", "tui.workspace"),
     # the report writers: below both faces, like the core
-    "tui/render": ("textual", "tui.cli", "tui.app", "tui.coordination_app", "tui.screens", "tui.widgets", "tui.forms", "tui.workspace"),
+    "tui/render": (
+        "textual",
+        "tui.cli",
+        "tui.app",
+        "tui.coordination_app",
+        "tui.screens",
+        "tui.widgets",
+        "tui.forms",
+        "tui.workspace",
+    ),
     "tui/cli": (
         "textual",
         "tui.app",

@@ -86,3 +86,22 @@ def test_only_stale_regular_files_with_the_exports_names(tmp_path: Path):
         "x.resguardo-d.tmp",
     ]
     assert sweep_stale_temp_files(tmp_path / "no-existe", now=now) == 0
+
+
+def test_an_atomic_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The workbench's export (``store.files.write_text_atomically``): a failure at the rename (a full
+    disk, a crash) leaves the previous file whole and removes its temporary file."""
+    from store.files import write_text_atomically
+
+    target = tmp_path / "inventario.csv"
+    write_text_atomically(target, "a,b\n1,2\n")
+    assert target.read_text(encoding="utf-8-sig") == "a,b\n1,2\n"
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError):
+        write_text_atomically(target, "x" * 10_000)
+    assert target.read_text(encoding="utf-8-sig") == "a,b\n1,2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inventario.csv"]

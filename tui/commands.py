@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
+from tui.flows import palette_commands as flow_commands
 from tui.screens import VIEWS
 from tui.screens.base import PaletteCommand, ViewScreen
 
@@ -36,6 +37,7 @@ def applicable_commands(app: Workbench, screen: object) -> list[PaletteCommand]:
                     f"Cambia a la pantalla {view.label} (tecla {view.key})",
                 )
             )
+    commands += flow_commands(app)
     commands += [
         PaletteCommand("agenda: Actualizar", app.action_reload, "Vuelve a leer la base de datos"),
         PaletteCommand(

@@ -122,6 +122,12 @@ class Workspace:
                     return use_case(store, *args, **kwargs)
             return use_case(store, *args, **kwargs)
 
+    @property
+    def rehearsing(self) -> bool:
+        """True inside ``rehearse`` on this thread: a call that also touches something outside SQLite (the
+        keyring) must then leave it alone, since only the database's changes are rolled back."""
+        return bool(getattr(self._rehearsing, "on", False))
+
     def rehearse(self, call: Callable[[], R]) -> R:
         """Run ``call`` (which calls ``run``) with every change rolled back: it raises what the real
         call would raise, and records nothing. Forms use it to validate before asking to confirm."""

@@ -22,8 +22,7 @@ __all__ = [
     "remove_non_working",
 ]
 
-_COMMAND_LINE_ONLY = "the workbench has no calendar screen yet: the calendar is kept from the command line"
-ONE_SIDED: dict[str, str] = {name: _COMMAND_LINE_ONLY for name in __all__}
+ONE_SIDED: dict[str, str] = {}
 
 
 class NonWorkingDays(NamedTuple):

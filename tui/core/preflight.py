@@ -23,12 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["add_to_list", "list_entries", "remove_from_list", "review_draft"]
 #: Use cases one face only offers, and why.
-ONE_SIDED: dict[str, str] = {
-    "add_to_list": "the lists (candidatos, palabras, campanas, enlaces) are kept from the command line;"
-    " the workbench's «Revisar borrador» dialog reads them",
-    "list_entries": "the lists are kept from the command line; the workbench has no list screen yet",
-    "remove_from_list": "the lists are kept from the command line; the workbench has no list screen yet",
-}
+ONE_SIDED: dict[str, str] = {}
 
 #: The longest draft reviewed (a long Facebook post is ~63,000 characters).
 MAX_DRAFT = 100_000

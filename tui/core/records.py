@@ -61,10 +61,6 @@ __all__ = [
 
 ONE_SIDED: Final[dict[str, str]] = {
     "account_detail": "the workbench's Cuentas screen shows the same facts from the institution read it holds",
-    "rotation_history": "the workbench has no rotation history listing; its account detail shows the last rotation",
-    "profile_settings": "the profile's settings are edited from the command line only (ajustes)",
-    "set_setting": "the profile's settings are edited from the command line only (ajustes)",
-    "reset_setting": "the profile's settings are edited from the command line only (ajustes)",
     "idle_lock_minutes": "the idle lock is the workbench's own: the command line holds no session to lock",
     "set_idle_lock_minutes": "the idle lock is the workbench's own: the command line holds no session to lock",
 }

@@ -19,8 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["export_inventory", "import_inventory", "read_inventory"]
 
-_COMMAND_LINE_ONLY = "a file named on the command line: the workbench has no import or export of the inventory yet"
-ONE_SIDED: dict[str, str] = {name: _COMMAND_LINE_ONLY for name in __all__}
+ONE_SIDED: dict[str, str] = {}
 
 
 class Inventory(NamedTuple):

@@ -15,10 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["add_waiver", "revoke_waiver", "waivers"]
 
-ONE_SIDED: dict[str, str] = {
-    "waivers": "the list of waivers is a command-line report; the workbench drops waived items from its agenda",
-    "revoke_waiver": "revoking a waiver is a command-line step (dispensas revocar)",
-}
+ONE_SIDED: dict[str, str] = {}
 
 
 def add_waiver(

@@ -56,20 +56,7 @@ __all__ = [
     "closings",
 ]
 
-ONE_SIDED: dict[str, str] = {
-    "add_opening": "openings are handled by oficio from the command line; the workbench only shows their deadlines",
-    "resolve_opening": "openings are handled by oficio from the command line",
-    "open_account": "openings are handled by oficio from the command line",
-    "report_opening": "openings are handled by oficio from the command line",
-    "openings": "openings are listed by the command line; the workbench shows their deadlines on Hoy",
-    "close_account": "closing an account is a command-line step (bajas registrar)",
-    "mark_closing": "the closing checklist is completed from the command line",
-    "remove_closing_secrets": "deleting the keyring's secrets of a closed account is a command-line step",
-    "closings": "closings are listed by the command line; the workbench shows the pending items on Hoy",
-    "record_admin_change": "administrator changes are recorded from the command line (personas cambio)",
-    "admin_changes": "the list of administrator changes is a command-line report",
-    "record_history": "a record's history of changes is a command-line report (mostrar)",
-}
+ONE_SIDED: dict[str, str] = {}
 
 
 # -- shared ----------------------------------------------------------------------------------

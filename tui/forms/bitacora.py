@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input, Select, Static
 
+from policy.clock import format_date, local
+from policy.codes import EntryKind
 from policy.labels import ENTRY_KIND_LABELS
 from store.bitacora import Entry
 from tui.core.bitacora import activity_warning, add_entry
@@ -18,7 +20,18 @@ if TYPE_CHECKING:
 
 
 def kind_options() -> list[tuple[str, str]]:
-    return [(label, value) for value, label in ENTRY_KIND_LABELS.items()]
+    """The kinds a new entry may have (a correction has its own form: it names the entry it corrects)."""
+    return [(label, value) for value, label in ENTRY_KIND_LABELS.items() if value != EntryKind.CORRECTION]
+
+
+def entry_summary(entry: Entry) -> str:
+    """One entry, as the correction form quotes it."""
+    occurred = local(entry.occurred)
+    kind = ENTRY_KIND_LABELS.get(entry.kind, entry.kind)
+    return (
+        f"Entrada {entry.id} ({kind}, {entry.account or 'sin cuenta'}, ocurrió el"
+        f" {format_date(occurred.date())} {occurred:%H:%M}):\n«{entry.text}»"
+    )
 
 
 class EntryDialog(FormDialog):
@@ -92,3 +105,42 @@ def describe_entry(recorded: tuple[Entry, str | None]) -> str:
     """The summary of a new entry, with the profile's warning when it has one (iecm §8.A)."""
     entry, warning = recorded
     return f"Entrada {entry.id} agregada a la bitácora." + (f" {warning}." if warning else "")
+
+
+class CorrectionDialog(FormDialog):
+    """A correction of ``entry``: a new entry of kind «corrección» that names it (the original stays as it is)."""
+
+    title_text = "Corregir una entrada de la bitácora"
+
+    def __init__(self, workspace: Workspace, entry: Entry) -> None:
+        super().__init__(workspace)
+        self.entry = entry
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static(entry_summary(self.entry), classes="dialog-text")
+        yield from field("Texto corregido (qué decía mal y qué es lo correcto)", Input(id="text"))
+        yield from field("Cuándo ocurrió la corrección (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+
+    def build_job(self) -> Job[tuple[Entry, str | None]]:
+        text = self.value("text")
+        at = self.moment("when", "fecha de la corrección")
+        corrected = self.entry
+
+        def record() -> tuple[Entry, str | None]:
+            entry = self.workspace.run(
+                add_entry,
+                kind=EntryKind.CORRECTION,
+                text=text,
+                account=corrected.account_id,
+                occurred_at=at,
+                corrects=corrected.id,
+            )
+            return entry, None
+
+        return Job(record, lambda done: f"Entrada {done[0].id} agregada: corrige la entrada {corrected.id}.")
+
+    def confirmation(self) -> str:
+        return (
+            f"Se agregará una corrección de la entrada {self.entry.id}; la original queda como está."
+            " La bitácora no se puede modificar ni borrar. ¿Agregar la corrección?"
+        )

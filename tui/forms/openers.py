@@ -119,6 +119,18 @@ def _document(app: Workbench, item: Obligation) -> None:
     app.push_screen(DocumentDialog(app.workspace, item))
 
 
+def _opening(app: Workbench, item: Obligation) -> None:
+    from tui.flows import show_openings  # lazy: forms are not for the first frame
+
+    show_openings(app, item.ref_id)
+
+
+def _closing(app: Workbench, item: Obligation) -> None:
+    from tui.flows import show_closings  # lazy: forms are not for the first frame
+
+    show_closings(app, item.ref_id)
+
+
 def _waiver(app: Workbench, item: Obligation) -> None:
     from tui.forms.agenda_items import WaiverDialog  # lazy: forms are not for the first frame
 
@@ -174,6 +186,8 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
     Kind.INCIDENT_NOTICE: (Resolution("n", "aviso_incidente", "Registrar el aviso", _incident_notice),),
     Kind.CONSULTATION: (Resolution("p", "consulta", "Resolver la consulta", _consultation),),
     Kind.INFORMATION_REQUEST: (Resolution("s", "solicitud", "Atender la solicitud", _request),),
+    Kind.OPENING_REQUEST: (Resolution("p", "apertura", "Atender la apertura", _opening),),
+    Kind.CLOSING: (Resolution("m", "baja", "Completar la baja", _closing),),
     Kind.ADMIN_CHANGE_NOTICE: (_NOTICE_GIVEN,),
     Kind.HOLIDAY_NOTICE: (_NOTICE_GIVEN,),
     Kind.DESIGNATION_FORM: (_SIGNATURE,),

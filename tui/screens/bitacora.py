@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, Select, Static
 from policy.clock import format_date, local, parse_date
 from policy.errors import ResguardoError
 from policy.labels import ENTRY_KIND_LABELS, counted
+from tui import flows
 from tui.core.bitacora import search_entries, verify_journal
 from tui.forms.base import account_options
 from tui.forms.bitacora import EntryDialog, kind_options
@@ -89,6 +90,7 @@ class BitacoraScreen(ViewScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Buscar", id="bitacora.buscar", tooltip="Escriba para buscar"),
         Binding("n", "new_entry", "Nueva entrada", id="bitacora.nueva", tooltip="Agrega una entrada a la bitácora"),
+        Binding("c", "correct", "Corregir", id="bitacora.corregir", tooltip="Corrige la entrada seleccionada"),
         Binding(
             "v",
             "verify",
@@ -343,6 +345,12 @@ class BitacoraScreen(ViewScreen):
             lambda: self.app.push_screen(EntryDialog(self.workbench.workspace, account_options(self.workbench), chosen))
         )
 
+    def action_correct(self) -> None:
+        key = self.table.cursor_key
+        entry = self._by_id.get(key) if key is not None else None
+        if entry is not None:
+            flows.correct_entry(self.workbench, entry)
+
     def action_verify(self) -> None:
         self.query_one("#entry-detail", Static).update("Verificando la cadena de la bitácora…")
         self._verify()
@@ -371,6 +379,7 @@ class BitacoraScreen(ViewScreen):
         return [
             PaletteCommand("bitácora: Nueva entrada de bitácora", self.action_new_entry, "Agrega una entrada"),
             PaletteCommand("bitácora: Buscar", self.action_focus_search, "Escriba para buscar en la bitácora"),
+            PaletteCommand("bitácora: Corregir la entrada seleccionada", self.action_correct, "Agrega una corrección"),
             PaletteCommand("bitácora: Verificar la cadena", self.action_verify, "Dice si alguien alteró la bitácora"),
         ]
 

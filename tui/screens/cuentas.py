@@ -11,8 +11,9 @@ from textual.content import Content
 from textual.message import Message
 
 from policy.clock import format_date, local
-from policy.codes import Status
+from policy.codes import AccountStatus, Status
 from policy.labels import due_phrase, item_label
+from tui import flows
 from tui.core.bitacora import search_entries
 from tui.core.records import AccountRow
 from tui.forms.records import EvaluationDialog, RotationDialog
@@ -68,6 +69,9 @@ class CuentasScreen(ListingScreen[AccountRow]):
             id="cuentas.contrasena",
             tooltip="Fija o genera la contraseña (medidor de fortaleza, revisión de repetidas)",
         ),
+        Binding("b", "close_account", "Baja", id="cuentas.baja", tooltip="Da de baja la cuenta (su lista de pasos)"),
+        Binding("A", "openings", "Altas", id="cuentas.altas", tooltip="Solicitudes de apertura de cuentas"),
+        Binding("h", "rotations", "Rotaciones", id="cuentas.rotaciones", show=False, tooltip="Sus rotaciones"),
     ]
     columns: ClassVar = (
         Column("Red", 9, 9),
@@ -215,8 +219,11 @@ class CuentasScreen(ListingScreen[AccountRow]):
     # -- actions -----------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit_account", "assign", "unassign", "rotation", "evaluation", "password"):
+        if action in ("edit_account", "assign", "unassign", "rotation", "evaluation", "password", "rotations"):
             return self.selected() is not None
+        if action == "close_account":
+            row = self.selected()
+            return row is not None and row.account.status != AccountStatus.CLOSED
         return True
 
     def open_selected(self) -> None:
@@ -249,6 +256,17 @@ class CuentasScreen(ListingScreen[AccountRow]):
         if (row := self.selected()) is not None:
             self.workbench.set_password(row.account)
 
+    def action_close_account(self) -> None:
+        if (row := self.selected()) is not None:
+            flows.close_account(self.workbench, row.account)
+
+    def action_openings(self) -> None:
+        flows.show_openings(self.workbench)
+
+    def action_rotations(self) -> None:
+        if (row := self.selected()) is not None:
+            flows.show_rotations(self.workbench, row.account)
+
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [
             PaletteCommand("cuenta: Nueva", self.action_new_account, "Registra una cuenta"),
@@ -267,5 +285,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
                 PaletteCommand("cuenta: Registrar rotación", self.action_rotation, ref),
                 PaletteCommand("cuenta: Registrar evaluación", self.action_evaluation, ref),
                 PaletteCommand("cuenta: Fijar o generar la contraseña", self.action_password, ref),
+                PaletteCommand("cuenta: Dar de baja", self.action_close_account, ref),
+                PaletteCommand("cuenta: Historial de rotaciones", self.action_rotations, ref),
             ]
         return commands

@@ -135,6 +135,8 @@ class ObligationScreen(ModalScreen[Resolution | None]):
             id="pendiente.solicitud",
             tooltip="Respondida directamente o canalizada",
         ),
+        Binding("p", "resolve('apertura')", "Atender la apertura", id="pendiente.apertura", tooltip="Altas"),
+        Binding("m", "resolve('baja')", "Completar la baja", id="pendiente.baja", tooltip="Pasos de la baja"),
         Binding(
             "m",
             "resolve('aviso_dado')",

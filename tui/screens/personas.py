@@ -11,6 +11,7 @@ from textual.content import Content
 from policy.clock import format_date
 from policy.codes import Status
 from policy.labels import due_phrase, item_label, rank_label
+from tui import flows
 from tui.core.records import PersonRow
 from tui.forms.records import TrainingDialog
 from tui.screens.base import PaletteCommand
@@ -33,6 +34,8 @@ class PersonasScreen(ListingScreen[PersonRow]):
             id="personas.capacitacion",
             tooltip="Registra una capacitación de la persona",
         ),
+        Binding("m", "admin_change", "Cambio", id="personas.cambio", tooltip="Deja de administrar sus cuentas"),
+        Binding("h", "admin_changes", "Cambios", id="personas.cambios", tooltip="Los cambios de administración"),
     ]
     columns: ClassVar = (
         Column("Nombre", None, 14, 2),
@@ -121,7 +124,7 @@ class PersonasScreen(ListingScreen[PersonRow]):
         return Content.assemble(*left), Content.assemble(*right)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit_person", "training"):
+        if action in ("edit_person", "training", "admin_change"):
             return self.selected() is not None
         return True
 
@@ -139,6 +142,13 @@ class PersonasScreen(ListingScreen[PersonRow]):
         if (row := self.selected()) is not None:
             self.app.push_screen(TrainingDialog(self.workbench.workspace, row.person))
 
+    def action_admin_change(self) -> None:
+        if (row := self.selected()) is not None:
+            flows.admin_change(self.workbench, row.person)
+
+    def action_admin_changes(self) -> None:
+        flows.show_admin_changes(self.workbench)
+
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [
             PaletteCommand("persona: Nueva", self.action_new_person, "Registra una persona"),
@@ -149,5 +159,6 @@ class PersonasScreen(ListingScreen[PersonRow]):
             commands += [
                 PaletteCommand("persona: Editar", self.action_edit_person, row.person.name),
                 PaletteCommand("persona: Registrar capacitación", self.action_training, row.person.name),
+                PaletteCommand("persona: Cambio de administrador", self.action_admin_change, row.person.name),
             ]
         return commands

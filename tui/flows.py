@@ -1,0 +1,141 @@
+"""Where the workbench opens each workflow that is not a main screen: waivers, openings, closings,
+administrator changes, settings, the calendar, the inventory's import and export, the history of what
+was resolved and the preflight's lists.
+
+One function per workflow, called from the palette (``palette_commands``) and from the screen where a
+user looks for it (Cuentas, Personas, Bitácora). Each imports its dialog when called: this module is
+imported with the palette, and the first frame of Hoy does not pay for the forms.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.screens.base import PaletteCommand
+
+if TYPE_CHECKING:
+    from policy.records import Account, Person
+    from store.bitacora import Entry
+    from tui.app import Workbench
+
+
+def show_waivers(app: Workbench) -> None:
+    from tui.forms.waivers import WaiversDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(WaiversDialog(app.workspace))
+
+
+def show_openings(app: Workbench, opening_id: int | None = None) -> None:
+    from tui.forms.openings import OpeningsDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(OpeningsDialog(app.workspace, opening_id))
+
+
+def new_opening(app: Workbench) -> None:
+    from tui.forms.openings import OpeningNewDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(OpeningNewDialog(app.workspace))
+
+
+def show_closings(app: Workbench, closing_id: int | None = None) -> None:
+    from tui.forms.closings import ClosingsDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(ClosingsDialog(app.workspace, closing_id))
+
+
+def close_account(app: Workbench, account: Account) -> None:
+    from tui.forms.closings import ClosingNewDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(ClosingNewDialog(app.workspace, account))
+
+
+def admin_change(app: Workbench, person: Person) -> None:
+    from tui.forms.staff import AdminChangeDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(AdminChangeDialog(app.workspace, person))
+
+
+def show_admin_changes(app: Workbench) -> None:
+    from tui.forms.staff import AdminChangesDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(AdminChangesDialog(app.workspace))
+
+
+def show_settings(app: Workbench) -> None:
+    from tui.forms.settings import SettingsDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(SettingsDialog(app.workspace))
+
+
+def show_calendar(app: Workbench) -> None:
+    from tui.forms.calendar import CalendarDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(CalendarDialog(app.workspace))
+
+
+def export_inventory(app: Workbench) -> None:
+    from tui.forms.transfer import ExportDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(ExportDialog(app.workspace, _start_folder(app)))
+
+
+def import_inventory(app: Workbench) -> None:
+    from tui.forms.transfer import ImportDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(ImportDialog(app.workspace, _start_folder(app)))
+
+
+def show_history(app: Workbench) -> None:
+    from tui.forms.history import HistoryDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(HistoryDialog(app.workspace))
+
+
+def show_rotations(app: Workbench, account: Account) -> None:
+    from tui.forms.history import RotationHistoryDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(RotationHistoryDialog(app.workspace, account))
+
+
+def show_lists(app: Workbench) -> None:
+    from tui.forms.lists import ListsDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(ListsDialog(app.workspace))
+
+
+def correct_entry(app: Workbench, entry: Entry) -> None:
+    from tui.forms.bitacora import CorrectionDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(CorrectionDialog(app.workspace, entry))
+
+
+def _start_folder(app: Workbench) -> Path:
+    """Where the file pickers start: the user's home folder."""
+    return Path.home()
+
+
+def palette_commands(app: Workbench) -> list[PaletteCommand]:
+    """The palette's entries for every workflow above that needs no selected row."""
+    return [
+        PaletteCommand("altas: Solicitudes de apertura", partial(show_openings, app), "Altas de cuentas por oficio"),
+        PaletteCommand("altas: Nueva solicitud de apertura", partial(new_opening, app), "Registra el oficio"),
+        PaletteCommand("bajas: Bajas de cuentas", partial(show_closings, app), "Sus pasos y el llavero"),
+        PaletteCommand(
+            "personas: Cambios de administración", partial(show_admin_changes, app), "Quién dejó de administrar"
+        ),
+        PaletteCommand("dispensas: Ver y revocar", partial(show_waivers, app), "Pendientes dispensados"),
+        PaletteCommand("ajustes: Ajustes del perfil", partial(show_settings, app), "Plazos y reglas de la institución"),
+        PaletteCommand(
+            "calendario: Días inhábiles y procesos electorales",
+            partial(show_calendar, app),
+            "Los días que cuentan para los plazos",
+        ),
+        PaletteCommand("inventario: Exportar a CSV", partial(export_inventory, app), "Las cuentas a una hoja"),
+        PaletteCommand("inventario: Importar de CSV", partial(import_inventory, app), "Revisa y luego importa"),
+        PaletteCommand("historial: Lo ya resuelto", partial(show_history, app), "Incidentes cerrados, consultas…"),
+        PaletteCommand(
+            "borrador: Listas de la revisión", partial(show_lists, app), "Candidaturas, palabras, campañas, enlaces"
+        ),
+    ]
