@@ -12,6 +12,8 @@ from policy.errors import NotFoundError, UsageError
 from policy.labels import counted, fold, keyring_label, plural
 from tui.core.common import account_of, person_of
 from tui.keymap import read_keymap, unknown_actions, valid_key
+from tui.screens import VIEWS
+from tui.widgets.status import status_text
 
 # -- names with accents folded ---------------------------------------------------------------
 
@@ -144,3 +146,11 @@ def test_a_one_item_waiver_is_logged_by_its_kind_and_account(store) -> None:  # 
     text = store.query_one("SELECT text FROM bitacora ORDER BY id DESC LIMIT 1")[0]
     assert "email_generic" not in text and "la obligación" not in text
     assert text.startswith("Dispensa 1: Correo genérico institucional de x/@INEMexico hasta el 31/12/2026.")
+
+
+@pytest.mark.parametrize("mode", [view.mode for view in VIEWS])
+def test_every_tab_is_named_at_80_columns_on_every_screen(mode: str) -> None:
+    line = status_text(mode, "32 vencidos · 5 por vencer", 80).plain
+    assert len(line) <= 80
+    for view in VIEWS:
+        assert f"{view.key} {view.short_label}" in line or f"{view.key} {view.label}" in line, (view.mode, line)

@@ -111,6 +111,8 @@ async def test_waive_an_item_then_list_and_revoke_the_waiver(ine_db: Path) -> No
 
 @run_async
 async def test_an_opening_from_the_oficio_to_the_report(ine_db: Path) -> None:
+    from policy.codes import DutyKind
+    from tui.core.duties import duties, fulfil_duty
     from tui.core.workflows import openings
     from tui.forms.openings import OpeningNewDialog, OpeningsDialog
 
@@ -137,6 +139,10 @@ async def test_an_opening_from_the_oficio_to_the_report(ine_db: Path) -> None:
         await settle(pilot)
         await save_and_confirm(pilot)  # «autorizada» is the first answer
         assert dialog.items[0].opening.state == "autorizada"
+        # ine §7.VI: the UNICOM step comes between authorized and opened (recorded here through the core)
+        with open_store(ine_db) as store:
+            [unicom] = [d for d in duties(store, open_only=True) if d.kind == DutyKind.UNICOM_STEP]
+            fulfil_duty(store, unicom.id)
         await pilot.press("enter")  # authorized: opened today
         await settle(pilot)
         await save_and_confirm(pilot)
@@ -202,6 +208,8 @@ async def test_an_administrator_change_from_personas_and_its_listing(ine_db: Pat
     from tui.core.workflows import admin_changes
     from tui.forms.staff import AdminChangeDialog, AdminChangesDialog
 
+    with open_store(ine_db) as store:
+        before = len(admin_changes(store))  # the demo's own handovers
     app = make_app(ine_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -221,11 +229,12 @@ async def test_an_administrator_change_from_personas_and_its_listing(ine_db: Pat
         await pilot.press("h")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, AdminChangesDialog) and len(dialog.items) == 1
-        assert dialog.items[0].person == person.name
+        assert isinstance(dialog, AdminChangesDialog) and len(dialog.items) == before + 1
+        assert [v.person for v in dialog.items if v.change.reason == "promocion"] == [person.name]
     with open_store(ine_db) as store:
-        (change, name, _accounts), *_ = admin_changes(store)
-        assert name == person.name and change.reason == "promocion"
+        assert [name for change, name, _accounts in admin_changes(store) if change.reason == "promocion"] == [
+            person.name
+        ]
 
 
 @run_async

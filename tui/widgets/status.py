@@ -33,12 +33,14 @@ class StatusLine(Static):
 
 
 def status_text(mode: str, summary: str, width: int) -> Content:
-    """The tabs always named: in full when they fit beside the counts, else short («Ctas.») and,
-    if even those do not fit, the current one in full and the others by number; the counts take
+    """The tabs always named: in full when they fit beside the counts, else short («Ctas.») with the
+    current one in full, else all short, and, if even those do not fit, the current one in full and
+    the others by number; the counts take
     what is left, cut at their end (the most urgent come first)."""
     tab_sets = (
         [(view, view.label) for view in VIEWS],
         [(view, view.label if view.mode == mode else view.short_label) for view in VIEWS],
+        [(view, view.short_label) for view in VIEWS],
         [(view, view.label if view.mode == mode else "") for view in VIEWS],
     )
     for index, tabs in enumerate(tab_sets):
