@@ -9,7 +9,9 @@ Regenerate after an intended visual change with:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -32,7 +34,9 @@ async def keys(pilot, *pressed: str) -> None:  # type: ignore[no-untyped-def]
     for screen in pilot.app.screen_stack:
         for box in screen.query(Input):
             box.cursor_blink = False
-    await pilot.pause()
+    # the footer shows the keys the selected row allows: recomputed once the rows are in, not mid-load
+    pilot.app.refresh_bindings()
+    await settle(pilot)
 
 
 async def first_of(pilot, kind: str) -> None:  # type: ignore[no-untyped-def]
@@ -132,8 +136,18 @@ CASES: dict[str, Callable[..., Awaitable[None]]] = {
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def demo_template(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
     return build_demo_db(tmp_path_factory.mktemp("capturas") / "demo.db", "ine")
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A copy per case: a case that writes (a form's rehearsal, the first start's own records) must not
+    change what the next case shows, whatever order the workers run them in."""
+    copy = tmp_path / "demo.db"
+    with closing(sqlite3.connect(demo_template)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    return copy
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -155,7 +155,7 @@ _NOTICE_GIVEN = Resolution("m", "aviso_dado", "Marcar el aviso dado", _notice_gi
 _SIGNATURE = Resolution("f", "documento", "Registrar la firma", _document)
 _PASSWORD = Resolution("k", "contrasena", "Fijar la contraseña", _password)
 
-_DUTY = Resolution("h", "deber", "Marcar el deber cumplido", _duty)
+DUTY = Resolution("h", "deber", "Marcar el deber cumplido", _duty)
 #: duties whose resolution names what is recorded
 _DUTY_DONE: dict[str, Resolution] = {
     Kind.UTCSYD_MESSAGE: Resolution("h", "deber", "Registrar la publicación", _duty),
@@ -197,7 +197,7 @@ RESOLUTIONS: dict[str, tuple[Resolution, ...]] = {
     Kind.NO_PASSWORD: (_PASSWORD,),
     Kind.INSTITUTIONAL_PHONE: (Resolution("d", "editar-phone", "Registrar el teléfono institucional", _edit("phone")),),
     Kind.CONTENT_CURRENT: (Resolution("u", "publicacion", "Registrar una publicación", _post),),
-    **{kind: (_DUTY_DONE.get(kind, _DUTY),) for kind in DUTY_ITEM_KINDS},
+    **{kind: (_DUTY_DONE.get(kind, DUTY),) for kind in sorted(DUTY_ITEM_KINDS)},
 }
 
 #: offered on every item with an account, after its own actions

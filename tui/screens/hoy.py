@@ -19,7 +19,7 @@ from policy.codes import Kind, Status
 from policy.labels import KIND_LABELS, STATUS_LABELS, counted, due_phrase, fold, item_label
 from policy.obligations import Obligation
 from policy.profile import Profile, short_document
-from tui.forms.openers import RESOLUTIONS, SHOW_ACCOUNT, WAIVER, Resolution, resolutions_for
+from tui.forms.openers import DUTY, RESOLUTIONS, SHOW_ACCOUNT, WAIVER, Resolution, resolutions_for
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.footer import FittedFooter, ReadyFooter
 from tui.widgets.status import StatusLine
@@ -275,7 +275,7 @@ class AgendaTable(VirtualTable, inherit_bindings=False):
 
 def _resolution_bindings() -> list[BindingType]:
     """One hidden key per way of resolving an item, acting on the selected row (or the marked ones)."""
-    seen: dict[str, Resolution] = {}
+    seen: dict[str, Resolution] = {"deber": DUTY}  # one key for every duty: its generic words
     for resolution in (*(r for group in RESOLUTIONS.values() for r in group), SHOW_ACCOUNT, WAIVER):
         if not resolution.edits_account:
             seen.setdefault(resolution.id, resolution)

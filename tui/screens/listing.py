@@ -106,10 +106,14 @@ class ListingScreen(ViewScreen, Generic[T]):
         if items is None:
             return
         self.items = items
+        # a cursor the user left on the first row stays on the first row when new data re-sorts them
+        at_top = self.table.at_top()
         self._rows = [(item, self.build_row(item), self.haystack(item)) for item in items]
         self._by_key = {self.item_key(item): item for item in items}
         self._sort_rows()
         self.apply_filter()
+        if at_top:
+            self.table.to_top()
         self._show_detail(self.table.cursor_key)  # new data: the same row may say something new
 
     def _sort_rows(self) -> None:

@@ -213,6 +213,13 @@ class VirtualTable(ScrollView, can_focus=True):
         elif self.cursor >= top + visible:
             self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
 
+    def at_top(self) -> bool:
+        """The cursor is on the first selectable row (or there is none)."""
+        return self.cursor_key is None or self.cursor == self._next_selectable(-1, 1)
+
+    def to_top(self) -> None:
+        self._set_cursor(self._next_selectable(-1, 1), force=True)
+
     def move_to_key(self, key: Any) -> None:
         for index, row in enumerate(self.rows):
             if row.key == key and row.kind != "section":
