@@ -17,7 +17,7 @@ from textual.message import Message
 
 from policy.clock import local, relative
 from policy.codes import Kind, RequestState
-from policy.labels import fold
+from policy.labels import fold, office_with_article
 from policy.obligations import Obligation
 from tui.core.incidents import incidents, notify_incident
 from tui.core.preflight import Review
@@ -52,7 +52,7 @@ COUNTDOWN_SECONDS = 30
 
 def _when(moment: datetime) -> str:
     moment = local(moment)
-    return f"{moment:%Y-%m-%d %H:%M}"
+    return f"{moment:%d/%m/%Y %H:%M}"
 
 
 class LoadedListing(ListingScreen[T]):
@@ -353,7 +353,7 @@ class ConsultasScreen(_CountdownListing):
             (f"Consulta {item.id}", "bold"),
             f" · {self.account_ref(item)}\n",
             f"«{item.subject}»\n",
-            f"Enviada el {_when(item.sent_at)} a {item.office or '—'}\n",
+            f"Enviada el {_when(item.sent_at)} a {office_with_article(item.office) if item.office else '—'}\n",
             item.text or "",
         )
         review = consultation_review(item)
