@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from policy.errors import ResguardoError
+from policy.labels import plural
 
 FORMAT = "resguardo-paquete/1"
 #: The names inside the zip.
@@ -168,7 +169,7 @@ def extension_refusal(office: str, previous: Previous, entries: int, hash_at_pre
     """
     if entries < previous.entries:
         return (
-            f"El paquete de la oficina {office} tiene {entries} entradas en la bitácora, menos que las"
+            f"El paquete de la oficina {office} tiene {plural(entries, 'entrada')} en la bitácora, menos que las"
             f" {previous.entries} del paquete anterior: se borraron entradas. Se conservan los datos anteriores."
         )
     if previous.entries and hash_at_previous != previous.head_hash:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policy import validate
 from policy.codes import EntryKind
+from policy.labels import plural
 from store.db import StoredMoments, from_db_datetime, to_db_datetime, translate
 from store.errors import NotFoundError, UsageError
 from store.migrations import ZONE_BITS
@@ -715,7 +716,7 @@ class Bitacora:
                 head_id=head_id,
                 anchor_id=None,
                 message=(
-                    f"La cadena es íntegra ({count} entradas), pero no contiene el sello {wanted[:16]}…:"
+                    f"La cadena es íntegra ({plural(count, 'entrada')}), pero no contiene el sello {wanted[:16]}…:"
                     " la bitácora ya no extiende el estado sellado (se borraron o rehicieron entradas)."
                 ),
             )
@@ -725,7 +726,7 @@ class Bitacora:
             head=expected_prev,
             head_id=head_id,
             anchor_id=anchor_id,
-            message=f"Bitácora íntegra: {count} entradas.",
+            message=f"Bitácora íntegra: {plural(count, 'entrada')}.",
         )
 
     @staticmethod

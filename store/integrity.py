@@ -56,6 +56,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from policy.labels import plural
 from store.errors import StoreError, os_error_text
 
 if TYPE_CHECKING:
@@ -662,7 +663,7 @@ def _check_since(conn: sqlite3.Connection, last: Checkpoint | None, limit: int |
     (head_id,) = conn.execute("SELECT coalesce(max(id), 0) FROM bitacora").fetchone()
     if limit is not None and head_id - start_id > limit:
         return (
-            f"hay {head_id - start_id} entradas desde el último punto de control; ejecute"
+            f"hay {plural(head_id - start_id, 'entrada')} desde el último punto de control; ejecute"
             " «resguardo bitacora verificar», que las comprueba todas"
         )
     expected = start_id + 1
@@ -1148,7 +1149,7 @@ def verify(
         older = _not_after(witness.at, restored_at)
         if witness in backups and older:
             notices.append(
-                f"{witness.source[:1].upper()}{witness.source[1:]} ({when(witness.at)}, {witness.entries} entradas)"
+                f"{witness.source[:1].upper()}{witness.source[1:]} ({when(witness.at)}, {plural(witness.entries, 'entrada')})"
                 f" es de antes de la restauración del {when(restored_at)}."
             )
             continue
@@ -1157,7 +1158,7 @@ def verify(
                 accepted_restore = True
                 notices.append(
                     f"Se acepta la restauración del {when(file_restored_at)}: el testigo del llavero"
-                    f" ({witness.entries} entradas) queda en el estado actual."
+                    f" ({plural(witness.entries, 'entrada')}) queda en el estado actual."
                 )
                 continue
             problem += (

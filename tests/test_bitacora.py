@@ -699,3 +699,10 @@ def test_a_version_1_database_is_upgraded_to_the_bitacora(tmp_path, monkeypatch)
         assert upgraded.bitacora.verify().ok
     finally:
         upgraded.close()
+
+
+def test_the_verdict_agrees_in_number(store):
+    _fill(store, 1)
+    assert store.bitacora.verify().message == "Bitácora íntegra: 1 entrada."
+    store.bitacora.append(kind="nota", text="Otra entrada", account=None, occurred_at=NOW)
+    assert store.bitacora.verify().message == "Bitácora íntegra: 2 entradas."

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from policy.clock import parse_date, parse_datetime
 from policy.errors import UsageError
-from policy.labels import counted
+from policy.labels import counted, plural
 from store import integrity
 from store.bitacora import FORMAT, refs_text
 from store.errors import TamperedError, os_error_text
@@ -338,7 +338,7 @@ def verify_log(ctx: Context, args: argparse.Namespace) -> int:
     if report.ok:
         print(chain.message)
     elif chain.ok:  # «íntegra» would mislead: the chain agrees with itself, but something else failed
-        print(f"La cadena de hashes es coherente en sí misma ({chain.total} entradas), pero no basta:")
+        print(f"La cadena de hashes es coherente en sí misma ({plural(chain.total, 'entrada')}), pero no basta:")
     if chain.ok:
         print(f"Hash de la última entrada: {chain.head}")
         if chain.anchor_id is not None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policy.labels import plural
 from tui.cli.args import positive_int, subcommands, window_days
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ def export_package(ctx: Context, args: argparse.Namespace) -> int:
     manifest = done.manifest
     print(
         f"Paquete de la oficina {manifest['office']} escrito en {done.path} ({size_text(done.size)}):"
-        f" {manifest['entries']} entradas de la bitácora, cabeza {manifest['head_hash'][:16]}…"
+        f" {plural(manifest['entries'], 'entrada')} de la bitácora, cabeza {manifest['head_hash'][:16]}…"
     )
     print(f"Firmado con la llave de huella {done.fingerprint}.")
     return 0
@@ -300,7 +301,7 @@ def _imported_text(file: Path, result: Any) -> str:
         return f"{file.name}: oficina {result.office}, sin cambios (ya estaba importado)."
     return (
         f"{file.name}: oficina {result.office} importada: {result.accounts} cuentas, {result.obligations}"
-        f" pendientes, {result.entries} entradas de la bitácora ({result.new_entries} nuevas)."
+        f" pendientes, {plural(result.entries, 'entrada')} de la bitácora ({result.new_entries} nuevas)."
     )
 
 
@@ -327,7 +328,7 @@ def render_agenda(result: CoordinationAgenda) -> str:
     now = result.now
     lines = [
         f"Pendientes de la institución al {format_date(now.date())} {now.strftime('%H:%M')} ·"
-        f" {len(result.offices)} oficinas · {result.count(Status.OVERDUE)} vencidos,"
+        f" {plural(len(result.offices), 'oficina')} · {result.count(Status.OVERDUE)} vencidos,"
         f" {result.count(Status.DUE_SOON)} próximos, en los próximos {result.horizon_days} días"
         f" {result.count(Status.UPCOMING)} más",
         "(cada oficina, según su último paquete importado)",
