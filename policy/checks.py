@@ -90,8 +90,9 @@ def first_start_by_person(state: State, today: date, roles: tuple[str, ...] | No
 
 
 def _since(acc: Account, now: datetime) -> datetime:
-    """When a standing finding began: the account's registration (or now if unknown)."""
-    return local(acc.created_at) if acc.created_at else now
+    """When a standing finding began: the account's registration (or, if unknown, the start of
+    today: not ``now`` itself, so the agenda stays the same all day, ``policy.engine.steady_until``)."""
+    return local(acc.created_at) if acc.created_at else start_of_day(now.date())
 
 
 def opening_day(acc: Account, now: datetime) -> date:

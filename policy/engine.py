@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from policy import checks, credentials, duties, workflows
-from policy.clock import end_of_day, local
+from policy.clock import end_of_day, local, start_of_day
 from policy.codes import Kind, Status
 from policy.errors import UsageError
 from policy.obligations import Obligation, State
@@ -125,6 +125,37 @@ def _collect(state: State, now: datetime, limit: datetime | None) -> list[Obliga
             item.status = status
             append(item)
     return found
+
+
+def steady_until(items: Iterable[Obligation], now: datetime) -> datetime:
+    """Until when ``agenda(state, t, h)`` equals the agenda ``items`` computed at ``now`` for the
+    same state and horizon, for every ``t`` from ``now`` up to (not including) the moment returned.
+
+    Time alone changes an agenda only when it crosses the start of a day (the horizon, the waivers
+    and the assignments in force, what «today» is) or one of its items' thresholds: its deadline
+    (overdue from then on, and a consultation says so) or the start of its «pronto» window. The
+    checks keep to that: none words a message or picks a deadline from the time of day itself
+    (``tests/test_agenda_cache.py`` checks it on every profile's demo). This is what lets a
+    computed agenda be kept and shown again (``store.agenda_cache``).
+    """
+    now = local(now)
+    # Date-based deadlines expire at the last second of their day (``end_of_day``): the agenda is
+    # kept until then, not until midnight, so that a deadline no item shows (a waived rotation
+    # still named by a password finding) cannot flip unseen in that last second.
+    until = end_of_day(now.date())
+    if until <= now:
+        until = start_of_day(now.date() + timedelta(days=1))
+    for item in items:
+        if item.standing:
+            continue
+        due = item.due
+        if due > now:
+            if due < until:
+                until = due
+            soon = due - SOON_WINDOWS.get(item.kind, DEFAULT_SOON)
+            if now < soon < until:
+                until = soon
+    return until
 
 
 def sort_key(item: Obligation) -> tuple[int, int, datetime, str, str, str]:

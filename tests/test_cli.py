@@ -588,6 +588,22 @@ def test_operating_system_errors_are_spanish(ine, tmp_path):
     refused(ine("pendientes", "--db", str(blocker / "sub" / "r.db")), 1, "No existe la base de datos")
 
 
+def documented_json(item) -> dict:  # type: ignore[no-untyped-def]
+    """One obligation in the JSON shape the README documents (what ``pendientes --json`` must write)."""
+    return {
+        "kind": str(item.kind),
+        "status": str(item.status),
+        "due": item.due.isoformat(timespec="seconds"),
+        "account": item.account.ref if item.account else None,
+        "account_id": item.account.id if item.account else None,
+        "person": item.person.name if item.person else None,
+        "person_id": item.person.id if item.person else None,
+        "message": item.message,
+        "rule": item.rule.as_dict(),
+        "key": item.key,
+    }
+
+
 @pytest.mark.parametrize("profile", ["ine", "iecm", "ieeags", "ieesonora"])
 def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile, monkeypatch):
     """The fast writer of ``pendientes --json`` must never drift from json.dumps."""
@@ -597,10 +613,11 @@ def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile,
     from policy.engine import agenda as build_agenda
     from policy.obligations import Obligation
     from policy.records import Account, Citation, Person
+    from policy.rows import agenda_rows
     from store.demo import build_demo
     from store.state import load_state
     from tests.conftest import NOW
-    from tui.cli.agenda import agenda_json_text, obligation_json
+    from tui.cli.agenda import agenda_json_text
 
     store = make_store(None)
     build_demo(store, profile, NOW)
@@ -637,8 +654,10 @@ def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile,
             person=Person(9, "Otra"),
         )
     )
-    expected = json.dumps([obligation_json(i) for i in items], ensure_ascii=False)
-    assert agenda_json_text(items) == expected
+    profile = store.settings.profile()
+    expected = json.dumps([documented_json(i) for i in items], ensure_ascii=False)
+    rows = agenda_rows(items, profile)
+    assert agenda_json_text(rows) == expected
     assert agenda_json_text([]) == json.dumps([])
     # ``pendientes`` writes it in pieces: the same text whatever their size, even when the
     # items fill the last piece exactly.
@@ -646,12 +665,12 @@ def test_agenda_json_text_is_exactly_what_json_dumps_writes(make_store, profile,
 
     for size in (1, 2, 7, len(items), len(items) + 1):
         monkeypatch.setattr(writer, "JSON_CHUNK_ITEMS", size)
-        pieces = list(writer.agenda_json_chunks(items))
+        pieces = list(writer.agenda_json_chunks(rows))
         assert "".join(pieces) == expected
         assert len(pieces) == -(-len(items) // size) + (len(items) % size == 0)
-        for exact in (items[:size], items[: 2 * size]):
-            assert "".join(writer.agenda_json_chunks(exact)) == json.dumps(
-                [obligation_json(i) for i in exact], ensure_ascii=False
+        for count in (size, 2 * size):
+            assert "".join(writer.agenda_json_chunks(rows[:count])) == json.dumps(
+                [documented_json(i) for i in items[:count]], ensure_ascii=False
             )
 
 

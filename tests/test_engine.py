@@ -15,8 +15,9 @@ from policy.engine import agenda, obligations
 from policy.obligations import Obligation, State
 from policy.profile import load_profile
 from policy.records import Account, Assignment, Duty, Person
+from policy.rows import agenda_rows
 from store.calendar import official_holidays_for
-from tui.cli.agenda import obligation_json
+from tui.cli.agenda import row_json
 
 NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
 CREATED = datetime(2025, 1, 6, 9, 0, tzinfo=ZONE)
@@ -584,7 +585,7 @@ def test_every_kind_of_the_foundation_appears_somewhere():
 def test_json_shape_and_due_format():
     s = state("ine", accounts=[account()], last_rotation={1: at_day(date(2026, 1, 12))})
     (item,) = of_kind(agenda(s, NOW), Kind.ROTATION)
-    data = obligation_json(item)
+    data = row_json(agenda_rows([item], s.profile)[0])
     assert data["due"] == "2026-03-12T23:59:59-06:00"
     assert data["status"] == "due_soon"
     assert data["kind"] == "rotation"

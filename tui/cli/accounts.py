@@ -13,7 +13,8 @@ from policy.errors import ConflictError, UsageError
 from policy.institution import RoleTaken
 from policy.labels import SECOND_FACTOR_LABELS, counted, leaves_phrase, office_with_article
 from policy.records import Account, AdminChange
-from tui.cli.agenda import obligation_json, render_agenda
+from policy.rows import agenda_rows
+from tui.cli.agenda import render_agenda, row_json
 from tui.cli.args import subcommands, yes_no
 from tui.cli.output import print_json, table
 from tui.cli.output import yes_no as si_no
@@ -244,7 +245,7 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
             for r in rotations
         ]
         data["evaluations"] = [{"id": e.id, "date": e.day.isoformat(), "note": e.note} for e in evaluations]
-        data["obligations"] = [obligation_json(o) for o in pending]
+        data["obligations"] = [row_json(r) for r in agenda_rows(pending, profile)]
         data["credential"] = credential
         data["bitacora"] = [e.as_json() for e in entries]
         print_json(data)
@@ -314,7 +315,7 @@ def show_account(ctx: Context, args: argparse.Namespace) -> int:
         print("  (ninguna entrada)")
     print("\nPendientes:")
     if pending:
-        print(render_agenda(pending, detail.now, profile, show_account=False))
+        print(render_agenda(agenda_rows(pending, profile), detail.now, show_account=False))
     else:
         print("  Nada pendiente en los próximos 365 días.")
     return 0

@@ -1,7 +1,10 @@
 """The agenda for a horizon: what is overdue, what falls due soon and why (``pendientes``, Hoy).
 
 Both faces list the same items: one read of the institution's state, one run
-of the engine, one horizon default (``DEFAULT_HORIZON_DAYS``).
+of the engine, one horizon default (``DEFAULT_HORIZON_DAYS``). The command
+line reads it as rows (``agenda_listing``), which are kept beside the database
+while nothing changes (``store.agenda_cache``); the workbench keeps the
+obligations themselves, to act on them.
 """
 
 from __future__ import annotations
@@ -10,17 +13,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from policy.clock import local
 from policy.codes import Status
-from policy.engine import agenda
 from policy.obligations import Obligation, State
 from policy.profile import Profile
-from store.state import load_state
+from policy.rows import AgendaRow, agenda_rows
+from store import agenda_cache
 from tui.core.common import AccountKey, account_of
 
 if TYPE_CHECKING:
     from store.db import Store
 
-__all__ = ["compute_agenda"]
+__all__ = ["agenda_listing", "compute_agenda"]
+
+ONE_SIDED: dict[str, str] = {
+    "agenda_listing": "the command line prints the agenda's rows (made by compute_agenda, or kept from its last"
+    " run); the workbench keeps the obligations themselves, since its keys act on them",
+    "compute_agenda": "the workbench's agenda; the command line reads the same items as rows (agenda_listing)",
+}
 
 #: How many days ahead the agenda looks when the user does not say (overdue items always show).
 DEFAULT_HORIZON_DAYS = 30
@@ -60,6 +70,9 @@ def compute_agenda(
 
     UsageError when the horizon is negative; NotFoundError when the account does not exist.
     """
+    from policy.engine import agenda  # lazy: the rules, not needed to show a kept agenda (~25 ms)
+    from store.state import load_state  # lazy: as above
+
     now = at if at is not None else store.now()
     days = DEFAULT_HORIZON_DAYS if horizon_days is None else horizon_days
     state = load_state(store, now)
@@ -75,4 +88,79 @@ def compute_agenda(
         accounts=len(state.accounts),
         open_incidents=store.incidents.open_count(),
         state=state,
+    )
+
+
+class AgendaListing(NamedTuple):
+    """The agenda as rows (``pendientes``): the items of ``compute_agenda``, and its header's figures."""
+
+    now: datetime
+    horizon_days: int
+    profile_short: str
+    profile_name: str
+    rows: Sequence[AgendaRow]
+    accounts: int
+    open_incidents: int
+
+    def count(self, status: Status) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+
+def agenda_listing(
+    store: Store,
+    *,
+    at: datetime | None = None,
+    horizon_days: int | None = None,
+    account: AccountKey | None = None,
+) -> AgendaListing:
+    """``compute_agenda``'s items as rows, shown again from the kept agenda while it holds (the same
+    rows: ``store.agenda_cache`` says when it does). An agenda of now at the default horizon is
+    kept for the next run. Same errors as ``compute_agenda``."""
+    now = local(at if at is not None else store.now())
+    days = DEFAULT_HORIZON_DAYS if horizon_days is None else horizon_days
+    kept = agenda_cache.read_kept(store, now, days) if days == DEFAULT_HORIZON_DAYS else None
+    if kept is None:
+        key = agenda_cache.data_key(store)
+        kept = _fresh(store, now, days)
+        if at is None and days == DEFAULT_HORIZON_DAYS and agenda_cache.data_key(store) == key:
+            agenda_cache.keep(store, key, kept)
+    rows = kept.rows
+    if account is not None:
+        wanted = account_of(store, account).id
+        rows = [row for row in rows if row.account_id == wanted]
+    return AgendaListing(now, days, kept.profile_short, kept.profile_name, rows, kept.accounts, kept.open_incidents)
+
+
+def _fresh(store: Store, now: datetime, days: int) -> agenda_cache.KeptAgenda:
+    from policy.engine import steady_until  # lazy: see compute_agenda
+
+    result = compute_agenda(store, at=now, horizon_days=days)
+    profile = result.profile
+    return agenda_cache.KeptAgenda(
+        computed_at=now,
+        steady_until=steady_until(result.items, now),
+        horizon_days=days,
+        profile_short=profile.short_name,
+        profile_name=profile.name,
+        accounts=result.accounts,
+        open_incidents=result.open_incidents,
+        rows=agenda_rows(result.items, profile),
+    )
+
+
+def check_kept_agenda(store: Store) -> str | None:
+    """Compare the kept agenda, if one holds now, with the agenda the database gives: a problem
+    (in Spanish) when they differ, and the kept copy is removed; None when they agree or none holds."""
+    now = local(store.now())
+    kept = agenda_cache.read_kept(store, now, DEFAULT_HORIZON_DAYS)
+    if kept is None:
+        return None
+    fresh = _fresh(store, now, DEFAULT_HORIZON_DAYS)
+    if list(fresh.rows) == list(kept.rows) and fresh[3:7] == kept[3:7]:
+        return None
+    agenda_cache.discard(store)
+    path = agenda_cache.cache_path(store.path)
+    return (
+        f"La copia de la agenda guardada junto a la base de datos ({path.name if path else 'agenda'}) no coincide"
+        " con lo que la base de datos dice: se descartó y la agenda se calcula de nuevo."
     )

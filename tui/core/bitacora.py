@@ -323,6 +323,11 @@ def verify_journal(
     ``accept_restore`` accepts a bitácora that went back because a backup was
     restored. UsageError for a malformed seal.
     """
-    return integrity.verify(
+    report = integrity.verify(
         store, secrets, anchor=anchor, keyring_problem=keyring_problem, accept_restore=accept_restore
     )
+    # The agenda kept for the command line is a copy of what the database says: checked here too.
+    from tui.core.agenda import check_kept_agenda  # lazy: the rules and profiles, for verification only
+
+    kept = check_kept_agenda(store) if report.ok else None
+    return report if kept is None else report._replace(problems=[*report.problems, kept])

@@ -1,0 +1,281 @@
+"""The agenda kept beside the database (``store.agenda_cache``): shown again only while it holds.
+
+What it depends on is checked one by one (the data, the clock, the code, the
+file's own bytes), then from the command line as a user runs it: twice, after
+a write, with a damaged or doctored file, from two processes at once, and
+with a process killed while it keeps the agenda.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import zlib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from policy.clock import local
+from policy.rows import agenda_rows
+from store import agenda_cache
+from store.db import Store, open_store
+from store.demo import build_demo
+from store.integrity import COVERED
+from tests.conftest import NOW, make_runner
+from tui.cli.agenda import agenda_json_text
+from tui.core.agenda import DEFAULT_HORIZON_DAYS, agenda_listing, compute_agenda
+
+PROFILES = ["ine", "iecm", "ieeags", "ieesonora"]
+
+
+def demo_store(path: Path, profile: str = "ine") -> Store:
+    store = open_store(str(path), clock=lambda: NOW, author="pruebas", create=True)
+    build_demo(store, profile, NOW)
+    # The first agenda of a database writes the years of official holidays it needs (a write:
+    # nothing computed meanwhile is kept). Done here, as any earlier run would have.
+    compute_agenda(store)
+    return store
+
+
+def fresh_json(store: Store) -> str:
+    """The agenda computed from the database, no kept copy involved."""
+    result = compute_agenda(store)
+    return agenda_json_text(agenda_rows(result.items, result.profile)) + "\n"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_table_the_agenda_reads_moves_a_chain_head(tmp_path: Path, profile: str) -> None:
+    """The kept agenda is keyed by the bitácora's head and the record chain's head: every table the
+    agenda reads must append to one of them when it changes, or a change could leave it stale."""
+    store = demo_store(tmp_path / "r.db", profile)
+    read: set[str] = set()
+
+    def authorizer(action: int, table: str | None, *_: object) -> int:
+        if action == sqlite3.SQLITE_READ and table:
+            read.add(table)
+        return sqlite3.SQLITE_OK
+
+    store.conn.set_authorizer(authorizer)
+    agenda_listing(store, at=local(NOW))
+    store.conn.set_authorizer(None)
+    assert {"accounts", "rotations", "bitacora"} <= read
+    # bitacora has its own chain; record_log (and its view) the record chain; sqlite_master the schema
+    uncovered = read - set(COVERED) - {"bitacora", "record_log", "record_log_append", "sqlite_master"}
+    assert uncovered == set()
+    store.close()
+
+
+def test_a_kept_agenda_is_the_computed_one_until_something_changes(tmp_path: Path) -> None:
+    store = demo_store(tmp_path / "r.db")
+    path = agenda_cache.cache_path(store.path)
+    assert path is not None and not path.exists()
+    first = agenda_listing(store)
+    assert path.exists()
+    kept = agenda_cache.read_kept(store, local(NOW), DEFAULT_HORIZON_DAYS)
+    assert kept is not None and list(kept.rows) == list(first.rows)
+    assert len(first.rows) > 30
+    # the same moment, a later one within the steady span: the same rows, read from the file
+    assert agenda_cache.read_kept(store, kept.steady_until - timedelta(seconds=1), DEFAULT_HORIZON_DAYS) is not None
+    # past the span, before the moment it was computed, another horizon: not kept
+    assert agenda_cache.read_kept(store, kept.steady_until, DEFAULT_HORIZON_DAYS) is None
+    assert agenda_cache.read_kept(store, local(NOW) - timedelta(seconds=1), DEFAULT_HORIZON_DAYS) is None
+    assert agenda_cache.read_kept(store, local(NOW), 7) is None
+    # any write the agenda reads moves a head: the kept copy no longer holds
+    due = next(r for r in first.rows if r.kind == "rotation" and r.account_id is not None)
+    assert due.account_id is not None
+    store.rotations.record(store.accounts.get(due.account_id), NOW, reason="prueba")
+    assert agenda_cache.read_kept(store, local(NOW), DEFAULT_HORIZON_DAYS) is None
+    after = agenda_listing(store)
+    assert due.key in {r.key for r in first.rows} - {r.key for r in after.rows}
+    assert agenda_json_text(after.rows) + "\n" == fresh_json(store)
+    store.close()
+
+
+def test_other_code_or_a_damaged_file_is_never_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = demo_store(tmp_path / "r.db")
+    agenda_listing(store)
+    path = agenda_cache.cache_path(store.path)
+    assert path is not None
+    good = path.read_bytes()
+    assert agenda_cache.read_kept(store, local(NOW), DEFAULT_HORIZON_DAYS) is not None
+    # an edited rule module (another stamp)
+    monkeypatch.setattr(agenda_cache, "_stamp", (1, 2, 3))
+    assert agenda_cache.read_kept(store, local(NOW), DEFAULT_HORIZON_DAYS) is None
+    monkeypatch.undo()
+    # one flipped byte anywhere, a torn (truncated) file, an empty one, foreign bytes
+    for position in (0, len(agenda_cache.MAGIC) + 1, len(good) // 2, len(good) - 1):
+        damaged = bytearray(good)
+        damaged[position] ^= 0x20
+        path.write_bytes(bytes(damaged))
+        assert agenda_cache.read_kept(store, local(NOW), DEFAULT_HORIZON_DAYS) is None, position
+    for blob in (good[: len(good) // 3], b"", b"SQLite format 3\x00" + b"\x00" * 100):
+        path.write_bytes(blob)
+        assert agenda_cache.read_kept(store, local(NOW), DEFAULT_HORIZON_DAYS) is None
+    # a damaged file is simply replaced by the next run
+    assert agenda_json_text(agenda_listing(store).rows) + "\n" == fresh_json(store)
+    assert path.read_bytes() == good
+    store.close()
+
+
+def doctor(path: Path, old: str, new: str) -> None:
+    """Change the kept agenda's text and give it a matching CRC: what an editor of the file could do."""
+    blob = path.read_bytes()
+    head = len(agenda_cache.MAGIC)
+    body = blob[head + 4 :]
+    assert old.encode("utf-8") in body
+    # marshal stores short strings with their length: keep it
+    assert len(old.encode("utf-8")) == len(new.encode("utf-8"))
+    body = body.replace(old.encode("utf-8"), new.encode("utf-8"))
+    path.write_bytes(agenda_cache.MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
+
+
+def test_from_the_command_line(tmp_path: Path) -> None:
+    """Twice the same output (the second shown from the kept file), a write changes it, a doctored
+    file is caught by ``bitacora verificar`` and discarded."""
+    db = tmp_path / "r.db"
+    demo_store(db).close()
+    run = make_runner(db)
+    kept = Path(f"{db}-agenda")
+    first = run("pendientes", "--json")
+    assert first.code == 0 and kept.exists()
+    stamp = kept.stat().st_mtime_ns
+    second = run("pendientes", "--json")
+    assert second.out == first.out and kept.stat().st_mtime_ns == stamp  # read, not rewritten
+    items = json.loads(first.out)
+    store = open_store(str(db), clock=lambda: NOW)
+    assert first.out == fresh_json(store)
+    store.close()
+    # one account's items, and the text output, from the kept agenda too
+    ref = next(item["account"] for item in items if item["account"])
+    only = run("pendientes", "--json", "--cuenta", ref)
+    assert only.code == 0 and {i["account"] for i in json.loads(only.out)} == {ref}
+    assert json.loads(only.out) == [i for i in items if i["account_id"] == json.loads(only.out)[0]["account_id"]]
+    text = run("pendientes")
+    assert text.code == 0 and "VENCIDOS" in text.out and kept.stat().st_mtime_ns == stamp
+    # a write: the next run computes again
+    assert run("rotaciones", "registrar", ref, "--motivo", "prueba").code == 0
+    third = run("pendientes", "--json")
+    assert third.out != first.out and kept.stat().st_mtime_ns != stamp
+    store = open_store(str(db), clock=lambda: NOW)
+    assert third.out == fresh_json(store)
+    store.close()
+    # someone edits the kept file to hide what is overdue: shown until verified, then caught
+    message = json.loads(third.out)[0]["message"]
+    hidden = message[:-1] + ("X" if message[-1] != "X" else "Y")
+    doctor(kept, message, hidden)
+    assert hidden in run("pendientes", "--json").out
+    check = run("bitacora", "verificar")
+    assert check.code != 0
+    assert "copia de la agenda" in check.out + check.err
+    assert not kept.exists()
+    assert run("pendientes", "--json").out == third.out
+    assert run("bitacora", "verificar").code == 0
+
+
+def test_two_processes_at_once_and_a_write_between(tmp_path: Path) -> None:
+    """Several ``pendientes`` at once (some computing, some reading the kept file) all print the
+    agenda the database gives, before and after a write made meanwhile."""
+    db = tmp_path / "r.db"
+    demo_store(db).close()
+    run = make_runner(db)
+    script = Path(sys.executable).with_name("resguardo")
+    env = {**os.environ, "RESGUARDO_DB": str(db), "RESGUARDO_NOW": NOW.isoformat()}
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    store = open_store(str(db), clock=lambda: NOW)
+    before = fresh_json(store)
+    refs = [r[0] for r in store.rows("SELECT network || '/' || handle FROM accounts ORDER BY id LIMIT 3")]
+    store.close()
+    states = [before]
+    for ref in refs:
+        readers = [
+            subprocess.Popen([str(script), "pendientes", "--json"], env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        assert run("rotaciones", "registrar", ref, "--motivo", "prueba").code == 0
+        outputs = [reader.communicate(timeout=60)[0] for reader in readers]
+        assert all(reader.returncode == 0 for reader in readers)
+        store = open_store(str(db), clock=lambda: NOW)
+        states.append(fresh_json(store))
+        store.close()
+        # each printed the agenda of the state before the write or after it, never a mix
+        assert all(out in states[-2:] for out in outputs)
+    assert len(set(states)) == len(states)
+    assert run("pendientes", "--json").out == states[-1]
+    assert run("pendientes", "--json").out == states[-1]
+
+
+KILLER = """
+import os, sys
+import store.agenda_cache as cache
+real = os.replace if sys.argv[1] == "replace" else None
+def killed(*args, **kwargs):
+    os._exit(9)
+if sys.argv[1] == "replace":
+    cache.os.replace = killed
+else:
+    real_fdopen = os.fdopen
+    class Torn:
+        def __init__(self, handle): self.handle = handle
+        def __enter__(self): return self
+        def __exit__(self, *a): return False
+        def write(self, data):
+            self.handle.write(data[: len(data) // 2]); self.handle.flush(); os._exit(9)
+    cache.os.fdopen = lambda fd, mode: Torn(real_fdopen(fd, mode))
+sys.argv = ["resguardo", "pendientes", "--json"]
+from tui.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize("where", ["write", "replace"])
+def test_a_kill_while_keeping_the_agenda_loses_nothing(tmp_path: Path, where: str) -> None:
+    db = tmp_path / "r.db"
+    demo_store(db).close()
+    run = make_runner(db)
+    kept = Path(f"{db}-agenda")
+    assert run("pendientes", "--json").code == 0
+    good = kept.read_bytes()
+    ref = next(i["account"] for i in json.loads(run("pendientes", "--json").out) if i["account"])
+    assert run("evaluaciones", "registrar", ref, "--nota", "prueba").code == 0
+    env = {**os.environ, "RESGUARDO_DB": str(db), "RESGUARDO_NOW": NOW.isoformat(), "PYTHONPATH": str(Path.cwd())}
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    killed = subprocess.run([sys.executable, "-c", KILLER, where], env=env, capture_output=True, timeout=60)
+    assert killed.returncode == 9
+    assert kept.read_bytes() == good  # the old copy, whole (it no longer holds: the data moved)
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".resguardo-agenda-")]
+    assert len(leftovers) == 1  # swept later like the exports' (``store.files.sweep_stale_temp_files``)
+    store = open_store(str(db), clock=lambda: NOW)
+    expected = fresh_json(store)
+    store.close()
+    assert run("pendientes", "--json").out == expected
+    assert run("pendientes", "--json").out == expected
+
+
+def test_an_unwritable_folder_only_means_computing_each_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = demo_store(tmp_path / "r.db")
+
+    def refused(*args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(agenda_cache.os, "replace", refused)
+    assert agenda_json_text(agenda_listing(store).rows) + "\n" == fresh_json(store)
+    assert not Path(f"{store.path}-agenda").exists()
+    assert [p for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+    store.close()
+
+
+def test_an_agenda_of_another_date_is_not_kept(tmp_path: Path) -> None:
+    """``--fecha`` asks about another moment: shown, never kept over the agenda of now."""
+    store = demo_store(tmp_path / "r.db")
+    agenda_listing(store)
+    path = agenda_cache.cache_path(store.path)
+    assert path is not None
+    kept = path.read_bytes()
+    other = agenda_listing(store, at=local(NOW) + timedelta(days=9))
+    assert path.read_bytes() == kept
+    assert other.rows != agenda_listing(store).rows
+    store.close()
