@@ -15,6 +15,10 @@ the ratio, not the absolute figures).
 ``--baseline`` times another checkout of resguardo in the same rotation (a
 plain checkout of an earlier commit, run with this interpreter through
 ``PYTHONPATH``), so a change is measured against the version before it.
+resguardo is timed twice: as it runs again while nothing changed (the agenda
+kept beside the database, ``store.agenda_cache``) and as it runs after a
+change (the kept agenda removed before each run, as a write would make it
+stale: the agenda computed in full).
 Needs Taskwarrior (``apt-get install taskwarrior``).
 """
 
@@ -108,15 +112,21 @@ def main() -> None:
         contenders: dict[str, tuple[list[str], dict[str, str], Path | None]] = {
             "task export": (["task", "export"], task_env, None),
         }
-        trees = [("resguardo", ROOT)]
+        # The agenda kept beside the database (store.agenda_cache) is shown again while nothing
+        # changed; «tras un cambio» removes it before each run (outside the timing), as a write would.
+        kept_db = Path(folder) / "kept.db"
+        fresh_db = Path(folder) / "fresh.db"
+        for copy in (kept_db, fresh_db):
+            shutil.copy(db, copy)
+        trees = [("resguardo", ROOT, kept_db), ("resguardo tras un cambio", ROOT, fresh_db)]
         if args.baseline is not None:
             baseline_db = Path(folder) / "baseline.db"
             shutil.copy(db, baseline_db)
-            trees.append(("resguardo (anterior)", args.baseline.resolve()))
-        for label, tree in trees:
-            target = baseline_db if tree != ROOT else db
+            trees.append(("resguardo (anterior)", args.baseline.resolve(), baseline_db))
+        for label, tree, target in trees:
             command = [sys.executable, "-c", ENTRY, "pendientes", "--json", "--db", str(target)]
             contenders[label] = (command, resguardo_env(tree), tree)
+        forget = Path(f"{fresh_db}-agenda")
         for command, env, cwd in contenders.values():  # warm the caches (and compile the bytecode)
             timed(command, env, cwd)
         walls: dict[str, list[float]] = {label: [] for label in contenders}
@@ -125,6 +135,7 @@ def main() -> None:
         load = load_average()
         for _ in range(args.runs):
             for label, (command, env, cwd) in contenders.items():
+                forget.unlink(missing_ok=True)
                 wall, cpu, size = timed(command, env, cwd)
                 walls[label].append(wall)
                 cpus[label].append(cpu)

@@ -49,6 +49,7 @@ def agenda_rows(items: Iterable[Obligation], profile: Profile) -> list[AgendaRow
     shorts: dict[Citation, str] = {}
     rows: list[AgendaRow] = []
     append = rows.append
+    make = tuple.__new__  # AgendaRow(...) without its Python-level __new__: thousands of rows
     for item in items:
         due = item.due
         due_key = (due, due.tzinfo, due.fold)
@@ -59,21 +60,32 @@ def agenda_rows(items: Iterable[Obligation], profile: Profile) -> list[AgendaRow
         short = shorts.get(rule)
         if short is None:
             short = shorts[rule] = f"{short_document(profile, rule)} {rule.section}".strip()
-        account, person = item.account, item.person
+        kind, account, person, ref_id = str(item.kind), item.account, item.person, item.ref_id
+        # ``Obligation.key``, spelled out: the same text
+        key = kind
+        if account is not None:
+            key = f"{key}:a{account.id}"
+        if person is not None:
+            key = f"{key}:p{person.id}"
+        if ref_id is not None:
+            key = f"{key}:r{ref_id}"
         append(
-            AgendaRow(
-                str(item.kind),
-                str(item.status),
-                due_text,
-                item.standing,
-                account.id if account is not None else None,
-                account.ref if account is not None else None,
-                person.id if person is not None else None,
-                person.name if person is not None else None,
-                item.message,
-                rule,
-                short,
-                item.key,
+            make(
+                AgendaRow,
+                (
+                    kind,
+                    str(item.status),
+                    due_text,
+                    item.standing,
+                    account.id if account is not None else None,
+                    account.ref if account is not None else None,
+                    person.id if person is not None else None,
+                    person.name if person is not None else None,
+                    item.message,
+                    rule,
+                    short,
+                    key,
+                ),
             )
         )
     return rows

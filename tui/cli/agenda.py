@@ -192,6 +192,7 @@ def show_agenda(ctx: Context, args: argparse.Namespace) -> int:
     # (run() has the cyclic collector off: see QUICK_EXIT_COMMANDS)
     at = None if args.fecha is None else ctx.clock_arg(args.fecha)  # now: the core may keep it for the next run
     result = agenda_listing(ctx.store, at=at, horizon_days=args.dias, account=args.cuenta)
+    ctx.hold(result)
     rows = result.rows
     if args.json:
         if sys.stdout.isatty():  # a person reading: indented

@@ -142,7 +142,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
             " ningún testigo (el archivo testigo junto a la base de datos, el llavero, los respaldos) registre"
             " entradas que ya no están, que los puntos de control firmados con la clave del llavero sigan en la"
             " cadena, y que las cuentas, rotaciones, incidentes, consultas y demás registros solo hayan cambiado"
-            " a través de resguardo. Pide el llavero (su frase maestra, si es el llavero cifrado); sin él hace"
+            " a través de resguardo, y que la agenda guardada junto a la base (la que muestra «pendientes») sea la"
+            " que la base da. Pide el llavero (su frase maestra, si es el llavero cifrado); sin él hace"
             " las demás comprobaciones y dice cuáles omitió. Si todo está bien, escribe un punto de control."
         ),
     )

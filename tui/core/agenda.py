@@ -101,6 +101,9 @@ class AgendaListing(NamedTuple):
     rows: Sequence[AgendaRow]
     accounts: int
     open_incidents: int
+    #: the agenda the rows were made from, when it was computed now (None when kept): held by the
+    #: caller, so that a command ending with ``os._exit`` never spends time freeing its records
+    source: Agenda | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -119,9 +122,11 @@ def agenda_listing(
     now = local(at if at is not None else store.now())
     days = DEFAULT_HORIZON_DAYS if horizon_days is None else horizon_days
     kept = agenda_cache.read_kept(store, now, days) if days == DEFAULT_HORIZON_DAYS else None
+    source = None
     if kept is None:
         key = agenda_cache.data_key(store)
-        kept = _fresh(store, now, days)
+        source = compute_agenda(store, at=now, horizon_days=days)
+        kept = _kept(source)
         if at is None and days == DEFAULT_HORIZON_DAYS and agenda_cache.data_key(store) == key:
             agenda_cache.keep(store, key, kept)
     rows = kept.rows
@@ -131,15 +136,15 @@ def agenda_listing(
     return AgendaListing(now, days, kept.profile_short, kept.profile_name, rows, kept.accounts, kept.open_incidents)
 
 
-def _fresh(store: Store, now: datetime, days: int) -> agenda_cache.KeptAgenda:
+def _kept(result: Agenda) -> agenda_cache.KeptAgenda:
+    """``result`` as the kept agenda holds it: rows, and how long they stay true."""
     from policy.engine import steady_until  # lazy: see compute_agenda
 
-    result = compute_agenda(store, at=now, horizon_days=days)
     profile = result.profile
     return agenda_cache.KeptAgenda(
-        computed_at=now,
-        steady_until=steady_until(result.items, now),
-        horizon_days=days,
+        computed_at=result.now,
+        steady_until=steady_until(result.items, result.now),
+        horizon_days=result.horizon_days,
         profile_short=profile.short_name,
         profile_name=profile.name,
         accounts=result.accounts,
@@ -155,7 +160,7 @@ def check_kept_agenda(store: Store) -> str | None:
     kept = agenda_cache.read_kept(store, now, DEFAULT_HORIZON_DAYS)
     if kept is None:
         return None
-    fresh = _fresh(store, now, DEFAULT_HORIZON_DAYS)
+    fresh = _kept(compute_agenda(store, at=now))
     if list(fresh.rows) == list(kept.rows) and fresh[3:7] == kept[3:7]:
         return None
     agenda_cache.discard(store)
