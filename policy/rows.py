@@ -36,6 +36,9 @@ class AgendaRow(NamedTuple):
     rule_short: str
     #: the item's stable identity (``Obligation.key``: waivers, the workbench)
     key: str
+    #: the record the item comes from (``Obligation.ref_id``) and its own label (``Obligation.label``)
+    ref_id: int | None = None
+    label: str | None = None
 
     @property
     def due_at(self) -> datetime:
@@ -85,6 +88,8 @@ def agenda_rows(items: Iterable[Obligation], profile: Profile) -> list[AgendaRow
                     rule,
                     short,
                     key,
+                    ref_id,
+                    item.label,
                 ),
             )
         )

@@ -20,7 +20,9 @@ shows it again when all of this still holds:
 - **the horizon**: only the default window is kept.
 
 The file holds plain values (``marshal``: no code runs when it is read) behind a
-CRC-32, written through a temporary file and renamed, so a crash or a torn
+CRC-32, in two parts: the rows (what ``pendientes`` prints) and the account and
+person records they name (what the workbench needs to act on them, read only by
+it). It is written through a temporary file and renamed, so a crash or a torn
 write leaves either the old file or one that fails its check; either way the
 agenda is computed afresh. Nothing here is a secret, but it lists accounts and
 people, so the file is private like the database. ``bitacora verificar``
@@ -38,11 +40,11 @@ import sys
 import time
 import zlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from policy.records import Citation
+from policy.records import Account, Citation, Person
 from policy.rows import AgendaRow
 from store.files import PRIVATE_FILE, TEMP_PREFIX
 from store.integrity import read_head
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from store.db import Store
 
 #: What the file starts with; the number changes whenever the layout of what follows does.
-MAGIC = b"resguardo-agenda/1\n"
+MAGIC = b"resguardo-agenda/2\n"
 SUFFIX = "-agenda"
 _MEMORY = ":memory:"
 #: The packages whose code decides what the agenda says (``tui.core`` included: it picks the defaults).
@@ -72,6 +74,42 @@ class KeptAgenda(NamedTuple):
     accounts: int
     open_incidents: int
     rows: Sequence[AgendaRow]
+
+
+class KeptRecords(NamedTuple):
+    """The accounts and people the kept rows name, by id, as the database had them."""
+
+    accounts: dict[int, Account]
+    people: dict[int, Person]
+
+
+class KeptItems(NamedTuple):
+    """What the workbench rebuilds its obligations from (``read_kept_items``): the kept agenda's
+    header (``rows`` empty), its clauses, its rows as stored (``AgendaRow``'s fields, the clause as
+    an index into ``rules``) and the records they name."""
+
+    agenda: KeptAgenda
+    rules: list[Citation]
+    rows: list[tuple[Any, ...]]
+    records: KeptRecords
+
+
+def _plain(record: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(v.isoformat() if isinstance(v, date) else v for v in record)
+
+
+_OPENED = Account._fields.index("opened_on")
+_CREATED = Account._fields.index("created_at")
+
+
+def _accounts(rows: list[tuple[Any, ...]]) -> dict[int, Account]:
+    """Accounts from their plain tuples: each distinct date and moment parsed once."""
+    days: dict[str | None, date | None] = {None: None}
+    days.update((text, date.fromisoformat(text)) for text in {r[_OPENED] for r in rows} if text is not None)
+    moments: dict[str | None, datetime | None] = {None: None}
+    moments.update((text, datetime.fromisoformat(text)) for text in {r[_CREATED] for r in rows} if text is not None)
+    make, opened, created = tuple.__new__, _OPENED, _CREATED
+    return {r[0]: make(Account, (*r[:opened], days[r[opened]], moments[r[created]], *r[created + 1 :])) for r in rows}
 
 
 def cache_path(db_path: str) -> Path | None:
@@ -123,9 +161,8 @@ def _key(store_key: tuple[Any, ...], horizon_days: int) -> tuple[Any, ...]:
     return (sys.hexversion, code_stamp(), store_key, horizon_days)
 
 
-def read_kept(store: Store, at: datetime, horizon_days: int) -> KeptAgenda | None:
-    """The kept agenda if it still holds for ``at`` (aware) and ``horizon_days``; None otherwise
-    (no file, another database state, another day or threshold crossed, other code, a damaged file)."""
+def _parts(store: Store) -> tuple[bytes, bytes] | None:
+    """The file's two parts, once its magic and CRC check; None when missing or damaged."""
     path = cache_path(store.path)
     if path is None:
         return None
@@ -133,31 +170,78 @@ def read_kept(store: Store, at: datetime, horizon_days: int) -> KeptAgenda | Non
         blob = path.read_bytes()
     except OSError:
         return None
-    body = blob[len(MAGIC) + 4 :]
+    start = len(MAGIC) + 12
+    body = blob[start:]
     if not blob.startswith(MAGIC) or int.from_bytes(blob[len(MAGIC) : len(MAGIC) + 4], "big") != zlib.crc32(body):
         return None
+    split = int.from_bytes(blob[len(MAGIC) + 4 : start], "big")
+    return body[:split], body[split:]
+
+
+def _load(store: Store, at: datetime, horizon_days: int) -> tuple[KeptAgenda, list[Citation], Any, bytes] | None:
+    """The kept header (rows empty), clauses and stored rows when they hold for ``at``, and the
+    records' part still to be read."""
+    parts = _parts(store)
+    if parts is None:
+        return None
     try:
-        key, head, rules, rows = marshal.loads(body)
+        key, head, rules, rows = marshal.loads(parts[0])
         if key != _key(data_key(store), horizon_days):
             return None
         computed, until, days, short, name, accounts, incidents = head
         computed_at, steady_until = datetime.fromisoformat(computed), datetime.fromisoformat(until)
         if not computed_at <= at < steady_until:
             return None
-        citations = [Citation(*rule) for rule in rules]
-        kept = [
-            AgendaRow(kind, status, due, standing, aid, aref, pid, pname, message, citations[rule], short_rule, k)
-            for kind, status, due, standing, aid, aref, pid, pname, message, rule, short_rule, k in rows
-        ]
-        return KeptAgenda(computed_at, steady_until, days, short, name, accounts, incidents, kept)
+        width = len(AgendaRow._fields)
+        if any(len(row) != width for row in rows):
+            return None
+        header = KeptAgenda(computed_at, steady_until, days, short, name, accounts, incidents, ())
+        return header, [Citation(*rule) for rule in rules], rows, parts[1]
     except Exception:  # a file from elsewhere that passed its CRC: computed afresh, never trusted
         return None
 
 
-def keep(store: Store, store_key: tuple[Any, ...], agenda: KeptAgenda) -> bool:
-    """Keep ``agenda``, computed from the database as of ``store_key`` (``data_key``, read before
-    the agenda's data). Best effort: False when it could not be written (a read-only folder, a
-    reader holding the file on Windows, a full disk), and the next run simply computes again."""
+def read_kept(store: Store, at: datetime, horizon_days: int) -> KeptAgenda | None:
+    """The kept agenda if it still holds for ``at`` (aware) and ``horizon_days``; None otherwise
+    (no file, another database state, another day or threshold crossed, other code, a damaged file)."""
+    loaded = _load(store, at, horizon_days)
+    if loaded is None:
+        return None
+    header, citations, rows, _ = loaded
+    make = tuple.__new__
+    try:
+        return header._replace(rows=[make(AgendaRow, (*row[:9], citations[row[9]], *row[10:])) for row in rows])
+    except Exception:  # as in _load
+        return None
+
+
+def read_kept_items(store: Store, at: datetime, horizon_days: int) -> KeptItems | None:
+    """What ``read_kept`` reads, plus the account and person records its rows name, for the
+    workbench to rebuild its obligations (``tui.core.agenda.recent_agenda``); None as there."""
+    loaded = _load(store, at, horizon_days)
+    if loaded is None:
+        return None
+    header, citations, rows, records = loaded
+    try:
+        head, account_rows, person_rows = marshal.loads(records)
+        if head != header.computed_at.isoformat():
+            return None
+        if any(len(r) != len(Account._fields) for r in account_rows) or any(
+            len(r) != len(Person._fields) for r in person_rows
+        ):
+            return None
+        make = tuple.__new__
+        people = {r[0]: make(Person, r) for r in person_rows}
+        return KeptItems(header, citations, rows, KeptRecords(_accounts(account_rows), people))
+    except Exception:  # as in _load
+        return None
+
+
+def keep(store: Store, store_key: tuple[Any, ...], agenda: KeptAgenda, records: KeptRecords | None = None) -> bool:
+    """Keep ``agenda`` and the ``records`` its rows name, computed from the database as of
+    ``store_key`` (``data_key``, read before the agenda's data). Best effort: False when it could not
+    be written (a read-only folder, a reader holding the file on Windows, a full disk), and the next
+    run simply computes again."""
     path = cache_path(store.path)
     if path is None or store.unwritable is not None:
         return False
@@ -167,7 +251,7 @@ def keep(store: Store, store_key: tuple[Any, ...], agenda: KeptAgenda) -> bool:
         index = rules.get(row.rule)
         if index is None:
             index = rules[row.rule] = len(rules)
-        rows.append((*row[:9], index, row.rule_short, row.key))
+        rows.append((*row[:9], index, *row[10:]))
     head = (
         agenda.computed_at.isoformat(),
         agenda.steady_until.isoformat(),
@@ -177,12 +261,15 @@ def keep(store: Store, store_key: tuple[Any, ...], agenda: KeptAgenda) -> bool:
         agenda.accounts,
         agenda.open_incidents,
     )
-    body = marshal.dumps((_key(store_key, agenda.horizon_days), head, [tuple(r) for r in rules], rows))
+    first = marshal.dumps((_key(store_key, agenda.horizon_days), head, [tuple(r) for r in rules], rows))
+    accounts = [_plain(a) for a in records.accounts.values()] if records is not None else []
+    people = [_plain(p) for p in records.people.values()] if records is not None else []
+    body = first + marshal.dumps((head[0], accounts, people))
     temp = path.with_name(f"{TEMP_PREFIX}agenda-{os.getpid()}-{time.monotonic_ns()}-{next(_names)}.tmp")
     try:
         fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + zlib.crc32(body).to_bytes(4, "big"))
+            handle.write(MAGIC + zlib.crc32(body).to_bytes(4, "big") + len(first).to_bytes(8, "big"))
             handle.write(body)
         os.replace(temp, path)
     except OSError:

@@ -125,12 +125,12 @@ def doctor(path: Path, old: str, new: str) -> None:
     """Change the kept agenda's text and give it a matching CRC: what an editor of the file could do."""
     blob = path.read_bytes()
     head = len(agenda_cache.MAGIC)
-    body = blob[head + 4 :]
+    body = blob[head + 12 :]
     assert old.encode("utf-8") in body
     # marshal stores short strings with their length: keep it
     assert len(old.encode("utf-8")) == len(new.encode("utf-8"))
     body = body.replace(old.encode("utf-8"), new.encode("utf-8"))
-    path.write_bytes(agenda_cache.MAGIC + zlib.crc32(body).to_bytes(4, "big") + body)
+    path.write_bytes(agenda_cache.MAGIC + zlib.crc32(body).to_bytes(4, "big") + blob[head + 4 : head + 12] + body)
 
 
 def test_from_the_command_line(tmp_path: Path) -> None:
@@ -279,3 +279,88 @@ def test_an_agenda_of_another_date_is_not_kept(tmp_path: Path) -> None:
     assert path.read_bytes() == kept
     assert other.rows != agenda_listing(store).rows
     store.close()
+
+
+def exact(items: list) -> list[tuple]:  # type: ignore[type-arg]
+    """Every field of each obligation with its type (a StrEnum equals its text: the type tells)."""
+    return [
+        (
+            type(i.kind),
+            i.kind,
+            i.status,
+            i.due,
+            repr(i.due.tzinfo),
+            i.rule,
+            i.message,
+            i.account,
+            i.person,
+            i.ref_id,
+            i.standing,
+            i.label,
+        )
+        for i in items
+    ]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_workbench_rebuilds_the_very_obligations_it_kept(tmp_path: Path, profile: str) -> None:
+    """The workbench's first frame shows the kept agenda as obligations (its keys act on them):
+    the same kinds, statuses, deadlines and account and person records the engine gives."""
+    from tui.core.agenda import keep_agenda, recent_agenda
+
+    store = demo_store(tmp_path / "r.db", profile)
+    computed, key = recent_agenda(store)
+    assert key is not None and computed.state is not None  # nothing kept yet: computed
+    assert keep_agenda(store, computed, key)
+    again, no_key = recent_agenda(store)
+    assert no_key is None and again.state is None  # the kept one
+    assert exact(list(again.items)) == exact(list(computed.items))
+    assert all(a.status is b.status for a, b in zip(again.items, computed.items, strict=True))
+    assert (again.now, again.horizon_days, again.accounts, again.open_incidents) == (
+        computed.now,
+        computed.horizon_days,
+        computed.accounts,
+        computed.open_incidents,
+    )
+    assert again.profile == computed.profile
+    # a write: computed again, and not kept under the old key
+    account = computed.items[0].account or store.accounts.list()[0]
+    store.evaluations.record(account, NOW.date(), note="prueba")
+    assert not keep_agenda(store, computed, key)
+    assert recent_agenda(store)[1] is not None
+    store.close()
+
+
+def test_the_command_line_keeps_what_the_workbench_reads_and_the_reverse(tmp_path: Path) -> None:
+    from tui.core.agenda import keep_agenda, recent_agenda
+
+    store = demo_store(tmp_path / "r.db")
+    listing = agenda_listing(store)  # kept by the command line
+    agenda, key = recent_agenda(store)
+    assert key is None and len(agenda.items) == len(listing.rows)
+    agenda_cache.discard(store)
+    computed, key = recent_agenda(store)
+    assert key is not None and keep_agenda(store, computed, key)
+    kept = agenda_cache.read_kept(store, local(NOW), DEFAULT_HORIZON_DAYS)
+    assert kept is not None and list(kept.rows) == list(agenda_rows(computed.items, computed.profile))
+    store.close()
+
+
+def test_the_workbench_keeps_its_agenda_after_the_first_frame_and_starts_from_it(tmp_path: Path) -> None:
+    """``Workspace.load``: the first start computes (and keeps the agenda once the other screens'
+    tables are built, off the first frame); the next start shows the kept agenda, the same items."""
+    from tui.workspace import Workspace
+
+    db = tmp_path / "r.db"
+    demo_store(db).close()
+    workspace = Workspace(db, lambda: NOW)
+    first, build = workspace.load()
+    assert first.state is not None and not Path(f"{db}-agenda").exists()
+    built = build()
+    assert built.accounts and Path(f"{db}-agenda").exists()
+    second, build_again = workspace.load()
+    assert second.state is None  # the kept agenda
+    assert exact(list(second.items)) == exact(list(first.items))
+    # the tables of the other screens are the same, read from the database this time
+    again = build_again()
+    assert [a.account for a in again.accounts] == [a.account for a in built.accounts]

@@ -23,7 +23,7 @@ from policy.errors import ResguardoError
 from store.db import Store, default_path, open_store
 from store.errors import StoreMissingError
 from store.files import sweep_stale_temp_files
-from tui.core.agenda import Agenda, compute_agenda
+from tui.core.agenda import Agenda, keep_agenda, recent_agenda
 from tui.core.records import (
     DEFAULT_IDLE_LOCK_MINUTES,
     Institution,
@@ -188,18 +188,22 @@ class Workspace:
     # -- reading -----------------------------------------------------------
 
     def load(self) -> tuple[Agenda, Callable[[], Institution]]:
-        """Hoy's agenda (the core's ``compute_agenda``), and a function that builds the Institution
-        (the core's ``institution``) from the same state.
+        """Hoy's agenda (the core's ``recent_agenda``: the kept one when it holds, else computed),
+        and a function that builds the Institution (the core's ``institution``) for the other screens.
 
-        One read of the database and one run of the engine serve both: the
-        caller shows the agenda first and builds the rest afterwards (the year
-        ahead of every account and person is for the other screens).
+        The caller shows the agenda first and builds the rest afterwards, off the
+        first frame: from the state the agenda was computed from, or read then when
+        the agenda was the kept one. A computed agenda is kept at that point too
+        (``keep_agenda``), for the next start and the next ``pendientes``.
         """
         with self.session() as store:
-            snapshot = compute_agenda(store)
+            snapshot, key = recent_agenda(store)
 
         def build_institution() -> Institution:
-            return self.run(institution, now=snapshot.now, state=snapshot.state)
+            built = self.run(institution, now=snapshot.now, state=snapshot.state)
+            if key is not None:
+                self.run(keep_agenda, snapshot, key)
+            return built
 
         return snapshot, build_institution
 

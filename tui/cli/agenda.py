@@ -104,7 +104,7 @@ def agenda_json_chunks(rows: Sequence[AgendaRow]) -> Iterator[str]:
     parts: list[str] = []
     append = parts.append
     opening = "["  # what goes before the next piece's first item
-    for kind, status, due, _standing, account_id, account_ref, person_id, person_name, message, rule, _s, key in rows:
+    for kind, status, due, _, account_id, account_ref, person_id, person_name, message, rule, _, key, _, _ in rows:
         encoded_rule = rules.get(rule)
         if encoded_rule is None:
             encoded_rule = rules[rule] = dumps(rule.as_dict(), ensure_ascii=False)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policy.clock import local
-from policy.codes import Status
+from policy.codes import Kind, Status
 from policy.obligations import Obligation, State
 from policy.profile import Profile
+from policy.records import Account, Person
 from policy.rows import AgendaRow, agenda_rows
 from store import agenda_cache
 from tui.core.common import AccountKey, account_of
@@ -24,12 +25,14 @@ from tui.core.common import AccountKey, account_of
 if TYPE_CHECKING:
     from store.db import Store
 
-__all__ = ["agenda_listing", "compute_agenda"]
+__all__ = ["agenda_listing", "keep_agenda", "recent_agenda"]
 
 ONE_SIDED: dict[str, str] = {
     "agenda_listing": "the command line prints the agenda's rows (made by compute_agenda, or kept from its last"
     " run); the workbench keeps the obligations themselves, since its keys act on them",
-    "compute_agenda": "the workbench's agenda; the command line reads the same items as rows (agenda_listing)",
+    "recent_agenda": "the workbench's first frame (and its reloads); the command line reads rows (agenda_listing)",
+    "keep_agenda": "the workbench keeps what it computed after its first frame; the command line keeps its rows"
+    " inside agenda_listing",
 }
 
 #: How many days ahead the agenda looks when the user does not say (overdue items always show).
@@ -50,8 +53,9 @@ class Agenda(NamedTuple):
     #: the institution's accounts (all of them, also when the agenda is of one account)
     accounts: int
     open_incidents: int
-    #: the state the items were computed from (the workbench builds its tables from it too)
-    state: State
+    #: the state the items were computed from (the workbench builds its tables from it too); None
+    #: for the kept agenda (``recent_agenda``), whose state is read when the tables need it
+    state: State | None
 
     def count(self, status: Status) -> int:
         return sum(1 for item in self.items if item.status is status)
@@ -127,8 +131,8 @@ def agenda_listing(
         key = agenda_cache.data_key(store)
         source = compute_agenda(store, at=now, horizon_days=days)
         kept = _kept(source)
-        if at is None and days == DEFAULT_HORIZON_DAYS and agenda_cache.data_key(store) == key:
-            agenda_cache.keep(store, key, kept)
+        if at is None:
+            _keep(store, source, kept, key)
     rows = kept.rows
     if account is not None:
         wanted = account_of(store, account).id
@@ -169,3 +173,96 @@ def check_kept_agenda(store: Store) -> str | None:
         f"La copia de la agenda guardada junto a la base de datos ({path.name if path else 'agenda'}) no coincide"
         " con lo que la base de datos dice: se descartó y la agenda se calcula de nuevo."
     )
+
+
+def recent_agenda(store: Store) -> tuple[Agenda, tuple[Any, ...] | None]:
+    """The agenda of now at the default horizon: the kept one when it holds (its ``state`` None, its
+    obligations rebuilt from the kept rows and records, equal to computed ones), else computed.
+
+    The second value is what ``keep_agenda`` needs to keep a computed agenda (None when it was the
+    kept one): the data's key, read before the computation.
+    """
+    now = local(store.now())
+    kept = agenda_cache.read_kept_items(store, now, DEFAULT_HORIZON_DAYS)
+    items = _obligations(kept) if kept is not None else None
+    if kept is not None and items is not None:
+        head = kept.agenda
+        profile = store.settings.profile()
+        return Agenda(now, profile, head.horizon_days, items, head.accounts, head.open_incidents, None), None
+    key = agenda_cache.data_key(store)
+    return compute_agenda(store, at=now), key
+
+
+def keep_agenda(store: Store, agenda: Agenda, key: tuple[Any, ...]) -> bool:
+    """Keep ``agenda`` (computed by ``recent_agenda`` from the data of ``key``) for the next run, unless
+    the data moved meanwhile. Best effort: False when not kept."""
+    return _keep(store, agenda, _kept(agenda), key)
+
+
+def _keep(store: Store, agenda: Agenda, kept: agenda_cache.KeptAgenda, key: tuple[Any, ...]) -> bool:
+    if agenda.horizon_days != DEFAULT_HORIZON_DAYS or agenda_cache.data_key(store) != key:
+        return False
+    accounts: dict[int, Account] = {}
+    people: dict[int, Person] = {}
+    for item in agenda.items:
+        if item.account is not None:
+            accounts[item.account.id] = item.account
+        if item.person is not None:
+            people[item.person.id] = item.person
+    return agenda_cache.keep(store, key, kept, agenda_cache.KeptRecords(accounts, people))
+
+
+#: Kinds and statuses by their text, to give rebuilt obligations the very values the checks gave.
+_KINDS: dict[str, str] = {k.value: k for k in Kind}
+_STATUSES: dict[str, Status] = {s.value: s for s in Status}
+
+
+def _obligations(kept: agenda_cache.KeptItems) -> list[Obligation] | None:
+    """The obligations the kept rows were made from (None when a row names a record that is missing).
+
+    Straight from the stored tuples (``AgendaRow``'s fields, the clause as an index): ~29,000 items
+    at 20,000 accounts, so no row object is made on the way."""
+    accounts, people, rules = kept.records.accounts, kept.records.people, kept.rules
+    kinds, statuses = _KINDS, _STATUSES
+    dues: dict[str, datetime] = {}
+    items: list[Obligation] = []
+    append = items.append
+    try:
+        for (
+            kind,
+            status,
+            due_text,
+            standing,
+            account_id,
+            _,
+            person_id,
+            _,
+            message,
+            rule,
+            _,
+            _,
+            ref_id,
+            label,
+        ) in kept.rows:
+            due = dues.get(due_text)
+            if due is None:
+                due = dues[due_text] = local(datetime.fromisoformat(due_text))
+            account = None if account_id is None else accounts[account_id]
+            person = None if person_id is None else people[person_id]
+            append(
+                Obligation(
+                    kinds.get(kind, kind),
+                    due,
+                    rules[rule],
+                    message,
+                    statuses[status],
+                    account,
+                    person,
+                    ref_id,
+                    standing,
+                    label,
+                )
+            )
+    except (KeyError, IndexError, TypeError, ValueError):  # a record missing from the file: computed instead
+        return None
+    return items

@@ -108,7 +108,10 @@ def agenda_events(store: Store, *, days: int | None = None, at: datetime | None 
     result = compute_agenda(store, at=at, horizon_days=horizon)
     today = local(result.now).date()
     last = today + timedelta(days=horizon)
-    calendar = result.state.calendar
+    # (compute_agenda always has its state; only the workbench's kept agenda has none)
+    calendar = (
+        result.state.calendar if result.state is not None else store.calendar.business_calendar(today.year, last.year)
+    )
     if last.year > today.year + 1:  # beyond the years the agenda read: those holidays too (stored once)
         calendar = store.calendar.business_calendar(today.year, last.year)
     return AgendaEvents(
@@ -135,7 +138,9 @@ def month_view(store: Store, year: int, month: int) -> MonthView:
     by_day: dict[date, list[Obligation]] = {}
     for item in result.items:
         by_day.setdefault(local(item.due).date(), []).append(item)
-    calendar = result.state.calendar
+    calendar = (
+        result.state.calendar if result.state is not None else store.calendar.business_calendar(first.year, last.year)
+    )
     days = []
     day = first
     while day <= last:

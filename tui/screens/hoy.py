@@ -414,7 +414,8 @@ class HoyScreen(ViewScreen):
             heading = title.format(days=agenda.horizon_days)  # the horizon is the core's
             shown = f"{len(group)} de {totals[status]}" if words else str(len(group))
             rows.append(Row(None, (f"{heading} ({shown})",), "section"))
-            rows.extend(LazyRow(index, partial(self._cells, index), kind) for index in group)
+            make = self._cells
+            rows.extend([LazyRow(index, make, kind) for index in group])
         table = self.query_one("#agenda", VirtualTable)
         table.empty_text = "Nada coincide con el filtro (Esc lo limpia)." if words else "Nada pendiente. ¡Todo al día!"
         table.set_rows(rows)
@@ -432,7 +433,7 @@ class HoyScreen(ViewScreen):
         table = self.query_one("#agenda", VirtualTable)
         for position, row in enumerate(table.rows):
             if row.kind != "section" and row.key == index:
-                table.rows[position] = LazyRow(index, partial(self._cells, index), row.kind)
+                table.rows[position] = LazyRow(index, self._cells, row.kind)
                 break
         table.refresh()
 

@@ -50,16 +50,17 @@ class LazyRow:
 
     __slots__ = ("_cells", "_make", "key", "kind")
 
-    def __init__(self, key: Any, make: Callable[[], tuple[str, ...]], kind: str = "") -> None:
+    def __init__(self, key: Any, make: Callable[[Any], tuple[str, ...]], kind: str = "") -> None:
         self.key = key
         self.kind = kind
-        self._make: Callable[[], tuple[str, ...]] | None = make
+        #: called with ``key`` (one bound method serves every row: no closure per row)
+        self._make: Callable[[Any], tuple[str, ...]] | None = make
         self._cells: tuple[str, ...] = ()
 
     @property
     def cells(self) -> tuple[str, ...]:
         if self._make is not None:
-            self._cells, self._make = self._make(), None
+            self._cells, self._make = self._make(self.key), None
         return self._cells
 
 
