@@ -192,9 +192,6 @@ def _load(store: Store, at: datetime, horizon_days: int) -> tuple[KeptAgenda, li
         computed_at, steady_until = datetime.fromisoformat(computed), datetime.fromisoformat(until)
         if not computed_at <= at < steady_until:
             return None
-        width = len(AgendaRow._fields)
-        if any(len(row) != width for row in rows):
-            return None
         header = KeptAgenda(computed_at, steady_until, days, short, name, accounts, incidents, ())
         return header, [Citation(*rule) for rule in rules], rows, parts[1]
     except Exception:  # a file from elsewhere that passed its CRC: computed afresh, never trusted
@@ -208,6 +205,9 @@ def read_kept(store: Store, at: datetime, horizon_days: int) -> KeptAgenda | Non
     if loaded is None:
         return None
     header, citations, rows, _ = loaded
+    width = len(AgendaRow._fields)
+    if any(len(row) != width for row in rows):
+        return None
     make = tuple.__new__
     try:
         return header._replace(rows=[make(AgendaRow, (*row[:9], citations[row[9]], *row[10:])) for row in rows])

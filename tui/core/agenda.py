@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from policy.clock import local
 from policy.codes import Kind, Status
@@ -56,9 +56,14 @@ class Agenda(NamedTuple):
     #: the state the items were computed from (the workbench builds its tables from it too); None
     #: for the kept agenda (``recent_agenda``), whose state is read when the tables need it
     state: State | None
+    #: each item's status, in the items' order (read without making the kept agenda's obligations)
+    statuses: Sequence[Status] = ()
 
     def count(self, status: Status) -> int:
-        return sum(1 for item in self.items if item.status is status)
+        return self.statuses.count(status) if self.statuses else sum(1 for i in self.items if i.status is status)
+
+    def status_of(self, index: int) -> Status:
+        return self.statuses[index] if self.statuses else self.items[index].status
 
 
 def compute_agenda(
@@ -92,6 +97,7 @@ def compute_agenda(
         accounts=len(state.accounts),
         open_incidents=store.incidents.open_count(),
         state=state,
+        statuses=[item.status for item in items],
     )
 
 
@@ -184,11 +190,14 @@ def recent_agenda(store: Store) -> tuple[Agenda, tuple[Any, ...] | None]:
     """
     now = local(store.now())
     kept = agenda_cache.read_kept_items(store, now, DEFAULT_HORIZON_DAYS)
-    items = _obligations(kept) if kept is not None else None
+    items = KeptObligations.check(kept) if kept is not None else None
     if kept is not None and items is not None:
         head = kept.agenda
         profile = store.settings.profile()
-        return Agenda(now, profile, head.horizon_days, items, head.accounts, head.open_incidents, None), None
+        agenda = Agenda(
+            now, profile, head.horizon_days, items, head.accounts, head.open_incidents, None, items.statuses
+        )
+        return agenda, None
     key = agenda_cache.data_key(store)
     return compute_agenda(store, at=now), key
 
@@ -217,52 +226,78 @@ _KINDS: dict[str, str] = {k.value: k for k in Kind}
 _STATUSES: dict[str, Status] = {s.value: s for s in Status}
 
 
-def _obligations(kept: agenda_cache.KeptItems) -> list[Obligation] | None:
-    """The obligations the kept rows were made from (None when a row names a record that is missing).
+class KeptObligations(Sequence[Obligation]):
+    """The kept agenda's obligations, each made the first time it is read: Hoy's first frame reads
+    the statuses and the few rows on screen, not ~50,000 items (20,000 accounts).
 
-    Straight from the stored tuples (``AgendaRow``'s fields, the clause as an index): ~29,000 items
-    at 20,000 accounts, so no row object is made on the way."""
-    accounts, people, rules = kept.records.accounts, kept.records.people, kept.rules
-    kinds, statuses = _KINDS, _STATUSES
-    dues: dict[str, datetime] = {}
-    items: list[Obligation] = []
-    append = items.append
-    try:
-        for (
-            kind,
-            status,
-            due_text,
-            standing,
-            account_id,
-            _,
-            person_id,
-            _,
+    ``check`` makes one only when every row is whole and names records the file holds, so reading an
+    item can never fail later. Each is the obligation the engine gave: its kind as the enum, its
+    status by identity, its due in Mexico City's zone, the very account and person records.
+    """
+
+    def __init__(self, kept: agenda_cache.KeptItems, statuses: list[Status]) -> None:
+        self._kept = kept
+        self._made: list[Obligation | None] = [None] * len(kept.rows)
+        self._dues: dict[str, datetime] = {}
+        self.statuses = statuses
+
+    @classmethod
+    def check(cls, kept: agenda_cache.KeptItems) -> KeptObligations | None:
+        accounts, people, rules = kept.records.accounts, kept.records.people, len(kept.rules)
+        width, statuses = len(AgendaRow._fields), _STATUSES
+        found: list[Status] = []
+        append = found.append
+        dues: set[str] = set()
+        try:
+            for row in kept.rows:
+                account_id, person_id, rule = row[4], row[6], row[9]
+                if (
+                    len(row) != width
+                    or (account_id is not None and account_id not in accounts)
+                    or (person_id is not None and person_id not in people)
+                    or not 0 <= rule < rules
+                    or type(row[8]) is not str
+                ):
+                    return None
+                append(statuses[row[1]])
+                dues.add(row[2])
+            parsed = {text: local(datetime.fromisoformat(text)) for text in dues}
+        except (KeyError, IndexError, TypeError, ValueError):  # a file from elsewhere: computed instead
+            return None
+        made = cls(kept, found)
+        made._dues = parsed
+        return made
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, index: int) -> Obligation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Obligation]: ...
+
+    def __getitem__(self, index: int | slice) -> Obligation | list[Obligation]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._made)))]
+        made = self._made[index]
+        if made is None:
+            made = self._made[index] = self._make(self._kept.rows[index], self.statuses[index])
+        return made
+
+    def _make(self, row: tuple[Any, ...], status: Status) -> Obligation:
+        kind, _, due_text, standing, account_id, _, person_id, _, message, rule, _, _, ref_id, label = row
+        due = self._dues[due_text]  # every one parsed by ``check``
+        records = self._kept.records
+        return Obligation(
+            _KINDS.get(kind, kind),
+            due,
+            self._kept.rules[rule],
             message,
-            rule,
-            _,
-            _,
+            status,
+            None if account_id is None else records.accounts[account_id],
+            None if person_id is None else records.people[person_id],
             ref_id,
+            standing,
             label,
-        ) in kept.rows:
-            due = dues.get(due_text)
-            if due is None:
-                due = dues[due_text] = local(datetime.fromisoformat(due_text))
-            account = None if account_id is None else accounts[account_id]
-            person = None if person_id is None else people[person_id]
-            append(
-                Obligation(
-                    kinds.get(kind, kind),
-                    due,
-                    rules[rule],
-                    message,
-                    statuses[status],
-                    account,
-                    person,
-                    ref_id,
-                    standing,
-                    label,
-                )
-            )
-    except (KeyError, IndexError, TypeError, ValueError):  # a record missing from the file: computed instead
-        return None
-    return items
+        )

@@ -398,11 +398,12 @@ class HoyScreen(ViewScreen):
         # Thousands of items: each row's text is made when it is first drawn (see LazyRow).
         by_status: dict[Status, list[int]] = {status: [] for status, _, _ in SECTIONS}
         totals: dict[Status, int] = dict.fromkeys(by_status, 0)
-        for index, item in enumerate(agenda.items):
-            bucket = by_status.get(item.status)
+        # (the statuses, not the items: the kept agenda makes an item when it is first read)
+        for index, status in enumerate(agenda.statuses or [item.status for item in agenda.items]):
+            bucket = by_status.get(status)
             if bucket is None:
                 continue
-            totals[item.status] += 1
+            totals[status] += 1
             if not words or all(word in self._haystack(index) for word in words):
                 bucket.append(index)
         rows: list[TableRow] = []
