@@ -364,3 +364,28 @@ def test_the_workbench_keeps_its_agenda_after_the_first_frame_and_starts_from_it
     # the tables of the other screens are the same, read from the database this time
     again = build_again()
     assert [a.account for a in again.accounts] == [a.account for a in built.accounts]
+
+
+def test_a_kept_agenda_naming_a_record_it_lacks_is_computed_again(tmp_path: Path) -> None:
+    """Rows the workbench could not make into obligations (a record missing, a clause out of range,
+    a row cut short) are never shown: the agenda is computed instead."""
+    from tui.core.agenda import _kept, recent_agenda
+
+    store = demo_store(tmp_path / "r.db")
+    computed, key = recent_agenda(store)
+    assert key is not None
+    accounts = {i.account.id: i.account for i in computed.items if i.account is not None}
+    people = {i.person.id: i.person for i in computed.items if i.person is not None}
+    dropped = dict(list(accounts.items())[1:])
+    cases = [
+        agenda_cache.KeptRecords(dropped, people),  # an account the rows name is missing
+        agenda_cache.KeptRecords(accounts, {}),  # every person missing
+    ]
+    for records in cases:
+        assert agenda_cache.keep(store, key, _kept(computed), records)
+        again, again_key = recent_agenda(store)
+        assert again_key is not None and again.state is not None  # computed, not read back
+        assert exact(list(again.items)) == exact(list(computed.items))
+    assert agenda_cache.keep(store, key, _kept(computed), agenda_cache.KeptRecords(accounts, people))
+    assert recent_agenda(store)[1] is None
+    store.close()

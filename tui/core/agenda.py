@@ -243,25 +243,24 @@ class KeptObligations(Sequence[Obligation]):
 
     @classmethod
     def check(cls, kept: agenda_cache.KeptItems) -> KeptObligations | None:
-        accounts, people, rules = kept.records.accounts, kept.records.people, len(kept.rules)
-        width, statuses = len(AgendaRow._fields), _STATUSES
-        found: list[Status] = []
-        append = found.append
-        dues: set[str] = set()
+        accounts, people, rows = kept.records.accounts, kept.records.people, kept.rows
         try:
-            for row in kept.rows:
-                account_id, person_id, rule = row[4], row[6], row[9]
-                if (
-                    len(row) != width
-                    or (account_id is not None and account_id not in accounts)
-                    or (person_id is not None and person_id not in people)
-                    or not 0 <= rule < rules
-                    or type(row[8]) is not str
-                ):
-                    return None
-                append(statuses[row[1]])
-                dues.add(row[2])
-            parsed = {text: local(datetime.fromisoformat(text)) for text in dues}
+            # Column by column, in C: ~50,000 rows at 20,000 accounts.
+            if rows and set(map(len, rows)) != {len(AgendaRow._fields)}:
+                return None
+            columns = list(zip(*rows, strict=True)) if rows else [()] * len(AgendaRow._fields)
+            account_ids, person_ids, rules = set(columns[4]), set(columns[6]), set(columns[9])
+            account_ids.discard(None)
+            person_ids.discard(None)
+            if (
+                not account_ids <= accounts.keys()
+                or not person_ids <= people.keys()
+                or (rules and (set(map(type, rules)) != {int} or min(rules) < 0 or max(rules) >= len(kept.rules)))
+                or (rows and set(map(type, columns[8])) != {str})
+            ):
+                return None
+            found = list(map(_STATUSES.__getitem__, columns[1]))
+            parsed = {text: local(datetime.fromisoformat(text)) for text in set(columns[2])}
         except (KeyError, IndexError, TypeError, ValueError):  # a file from elsewhere: computed instead
             return None
         made = cls(kept, found)
