@@ -207,7 +207,7 @@ class OpeningsDialog(TableDialog[OpeningView]):
         Column("Oficio", 16, 8),
         Column("Fecha", 10, 10),
         Column("Responder antes de", 18, 10, optional=True),
-        Column("Estado", 18, 10),
+        Column("Estado", 24, 24),
     )
 
     def fetch(self) -> list[OpeningView]:
