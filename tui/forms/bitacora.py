@@ -70,7 +70,9 @@ class EntryDialog(FormDialog):
                 value=self.account_id if self.account_id is not None else Select.NULL,
             ),
         )
-        yield from field("Tipo", Select(kind_options(), id="kind", allow_blank=False, value=self.kind))
+        yield from field(
+            "Tipo", Select(kind_options(), id="kind", allow_blank=False, value=self.kind, type_to_search=True)
+        )
         yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
         yield Checkbox("Revisar con los criterios", False, id="review")
@@ -93,7 +95,7 @@ class EntryDialog(FormDialog):
                 "Material de otra institución (opcional: cuál)",
                 Input(id="material", placeholder="su solicitud formal va en la referencia"),
             )
-        yield Checkbox("Es una sugerencia de la persona usuaria (hay que responderla)", False, id="suggestion")
+        yield Checkbox("Es una sugerencia de quien la escribe (hay que responderla)", False, id="suggestion")
 
     def _optional_input(self, widget_id: str) -> str:
         """A field the profile may not show: its text, or nothing."""
