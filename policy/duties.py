@@ -83,8 +83,13 @@ class DutyDraft(NamedTuple):
     reference: str | None = None
 
 
+def offers(profile: Profile, kind: DutyKind) -> bool:
+    """Whether ``profile`` has the rule of duties of ``kind`` (where a face offers to open one)."""
+    return profile.has_rule(SPECS[kind].kind.value)
+
+
 def _require(profile: Profile, kind: DutyKind, what: str) -> None:
-    if not profile.has_rule(SPECS[kind].kind.value):
+    if not offers(profile, kind):
         raise PolicyError(f"El perfil {profile.short_name} no prevé {what}.")
 
 
@@ -362,6 +367,7 @@ __all__ = [
     "holders_notice",
     "junta_of",
     "matter_notices",
+    "offers",
     "open_duties",
     "opening_duties",
     "removal_steps",

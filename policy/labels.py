@@ -8,7 +8,16 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from policy.clock import relative
-from policy.codes import KEYRING_CLOSING_ITEM, ChangeOrigin, ChangeReason, Kind, Rank, SecondFactor, Status
+from policy.codes import (
+    KEYRING_CLOSING_ITEM,
+    ChangeOrigin,
+    ChangeReason,
+    Kind,
+    OpeningState,
+    Rank,
+    SecondFactor,
+    Status,
+)
 
 if TYPE_CHECKING:
     from policy.obligations import Obligation
@@ -122,6 +131,29 @@ OPENING_REPORT_ITEMS: Mapping[str, str] = {
     "operacion": "operación",
     "administradores": "administradores",
 }
+
+#: What an opening request waits for, by its state (``OpeningState``), as a list says it.
+OPENING_STAGES: Mapping[str, str] = {
+    OpeningState.PENDING: "esperando respuesta",
+    OpeningState.AUTHORIZED: "por abrir",
+    OpeningState.REJECTED: "rechazada",
+    OpeningState.OPENED: "abierta",
+}
+
+
+def opening_stage(
+    state: str, *, unicom_pending: bool = False, report_missing: int = 0, report_due: bool = False
+) -> str:
+    """An opening request's next step in words: an authorized one still owing its UNICOM step (ine §7.VI)
+    reads «trámite UNICOM pendiente»; an opened one whose profile asks for the report (``report_due``)
+    and still lacks ``report_missing`` of its items reads «informe pendiente» (none given yet) or
+    «informe parcial»."""
+    if state == OpeningState.AUTHORIZED and unicom_pending:
+        return "trámite UNICOM pendiente"
+    if state == OpeningState.OPENED and report_due and report_missing:
+        return "informe pendiente" if report_missing == len(OPENING_REPORT_ITEMS) else "informe parcial"
+    return OPENING_STAGES.get(state, state)
+
 
 #: The checklist of closing an account (ine §7.VIII–IX, ieesonora §7.VII–VIII).
 CLOSING_ITEMS: Mapping[str, str] = {

@@ -112,8 +112,9 @@ async def test_waive_an_item_then_list_and_revoke_the_waiver(ine_db: Path) -> No
 @run_async
 async def test_an_opening_from_the_oficio_to_the_report(ine_db: Path) -> None:
     from policy.codes import DutyKind
-    from tui.core.duties import duties, fulfil_duty
+    from tui.core.duties import duties
     from tui.core.workflows import openings
+    from tui.forms.duties import DutyDialog
     from tui.forms.openings import OpeningNewDialog, OpeningsDialog
 
     app = make_app(ine_db)
@@ -139,24 +140,45 @@ async def test_an_opening_from_the_oficio_to_the_report(ine_db: Path) -> None:
         await settle(pilot)
         await save_and_confirm(pilot)  # «autorizada» is the first answer
         assert dialog.items[0].opening.state == "autorizada"
-        # ine §7.VI: the UNICOM step comes between authorized and opened (recorded here through the core)
-        with open_store(ine_db) as store:
-            [unicom] = [d for d in duties(store, open_only=True) if d.kind == DutyKind.UNICOM_STEP]
-            fulfil_duty(store, unicom.id)
+        # ine §7.VI: the UNICOM step comes between authorized and opened, and the list says so
+        assert dialog.items[0].stage == "trámite UNICOM pendiente"
+        assert "trámite UNICOM pendiente" in str(dialog.query_one("#record-detail").render())
+        await pilot.press("b")  # not yet: the core refuses to open it before the step, before any question
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and "Falta el trámite ante la UNICOM" in str(form.query_one(".dialog-error").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("u")  # the step, recorded as Hoy's item records it
+        await settle(pilot)
+        assert isinstance(app.screen, DutyDialog) and app.screen.title_text == "Registrar el trámite ante la UNICOM"
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Ticket UNICOM 4411")
+        await save_and_confirm(pilot)
+        assert app.screen is dialog and dialog.items[0].stage == "por abrir"
         await pilot.press("enter")  # authorized: opened today
         await settle(pilot)
         await save_and_confirm(pilot)
         assert dialog.items[0].opening.state == "abierta"
+        assert dialog.items[0].stage == "informe pendiente"
+        said = [str(n.message) for n in app._notifications][-1]
+        assert "Falta el informe de apertura: selecciónela en Altas y registre el informe." in said
+        assert "tecla" not in said
         await pilot.press("i")  # the report: two items
         await settle(pilot)
         await pilot.press("space", "tab", "space")
         await save_and_confirm(pilot)
-        assert app.screen is dialog
+        assert app.screen is dialog and dialog.items[0].stage == "informe parcial"
     with open_store(ine_db) as store:
-        (opening, _due), *_ = openings(store)
+        opening = openings(store)[0].opening
         assert opening.state == "abierta" and set(opening.report) == {"nombre", "direccion"}
         account = store.accounts.get(opening.account_id)
         assert account.status == "activa"
+        [unicom] = [d for d in duties(store) if d.kind == DutyKind.UNICOM_STEP]
+        assert unicom.done_entry_id is not None and unicom.done_note == "Ticket UNICOM 4411"
 
 
 @run_async

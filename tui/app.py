@@ -25,7 +25,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from policy.clock import format_date
-from policy.codes import Status
+from policy.codes import DutyKind, Status
+from policy.duties import offers
 from policy.labels import counted
 from policy.records import Account, Person
 from tui.clock import system_now
@@ -372,6 +373,12 @@ class Workbench(App[None]):
                 self.exit()
                 return True
         return False
+
+    def offers(self, kind: DutyKind) -> bool:
+        """Whether the institution's profile has the rule of duties of ``kind`` (the forms that open
+        one are offered only then, as the core refuses them otherwise)."""
+        agenda = self.agenda_snapshot
+        return agenda is not None and offers(agenda.profile, kind)
 
     def data_changed(self, summary: str) -> None:
         """A form saved something: say so and reload every snapshot."""

@@ -1,6 +1,7 @@
 """Where the workbench opens each workflow that is not a main screen: waivers, openings, closings,
 administrator changes, settings, the calendar, the inventory's import and export, the history of what
-was resolved and the preflight's lists.
+was resolved, the preflight's lists and the forms that open duties (a UTCSyD message, a relevant
+matter, a removal request, a change of holder).
 
 One function per workflow, called from the palette (``palette_commands``) and from the screen where a
 user looks for it (Cuentas, Personas, Bitácora). Each imports its dialog when called: this module is
@@ -13,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from policy.codes import DutyKind
 from tui.screens.base import PaletteCommand
 
 if TYPE_CHECKING:
@@ -111,6 +113,60 @@ def correct_entry(app: Workbench, entry: Entry) -> None:
     app.push_screen(CorrectionDialog(app.workspace, entry))
 
 
+def register_message(app: Workbench, account_id: int | None = None) -> None:
+    """iecm: a UTCSyD message to publish (offered only where the profile has the rule)."""
+    _open_duty_form(app, "MessageNewDialog", account_id)
+
+
+def report_matter(app: Workbench, account_id: int | None = None) -> None:
+    """A relevant matter (in iecm, a crisis of image): the day's notices."""
+    _open_duty_form(app, "MatterNewDialog", account_id)
+
+
+def request_removal(app: Workbench, account_id: int | None = None) -> None:
+    """ieeags: a content-removal request and its two steps."""
+    _open_duty_form(app, "RemovalNewDialog", account_id)
+
+
+def _open_duty_form(app: Workbench, name: str, account_id: int | None) -> None:
+    from tui.forms import duties  # lazy: forms are not for the first frame
+    from tui.forms.base import account_options  # lazy: forms are not for the first frame
+
+    dialog = getattr(duties, name)
+    # the account picker needs the accounts, built just after the first frame
+    app.with_institution(lambda: app.push_screen(dialog(app.workspace, account_options(app), account_id)))
+
+
+def change_holder(app: Workbench, account: Account) -> None:
+    """ine, ieesonora: the account's holder changed: the notice it owes."""
+    from tui.forms.duties import HolderChangeDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(HolderChangeDialog(app.workspace, account))
+
+
+#: the forms that open duties, offered only where the profile has the duty's rule (the core refuses
+#: them elsewhere): the duty's kind, the palette's title and help, and the function above
+DUTY_FORMS = (
+    (
+        DutyKind.UTCSYD_MESSAGE,
+        "deberes: Registrar mensaje de la UTCSyD",
+        "Para publicarlo sin cambios",
+        register_message,
+    ),
+    (DutyKind.MATTER_NOTICE, "deberes: Registrar asunto (crisis de imagen)", "Sus avisos del día", report_matter),
+    (DutyKind.REMOVAL_REQUEST, "deberes: Registrar solicitud de retiro", "A la Coordinación", request_removal),
+)
+
+
+def duty_commands(app: Workbench, account_id: int | None = None) -> list[PaletteCommand]:
+    """The palette's entries of ``DUTY_FORMS`` the profile offers (with the selected account, if any)."""
+    return [
+        PaletteCommand(title, partial(opener, app, account_id), help_text)
+        for kind, title, help_text, opener in DUTY_FORMS
+        if app.offers(kind)
+    ]
+
+
 def _start_folder(app: Workbench) -> Path:
     """Where the file pickers start: the user's home folder."""
     return Path.home()
@@ -119,6 +175,7 @@ def _start_folder(app: Workbench) -> Path:
 def palette_commands(app: Workbench) -> list[PaletteCommand]:
     """The palette's entries for every workflow above that needs no selected row."""
     return [
+        *duty_commands(app),
         PaletteCommand("altas: Solicitudes de apertura", partial(show_openings, app), "Altas de cuentas por oficio"),
         PaletteCommand("altas: Nueva solicitud de apertura", partial(new_opening, app), "Registra el oficio"),
         PaletteCommand("bajas: Bajas de cuentas", partial(show_closings, app), "Sus pasos y el llavero"),

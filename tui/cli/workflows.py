@@ -566,17 +566,19 @@ def _opening_json(item: OpeningRequest, due: datetime | None) -> dict[str, Any]:
 def list_openings(ctx: Context, args: argparse.Namespace) -> int:
     views = core.openings(ctx.store)
     if args.json:
-        print_json([_opening_json(item, due) for item, due in views])
+        print_json([_opening_json(view.opening, view.due) for view in views])
         return 0
     if not views:
         print("No hay solicitudes de apertura. Registre una con «resguardo aperturas agregar».")
         return 0
-    report_due = ctx.store.settings.profile().settings.opening_report
     rows = []
-    for item, due in views:
+    for view in views:
+        item, due = view.opening, view.due
         detail = item.reason or ""
-        if item.state == OpeningState.OPENED and report_due:
-            missing = [key for key in OPENING_REPORT_ITEMS if key not in item.report]
+        if view.unicom_duty is not None:
+            detail = f"{view.stage} (deber {view.unicom_duty})"
+        elif item.state == OpeningState.OPENED and view.report_due:
+            missing = view.report_missing
             detail = "informe completo" if not missing else f"informe: {missing_phrase(missing)}"
         rows.append(
             [

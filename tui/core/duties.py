@@ -37,15 +37,6 @@ __all__ = [
 ONE_SIDED: dict[str, str] = {
     "duties": "the command line lists every duty, done ones too (deberes listar); the workbench shows the open"
     " ones as items of its agenda",
-    "register_utcsyd_message": "a UTCSyD message arrives by e-mail with its period: registered from the command"
-    " line (mensajes registrar); the workbench publishes it from its agenda item",
-    "report_matter": "recorded from the command line (asuntos registrar); the workbench ticks each notice from"
-    " its agenda item",
-    "request_removal": "recorded from the command line (retiros registrar); the workbench ticks each step from"
-    " its agenda item",
-    "entry_duties": "the command line says which duties an entry opened or did; the workbench shows them in its agenda",
-    "change_holder": "recorded from the command line (cuentas cambio-titular); the workbench ticks the notice from"
-    " its agenda item",
 }
 
 

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from policy import validate
-from policy.codes import ConsultationState, Kind, OpeningState, RequestState
+from policy.codes import ConsultationState, DutyKind, Kind, OpeningState, RequestState
+from policy.labels import OPENING_REPORT_ITEMS, opening_stage
 from policy.records import Account, AdminChange, Closing, Consultation, InformationRequest, OpeningRequest, Person
 from policy.workflows import (
     admin_change_notice_asked,
@@ -251,16 +252,44 @@ class OpeningView(NamedTuple):
     opening: OpeningRequest
     #: when the office must answer (pending ones, on a profile with a window)
     due: datetime | None
+    #: the id of the open duty of its procedures before the UNICOM (ine §7.VI: authorized, not yet done)
+    unicom_duty: int | None = None
+    #: the profile asks for a report of the opened account (its name, address, purposes…)
+    report_due: bool = False
+
+    @property
+    def report_missing(self) -> list[str]:
+        """The report's items not yet given (``policy.labels.OPENING_REPORT_ITEMS`` keys)."""
+        return [key for key in OPENING_REPORT_ITEMS if key not in self.opening.report]
+
+    @property
+    def stage(self) -> str:
+        """Its next step in words («trámite UNICOM pendiente», «informe pendiente», «por abrir»…)."""
+        return opening_stage(
+            self.opening.state,
+            unicom_pending=self.unicom_duty is not None,
+            report_missing=len(self.report_missing),
+            report_due=self.report_due,
+        )
 
 
 def openings(store: Store) -> list[OpeningView]:
-    """Opening requests, newest first, with the office's deadline."""
+    """Opening requests, newest first, with the office's deadline, the UNICOM step still owed by the
+    authorized ones and whether the profile asks for the report of the opened ones."""
     profile, calendar = _rules(store)
+    report_due = bool(profile.settings.opening_report)
+    found = store.openings.list()
+    unicom: dict[int | None, int] = {}
+    if any(item.state == OpeningState.AUTHORIZED for item in found):
+        unicom = {d.account_id: d.id for d in store.duties.list(open_only=True) if d.kind == DutyKind.UNICOM_STEP}
     return [
         OpeningView(
-            item, opening_due(profile, calendar, item.requested_on) if item.state == OpeningState.PENDING else None
+            item,
+            opening_due(profile, calendar, item.requested_on) if item.state == OpeningState.PENDING else None,
+            unicom.get(item.account_id) if item.state == OpeningState.AUTHORIZED else None,
+            report_due,
         )
-        for item in store.openings.list()
+        for item in found
     ]
 
 

@@ -1,20 +1,35 @@
-"""The form that does a duty (``policy.duties``): a UTCSyD message published, a notice given, a
-release letter kept, a suggestion answered… Imported on first use (not on the first frame)."""
+"""The forms of duties (``policy.duties``): the one that does a duty (a UTCSyD message published, a
+notice given, a release letter kept, a suggestion answered, the UNICOM step…) and those that open
+them (a UTCSyD message, a relevant matter, a removal request, a change of holder). Imported on first
+use (not on the first frame)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.widgets import Input
+from textual.widgets import Input, Select, Static
 
-from policy.codes import Kind
-from tui.core.duties import FulfilledDuty, fulfil_duty
+from policy.clock import format_date, local
+from policy.codes import DutyKind, Kind
+from policy.duties import SPECS
+from policy.errors import UsageError
+from policy.labels import office_with_article
+from tui.core.duties import (
+    FulfilledDuty,
+    change_holder,
+    fulfil_duty,
+    register_utcsyd_message,
+    report_matter,
+    request_removal,
+)
 from tui.forms.agenda_items import _IRREVERSIBLE, _ItemDialog
-from tui.forms.base import Job, field, optional
+from tui.forms.base import FormDialog, Job, field, optional
 
 if TYPE_CHECKING:
     from policy.obligations import Obligation
+    from policy.records import Account, Duty
     from tui.workspace import Workspace
 
 #: The dialog's title per item kind (the rest: «Marcar el deber cumplido»).
@@ -32,11 +47,25 @@ def duty_fulfilled(done: FulfilledDuty) -> str:
 
 
 class DutyDialog(_ItemDialog):
-    """Any open duty: when it was done, and the entry's own text, a note and a reference (optional)."""
+    """Any open duty: when it was done, and the entry's own text, a note and a reference (optional).
 
-    def __init__(self, workspace: Workspace, item: Obligation) -> None:
-        super().__init__(workspace, item)
-        self.title_text = _TITLES.get(item.kind, "Marcar el deber cumplido")
+    Opened from its agenda item, or from where the duty shows otherwise (the openings list's UNICOM
+    step) with ``duty_id``, ``kind`` (a ``DutyKind``: the core refuses a duty of another kind) and an
+    ``intro``."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        item: Obligation | None = None,
+        *,
+        duty_id: int | None = None,
+        kind: DutyKind | None = None,
+        intro: str = "",
+    ) -> None:
+        super().__init__(workspace, item, ref_id=duty_id, intro=intro)
+        self.duty_kind = kind
+        item_kind = item.kind if item is not None else (SPECS[kind].kind.value if kind is not None else "")
+        self.title_text = _TITLES.get(item_kind, "Marcar el deber cumplido")
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
@@ -52,12 +81,167 @@ class DutyDialog(_ItemDialog):
         text, note = optional(self.value("text")), optional(self.value("note"))
         reference = optional(self.value("reference"))
         refs = [reference] if reference else []
-        duty_id = self.ref_id
+        duty_id, kind = self.ref_id, self.duty_kind
         assert duty_id is not None
         return Job(
-            lambda: self.workspace.run(fulfil_duty, duty_id, at=at, text=text, note=note, refs=refs),
+            lambda: self.workspace.run(fulfil_duty, duty_id, at=at, text=text, note=note, refs=refs, kind=kind),
             duty_fulfilled,
         )
 
     def confirmation(self) -> str:
         return "Se registrará en la bitácora la entrada que cumple el deber." + _IRREVERSIBLE
+
+
+# -- the forms that open duties (the command line's «mensajes/asuntos/retiros registrar» and
+# -- «cuentas cambio-titular»): each calls the very use case the command line calls ----------------
+
+_IN_BITACORA = " Queda en la bitácora, que no se puede borrar. ¿Registrar?"
+
+
+def _until(duty: Duty) -> str:
+    return f"a más tardar el {format_date(local(duty.due_at).date())}" if duty.due_at else "de inmediato"
+
+
+def message_registered(duty: Duty) -> str:
+    return (
+        f"Mensaje de la UTCSyD registrado (deber {duty.id}): publíquelo sin modificarlo {_until(duty)}."
+        " Hoy lo muestra hasta que registre su publicación."
+    )
+
+
+def notices_opened(what: str, opened: Sequence[Duty]) -> str:
+    steps = "; ".join(f"{office_with_article(d.recipient or '')} {_until(d)}" for d in opened)
+    return f"{what} registrado. Pendiente: {steps}. Hoy los muestra hasta que los marque cumplidos."
+
+
+def holder_changed(duty: Duty) -> str:
+    return (
+        f"Cambio de titular registrado: notifíquelo a {office_with_article(duty.recipient or '')} (deber {duty.id})."
+        " Hoy lo muestra hasta que lo marque cumplido."
+    )
+
+
+def _account_picker(accounts: Sequence[tuple[str, int]], account_id: int | None, *, required: bool) -> Select[int]:
+    return Select(
+        list(accounts),
+        id="account",
+        prompt="(elija la cuenta)" if required else "(de toda la oficina)",
+        type_to_search=True,
+        value=account_id if account_id is not None else Select.NULL,
+    )
+
+
+class MessageNewDialog(FormDialog):
+    """iecm §6.II: a UTCSyD message to publish on an account, unchanged, within its period."""
+
+    title_text = "Registrar mensaje de la UTCSyD"
+
+    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]], account_id: int | None) -> None:
+        super().__init__(workspace)
+        self.accounts = accounts
+        self.account_id = account_id
+
+    def compose_fields(self) -> ComposeResult:
+        yield from field(
+            "Cuenta donde se publica (escriba para buscar)",
+            _account_picker(self.accounts, self.account_id, required=True),
+        )
+        yield from field("Asunto del mensaje", Input(id="subject", placeholder="de qué trata"))
+        yield from field("Primer día del periodo (AAAA-MM-DD)", Input(self.today_text(), id="first"))
+        yield from field("Último día del periodo (AAAA-MM-DD)", Input(id="last"))
+
+    def build_job(self) -> Job[Duty]:
+        chosen = self.selected("account")
+        if not isinstance(chosen, int):
+            raise UsageError("Elija la cuenta donde se publica el mensaje.")
+        subject = self.value("subject")
+        first, last = self.day("first", "primer día"), self.day("last", "último día")
+        return Job(
+            lambda: self.workspace.run(register_utcsyd_message, chosen, subject=subject, first=first, last=last),
+            message_registered,
+        )
+
+    def confirmation(self) -> str:
+        return "El mensaje quedará en la agenda hasta que se publique." + _IN_BITACORA
+
+
+class _NoticesNewDialog(FormDialog):
+    """A fact of the whole office or of one account, known at a moment, that opens one duty per recipient."""
+
+    what = ""
+    description_label = "Descripción"
+
+    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]], account_id: int | None) -> None:
+        super().__init__(workspace)
+        self.accounts = accounts
+        self.account_id = account_id
+
+    def compose_fields(self) -> ComposeResult:
+        yield from field(
+            "Cuenta (opcional; escriba para buscar)", _account_picker(self.accounts, self.account_id, required=False)
+        )
+        yield from field(self.description_label, Input(id="description"))
+        yield from field("Cuándo se supo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+
+    def use_case(self) -> Callable[..., list[Duty]]:
+        raise NotImplementedError
+
+    def build_job(self) -> Job[list[Duty]]:
+        chosen = self.selected("account")
+        account_id = chosen if isinstance(chosen, int) else None
+        description = self.value("description")
+        at = self.moment("when", "fecha y hora")
+        use_case, what = self.use_case(), self.what
+        return Job(
+            lambda: self.workspace.run(use_case, account_id, description, at=at),
+            lambda opened: notices_opened(what, opened),
+        )
+
+    def confirmation(self) -> str:
+        return "Sus avisos quedarán en la agenda hasta que se marquen cumplidos." + _IN_BITACORA
+
+
+class MatterNewDialog(_NoticesNewDialog):
+    """A relevant matter raised on the networks (iecm §7.H: one that can affect the image): the day's notices."""
+
+    title_text = "Registrar asunto (crisis de imagen)"
+    what = "Asunto"
+    description_label = "De qué trata el asunto"
+
+    def use_case(self) -> Callable[..., list[Duty]]:
+        return report_matter
+
+
+class RemovalNewDialog(_NoticesNewDialog):
+    """ieeags §8.V: a request to remove content, to the Coordinación, which informs the Presidencia."""
+
+    title_text = "Registrar solicitud de retiro"
+    what = "Solicitud de retiro"
+    description_label = "Qué contenido y quién pide retirarlo"
+
+    def use_case(self) -> Callable[..., list[Duty]]:
+        return request_removal
+
+
+class HolderChangeDialog(FormDialog):
+    """ine §7.V (and ieesonora): the account's holder (the area's head) changed: the notice it owes."""
+
+    title_text = "Cambio de titular"
+
+    def __init__(self, workspace: Workspace, account: Account) -> None:
+        super().__init__(workspace)
+        self.account = account
+
+    def compose_fields(self) -> ComposeResult:
+        yield Static(f"Cuenta {self.account.ref} · área {self.account.area or '—'}", classes="dialog-text")
+        yield from field("Nueva persona titular", Input(id="who", placeholder="nombre completo"))
+        yield from field("Desde (AAAA-MM-DD)", Input(self.today_text(), id="on"))
+
+    def build_job(self) -> Job[Duty]:
+        who = self.value("who")
+        on = self.day("on", "fecha")
+        account_id = self.account.id
+        return Job(lambda: self.workspace.run(change_holder, account_id, who, on=on), holder_changed)
+
+    def confirmation(self) -> str:
+        return f"El aviso del cambio de titular de {self.account.ref} quedará en la agenda." + _IN_BITACORA

@@ -108,7 +108,8 @@ def resolved_items(workspace: Workspace) -> list[Resolved]:
                     ("information_request", r.id),
                 )
             )
-    for o, _due in workspace.run(openings):
+    for opening_view in workspace.run(openings):
+        o = opening_view.opening
         if o.state != OpeningState.PENDING and o.resolved_on is not None:
             found.append(
                 Resolved(

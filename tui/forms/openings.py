@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, Input, Select, Static
 
 from policy.clock import format_date
-from policy.codes import Network, OpeningState
+from policy.codes import DutyKind, Network, OpeningState
 from policy.errors import UsageError
 from policy.labels import OPENING_REPORT_ITEMS, missing_phrase
 from policy.records import OpeningRequest
@@ -32,18 +32,11 @@ from tui.core.workflows import (
 )
 from tui.forms.base import FormDialog, Job, field, optional
 from tui.forms.tables import TableDialog
+from tui.widgets.keyhints import key_label, key_name
 from tui.widgets.table import Column, Row
 
 if TYPE_CHECKING:
     from tui.workspace import Workspace
-
-#: what each state of a request waits for, as the list says it
-NEXT_STEP: dict[str, str] = {
-    OpeningState.PENDING: "esperando respuesta",
-    OpeningState.AUTHORIZED: "por abrir",
-    OpeningState.REJECTED: "rechazada",
-    OpeningState.OPENED: "abierta",
-}
 
 
 def report_missing(item: OpeningRequest) -> list[str]:
@@ -67,7 +60,7 @@ def account_opened(done: OpenedAccount) -> str:
     item = done.opening
     said = f"Cuenta {item.ref} activa desde el {format_date(item.resolved_on)}." if item.resolved_on else ""
     if done.report_due:
-        said += " Falta el informe de apertura (tecla i en Altas)."
+        said += " Falta el informe de apertura: selecciónela en Altas y registre el informe."
     return said.strip()
 
 
@@ -198,6 +191,13 @@ class OpeningsDialog(TableDialog[OpeningView]):
         *TableDialog.BINDINGS,
         Binding("a", "new", "Nueva", id="altas.nueva", tooltip="Registra una solicitud de apertura por oficio"),
         Binding("r", "resolve", "Respuesta", id="altas.respuesta", tooltip="Autorizada o rechazada"),
+        Binding(
+            "u",
+            "unicom",
+            "Trámite UNICOM",
+            id="altas.unicom",
+            tooltip="Registra el trámite ante la UNICOM de la apertura autorizada",
+        ),
         Binding("b", "open_account", "Abrir", id="altas.abrir", tooltip="La cuenta autorizada ya se abrió"),
         Binding("i", "report", "Informe", id="altas.informe", tooltip="Marca puntos del informe de apertura"),
         Binding("h", "history", "Historial", id="altas.historial", tooltip="Los cambios de la solicitud"),
@@ -207,25 +207,27 @@ class OpeningsDialog(TableDialog[OpeningView]):
         Column("Oficio", 16, 8),
         Column("Fecha", 10, 10),
         Column("Responder antes de", 18, 10, optional=True),
-        Column("Estado", 18, 10),
+        Column("Estado", 24, 24),
     )
 
     def fetch(self) -> list[OpeningView]:
         return self.workspace.run(openings)
 
+    def key_of(self, action: str) -> str:
+        """The key of this list's ``action`` as the user's keymap has it (the default one otherwise)."""
+        for active in self.active_bindings.values():
+            if active.node is self and active.binding.action == action:
+                return key_name(active.binding.key)
+        return next((key_label(b.key) for b in self.BINDINGS if isinstance(b, Binding) and b.action == action), action)
+
     def item_key(self, item: OpeningView) -> Any:
         return item.opening.id
-
-    def state_text(self, item: OpeningRequest) -> str:
-        if item.state == OpeningState.OPENED and item.report and report_missing(item):
-            return "abierta, informe parcial"
-        return NEXT_STEP.get(item.state, item.state)
 
     def build_row(self, item: OpeningView) -> Row:
         o = item.opening
         due = format_date(item.due.date()) if item.due else "—"
         kind = "muted" if o.state in (OpeningState.REJECTED,) else ""
-        return Row(o.id, (o.ref, o.reference, format_date(o.requested_on), due, self.state_text(o)), kind)
+        return Row(o.id, (o.ref, o.reference, format_date(o.requested_on), due, item.stage), kind)
 
     def detail(self, item: OpeningView | None) -> Content | str:
         if item is None:
@@ -234,22 +236,28 @@ class OpeningsDialog(TableDialog[OpeningView]):
         parts: list[str | tuple[str, str]] = [
             (f"Solicitud {o.id}", "bold"),
             f" · {o.ref} · oficio {o.reference} del {format_date(o.requested_on)}",
-            f" · área {o.area or '—'} · {o.state}\n",
+            f" · área {o.area or '—'} · {item.stage}\n",
         ]
         if o.state == OpeningState.PENDING:
             due = f"a más tardar el {format_date(item.due.date())}" if item.due else "sin plazo del perfil"
-            parts.append(f"Esperando la respuesta ({due}): «r» la registra.")
+            parts.append(f"Esperando la respuesta ({due}): «{self.key_of('resolve')}» la registra.")
+        elif o.state == OpeningState.AUTHORIZED and item.unicom_duty is not None:
+            parts.append(
+                f"Autorizada: falta el trámite ante la UNICOM (deber {item.unicom_duty}; «{self.key_of('unicom')}»"
+                " lo registra); luego se abre la cuenta."
+            )
         elif o.state == OpeningState.AUTHORIZED:
-            parts.append("Autorizada: cuando la cuenta se abra, «b» la deja activa.")
+            parts.append(f"Autorizada: cuando la cuenta se abra, «{self.key_of('open_account')}» la deja activa.")
         elif o.state == OpeningState.REJECTED:
             parts.append(f"Rechazada: {o.reason or '—'}")
         else:
             missing = report_missing(o)
-            parts.append(
-                "Informe de apertura completo."
-                if not missing
-                else f"Informe de apertura: {missing_phrase(missing)} («i» los marca)."
-            )
+            if not item.report_due:
+                parts.append("Cuenta abierta.")
+            elif not missing:
+                parts.append("Informe de apertura completo.")
+            else:
+                parts.append(f"Informe de apertura: {missing_phrase(missing)} («{self.key_of('report')}» los marca).")
         return Content.assemble(*parts)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -257,10 +265,12 @@ class OpeningsDialog(TableDialog[OpeningView]):
         state = item.opening.state if item is not None else None
         if action == "resolve":
             return state == OpeningState.PENDING
+        if action == "unicom":
+            return item is not None and item.unicom_duty is not None
         if action == "open_account":
             return state == OpeningState.AUTHORIZED
         if action == "report":
-            return state == OpeningState.OPENED and bool(report_missing(item.opening)) if item else False
+            return item is not None and state == OpeningState.OPENED and item.report_due and bool(item.report_missing)
         if action == "history":
             return item is not None
         return True
@@ -272,6 +282,17 @@ class OpeningsDialog(TableDialog[OpeningView]):
         item = self.selected()
         if item is not None and item.opening.state == OpeningState.PENDING:
             self.open_form(OpeningResolveDialog(self.workspace, item.opening))
+
+    def action_unicom(self) -> None:
+        """ine §7.VI: the procedures before the UNICOM, recorded as Hoy's item does it (the duty's entry)."""
+        from tui.forms.duties import DutyDialog  # lazy: one dialog opens the other
+
+        item = self.selected()
+        if item is None or item.unicom_duty is None:
+            return
+        o = item.opening
+        intro = f"Solicitud {o.id}: {o.ref}, autorizada. Trámite ante la UNICOM (deber {item.unicom_duty})."
+        self.open_form(DutyDialog(self.workspace, duty_id=item.unicom_duty, kind=DutyKind.UNICOM_STEP, intro=intro))
 
     def action_open_account(self) -> None:
         item = self.selected()
@@ -298,9 +319,11 @@ class OpeningsDialog(TableDialog[OpeningView]):
         state = item.opening.state
         if state == OpeningState.PENDING:
             self.action_resolve()
+        elif state == OpeningState.AUTHORIZED and item.unicom_duty is not None:
+            self.action_unicom()
         elif state == OpeningState.AUTHORIZED:
             self.action_open_account()
-        elif state == OpeningState.OPENED and report_missing(item.opening):
+        elif state == OpeningState.OPENED and item.report_due and item.report_missing:
             self.action_report()
         else:
             self.action_history()

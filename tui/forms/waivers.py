@@ -61,7 +61,11 @@ class WaiversDialog(TableDialog[WaiverView]):
 
     def detail(self, item: WaiverView | None) -> Content | str:
         if item is None:
-            return "Las dispensas se dan desde un pendiente de Hoy (tecla d)." if not self.items else ""
+            return (
+                "Las dispensas se dan desde un pendiente de Hoy: selecciónelo y elija «Dispensar»."
+                if not self.items
+                else ""
+            )
         waiver = item.record.waiver
         parts: list[str | tuple[str, str]] = [
             (f"Dispensa {waiver.id}", "bold"),

@@ -99,6 +99,30 @@ class BitacoraScreen(ViewScreen):
             tooltip="Recorre la cadena de huellas y dice si alguien alteró la bitácora",
         ),
         Binding(
+            "m",
+            "duty_form('register_message')",
+            "Mensaje UTCSyD",
+            id="bitacora.mensaje",
+            show=False,
+            tooltip="Registra un mensaje de la UTCSyD para publicarlo en su periodo",
+        ),
+        Binding(
+            "s",
+            "duty_form('report_matter')",
+            "Asunto",
+            id="bitacora.asunto",
+            show=False,
+            tooltip="Registra un asunto relevante (una crisis de imagen) y sus avisos del día",
+        ),
+        Binding(
+            "r",
+            "duty_form('request_removal')",
+            "Retiro",
+            id="bitacora.retiro",
+            show=False,
+            tooltip="Registra una solicitud de retiro de contenido y sus pasos",
+        ),
+        Binding(
             "f",
             "focus_filters",
             "Filtros",
@@ -344,6 +368,24 @@ class BitacoraScreen(ViewScreen):
         self.workbench.with_institution(
             lambda: self.app.push_screen(EntryDialog(self.workbench.workspace, account_options(self.workbench), chosen))
         )
+
+    def _chosen_account(self) -> int | None:
+        account = self.query_one("#account", Select).value
+        return None if account is Select.NULL else int(str(account))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "duty_form":
+            # offered only where the profile has the duty's rule (the core refuses it elsewhere)
+            return any(
+                opener.__name__ == parameters[0] and self.workbench.offers(kind)
+                for kind, *_, opener in flows.DUTY_FORMS
+            )
+        return True
+
+    def action_duty_form(self, name: str) -> None:
+        for kind, _title, _help, opener in flows.DUTY_FORMS:
+            if opener.__name__ == name and self.workbench.offers(kind):
+                opener(self.workbench, self._chosen_account())
 
     def action_correct(self) -> None:
         key = self.table.cursor_key

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.message import Message
 
 from policy.clock import format_date, local
-from policy.codes import AccountStatus, Status
+from policy.codes import AccountStatus, DutyKind, Status
 from policy.labels import due_phrase, item_label
 from tui import flows
 from tui.core.bitacora import search_entries
@@ -72,6 +72,14 @@ class CuentasScreen(ListingScreen[AccountRow]):
         Binding("b", "close_account", "Baja", id="cuentas.baja", tooltip="Da de baja la cuenta (su lista de pasos)"),
         Binding("A", "openings", "Altas", id="cuentas.altas", tooltip="Solicitudes de apertura de cuentas"),
         Binding("h", "rotations", "Rotaciones", id="cuentas.rotaciones", show=False, tooltip="Sus rotaciones"),
+        Binding(
+            "t",
+            "holder_change",
+            "Cambio de titular",
+            id="cuentas.titular",
+            show=False,
+            tooltip="Registra un cambio de la persona titular del área y el aviso que se debe",
+        ),
     ]
     columns: ClassVar = (
         Column("Red", 9, 9),
@@ -224,6 +232,8 @@ class CuentasScreen(ListingScreen[AccountRow]):
         if action == "close_account":
             row = self.selected()
             return row is not None and row.account.status != AccountStatus.CLOSED
+        if action == "holder_change":  # only where the profile has the rule (the core refuses it elsewhere)
+            return self.workbench.offers(DutyKind.HOLDERS_NOTICE) and self.selected() is not None
         return True
 
     def open_selected(self) -> None:
@@ -263,6 +273,10 @@ class CuentasScreen(ListingScreen[AccountRow]):
     def action_openings(self) -> None:
         flows.show_openings(self.workbench)
 
+    def action_holder_change(self) -> None:
+        if (row := self.selected()) is not None and self.workbench.offers(DutyKind.HOLDERS_NOTICE):
+            flows.change_holder(self.workbench, row.account)
+
     def action_rotations(self) -> None:
         if (row := self.selected()) is not None:
             flows.show_rotations(self.workbench, row.account)
@@ -288,4 +302,6 @@ class CuentasScreen(ListingScreen[AccountRow]):
                 PaletteCommand("cuenta: Dar de baja", self.action_close_account, ref),
                 PaletteCommand("cuenta: Historial de rotaciones", self.action_rotations, ref),
             ]
+            if self.workbench.offers(DutyKind.HOLDERS_NOTICE):
+                commands.append(PaletteCommand("cuenta: Cambio de titular", self.action_holder_change, ref))
         return commands

@@ -276,7 +276,8 @@ class AgendaTable(VirtualTable, inherit_bindings=False):
 def _resolution_bindings() -> list[BindingType]:
     """One hidden key per way of resolving an item, acting on the selected row (or the marked ones)."""
     seen: dict[str, Resolution] = {"deber": DUTY}  # one key for every duty: its generic words
-    for resolution in (*(r for group in RESOLUTIONS.values() for r in group), SHOW_ACCOUNT, WAIVER):
+    # (the waiver's key is HoyScreen's own, shown in the footer: every item can be waived)
+    for resolution in (*(r for group in RESOLUTIONS.values() for r in group), SHOW_ACCOUNT):
         if not resolution.edits_account:
             seen.setdefault(resolution.id, resolution)
     bindings: list[BindingType] = [
@@ -315,6 +316,20 @@ class HoyScreen(ViewScreen):
             tooltip="Abre el pendiente: la cláusula y las acciones que lo resuelven",
         ),
         Binding("slash", "focus_filter", "Filtrar", id="hoy.filtrar", tooltip="Escriba para filtrar la agenda"),
+        Binding(
+            WAIVER.key,
+            f"resolve('{WAIVER.id}')",
+            WAIVER.label,
+            id=f"hoy.{WAIVER.id}",
+            tooltip="Saca de la agenda la fila elegida hasta una fecha, con su motivo y oficio",
+        ),
+        Binding(
+            "X",
+            "waivers",
+            "Dispensas",
+            id="hoy.dispensas",
+            tooltip="Las dispensas dadas: cada una con su motivo, oficio y último día; revocar una",
+        ),
         Binding(
             "space",
             "toggle_mark",
@@ -562,6 +577,11 @@ class HoyScreen(ViewScreen):
         if action == "clear":
             return bool(self.marked) or self._filter_shown()
         return True
+
+    def action_waivers(self) -> None:
+        from tui.flows import show_waivers  # lazy: the palette's module, not needed by the first frame
+
+        show_waivers(self.workbench)
 
     def action_open_item(self) -> None:
         item = self.selected_item
