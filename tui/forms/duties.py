@@ -40,7 +40,7 @@ class DutyDialog(_ItemDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
-        yield from field("Cuándo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
         yield from field(
             "Texto de la entrada (opcional)", Input(id="text", placeholder="por omisión, uno que nombra el deber")
         )
