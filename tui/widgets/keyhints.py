@@ -22,6 +22,10 @@ KEY_NAMES = {
 }
 
 
+#: the actions that leave a dialog: its hint line names them last
+LEAVING = frozenset({"close", "cancel", "later", "dismiss_none"})
+
+
 def key_name(key: str) -> str:
     """«ctrl+g», «Esc», «?»: one key as the hints and the help name it."""
     key = key.strip()
@@ -67,4 +71,7 @@ class KeyHints(Static):
             if active.node is not screen or not binding.description or not binding.id:
                 continue
             keys.setdefault((binding.action, binding.description), []).append(key_name(binding.key))
-        return " · ".join(f"{'/'.join(names)} {description}" for (_, description), names in keys.items())
+        # the dialog's own keys first, the way out last («a Nueva · r Revocar · Esc Cerrar»): a subclass's
+        # keys would otherwise follow its base's «Esc»
+        ordered = sorted(keys.items(), key=lambda entry: entry[0][0] in LEAVING)
+        return " · ".join(f"{'/'.join(names)} {description}" for (_, description), names in ordered)
