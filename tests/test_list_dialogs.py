@@ -92,3 +92,21 @@ async def test_a_long_detail_can_be_scrolled_from_the_keyboard(ine_db: Path) -> 
         await pilot.press("end")
         await settle(pilot)
         assert "línea 30 del detalle" in shown(app)
+
+
+@run_async
+async def test_keys_the_focused_table_also_binds_are_still_named(ine_db: Path) -> None:
+    """←/→ change the calendar's year (the table cannot scroll sideways and leaves them to the dialog):
+    the hint line names them although the focused table binds them too."""
+    app = Workbench(ine_db, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        flows.show_calendar(app)
+        await settle(pilot)
+        dialog = app.screen
+        line = str(dialog.query_one(KeyHints).render())
+        assert "← Año anterior · → Año siguiente · Esc Cerrar" in line, line
+        year = dialog.year  # type: ignore[attr-defined]
+        await pilot.press("right")
+        await settle(pilot)
+        assert dialog.year == year + 1  # type: ignore[attr-defined]
