@@ -295,3 +295,32 @@ async def test_the_rotation_form_takes_a_moment_as_dd_mm_aaaa_hh_mm_and_refuses_
         after = store.rotations.for_account(account.id, limit=1000)
     assert len(after) == len(before) + 1
     assert after[0].rotated_at == datetime(2026, 3, 11, 9, 15, tzinfo=ZONE)
+
+
+# -- what else a person reads in the workbench -----------------------------------------------------------------
+
+
+@run_async
+async def test_a_holiday_notice_on_hoy_names_its_day_as_dd_mm_aaaa(ine_db: Path) -> None:
+    """The agenda's sentence for a holiday notice named the notice by its ISO id («aviso 2026-03-16»)."""
+    app = Workbench(ine_db, clock=lambda: NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        notices = [i for i in app.agenda_snapshot.items if i.kind == "holiday_notice"]
+        assert notices
+        for item in notices:
+            assert not ISO_DAY.search(item.message), item.message
+            assert re.search(r"\(aviso del \d{2}/\d{2}/\d{4}\)\.$", item.message), item.message
+
+
+def test_a_holiday_notice_is_marked_by_its_day_as_the_agenda_names_it(cli, tmp_path: Path) -> None:
+    """The command line takes the notice's day as the agenda now writes it (dd/mm/aaaa), as it took ISO."""
+    build_demo_db(cli.db, "ine")
+    import json
+
+    listed = json.loads(cli("avisos", "listar", "--json").out)
+    assert listed
+    day = date.fromisoformat(listed[0]["id"])  # the JSON id keeps its ISO form for programs
+    done = cli("avisos", "cumplir", format_date(day))
+    assert done.code == 0, done.err
+    assert f"Aviso del {format_date(day)} " in done.out
