@@ -117,3 +117,22 @@ async def test_the_idle_lock_without_a_password_waiting_says_nothing_of_one(
         await open_password_dialog(pilot)
         await go_idle(pilot)
         assert isinstance(app.screen, LockScreen) and "contraseña" not in lock_text(app)
+
+
+@run_async
+async def test_ctrl_l_locks_from_inside_the_password_dialog_too(iecm_db: Path, memory_keyring: MemoryKeyring) -> None:
+    """The manual lock is the same lock: it used to do nothing in a dialog (a modal screen hides the app's
+    bindings that are not priority ones), the very moment an administrator leaving the desk needs it."""
+    app = Workbench(iecm_db, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_password_dialog(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        secret = dialog.query_one("#password", Input).value
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen) and "contraseña sin guardar" in lock_text(app)
+        assert not dialog.revealed
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.screen is dialog and dialog.query_one("#password", Input).value == secret

@@ -71,12 +71,15 @@ class Workbench(App[None]):
             for view in VIEWS
         ),
         Binding("question_mark,f1", "help", "Ayuda", id="app.ayuda", tooltip="Muestra los atajos de esta pantalla"),
+        # Priority, like ctrl+q: a dialog is a modal screen, which hides the app's other bindings, and the
+        # moment to lock by hand is often with a dialog open (a password generated, not saved yet).
         Binding(
             "ctrl+l",
             "lock",
             "Bloquear",
             id="app.bloquear",
             show=False,
+            priority=True,
             tooltip="Limpia la pantalla hasta que pulse una tecla",
         ),
         Binding(
