@@ -66,6 +66,7 @@ async def test_the_idle_lock_masks_a_generated_password_and_gives_the_dialog_bac
         await go_idle(pilot)
         assert isinstance(app.screen, LockScreen)
         assert "contraseña sin guardar" in lock_text(app)  # the user learns, on coming back, what waits
+        assert all(len(line) <= 78 for line in lock_text(app).splitlines())  # not cut at 80 columns
         assert not dialog.revealed and all(
             box.password for box in dialog.query(Input) if box.id in ("password", "confirm")
         )

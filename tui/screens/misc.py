@@ -103,7 +103,8 @@ class LockScreen(Screen[None]):
         with Center(id="lock"):
             text = "resguardo está bloqueado por inactividad.\nPulse cualquier tecla para continuar."
             if self.password_waiting:
-                text += "\n\nHay una contraseña sin guardar: al continuar vuelve a su diálogo tal como lo dejó."
+                # two short lines: one line of this would be cut at 80 columns
+                text += "\n\nHay una contraseña sin guardar:\nal continuar vuelve a su diálogo tal como lo dejó."
             yield Static(text, id="lock-text")
 
     def on_key(self, event: Any) -> None:
