@@ -117,7 +117,7 @@ def parse_date(text: str, field: str = "fecha") -> date:
             f"La {field} «{value}» no existe en el calendario (escríbala como {DATE_HINT}, p. ej. 05/03/2026)."
         ) from None
     if parsed is None:
-        raise UsageError(f"La {field} «{value}» no es una fecha: escríbala como {DATE_HINT} (p. ej. 05/03/2026).")
+        raise UsageError(f"La {field} «{value}» no tiene el formato {DATE_HINT} (p. ej. 05/03/2026).")
     _check_year(parsed.year, value, field)
     return parsed
 
@@ -149,9 +149,7 @@ def parse_datetime(text: str, field: str = "fecha y hora") -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(
-            f"La {field} «{value}» no es válida: escríbala como {MOMENT_HINT} (p. ej. 05/03/2026 14:30)."
-        ) from None
+        raise UsageError(f"La {field} «{value}» no tiene el formato {MOMENT_HINT} (p. ej. 05/03/2026 14:30).") from None
     _check_year(moment.year, value, field)
     return local(moment)
 
