@@ -86,15 +86,22 @@ def local(moment: datetime) -> datetime:
 #: edge of Python's range (9999-12-31) would overflow the calendar and month arithmetic.
 YEARS = (1900, 2100)
 
+#: How a person writes a date and a moment in the forms, and how the messages name it.
+DATE_HINT = "dd/mm/aaaa"
+MOMENT_HINT = "dd/mm/aaaa HH:MM"
+
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SPANISH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_SPANISH_MOMENT = re.compile(r"(\d{1,2}/\d{1,2}/\d{4})[ T](\d{1,2}):(\d{2})")
 
 
 def parse_date(text: str, field: str = "fecha") -> date:
-    """Parse ``YYYY-MM-DD`` (or ``DD/MM/YYYY``, also ``D/M/YYYY``, as spreadsheets in Spanish write it).
+    """Parse a date as a person writes it: ``dd/mm/aaaa`` or ``d/m/aaaa`` (as Mexican readers and
+    spreadsheets in Spanish write it), or ``AAAA-MM-DD`` (ISO, for whoever pastes it).
 
-    Raises UsageError with a Spanish message for malformed or impossible dates,
-    and for years outside YEARS.
+    The one rule both faces share: the forms, the command line and the spreadsheet import.
+    Raises UsageError with a Spanish message naming the expected format for malformed or
+    impossible dates («31/02/2026», «13/13/2026», «mañana»), and for years outside YEARS.
     """
     value = (text or "").strip()
     parsed: date | None = None
@@ -106,9 +113,11 @@ def parse_date(text: str, field: str = "fecha") -> date:
             day, month, year = match.groups()
             parsed = date(int(year), int(month), int(day))
     except ValueError:
-        raise UsageError(f"La {field} «{value}» no existe en el calendario (use AAAA-MM-DD).") from None
+        raise UsageError(
+            f"La {field} «{value}» no existe en el calendario (escríbala como {DATE_HINT}, p. ej. 05/03/2026)."
+        ) from None
     if parsed is None:
-        raise UsageError(f"La {field} «{value}» no tiene el formato AAAA-MM-DD.")
+        raise UsageError(f"La {field} «{value}» no tiene el formato {DATE_HINT} (p. ej. 05/03/2026).")
     _check_year(parsed.year, value, field)
     return parsed
 
@@ -119,17 +128,28 @@ def _check_year(year: int, value: str, field: str) -> None:
 
 
 def parse_datetime(text: str, field: str = "fecha y hora") -> datetime:
-    """Parse an ISO 8601 datetime or a bare date; the result is aware, in Mexico City.
+    """Parse a moment: ``dd/mm/aaaa HH:MM`` (also ``d/m/aaaa H:MM``), an ISO 8601 datetime
+    (``AAAA-MM-DD HH:MM`` or with a ``T``), or a bare date as ``parse_date`` reads it, meaning
+    the start of that day. The result is aware, in Mexico City.
 
-    A bare date means the start of that day. Raises UsageError when malformed.
+    Raises UsageError with a Spanish message naming the expected format when malformed.
     """
     value = (text or "").strip()
-    if len(value) == 10:
+    if _ISO_DATE.fullmatch(value) or _SPANISH_DATE.fullmatch(value):
         return start_of_day(parse_date(value, field))
+    if match := _SPANISH_MOMENT.fullmatch(value):
+        day_text, hour, minute = match.groups()
+        try:
+            day = parse_date(day_text, field)
+        except UsageError as exc:  # said of the whole text the user typed
+            raise UsageError(exc.message.replace(f"«{day_text}»", f"«{value}»")) from None
+        if int(hour) > 23 or int(minute) > 59:
+            raise UsageError(f"La {field} «{value}» no tiene una hora válida (escríbala como {MOMENT_HINT}).")
+        return datetime.combine(day, time(int(hour), int(minute)), tzinfo=ZONE)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"La {field} «{value}» no es válida (use AAAA-MM-DD o AAAA-MM-DDTHH:MM).") from None
+        raise UsageError(f"La {field} «{value}» no tiene el formato {MOMENT_HINT} (p. ej. 05/03/2026 14:30).") from None
     _check_year(moment.year, value, field)
     return local(moment)
 
@@ -138,6 +158,12 @@ def parse_datetime(text: str, field: str = "fecha y hora") -> datetime:
 def format_date(day: date) -> str:
     """A date as Mexican readers write it: 12/03/2026 (cached: the agenda words thousands)."""
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment as the forms show it and ``parse_datetime`` reads it back: 12/03/2026 14:30 (Mexico City)."""
+    moment = local(moment)
+    return f"{format_date(moment.date())} {moment.hour:02d}:{moment.minute:02d}"
 
 
 def by_deadline(due: datetime) -> str:

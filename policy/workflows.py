@@ -457,7 +457,7 @@ def holiday_notice(state: State, now: datetime) -> Iterator[Obligation]:
             rule=rule,
             message=(
                 f"{period.label} ({span}): publique los horarios de atención y organice el monitoreo"
-                f" de las cuentas {by_deadline(due)} (aviso {period.code})."
+                f" de las cuentas {by_deadline(due)} (aviso del {format_date(period.start)})."
             ),
             ref_id=period.id,
         )
@@ -910,7 +910,7 @@ def holiday_notice_note(on: date, now: datetime, note: str | None) -> str | None
 def check_holiday_notice(period: HolidayPeriod, done_on: date | None) -> None:
     """ConflictError when the notice of ``period`` was already marked done (on ``done_on``)."""
     if done_on is not None:
-        raise ConflictError(f"El aviso {period.code} ya se marcó cumplido el {format_date(done_on)}.")
+        raise ConflictError(f"El aviso del {format_date(period.start)} ya se marcó cumplido el {format_date(done_on)}.")
 
 
 #: The ine documents a person signs.

@@ -9,10 +9,12 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from policy.clock import ZONE
 from policy.codes import Kind
 from store.migrations import LATEST_VERSION
 from tests.conftest import make_runner
@@ -291,6 +293,20 @@ def test_malformed_dates_exit_2(ine, args, bad):
     refused(ine(*args, bad), 2, bad)
     assert table_count(ine.db, "rotations") == 0 and table_count(ine.db, "evaluations") == 0
     assert table_count(ine.db, "assignments") == 2
+
+
+def test_dates_as_the_forms_write_them_are_read_the_same(ine):
+    """The command line and the workbench's forms share one rule (policy.clock): dd/mm/aaaa, d/m/aaaa and ISO."""
+    ok(ine("rotaciones", "registrar", "1", "--fecha", "11/03/2026 09:15", "--motivo", "Rutina"))
+    ok(ine("evaluaciones", "registrar", "1", "--fecha", "5/3/2026"))
+    conn = sqlite3.connect(ine.db)
+    try:
+        rotated = conn.execute("SELECT rotated_at FROM rotations").fetchone()[0]
+        evaluated = conn.execute("SELECT evaluated_on FROM evaluations").fetchone()[0]
+    finally:
+        conn.close()
+    assert datetime.fromisoformat(rotated) == datetime(2026, 3, 11, 9, 15, tzinfo=ZONE) and evaluated == "2026-03-05"
+    refused(ine("evaluaciones", "registrar", "1", "--fecha", "31/02/2026"), 2, "«31/02/2026»", "dd/mm/aaaa")
 
 
 def test_future_dates_refused(ine):

@@ -43,7 +43,10 @@ def _leaves(
             yield from _leaves(sub, (*path, name))
 
 
-LEAVES = {path: parser for path, parser in _leaves(build_parser([]))}
+#: ``coordinacion servir`` runs Datasette until it is stopped: a server, not a command to fuzz (a drawn
+#: ``--puerto`` that works left the suite waiting on it; test_coordination.py tests it with the call replaced).
+SERVERS = {("coordinacion", "servir")}
+LEAVES = {path: parser for path, parser in _leaves(build_parser([])) if path not in SERVERS}
 
 #: The subcommands that only read (their output may go to a file, never to the database).
 READ_ONLY = [

@@ -25,6 +25,11 @@ lo edite a mano. La guía de uso, con ejemplos, está en [guia.md](guia.md).
 Todas las órdenes aceptan además `--db RUTA` (la base de datos a usar; por
 omisión, `RESGUARDO_DB` o la carpeta de datos del usuario) y `-h`/`--help`.
 `resguardo` sin comando abre la mesa de trabajo.
+
+Una `FECHA` se escribe `AAAA-MM-DD` o `dd/mm/aaaa` (también `d/m/aaaa`); una
+`FECHA-HORA`, `AAAA-MM-DDTHH:MM` o `dd/mm/aaaa HH:MM`; donde se pide una fecha
+y hora, una fecha sola es el inicio de ese día. Es la misma regla que la de los
+formularios de la mesa de trabajo.
 """
 
 

@@ -365,7 +365,7 @@ def test_a_holiday_notice_is_marked_once() -> None:
     period = HolidayPeriod(20261225, date(2026, 12, 25), date(2026, 12, 25), "Navidad")
     assert holiday_notice_note(TODAY, NOW, " En X y Facebook ") == "En X y Facebook"
     check_holiday_notice(period, None)
-    with pytest.raises(ConflictError, match=r"^El aviso 2026-12-25 ya se marcó cumplido el 20/12/2026\.$"):
+    with pytest.raises(ConflictError, match=r"^El aviso del 25/12/2026 ya se marcó cumplido el 20/12/2026\.$"):
         check_holiday_notice(period, date(2026, 12, 20))
 
 

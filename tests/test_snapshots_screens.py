@@ -161,3 +161,27 @@ def test_screen(snap_compare, demo_db: Path, memory_keyring, case: str, size: tu
 def test_wizard(snap_compare, tmp_path: Path, memory_keyring, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     app = Workbench(tmp_path / "nueva.db", clock=lambda: NOW)
     assert snap_compare(app, terminal_size=size, run_before=press())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_pending_secret(snap_compare, demo_db: Path, memory_keyring, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The decision a crash leaves (a new password in the keyring, its rotation not recorded), as the
+    password dialog of that account shows it."""
+    from store import open_store
+    from store.secrets import Secrets
+    from tui.core.credentials import set_password
+
+    app = Workbench(demo_db, clock=lambda: NOW)
+
+    async def interrupted(pilot) -> None:  # type: ignore[no-untyped-def]
+        await keys(pilot, "2")
+        account_id = pilot.app.screen.selected().account.id
+        with open_store(demo_db, clock=lambda: NOW) as store:
+            secrets = Secrets(memory_keyring, store.credentials.installation_id())
+            account = store.accounts.get(account_id)
+            set_password(store, secrets, account.id, "x7#Gq9!mVb2$Lpz")
+            store.credentials.begin_pending(account, "password", source="fijar", reason="Rotación periódica")
+            secrets.put(secrets.pending_name(secrets.password_key(account_id)), "Tq4%wZ8@cR1!nHy")
+        await keys(pilot, "c")
+
+    assert snap_compare(app, terminal_size=size, run_before=interrupted)

@@ -72,12 +72,15 @@ class Workbench(App[None]):
             for view in VIEWS
         ),
         Binding("question_mark,f1", "help", "Ayuda", id="app.ayuda", tooltip="Muestra los atajos de esta pantalla"),
+        # Priority, like ctrl+q: a dialog is a modal screen, which hides the app's other bindings, and the
+        # moment to lock by hand is often with a dialog open (a password generated, not saved yet).
         Binding(
             "ctrl+l",
             "lock",
             "Bloquear",
             id="app.bloquear",
             show=False,
+            priority=True,
             tooltip="Limpia la pantalla hasta que pulse una tecla",
         ),
         Binding(
@@ -565,12 +568,21 @@ class Workbench(App[None]):
         if self._locked:
             return
         self._locked = True
+        # A dialog holding an unsaved password is locked too (an unattended screen must not keep a
+        # password on view), and kept intact beneath the lock: it hides what it shows, the lock says
+        # it waits, and unlocking returns to it with what was typed or generated, still asking before
+        # it is dropped. Not locking would leave the password on an unattended screen.
+        waiting = self.unsaved_question() is not None
+        for screen in self.screen_stack:
+            hide = getattr(screen, "hide_secrets", None)
+            if callable(hide):
+                hide()
 
         def unlocked(_: object) -> None:
             self._locked = False
             self._last_input = time.monotonic()
 
-        self.push_screen(LockScreen(ask_passphrase=self.workspace.lock_secrets()), unlocked)
+        self.push_screen(LockScreen(ask_passphrase=self.workspace.lock_secrets(), password_waiting=waiting), unlocked)
 
     def action_idle_settings(self) -> None:
         from tui.forms.records import IdleLockDialog  # lazy: forms are not for the first frame

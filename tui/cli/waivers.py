@@ -206,5 +206,5 @@ def complete_notice(ctx: Context, args: argparse.Namespace) -> int:
         period = mark_holiday_notice(ctx.store, ctx.now(), day, on, args.nota)
     except NotFoundError as exc:
         raise NotFoundError(f"{exc.message[:-1]} (vea «resguardo avisos listar»).") from None
-    print(f"Aviso {period.code} ({period.label}) cumplido el {format_date(on)}.")
+    print(f"Aviso del {format_date(period.start)} ({period.label}) cumplido el {format_date(on)}.")
     return 0

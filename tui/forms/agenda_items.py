@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
 from policy import validate
-from policy.clock import format_date, parse_date
+from policy.clock import format_date
 from policy.codes import Kind
 from policy.errors import UsageError
 from policy.labels import KIND_LABELS
@@ -95,7 +95,7 @@ class IncidentNoticeDialog(_ItemDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
-        yield from field("Cuándo se avisó (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo se avisó (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
 
     def build_job(self) -> Job[Incident]:
         at = self.moment("when", "fecha y hora del aviso")
@@ -125,7 +125,7 @@ class ConsultationDialog(_ItemDialog):
                 [("Aprobada", "aprobada"), ("Rechazada", "rechazada")], id="result", allow_blank=False, value="aprobada"
             ),
         )
-        yield from field("Cuándo respondieron (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo respondieron (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Nota (opcional)", Input(id="note", placeholder="lo que indicó la oficina"))
 
     def build_job(self) -> Job[Consultation]:
@@ -157,7 +157,7 @@ class RequestDialog(_ItemDialog):
                 value="canalizada",
             ),
         )
-        yield from field("Cuándo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Nota (obligatoria si se respondió)", Input(id="note", placeholder="qué se respondió"))
         yield from field("Área avisada (obligatoria si se respondió)", Input(id="area"))
 
@@ -183,7 +183,7 @@ class NoticeGivenDialog(_ItemDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
-        yield from field("Fecha del aviso (AAAA-MM-DD)", Input(self.today_text(), id="day"))
+        yield from field("Fecha del aviso (dd/mm/aaaa)", Input(self.today_text(), id="day"))
         yield from field("Oficio o nota (opcional)", Input(id="reference"))
 
     def build_job(self) -> Job[HolidayPeriod] | Job[AdminChange]:
@@ -216,7 +216,7 @@ class DocumentDialog(_ItemDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
-        yield from field("Fecha de firma (AAAA-MM-DD)", Input(self.today_text(), id="day"))
+        yield from field("Fecha de firma (dd/mm/aaaa)", Input(self.today_text(), id="day"))
         yield from field("Referencia (opcional)", Input(id="reference", placeholder="oficio o expediente"))
 
     def build_job(self) -> Job[RecordedDocument]:
@@ -245,13 +245,13 @@ class WaiverDialog(_ItemDialog):
         yield from self.intro()
         default = waiver_until(None, self.workspace.now().date())
         yield from field("Motivo", Input(id="reason", placeholder="por qué no aplica o se pospone"))
-        yield from field("Hasta (AAAA-MM-DD, inclusive)", Input(default.isoformat(), id="until"))
+        yield from field("Hasta (dd/mm/aaaa, inclusive)", Input(format_date(default), id="until"))
         yield from field("Oficio (opcional)", Input(id="reference"))
 
     def build_job(self) -> Job[Waiver]:
         reason = validate.text(self.value("reason"), "motivo", required=True, limit=validate.MAX_MEDIUM)
         assert reason is not None
-        until = waiver_until(parse_date(self.value("until"), "fecha de término"), self.workspace.now().date())
+        until = waiver_until(self.day("until", "fecha de término"), self.workspace.now().date())
         self._until = until
         reference = optional(self.value("reference"))
         assert self.item is not None

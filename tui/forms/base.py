@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
-from policy.clock import parse_date, parse_datetime
+from policy.clock import format_date, format_moment, parse_date, parse_datetime
 from policy.errors import ResguardoError
 from tui.widgets.keyhints import KeyHints
 from tui.workspace import error_text
@@ -249,15 +249,31 @@ class FormDialog(ModalScreen[str | None]):
         return None if value is Select.NULL else value
 
     def moment(self, widget_id: str, label: str) -> datetime:
-        """A «AAAA-MM-DD HH:MM» field (the date alone means its start); UsageError names ``label``."""
-        return parse_datetime(self.value(widget_id).strip().replace(" ", "T", 1), label)
+        """A «dd/mm/aaaa HH:MM» field (also ISO; the date alone means its start), read by the rule both
+        faces share (``policy.clock.parse_datetime``); a UsageError names ``label`` and marks the field."""
+        return self._read(widget_id, lambda text: parse_datetime(text, label))
 
     def day(self, widget_id: str, label: str) -> date:
-        return parse_date(self.value(widget_id), label)
+        """A «dd/mm/aaaa» field (also d/m/aaaa and ISO): ``policy.clock.parse_date``, marking the field."""
+        return self._read(widget_id, lambda text: parse_date(text, label))
+
+    def _read(self, widget_id: str, parse: Callable[[str], T]) -> T:
+        """``parse`` the field's text; when it refuses, the field is marked and gets the focus (the
+        message goes to the error line), so the user sees which one to fix. Typing clears the mark."""
+        box = self.query_one(f"#{widget_id}", Input)
+        try:
+            value = parse(box.value)
+        except ResguardoError:
+            box.add_class("-invalid")
+            box.focus()
+            raise
+        box.remove_class("-invalid")
+        return value
 
     def now_text(self) -> str:
-        """Now, as the moment fields show it."""
-        return self.workspace.now().strftime("%Y-%m-%d %H:%M")
+        """Now, as the moment fields show it (dd/mm/aaaa HH:MM)."""
+        return format_moment(self.workspace.now())
 
     def today_text(self) -> str:
-        return self.workspace.now().date().isoformat()
+        """Today, as the date fields show it (dd/mm/aaaa)."""
+        return format_date(self.workspace.now().date())

@@ -73,7 +73,7 @@ class EntryDialog(FormDialog):
         yield from field(
             "Tipo", Select(kind_options(), id="kind", allow_blank=False, value=self.kind, type_to_search=True)
         )
-        yield from field("Cuándo ocurrió (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo ocurrió (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Texto", Input(id="text", placeholder="qué pasó, con el detalle necesario"))
         yield Checkbox("Revisar con los criterios", False, id="review")
         yield from field(
@@ -170,7 +170,7 @@ class CorrectionDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         yield Static(entry_summary(self.entry), classes="dialog-text")
         yield from field("Texto corregido (qué decía mal y qué es lo correcto)", Input(id="text"))
-        yield from field("Cuándo ocurrió la corrección (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo ocurrió la corrección (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
 
     def build_job(self) -> Job[Entry]:
         text = self.value("text")

@@ -67,9 +67,9 @@ class DeclareDialog(FormDialog):
             else "Días de descanso que declara la institución, además de los oficiales.",
             classes="dialog-text",
         )
-        yield from field("Desde (AAAA-MM-DD)", Input(self.today_text(), id="start"))
+        yield from field("Desde (dd/mm/aaaa)", Input(self.today_text(), id="start"))
         yield from field(
-            "Hasta (AAAA-MM-DD)" + ("" if self.electoral else "; vacío: un solo día"),
+            "Hasta (dd/mm/aaaa)" + ("" if self.electoral else "; vacío: un solo día"),
             Input(id="end"),
         )
         yield from field("Nombre del proceso" if self.electoral else "Motivo", Input(id="label"))

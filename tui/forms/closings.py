@@ -103,7 +103,7 @@ class ClosingNewDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Cuenta {self.account.ref}", classes="dialog-text")
-        yield from field("Fecha de la baja (AAAA-MM-DD)", Input(self.today_text(), id="on"))
+        yield from field("Fecha de la baja (dd/mm/aaaa)", Input(self.today_text(), id="on"))
         yield from field("Motivo (opcional)", Input(id="reason"))
         yield Static("Pasos ya hechos:", classes="field-label")
         yield from _items_checkboxes(None)
@@ -142,7 +142,7 @@ class ClosingMarkDialog(FormDialog):
         yield Static("Marque lo que ya se hizo:", classes="field-label")
         yield from _items_checkboxes(self.closing)
         yield from field("Oficio de baja (opcional)", Input(self.closing.reference or "", id="reference"))
-        yield from field("Fecha (AAAA-MM-DD)", Input(self.today_text(), id="on"))
+        yield from field("Fecha (dd/mm/aaaa)", Input(self.today_text(), id="on"))
 
     def build_job(self) -> Job[Closing]:
         items = [key for key in MANUAL_CLOSING_ITEMS if self.checked(f"item-{key}")]

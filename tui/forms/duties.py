@@ -69,7 +69,7 @@ class DutyDialog(_ItemDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.intro()
-        yield from field("Cuándo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
         yield from field(
             "Texto de la entrada (opcional)", Input(id="text", placeholder="por omisión, uno que nombra el deber")
         )
@@ -147,8 +147,8 @@ class MessageNewDialog(FormDialog):
             _account_picker(self.accounts, self.account_id, required=True),
         )
         yield from field("Asunto del mensaje", Input(id="subject", placeholder="de qué trata"))
-        yield from field("Primer día del periodo (AAAA-MM-DD)", Input(self.today_text(), id="first"))
-        yield from field("Último día del periodo (AAAA-MM-DD)", Input(id="last"))
+        yield from field("Primer día del periodo (dd/mm/aaaa)", Input(self.today_text(), id="first"))
+        yield from field("Último día del periodo (dd/mm/aaaa)", Input(id="last"))
 
     def build_job(self) -> Job[Duty]:
         chosen = self.selected("account")
@@ -181,7 +181,7 @@ class _NoticesNewDialog(FormDialog):
             "Cuenta (opcional; escriba para buscar)", _account_picker(self.accounts, self.account_id, required=False)
         )
         yield from field(self.description_label, Input(id="description"))
-        yield from field("Cuándo se supo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo se supo (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
 
     def use_case(self) -> Callable[..., list[Duty]]:
         raise NotImplementedError
@@ -235,7 +235,7 @@ class HolderChangeDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Cuenta {self.account.ref} · área {self.account.area or '—'}", classes="dialog-text")
         yield from field("Nueva persona titular", Input(id="who", placeholder="nombre completo"))
-        yield from field("Desde (AAAA-MM-DD)", Input(self.today_text(), id="on"))
+        yield from field("Desde (dd/mm/aaaa)", Input(self.today_text(), id="on"))
 
     def build_job(self) -> Job[Duty]:
         who = self.value("who")

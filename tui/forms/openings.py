@@ -78,7 +78,7 @@ class OpeningNewDialog(FormDialog):
         )
         yield from field("Nombre de usuario propuesto", Input(id="handle", placeholder="@Cuenta"))
         yield from field("Oficio de solicitud", Input(id="reference", placeholder="referencia del oficio"))
-        yield from field("Fecha del oficio (AAAA-MM-DD)", Input(self.today_text(), id="requested"))
+        yield from field("Fecha del oficio (dd/mm/aaaa)", Input(self.today_text(), id="requested"))
         yield from field("Área que solicita (opcional)", Input(id="area"))
 
     def build_job(self) -> Job[NewOpening]:
@@ -126,7 +126,7 @@ class OpeningResolveDialog(_OpeningStep):
                 value=OpeningState.AUTHORIZED,
             ),
         )
-        yield from field("Fecha de la respuesta (AAAA-MM-DD)", Input(self.today_text(), id="on"))
+        yield from field("Fecha de la respuesta (dd/mm/aaaa)", Input(self.today_text(), id="on"))
         yield from field("Motivo (obligatorio al rechazar)", Input(id="reason"))
 
     def build_job(self) -> Job[OpeningRequest]:
@@ -147,7 +147,7 @@ class OpeningOpenDialog(_OpeningStep):
 
     def compose_fields(self) -> ComposeResult:
         yield self.intro()
-        yield from field("Fecha de apertura (AAAA-MM-DD)", Input(self.today_text(), id="on"))
+        yield from field("Fecha de apertura (dd/mm/aaaa)", Input(self.today_text(), id="on"))
 
     def build_job(self) -> Job[OpenedAccount]:
         on = self.day("on", "fecha de apertura")
@@ -168,7 +168,7 @@ class OpeningReportDialog(_OpeningStep):
             reported = self.opening.report.get(key)
             text = label if reported is None else f"{label} (informado el {format_date(reported)})"
             yield Checkbox(text, False, id=f"item-{key}", disabled=reported is not None)
-        yield from field("Fecha del informe (AAAA-MM-DD)", Input(self.today_text(), id="on"))
+        yield from field("Fecha del informe (dd/mm/aaaa)", Input(self.today_text(), id="on"))
 
     def build_job(self) -> Job[OpeningRequest]:
         items = [key for key in OPENING_REPORT_ITEMS if self.checked(f"item-{key}")]

@@ -588,6 +588,12 @@ class PasswordDialog(ModalScreen[str | None]):
         self._show_error(event.text)
         self.notify(event.text, title="No se guardó", severity="error", timeout=10)
 
+    def hide_secrets(self) -> None:
+        """Before the idle lock covers the dialog: mask what ctrl+g or ctrl+r revealed (ctrl+r shows it
+        again once unlocked); what was typed or generated stays."""
+        if self.is_mounted and self.revealed:
+            self._set_revealed(False)
+
     def unsaved_question(self) -> str | None:
         """What to ask before leaving: None when nothing was typed nor generated (or it was saved)."""
         if self._saved or not self.is_mounted:
@@ -693,7 +699,7 @@ class PendingSecretDialog(ModalScreen[str | None]):
                 yield Button("Confirmar la nueva", variant="warning", id="confirm", compact=True)
                 yield Button("Descartar la nueva", id="discard", compact=True)
                 yield Button("Después", id="later", compact=True)
-            yield Static("c confirma · d descarta · Esc después", classes="dialog-hint")
+            yield KeyHints()
 
     def on_mount(self) -> None:
         self.query_one("#later", Button).focus()

@@ -51,14 +51,13 @@ class RotationDialog(FormDialog):
         self.reason = reason
 
     def compose_fields(self) -> ComposeResult:
-        now = self.workspace.now()
         yield Static(
             f"Cuenta: {self.account.ref}. Se anota que la contraseña ya se cambió; nunca la contraseña.",
             classes="dialog-text",
         )
         yield from field(
-            "Fecha y hora (AAAA-MM-DD HH:MM)",
-            Input(now.strftime("%Y-%m-%d %H:%M"), id="when", tooltip="Cuándo se cambió la contraseña"),
+            "Fecha y hora (dd/mm/aaaa HH:MM)",
+            Input(self.now_text(), id="when", tooltip="Cuándo se cambió la contraseña"),
         )
         yield from field("Motivo", Input(self.reason, id="reason"))
         yield from field("Oficio (opcional)", Input(id="reference", placeholder="número de oficio"))
@@ -91,7 +90,7 @@ class EvaluationDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Cuenta: {self.account.ref}", classes="dialog-text")
-        yield from field("Fecha (AAAA-MM-DD)", Input(self.today_text(), id="day"))
+        yield from field("Fecha (dd/mm/aaaa)", Input(self.today_text(), id="day"))
         yield from field("Nota (opcional)", Input("Evaluación semestral", id="note"))
 
     def build_job(self) -> Job[RecordedEvaluation]:
@@ -120,7 +119,7 @@ class TrainingDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield Static(f"Persona: {self.person.name}", classes="dialog-text")
-        yield from field("Fecha (AAAA-MM-DD)", Input(self.today_text(), id="day"))
+        yield from field("Fecha (dd/mm/aaaa)", Input(self.today_text(), id="day"))
         yield from field("Curso o nota (opcional)", Input(id="note", placeholder="nombre del curso"))
 
     def build_job(self) -> Job[RecordedTraining]:
@@ -266,7 +265,7 @@ class AssignDialog(FormDialog):
                 options([r.value for r in Role]), id="role", allow_blank=False, value=self.role or Role.TITULAR.value
             ),
         )
-        yield from field("Desde (AAAA-MM-DD)", Input(self.today_text(), id="start"))
+        yield from field("Desde (dd/mm/aaaa)", Input(self.today_text(), id="start"))
 
     def build_job(self) -> Job[Assigned]:
         name = self.value("person")

@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Select, Static
 
-from policy.clock import start_of_day
+from policy.clock import parse_date, start_of_day
 from policy.errors import ResguardoError, UsageError
 from policy.semesters import semester_of
 from tui.core.reports import evaluation_report, status_report
@@ -61,7 +61,7 @@ class ReportDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         today = self.workspace.now().date()
         yield from field("Informe", Select(KINDS, value=STATUS, allow_blank=False, id="kind"))
-        yield from field("Fecha de corte (AAAA-MM-DD), para el de cumplimiento", Input(today.isoformat(), id="day"))
+        yield from field("Fecha de corte (dd/mm/aaaa), para el de cumplimiento", Input(self.today_text(), id="day"))
         yield from field(
             "Cuenta, para la evaluación",
             Select(account_options(self.workbench), id="account", prompt="Elija la cuenta", type_to_search=True),
@@ -83,7 +83,16 @@ class ReportDialog(FormDialog):
         if event.value == EVALUATION and name.name.startswith("informe-estado-"):
             target.value = str(name.with_name(f"evaluacion-{self.value('period').strip()}{name.suffix}"))
         elif event.value == STATUS and name.name.startswith("evaluacion-"):
-            target.value = str(name.with_name(f"informe-estado-{self.value('day').strip()}{name.suffix}"))
+            target.value = str(name.with_name(f"informe-estado-{self._cut_day_for_name()}{name.suffix}"))
+
+    def _cut_day_for_name(self) -> str:
+        """The cut-off day as a file name takes it (AAAA-MM-DD: a «/» would be a folder); today when
+        what is typed is not a date yet (saving says why)."""
+        try:
+            day = parse_date(self.value("day"), "fecha de corte")
+        except ResguardoError:
+            day = self.workspace.now().date()
+        return day.isoformat()
 
     def build_job(self) -> Job[Any]:
         from tui.render import report_format  # lazy: a suffix check, before any work

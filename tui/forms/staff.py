@@ -73,8 +73,8 @@ class AdminChangeDialog(FormDialog):
                 prompt="(elija el motivo)",
             ),
         )
-        yield from field("Desde (AAAA-MM-DD; su primer día sin administrar)", Input(self.today_text(), id="start"))
-        yield from field("Hasta (AAAA-MM-DD; vacío: definitivo)", Input(id="until"))
+        yield from field("Desde (dd/mm/aaaa; su primer día sin administrar)", Input(self.today_text(), id="start"))
+        yield from field("Hasta (dd/mm/aaaa; vacío: definitivo)", Input(id="until"))
         yield from field("Nota (opcional)", Input(id="note"))
 
     def build_job(self) -> Job[RecordedChange]:

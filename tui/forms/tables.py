@@ -1,8 +1,9 @@
 """A dialog that lists records (waivers, openings, closings, settings…) and acts on the selected one.
 
 ``TableDialog`` reads its rows in a thread worker (one use case of the core),
-shows them in a ``VirtualTable`` with the selected row's detail under it, and
-its keys on a line of their own (a dialog always shows its keys). Its actions
+shows them in a ``VirtualTable`` with the selected row's detail under it (a
+pane that scrolls when the detail is longer than the room left, Tab reaches
+it), and its keys with ``KeyHints``, as every dialog shows them. Its actions
 open a ``FormDialog`` or, for a one-step irreversible change (revoke, remove),
 ``confirm_write``: the use case is rehearsed first, then confirmed, then run.
 After any save the list is read again.
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -24,6 +25,7 @@ from textual.widgets import Label, Static
 from textual.worker import Worker, WorkerState
 
 from tui.forms.base import ConfirmDialog, Job
+from tui.widgets.keyhints import KeyHints
 from tui.widgets.table import Column, Row, VirtualTable
 from tui.workspace import error_text
 
@@ -32,14 +34,6 @@ if TYPE_CHECKING:
     from tui.workspace import Workspace
 
 T = TypeVar("T")
-
-
-def key_label(key: str) -> str:
-    """A binding's key as the hint line shows it (``escape`` → «Esc»)."""
-    first = key.split(",")[0]
-    return {"escape": "Esc", "enter": "Enter", "delete": "Supr", "space": "Espacio", "left": "←", "right": "→"}.get(
-        first, first
-    )
 
 
 class TableDialog(ModalScreen[None], Generic[T]):
@@ -113,16 +107,10 @@ class TableDialog(ModalScreen[None], Generic[T]):
             if intro:
                 yield Static(intro, classes="dialog-hint", id="intro")
             yield VirtualTable(self.columns, empty_text="Cargando…", id="records")
-            yield Static("", classes="table-detail", id="record-detail")
+            with VerticalScroll(classes="table-detail", id="detail-pane"):
+                yield Static("", id="record-detail")
             yield Static("", classes="dialog-error")
-            yield Static(self.keys_hint(), classes="dialog-keys")
-
-    def keys_hint(self) -> str:
-        """The dialog's keys, as a line: «a Nueva · r Revocar · Esc Cerrar»."""
-        shown = [b for b in self.BINDINGS if isinstance(b, Binding) and b.show]
-        own = [b for b in shown if b.action != "close"]
-        close = [b for b in shown if b.action == "close"]
-        return " · ".join(f"{key_label(b.key)} {b.description}" for b in [*own, *close])
+            yield KeyHints()
 
     def on_mount(self) -> None:
         self.table.focus()

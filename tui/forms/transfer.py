@@ -167,7 +167,8 @@ class ExportDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         yield from field("Carpeta de destino (ctrl+o la elige)", Input(str(self.folder), id="folder"))
         yield Button("Elegir carpeta…", id="pick", compact=True)
-        yield from field("Nombre del archivo", Input(f"inventario-{self.today_text()}.csv", id="name"))
+        stamp = self.workspace.now().date().isoformat()  # a file name: AAAA-MM-DD sorts and has no «/»
+        yield from field("Nombre del archivo", Input(f"inventario-{stamp}.csv", id="name"))
         yield Static("Todas las cuentas con sus administradores, última rotación y evaluación.", classes="dialog-hint")
 
     def target(self) -> Path:

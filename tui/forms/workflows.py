@@ -73,7 +73,7 @@ class IncidentOpenDialog(_NewDialog):
     def compose_fields(self) -> ComposeResult:
         yield from _account_field(self.accounts)
         yield from field("Qué pasó", Input(id="description", placeholder="acceso no reconocido, publicación ajena…"))
-        yield from field("Cuándo (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cuándo (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
 
     def build_job(self) -> Job[Incident]:
         account_id = self.account_id()
@@ -99,7 +99,7 @@ class IncidentCloseDialog(FormDialog):
             f"Incidente {self.incident.id} en {self.incident.account}: {self.incident.description}",
             classes="dialog-text",
         )
-        yield from field("Cierre (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Cierre (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
         yield Checkbox("Cerrar sin rotación posterior a la apertura", False, id="without")
         yield from field("Motivo (obligatorio sin rotación)", Input(id="reason"))
 
@@ -123,7 +123,7 @@ class ConsultationNewDialog(_NewDialog):
     def compose_fields(self) -> ComposeResult:
         yield from _account_field(self.accounts)
         yield from field("Asunto", Input(id="subject", placeholder="qué se quiere publicar"))
-        yield from field("Enviada (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Enviada (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
         yield from field("Texto (opcional)", Input(id="text"))
 
     def build_job(self) -> Job[NewConsultation]:
@@ -144,7 +144,7 @@ class RequestNewDialog(_NewDialog):
         yield from _account_field(self.accounts)
         yield from field("Quién solicita", Input(id="requester"))
         yield from field("Asunto", Input(id="subject"))
-        yield from field("Recibida (AAAA-MM-DD HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Recibida (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
 
     def build_job(self) -> Job[NewRequest]:
         account_id = self.account_id()

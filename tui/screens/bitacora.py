@@ -181,8 +181,8 @@ class BitacoraScreen(ViewScreen):
             )
             yield Select([], id="account", prompt="Todas las cuentas", compact=True, type_to_search=True)
             yield Select(kind_options(), id="kind", prompt="Todos los tipos", compact=True)
-            yield Input(placeholder="desde AAAA-MM-DD", id="since", compact=True)
-            yield Input(placeholder="hasta AAAA-MM-DD", id="until", compact=True)
+            yield Input(placeholder="desde dd/mm/aaaa", id="since", compact=True)
+            yield Input(placeholder="hasta dd/mm/aaaa", id="until", compact=True)
         yield VirtualTable(
             [
                 Column("Ocurrió", 16, 16),

@@ -69,9 +69,11 @@ class LockScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = []
 
-    def __init__(self, ask_passphrase: bool = False) -> None:
+    def __init__(self, ask_passphrase: bool = False, *, password_waiting: bool = False) -> None:
+        """``password_waiting``: a dialog beneath holds a password not saved yet (the lock says so)."""
         super().__init__()
         self.ask_passphrase = ask_passphrase
+        self.password_waiting = password_waiting
         self._asking = False
 
     def _leave(self) -> None:
@@ -99,9 +101,11 @@ class LockScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Center(id="lock"):
-            yield Static(
-                "resguardo está bloqueado por inactividad.\nPulse cualquier tecla para continuar.", id="lock-text"
-            )
+            text = "resguardo está bloqueado por inactividad.\nPulse cualquier tecla para continuar."
+            if self.password_waiting:
+                # two short lines: one line of this would be cut at 80 columns
+                text += "\n\nHay una contraseña sin guardar:\nal continuar vuelve a su diálogo tal como lo dejó."
+            yield Static(text, id="lock-text")
 
     def on_key(self, event: Any) -> None:
         event.stop()

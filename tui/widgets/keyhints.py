@@ -18,8 +18,14 @@ KEY_NAMES = {
     "end": "Fin",
     "up": "↑",
     "down": "↓",
+    "left": "←",
+    "right": "→",
     "delete": "Supr",
 }
+
+
+#: the actions that leave a dialog: its hint line names them last
+LEAVING = frozenset({"close", "cancel", "later", "dismiss_none"})
 
 
 def key_name(key: str) -> str:
@@ -39,8 +45,8 @@ class KeyHints(Static):
     """«ctrl+g Generar · ctrl+s Guardar · Esc Cancelar»: the keys the dialog itself binds (those with
     an id: Textual's own Tab and copy keys are left to the help).
 
-    Read from the screen's active bindings, so a key the user remapped in the
-    keymap shows its new key, and an action that does not apply now is left out.
+    Read from the screen's bindings, so a key the user remapped in the keymap
+    shows its new key, and an action that does not apply now is left out.
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name for it
@@ -61,10 +67,20 @@ class KeyHints(Static):
 
     def hint_text(self) -> str:
         screen = self.screen
+        app = screen.app
         keys: dict[tuple[str, str], list[str]] = {}
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if active.node is not screen or not binding.description or not binding.id:
+        # The screen's own link of the binding chain (the user's keymap applied, the keys a focused
+        # input types left out), not ``active_bindings``: there a key the focused widget also binds (a
+        # table's ←/→ scroll, which it leaves to the screen when it cannot scroll sideways) hides the
+        # dialog's own use of it.
+        own = next((found for node, found in screen._binding_chain if node is screen), screen._bindings)
+        for key, binding in own:
+            if not binding.description or not binding.id:
                 continue
-            keys.setdefault((binding.action, binding.description), []).append(key_name(binding.key))
-        return " · ".join(f"{'/'.join(names)} {description}" for (_, description), names in keys.items())
+            if app._check_action_state(binding.action, screen) is False:  # does not apply now
+                continue
+            keys.setdefault((binding.action, binding.description), []).append(key_name(key))
+        # the dialog's own keys first, the way out last («a Nueva · r Revocar · Esc Cerrar»): a subclass's
+        # keys would otherwise follow its base's «Esc»
+        ordered = sorted(keys.items(), key=lambda entry: entry[0][0] in LEAVING)
+        return " · ".join(f"{'/'.join(names)} {description}" for (_, description), names in ordered)
