@@ -324,3 +324,21 @@ def test_a_holiday_notice_is_marked_by_its_day_as_the_agenda_names_it(cli, tmp_p
     done = cli("avisos", "cumplir", format_date(day))
     assert done.code == 0, done.err
     assert f"Aviso del {format_date(day)} " in done.out
+
+
+def test_every_date_field_is_named_so_that_its_refusal_agrees() -> None:
+    """The refusal reads «La {nombre} «…» no existe en el calendario»: every form names its date
+    fields as a «fecha …» (a «último día» once read «La último día»)."""
+    import re
+    from pathlib import Path
+
+    forms = Path(__file__).resolve().parent.parent / "tui" / "forms"
+    names = [
+        name
+        for source in forms.glob("*.py")
+        for name in re.findall(
+            r"self\.(?:day|moment)\(\s*\"[^\"]+\",\s*\"([^\"]+)\"", source.read_text(encoding="utf-8")
+        )
+    ]
+    assert len(names) > 20
+    assert [name for name in names if not name.startswith("fecha")] == []

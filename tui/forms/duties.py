@@ -155,7 +155,7 @@ class MessageNewDialog(FormDialog):
         if not isinstance(chosen, int):
             raise UsageError("Elija la cuenta donde se publica el mensaje.")
         subject = self.value("subject")
-        first, last = self.day("first", "primer día"), self.day("last", "último día")
+        first, last = self.day("first", "fecha de inicio del periodo"), self.day("last", "fecha de fin del periodo")
         return Job(
             lambda: self.workspace.run(register_utcsyd_message, chosen, subject=subject, first=first, last=last),
             message_registered,
