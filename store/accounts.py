@@ -45,35 +45,14 @@ UNKNOWN = -1
 
 
 def row_to_account(row: Sequence[Any]) -> Account:
-    """An account from a row of ``ACCOUNT_COLUMNS`` (a tuple or ``sqlite3.Row``), read by position.
-
-    Positional on purpose: the agenda builds thousands of these per run.
-    """
-    (id_, network, handle, status, url, area, email, generic, phone, verification, public, private, opened, created) = (
-        row
-    )
-    return Account(
-        id_,
-        network,
-        handle,
-        status,
-        url,
-        area,
-        email,
-        bool(generic),
-        phone,
-        verification,
-        public != 0,
-        private != 0,
-        _from_iso(opened) if opened else None,
-        from_db_datetime(created),
-        public >= 0,
-        private >= 0,
-    )
+    """An account from a row of ``ACCOUNT_COLUMNS`` (a tuple or ``sqlite3.Row``): ``accounts_from_rows``
+    of the one row, so the mapping is written once."""
+    return accounts_from_rows((row,))[0]
 
 
 def accounts_from_rows(rows: Iterable[Sequence[Any]]) -> list[Account]:
-    """``row_to_account`` over many rows, each distinct date or moment parsed once.
+    """Accounts from rows of ``ACCOUNT_COLUMNS``, read by position (the agenda builds thousands per
+    run), each distinct date or moment parsed once.
 
     Institutions register and open accounts in batches, so thousands of rows share a
     few hundred dates: converting a moment (ISO text to Mexico City time) costs ~20x
