@@ -8,7 +8,10 @@ it otherwise (the first start after a change, or of a day). Both are timed:
 - «guardada»: the kept agenda holds (a ``pendientes`` run made it, at the same
   moment);
 - «tras un cambio»: the kept file removed before each run (outside the timing),
-  as a write would make it stale.
+  as a write would make it stale, and nothing prepared since;
+- «preparada la víspera»: the first start of a day, the agenda of the day's
+  start prepared the evening before (``python -m tui.cli.prepare``, which a
+  change or the workbench starts in the background).
 
 Each run spawns ``resguardo --db`` in a pseudo-terminal of 120×40 and stops at
 the first frame that draws Hoy whole (``bench_workbench.hoy_is_whole``); a bare
@@ -38,6 +41,9 @@ from bench_workbench import BARE_APP, hoy_is_whole  # noqa: E402
 from reference import load_average  # noqa: E402
 
 NOW = "2026-11-23T10:00:00-06:00"
+#: The evening before NOW, when the agenda of NOW's day is prepared in advance.
+EVENING = "2026-11-22T19:00:00-06:00"
+ROOT = HERE.parent
 
 
 def _env() -> dict[str, str]:
@@ -84,6 +90,15 @@ def main() -> None:
                     [str(script), "--db", str(db)],
                     Path(f"{db}-agenda") if forget else None,
                 )
+            # The first start of a day: the agenda was prepared the evening before (as the process
+            # that a change or the workbench starts in the background does), for this day's start.
+            db = Path(folder) / f"{accounts}-vispera.db"
+            shutil.copy(source, db)
+            evening = {**_env(), "RESGUARDO_NOW": EVENING}
+            subprocess.run([sys.executable, "-m", "tui.cli.prepare", str(db)], env=evening, check=True, cwd=ROOT)
+            if not Path(f"{db}-agenda-next").exists():
+                raise SystemExit("no se preparó la agenda del día siguiente")
+            contenders[f"Hoy, {accounts} cuentas, preparada la víspera"] = ([str(script), "--db", str(db)], None)
         for command, _ in contenders.values():  # warm the caches
             frame(command)
         walls: dict[str, list[float]] = {label: [] for label in contenders}
@@ -104,7 +119,7 @@ def main() -> None:
         for label in contenders:
             wall, cpu = statistics.median(walls[label]), statistics.median(cpus[label])
             print(
-                f"  {label:34s} mediana {wall:5.0f} ms (mín {min(walls[label]):5.0f}), CPU {cpu:5.0f} ms;"
+                f"  {label:42s} mediana {wall:5.0f} ms (mín {min(walls[label]):5.0f}), CPU {cpu:5.0f} ms;"
                 f" razón frente a la app vacía {wall / bare_wall:.2f} (CPU {cpu / bare_cpu:.2f})"
             )
 

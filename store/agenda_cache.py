@@ -20,9 +20,12 @@ shows it again when all of this still holds:
 - **the horizon**: only the default window is kept.
 
 The file holds plain values (``marshal``: no code runs when it is read) behind a
-CRC-32, in two parts: the rows (what ``pendientes`` prints) and the account and
-person records they name (what the workbench needs to act on them, read only by
-it). It is written through a temporary file and renamed, so a crash or a torn
+CRC-32: a header (what it depends on, how long it holds, the clauses, each row's
+status as runs) and the rows in blocks of ``BLOCK_ROWS``, each block followed by
+the account and person records its rows name. ``pendientes`` decodes the rows
+only; the workbench decodes a block the first time one of its rows is read
+(Hoy's first frame reads the first block of ~50 at 20,000 accounts), and checks
+the others after its first frame (``KeptBlocks.check_all``). It is written through a temporary file and renamed, so a crash or a torn
 write leaves either the old file or one that fails its check; either way the
 agenda is computed afresh. Nothing here is a secret, but it lists accounts and
 people, so the file is private like the database. ``bitacora verificar``
@@ -37,6 +40,7 @@ import itertools
 import marshal
 import os
 import sys
+import threading
 import time
 import zlib
 from collections.abc import Sequence
@@ -44,8 +48,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from policy.clock import local
+from policy.codes import Status
 from policy.records import Account, Citation, Person
 from policy.rows import AgendaRow
+from store.db import LAST_DAILY_BACKUP_KEY
+from store.errors import StoreError
 from store.files import PRIVATE_FILE, TEMP_PREFIX
 from store.integrity import read_head
 
@@ -53,14 +61,22 @@ if TYPE_CHECKING:
     from store.db import Store
 
 #: What the file starts with; the number changes whenever the layout of what follows does.
-MAGIC = b"resguardo-agenda/2\n"
+MAGIC = b"resguardo-agenda/3\n"
 SUFFIX = "-agenda"
+#: The agenda of the start of the next day, computed in advance (``tui.core.agenda.prepare_agendas``).
+AHEAD_SUFFIX = "-agenda-next"
+#: Rows per block: the workbench decodes a block the first time one of its rows is read.
+BLOCK_ROWS = 1024
 _MEMORY = ":memory:"
 #: The packages whose code decides what the agenda says (``tui.core`` included: it picks the defaults).
 _SOURCES = ("policy", "store", "tui/core")
 _ROOT = Path(__file__).resolve().parent.parent
 _names = itertools.count()
 _stamp: tuple[int, int, int] | None = None
+_WIDTH = len(AgendaRow._fields)
+#: Settings no agenda reads (``tests/test_agenda_cache.py`` traces the reads to check it).
+UNREAD_SETTINGS = (LAST_DAILY_BACKUP_KEY,)
+_STATUS_TEXTS = frozenset(status.value for status in Status)
 
 
 class KeptAgenda(NamedTuple):
@@ -83,15 +99,108 @@ class KeptRecords(NamedTuple):
     people: dict[int, Person]
 
 
+class KeptBlock(NamedTuple):
+    """One block of stored rows (``AgendaRow``'s fields, the clause as an index into the clauses),
+    each deadline parsed once, and the records the rows name."""
+
+    rows: list[tuple[Any, ...]]
+    dues: dict[str, datetime]
+    accounts: dict[int, Account]
+    people: dict[int, Person]
+
+
+class KeptAgendaDamaged(StoreError):
+    """A block of the kept agenda does not hold what its header says (a file made by hand that
+    passed its CRC): the file is removed and the agenda computed again."""
+
+
+class KeptBlocks:
+    """The kept rows in blocks of ``BLOCK_ROWS``, each decoded and checked the first time one of
+    its rows is read (Hoy's first frame reads one block of ~50 at 20,000 accounts). An account or
+    person named in several blocks is one record: the same object for every row that names it."""
+
+    def __init__(self, body: bytes, spans: list[tuple[int, int, int, int]], statuses: list[str], rules: int) -> None:
+        self._body = body
+        self._spans = spans
+        self._statuses = statuses
+        self._rules = rules
+        self._blocks: list[KeptBlock | None] = [None] * len(spans)
+        self._accounts: dict[int, Account] = {}
+        self._people: dict[int, Person] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._statuses)
+
+    def block(self, number: int) -> KeptBlock:
+        """Block ``number``, decoded and checked once; KeptAgendaDamaged when it is not sound."""
+        found = self._blocks[number]
+        if found is None:
+            with self._lock:  # the UI thread and a worker may both ask for it
+                found = self._blocks[number]
+                if found is None:
+                    found = self._blocks[number] = self._decode(number)
+        return found
+
+    def check_all(self) -> bool:
+        """Decode and check every block; False (never raises) when one is not sound."""
+        try:
+            for number in range(len(self._spans)):
+                self.block(number)
+        except KeptAgendaDamaged:
+            return False
+        return True
+
+    def _decode(self, number: int) -> KeptBlock:
+        rows_at, rows_size, records_at, records_size = self._spans[number]
+        body = self._body
+        first = number * BLOCK_ROWS
+        try:
+            rows = marshal.loads(body[rows_at : rows_at + rows_size])
+            account_rows, person_rows = marshal.loads(body[records_at : records_at + records_size])
+            statuses = self._statuses[first : first + BLOCK_ROWS]
+            if type(rows) is not list or len(rows) != len(statuses) or set(map(len, rows)) - {_WIDTH}:
+                raise ValueError("rows")
+            columns = list(zip(*rows, strict=True)) if rows else [()] * _WIDTH
+            if list(columns[1]) != statuses:
+                raise ValueError("statuses")
+            rules = set(columns[9])
+            if rules and (set(map(type, rules)) != {int} or min(rules) < 0 or max(rules) >= self._rules):
+                raise ValueError("rules")
+            if rows and set(map(type, columns[8])) != {str}:
+                raise ValueError("messages")
+            if any(len(r) != len(Account._fields) for r in account_rows) or any(
+                len(r) != len(Person._fields) for r in person_rows
+            ):
+                raise ValueError("records")
+            make = tuple.__new__
+            known = self._accounts
+            accounts = _accounts([r for r in account_rows if r[0] not in known])
+            accounts.update((r[0], known[r[0]]) for r in account_rows if r[0] in known)
+            people = {r[0]: self._people.get(r[0]) or make(Person, r) for r in person_rows}
+            account_ids, person_ids = set(columns[4]), set(columns[6])
+            account_ids.discard(None)
+            person_ids.discard(None)
+            if not account_ids <= accounts.keys() or not person_ids <= people.keys():
+                raise ValueError("records named")
+            dues = {text: local(datetime.fromisoformat(text)) for text in set(columns[2])}
+        except Exception as exc:  # a file made elsewhere that passed its CRC: never trusted
+            raise KeptAgendaDamaged(
+                "La agenda guardada junto a la base de datos está dañada: se descartó y se calcula de nuevo."
+            ) from exc
+        self._accounts.update(accounts)
+        self._people.update(people)
+        return KeptBlock(rows, dues, accounts, people)
+
+
 class KeptItems(NamedTuple):
     """What the workbench rebuilds its obligations from (``read_kept_items``): the kept agenda's
-    header (``rows`` empty), its clauses, its rows as stored (``AgendaRow``'s fields, the clause as
-    an index into ``rules``) and the records they name."""
+    header (``rows`` empty), its clauses, each row's status (as text, in order) and the rows in blocks."""
 
     agenda: KeptAgenda
     rules: list[Citation]
-    rows: list[tuple[Any, ...]]
-    records: KeptRecords
+    statuses: list[str]
+    blocks: KeptBlocks
 
 
 def _plain(record: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -112,11 +221,50 @@ def _accounts(rows: list[tuple[Any, ...]]) -> dict[int, Account]:
     return {r[0]: make(Account, (*r[:opened], days[r[opened]], moments[r[created]], *r[created + 1 :])) for r in rows}
 
 
-def cache_path(db_path: str) -> Path | None:
-    """Where the agenda of the database at ``db_path`` is kept (none for an in-memory one)."""
+def cache_path(db_path: str, *, ahead: bool = False) -> Path | None:
+    """Where the agenda of the database at ``db_path`` is kept (none for an in-memory one); with
+    ``ahead``, the one computed in advance for the start of the next day."""
     if not db_path or db_path == _MEMORY or db_path.startswith("file:"):
         return None
-    return Path(f"{db_path}{SUFFIX}")
+    return Path(f"{db_path}{AHEAD_SUFFIX if ahead else SUFFIX}")
+
+
+class KeptHeader(NamedTuple):
+    """A kept agenda's header, read without the rest of the file (no CRC: to decide whether to
+    compute one, never to show it)."""
+
+    current: bool  # computed from the data the database holds now, by this code, at this horizon
+    computed_at: datetime
+    steady_until: datetime
+
+    def holds(self, at: datetime) -> bool:
+        return self.current and self.computed_at <= at < self.steady_until
+
+
+def kept_header(
+    store: Store, horizon_days: int, *, ahead: bool = False, store_key: tuple[Any, ...] | None = None
+) -> KeptHeader | None:
+    """The header of the kept agenda (``ahead``: of the next day's), or None when there is none
+    readable. Reads a few hundred bytes; ``store_key`` is ``data_key(store)`` when already read."""
+    path = cache_path(store.path, ahead=ahead)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            prefix = handle.read(len(MAGIC) + 12)
+            if not prefix.startswith(MAGIC) or len(prefix) != len(MAGIC) + 12:
+                return None
+            size = int.from_bytes(prefix[len(MAGIC) + 4 :], "big")
+            if size > 64 * 1024 * 1024:
+                return None
+            key, head, *_ = marshal.loads(handle.read(size))
+        return KeptHeader(
+            key == _key(data_key(store) if store_key is None else store_key, horizon_days),
+            datetime.fromisoformat(head[0]),
+            datetime.fromisoformat(head[1]),
+        )
+    except Exception:  # unreadable, foreign or torn: as good as none
+        return None
 
 
 def code_stamp() -> tuple[int, int, int]:
@@ -152,18 +300,31 @@ def data_key(store: Store) -> tuple[Any, ...]:
     """What the kept agenda's data must match: the installation and both chains' heads. Read it
     before reading what the agenda is computed from (a change meanwhile then only makes the
     kept copy never match, never match wrongly)."""
-    row = store.conn.execute("SELECT value FROM settings WHERE key = 'installation_id'").fetchone()
-    head = read_head(store.conn)
-    return (row[0] if row else None, head.entries, head.head_hash, head.records_seq, head.records_head)
+    conn = store.conn
+    row = conn.execute("SELECT value FROM settings WHERE key = 'installation_id'").fetchone()
+    head = read_head(conn)
+    # The record chain's head, passing over the settings no agenda reads at its tail: the date of
+    # the daily backup, written by each day's first opening, would otherwise leave the agenda
+    # prepared the day before for that day (``tui.core.agenda.prepare_agendas``) never holding.
+    # Any other change after it still moves the key (each hash chains the ones before).
+    marks = ", ".join("?" * len(UNREAD_SETTINGS))
+    record = conn.execute(
+        f"SELECT seq, hash FROM record_log WHERE NOT (tbl = 'settings' AND row_id IN ({marks}))"
+        " ORDER BY seq DESC LIMIT 1",
+        UNREAD_SETTINGS,
+    ).fetchone()
+    records = (record[0], record[1]) if record else (0, None)
+    return (row[0] if row else None, head.entries, head.head_hash, *records)
 
 
 def _key(store_key: tuple[Any, ...], horizon_days: int) -> tuple[Any, ...]:
     return (sys.hexversion, code_stamp(), store_key, horizon_days)
 
 
-def _parts(store: Store) -> tuple[bytes, bytes] | None:
-    """The file's two parts, once its magic and CRC check; None when missing or damaged."""
-    path = cache_path(store.path)
+def _whole(store: Store, ahead: bool) -> tuple[bytes, int] | None:
+    """The file's bytes and where its header ends, once its magic and CRC check; None when missing
+    or damaged."""
+    path = cache_path(store.path, ahead=ahead)
     if path is None:
         return None
     try:
@@ -171,29 +332,56 @@ def _parts(store: Store) -> tuple[bytes, bytes] | None:
     except OSError:
         return None
     start = len(MAGIC) + 12
-    body = blob[start:]
-    if not blob.startswith(MAGIC) or int.from_bytes(blob[len(MAGIC) : len(MAGIC) + 4], "big") != zlib.crc32(body):
+    if not blob.startswith(MAGIC) or int.from_bytes(blob[len(MAGIC) : len(MAGIC) + 4], "big") != zlib.crc32(
+        memoryview(blob)[start:]
+    ):
         return None
-    split = int.from_bytes(blob[len(MAGIC) + 4 : start], "big")
-    return body[:split], body[split:]
+    return blob, start + int.from_bytes(blob[len(MAGIC) + 4 : start], "big")
 
 
-def _load(store: Store, at: datetime, horizon_days: int) -> tuple[KeptAgenda, list[Citation], Any, bytes] | None:
-    """The kept header (rows empty), clauses and stored rows when they hold for ``at``, and the
-    records' part still to be read."""
-    parts = _parts(store)
-    if parts is None:
+def _load(store: Store, at: datetime, horizon_days: int) -> tuple[KeptAgenda, list[Citation], KeptBlocks] | None:
+    """The kept header (rows empty), clauses and blocks when they hold for ``at``: the agenda kept
+    last, or else the one computed in advance for the start of ``at``'s day."""
+    store_key = data_key(store)
+    for ahead in (False, True):
+        # the header first (a few hundred bytes): the whole file is read and checked only when it holds
+        header = kept_header(store, horizon_days, ahead=ahead, store_key=store_key)
+        if header is not None and header.holds(at):
+            return _load_one(store, at, _key(store_key, horizon_days), ahead)
+    return None
+
+
+def _load_one(
+    store: Store, at: datetime, expected: tuple[Any, ...], ahead: bool
+) -> tuple[KeptAgenda, list[Citation], KeptBlocks] | None:
+    whole = _whole(store, ahead)
+    if whole is None:
         return None
+    blob, body = whole
     try:
-        key, head, rules, rows = marshal.loads(parts[0])
-        if key != _key(data_key(store), horizon_days):
+        key, head, rules, runs, spans = marshal.loads(memoryview(blob)[len(MAGIC) + 12 : body])
+        if key != expected:
             return None
         computed, until, days, short, name, accounts, incidents = head
         computed_at, steady_until = datetime.fromisoformat(computed), datetime.fromisoformat(until)
         if not computed_at <= at < steady_until:
             return None
+        statuses: list[str] = []
+        for status, count in runs:
+            if status not in _STATUS_TEXTS or type(count) is not int or count <= 0:
+                return None
+            statuses.extend([status] * count)
+        if len(spans) != -(-len(statuses) // BLOCK_ROWS) or any(
+            len(span) != 4
+            or min(span) < 0
+            or span[0] + span[1] > len(blob) - body
+            or span[2] + span[3] > len(blob) - body
+            for span in spans
+        ):
+            return None
         header = KeptAgenda(computed_at, steady_until, days, short, name, accounts, incidents, ())
-        return header, [Citation(*rule) for rule in rules], rows, parts[1]
+        blocks = KeptBlocks(memoryview(blob)[body:], spans, statuses, len(rules))  # type: ignore[arg-type]
+        return header, [Citation(*rule) for rule in rules], blocks
     except Exception:  # a file from elsewhere that passed its CRC: computed afresh, never trusted
         return None
 
@@ -204,49 +392,58 @@ def read_kept(store: Store, at: datetime, horizon_days: int) -> KeptAgenda | Non
     loaded = _load(store, at, horizon_days)
     if loaded is None:
         return None
-    header, citations, rows, _ = loaded
-    width = len(AgendaRow._fields)
-    if any(len(row) != width for row in rows):
-        return None
+    header, citations, blocks = loaded
     make = tuple.__new__
+    rows: list[AgendaRow] = []
     try:
-        return header._replace(rows=[make(AgendaRow, (*row[:9], citations[row[9]], *row[10:])) for row in rows])
+        for number, (rows_at, rows_size, _, _) in enumerate(blocks._spans):
+            stored = marshal.loads(blocks._body[rows_at : rows_at + rows_size])
+            if len(stored) != min(BLOCK_ROWS, len(blocks) - number * BLOCK_ROWS) or any(
+                len(row) != _WIDTH for row in stored
+            ):
+                return None
+            rows.extend([make(AgendaRow, (*row[:9], citations[row[9]], *row[10:])) for row in stored])
     except Exception:  # as in _load
         return None
+    if [row.status for row in rows] != blocks._statuses:
+        return None
+    return header._replace(rows=rows)
 
 
 def read_kept_items(store: Store, at: datetime, horizon_days: int) -> KeptItems | None:
-    """What ``read_kept`` reads, plus the account and person records its rows name, for the
-    workbench to rebuild its obligations (``tui.core.agenda.recent_agenda``); None as there."""
+    """What ``read_kept`` reads, for the workbench to rebuild its obligations
+    (``tui.core.agenda.recent_agenda``) block by block; None as there, or when its first block is
+    not sound (the others are checked when first read, or by ``KeptBlocks.check_all``)."""
     loaded = _load(store, at, horizon_days)
     if loaded is None:
         return None
-    header, citations, rows, records = loaded
-    try:
-        head, account_rows, person_rows = marshal.loads(records)
-        if head != header.computed_at.isoformat():
+    header, citations, blocks = loaded
+    if len(blocks):
+        try:
+            blocks.block(0)
+        except KeptAgendaDamaged:
             return None
-        if any(len(r) != len(Account._fields) for r in account_rows) or any(
-            len(r) != len(Person._fields) for r in person_rows
-        ):
-            return None
-        make = tuple.__new__
-        people = {r[0]: make(Person, r) for r in person_rows}
-        return KeptItems(header, citations, rows, KeptRecords(_accounts(account_rows), people))
-    except Exception:  # as in _load
-        return None
+    return KeptItems(header, citations, blocks._statuses, blocks)
 
 
-def keep(store: Store, store_key: tuple[Any, ...], agenda: KeptAgenda, records: KeptRecords | None = None) -> bool:
+def keep(
+    store: Store,
+    store_key: tuple[Any, ...],
+    agenda: KeptAgenda,
+    records: KeptRecords | None = None,
+    *,
+    ahead: bool = False,
+) -> bool:
     """Keep ``agenda`` and the ``records`` its rows name, computed from the database as of
-    ``store_key`` (``data_key``, read before the agenda's data). Best effort: False when it could not
-    be written (a read-only folder, a reader holding the file on Windows, a full disk), and the next
-    run simply computes again."""
-    path = cache_path(store.path)
+    ``store_key`` (``data_key``, read before the agenda's data); ``ahead``: as the next day's. Best
+    effort: False when it could not be written (a read-only folder, a reader holding the file on
+    Windows, a full disk) or when a row names a record ``records`` lacks, and the next run simply
+    computes again."""
+    path = cache_path(store.path, ahead=ahead)
     if path is None or store.unwritable is not None:
         return False
     rules: dict[Citation, int] = {}
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for row in agenda.rows:
         index = rules.get(row.rule)
         if index is None:
@@ -261,15 +458,38 @@ def keep(store: Store, store_key: tuple[Any, ...], agenda: KeptAgenda, records: 
         agenda.accounts,
         agenda.open_incidents,
     )
-    first = marshal.dumps((_key(store_key, agenda.horizon_days), head, [tuple(r) for r in rules], rows))
-    accounts = [_plain(a) for a in records.accounts.values()] if records is not None else []
-    people = [_plain(p) for p in records.people.values()] if records is not None else []
-    body = first + marshal.dumps((head[0], accounts, people))
+    runs: list[list[Any]] = []
+    for stored in rows:
+        if runs and runs[-1][0] == stored[1]:
+            runs[-1][1] += 1
+        else:
+            runs.append([stored[1], 1])
+    accounts = records.accounts if records is not None else {}
+    people = records.people if records is not None else {}
+    parts: list[bytes] = []
+    spans: list[tuple[int, int, int, int]] = []
+    offset = 0
+    try:
+        for first in range(0, len(rows), BLOCK_ROWS):
+            block = rows[first : first + BLOCK_ROWS]
+            named = dict.fromkeys(row[4] for row in block if row[4] is not None)
+            who = dict.fromkeys(row[6] for row in block if row[6] is not None)
+            blob = marshal.dumps(block)
+            named_records = marshal.dumps(([_plain(accounts[i]) for i in named], [_plain(people[i]) for i in who]))
+            spans.append((offset, len(blob), offset + len(blob), len(named_records)))
+            parts += (blob, named_records)
+            offset += len(blob) + len(named_records)
+    except KeyError:  # a row names a record not given: nothing kept
+        return False
+    header = marshal.dumps(
+        (_key(store_key, agenda.horizon_days), head, [tuple(r) for r in rules], [tuple(r) for r in runs], spans)
+    )
+    body = header + b"".join(parts)
     temp = path.with_name(f"{TEMP_PREFIX}agenda-{os.getpid()}-{time.monotonic_ns()}-{next(_names)}.tmp")
     try:
         fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + zlib.crc32(body).to_bytes(4, "big") + len(first).to_bytes(8, "big"))
+            handle.write(MAGIC + zlib.crc32(body).to_bytes(4, "big") + len(header).to_bytes(8, "big"))
             handle.write(body)
         os.replace(temp, path)
     except OSError:
@@ -280,12 +500,15 @@ def keep(store: Store, store_key: tuple[Any, ...], agenda: KeptAgenda, records: 
 
 
 def discard(store: Store) -> bool:
-    """Remove the kept agenda; True when there was one."""
-    path = cache_path(store.path)
-    if path is None:
-        return False
-    try:
-        path.unlink()
-    except OSError:
-        return False
-    return True
+    """Remove the kept agendas (the last one and the next day's); True when there was one."""
+    removed = False
+    for ahead in (False, True):
+        path = cache_path(store.path, ahead=ahead)
+        if path is None:
+            return False
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed = True
+    return removed

@@ -21,6 +21,9 @@ NOW = datetime(2026, 3, 12, 10, 0, tzinfo=ZONE)
 # The workbench reads the user's keymap (config.toml in the user's config folder): the tests read none,
 # whatever the developer's own file says (a test that wants one points RESGUARDO_CONFIG at its own).
 os.environ["RESGUARDO_CONFIG"] = str(Path(__file__).parent / "sin-configuracion.toml")
+# No agenda prepared in a background process after a change (tests/test_agenda_prepare.py does it
+# on purpose): a test's database must not be read by a process that outlives the test.
+os.environ["RESGUARDO_PREPARAR"] = "0"
 
 # CI runs the property tests on a fixed sequence of examples, so a submission lands or not on its
 # own merits; a developer's runs keep drawing new examples (and find new cases).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -59,13 +60,21 @@ def test_every_table_the_agenda_reads_moves_a_chain_head(tmp_path: Path, profile
             read.add(table)
         return sqlite3.SQLITE_OK
 
+    statements: list[str] = []
     store.conn.set_authorizer(authorizer)
+    store.conn.set_trace_callback(statements.append)  # each statement with its values written in
     agenda_listing(store, at=local(NOW))
     store.conn.set_authorizer(None)
+    store.conn.set_trace_callback(None)
     assert {"accounts", "rotations", "bitacora"} <= read
     # bitacora has its own chain; record_log (and its view) the record chain; sqlite_master the schema
     uncovered = read - set(COVERED) - {"bitacora", "record_log", "record_log_append", "sqlite_master"}
     assert uncovered == set()
+    # the settings the key passes over are never read: each read of settings names its key
+    settings = [s for s in statements if "settings" in s and "record_log" not in s]
+    assert settings and all(re.search(r"FROM settings WHERE key = '[a-z_]+'", s) for s in settings), settings
+    read_keys = {re.search(r"key = '([a-z_]+)'", s).group(1) for s in settings}  # type: ignore[union-attr]
+    assert "profile" in read_keys and not read_keys & set(agenda_cache.UNREAD_SETTINGS)
     store.close()
 
 
@@ -366,26 +375,48 @@ def test_the_workbench_keeps_its_agenda_after_the_first_frame_and_starts_from_it
     assert [a.account for a in again.accounts] == [a.account for a in built.accounts]
 
 
-def test_a_kept_agenda_naming_a_record_it_lacks_is_computed_again(tmp_path: Path) -> None:
-    """Rows the workbench could not make into obligations (a record missing, a clause out of range,
-    a row cut short) are never shown: the agenda is computed instead."""
-    from tui.core.agenda import _kept, recent_agenda
+def test_a_kept_agenda_naming_a_record_it_lacks_is_computed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows the workbench could not make into obligations are never shown: an agenda whose rows name a
+    record not given is not kept; a file whose first block is unsound is computed instead; one whose
+    later block is unsound shows its first block, and the check after the first frame finds the rest
+    (``settle_kept_agenda``): the file is removed and the agenda computed again."""
+    from tui.core.agenda import _kept, recent_agenda, settle_kept_agenda
 
+    monkeypatch.setattr(agenda_cache, "BLOCK_ROWS", 4)
     store = demo_store(tmp_path / "r.db")
+    path = agenda_cache.cache_path(store.path)
+    assert path is not None
     computed, key = recent_agenda(store)
-    assert key is not None
+    assert key is not None and len(computed.items) > 12
     accounts = {i.account.id: i.account for i in computed.items if i.account is not None}
     people = {i.person.id: i.person for i in computed.items if i.person is not None}
+    # a record the rows name is missing: nothing kept
     dropped = dict(list(accounts.items())[1:])
-    cases = [
-        agenda_cache.KeptRecords(dropped, people),  # an account the rows name is missing
-        agenda_cache.KeptRecords(accounts, {}),  # every person missing
-    ]
-    for records in cases:
-        assert agenda_cache.keep(store, key, _kept(computed), records)
+    assert not agenda_cache.keep(store, key, _kept(computed), agenda_cache.KeptRecords(dropped, people))
+    assert not agenda_cache.keep(store, key, _kept(computed), agenda_cache.KeptRecords(accounts, {}))
+    assert not path.exists()
+    # a record cut short (a file made elsewhere, with a good CRC): named in block 0, or only after it
+    early = {i.account.id for i in computed.items[:4] if i.account is not None}
+    later = next(i.account.id for i in computed.items[8:] if i.account is not None and i.account.id not in early)
+    for bad, shown in ((min(early), False), (later, True)):
+        cut = {**accounts, bad: accounts[bad][:3]}
+        assert agenda_cache.keep(store, key, _kept(computed), agenda_cache.KeptRecords(cut, people))  # type: ignore[arg-type]
         again, again_key = recent_agenda(store)
-        assert again_key is not None and again.state is not None  # computed, not read back
-        assert exact(list(again.items)) == exact(list(computed.items))
+        if not shown:
+            assert again_key is not None and again.state is not None  # computed, not read back
+            assert exact(list(again.items)) == exact(list(computed.items))
+            continue
+        assert again_key is None  # the first block is sound: shown
+        assert exact(list(again.items[:4])) == exact(list(computed.items[:4]))
+        with pytest.raises(agenda_cache.KeptAgendaDamaged):
+            list(again.items)
+        assert not settle_kept_agenda(store, again)
+        assert not path.exists()
+        assert recent_agenda(store)[1] is not None  # computed again
     assert agenda_cache.keep(store, key, _kept(computed), agenda_cache.KeptRecords(accounts, people))
-    assert recent_agenda(store)[1] is None
+    kept, no_key = recent_agenda(store)
+    assert no_key is None and settle_kept_agenda(store, kept)
+    assert exact(list(kept.items)) == exact(list(computed.items))
     store.close()

@@ -37,7 +37,7 @@ from tui.keymap import read_keymap, unknown_actions
 from tui.screens import BY_MODE, VIEWS
 from tui.screens.base import ViewScreen
 from tui.screens.hoy import HoyScreen
-from tui.workspace import Startup, Workspace, error_text
+from tui.workspace import KeptAgendaDamaged, Startup, Workspace, error_text
 
 if TYPE_CHECKING:
     from tui.core.credentials import SettledSave
@@ -312,8 +312,16 @@ class Workbench(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="institution")
     def _load_institution(self, build_institution: Callable[[], Institution], generation: int) -> None:
-        """Accounts and people with their deadlines, from the state the agenda was computed from."""
-        institution = build_institution()
+        """Accounts and people with their deadlines, from the state the agenda was computed from.
+
+        A kept agenda found unsound here (every block is checked now) was shown from its first,
+        sound block only: it is computed again and shown instead."""
+        try:
+            institution = build_institution()
+        except KeptAgendaDamaged as exc:
+            self.call_from_thread(self.notify, exc.message, title="Agenda", severity="warning")
+            self.call_from_thread(self.action_reload)
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(self.InstitutionLoaded(institution, generation))
         if not self._interrupted_checked:

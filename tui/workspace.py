@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from policy.clock import local
 from policy.errors import ResguardoError
+from store.agenda_cache import KeptAgendaDamaged  # noqa: F401  (the workbench catches it from here)
 from store.db import Store, default_path, open_store
 from store.errors import StoreMissingError
 from store.files import sweep_stale_temp_files
-from tui.core.agenda import Agenda, keep_agenda, recent_agenda
+from tui.core.agenda import Agenda, keep_agenda, prepare_soon, recent_agenda, settle_kept_agenda
 from tui.core.records import (
     DEFAULT_IDLE_LOCK_MINUTES,
     Institution,
@@ -200,9 +201,15 @@ class Workspace:
             snapshot, key = recent_agenda(store)
 
         def build_institution() -> Institution:
+            if key is None and not self.run(settle_kept_agenda, snapshot):
+                raise KeptAgendaDamaged(
+                    "La agenda guardada junto a la base de datos estaba dañada: se descartó y se calcula de nuevo."
+                )
             built = self.run(institution, now=snapshot.now, state=snapshot.state)
             if key is not None:
                 self.run(keep_agenda, snapshot, key)
+            # the agenda of tomorrow's start, computed in advance in another process (if needed)
+            self.run(prepare_soon)
             return built
 
         return snapshot, build_institution

@@ -65,6 +65,12 @@ class Context:
 
     def close(self) -> None:
         if self._store is not None:
+            if self._store.conn.total_changes:
+                # a change: the agenda kept beside the database no longer holds; have it computed
+                # again in the background for the workbench's next start (large institutions only)
+                from tui.core.agenda import prepare_soon  # lazy: only after a command that wrote
+
+                prepare_soon(self._store)
             self._store.close()
             self._store = None
 

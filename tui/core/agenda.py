@@ -9,11 +9,15 @@ obligations themselves, to act on them.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import groupby
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
-from policy.clock import local
+from policy.clock import local, start_of_day
 from policy.codes import Kind, Status
 from policy.obligations import Obligation, State
 from policy.profile import Profile
@@ -64,6 +68,18 @@ class Agenda(NamedTuple):
 
     def status_of(self, index: int) -> Status:
         return self.statuses[index] if self.statuses else self.items[index].status
+
+    def spans(self) -> list[tuple[Status, range]]:
+        """The items' indexes as runs of one status, in order (one run per status: the agenda is
+        sorted by status first), read without making the kept agenda's obligations."""
+        statuses = self.statuses or [item.status for item in self.items]
+        spans: list[tuple[Status, range]] = []
+        start = 0
+        for status, run in groupby(statuses):
+            end = start + sum(1 for _ in run)
+            spans.append((status, range(start, end)))
+            start = end
+        return spans
 
 
 def compute_agenda(
@@ -181,6 +197,107 @@ def check_kept_agenda(store: Store) -> str | None:
     )
 
 
+#: From how many accounts a change has the agenda computed again in the background: below it,
+#: computing it at the next start costs less than starting a process.
+PREPARE_FROM_ACCOUNTS = 1000
+#: Set to «0» (the tests do), nothing is prepared in the background.
+PREPARE_ENV = "RESGUARDO_PREPARAR"
+
+
+def prepare_agendas(store: Store, *, settle: float = 1.5, patience: float = 60.0) -> tuple[bool, bool]:
+    """Compute and keep, unless kept already, the agenda of now and the one of the start of the
+    next day (with the data of now: the first start of tomorrow then shows it at once). Waits for
+    the data to stay unchanged for ``settle`` seconds first (at most ``patience``), so that a burst
+    of changes is computed once. Returns (now's kept, tomorrow's kept) by this call.
+
+    Run in the background (``prepare_soon``); best effort, like ``keep_agenda``.
+    """
+    waited = 0.0
+    key = agenda_cache.data_key(store)
+    while waited < patience:
+        time.sleep(settle)
+        waited += settle
+        again = agenda_cache.data_key(store)
+        if again == key:
+            break
+        key = again
+    now = local(store.now())
+    tomorrow = start_of_day(now.date() + timedelta(days=1))
+    kept_now = kept_ahead = False
+    for at, ahead in ((now, False), (tomorrow, True)):
+        header = agenda_cache.kept_header(store, DEFAULT_HORIZON_DAYS, ahead=ahead)
+        if header is not None and header.holds(at):
+            continue
+        key = agenda_cache.data_key(store)
+        computed = compute_agenda(store, at=at)
+        kept = _keep(store, computed, _kept(computed), key, ahead=ahead)
+        if ahead:
+            kept_ahead = kept
+        else:
+            kept_now = kept
+    return kept_now, kept_ahead
+
+
+def prepare_soon(store: Store) -> bool:
+    """After a change, or after the first frame: start ``prepare_agendas`` in a process of its own
+    (it outlives this one, and shares no interpreter lock with it) when the institution is large
+    enough and the agenda of now or of tomorrow's start is not kept for the data of now. True when
+    one was started. Never raises: the agenda is then computed when next shown."""
+    if os.environ.get(PREPARE_ENV) == "0" or agenda_cache.cache_path(store.path) is None:
+        return False
+    try:
+        now = local(store.now())
+        tomorrow = start_of_day(now.date() + timedelta(days=1))
+        wanted = [
+            (now, agenda_cache.kept_header(store, DEFAULT_HORIZON_DAYS)),
+            (tomorrow, agenda_cache.kept_header(store, DEFAULT_HORIZON_DAYS, ahead=True)),
+        ]
+        if all(header is not None and header.holds(at) for at, header in wanted):
+            return False
+        if store.conn.execute("SELECT count(*) FROM accounts").fetchone()[0] < PREPARE_FROM_ACCOUNTS:
+            return False
+        return _start_preparing(store.path)
+    except Exception:  # a locked or damaged database: nothing prepared, nothing lost
+        return False
+
+
+def _start_preparing(db_path: str) -> bool:
+    """Start ``python -m tui.cli.prepare DB`` detached from this process: no console window on
+    Windows, its own session on POSIX, no inherited streams. False when it could not start."""
+    import subprocess  # lazy: only after a change
+    import sys  # lazy: as above
+
+    options: dict[str, Any] = {}
+    if sys.platform == "win32":
+        flags = ("DETACHED_PROCESS", "CREATE_NEW_PROCESS_GROUP", "CREATE_NO_WINDOW")
+        options["creationflags"] = sum(getattr(subprocess, flag, 0) for flag in flags)
+    else:
+        options["start_new_session"] = True
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "tui.cli.prepare", db_path],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+            cwd=str(Path(__file__).resolve().parent.parent.parent),
+            **options,
+        )
+    except OSError:
+        return False
+    return True
+
+
+def settle_kept_agenda(store: Store, agenda: Agenda) -> bool:
+    """After the workbench's first frame: True when ``agenda`` was computed, or was kept and every
+    block of the kept file is sound; else the file is removed and False (compute it again)."""
+    items = agenda.items
+    if not isinstance(items, KeptObligations) or items.sound():
+        return True
+    agenda_cache.discard(store)
+    return False
+
+
 def recent_agenda(store: Store) -> tuple[Agenda, tuple[Any, ...] | None]:
     """The agenda of now at the default horizon: the kept one when it holds (its ``state`` None, its
     obligations rebuilt from the kept rows and records, equal to computed ones), else computed.
@@ -208,7 +325,9 @@ def keep_agenda(store: Store, agenda: Agenda, key: tuple[Any, ...]) -> bool:
     return _keep(store, agenda, _kept(agenda), key)
 
 
-def _keep(store: Store, agenda: Agenda, kept: agenda_cache.KeptAgenda, key: tuple[Any, ...]) -> bool:
+def _keep(
+    store: Store, agenda: Agenda, kept: agenda_cache.KeptAgenda, key: tuple[Any, ...], *, ahead: bool = False
+) -> bool:
     if agenda.horizon_days != DEFAULT_HORIZON_DAYS or agenda_cache.data_key(store) != key:
         return False
     accounts: dict[int, Account] = {}
@@ -218,7 +337,7 @@ def _keep(store: Store, agenda: Agenda, kept: agenda_cache.KeptAgenda, key: tupl
             accounts[item.account.id] = item.account
         if item.person is not None:
             people[item.person.id] = item.person
-    return agenda_cache.keep(store, key, kept, agenda_cache.KeptRecords(accounts, people))
+    return agenda_cache.keep(store, key, kept, agenda_cache.KeptRecords(accounts, people), ahead=ahead)
 
 
 #: Kinds and statuses by their text, to give rebuilt obligations the very values the checks gave.
@@ -228,44 +347,32 @@ _STATUSES: dict[str, Status] = {s.value: s for s in Status}
 
 class KeptObligations(Sequence[Obligation]):
     """The kept agenda's obligations, each made the first time it is read: Hoy's first frame reads
-    the statuses and the few rows on screen, not ~50,000 items (20,000 accounts).
+    the statuses and the few rows on screen, not ~50,000 items (20,000 accounts); their block of
+    stored rows is decoded then (``store.agenda_cache.KeptBlocks``).
 
-    ``check`` makes one only when every row is whole and names records the file holds, so reading an
-    item can never fail later. Each is the obligation the engine gave: its kind as the enum, its
-    status by identity, its due in Mexico City's zone, the very account and person records.
+    ``check`` makes one only when the statuses are known and the first block is sound; the other
+    blocks are checked when first read, or all at once by ``sound`` (the workbench calls it after
+    its first frame). Each is the obligation the engine gave: its kind as the enum, its status by
+    identity, its due in Mexico City's zone, the very account and person records.
     """
 
     def __init__(self, kept: agenda_cache.KeptItems, statuses: list[Status]) -> None:
         self._kept = kept
-        self._made: list[Obligation | None] = [None] * len(kept.rows)
-        self._dues: dict[str, datetime] = {}
+        self._blocks = kept.blocks
+        self._made: list[Obligation | None] = [None] * len(statuses)
         self.statuses = statuses
 
     @classmethod
     def check(cls, kept: agenda_cache.KeptItems) -> KeptObligations | None:
-        accounts, people, rows = kept.records.accounts, kept.records.people, kept.rows
         try:
-            # Column by column, in C: ~50,000 rows at 20,000 accounts.
-            if rows and set(map(len, rows)) != {len(AgendaRow._fields)}:
-                return None
-            columns = list(zip(*rows, strict=True)) if rows else [()] * len(AgendaRow._fields)
-            account_ids, person_ids, rules = set(columns[4]), set(columns[6]), set(columns[9])
-            account_ids.discard(None)
-            person_ids.discard(None)
-            if (
-                not account_ids <= accounts.keys()
-                or not person_ids <= people.keys()
-                or (rules and (set(map(type, rules)) != {int} or min(rules) < 0 or max(rules) >= len(kept.rules)))
-                or (rows and set(map(type, columns[8])) != {str})
-            ):
-                return None
-            found = list(map(_STATUSES.__getitem__, columns[1]))
-            parsed = {text: local(datetime.fromisoformat(text)) for text in set(columns[2])}
-        except (KeyError, IndexError, TypeError, ValueError):  # a file from elsewhere: computed instead
+            found = list(map(_STATUSES.__getitem__, kept.statuses))
+        except KeyError:  # a file from elsewhere: computed instead
             return None
-        made = cls(kept, found)
-        made._dues = parsed
-        return made
+        return cls(kept, found)
+
+    def sound(self) -> bool:
+        """Every block decoded and checked (False when one is not: the file is then to be discarded)."""
+        return self._blocks.check_all()
 
     def __len__(self) -> int:
         return len(self._made)
@@ -281,21 +388,26 @@ class KeptObligations(Sequence[Obligation]):
             return [self[i] for i in range(*index.indices(len(self._made)))]
         made = self._made[index]
         if made is None:
-            made = self._made[index] = self._make(self._kept.rows[index], self.statuses[index])
+            if index < 0:
+                index += len(self._made)
+            made = self._made[index] = self._make(index)
         return made
 
-    def _make(self, row: tuple[Any, ...], status: Status) -> Obligation:
-        kind, _, due_text, standing, account_id, _, person_id, _, message, rule, _, _, ref_id, label = row
-        due = self._dues[due_text]  # every one parsed by ``check``
-        records = self._kept.records
+    def _make(self, index: int) -> Obligation:
+        """KeptAgendaDamaged when the row's block is not sound."""
+        number, offset = divmod(index, agenda_cache.BLOCK_ROWS)
+        block = self._blocks.block(number)
+        kind, _, due_text, standing, account_id, _, person_id, _, message, rule, _, _, ref_id, label = block.rows[
+            offset
+        ]
         return Obligation(
             _KINDS.get(kind, kind),
-            due,
+            block.dues[due_text],
             self._kept.rules[rule],
             message,
-            status,
-            None if account_id is None else records.accounts[account_id],
-            None if person_id is None else records.people[person_id],
+            self.statuses[index],
+            None if account_id is None else block.accounts[account_id],
+            None if person_id is None else block.people[person_id],
             ref_id,
             standing,
             label,

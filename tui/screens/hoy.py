@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -23,7 +24,7 @@ from tui.forms.openers import DUTY, RESOLUTIONS, SHOW_ACCOUNT, WAIVER, Resolutio
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.footer import FittedFooter, ReadyFooter
 from tui.widgets.status import StatusLine
-from tui.widgets.table import Column, LazyRow, Row, TableRow, VirtualTable
+from tui.widgets.table import Column, Row, SectionedRows, VirtualTable
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -410,28 +411,30 @@ class HoyScreen(ViewScreen):
         self.agenda = agenda
         query = self.filter_text
         words = query.split()
-        # Thousands of items: each row's text is made when it is first drawn (see LazyRow).
-        by_status: dict[Status, list[int]] = {status: [] for status, _, _ in SECTIONS}
-        totals: dict[Status, int] = dict.fromkeys(by_status, 0)
-        # (the statuses, not the items: the kept agenda makes an item when it is first read)
-        for index, status in enumerate(agenda.statuses or [item.status for item in agenda.items]):
-            bucket = by_status.get(status)
-            if bucket is None:
-                continue
-            totals[status] += 1
-            if not words or all(word in self._haystack(index) for word in words):
-                bucket.append(index)
-        rows: list[TableRow] = []
+        # Thousands of items: each row is made when it is first drawn (see SectionedRows), and the
+        # sections are runs of the agenda's order (by status first), read from the statuses only
+        # (the kept agenda makes an item when it is first read).
+        runs: dict[Status, list[range]] = {status: [] for status, _, _ in SECTIONS}
+        for status, span in agenda.spans():
+            if status in runs:
+                runs[status].append(span)
+        totals = {status: sum(map(len, spans)) for status, spans in runs.items()}
+        by_status: dict[Status, Sequence[int]] = {}
+        for status, spans in runs.items():
+            if words:
+                by_status[status] = [i for span in spans for i in span if all(w in self._haystack(i) for w in words)]
+            else:
+                by_status[status] = spans[0] if len(spans) == 1 else [i for span in spans for i in span]
         self.counts = {status: (len(by_status[status]), totals[status]) for status in by_status}
+        sections: list[tuple[Row, Sequence[int], str]] = []
         for status, title, kind in SECTIONS:
             group = by_status[status]
             if not group:
                 continue
             heading = title.format(days=agenda.horizon_days)  # the horizon is the core's
             shown = f"{len(group)} de {totals[status]}" if words else str(len(group))
-            rows.append(Row(None, (f"{heading} ({shown})",), "section"))
-            make = self._cells
-            rows.extend([LazyRow(index, make, kind) for index in group])
+            sections.append((Row(None, (f"{heading} ({shown})",), "section"), group, kind))
+        rows = SectionedRows(sections, self._cells)
         table = self.query_one("#agenda", VirtualTable)
         table.empty_text = "Nada coincide con el filtro (Esc lo limpia)." if words else "Nada pendiente. ¡Todo al día!"
         table.set_rows(rows)
@@ -447,11 +450,7 @@ class HoyScreen(ViewScreen):
 
     def _redraw_row(self, index: int) -> None:
         table = self.query_one("#agenda", VirtualTable)
-        for position, row in enumerate(table.rows):
-            if row.kind != "section" and row.key == index:
-                table.rows[position] = LazyRow(index, self._cells, row.kind)
-                break
-        table.refresh()
+        table.redraw_key(index)
 
     @property
     def selected_item(self) -> Obligation | None:

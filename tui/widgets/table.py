@@ -8,9 +8,10 @@ line API. Section rows (``kind="section"``) are headings the cursor skips.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias, overload
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -65,6 +66,75 @@ class LazyRow:
 
 
 TableRow: TypeAlias = Row | LazyRow
+
+
+class SectionedRows(Sequence[TableRow]):
+    """Section headings, each followed by the rows of its keys, made the first time they are read:
+    Hoy's ~50,000 items (20,000 accounts) cost the table the rows on screen, not a list of them.
+
+    ``keys`` of a section is any sequence (a ``range`` of the agenda's indexes when unfiltered);
+    each row is a ``LazyRow(key, make, kind)``.
+    """
+
+    def __init__(self, sections: Sequence[tuple[Row, Sequence[Any], str]], make: Callable[[Any], tuple[str, ...]]):
+        self._sections = list(sections)
+        self._make = make
+        self._starts: list[int] = []
+        position = 0
+        for _, keys, _ in self._sections:
+            self._starts.append(position)
+            position += 1 + len(keys)
+        self._length = position
+        self._made: dict[int, TableRow] = {}
+        self._positions: dict[Any, int] | None = None
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> TableRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[TableRow]: ...
+
+    def __getitem__(self, index: int | slice) -> TableRow | list[TableRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        made = self._made.get(index)
+        if made is None:
+            number = bisect_right(self._starts, index) - 1
+            heading, keys, kind = self._sections[number]
+            offset = index - self._starts[number]
+            made = heading if offset == 0 else LazyRow(keys[offset - 1], self._make, kind)
+            self._made[index] = made
+        return made
+
+    @property
+    def selectable(self) -> int:
+        return self._length - len(self._sections)
+
+    def position_of(self, key: Any) -> int:
+        """Where the row of ``key`` is (-1 when no section has it)."""
+        if key is None:
+            return -1
+        for start, (_, keys, _) in zip(self._starts, self._sections, strict=True):
+            if isinstance(keys, range) and type(key) is int and key in keys:
+                return start + 1 + keys.index(key)
+        if self._positions is None:  # a filtered list: indexed once, when first asked
+            self._positions = {}
+            for start, (_, keys, _) in zip(self._starts, self._sections, strict=True):
+                if not isinstance(keys, range):
+                    for offset, each in enumerate(keys, start + 1):
+                        self._positions.setdefault(each, offset)
+        return self._positions.get(key, -1)
+
+    def forget(self, key: Any) -> None:
+        """Make the row of ``key`` again when next read (its cells changed)."""
+        self._made.pop(self.position_of(key), None)
 
 
 def fit(text: str, width: int) -> str:
@@ -151,7 +221,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def __init__(self, columns: Sequence[Column], *, empty_text: str = "Sin filas.", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.columns = list(columns)
-        self.rows: list[TableRow] = []
+        self.rows: Sequence[TableRow] = []
         self.empty_text = empty_text
         self.sort_column: int | None = None
         self.sort_reverse = False
@@ -163,9 +233,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_rows(self, rows: Sequence[TableRow], keep_key: Any = None) -> None:
         """Replace every row; the cursor stays on ``keep_key`` (or the current key) when present."""
         previous = keep_key if keep_key is not None else self.cursor_key
-        self.rows = list(rows)
+        self.rows = rows if isinstance(rows, SectionedRows) else list(rows)
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
-        target = next((i for i, row in enumerate(self.rows) if row.kind != "section" and row.key == previous), -1)
+        target = self.position_of(previous)
         if target < 0:
             target = self._next_selectable(-1, 1)
         self._set_cursor(target, force=True)
@@ -179,7 +249,28 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @property
     def selectable_count(self) -> int:
+        if isinstance(self.rows, SectionedRows):
+            return self.rows.selectable
         return sum(1 for row in self.rows if row.kind != "section")
+
+    def position_of(self, key: Any) -> int:
+        """The position of the row of ``key`` (-1 when none has it)."""
+        if isinstance(self.rows, SectionedRows):
+            return self.rows.position_of(key)
+        return next((i for i, row in enumerate(self.rows) if row.kind != "section" and row.key == key), -1)
+
+    def redraw_key(self, key: Any, row: TableRow | None = None) -> None:
+        """Draw the row of ``key`` again: made anew (``SectionedRows``) or replaced by ``row``."""
+        position = self.position_of(key)
+        if position < 0:
+            return
+        if isinstance(self.rows, SectionedRows):
+            self.rows.forget(key)
+        elif row is not None:
+            rows = self.rows
+            assert isinstance(rows, list)
+            rows[position] = row
+        self.refresh()
 
     def _next_selectable(self, start: int, step: int) -> int:
         index = start + step
@@ -222,10 +313,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._set_cursor(self._next_selectable(-1, 1), force=True)
 
     def move_to_key(self, key: Any) -> None:
-        for index, row in enumerate(self.rows):
-            if row.key == key and row.kind != "section":
-                self._set_cursor(index)
-                return
+        index = self.position_of(key)
+        if index >= 0:
+            self._set_cursor(index)
 
     # -- actions -----------------------------------------------------------
 
