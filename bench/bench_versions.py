@@ -66,7 +66,10 @@ def first_frame_once(tree: Path, db: Path) -> float:
     from bench_workbench import hoy_is_whole
     from terminal import first_frame
 
-    frame = first_frame([sys.executable, "-c", ENTRY, "--db", str(db)], _env(tree), hoy_is_whole, (120, 40))
+    # ``python -c`` puts the working directory first on sys.path, before PYTHONPATH: name the tree
+    # there, or each version would run the code of the directory the benchmark was started from
+    entry = f"import sys; sys.path[0] = {str(tree)!r}; {ENTRY}"
+    frame = first_frame([sys.executable, "-c", entry, "--db", str(db)], _env(tree), hoy_is_whole, (120, 40))
     if frame is None:
         raise SystemExit(f"{tree}: la aplicación no llegó a dibujar Hoy completa")
     return frame.seconds * 1000

@@ -203,10 +203,6 @@ class KeptItems(NamedTuple):
     blocks: KeptBlocks
 
 
-def _plain(record: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(v.isoformat() if isinstance(v, date) else v for v in record)
-
-
 _OPENED = Account._fields.index("opened_on")
 _CREATED = Account._fields.index("created_at")
 
@@ -466,6 +462,32 @@ def keep(
             runs.append([stored[1], 1])
     accounts = records.accounts if records is not None else {}
     people = records.people if records is not None else {}
+    # each account as plain values once (named in ~2.5 blocks each): its date and moment as text
+    plain_accounts: dict[int, tuple[Any, ...]] = {}
+    opened, created = _OPENED, _CREATED
+
+    texts: dict[tuple[object, object], str | None] = {(None, None): None}  # many accounts share a day
+
+    def text(value: Any) -> str | None:
+        key = (value, getattr(value, "tzinfo", None))  # equal instants may differ in zone
+        found = texts.get(key, "")
+        if found == "":
+            found = texts[key] = value.isoformat()  # a date or a moment: None is in texts
+        return found
+
+    def account_plain(account_id: int) -> tuple[Any, ...]:
+        record = accounts[account_id]
+        if len(record) != len(Account._fields):  # written as given: the reader refuses it
+            plain = plain_accounts[account_id] = tuple(record)
+            return plain
+        plain = plain_accounts[account_id] = (
+            *record[:opened],
+            text(record[opened]),
+            text(record[created]),
+            *record[created + 1 :],
+        )
+        return plain
+
     parts: list[bytes] = []
     spans: list[tuple[int, int, int, int]] = []
     offset = 0
@@ -475,7 +497,12 @@ def keep(
             named = dict.fromkeys(row[4] for row in block if row[4] is not None)
             who = dict.fromkeys(row[6] for row in block if row[6] is not None)
             blob = marshal.dumps(block)
-            named_records = marshal.dumps(([_plain(accounts[i]) for i in named], [_plain(people[i]) for i in who]))
+            named_records = marshal.dumps(
+                (
+                    [plain_accounts[i] if i in plain_accounts else account_plain(i) for i in named],
+                    [tuple(people[i]) for i in who],
+                )
+            )
             spans.append((offset, len(blob), offset + len(blob), len(named_records)))
             parts += (blob, named_records)
             offset += len(blob) + len(named_records)
