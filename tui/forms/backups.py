@@ -109,7 +109,7 @@ class BackupsDialog(TableDialog[Listed]):
         Column("Fecha", 16, 16),
         Column("Motivo", None, 10, 2),
         Column("Tamaño", 9, 8),
-        Column("Verificado", 10, 10),
+        Column("Verificado", 13, 13),
         Column("Archivo", None, 12, 2, optional=True),
     )
 

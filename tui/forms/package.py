@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
@@ -82,8 +83,7 @@ class PackageDialog(FormDialog):
         self.key: OfficeKey | None = None
 
     def compose_fields(self) -> ComposeResult:
-        yield Static("Huella de la llave de esta oficina: …", id="fingerprint", classes="dialog-text")
-        yield Static("", id="public-key", classes="dialog-hint")
+        yield Static("Huella de la llave de la oficina: …", id="fingerprint", classes="dialog-hint")
         yield from field("Clave de la oficina", Input(id="office", placeholder="p. ej. IECM-DD05"))
         yield from field("Carpeta de destino (ctrl+o la elige)", Input(str(self.folder), id="folder"))
         yield Button("Elegir carpeta…", id="pick", compact=True)
@@ -128,11 +128,15 @@ class PackageDialog(FormDialog):
             self._show_error(event.error or "")
             return
         self.key = event.key
-        created = " (se creó ahora; la privada queda solo en el llavero)" if event.key.created else ""
         self.query_one("#fingerprint", Static).update(
-            f"Huella de la llave de esta oficina: {event.key.fingerprint}{created}"
+            Content.assemble(
+                "Huella de la llave de la oficina: ",
+                (event.key.fingerprint, "bold"),
+                f"\nLlave pública: {event.key.public_key}",
+            )
         )
-        self.query_one("#public-key", Static).update(f"Llave pública: {event.key.public_key}")
+        if event.key.created:
+            self.notify("Se creó la llave de esta oficina (la privada queda solo en el llavero).", title="Llave")
         self.query_one("#save", Button).disabled = False
         self.refresh_bindings()
 
