@@ -297,3 +297,27 @@ def test_database_closed_gives_up_with_a_spanish_message(tmp_path: Path) -> None
     assert "No se cambió nada" in caught.value.message
     with workspace.session():  # and the workspace works again afterwards
         pass
+
+
+@run_async
+async def test_a_restore_says_when_the_keyrings_witness_could_not_follow(ine_db: Path, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    from tui.forms.backups import BackupsDialog
+
+    app = make_app(ine_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await palette(pilot, "respaldos: Respaldos")
+        assert isinstance(dialog, BackupsDialog)
+        await pilot.press("c")
+        await settle(pilot)
+        memory_keyring.fail = "get"  # the keyring cannot be read from now on
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "El testigo del llavero no se actualizó" in str(dialog.query_one("#intro").render())
+        said = [str(n.message) for n in app._notifications][-1]
+        assert "Base de datos restaurada" in said and "El testigo del llavero no se actualizó (" in said, said
+        assert "resguardo " not in said and "--" not in said  # no command-line option named
+    assert any(p.name.startswith(ASIDE_PREFIX) for p in (ine_db.parent / "respaldos").iterdir())

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from policy.clock import format_moment
 from policy.labels import plural, size_text
@@ -201,6 +202,11 @@ class BackupsDialog(TableDialog[Listed]):
     def _say(self, outcome: str) -> None:
         self.outcome = outcome
         self._show_intro()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._say("")  # «Haciendo el respaldo…» no more: the error line says what happened
+        super().on_worker_state_changed(event)
 
     # -- make ------------------------------------------------------------------------
 
