@@ -83,6 +83,18 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     return counted(n, singular, plural_form)
 
 
+def size_text(size: int) -> str:
+    """A file size in the units a person reads: «830 bytes», «48 kB», «1.2 MB», «3.4 GB» (both faces)."""
+    if size < 1024:
+        return f"{size} byte{'s' if size != 1 else ''}"
+    value = float(size)
+    for unit in ("kB", "MB", "GB", "TB"):
+        value /= 1024
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
 def fold(text: str) -> str:
     """Lower-case without accents, so «jose perez» finds «José Pérez» and «mexico» «México»
     (filters and name lookups in both faces fold alike)."""

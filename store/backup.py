@@ -184,6 +184,14 @@ class Listed:
     keyring: bool = False
 
 
+def reason_text(listed: Listed) -> str:
+    """Why a listed backup was made, as both faces say it («diario», «manual»…), or what is wrong with its
+    manifest («sin manifiesto», «manifiesto dañado»)."""
+    if listed.manifest_state == "ok":
+        return REASONS.get(listed.reason or "", listed.reason or "")
+    return "sin manifiesto" if listed.manifest_state == "falta" else "manifiesto dañado"
+
+
 # -- hooks the lead wires at merge ------------------------------------------------
 
 

@@ -92,13 +92,13 @@ def test_create_list_verify_restore(ready):
 
 
 def _size(path: Path) -> str:
-    from tui.cli.backup import size_text
+    from policy.labels import size_text
 
     return size_text(path.stat().st_size)
 
 
 def test_size_text_in_the_units_a_person_reads():
-    from tui.cli.backup import size_text
+    from policy.labels import size_text
 
     assert [size_text(n) for n in (1, 830, 2048, 290816, 1288490, 3 * 1024**3)] == [
         "1 byte",

@@ -1,6 +1,6 @@
 """Where the workbench opens each workflow that is not a main screen: waivers, openings, closings,
 administrator changes, settings, the calendar, the inventory's import and export, the history of what
-was resolved, the preflight's lists and the forms that open duties (a UTCSyD message, a relevant
+was resolved, the backups, the office's package, the preflight's lists and the forms that open duties (a UTCSyD message, a relevant
 matter, a removal request, a change of holder).
 
 One function per workflow, called from the palette (``palette_commands``) and from the screen where a
@@ -87,6 +87,18 @@ def import_inventory(app: Workbench) -> None:
     from tui.forms.transfer import ImportDialog  # lazy: forms are not for the first frame
 
     app.push_screen(ImportDialog(app.workspace, _start_folder(app)))
+
+
+def show_backups(app: Workbench) -> None:
+    from tui.forms.backups import BackupsDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(BackupsDialog(app.workspace))
+
+
+def office_package(app: Workbench) -> None:
+    from tui.forms.package import PackageDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(PackageDialog(app.workspace, _start_folder(app)))
 
 
 def show_history(app: Workbench) -> None:
@@ -192,6 +204,12 @@ def palette_commands(app: Workbench) -> list[PaletteCommand]:
         PaletteCommand("inventario: Exportar a CSV", partial(export_inventory, app), "Las cuentas a una hoja"),
         PaletteCommand("inventario: Importar de CSV", partial(import_inventory, app), "Revisa y luego importa"),
         PaletteCommand("historial: Lo ya resuelto", partial(show_history, app), "Incidentes cerrados, consultas…"),
+        PaletteCommand(
+            "respaldos: Respaldos de la base de datos", partial(show_backups, app), "Crear, verificar y restaurar"
+        ),
+        PaletteCommand(
+            "paquete: Paquete de la oficina", partial(office_package, app), "La huella de la llave y el paquete firmado"
+        ),
         PaletteCommand(
             "borrador: Listas de la revisión", partial(show_lists, app), "Candidaturas, palabras, campañas, enlaces"
         ),

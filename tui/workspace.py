@@ -22,7 +22,7 @@ from policy.clock import local
 from policy.errors import ResguardoError
 from store.agenda_cache import KeptAgendaDamaged  # noqa: F401  (the workbench catches it from here)
 from store.db import Store, default_path, open_store
-from store.errors import StoreMissingError
+from store.errors import StoreError, StoreMissingError
 from store.files import sweep_stale_temp_files
 from tui.core.agenda import Agenda, keep_agenda, prepare_soon, recent_agenda, settle_kept_agenda
 from tui.core.records import (
@@ -93,6 +93,10 @@ class Workspace:
         self._rehearsing = threading.local()
         #: the keyring, once opened (and unlocked, for the encrypted file): see ``open_secrets``
         self._secrets: Secrets | None = None
+        #: the connections open now, and whether the file is being replaced (``database_closed``)
+        self._gate = threading.Condition()
+        self._open_sessions = 0
+        self._replacing = False
 
     def now(self) -> datetime:
         return local(self.clock())
@@ -104,11 +108,46 @@ class Workspace:
         Only the first-run wizard (``initialize``) passes ``create``: everything
         else needs the database to exist already.
         """
-        store = open_store(self.db_path, clock=self.now, create=create)
+        with self._gate:
+            self._gate.wait_for(lambda: not self._replacing)  # a restore is replacing the file: after it
+            self._open_sessions += 1
         try:
-            yield store
+            store = open_store(self.db_path, clock=self.now, create=create)
+            try:
+                yield store
+            finally:
+                store.close()
         finally:
-            store.close()
+            with self._gate:
+                self._open_sessions -= 1
+                self._gate.notify_all()
+
+    @contextlib.contextmanager
+    def database_closed(self, wait: float = 30.0) -> Iterator[None]:
+        """No connection of the workbench is open on the database inside the block (a restore replaces the
+        file: Windows cannot replace a file held open, and a connection left on the old file would read a
+        file nobody sees). Waits up to ``wait`` seconds for the open ones to close; a ``session`` started
+        meanwhile waits for the block to end, then opens the file found then.
+
+        StoreError (Spanish) when the workbench's connections did not close in time.
+        """
+        with self._gate:
+            if self._replacing:
+                raise StoreError("Ya se está reemplazando la base de datos; espere a que termine.")
+            self._replacing = True
+            if not self._gate.wait_for(lambda: self._open_sessions == 0, wait):
+                self._replacing = False
+                self._gate.notify_all()
+                raise StoreError(
+                    "La mesa de trabajo sigue leyendo la base de datos; vuelva a intentarlo en un momento."
+                    " No se cambió nada."
+                )
+        try:
+            yield
+        finally:
+            with self._gate:
+                self._replacing = False
+                self._gate.notify_all()
 
     def run(self, use_case: Callable[Concatenate[Store, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         """Call a use case of the core (``tui.core``) on a connection of this thread's own.

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policy.clock import ZONE
-from store.backup import REASONS, describe_last, manifest_path
+from policy.labels import size_text
+from store.backup import REASONS, describe_last, manifest_path, reason_text
 from tui.cli.args import subcommands
 from tui.cli.credentials import open_secrets_or_reason
 from tui.cli.output import print_json, table
@@ -71,18 +72,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
 
 def _when(moment: datetime) -> str:
     return moment.astimezone(ZONE).strftime("%d/%m/%Y %H:%M")
-
-
-def size_text(size: int) -> str:
-    """A file size in the units a person reads: «830 bytes», «48 kB», «1.2 MB», «3.4 GB»."""
-    if size < 1024:
-        return f"{size} byte{'s' if size != 1 else ''}"
-    value = float(size)
-    for unit in ("kB", "MB", "GB", "TB"):
-        value /= 1024
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
-    raise AssertionError("unreachable")
 
 
 def _keyring_line(keyring: Path | None) -> str:
@@ -181,14 +170,10 @@ def list_backups(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     rows = []
     for b in found:
-        if b.manifest_state == "ok":
-            reason = REASONS.get(b.reason or "", b.reason or "")
-        else:
-            reason = "sin manifiesto" if b.manifest_state == "falta" else "manifiesto dañado"
         rows.append(
             [
                 _when(b.created),
-                reason,
+                reason_text(b),
                 size_text(b.size),
                 "" if b.entries is None else b.entries,
                 "sí" if b.keyring else "no",

@@ -128,7 +128,7 @@ def _secrets(ctx: Context, args: argparse.Namespace) -> Any:
 
 
 def export_package(ctx: Context, args: argparse.Namespace) -> int:
-    from tui.cli.backup import size_text  # lazy: only for the summary
+    from policy.labels import size_text  # lazy: only for the summary
     from tui.core.coordination import export_package as export  # lazy: cryptography
 
     done = export(ctx.store, _secrets(ctx, args), office=args.oficina, destination=Path(args.salida))

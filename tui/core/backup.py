@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 __all__ = ["backups", "check_backup", "make_backup", "restore_backup", "rewitness_keyring"]
 
-_COMMAND_LINE_ONLY = "backups are kept from the command line (respaldo); the workbench has no backup screen yet"
-ONE_SIDED: dict[str, str] = {name: _COMMAND_LINE_ONLY for name in __all__}
+#: every use case has both faces: ``respaldo`` and the workbench's «Respaldos» dialog (tui/forms/backups.py)
+ONE_SIDED: dict[str, str] = {}
 
 
 class BackupListing(NamedTuple):

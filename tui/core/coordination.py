@@ -46,8 +46,6 @@ __all__ = [
 
 ONE_SIDED = {
     "coordination_agenda_json": "the stable JSON of the command line, built by SQLite; the workbench reads the typed agenda",
-    "export_package": "the office's package is a file to hand over: a command-line step (no workbench form yet)",
-    "office_key": "shown with the package's command; the workbench has no package form yet",
     "register_office": "the coordination office registers keys from its command line; its workbench is read-only",
     "import_package": "importing is a command-line batch with a progress bar; the coordination workbench is read-only",
 }

@@ -92,6 +92,10 @@ class SettingsDialog(TableDialog[SettingValue]):
         Binding(
             "b", "idle_lock", "Bloqueo", id="ajustes.bloqueo", tooltip="Minutos sin uso antes de bloquear la pantalla"
         ),
+        Binding("R", "backups", "Respaldos", id="ajustes.respaldos", tooltip="Crear, verificar y restaurar respaldos"),
+        Binding(
+            "P", "package", "Paquete", id="ajustes.paquete", tooltip="El paquete de la oficina para la coordinación"
+        ),
     ]
     needs_row = frozenset({"edit"})
     columns = (
@@ -160,3 +164,13 @@ class SettingsDialog(TableDialog[SettingValue]):
 
         minutes = self.idle_minutes if self.idle_minutes is not None else self.workbench.idle_minutes
         self.open_form(IdleLockDialog(self.workspace, minutes))
+
+    def action_backups(self) -> None:
+        from tui import flows  # lazy: the dialogs are imported when opened
+
+        flows.show_backups(self.workbench)
+
+    def action_package(self) -> None:
+        from tui import flows  # lazy: the dialogs are imported when opened
+
+        flows.office_package(self.workbench)
