@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -193,4 +193,23 @@ def test_a_kill_while_preparing_loses_nothing(tmp_path: Path) -> None:
     store = open_store(str(db), clock=lambda: NOW)
     shown, key = recent_agenda(store)
     assert key is None and exact(list(shown.items)) == exact(list(compute_agenda(store).items))
+    store.close()
+
+
+def test_on_a_friday_it_prepares_the_next_working_day(tmp_path: Path) -> None:
+    """Prepared on Friday 13 March 2026, the agenda is the one of Tuesday 17's start: Saturday,
+    Sunday and Monday 16 (the third Monday of March, an official holiday) are not working days."""
+    friday = NOW + timedelta(days=1)
+    store = demo_store(tmp_path / "r.db")
+    store.close()
+    store = open_store(str(tmp_path / "r.db"), clock=lambda: friday)
+    assert prepare_agendas(store, settle=0) == (True, True)
+    ahead = agenda_cache.kept_header(store, DEFAULT_HORIZON_DAYS, ahead=True)
+    assert ahead is not None and ahead.computed_at == start_of_day(date(2026, 3, 17))
+    store.close()
+    tuesday = min(ahead.computed_at + timedelta(hours=9), ahead.steady_until - timedelta(seconds=1))
+    assert tuesday.date() == date(2026, 3, 17)
+    store = open_store(str(tmp_path / "r.db"), clock=lambda: tuesday)
+    shown, key = recent_agenda(store)
+    assert key is None and exact(list(shown.items)) == exact(list(compute_agenda(store, at=tuesday).items))
     store.close()

@@ -206,7 +206,8 @@ PREPARE_ENV = "RESGUARDO_PREPARAR"
 
 def prepare_agendas(store: Store, *, settle: float = 1.5, patience: float = 60.0) -> tuple[bool, bool]:
     """Compute and keep, unless kept already, the agenda of now and the one of the start of the
-    next day (with the data of now: the first start of tomorrow then shows it at once). Waits for
+    next working day (with the data of now: that day's first start then shows it at once; on a
+    Friday, Monday's). Waits for
     the data to stay unchanged for ``settle`` seconds first (at most ``patience``), so that a burst
     of changes is computed once. Returns (now's kept, tomorrow's kept) by this call.
 
@@ -222,7 +223,7 @@ def prepare_agendas(store: Store, *, settle: float = 1.5, patience: float = 60.0
             break
         key = again
     now = local(store.now())
-    tomorrow = start_of_day(now.date() + timedelta(days=1))
+    tomorrow = _next_start(store, now)
     kept_now = kept_ahead = False
     for at, ahead in ((now, False), (tomorrow, True)):
         header = agenda_cache.kept_header(store, DEFAULT_HORIZON_DAYS, ahead=ahead)
@@ -247,7 +248,7 @@ def prepare_soon(store: Store) -> bool:
         return False
     try:
         now = local(store.now())
-        tomorrow = start_of_day(now.date() + timedelta(days=1))
+        tomorrow = _next_start(store, now)
         wanted = [
             (now, agenda_cache.kept_header(store, DEFAULT_HORIZON_DAYS)),
             (tomorrow, agenda_cache.kept_header(store, DEFAULT_HORIZON_DAYS, ahead=True)),
@@ -259,6 +260,19 @@ def prepare_soon(store: Store) -> bool:
         return _start_preparing(store.path)
     except Exception:  # a locked or damaged database: nothing prepared, nothing lost
         return False
+
+
+def _next_start(store: Store, now: datetime) -> datetime:
+    """The start of the next working day after ``now``'s (the next day in an electoral process, when
+    every day is hábil): the day whose first start the agenda is prepared for."""
+    from policy.errors import UsageError  # lazy: only when preparing
+
+    today = now.date()
+    try:
+        day = store.calendar.business_calendar(today.year, today.year + 1).add_business_days(today, 1)
+    except UsageError:  # a calendar without working days ahead: tomorrow
+        day = today + timedelta(days=1)
+    return start_of_day(day)
 
 
 def _start_preparing(db_path: str) -> bool:
