@@ -11,11 +11,10 @@ import pytest
 from conftest import NOW
 from keyring.backend import KeyringBackend
 from textual.widgets import Select
-from workbench_helpers import build_demo_db, run_async, settle
+from workbench_helpers import build_demo_db, make_app, run_async, settle
 
 from policy.codes import Kind, Status
 from store import open_store
-from tui.app import Workbench
 from tui.commands import applicable_commands
 from tui.forms.base import ConfirmDialog
 from tui.forms.records import PersonDialog, RotationDialog
@@ -60,10 +59,6 @@ def memory_keyring():
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
     return build_demo_db(tmp_path / "demo.db")
-
-
-def make_app(db: Path) -> Workbench:
-    return Workbench(db, clock=lambda: NOW)
 
 
 @run_async

@@ -9,7 +9,7 @@ import pytest
 from conftest import NOW
 from memory_keyring import MemoryKeyring
 from textual.widgets import Input, Label
-from workbench_helpers import build_demo_db, run_async, settle
+from workbench_helpers import build_demo_db, make_app, run_async, settle
 
 from policy.codes import Kind
 from store import open_store
@@ -29,10 +29,6 @@ def ine_db(tmp_path: Path) -> Path:
 @pytest.fixture
 def iecm_db(tmp_path: Path) -> Path:
     return build_demo_db(tmp_path / "iecm.db")
-
-
-def make_app(db: Path) -> Workbench:
-    return Workbench(db, clock=lambda: NOW)
 
 
 async def select_first(pilot, kind: str):  # type: ignore[no-untyped-def]

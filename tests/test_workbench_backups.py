@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW
-from workbench_helpers import build_demo_db, run_async, settle
+from workbench_helpers import build_demo_db, make_app, palette, run_async, settle, type_text
 
 from policy.codes import Status
 from store import open_store
 from store.backup import ASIDE_PREFIX, MANUAL
-from tui.app import Workbench
 from tui.forms.base import ConfirmDialog, FormDialog
 from tui.workspace import Workspace
 
@@ -25,23 +24,6 @@ from tui.workspace import Workspace
 @pytest.fixture
 def ine_db(tmp_path: Path) -> Path:
     return build_demo_db(tmp_path / "oficina" / "ine.db", "ine")
-
-
-def make_app(db: Path) -> Workbench:
-    return Workbench(db, clock=lambda: NOW)
-
-
-async def palette(pilot, title: str):  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("ctrl+p", *title)
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    return pilot.app.screen
-
-
-async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 
 
 async def select_row(pilot, dialog, wanted) -> None:  # type: ignore[no-untyped-def]

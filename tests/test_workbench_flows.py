@@ -11,34 +11,15 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW
-from workbench_helpers import build_demo_db, run_async, settle
+from workbench_helpers import build_demo_db, make_app, palette, run_async, settle, type_text
 
 from store import open_store
-from tui.app import Workbench
 from tui.forms.base import ConfirmDialog, FormDialog
 
 
 @pytest.fixture
 def ine_db(tmp_path: Path) -> Path:
     return build_demo_db(tmp_path / "ine.db", "ine")
-
-
-def make_app(db: Path) -> Workbench:
-    return Workbench(db, clock=lambda: NOW)
-
-
-async def palette(pilot, title: str):  # type: ignore[no-untyped-def]
-    """Run a palette command by typing its title, as a user does."""
-    await settle(pilot)
-    await pilot.press("ctrl+p", *title)
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    return pilot.app.screen
-
-
-async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 
 
 async def save_and_confirm(pilot) -> None:  # type: ignore[no-untyped-def]

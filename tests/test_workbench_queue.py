@@ -8,7 +8,7 @@ import pytest
 from conftest import NOW
 from memory_keyring import MemoryKeyring
 from textual.widgets import Button
-from workbench_helpers import build_demo_db, run_async, settle
+from workbench_helpers import build_demo_db, make_app, run_async, settle
 
 from tui.app import Workbench
 from tui.forms.base import ConfirmDialog
@@ -19,10 +19,6 @@ from tui.screens.cuentas import CuentasScreen
 @pytest.fixture
 def iecm_db(tmp_path: Path) -> Path:
     return build_demo_db(tmp_path / "iecm.db")
-
-
-def make_app(db: Path) -> Workbench:
-    return Workbench(db, clock=lambda: NOW)
 
 
 async def open_password_dialog(pilot) -> PasswordDialog:  # type: ignore[no-untyped-def]

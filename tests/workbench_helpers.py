@@ -7,6 +7,7 @@ from pathlib import Path
 from conftest import NOW
 from textual.pilot import Pilot
 
+from tui.app import Workbench
 from tui.core.setup import load_demo
 from tui.workspace import Workspace
 
@@ -17,6 +18,26 @@ def build_demo_db(path: Path, profile: str = "iecm") -> Path:
     workspace.create_database()
     workspace.run(load_demo, profile)
     return path
+
+
+def make_app(db: Path) -> Workbench:
+    """The workbench on ``db`` with the fixed clock NOW."""
+    return Workbench(db, clock=lambda: NOW)
+
+
+async def palette(pilot: Pilot, title: str):  # type: ignore[no-untyped-def]
+    """Run a palette command by typing its title, as a user does; the screen it opened."""
+    await settle(pilot)
+    await pilot.press("ctrl+p", *title)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type ``text`` key by key (a space as the space key)."""
+    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 
 
 async def settle(pilot: Pilot) -> None:

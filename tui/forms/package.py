@@ -25,7 +25,7 @@ from policy.errors import UsageError
 from policy.labels import plural, size_text
 from tui.core.coordination import export_package, office_key
 from tui.forms.base import FormDialog, Job, field
-from tui.forms.transfer import FilePickerDialog, existing_folder
+from tui.forms.transfer import existing_folder, pick_folder
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
@@ -211,13 +211,7 @@ class PackageDialog(FormDialog):
         return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?"
 
     def action_pick(self) -> None:
-        def picked(folder: Path | None) -> None:
-            if folder is not None:
-                self.query_one("#folder", Input).value = str(folder)
-                self.query_one("#name", Input).focus()
-
-        start = Path(self.value("folder").strip() or self.folder).expanduser()
-        self.app.push_screen(FilePickerDialog("Elija la carpeta del paquete", start, folders_only=True), picked)
+        pick_folder(self, "Elija la carpeta del paquete")
 
     @on(Button.Pressed, "#pick")
     def _pick_pressed(self) -> None:

@@ -151,6 +151,19 @@ class FilePickerDialog(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+def pick_folder(form: FormDialog, title: str) -> None:
+    """Open the folder picker for an export form's «#folder» field, starting at what it holds (or
+    its ``folder``); the folder picked goes into the field and the «#name» field takes the focus."""
+
+    def picked(folder: Path | None) -> None:
+        if folder is not None:
+            form.query_one("#folder", Input).value = str(folder)
+            form.query_one("#name", Input).focus()
+
+    start = Path(form.value("folder").strip() or getattr(form, "folder", Path.home())).expanduser()
+    form.app.push_screen(FilePickerDialog(title, start, folders_only=True), picked)
+
+
 class ExportDialog(FormDialog):
     """Export the inventory: a folder (typed or picked) and a file name."""
 
@@ -209,13 +222,7 @@ class ExportDialog(FormDialog):
         return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?" if path.exists() else None
 
     def action_pick(self) -> None:
-        def picked(folder: Path | None) -> None:
-            if folder is not None:
-                self.query_one("#folder", Input).value = str(folder)
-                self.query_one("#name", Input).focus()
-
-        start = Path(self.value("folder").strip() or self.folder).expanduser()
-        self.app.push_screen(FilePickerDialog("Elija la carpeta de destino", start, folders_only=True), picked)
+        pick_folder(self, "Elija la carpeta de destino")
 
     @on(Button.Pressed, "#pick")
     def _pick_pressed(self) -> None:
