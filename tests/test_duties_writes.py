@@ -7,64 +7,36 @@ either everything the command writes or nothing of it.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import NOW
+from write_harness import SCRIPT, copy, env, kill_at_every_write, make_template, run
 
-from store import faults, integrity, open_store
-
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = str(Path(sys.executable).with_name("resguardo"))
-
-
-def _env(db: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in (faults.ENV, faults.ENV_TRACE, "RESGUARDO_DEBUG")}
-    env.update(RESGUARDO_DB=str(db), RESGUARDO_NOW=NOW.isoformat(), RESGUARDO_LOCK_TIMEOUT="30")
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
-    env.update(extra)
-    return env
-
-
-def _run(db: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SCRIPT, *args], env=_env(db, **extra), capture_output=True, text=True, encoding="utf-8", check=False
-    )
+from store import integrity, open_store
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("plantilla") / "resguardo.db"
-    for args in (
-        ("iniciar", "--perfil", "iecm"),
-        ("cuentas", "agregar", "--red", "x", "--usuario", "@IECM_DD05"),
+    return make_template(
+        tmp_path_factory.mktemp("plantilla"),
         (
-            "mensajes",
-            "registrar",
-            "x/@IECM_DD05",
-            "--asunto",
-            "Convocatoria",
-            "--desde",
-            "2026-03-12",
-            "--hasta",
-            "2026-03-14",
+            ("iniciar", "--perfil", "iecm"),
+            ("cuentas", "agregar", "--red", "x", "--usuario", "@IECM_DD05"),
+            (
+                "mensajes",
+                "registrar",
+                "x/@IECM_DD05",
+                "--asunto",
+                "Convocatoria",
+                "--desde",
+                "2026-03-12",
+                "--hasta",
+                "2026-03-14",
+            ),
         ),
-    ):
-        done = _run(db, *args)
-        assert done.returncode == 0, (args, done.stderr)
-    return db
-
-
-def _copy(template: Path, folder: Path) -> Path:
-    folder.mkdir()
-    for file in template.parent.iterdir():
-        if file.is_file():
-            shutil.copyfile(file, folder / file.name)
-    return folder / template.name
+    )
 
 
 def _snapshot(db: Path) -> tuple[int, ...]:
@@ -93,35 +65,21 @@ COMMANDS = {
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_kill_at_every_write_leaves_all_or_nothing(template: Path, tmp_path: Path, name: str) -> None:
-    args = COMMANDS[name]
-    before = _snapshot(template)
-    traced = _copy(template, tmp_path / "traza")
-    trace = tmp_path / "traza.txt"
-    done = _run(traced, *args, **{faults.ENV_TRACE: str(trace)})
-    assert done.returncode == 0, done.stderr
-    after = _snapshot(traced)
-    assert after != before
-    points = trace.read_text("utf-8").splitlines()
-    assert points
-    for number in range(1, len(points) + 1):
-        db = _copy(template, tmp_path / f"corte-{number}")
-        killed = _run(db, *args, **{faults.ENV: f"kill:{number}"})
-        assert killed.returncode == faults.KILLED_STATUS, (number, points[number - 1], killed.stderr)
-        assert _snapshot(db) in (before, after), (number, points[number - 1])
+    kill_at_every_write(template, tmp_path, COMMANDS[name], _snapshot)
 
 
 def test_two_writers_at_once_lose_nothing(template: Path, tmp_path: Path) -> None:
-    db = _copy(template, tmp_path / "dos")
+    db = copy(template, tmp_path / "dos")
     before = _snapshot(db)
     matters = [
-        subprocess.Popen([SCRIPT, "asuntos", "registrar", "-", "--descripcion", f"Asunto {i}"], env=_env(db), text=True)
+        subprocess.Popen([SCRIPT, "asuntos", "registrar", "-", "--descripcion", f"Asunto {i}"], env=env(db), text=True)
         for i in range(4)
     ]
     posts = [
         subprocess.Popen(
             [SCRIPT, "bitacora", "agregar", "x/@IECM_DD05", "--tipo", "publicacion", "--texto", f"Foto {i}",
              "--personas", f"Persona {i}"],
-            env=_env(db),
+            env=env(db),
             text=True,
         )
         for i in range(4)
@@ -136,10 +94,10 @@ def test_two_writers_at_once_lose_nothing(template: Path, tmp_path: Path) -> Non
 
 
 def test_a_refused_fulfilment_writes_nothing(template: Path, tmp_path: Path) -> None:
-    db = _copy(template, tmp_path / "rechazo")
+    db = copy(template, tmp_path / "rechazo")
     before = _snapshot(db)
-    refused = _run(db, "bitacora", "agregar", "x/@IECM_DD05", "--tipo", "nota", "--texto", "Ya", "--atiende", "1")
+    refused = run(db, "bitacora", "agregar", "x/@IECM_DD05", "--tipo", "nota", "--texto", "Ya", "--atiende", "1")
     assert refused.returncode != 0 and "publicacion" in refused.stderr and "Traceback" not in refused.stderr
-    missing = _run(db, "deberes", "cumplir", "99")
+    missing = run(db, "deberes", "cumplir", "99")
     assert missing.returncode != 0 and "No existe el deber con id 99" in missing.stderr
     assert _snapshot(db) == before

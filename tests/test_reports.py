@@ -271,17 +271,9 @@ def test_exporting_twice_gives_the_same_uids_and_non_working_days_are_all_day(de
 
 
 def _subprocess_env(db: Path, **extra: str) -> dict[str, str]:
-    import os
+    from write_harness import env  # lazy: as the imports of this section
 
-    from store import faults
-
-    env = {k: v for k, v in os.environ.items() if k not in (faults.ENV, faults.ENV_TRACE, "RESGUARDO_DEBUG")}
-    root = Path(__file__).resolve().parent.parent
-    env.update(RESGUARDO_DB=str(db), RESGUARDO_NOW=NOW.isoformat(), RESGUARDO_LOCK_TIMEOUT="30")
-    env["PYTHONPATH"] = str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
-    env.update(extra)
-    return env
+    return env(db, PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring", **extra)
 
 
 def _resguardo(db: Path, *args: str, **extra: str):  # type: ignore[no-untyped-def]

@@ -9,56 +9,28 @@ holds either everything the command writes or nothing of it.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import NOW
+from write_harness import SCRIPT, copy, env, kill_at_every_write, make_template
 
-from store import faults, integrity, open_store
-
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = str(Path(sys.executable).with_name("resguardo"))
-
-
-def _env(db: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in (faults.ENV, faults.ENV_TRACE, "RESGUARDO_DEBUG")}
-    env.update(RESGUARDO_DB=str(db), RESGUARDO_NOW=NOW.isoformat(), RESGUARDO_LOCK_TIMEOUT="30")
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
-    env.update(extra)
-    return env
-
-
-def _run(db: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SCRIPT, *args], env=_env(db, **extra), capture_output=True, text=True, encoding="utf-8", check=False
-    )
+from store import integrity, open_store
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("plantilla") / "resguardo.db"
-    for args in (
-        ("iniciar", "--perfil", "iecm"),
-        ("cuentas", "agregar", "--red", "x", "--usuario", "@IECM_DD05"),
-        ("personas", "agregar", "--nombre", "Ana Pérez"),
-        ("personas", "agregar", "--nombre", "Luis Gómez"),
-        ("cuentas", "asignar", "x/@IECM_DD05", "Ana Pérez", "--rol", "enlace", "--desde", "2026-01-05"),
-    ):
-        done = _run(db, *args)
-        assert done.returncode == 0, (args, done.stderr)
-    return db
-
-
-def _copy(template: Path, folder: Path) -> Path:
-    folder.mkdir()
-    for file in template.parent.iterdir():
-        if file.is_file():
-            shutil.copyfile(file, folder / file.name)
-    return folder / template.name
+    return make_template(
+        tmp_path_factory.mktemp("plantilla"),
+        (
+            ("iniciar", "--perfil", "iecm"),
+            ("cuentas", "agregar", "--red", "x", "--usuario", "@IECM_DD05"),
+            ("personas", "agregar", "--nombre", "Ana Pérez"),
+            ("personas", "agregar", "--nombre", "Luis Gómez"),
+            ("cuentas", "asignar", "x/@IECM_DD05", "Ana Pérez", "--rol", "enlace", "--desde", "2026-01-05"),
+        ),
+    )
 
 
 def _snapshot(db: Path) -> tuple[int, ...]:
@@ -80,35 +52,21 @@ COMMANDS = {
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_kill_at_every_write_leaves_all_or_nothing(template: Path, tmp_path: Path, name: str) -> None:
-    args = COMMANDS[name]
-    before = _snapshot(template)
-    traced = _copy(template, tmp_path / "traza")
-    trace = tmp_path / "traza.txt"
-    done = _run(traced, *args, **{faults.ENV_TRACE: str(trace)})
-    assert done.returncode == 0, done.stderr
-    after = _snapshot(traced)
-    assert after != before
-    points = trace.read_text("utf-8").splitlines()
-    assert points
-    for number in range(1, len(points) + 1):
-        db = _copy(template, tmp_path / f"corte-{number}")
-        killed = _run(db, *args, **{faults.ENV: f"kill:{number}"})
-        assert killed.returncode == faults.KILLED_STATUS, (number, points[number - 1], killed.stderr)
-        assert _snapshot(db) in (before, after), (number, points[number - 1])
+    kill_at_every_write(template, tmp_path, COMMANDS[name], _snapshot)
 
 
 def test_two_writers_at_once_lose_nothing(template: Path, tmp_path: Path) -> None:
-    db = _copy(template, tmp_path / "dos")
+    db = copy(template, tmp_path / "dos")
     names = [[f"Persona {side}{i}" for i in range(8)] for side in "AB"]
 
     def writer(batch: list[str]) -> subprocess.Popen[str]:
         script = ";".join(f"{SCRIPT!r} candidatos agregar {name!r}" for name in batch)
-        return subprocess.Popen(["/bin/sh", "-c", script.replace(";", " && ")], env=_env(db), text=True)
+        return subprocess.Popen(["/bin/sh", "-c", script.replace(";", " && ")], env=env(db), text=True)
 
     procs = [writer(batch) for batch in names]
     consultations = [
         subprocess.Popen(
-            [SCRIPT, "consultas", "agregar", "x/@IECM_DD05", "--asunto", f"Cartel {i}", "--texto", DRAFT], env=_env(db)
+            [SCRIPT, "consultas", "agregar", "x/@IECM_DD05", "--asunto", f"Cartel {i}", "--texto", DRAFT], env=env(db)
         )
         for i in range(4)
     ]
