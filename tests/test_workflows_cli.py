@@ -193,7 +193,11 @@ def test_consultas_add_resolve_list(ine) -> None:  # type: ignore[no-untyped-def
         (("bajas", "registrar", "x/@NoExiste"), 1, "No existe la cuenta"),
         (("bajas", "registrar", "1", "--fecha", "2026-03-20"), 2, "futuro"),
         (("aperturas", "agregar", "--red", "x", "--usuario", "@nueva", "--oficio", " "), 2, "oficio"),
-        (("solicitudes", "agregar", "1", "--de", "@ana", "--asunto", "A", "--recibida", "ayer"), 2, "no tiene el formato"),
+        (
+            ("solicitudes", "agregar", "1", "--de", "@ana", "--asunto", "A", "--recibida", "ayer"),
+            2,
+            "no tiene el formato",
+        ),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_spanish_line_and_changes_nothing(ine, args, code, words) -> None:  # type: ignore[no-untyped-def]
