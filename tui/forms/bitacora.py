@@ -24,7 +24,8 @@ from policy.duties import MODALITY_LABELS
 from policy.entries.moderation import moderation_recorded
 from policy.errors import ResguardoError, UsageError
 from policy.labels import ENTRY_KIND_LABELS, counted, seal_lines
-from policy.moderation import ACTION_LABELS, ModerationDecision, cite, decide
+from policy.moderation import ACTION_LABELS, ModerationDecision, decide
+from policy.profile import short_document
 from store.bitacora import Entry
 from store.files import sweep_stale_temp_files
 from tui.core.bitacora import (
@@ -287,9 +288,11 @@ class ModerationDialog(FormDialog):
             box.update(Content.styled(decision, "$error"))
             return
         said = " ".join(decision.notes)
-        if not said and decision.rule is not None:
-            said = f"Conforme a {cite(self._profile(), decision.rule)}."
-        box.update(Content.assemble(("Fundamento: ", "bold"), said or "las reglas del perfil lo permiten."))
+        if not said:
+            rule = decision.rule
+            where = f" ({short_document(self._profile(), rule)} {rule.section})".rstrip() if rule else ""
+            said = f"la acción está permitida por las reglas del perfil{where}; la entrada no cita una excepción."
+        box.update(Content.assemble(("Fundamento: ", "bold"), said))
 
     def _profile(self) -> Profile:
         snapshot = self.workbench.agenda_snapshot
