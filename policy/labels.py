@@ -288,3 +288,27 @@ def keyring_label(backend: str, *, encrypted_file: bool = False) -> str:
     if encrypted_file or backend.endswith(".EncryptedFileKeyring"):
         return "archivo cifrado de resguardo"
     return _KEYRING_LABELS.get(backend, "llavero elegido en la configuración de keyring")
+
+
+def seal_lines(head: str, total: int, head_id: int | None, at: datetime) -> tuple[str, str, str]:
+    """The bitácora's seal as it is quoted in an oficio or an e-mail (``bitacora sello`` prints it, the
+    workbench shows and copies it): the moment, the head hash, the number of entries and the last one."""
+    return (
+        f"Sello de la bitácora al {at.strftime('%d/%m/%Y %H:%M')}:",
+        f"  hash:     {head}",
+        f"  entradas: {total}" + (f" (última: {head_id})" if head_id else ""),
+    )
+
+
+def second_factor_lines(ref: str, method: str, recovery_location: str | None, codes_in_keyring: bool) -> list[str]:
+    """What both faces say after recording an account's second factor: the method, where its recovery
+    codes are, and, without a second factor, the recommendation."""
+    text = f"Segundo factor de {ref}: {SECOND_FACTOR_LABELS.get(method, method)}."
+    if recovery_location:
+        text += f" Códigos de recuperación: {recovery_location}."
+    if codes_in_keyring:
+        text += " Los códigos están guardados en el llavero."
+    lines = [text]
+    if method == SecondFactor.NONE:
+        lines.append("Se recomienda activar un segundo factor (aplicación autenticadora o llave de seguridad).")
+    return lines

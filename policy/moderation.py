@@ -37,6 +37,11 @@ ACTION_LABELS = {
 }
 
 
+class HateNotDeclaredError(PolicyError):
+    """A block refused where only hate or violence speech allows one, and the comment was not declared so
+    (each face says how to declare it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ModerationDecision:
     """An allowed action, the clause that governs it and what the entry must state."""
@@ -88,10 +93,10 @@ def decide(profile: Profile, action: str, *, hate_or_violence: bool = False) -> 
         if policy == BLOCK_HATE_ONLY:
             if not hate_or_violence:
                 clause = cite(profile, rule) if rule else "sus reglas"
-                raise PolicyError(
+                raise HateNotDeclaredError(
                     f"No se registra el bloqueo: {profile.short_name} no permite bloquear a personas usuarias"
                     f" ({clause}). La única excepción son los discursos que promueven el odio o la violencia;"
-                    " si es el caso, declárelo expresamente (--odio-violencia)."
+                    " si es el caso, declárelo expresamente."
                 )
             hate_rule = profile.rules.get("moderation_hate", rule)
             basis = cite(profile, hate_rule) if hate_rule else "las reglas del perfil"

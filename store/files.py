@@ -11,6 +11,11 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import TextIO
 
 #: Folders resguardo creates, and the database with its -wal and -shm files.
 PRIVATE_FOLDER = 0o700
@@ -133,12 +138,24 @@ def write_text_atomically(path: Path, text: str, *, encoding: str = "utf-8-sig")
     """Write ``text`` to ``path`` through a temporary file beside it, fsynced and renamed over it: a
     failure (a full disk, a crash) never leaves half a file, and the temporary one is removed (or swept
     later, ``sweep_stale_temp_files``). Raises OSError."""
+    with atomic_text_file(path, encoding=encoding) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def atomic_text_file(path: Path, *, encoding: str = "utf-8-sig", suffix: str = ".csv") -> Iterator[TextIO]:
+    """A text file to stream into, published at ``path`` only when the block ends without error.
+
+    It is a temporary file beside ``path`` (named for ``sweep_stale_temp_files``), fsynced and renamed
+    over ``path``; on any error, or a crash, ``path`` is untouched and the temporary file is removed
+    (or swept later). Raises OSError.
+    """
     import tempfile  # lazy: it pulls in random, for an export only
 
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".csv")
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=suffix)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

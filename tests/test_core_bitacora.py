@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import NOW, make_runner
 
+from policy.errors import UsageError
 from store import open_store
 from store.db import Store
 from store.errors import NotFoundError
@@ -15,7 +18,7 @@ from tui.core.bitacora import (
     DEFAULT_SEARCH_LIMIT,
     ReversedRangeError,
     add_entry,
-    entries_to_export,
+    export_entries,
     search_entries,
     verify_journal,
 )
@@ -44,7 +47,9 @@ def test_days_are_whole_and_a_reversed_range_is_refused(store: Store) -> None:
     assert [e.id for e in search_entries(store, since=yesterday, until=yesterday)] == [late.id]
     with pytest.raises(ReversedRangeError, match="final es anterior a la inicial"):
         search_entries(store, since=date(2026, 3, 2), until=date(2026, 3, 1))
-    assert [e.text for e in entries_to_export(store)] == ["tarde", "hoy"]  # oldest first
+    out = io.StringIO()
+    assert export_entries(store, "json", to=out) == (2, None)
+    assert [e["text"] for e in json.loads(out.getvalue())["entries"]] == ["tarde", "hoy"]  # oldest first
     assert DEFAULT_SEARCH_LIMIT == 50
 
 
@@ -69,3 +74,29 @@ def test_verification_without_the_keyring_says_what_it_skipped(tmp_path: Path) -
     text = verification_text(report)
     assert text.startswith(report.chain.message)
     assert text.endswith(f"Comprobaciones con la clave del llavero omitidas: {report.keyed_skipped}.")
+
+
+def test_an_export_to_a_file_is_whole_or_absent(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both faces write the file through ``export_entries``: a failure halfway leaves the old file as it
+    was and no temporary file beside it."""
+    import store.bitacora_export as writer
+
+    add_entry(store, kind="nota", text="primera")
+    add_entry(store, kind="nota", text='=HYPERLINK("x")')
+    target = tmp_path / "bitacora.csv"
+    done = export_entries(store, "csv", to=target)
+    assert done == (2, target)
+    written = target.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbfid,account_id,") and b"'=HYPERLINK" in written
+
+    def broken(handle: io.TextIOBase, fmt: str, entries: object) -> int:
+        handle.write("id,account_id\n1,")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "write_entries", broken)
+    with pytest.raises(UsageError, match="No se pudo escribir .*disco lleno"):
+        export_entries(store, "csv", to=target)
+    assert target.read_bytes() == written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bitacora.csv"]
+    with pytest.raises(UsageError, match="formato"):
+        export_entries(store, "xml", to=io.StringIO())

@@ -125,6 +125,44 @@ def correct_entry(app: Workbench, entry: Entry) -> None:
     app.push_screen(CorrectionDialog(app.workspace, entry))
 
 
+def moderate_comment(app: Workbench, account_id: int | None = None) -> None:
+    """A moderation action on a comment, checked against the profile with its legal basis."""
+    from tui.forms.base import account_options  # lazy: forms are not for the first frame
+    from tui.forms.bitacora import ModerationDialog  # lazy: forms are not for the first frame
+
+    # the account picker needs the accounts, built just after the first frame
+    app.with_institution(lambda: app.push_screen(ModerationDialog(app.workspace, account_options(app), account_id)))
+
+
+def show_seal(app: Workbench) -> None:
+    """The bitácora's seal, to quote in an oficio or an e-mail (and copy)."""
+    from tui.forms.bitacora import SealDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(SealDialog(app.workspace))
+
+
+def export_journal(
+    app: Workbench, *, account_id: int | None = None, kind: str | None = None, since: str = "", until: str = ""
+) -> None:
+    """The bitácora's entries with their hashes to a CSV or JSON file (the Bitácora screen's filters first)."""
+    from tui.forms.base import account_options  # lazy: forms are not for the first frame
+    from tui.forms.bitacora import ExportEntriesDialog  # lazy: forms are not for the first frame
+
+    app.with_institution(
+        lambda: app.push_screen(
+            ExportEntriesDialog(
+                app.workspace,
+                account_options(app),
+                _start_folder(app),
+                account_id=account_id,
+                kind=kind,
+                since=since,
+                until=until,
+            )
+        )
+    )
+
+
 def register_message(app: Workbench, account_id: int | None = None) -> None:
     """iecm: a UTCSyD message to publish (offered only where the profile has the rule)."""
     _open_duty_form(app, "MessageNewDialog", account_id)
@@ -147,6 +185,18 @@ def _open_duty_form(app: Workbench, name: str, account_id: int | None) -> None:
     dialog = getattr(duties, name)
     # the account picker needs the accounts, built just after the first frame
     app.with_institution(lambda: app.push_screen(dialog(app.workspace, account_options(app), account_id)))
+
+
+def second_factor(app: Workbench, account: Account) -> None:
+    """The account's second factor and its recovery codes (kept in the keyring)."""
+    from tui.forms.second_factor import SecondFactorDialog  # lazy: forms are not for the first frame
+
+    def show() -> None:  # the current state is in the institution, built just after the first frame
+        institution = app.institution
+        current = institution.second_factors.get(account.id) if institution is not None else None
+        app.push_screen(SecondFactorDialog(app.workspace, account, current))
+
+    app.with_institution(show)
 
 
 def change_holder(app: Workbench, account: Account) -> None:
@@ -213,4 +263,7 @@ def palette_commands(app: Workbench) -> list[PaletteCommand]:
         PaletteCommand(
             "borrador: Listas de la revisión", partial(show_lists, app), "Candidaturas, palabras, campañas, enlaces"
         ),
+        PaletteCommand("bitácora: Sello para citar", partial(show_seal, app), "Huella y total de entradas; lo copia"),
+        PaletteCommand("bitácora: Moderar un comentario", partial(moderate_comment, app), "Con su fundamento"),
+        PaletteCommand("bitácora: Exportar", partial(export_journal, app), "Las entradas con sus huellas, CSV o JSON"),
     ]

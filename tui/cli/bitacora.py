@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import json
-import os
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from policy.clock import parse_date, parse_datetime
 from policy.errors import UsageError
-from policy.labels import counted, plural
+from policy.labels import counted, plural, seal_lines
 from store import integrity
-from store.bitacora import FORMAT, refs_text
-from store.errors import TamperedError, os_error_text
+from store.errors import TamperedError
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.paths import output_file
@@ -400,9 +396,7 @@ def show_seal(ctx: Context, args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"Sello de la bitácora al {sealed.at.strftime('%d/%m/%Y %H:%M')}:")
-    print(f"  hash:     {seal.head}")
-    print(f"  entradas: {seal.total}" + (f" (última: {seal.head_id})" if seal.head_id else ""))
+    print("\n".join(seal_lines(seal.head, seal.total, seal.head_id, sealed.at)))
     print(
         "Cítelo en un oficio o correo; después, «resguardo bitacora verificar --sello HASH» comprueba que la"
         " bitácora lo sigue extendiendo."
@@ -414,105 +408,42 @@ def show_seal(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-EXPORT_COLUMNS = (
-    "id",
-    "account_id",
-    "account",
-    "kind",
-    "occurred_at",
-    "recorded_at",
-    "author",
-    "text",
-    "refs",
-    "corrects_id",
-    "prev_hash",
-    "hash",
-)
-
-
-def _write_export(handle: TextIO, fmt: str, entries: Iterator[Entry]) -> int:
-    """Stream the entries to ``handle``; returns how many were written."""
-
-    count = 0
-    if fmt == "csv":
-        from policy.spreadsheet import neutralize_row  # lazy: it imports dataclasses (~20 ms), for CSV only
-
-        writer = csv.writer(handle, lineterminator="\n")
-        # With «\n» as the line end the csv module leaves a lone «\r» unquoted, and a spreadsheet
-        # starts a new row there (whose first cell could be a formula): such rows are fully quoted.
-        quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        writer.writerow(EXPORT_COLUMNS)
-        for e in entries:
-            # Text cells starting with a formula character get a leading «'» (see
-            # policy.spreadsheet.neutralize); the ids stay numbers. JSON needs none of this.
-            row = neutralize_row(
-                [
-                    e.id,
-                    "" if e.account_id is None else e.account_id,
-                    e.account or "",
-                    e.kind,
-                    e.occurred_at,
-                    e.recorded_at,
-                    e.author,
-                    e.text,
-                    refs_text(e.refs) or "",
-                    "" if e.corrects_id is None else e.corrects_id,
-                    e.prev_hash,
-                    e.hash,
-                ]
-            )
-            (quoted if any(isinstance(cell, str) and "\r" in cell for cell in row) else writer).writerow(row)
-            count += 1
-        return count
-    handle.write(f'{{"format": {json.dumps(FORMAT)}, "entries": [')
-    for e in entries:
-        handle.write(("," if count else "") + "\n  " + json.dumps(e.as_json(), ensure_ascii=False))
-        count += 1
-    handle.write("\n]}\n")
-    return count
-
-
 def export_entries(ctx: Context, args: argparse.Namespace) -> int:
-    import tempfile  # lazy: it imports shutil and random (~5 ms) that agregar and buscar (timed) never need
-
     since, until = _range(args)
+    target = output_file(args.salida) if args.salida else None
     with _range_in_options():
-        entries = journal.entries_to_export(ctx.store, account=args.cuenta, kind=args.tipo, since=since, until=until)
-    if not args.salida:
-        _write_export(sys.stdout, args.formato, entries)
-        return 0
-    target = output_file(args.salida)
-    # Written beside the target and renamed: a failure never leaves half a file.
-    temp = None
-    try:
-        fd, temp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".resguardo-", suffix=".tmp")
-        # CSV with a BOM, as the inventory export: Excel in Spanish then shows the accents.
-        encoding = "utf-8-sig" if args.formato == "csv" else "utf-8"
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            count = _write_export(handle, args.formato, entries)
-        os.replace(temp, target)
-    except OSError as exc:
-        if temp:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-        raise UsageError(f"No se pudo escribir «{args.salida}»: {os_error_text(exc)}.") from None
-    print(f"{counted(count, 'entrada exportada', 'entradas exportadas')} a {target}.")
+        done = journal.export_entries(
+            ctx.store,
+            args.formato,
+            to=sys.stdout if target is None else target,
+            account=args.cuenta,
+            kind=args.tipo,
+            since=since,
+            until=until,
+        )
+    if target is not None:
+        print(f"{counted(done.entries, 'entrada exportada', 'entradas exportadas')} a {target}.")
     return 0
 
 
 def moderate_comment(ctx: Context, args: argparse.Namespace) -> int:
     text = _text_arg(args.texto)
     occurred = ctx.moment_arg(args.fecha_hora, "fecha y hora") if args.fecha_hora else None
-    entry = journal.moderate_comment(
-        ctx.store,
-        args.cuenta,
-        args.accion,
-        text,
-        hate_or_violence=args.odio_violencia,
-        occurred_at=occurred,
-        refs=args.ref,
-        author=args.por,
-    )
+    from policy.moderation import HateNotDeclaredError  # lazy: policy.moderation loads the profiles' module
+
+    try:
+        entry = journal.moderate_comment(
+            ctx.store,
+            args.cuenta,
+            args.accion,
+            text,
+            hate_or_violence=args.odio_violencia,
+            occurred_at=occurred,
+            refs=args.ref,
+            author=args.por,
+        )
+    except HateNotDeclaredError as exc:
+        raise HateNotDeclaredError(exc.message.removesuffix(".") + " (--odio-violencia).") from None
     print(f"Moderación registrada en la bitácora: entrada {entry.id}.")
     print(entry.text)
     return 0

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import format_date
 from policy.codes import SecondFactor
 from policy.errors import UsageError
-from policy.labels import SECOND_FACTOR_LABELS, counted
+from policy.labels import counted, second_factor_lines
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.spanish_argparse import SpanishFormatter
@@ -510,15 +510,8 @@ def set_second_factor(ctx: Context, args: argparse.Namespace) -> int:
     state = core.set_second_factor(
         store, account.id, args.metodo, recovery_location=args.resguardo_codigos, codes=codes, secrets=secrets
     )
-    label = SECOND_FACTOR_LABELS.get(state.method, state.method)
-    text = f"Segundo factor de {account.ref}: {label}."
-    if state.recovery_location:
-        text += f" Códigos de recuperación: {state.recovery_location}."
-    if state.codes_in_keyring:
-        text += " Los códigos están guardados en el llavero."
-    print(text)
-    if state.method == SecondFactor.NONE:
-        print("Se recomienda activar un segundo factor (aplicación autenticadora o llave de seguridad).")
+    for line in second_factor_lines(account.ref, state.method, state.recovery_location, state.codes_in_keyring):
+        print(line)
     return 0
 
 

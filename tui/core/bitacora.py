@@ -7,9 +7,10 @@ this module imports nothing heavy at its top.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from policy import validate
 from policy.clock import end_of_day, start_of_day
@@ -18,6 +19,7 @@ from policy.entries.preflight import with_verdict
 from policy.errors import UsageError
 from store import integrity
 from store.bitacora import MAX_TEXT, MODERATION, Seal
+from store.errors import os_error_text
 from tui.core.common import AccountKey, account_of
 
 if TYPE_CHECKING:
@@ -29,19 +31,14 @@ if TYPE_CHECKING:
 __all__ = [
     "activity_warning",
     "add_entry",
-    "entries_to_export",
+    "export_entries",
     "moderate_comment",
     "search_entries",
     "seal_journal",
     "verify_journal",
 ]
 
-ONE_SIDED: dict[str, str] = {
-    "entries_to_export": "a file of the entries with their hashes, to verify elsewhere: a command-line job",
-    "seal_journal": "a seal is quoted in an official letter or an e-mail: printed by the command line (bitacora sello)",
-    "moderate_comment": "the workbench records moderation as a plain entry of kind moderacion; the checked action"
-    " with its legal basis is a command-line step (bitacora moderar)",
-}
+ONE_SIDED: dict[str, str] = {}
 
 #: How many entries a search returns when the caller does not say.
 DEFAULT_SEARCH_LIMIT = 50
@@ -227,19 +224,43 @@ def search_entries(
     )
 
 
-def entries_to_export(
+class JournalExport(NamedTuple):
+    """How many entries an export wrote, and the file (None when it went to a stream)."""
+
+    entries: int
+    path: Path | None
+
+
+def export_entries(
     store: Store,
+    fmt: str,
     *,
+    to: Path | TextIO,
     account: AccountKey | None = None,
     kind: str | None = None,
     since: date | None = None,
     until: date | None = None,
-) -> Iterator[Entry]:
-    """Every entry matching the filters (as in ``search_entries``), oldest first, streamed, with its hashes."""
+) -> JournalExport:
+    """Write every entry matching the filters (as in ``search_entries``), oldest first, with its hashes,
+    as ``fmt`` (``csv`` or ``json``, ``store.bitacora_export``), streamed: to the file ``to``, atomically
+    (a failure leaves no half file), or to an open text stream.
+
+    UsageError for an unknown format, a reversed range or a file that cannot be written (a full disk
+    says so); NotFoundError for an unknown account.
+    """
+    from store.bitacora_export import FORMATS, write_entries, write_entries_file  # lazy: csv and json, to export
+
+    chosen = validate.choice(fmt, "formato", list(FORMATS))
     start, end = _window(since, until)
-    return store.bitacora.iter_entries(
+    entries = store.bitacora.iter_entries(
         account_id=None if account is None else account_of(store, account).id, kind=kind, since=start, until=end
     )
+    if not isinstance(to, Path):
+        return JournalExport(write_entries(to, chosen, entries), None)
+    try:
+        return JournalExport(write_entries_file(to, chosen, entries), to)
+    except OSError as exc:
+        raise UsageError(f"No se pudo escribir «{to}»: {os_error_text(exc)}.") from None
 
 
 def _window(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:

@@ -60,7 +60,6 @@ __all__ = [
 ONE_SIDED: dict[str, str] = {
     "read_password": "the workbench never shows nor copies a stored password, only the one being typed",
     "review_passwords": "the workbench shows each account's findings in Cuentas, from the agenda's state",
-    "set_second_factor": "the workbench has no second-factor form yet (issue: 2FA in the workbench)",
 }
 
 #: What asks for the encrypted file's master passphrase: called with True when the passphrase creates the file.

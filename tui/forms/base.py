@@ -30,6 +30,7 @@ from tui.widgets.keyhints import KeyHints
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
+    from store.secrets import Secrets
     from tui.app import Workbench
     from tui.workspace import Workspace
 
@@ -42,6 +43,31 @@ class Job(Generic[T]):
 
     call: Callable[[], T]
     describe: Callable[[T], str]
+
+
+class RehearsalSecrets:
+    """The keyring for a rehearsal (``Workspace.rehearsing``): reads go through, nothing is written,
+    promoted or deleted.
+
+    A rehearsal rolls back SQLite only; a use case that also changes keyring entries (the closing's
+    deletion, the recovery codes' save) runs against this stand-in then, and the checks it makes only read.
+    """
+
+    def __init__(self, secrets: Secrets) -> None:
+        self._secrets = secrets
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._secrets, name)
+
+    def delete(self, key: str) -> None:
+        """Nothing is deleted in a rehearsal."""
+
+    def put(self, key: str, value: str) -> None:
+        """Nothing is written in a rehearsal."""
+
+    def promote(self, key: str) -> bool:
+        """Nothing is moved in a rehearsal."""
+        return False
 
 
 def optional(value: str) -> str | None:

@@ -1,28 +1,65 @@
-"""The form of a new bitácora entry (entries are never edited: a correction is a new entry)."""
+"""The bitácora's forms: a new entry (entries are never edited: a correction is a new entry), a
+correction, a checked moderation action, the seal and the export."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from policy.clock import format_date, local
-from policy.codes import DutyKind, EntryKind
+from policy.codes import DutyKind, EntryKind, ModerationAction
 from policy.duties import MODALITY_LABELS
-from policy.labels import ENTRY_KIND_LABELS
+from policy.entries.moderation import moderation_recorded
+from policy.errors import ResguardoError, UsageError
+from policy.labels import ENTRY_KIND_LABELS, counted, seal_lines
+from policy.moderation import ACTION_LABELS, ModerationDecision, decide
+from policy.profile import short_document
 from store.bitacora import Entry
-from tui.core.bitacora import activity_warning, add_entry
+from store.files import sweep_stale_temp_files
+from tui.core.bitacora import (
+    JournalExport,
+    JournalSeal,
+    activity_warning,
+    add_entry,
+    export_entries,
+    moderate_comment,
+    seal_journal,
+)
 from tui.core.duties import EntryDuties, entry_duties
 from tui.forms.base import FormDialog, Job, field, optional
+from tui.forms.transfer import FilePickerDialog, file_in_folder
+from tui.widgets.keyhints import KeyHints
+from tui.workspace import error_text
 
 if TYPE_CHECKING:
+    from policy.profile import Profile
     from tui.workspace import Workspace
+
+#: Kinds with a form of their own, which the new entry's form does not offer: a correction names the
+#: entry it corrects; a moderation action is checked against the profile, with its legal basis
+#: (``ModerationDialog``), so it is never recorded as a plain entry from the workbench.
+OWN_FORM_KINDS = (EntryKind.CORRECTION, EntryKind.MODERATION)
 
 
 def kind_options() -> list[tuple[str, str]]:
-    """The kinds a new entry may have (a correction has its own form: it names the entry it corrects)."""
+    """The kinds a new entry may have (not those with a form of their own, ``OWN_FORM_KINDS``)."""
+    return [(label, value) for value, label in ENTRY_KIND_LABELS.items() if value not in OWN_FORM_KINDS]
+
+
+def filter_kind_options() -> list[tuple[str, str]]:
+    """The kinds the screen's filter and the export offer (moderation entries are searched too)."""
     return [(label, value) for value, label in ENTRY_KIND_LABELS.items() if value != EntryKind.CORRECTION]
 
 
@@ -194,3 +231,303 @@ class CorrectionDialog(FormDialog):
             f"Se agregará una corrección de la entrada {self.entry.id}; la original queda como está."
             " La bitácora no se puede modificar ni borrar. ¿Agregar la corrección?"
         )
+
+
+def _action_label(action: str) -> str:
+    return ACTION_LABELS[ModerationAction(action)].capitalize()
+
+
+class ModerationDialog(FormDialog):
+    """A moderation action on a user's comment, checked against the profile (``moderate_comment``, the
+    command line's ``bitacora moderar``): the action is chosen from the profile's list, and the form shows
+    the legal basis the entry will state, or why the profile refuses it, before anything is saved."""
+
+    title_text = "Moderar un comentario"
+
+    def __init__(self, workspace: Workspace, accounts: Sequence[tuple[str, int]], account_id: int | None) -> None:
+        super().__init__(workspace)
+        self.accounts = accounts
+        self.account_id = account_id
+
+    def compose_fields(self) -> ComposeResult:
+        yield from field(
+            "Cuenta (escriba para buscar)",
+            Select(
+                list(self.accounts),
+                id="account",
+                prompt="(elija la cuenta)",
+                type_to_search=True,
+                value=self.account_id if self.account_id is not None else Select.NULL,
+            ),
+        )
+        yield from field(
+            "Acción",
+            Select(
+                [(_action_label(action), action.value) for action in ModerationAction],
+                id="action",
+                allow_blank=False,
+                value=ModerationAction.IGNORE.value,
+            ),
+        )
+        yield Checkbox("El comentario promueve el odio o la violencia", False, id="hate")
+        yield Static("", id="basis", classes="dialog-text")
+        yield from field("El comentario y lo que se hizo", Input(id="text", placeholder="qué decía y qué se hizo"))
+        yield from field("Cuándo ocurrió (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
+        yield from field("Referencia (opcional)", Input(id="reference", placeholder="URL del comentario…"))
+
+    def on_mount(self) -> None:
+        self._show_basis()
+
+    @on(Select.Changed, "#action")
+    @on(Checkbox.Changed, "#hate")
+    def _show_basis(self) -> None:
+        """What the profile says of the chosen action: the legal basis the entry will state, or the refusal."""
+        box = self.query_one("#basis", Static)
+        decision = self._decision()
+        if isinstance(decision, str):
+            box.update(Content.styled(decision, "$error"))
+            return
+        said = " ".join(decision.notes)
+        if not said:
+            rule = decision.rule
+            where = f" ({short_document(self._profile(), rule)} {rule.section})".rstrip() if rule else ""
+            said = f"la acción está permitida por las reglas del perfil{where}; la entrada no cita una excepción."
+        box.update(Content.assemble(("Fundamento: ", "bold"), said))
+
+    def _profile(self) -> Profile:
+        snapshot = self.workbench.agenda_snapshot
+        assert snapshot is not None  # the workbench's screens show only once the agenda is read
+        return snapshot.profile
+
+    def _decision(self) -> ModerationDecision | str:
+        """The profile's decision (``policy.moderation.decide``, the rule the core applies), or its refusal."""
+        try:
+            return decide(self._profile(), str(self.selected("action")), hate_or_violence=self.checked("hate"))
+        except ResguardoError as exc:
+            return exc.message
+
+    def build_job(self) -> Job[Entry]:
+        chosen = self.selected("account")
+        if not isinstance(chosen, int):
+            raise UsageError("Elija la cuenta del comentario.")
+        action, hate, text = str(self.selected("action")), self.checked("hate"), self.value("text")
+        at = self.moment("when", "fecha de la moderación")
+        reference = optional(self.value("reference"))
+        workspace = self.workspace
+
+        def record() -> Entry:
+            return workspace.run(
+                moderate_comment,
+                chosen,
+                action,
+                text,
+                hate_or_violence=hate,
+                occurred_at=at,
+                refs=[reference] if reference else [],
+            )
+
+        return Job(record, lambda entry: f"Moderación registrada en la bitácora: entrada {entry.id}.")
+
+    def confirmation(self) -> str:
+        decision = self._decision()
+        entry = (
+            ""
+            if isinstance(decision, str)
+            else f" Quedará así: «{moderation_recorded(decision, self.value('text').strip())}»"
+        )
+        return f"La bitácora no se puede modificar ni borrar.{entry} ¿Registrar la moderación?"
+
+
+class SealDialog(ModalScreen[None]):
+    """The bitácora's seal (``seal_journal``, the command line's ``bitacora sello``): the head hash, the
+    number of entries and the moment, to quote in an oficio or an e-mail; a key copies it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+y", "copy", "Copiar", id="sello.copiar", tooltip="Copia el sello al portapapeles"),
+        Binding("escape,q", "close", "Cerrar", id="sello.cerrar", tooltip="Vuelve a la bitácora"),
+    ]
+
+    class Sealed(Message):
+        def __init__(self, sealed: JournalSeal) -> None:
+            super().__init__()
+            self.sealed = sealed
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(classes="dialog-screen")
+        self.workspace = workspace
+        #: the seal's text, once read (what ctrl+y copies)
+        self.text: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Sello de la bitácora", classes="dialog-title")
+            yield Static("Leyendo la bitácora…", id="seal", classes="dialog-text")
+            yield Static("", id="seal-note", classes="dialog-hint")
+            yield KeyHints()
+
+    def on_mount(self) -> None:
+        self._seal()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.text is not None if action == "copy" else True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="seal")
+    def _seal(self) -> None:
+        workspace = self.workspace
+        try:
+            secrets, problem = workspace.secrets_or_problem()
+            sealed = workspace.run(seal_journal, secrets, keyring_problem=problem)
+        except Exception as exc:  # noqa: BLE001 - said in Spanish in the dialog
+            self.post_message(self.Failed(error_text(exc)))
+            return
+        self.post_message(self.Sealed(sealed))
+
+    @on(Sealed)
+    def _sealed(self, event: SealDialog.Sealed) -> None:
+        sealed, seal = event.sealed, event.sealed.seal
+        self.text = "\n".join(seal_lines(seal.head, seal.total, seal.head_id, sealed.at))
+        self.query_one("#seal", Static).update(self.text)
+        kept = (
+            f"Punto de control {sealed.checkpoint} escrito con la clave del llavero."
+            if sealed.checkpoint is not None
+            else f"No se escribió un punto de control: {sealed.checkpoint_note}."
+        )
+        self.query_one("#seal-note", Static).update(
+            "Cítelo en un oficio o correo; «Verificar» (v) comprueba después que la bitácora sigue íntegra. " + kept
+        )
+        self.refresh_bindings()
+
+    @on(Failed)
+    def _failed(self, event: SealDialog.Failed) -> None:
+        self.query_one("#seal", Static).update(Content.styled(event.text, "$error"))
+
+    def action_copy(self) -> None:
+        if self.text is not None:
+            self.app.copy_to_clipboard(self.text)
+            self.notify("Sello copiado: péguelo en el oficio o el correo.", title="Copiado")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class _Discard(io.StringIO):
+    """A text stream that keeps nothing: what a rehearsed export writes (the file is written only for real)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+class ExportEntriesDialog(FormDialog):
+    """The bitácora's export (``export_entries``, the command line's ``bitacora exportar``): every entry
+    with its hashes, filtered as the screen is, to a file in a folder (picked or typed)."""
+
+    title_text = "Exportar la bitácora"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *FormDialog.BINDINGS,
+        Binding(
+            "ctrl+o", "pick", "Elegir carpeta", id="exportar_bitacora.elegir", tooltip="Abre el selector de carpetas"
+        ),
+    ]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        accounts: Sequence[tuple[str, int]],
+        folder: Path,
+        *,
+        account_id: int | None = None,
+        kind: str | None = None,
+        since: str = "",
+        until: str = "",
+    ) -> None:
+        super().__init__(workspace)
+        self.accounts = accounts
+        self.folder = folder
+        self.filters = (account_id, kind, since, until)
+
+    def compose_fields(self) -> ComposeResult:
+        account_id, kind, since, until = self.filters
+        yield from field(
+            "Formato",
+            Select([("CSV (hoja de cálculo)", "csv"), ("JSON", "json")], id="format", allow_blank=False, value="csv"),
+        )
+        yield from field(
+            "Cuenta (opcional)",
+            Select(
+                list(self.accounts),
+                id="account",
+                prompt="Todas las cuentas",
+                type_to_search=True,
+                value=account_id if account_id is not None else Select.NULL,
+            ),
+        )
+        yield from field(
+            "Tipo (opcional)",
+            Select(filter_kind_options(), id="kind", prompt="Todos los tipos", value=kind or Select.NULL),
+        )
+        yield from field("Desde (opcional, dd/mm/aaaa)", Input(since, id="since"))
+        yield from field("Hasta (opcional, dd/mm/aaaa)", Input(until, id="until"))
+        yield from field("Carpeta de destino (ctrl+o la elige)", Input(str(self.folder), id="folder"))
+        yield Button("Elegir carpeta…", id="pick", compact=True)
+        stamp = self.workspace.now().date().isoformat()  # a file name: AAAA-MM-DD sorts and has no «/»
+        yield from field("Nombre del archivo", Input(f"bitacora-{stamp}", id="name"))
+        yield Static(
+            "Cada entrada con sus huellas, para verificar la cadena en otro lugar. Se escribe completo o no se escribe.",
+            classes="dialog-hint",
+        )
+
+    def target(self) -> Path:
+        return file_in_folder(self.value("folder"), self.value("name"), f".{self.selected('format')}")
+
+    def _optional_day(self, widget_id: str, label: str) -> date | None:
+        return self.day(widget_id, label) if self.value(widget_id).strip() else None
+
+    def build_job(self) -> Job[JournalExport]:
+        target, fmt = self.target(), str(self.selected("format"))
+        chosen, kind = self.selected("account"), self.selected("kind")
+        since = self._optional_day("since", "fecha desde")
+        until = self._optional_day("until", "fecha hasta")
+        workspace = self.workspace
+
+        def export() -> JournalExport:
+            if not workspace.rehearsing:
+                sweep_stale_temp_files(target.parent)  # what a crashed export left there
+            return workspace.run(
+                export_entries,
+                fmt,
+                to=_Discard() if workspace.rehearsing else target,
+                account=chosen if isinstance(chosen, int) else None,
+                kind=None if kind is None else str(kind),
+                since=since,
+                until=until,
+            )
+
+        return Job(
+            export,
+            lambda done: f"{counted(done.entries, 'entrada exportada', 'entradas exportadas')} a {done.path}.",
+        )
+
+    def confirmation(self) -> str | None:
+        try:
+            path = self.target()
+        except UsageError:
+            return None
+        return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?" if path.exists() else None
+
+    def action_pick(self) -> None:
+        def picked(folder: Path | None) -> None:
+            if folder is not None:
+                self.query_one("#folder", Input).value = str(folder)
+                self.query_one("#name", Input).focus()
+
+        start = Path(self.value("folder").strip() or self.folder).expanduser()
+        self.app.push_screen(FilePickerDialog("Elija la carpeta de destino", start, folders_only=True), picked)
+
+    @on(Button.Pressed, "#pick")
+    def _pick_pressed(self) -> None:
+        self.action_pick()

@@ -30,7 +30,7 @@ from tui.core.workflows import (
     mark_closing,
     remove_closing_secrets,
 )
-from tui.forms.base import FormDialog, Job, field, optional
+from tui.forms.base import FormDialog, Job, RehearsalSecrets, field, optional
 from tui.forms.tables import TableDialog
 from tui.widgets.table import Column, Row
 
@@ -62,27 +62,6 @@ def secrets_removed(done: SecretsRemoved) -> str:
         else "El llavero no guardaba contraseña ni códigos de esta cuenta."
     )
     return f"{said} {closing_marked(done.closing)}"
-
-
-class _ReadOnlySecrets:
-    """The keyring for a rehearsal: reads go through, nothing is deleted or written.
-
-    ``remove_closing_secrets`` deletes keyring entries inside its transaction; a
-    rehearsal rolls the transaction back but could not bring the entries back, so
-    it runs against this stand-in (the checks it makes only read).
-    """
-
-    def __init__(self, secrets: Secrets) -> None:
-        self._secrets = secrets
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._secrets, name)
-
-    def delete(self, key: str) -> None:
-        """Nothing is deleted in a rehearsal."""
-
-    def put(self, key: str, value: str) -> None:
-        """Nothing is written in a rehearsal."""
 
 
 def _items_checkboxes(closing: Closing | None) -> ComposeResult:
@@ -259,7 +238,7 @@ class ClosingsDialog(TableDialog[ClosingView]):
         def remove() -> SecretsRemoved:
             secrets = workspace.open_secrets()
             if workspace.rehearsing:
-                secrets = cast("Secrets", _ReadOnlySecrets(secrets))
+                secrets = cast("Secrets", RehearsalSecrets(secrets))
             return workspace.run(remove_closing_secrets, secrets, closing_id)
 
         self.confirm_write(

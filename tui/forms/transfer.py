@@ -58,6 +58,22 @@ def existing_file(text: str) -> Path:
     return path
 
 
+def file_in_folder(folder_text: str, name_text: str, suffix: str) -> Path:
+    """The file an export writes: a name (``suffix`` added when missing) in an existing folder; UsageError
+    when the folder is not one, the name is empty or names a folder."""
+    folder = existing_folder(folder_text)
+    name = name_text.strip()
+    if not name or name in (".", "..") or "/" in name or "\\" in name:
+        raise UsageError("Escriba el nombre del archivo (sin carpetas).")
+    if not name.lower().endswith(suffix):
+        name += suffix
+    path = folder / name
+    info = _stat(path)
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"«{name}» es una carpeta.")
+    return path
+
+
 def import_counts(done: InventoryImport) -> str:
     s = done.summary
     return (
@@ -185,17 +201,7 @@ class ExportDialog(FormDialog):
         yield Static("Todas las cuentas con sus administradores, última rotación y evaluación.", classes="dialog-hint")
 
     def target(self) -> Path:
-        folder = existing_folder(self.value("folder"))
-        name = self.value("name").strip()
-        if not name or name in (".", "..") or "/" in name or "\\" in name:
-            raise UsageError("Escriba el nombre del archivo (sin carpetas).")
-        if not name.lower().endswith(".csv"):
-            name += ".csv"
-        path = folder / name
-        info = _stat(path)
-        if info is not None and stat.S_ISDIR(info.st_mode):
-            raise UsageError(f"«{name}» es una carpeta.")
-        return path
+        return file_in_folder(self.value("folder"), self.value("name"), ".csv")
 
     def build_job(self) -> Job[tuple[InventoryExport, Path]]:
         target = self.target()

@@ -26,7 +26,7 @@ from policy.labels import ENTRY_KIND_LABELS, counted
 from tui import flows
 from tui.core.bitacora import search_entries, verify_journal
 from tui.forms.base import account_options
-from tui.forms.bitacora import EntryDialog, kind_options
+from tui.forms.bitacora import EntryDialog, filter_kind_options
 from tui.screens.base import PaletteCommand, ViewScreen
 from tui.widgets.footer import FittedFooter
 from tui.widgets.status import StatusLine
@@ -97,6 +97,27 @@ class BitacoraScreen(ViewScreen):
             "Verificar",
             id="bitacora.verificar",
             tooltip="Recorre la cadena de huellas y dice si alguien alteró la bitácora",
+        ),
+        Binding(
+            "o",
+            "moderate",
+            "Moderar",
+            id="bitacora.moderar",
+            tooltip="Registra una acción de moderación sobre un comentario, con su fundamento",
+        ),
+        Binding(
+            "l",
+            "seal",
+            "Sello",
+            id="bitacora.sello",
+            tooltip="Muestra el sello de la bitácora (huella y total) para citarlo y lo copia",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Exportar",
+            id="bitacora.exportar",
+            tooltip="Escribe las entradas con sus huellas en un archivo CSV o JSON",
         ),
         Binding(
             "m",
@@ -180,7 +201,7 @@ class BitacoraScreen(ViewScreen):
                 tooltip="Todas las palabras deben aparecer; sin importar acentos ni mayúsculas",
             )
             yield Select([], id="account", prompt="Todas las cuentas", compact=True, type_to_search=True)
-            yield Select(kind_options(), id="kind", prompt="Todos los tipos", compact=True)
+            yield Select(filter_kind_options(), id="kind", prompt="Todos los tipos", compact=True)
             yield Input(placeholder="desde dd/mm/aaaa", id="since", compact=True)
             yield Input(placeholder="hasta dd/mm/aaaa", id="until", compact=True)
         yield VirtualTable(
@@ -393,6 +414,23 @@ class BitacoraScreen(ViewScreen):
         if entry is not None:
             flows.correct_entry(self.workbench, entry)
 
+    def action_moderate(self) -> None:
+        flows.moderate_comment(self.workbench, self._chosen_account())
+
+    def action_seal(self) -> None:
+        flows.show_seal(self.workbench)
+
+    def action_export(self) -> None:
+        account_id = self._chosen_account()
+        kind = self.query_one("#kind", Select).value
+        flows.export_journal(
+            self.workbench,
+            account_id=account_id,
+            kind=None if kind is Select.NULL else str(kind),
+            since=self.query_one("#since", Input).value.strip(),
+            until=self.query_one("#until", Input).value.strip(),
+        )
+
     def action_verify(self) -> None:
         self.query_one("#entry-detail", Static).update("Verificando la cadena de la bitácora…")
         self._verify()
@@ -423,6 +461,7 @@ class BitacoraScreen(ViewScreen):
             PaletteCommand("bitácora: Buscar", self.action_focus_search, "Escriba para buscar en la bitácora"),
             PaletteCommand("bitácora: Corregir la entrada seleccionada", self.action_correct, "Agrega una corrección"),
             PaletteCommand("bitácora: Verificar la cadena", self.action_verify, "Dice si alguien alteró la bitácora"),
+            PaletteCommand("bitácora: Exportar con los filtros", self.action_export, "CSV o JSON, con sus huellas"),
         ]
 
 

@@ -12,7 +12,7 @@ from textual.message import Message
 
 from policy.clock import format_date, local
 from policy.codes import AccountStatus, DutyKind, Status
-from policy.labels import due_phrase, item_label
+from policy.labels import SECOND_FACTOR_LABELS, due_phrase, item_label
 from tui import flows
 from tui.core.bitacora import search_entries
 from tui.core.records import AccountRow
@@ -41,8 +41,19 @@ def credential_lines(state: Any, factor: Any) -> list[Content | str | tuple[str,
         lines.append((f"{verdict}", style))
         lines.append(f" · puntaje {state.score} de 4 · fijada el {format_date(local(state.set_at).date())}\n")
     lines.append(("Segundo factor: ", "bold"))
-    lines.append(f"{factor.method}\n" if factor is not None else "sin registrar\n")
+    lines.append(f"{second_factor_label(factor)}\n" if factor is not None else "sin registrar\n")
     return lines
+
+
+def second_factor_label(factor: Any) -> str:
+    """«aplicación autenticadora · códigos en el llavero»: the method by its Spanish name, and where the
+    recovery codes are."""
+    said = SECOND_FACTOR_LABELS.get(factor.method, factor.method)
+    if factor.codes_in_keyring:
+        said += " · códigos en el llavero"
+    elif factor.recovery_location:
+        said += f" · códigos: {factor.recovery_location}"
+    return said
 
 
 class CuentasScreen(ListingScreen[AccountRow]):
@@ -68,6 +79,13 @@ class CuentasScreen(ListingScreen[AccountRow]):
             "Contraseña",
             id="cuentas.contrasena",
             tooltip="Fija o genera la contraseña (medidor de fortaleza, revisión de repetidas)",
+        ),
+        Binding(
+            "f",
+            "second_factor",
+            "2.º factor",
+            id="cuentas.segundo_factor",
+            tooltip="Registra el segundo factor y guarda sus códigos de recuperación en el llavero",
         ),
         Binding("b", "close_account", "Baja", id="cuentas.baja", tooltip="Da de baja la cuenta (su lista de pasos)"),
         Binding("A", "openings", "Altas", id="cuentas.altas", tooltip="Solicitudes de apertura de cuentas"),
@@ -229,6 +247,9 @@ class CuentasScreen(ListingScreen[AccountRow]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit_account", "assign", "unassign", "rotation", "evaluation", "password", "rotations"):
             return self.selected() is not None
+        if action == "second_factor":
+            row = self.selected()
+            return row is not None and row.account.status != AccountStatus.CLOSED
         if action == "close_account":
             row = self.selected()
             return row is not None and row.account.status != AccountStatus.CLOSED
@@ -266,6 +287,10 @@ class CuentasScreen(ListingScreen[AccountRow]):
         if (row := self.selected()) is not None:
             self.workbench.set_password(row.account)
 
+    def action_second_factor(self) -> None:
+        if (row := self.selected()) is not None and row.account.status != AccountStatus.CLOSED:
+            flows.second_factor(self.workbench, row.account)
+
     def action_close_account(self) -> None:
         if (row := self.selected()) is not None:
             flows.close_account(self.workbench, row.account)
@@ -299,6 +324,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
                 PaletteCommand("cuenta: Registrar rotación", self.action_rotation, ref),
                 PaletteCommand("cuenta: Registrar evaluación", self.action_evaluation, ref),
                 PaletteCommand("cuenta: Fijar o generar la contraseña", self.action_password, ref),
+                PaletteCommand("cuenta: Segundo factor y códigos de recuperación", self.action_second_factor, ref),
                 PaletteCommand("cuenta: Dar de baja", self.action_close_account, ref),
                 PaletteCommand("cuenta: Historial de rotaciones", self.action_rotations, ref),
             ]
