@@ -39,7 +39,7 @@ from tui.core.bitacora import (
 )
 from tui.core.duties import EntryDuties, entry_duties
 from tui.forms.base import FormDialog, Job, field, optional
-from tui.forms.transfer import FilePickerDialog, file_in_folder
+from tui.forms.transfer import file_in_folder, pick_folder
 from tui.widgets.keyhints import KeyHints
 from tui.workspace import error_text
 
@@ -520,13 +520,7 @@ class ExportEntriesDialog(FormDialog):
         return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?" if path.exists() else None
 
     def action_pick(self) -> None:
-        def picked(folder: Path | None) -> None:
-            if folder is not None:
-                self.query_one("#folder", Input).value = str(folder)
-                self.query_one("#name", Input).focus()
-
-        start = Path(self.value("folder").strip() or self.folder).expanduser()
-        self.app.push_screen(FilePickerDialog("Elija la carpeta de destino", start, folders_only=True), picked)
+        pick_folder(self, "Elija la carpeta de destino")
 
     @on(Button.Pressed, "#pick")
     def _pick_pressed(self) -> None:

@@ -25,7 +25,7 @@ from policy.errors import UsageError
 from policy.labels import plural, size_text
 from tui.core.coordination import export_package, office_key
 from tui.forms.base import FormDialog, Job, field
-from tui.forms.transfer import existing_folder, pick_folder
+from tui.forms.transfer import file_in_folder, pick_folder
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
@@ -171,13 +171,7 @@ class PackageDialog(FormDialog):
     # -- the package ------------------------------------------------------------------
 
     def target(self) -> Path:
-        folder = existing_folder(self.value("folder"))
-        name = self.value("name").strip()
-        if not name or name in (".", "..") or "/" in name or "\\" in name:
-            raise UsageError("Escriba el nombre del archivo (sin carpetas).")
-        if not name.lower().endswith(PACKAGE_SUFFIX):
-            name += PACKAGE_SUFFIX
-        return folder / name
+        return file_in_folder(self.value("folder"), self.value("name"), PACKAGE_SUFFIX)
 
     def build_job(self) -> Job[ExportedPackage]:
         if self.key is None:
