@@ -31,6 +31,11 @@ async def open_and_type(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press(*[KEYS.get(ch, ch) for ch in DRAFT])
     await pilot.press("ctrl+r")
     await settle(pilot)
+    # the draft's cursor drawn steadily: blinking, the snapshot caught it lit or not by chance
+    draft = pilot.app.screen.query_one("#draft")
+    draft.cursor_blink = False
+    draft.focus()
+    await pilot.pause()
 
 
 @run_async
