@@ -17,10 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["mark_holiday_notice", "notice_periods"]
 
-ONE_SIDED: dict[str, str] = {
-    "notice_periods": "the command line lists the periods (avisos listar); the workbench shows each notice"
-    " as an item of its agenda",
-}
+ONE_SIDED: dict[str, str] = {}
 
 #: How many days ahead the notices' list looks by default (both faces).
 NOTICE_WINDOW_DAYS = 90
