@@ -15,6 +15,7 @@ from conftest import NOW
 from workbench_helpers import build_demo_db, make_app, palette, run_async, settle, shown
 
 from policy.duties import SPECS
+from policy.labels import KIND_LABELS
 from store import open_store
 from tui.core.duties import duties, fulfil_duty, report_matter
 from tui.core.notices import notice_periods
@@ -24,7 +25,7 @@ from tui.forms.duties import DutiesDialog, DutyDialog
 from tui.forms.notices import NoticesDialog
 from tui.screens.cuentas import CuentasScreen
 
-MATTER = SPECS["aviso_asunto"].label
+MATTER = KIND_LABELS[SPECS["aviso_asunto"].kind]  # «Aviso de asunto relevante», as Hoy names the item
 
 
 @pytest.fixture

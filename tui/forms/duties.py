@@ -17,7 +17,7 @@ from policy.clock import format_date, local
 from policy.codes import DutyKind, Kind
 from policy.duties import SPECS
 from policy.errors import UsageError
-from policy.labels import duty_due, duty_state, office_with_article
+from policy.labels import KIND_LABELS, duty_due, duty_state, office_with_article
 from tui.core.duties import (
     FulfilledDuty,
     change_holder,
@@ -97,6 +97,12 @@ class DutyDialog(_ItemDialog):
         return "Se registrará en la bitácora la entrada que cumple el deber." + _IRREVERSIBLE
 
 
+def duty_kind_label(duty: Duty) -> str:
+    """A duty's kind as Hoy names its item («Aviso de asunto relevante»)."""
+    spec = SPECS[duty.kind]
+    return KIND_LABELS.get(spec.kind, spec.label)
+
+
 class DutiesDialog(TableDialog["Duty"]):
     """Every duty, newest first, done ones too (the command line's «deberes listar»), or one account's;
     «p» keeps only the pending ones; Enter or «h» on a pending one opens the form that does it."""
@@ -157,7 +163,7 @@ class DutiesDialog(TableDialog["Duty"]):
         to = f" — {item.recipient}" if item.recipient else ""
         return Row(
             item.id,
-            (SPECS[item.kind].label, f"{item.subject}{to}", self.account_text(item), duty_state(item)),
+            (duty_kind_label(item), f"{item.subject}{to}", self.account_text(item), duty_state(item)),
             "" if item.is_open else "muted",
         )
 
@@ -166,7 +172,7 @@ class DutiesDialog(TableDialog["Duty"]):
             return ""
         parts: list[str | tuple[str, str]] = [
             (f"Deber {item.id}", "bold"),
-            f" · {SPECS[item.kind].label} · {self.account_text(item)}\n",
+            f" · {duty_kind_label(item)} · {self.account_text(item)}\n",
             item.subject + (f" — {item.recipient}" if item.recipient else ""),
             f"\nVence: {duty_due(item)} · {duty_state(item)}",
         ]
@@ -195,8 +201,7 @@ class DutiesDialog(TableDialog["Duty"]):
         item = self.selected()
         if item is None or not item.is_open:
             return
-        label = SPECS[item.kind].label
-        intro = f"Deber {item.id}: {label} · {item.subject} · {self.account_text(item)} · vence: {duty_due(item)}"
+        intro = f"Deber {item.id}: {duty_kind_label(item)} · {item.subject} · {self.account_text(item)} · vence: {duty_due(item)}"
         self.open_form(DutyDialog(self.workspace, duty_id=item.id, kind=DutyKind(item.kind), intro=intro))
 
     def open_selected(self) -> None:
