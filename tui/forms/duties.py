@@ -115,6 +115,7 @@ class DutiesDialog(TableDialog["Duty"]):
         Binding("p", "toggle_open", "Solo pendientes", id="deberes.pendientes", tooltip="Solo los pendientes, o todos"),
     ]
     columns = (
+        Column("Id", 4, 3),
         Column("Deber", None, 14, 2),
         Column("Asunto", None, 14, 3),
         Column("Cuenta", None, 10, 2, optional=True),
@@ -159,11 +160,15 @@ class DutiesDialog(TableDialog["Duty"]):
             return "—"
         return self.accounts.get(item.account_id, f"cuenta {item.account_id}")
 
+    def where(self, item: Duty) -> str:
+        """The duty's account, or that it is of the whole office."""
+        return f"cuenta {self.account_text(item)}" if item.account_id is not None else "de toda la oficina"
+
     def build_row(self, item: Duty) -> Row:
         to = f" — {item.recipient}" if item.recipient else ""
         return Row(
             item.id,
-            (duty_kind_label(item), f"{item.subject}{to}", self.account_text(item), duty_state(item)),
+            (str(item.id), duty_kind_label(item), f"{item.subject}{to}", self.account_text(item), duty_state(item)),
             "" if item.is_open else "muted",
         )
 
@@ -172,7 +177,7 @@ class DutiesDialog(TableDialog["Duty"]):
             return ""
         parts: list[str | tuple[str, str]] = [
             (f"Deber {item.id}", "bold"),
-            f" · {duty_kind_label(item)} · {self.account_text(item)}\n",
+            f" · {duty_kind_label(item)} · {self.where(item)}\n",
             item.subject + (f" — {item.recipient}" if item.recipient else ""),
             f"\nVence: {duty_due(item)} · {duty_state(item)}",
         ]
@@ -201,7 +206,11 @@ class DutiesDialog(TableDialog["Duty"]):
         item = self.selected()
         if item is None or not item.is_open:
             return
-        intro = f"Deber {item.id}: {duty_kind_label(item)} · {item.subject} · {self.account_text(item)} · vence: {duty_due(item)}"
+        to = f" — {item.recipient}" if item.recipient else ""
+        intro = (
+            f"Deber {item.id}: {duty_kind_label(item)} · {item.subject}{to} · {self.where(item)}"
+            f" · vence: {duty_due(item)}"
+        )
         self.open_form(DutyDialog(self.workspace, duty_id=item.id, kind=DutyKind(item.kind), intro=intro))
 
     def open_selected(self) -> None:

@@ -78,7 +78,7 @@ class NoticesDialog(TableDialog[NoticePeriod]):
         return Content.assemble(
             (f"{period.label}", "bold"),
             f" · del {format_date(period.start)} al {format_date(period.end)}\n",
-            f"Avisar antes del {format_date(item.due.date())}. {said}",
+            f"Avisar a más tardar el {format_date(item.due.date())}. {said}",
         )
 
     def show_error(self, text: str) -> None:
@@ -100,7 +100,7 @@ class NoticesDialog(TableDialog[NoticePeriod]):
         period = item.period
         intro = (
             f"Aviso de {period.label} (del {format_date(period.start)} al {format_date(period.end)}),"
-            f" a dar antes del {format_date(item.due.date())}."
+            f" a dar a más tardar el {format_date(item.due.date())}."
         )
         self.open_form(HolidayNoticeDialog(self.workspace, period, intro))
 
