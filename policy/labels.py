@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from policy.clock import relative
+from policy.clock import format_date, local, relative
 from policy.codes import (
     KEYRING_CLOSING_ITEM,
     ChangeOrigin,
@@ -21,6 +21,7 @@ from policy.codes import (
 
 if TYPE_CHECKING:
     from policy.obligations import Obligation
+    from policy.records import Duty
 
 SECOND_FACTOR_LABELS: Mapping[str, str] = {
     SecondFactor.APP: "aplicación autenticadora",
@@ -250,6 +251,18 @@ def due_phrase(item: Obligation, now: datetime) -> str:
     if item.standing:
         return "hallazgo vigente"
     return relative(item.due, now)
+
+
+def duty_due(duty: Duty) -> str:
+    """By when a duty is done, as both faces say it: its day, or «de inmediato» (a notice due at once)."""
+    return format_date(local(duty.due_at).date()) if duty.due_at else "de inmediato"
+
+
+def duty_state(duty: Duty) -> str:
+    """A duty's state as both faces list it: «pendiente (dd/mm/aaaa)» or «cumplido el dd/mm/aaaa»."""
+    if duty.done_at is not None:
+        return f"cumplido el {format_date(local(duty.done_at).date())}"
+    return f"pendiente ({duty_due(duty)})"
 
 
 #: The bitácora's entry kinds (``policy.codes.EntryKind``) as the user reads them.

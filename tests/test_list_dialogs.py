@@ -3,14 +3,12 @@ closing's checklist down to its last step), and the keys line is the one every d
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import pytest
 from conftest import NOW
 from textual.widgets import Static
-from workbench_helpers import build_demo_db, run_async, settle
+from workbench_helpers import build_demo_db, run_async, settle, shown
 
 from policy.labels import CLOSING_ITEMS
 from store import open_store
@@ -19,8 +17,6 @@ from tui.app import Workbench
 from tui.core.workflows import add_opening, close_account
 from tui.forms.tables import TableDialog
 from tui.widgets.keyhints import KeyHints
-
-_SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', re.S)
 
 
 @pytest.fixture
@@ -31,15 +27,6 @@ def ine_db(tmp_path: Path) -> Path:
         close_account(store, account.id, reason="Fin del programa", reference="INE/DECS/0456/2026")
         add_opening(store, network="x", handle="@INENueva", reference="INE/DECS/12/2026", requested_on=NOW.date())
     return path
-
-
-def shown(app: Workbench) -> str:
-    """What the terminal shows now, line by line (read from the screenshot Textual draws)."""
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for match in _SVG_TEXT.finditer(app.export_screenshot()):
-        x, y, text = float(match[1]), float(match[2]), html.unescape(re.sub(r"<[^>]+>", "", match[3]))
-        rows.setdefault(y, []).append((x, text.replace("\xa0", " ")))
-    return "\n".join("".join(text for _, text in sorted(row)) for _, row in sorted(rows.items()))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

@@ -274,6 +274,8 @@ def test_aperturas_commands(ine) -> None:  # type: ignore[no-untyped-def]
         d for d in json.loads(ine("deberes", "listar", "--pendientes", "--json").out) if d["kind"] == "tramite_unicom"
     ]
     assert ine("deberes", "cumplir", str(unicom["id"]), "--fecha-hora", "2026-03-05T12:00").code == 0
+    listed = ine("deberes", "listar").out  # the state in the words the workbench's list uses too
+    assert "cumplido el 05/03/2026" in listed, listed
     assert ine("aperturas", "abrir", "1", "--fecha", "2026-03-06").code == 0
     report = ine("aperturas", "informe", "1", "--punto", "nombre", "--punto", "direccion")
     assert report.code == 0 and "propósitos" in report.out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from conftest import NOW
@@ -48,6 +50,18 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+_SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', re.S)
+
+
+def shown(app: Workbench) -> str:
+    """What the terminal shows now, line by line (read from the screenshot Textual draws)."""
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for match in _SVG_TEXT.finditer(app.export_screenshot()):
+        x, y, text = float(match[1]), float(match[2]), html.unescape(re.sub(r"<[^>]+>", "", match[3]))
+        rows.setdefault(y, []).append((x, text.replace("\xa0", " ")))
+    return "\n".join("".join(text for _, text in sorted(row)) for _, row in sorted(rows.items()))
 
 
 def run_async(test):  # type: ignore[no-untyped-def]

@@ -107,6 +107,26 @@ def show_history(app: Workbench) -> None:
     app.push_screen(HistoryDialog(app.workspace))
 
 
+def show_duties(app: Workbench, account: Account | None = None) -> None:
+    """Every duty (done ones too), or ``account``'s; a pending one is done from the list."""
+    from tui.forms.base import account_options  # lazy: forms are not for the first frame
+    from tui.forms.duties import DutiesDialog  # lazy: forms are not for the first frame
+
+    # the accounts' names come with the institution, built just after the first frame
+    app.with_institution(
+        lambda: app.push_screen(
+            DutiesDialog(app.workspace, {account_id: ref for ref, account_id in account_options(app)}, account)
+        )
+    )
+
+
+def show_holiday_notices(app: Workbench) -> None:
+    """The notices before non-working days (the dialog shows the core's refusal where the profile has none)."""
+    from tui.forms.notices import NoticesDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(NoticesDialog(app.workspace))
+
+
 def show_rotations(app: Workbench, account: Account) -> None:
     from tui.forms.history import RotationHistoryDialog  # lazy: forms are not for the first frame
 
@@ -254,6 +274,10 @@ def palette_commands(app: Workbench) -> list[PaletteCommand]:
         PaletteCommand("inventario: Exportar a CSV", partial(export_inventory, app), "Las cuentas a una hoja"),
         PaletteCommand("inventario: Importar de CSV", partial(import_inventory, app), "Revisa y luego importa"),
         PaletteCommand("historial: Lo ya resuelto", partial(show_history, app), "Incidentes cerrados, consultas…"),
+        PaletteCommand("deberes: Lista de deberes", partial(show_duties, app), "Pendientes y cumplidos; cumplir uno"),
+        PaletteCommand(
+            "avisos: Avisos de días inhábiles", partial(show_holiday_notices, app), "Su fecha límite; marcar uno dado"
+        ),
         PaletteCommand(
             "respaldos: Respaldos de la base de datos", partial(show_backups, app), "Crear, verificar y restaurar"
         ),

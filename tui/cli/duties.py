@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from policy.clock import format_date, local
 from policy.codes import DutyKind
 from policy.duties import SPECS
+from policy.labels import duty_due, duty_state
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.workflows import day_option, moment_option
@@ -118,7 +118,7 @@ def _account(text: str) -> str | None:
 
 
 def _when(duty: Duty) -> str:
-    return format_date(local(duty.due_at).date()) if duty.due_at else "de inmediato"
+    return duty_due(duty)
 
 
 def duty_json(duty: Duty) -> dict[str, Any]:
@@ -149,9 +149,8 @@ def list_duties(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     rows = []
     for d in found:
-        state = f"cumplido {format_date(local(d.done_at).date())}" if d.done_at else f"pendiente ({_when(d)})"
         to = f" — {d.recipient}" if d.recipient else ""
-        rows.append([d.id, SPECS[d.kind].label, state, f"{d.subject}{to}"])
+        rows.append([d.id, SPECS[d.kind].label, duty_state(d), f"{d.subject}{to}"])
     print(table(["Id", "Deber", "Estado", "Asunto"], rows, wrap=3))
     return 0
 

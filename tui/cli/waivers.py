@@ -16,7 +16,7 @@ from tui.cli.output import print_json, table
 from tui.cli.workflows import naming_options
 from tui.core import waivers as core
 from tui.core.common import account_of
-from tui.core.notices import mark_holiday_notice, notice_periods
+from tui.core.notices import NOTICE_WINDOW_DAYS, mark_holiday_notice, notice_periods
 
 if TYPE_CHECKING:
     from tui.cli.context import Context
@@ -61,7 +61,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser], pare
     sub = subcommands(notices)
     listing = sub.add_parser("listar", parents=[parent], help="los avisos de los próximos días inhábiles")
     listing.add_argument(
-        "--dias", type=window_days, default=90, metavar="N", help="cuántos días adelante mirar (por omisión 90)"
+        "--dias",
+        type=window_days,
+        default=NOTICE_WINDOW_DAYS,
+        metavar="N",
+        help=f"cuántos días adelante mirar (por omisión {NOTICE_WINDOW_DAYS})",
     )
     listing.add_argument("--json", action="store_true", help="salida JSON (cada objeto lleva su id)")
     listing.set_defaults(handler=list_notices)

@@ -34,10 +34,7 @@ __all__ = [
     "request_removal",
 ]
 
-ONE_SIDED: dict[str, str] = {
-    "duties": "the command line lists every duty, done ones too (deberes listar); the workbench shows the open"
-    " ones as items of its agenda",
-}
+ONE_SIDED: dict[str, str] = {}
 
 
 class FulfilledDuty(NamedTuple):

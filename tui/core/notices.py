@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from policy.clock import format_date
@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 __all__ = ["mark_holiday_notice", "notice_periods"]
 
-ONE_SIDED: dict[str, str] = {
-    "notice_periods": "the command line lists the periods (avisos listar); the workbench shows each notice"
-    " as an item of its agenda",
-}
+ONE_SIDED: dict[str, str] = {}
+
+#: How many days ahead the notices' list looks by default (both faces).
+NOTICE_WINDOW_DAYS = 90
 
 
 class NoticePeriod(NamedTuple):
@@ -31,11 +31,16 @@ class NoticePeriod(NamedTuple):
     done_on: date | None
 
 
-def notice_periods(store: Store, now: datetime, first: date, last: date) -> list[NoticePeriod]:
-    """The periods starting between ``first`` and ``last`` whose notice the profile asks for.
+def notice_periods(
+    store: Store, now: datetime, first: date | None = None, last: date | None = None
+) -> list[NoticePeriod]:
+    """The periods starting between ``first`` (today by default) and ``last`` (``NOTICE_WINDOW_DAYS``
+    after ``first`` by default) whose notice the profile asks for.
 
     PolicyError when the institution's profile provides no such notice.
     """
+    first = first if first is not None else now.date()
+    last = last if last is not None else first + timedelta(days=NOTICE_WINDOW_DAYS)
     profile = store.settings.profile()
     if not profile.settings.holiday_notice or not profile.has_rule("holiday_notice"):
         raise PolicyError(f"El perfil {profile.short_name} no prevé avisos al público antes de los días inhábiles.")

@@ -192,7 +192,7 @@ class NoticeGivenDialog(_ItemDialog):
         reference = optional(self.value("reference"))
         ref = self.ref_id
         assert ref is not None
-        if self.item is not None and self.item.kind == Kind.HOLIDAY_NOTICE:
+        if self.holiday_notice():
             start = period_start(ref)
             return Job(
                 lambda: self.workspace.run(mark_holiday_notice, self.workspace.now(), start, day, reference),
@@ -202,8 +202,22 @@ class NoticeGivenDialog(_ItemDialog):
             lambda: self.workspace.run(notify_admin_change, ref, on=day, reference=reference), admin_change_notified
         )
 
+    def holiday_notice(self) -> bool:
+        """Whether the notice is a holiday's (its id is the period's) rather than an admin change's."""
+        return self.item is not None and self.item.kind == Kind.HOLIDAY_NOTICE
+
     def confirmation(self) -> str:
         return f"Se anotará el aviso como dado el {format_date(self._day)}." + _IRREVERSIBLE
+
+
+class HolidayNoticeDialog(NoticeGivenDialog):
+    """A holiday's notice chosen in the notices' list (not from its agenda item): the same use case."""
+
+    def __init__(self, workspace: Workspace, period: HolidayPeriod, intro: str) -> None:
+        super().__init__(workspace, ref_id=period.id, intro=intro)
+
+    def holiday_notice(self) -> bool:
+        return True
 
 
 class DocumentDialog(_ItemDialog):

@@ -5,20 +5,23 @@ use (not on the first frame)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Input, Select, Static
 
 from policy.clock import format_date, local
 from policy.codes import DutyKind, Kind
 from policy.duties import SPECS
 from policy.errors import UsageError
-from policy.labels import office_with_article
+from policy.labels import KIND_LABELS, duty_due, duty_state, office_with_article
 from tui.core.duties import (
     FulfilledDuty,
     change_holder,
+    duties,
     fulfil_duty,
     register_utcsyd_message,
     report_matter,
@@ -26,6 +29,8 @@ from tui.core.duties import (
 )
 from tui.forms.agenda_items import _IRREVERSIBLE, _ItemDialog
 from tui.forms.base import FormDialog, Job, field, optional
+from tui.forms.tables import TableDialog
+from tui.widgets.table import Column, Row
 
 if TYPE_CHECKING:
     from policy.obligations import Obligation
@@ -90,6 +95,126 @@ class DutyDialog(_ItemDialog):
 
     def confirmation(self) -> str:
         return "Se registrará en la bitácora la entrada que cumple el deber." + _IRREVERSIBLE
+
+
+def duty_kind_label(duty: Duty) -> str:
+    """A duty's kind as Hoy names its item («Aviso de asunto relevante»)."""
+    spec = SPECS[duty.kind]
+    return KIND_LABELS.get(spec.kind, spec.label)
+
+
+class DutiesDialog(TableDialog["Duty"]):
+    """Every duty, newest first, done ones too (the command line's «deberes listar»), or one account's;
+    «p» keeps only the pending ones; Enter or «h» on a pending one opens the form that does it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *TableDialog.BINDINGS,
+        Binding(
+            "h", "fulfil", "Cumplir", id="deberes.cumplir", tooltip="Registra la entrada que cumple el deber elegido"
+        ),
+        Binding("p", "toggle_open", "Solo pendientes", id="deberes.pendientes", tooltip="Solo los pendientes, o todos"),
+    ]
+    columns = (
+        Column("Id", 4, 3),
+        Column("Deber", None, 14, 2),
+        Column("Asunto", None, 14, 3),
+        Column("Cuenta", None, 10, 2, optional=True),
+        Column("Estado", 24, 12),
+    )
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        accounts: Mapping[int, str],
+        account: Account | None = None,
+        *,
+        open_only: bool = False,
+    ) -> None:
+        super().__init__(workspace)
+        #: account id -> «red/usuario», to name each duty's account
+        self.accounts = accounts
+        self.account = account
+        self.open_only = open_only
+        self.title_text = self.heading()
+
+    def heading(self) -> str:
+        what = "Deberes pendientes" if self.open_only else "Deberes"
+        return f"{what} de {self.account.ref}" if self.account is not None else what
+
+    @property
+    def empty_text(self) -> str:  # type: ignore[override]
+        return "No hay deberes abiertos." if self.open_only else "No hay deberes registrados."
+
+    def intro(self) -> str:
+        return "Los más recientes primero. «p»: solo los pendientes o todos; Enter o «h»: cumplir el elegido."
+
+    def fetch(self) -> list[Duty]:
+        account_id = self.account.id if self.account is not None else None
+        return self.workspace.run(duties, open_only=self.open_only, account=account_id)
+
+    def item_key(self, item: Duty) -> Any:
+        return item.id
+
+    def account_text(self, item: Duty) -> str:
+        if item.account_id is None:
+            return "—"
+        return self.accounts.get(item.account_id, f"cuenta {item.account_id}")
+
+    def where(self, item: Duty) -> str:
+        """The duty's account, or that it is of the whole office."""
+        return f"cuenta {self.account_text(item)}" if item.account_id is not None else "de toda la oficina"
+
+    def build_row(self, item: Duty) -> Row:
+        to = f" — {item.recipient}" if item.recipient else ""
+        return Row(
+            item.id,
+            (str(item.id), duty_kind_label(item), f"{item.subject}{to}", self.account_text(item), duty_state(item)),
+            "" if item.is_open else "muted",
+        )
+
+    def detail(self, item: Duty | None) -> Content | str:
+        if item is None:
+            return ""
+        parts: list[str | tuple[str, str]] = [
+            (f"Deber {item.id}", "bold"),
+            f" · {duty_kind_label(item)} · {self.where(item)}\n",
+            item.subject + (f" — {item.recipient}" if item.recipient else ""),
+            f"\nVence: {duty_due(item)} · {duty_state(item)}",
+        ]
+        if item.is_open:
+            parts.append(" · Enter o «h»: registrar la entrada que lo cumple.")
+        elif item.done_entry_id is not None:
+            parts.append(f" · entrada {item.done_entry_id} de la bitácora")
+            if item.done_note:
+                parts.append(f"\nNota: {item.done_note}")
+        return Content.assemble(*parts)
+
+    def after_load(self) -> None:
+        self.query_one(".dialog-title", Static).update(self.heading())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "fulfil":
+            item = self.selected()
+            return item is not None and item.is_open
+        return super().check_action(action, parameters)
+
+    def action_toggle_open(self) -> None:
+        self.open_only = not self.open_only
+        self.reload()
+
+    def action_fulfil(self) -> None:
+        item = self.selected()
+        if item is None or not item.is_open:
+            return
+        to = f" — {item.recipient}" if item.recipient else ""
+        intro = (
+            f"Deber {item.id}: {duty_kind_label(item)} · {item.subject}{to} · {self.where(item)}"
+            f" · vence: {duty_due(item)}"
+        )
+        self.open_form(DutyDialog(self.workspace, duty_id=item.id, kind=DutyKind(item.kind), intro=intro))
+
+    def open_selected(self) -> None:
+        self.action_fulfil()
 
 
 # -- the forms that open duties (the command line's «mensajes/asuntos/retiros registrar» and

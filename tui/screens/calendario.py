@@ -107,6 +107,9 @@ class CalendarioScreen(ViewScreen):
         Binding("pagedown", "month(1)", "Mes siguiente", id="calendario.mes_siguiente", tooltip="El mes siguiente"),
         Binding("t", "today", "Hoy", id="calendario.hoy", tooltip="Vuelve al día de hoy"),
         Binding("enter", "open_day", "Abrir el día", id="calendario.abrir", tooltip="Lista lo que vence ese día"),
+        Binding(
+            "a", "notices", "Avisos", id="calendario.avisos", tooltip="Los avisos al público antes de días inhábiles"
+        ),
     ]
 
     class Loaded(Message):
@@ -223,6 +226,11 @@ class CalendarioScreen(ViewScreen):
 
     def action_today(self) -> None:
         self._go(self.workbench.workspace.now().date())
+
+    def action_notices(self) -> None:
+        from tui.flows import show_holiday_notices  # lazy: the palette's module, not needed by the first frame
+
+        show_holiday_notices(self.workbench)
 
     def action_open_day(self) -> None:
         if self.view is None or self.selected is None:

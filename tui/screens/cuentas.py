@@ -90,6 +90,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
         Binding("b", "close_account", "Baja", id="cuentas.baja", tooltip="Da de baja la cuenta (su lista de pasos)"),
         Binding("A", "openings", "Altas", id="cuentas.altas", tooltip="Solicitudes de apertura de cuentas"),
         Binding("h", "rotations", "Rotaciones", id="cuentas.rotaciones", show=False, tooltip="Sus rotaciones"),
+        Binding("D", "duties", "Deberes", id="cuentas.deberes", show=False, tooltip="Los deberes de la cuenta"),
         Binding(
             "t",
             "holder_change",
@@ -306,6 +307,10 @@ class CuentasScreen(ListingScreen[AccountRow]):
         if (row := self.selected()) is not None:
             flows.show_rotations(self.workbench, row.account)
 
+    def action_duties(self) -> None:
+        if (row := self.selected()) is not None:
+            flows.show_duties(self.workbench, row.account)
+
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [
             PaletteCommand("cuenta: Nueva", self.action_new_account, "Registra una cuenta"),
@@ -327,6 +332,7 @@ class CuentasScreen(ListingScreen[AccountRow]):
                 PaletteCommand("cuenta: Segundo factor y códigos de recuperación", self.action_second_factor, ref),
                 PaletteCommand("cuenta: Dar de baja", self.action_close_account, ref),
                 PaletteCommand("cuenta: Historial de rotaciones", self.action_rotations, ref),
+                PaletteCommand("cuenta: Deberes de la cuenta", self.action_duties, ref),
             ]
             if self.workbench.offers(DutyKind.HOLDERS_NOTICE):
                 commands.append(PaletteCommand("cuenta: Cambio de titular", self.action_holder_change, ref))

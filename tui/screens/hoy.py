@@ -348,6 +348,13 @@ class HoyScreen(ViewScreen):
             tooltip="Quita las marcas y el filtro",
         ),
         Binding("f5", "app.reload", "Actualizar", id="hoy.actualizar", tooltip="Vuelve a calcular la agenda"),
+        Binding(
+            "D",
+            "duties",
+            "Deberes",
+            id="hoy.deberes",
+            tooltip="Todos los deberes, pendientes y cumplidos; cumplir uno desde la lista",
+        ),
         *_resolution_bindings(),
     ]
 
@@ -581,6 +588,11 @@ class HoyScreen(ViewScreen):
         from tui.flows import show_waivers  # lazy: the palette's module, not needed by the first frame
 
         show_waivers(self.workbench)
+
+    def action_duties(self) -> None:
+        from tui.flows import show_duties  # lazy: the palette's module, not needed by the first frame
+
+        show_duties(self.workbench)
 
     def action_open_item(self) -> None:
         item = self.selected_item
