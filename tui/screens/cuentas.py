@@ -91,6 +91,14 @@ class CuentasScreen(ListingScreen[AccountRow]):
         Binding("A", "openings", "Altas", id="cuentas.altas", tooltip="Solicitudes de apertura de cuentas"),
         Binding("h", "rotations", "Rotaciones", id="cuentas.rotaciones", show=False, tooltip="Sus rotaciones"),
         Binding(
+            "R",
+            "review_passwords",
+            "Revisar contraseñas",
+            id="cuentas.revisar_contrasenas",
+            show=False,
+            tooltip="Los hallazgos de las contraseñas de todas las cuentas (sin mostrar ninguna)",
+        ),
+        Binding(
             "t",
             "holder_change",
             "Cambio de titular",
@@ -305,6 +313,9 @@ class CuentasScreen(ListingScreen[AccountRow]):
     def action_rotations(self) -> None:
         if (row := self.selected()) is not None:
             flows.show_rotations(self.workbench, row.account)
+
+    def action_review_passwords(self) -> None:
+        flows.review_passwords(self.workbench)
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [
