@@ -44,6 +44,24 @@ ISSUE_ORDER = (
     NO_2FA,
 )
 
+#: Each issue code by the short Spanish name a person reads (the review's «Problemas» in the workbench).
+ISSUE_LABELS: dict[str, str] = {
+    NEVER_SET: "sin guardar",
+    MISSING_SECRET: "falta en el llavero",
+    WEAK: "débil",
+    BREAKS_RULE: "no cumple la regla",
+    REUSED: "repetida",
+    CHANGED_OUTSIDE: "cambiada fuera de resguardo",
+    ROTATION_OVERDUE: "rotación vencida",
+    ADMIN_CHANGED: "cambio de administración",
+    NO_2FA: "sin segundo factor",
+}
+
+
+def issue_labels(codes: Sequence[str]) -> str:
+    """«débil, repetida»: the issue codes by their Spanish names, in order."""
+    return ", ".join(ISSUE_LABELS.get(code, code) for code in codes)
+
 
 class PasswordRejectedError(PolicyError):
     """The password breaks the rule, is weak, or was used before: nothing was stored."""

@@ -325,3 +325,13 @@ def second_factor_lines(ref: str, method: str, recovery_location: str | None, co
     if method == SecondFactor.NONE:
         lines.append("Se recomienda activar un segundo factor (aplicación autenticadora o llave de seguridad).")
     return lines
+
+
+def calendar_written_text(path: object, obligations: int, non_working: int, horizon_days: int) -> str:
+    """What both faces say after writing the agenda as an ICS file (``calendario exportar``): where,
+    how many obligations and non-working days, and the window."""
+    return (
+        f"Calendario escrito en {path}: {plural(obligations, 'obligación', 'obligaciones')} y"
+        f" {plural(non_working, 'día inhábil', 'días inhábiles')}"
+        f" (próximos {plural(horizon_days, 'día')}; lo vencido siempre)."
+    )

@@ -101,6 +101,20 @@ def office_package(app: Workbench) -> None:
     app.push_screen(PackageDialog(app.workspace, _start_folder(app)))
 
 
+def export_calendar(app: Workbench) -> None:
+    """The agenda as an ICS file for the office's calendar (the command line's calendario exportar)."""
+    from tui.forms.calendar_export import CalendarExportDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(CalendarExportDialog(app.workspace, _start_folder(app)))
+
+
+def review_passwords(app: Workbench) -> None:
+    """Every account's password findings (the command line's credencial revisar); Enter goes to the account."""
+    from tui.forms.password_review import PasswordReviewDialog  # lazy: forms are not for the first frame
+
+    app.push_screen(PasswordReviewDialog(app.workspace))
+
+
 def show_history(app: Workbench) -> None:
     from tui.forms.history import HistoryDialog  # lazy: forms are not for the first frame
 
@@ -290,4 +304,14 @@ def palette_commands(app: Workbench) -> list[PaletteCommand]:
         PaletteCommand("bitácora: Sello para citar", partial(show_seal, app), "Huella y total de entradas; lo copia"),
         PaletteCommand("bitácora: Moderar un comentario", partial(moderate_comment, app), "Con su fundamento"),
         PaletteCommand("bitácora: Exportar", partial(export_journal, app), "Las entradas con sus huellas, CSV o JSON"),
+        PaletteCommand(
+            "calendario: Exportar la agenda (ICS)",
+            partial(export_calendar, app),
+            "Los pendientes y los días inhábiles para Outlook, Thunderbird o GNOME Calendar",
+        ),
+        PaletteCommand(
+            "contraseñas: Revisar todas las cuentas",
+            partial(review_passwords, app),
+            "Débiles, repetidas, sin guardar, sin segundo factor… (sin mostrar ninguna)",
+        ),
     ]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from policy.clock import format_date
 from policy.codes import SecondFactor
 from policy.errors import UsageError
-from policy.labels import counted, second_factor_lines
+from policy.labels import second_factor_lines
 from tui.cli.args import positive_int, subcommands
 from tui.cli.output import print_json, table
 from tui.cli.spanish_argparse import SpanishFormatter
@@ -480,12 +480,7 @@ def review_passwords(ctx: Context, args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    with_issues = sum(1 for item in items if item.issues)
-    mode = "relectura completa del llavero" if review.complete else "lo registrado al guardar cada contraseña"
-    print(
-        f"Contraseñas al {format_date(review.now.date())}:"
-        f" {counted(len(items), 'cuenta revisada', 'cuentas revisadas')}, {with_issues} con problemas ({mode})."
-    )
+    print(review.summary)
     if not shown:
         print("\nTodo en orden.")
         return 0
@@ -558,8 +553,6 @@ def _moment(moment: datetime) -> str:
 
 def _pending_notices(settled: Sequence[SettledSave], *, quiet: bool) -> list[dict[str, Any]]:
     """Print (unless ``quiet``) what interrupted saves left and what was settled; return it for --json."""
-    from store.credentials import ABANDONED, COMPLETED  # lazy: not for the parser's start-up
-
     found = []
     for done in settled:
         pending, ref, outcome = done.save.pending, done.save.account_ref, done.outcome
@@ -573,22 +566,14 @@ def _pending_notices(settled: Sequence[SettledSave], *, quiet: bool) -> list[dic
                 "verified": done.verified,
             }
         )
-        what = pending.label
+        text = done.notice
         if not done.verified:
-            text = (
-                f"un guardado de {what} de {ref} quedó interrumpido ({_moment(pending.started_at)});"
-                " ábralo con «resguardo llavero estado --probar» para terminarlo o decidir qué hacer."
-            )
-        elif outcome == COMPLETED:
-            text = f"se terminó de guardar {what} de {ref} (su cambio ya estaba registrado)."
-        elif outcome == ABANDONED:
-            text = f"el guardado de {what} de {ref} se interrumpió antes de llegar al llavero; sigue la anterior."
-        else:
+            text += "; ábralo con «resguardo llavero estado --probar» para terminarlo o decidir qué hacer."
+        elif done.waits:
             option = " --codigos" if pending.kind == "recovery" else ""
-            text = (
-                f"{what} nueva de {ref} ({_moment(pending.started_at)}) quedó sin confirmar: confírmela con"
-                f" «resguardo credencial confirmar {ref}{option}» o descártela con «resguardo credencial"
-                f" descartar {ref}{option}»."
+            text += (
+                f": confírmela con «resguardo credencial confirmar {ref}{option}» o descártela con «resguardo"
+                f" credencial descartar {ref}{option}»."
             )
         if not quiet:
             print(f"Aviso: {text}")

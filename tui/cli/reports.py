@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from policy.labels import calendar_written_text
 from tui.cli.args import subcommands, window_days
 from tui.cli.paths import output_file
 from tui.core import reports, schedule
@@ -142,8 +143,5 @@ def export_calendar(ctx: Context, args: argparse.Namespace) -> int:
     target = output_file(args.salida)
     events = schedule.agenda_events(ctx.store, days=args.dias)
     count = save_ics(events, target)
-    print(
-        f"Calendario escrito en {target}: {count} obligaciones y {len(events.non_working)} días inhábiles"
-        f" (próximos {events.horizon_days} días; lo vencido siempre)."
-    )
+    print(calendar_written_text(target, count, len(events.non_working), events.horizon_days))
     return 0

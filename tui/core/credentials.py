@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from policy.clock import format_date
 from policy.codes import AccountStatus
 from policy.credentials import (
     BREAKS_RULE,
@@ -29,6 +30,7 @@ from policy.credentials import (
 )
 from policy.errors import UsageError
 from policy.generator import generate_for_profile
+from policy.labels import counted
 from policy.profile import Profile
 from policy.records import Account, SecondFactorState
 from policy.reminders import oficio_reminder
@@ -59,7 +61,6 @@ __all__ = [
 
 ONE_SIDED: dict[str, str] = {
     "read_password": "the workbench never shows nor copies a stored password, only the one being typed",
-    "review_passwords": "the workbench shows each account's findings in Cuentas, from the agenda's state",
 }
 
 #: What asks for the encrypted file's master passphrase: called with True when the passphrase creates the file.
@@ -113,6 +114,25 @@ class SettledSave:
     outcome: str
     verified: bool = True
 
+    @property
+    def waits(self) -> bool:
+        """The user still has to act: the keyring was not open to settle it, or its new secret awaits a decision."""
+        return not self.verified or self.outcome == AWAITING
+
+    @property
+    def notice(self) -> str:
+        """What both faces say of it (each adds, for a save that ``waits``, where to decide)."""
+        what, ref = self.save.label, self.save.account_ref
+        moment = self.save.pending.started_at
+        when = f"{format_date(moment.date())} a las {moment:%H:%M}"
+        if not self.verified:
+            return f"un guardado de {what} de {ref} quedó interrumpido ({when})"
+        if self.outcome == kept.COMPLETED:
+            return f"se terminó de guardar {what} de {ref} (su cambio ya estaba registrado)."
+        if self.outcome == kept.ABANDONED:
+            return f"el guardado de {what} de {ref} se interrumpió antes de llegar al llavero; sigue la anterior."
+        return f"{what} nueva de {ref} ({when}) quedó sin confirmar"
+
 
 @dataclass(frozen=True, slots=True)
 class PasswordReview:
@@ -122,6 +142,20 @@ class PasswordReview:
     items: Sequence[HealthItem]
     settled: Sequence[SettledSave]
     complete: bool
+
+    @property
+    def with_issues(self) -> list[HealthItem]:
+        return [item for item in self.items if item.issues]
+
+    @property
+    def summary(self) -> str:
+        """The review's first line, as both faces say it: the date, how many accounts and how it was read."""
+        mode = "relectura completa del llavero" if self.complete else "lo registrado al guardar cada contraseña"
+        return (
+            f"Contraseñas al {format_date(self.now.date())}:"
+            f" {counted(len(self.items), 'cuenta revisada', 'cuentas revisadas')},"
+            f" {len(self.with_issues)} con problemas ({mode})."
+        )
 
 
 # -- the keyring ----------------------------------------------------------------------

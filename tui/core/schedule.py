@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["agenda_events", "month_view"]
 
 ONE_SIDED: Final[dict[str, str]] = {
-    "agenda_events": "the ICS file is written from the command line (calendario exportar) for the office's calendar",
     "month_view": "the month calendar is a workbench screen; the command line lists the same days with"
     " inhabiles listar and the same deadlines with pendientes",
 }

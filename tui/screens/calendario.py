@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from policy.codes import Status
 from policy.labels import KIND_LABELS
 from policy.obligations import Obligation
+from tui import flows
 from tui.core.schedule import CalendarDay, MonthView, month_view
 from tui.render.outline import MONTHS, long_date
 from tui.screens.base import PaletteCommand, ViewScreen
@@ -109,6 +110,13 @@ class CalendarioScreen(ViewScreen):
         Binding("enter", "open_day", "Abrir el día", id="calendario.abrir", tooltip="Lista lo que vence ese día"),
         Binding(
             "a", "notices", "Avisos", id="calendario.avisos", tooltip="Los avisos al público antes de días inhábiles"
+        ),
+        Binding(
+            "e",
+            "export_calendar",
+            "Exportar ICS",
+            id="calendario.exportar",
+            tooltip="Escribe la agenda como archivo .ics para el calendario de la oficina",
         ),
     ]
 
@@ -251,6 +259,9 @@ class CalendarioScreen(ViewScreen):
                 opener(self.workbench, item)
 
         self.app.push_screen(ObligationScreen(item, view.profile, view.now), resolved)
+
+    def action_export_calendar(self) -> None:
+        flows.export_calendar(self.workbench)
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

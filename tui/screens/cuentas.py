@@ -92,6 +92,14 @@ class CuentasScreen(ListingScreen[AccountRow]):
         Binding("h", "rotations", "Rotaciones", id="cuentas.rotaciones", show=False, tooltip="Sus rotaciones"),
         Binding("D", "duties", "Deberes", id="cuentas.deberes", show=False, tooltip="Los deberes de la cuenta"),
         Binding(
+            "R",
+            "review_passwords",
+            "Revisar contraseñas",
+            id="cuentas.revisar_contrasenas",
+            show=False,
+            tooltip="Los hallazgos de las contraseñas de todas las cuentas (sin mostrar ninguna)",
+        ),
+        Binding(
             "t",
             "holder_change",
             "Cambio de titular",
@@ -310,6 +318,9 @@ class CuentasScreen(ListingScreen[AccountRow]):
     def action_duties(self) -> None:
         if (row := self.selected()) is not None:
             flows.show_duties(self.workbench, row.account)
+
+    def action_review_passwords(self) -> None:
+        flows.review_passwords(self.workbench)
 
     def palette_commands(self) -> list[PaletteCommand]:
         commands = [
