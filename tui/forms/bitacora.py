@@ -39,7 +39,7 @@ from tui.core.bitacora import (
 )
 from tui.core.duties import EntryDuties, entry_duties
 from tui.forms.base import FormDialog, Job, field, optional
-from tui.forms.transfer import file_in_folder, pick_folder
+from tui.forms.transfer import FileExportDialog, file_in_folder
 from tui.widgets.keyhints import KeyHints
 from tui.workspace import error_text
 
@@ -422,7 +422,7 @@ class _Discard(io.StringIO):
         return len(text)
 
 
-class ExportEntriesDialog(FormDialog):
+class ExportEntriesDialog(FileExportDialog):
     """The bitácora's export (``export_entries``, the command line's ``bitacora exportar``): every entry
     with its hashes, filtered as the screen is, to a file in a folder (picked or typed)."""
 
@@ -511,17 +511,3 @@ class ExportEntriesDialog(FormDialog):
             export,
             lambda done: f"{counted(done.entries, 'entrada exportada', 'entradas exportadas')} a {done.path}.",
         )
-
-    def confirmation(self) -> str | None:
-        try:
-            path = self.target()
-        except UsageError:
-            return None
-        return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?" if path.exists() else None
-
-    def action_pick(self) -> None:
-        pick_folder(self, "Elija la carpeta de destino")
-
-    @on(Button.Pressed, "#pick")
-    def _pick_pressed(self) -> None:
-        self.action_pick()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, Input, Static
@@ -21,7 +20,7 @@ from policy.labels import calendar_written_text
 from tui.core.agenda import DEFAULT_HORIZON_DAYS
 from tui.core.schedule import AgendaEvents, agenda_events
 from tui.forms.base import FormDialog, Job, field
-from tui.forms.transfer import file_in_folder, pick_folder
+from tui.forms.transfer import FileExportDialog, file_in_folder
 
 if TYPE_CHECKING:
     from tui.workspace import Workspace
@@ -41,10 +40,11 @@ def written_text(done: WrittenCalendar) -> str:
     return calendar_written_text(done.path, done.obligations, len(done.events.non_working), done.events.horizon_days)
 
 
-class CalendarExportDialog(FormDialog):
+class CalendarExportDialog(FileExportDialog):
     """Write the agenda as an ICS file for the office's calendar (Outlook, Thunderbird, GNOME Calendar)."""
 
     title_text = "Exportar la agenda al calendario (ICS)"
+    pick_title = "Elija la carpeta del calendario"
     BINDINGS: ClassVar[list[BindingType]] = [
         *FormDialog.BINDINGS,
         Binding(
@@ -102,17 +102,3 @@ class CalendarExportDialog(FormDialog):
             return WrittenCalendar(target, events, save_ics(events, target))
 
         return Job(export, written_text)
-
-    def confirmation(self) -> str | None:
-        try:
-            path = self.target()
-        except UsageError:
-            return None
-        return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?" if path.exists() else None
-
-    def action_pick(self) -> None:
-        pick_folder(self, "Elija la carpeta del calendario")
-
-    @on(Button.Pressed, "#pick")
-    def _pick_pressed(self) -> None:
-        self.action_pick()

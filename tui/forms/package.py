@@ -10,7 +10,6 @@ asked here, where the command line takes ``--oficina``: the core keeps none.
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -24,8 +23,8 @@ from textual.widgets import Button, Input, Static
 from policy.errors import UsageError
 from policy.labels import plural, size_text
 from tui.core.coordination import export_package, office_key
-from tui.forms.base import FormDialog, Job, field
-from tui.forms.transfer import file_in_folder, pick_folder
+from tui.forms.base import Job, field
+from tui.forms.transfer import FileExportDialog, file_in_folder
 from tui.workspace import error_text
 
 if TYPE_CHECKING:
@@ -45,10 +44,11 @@ def exported_text(done: ExportedPackage) -> str:
     )
 
 
-class PackageDialog(FormDialog):
+class PackageDialog(FileExportDialog):
     """The office key's fingerprint, and the package exported to a chosen folder and name."""
 
     title_text = "Paquete de la oficina para la coordinación"
+    pick_title = "Elija la carpeta del paquete"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Exportar", id="paquete.exportar", tooltip="Escribe el paquete firmado"),
         Binding("ctrl+o", "pick", "Elegir carpeta", id="paquete.elegir", tooltip="Abre el selector de carpetas"),
@@ -190,23 +190,3 @@ class PackageDialog(FormDialog):
             return workspace.run(export_package, secrets, office=office, destination=target)
 
         return Job(export, exported_text)
-
-    def confirmation(self) -> str | None:
-        try:
-            path = self.target()
-        except UsageError:
-            return None
-        try:
-            mode = path.stat().st_mode
-        except OSError:
-            return None
-        if stat.S_ISDIR(mode):
-            return None  # the core refuses it
-        return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?"
-
-    def action_pick(self) -> None:
-        pick_folder(self, "Elija la carpeta del paquete")
-
-    @on(Button.Pressed, "#pick")
-    def _pick_pressed(self) -> None:
-        self.action_pick()

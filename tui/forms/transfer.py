@@ -180,7 +180,32 @@ def pick_folder(form: FormDialog, title: str) -> None:
     form.app.push_screen(FilePickerDialog(title, start, folders_only=True), picked)
 
 
-class ExportDialog(FormDialog):
+class FileExportDialog(FormDialog):
+    """A form that writes one file: a folder (typed, or picked with ctrl+o or its «Elegir carpeta…»
+    button) and a name; ``target`` is the file, and it asks before replacing one that exists."""
+
+    #: the folder picker's title
+    pick_title: ClassVar[str] = "Elija la carpeta de destino"
+
+    def target(self) -> Path:
+        raise NotImplementedError
+
+    def confirmation(self) -> str | None:
+        try:
+            path = self.target()
+        except UsageError:
+            return None
+        return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?" if path.exists() else None
+
+    def action_pick(self) -> None:
+        pick_folder(self, self.pick_title)
+
+    @on(Button.Pressed, "#pick")
+    def _pick_pressed(self) -> None:
+        self.action_pick()
+
+
+class ExportDialog(FileExportDialog):
     """Export the inventory: a folder (typed or picked) and a file name."""
 
     title_text = "Exportar el inventario (CSV)"
@@ -219,20 +244,6 @@ class ExportDialog(FormDialog):
             return exported, target
 
         return Job(export, lambda done: f"Inventario exportado a {done[1]} ({done[0].accounts} cuentas).")
-
-    def confirmation(self) -> str | None:
-        try:
-            path = self.target()
-        except UsageError:
-            return None
-        return f"«{path.name}» ya existe en esa carpeta y se reemplazará. ¿Exportar?" if path.exists() else None
-
-    def action_pick(self) -> None:
-        pick_folder(self, "Elija la carpeta de destino")
-
-    @on(Button.Pressed, "#pick")
-    def _pick_pressed(self) -> None:
-        self.action_pick()
 
 
 class ImportDialog(FormDialog):
