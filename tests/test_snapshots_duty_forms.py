@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import NOW
 from textual.widgets import Input
-from workbench_helpers import build_demo_db, settle
+from workbench_helpers import build_demo_db, first_account, settle
 
 from store import open_store
 from tui import flows
@@ -24,14 +24,8 @@ from tui.core.workflows import add_opening, resolve_opening
 SIZES = [(80, 24), (120, 40)]
 
 
-def _first_account(app: Workbench) -> int:
-    with open_store(app.workspace.db_path) as store:
-        return sorted(store.accounts.list(), key=lambda a: a.ref.lower())[0].id
-
-
 def _holder(app: Workbench) -> None:
-    with open_store(app.workspace.db_path) as store:
-        account = sorted(store.accounts.list(), key=lambda a: a.ref.lower())[0]
+    account = first_account(app)
     flows.change_holder(app, account)
 
 
@@ -41,7 +35,7 @@ def _entry(app: Workbench) -> None:
 
     app.with_institution(
         lambda: app.push_screen(
-            EntryDialog(app.workspace, account_options(app), _first_account(app), kind="publicacion")
+            EntryDialog(app.workspace, account_options(app), first_account(app).id, kind="publicacion")
         )
     )
 
@@ -52,9 +46,9 @@ def _unicom_step(app: Workbench) -> None:
 
 #: name -> (profile of the demo, what opens the dialog, keys pressed once it is open)
 CASES: dict[str, tuple[str, Callable[[Workbench], None], tuple[str, ...]]] = {
-    "mensaje_utcsyd": ("iecm", lambda app: flows.register_message(app, _first_account(app)), ()),
+    "mensaje_utcsyd": ("iecm", lambda app: flows.register_message(app, first_account(app).id), ()),
     "asunto": ("iecm", lambda app: flows.report_matter(app), ()),
-    "retiro": ("ieeags", lambda app: flows.request_removal(app, _first_account(app)), ()),
+    "retiro": ("ieeags", lambda app: flows.request_removal(app, first_account(app).id), ()),
     "cambio_titular": ("ine", _holder, ()),
     "entrada_iecm": ("iecm", _entry, ()),
     "entrada_ieeags": ("ieeags", _entry, ()),

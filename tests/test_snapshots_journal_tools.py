@@ -14,31 +14,24 @@ from pathlib import Path
 import pytest
 from conftest import NOW
 from textual.widgets import Input
-from workbench_helpers import build_demo_db, settle
+from workbench_helpers import build_demo_db, first_account, settle
 
-from store import open_store
 from tui import flows
 from tui.app import Workbench
 
 SIZES = [(80, 24), (120, 40)]
 
 
-def _first_account(app: Workbench) -> int:
-    with open_store(app.workspace.db_path) as store:
-        return sorted(store.accounts.list(), key=lambda a: a.ref.lower())[0].id
-
-
 def _second_factor(app: Workbench) -> None:
-    with open_store(app.workspace.db_path) as store:
-        account = sorted(store.accounts.list(), key=lambda a: a.ref.lower())[0]
+    account = first_account(app)
     flows.second_factor(app, account)
 
 
 #: name -> (what opens the dialog, keys pressed once it is open)
 CASES: dict[str, tuple[Callable[[Workbench], None], tuple[str, ...]]] = {
-    "moderar": (lambda app: flows.moderate_comment(app, _first_account(app)), ()),
+    "moderar": (lambda app: flows.moderate_comment(app, first_account(app).id), ()),
     "moderar_rechazo": (
-        lambda app: flows.moderate_comment(app, _first_account(app)),
+        lambda app: flows.moderate_comment(app, first_account(app).id),
         ("tab", "enter", "home", "enter"),
     ),
     "sello": (flows.show_seal, ()),

@@ -9,6 +9,8 @@ from pathlib import Path
 from conftest import NOW
 from textual.pilot import Pilot
 
+from policy.records import Account
+from store import open_store
 from tui.app import Workbench
 from tui.core.setup import load_demo
 from tui.workspace import Workspace
@@ -20,6 +22,12 @@ def build_demo_db(path: Path, profile: str = "iecm") -> Path:
     workspace.create_database()
     workspace.run(load_demo, profile)
     return path
+
+
+def first_account(app: Workbench) -> Account:
+    """The account listed first (by ``red/usuario``, as Cuentas lists them) in the app's database."""
+    with open_store(app.workspace.db_path) as store:
+        return sorted(store.accounts.list(), key=lambda a: a.ref.lower())[0]
 
 
 def make_app(db: Path) -> Workbench:

@@ -129,6 +129,32 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "confirm")
 
 
+class LeaveGuard:
+    """Leaving a dialog that may hold an unsaved secret (a password, recovery codes): at once when
+    nothing would be lost, else only after the user says so, one question at a time (Enter, the
+    safe default, keeps the dialog)."""
+
+    def __init__(self, screen: ModalScreen[Any]) -> None:
+        self._screen = screen
+        self._asking = False
+
+    def leave(self, question: str | None) -> None:
+        """Close the dialog (dismissed with None), asking ``question`` first when there is one."""
+        if question is None:
+            self._screen.dismiss(None)
+            return
+        if self._asking:
+            return
+        self._asking = True
+
+        def answered(leave: bool | None) -> None:
+            self._asking = False
+            if leave:
+                self._screen.dismiss(None)
+
+        self._screen.app.push_screen(ConfirmDialog(question, "Salir sin guardar", safe_default=True), answered)
+
+
 class FormDialog(ModalScreen[str | None]):
     """Base of every form: title, fields, an error line, Guardar / Cancelar.
 

@@ -47,7 +47,7 @@ from tui.core.credentials import (
     set_password,
     settle_interrupted_saves,
 )
-from tui.forms.base import ConfirmDialog
+from tui.forms.base import ConfirmDialog, LeaveGuard
 from tui.widgets.keyhints import KeyHints
 from tui.workspace import error_text
 
@@ -248,7 +248,7 @@ class PasswordDialog(ModalScreen[str | None]):
         #: the password was saved: leaving asks nothing
         self._saved = False
         #: the «¿Salir sin guardar?» question is open
-        self._asking = False
+        self._leave = LeaveGuard(self)
 
     @property
     def workbench(self) -> Workbench:
@@ -606,20 +606,7 @@ class PasswordDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         """Leave; with an unsaved password, only after the user says so (Enter keeps the dialog)."""
-        question = self.unsaved_question()
-        if question is None:
-            self.dismiss(None)
-            return
-        if self._asking:
-            return
-        self._asking = True
-
-        def answered(leave: bool | None) -> None:
-            self._asking = False
-            if leave:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmDialog(question, "Salir sin guardar", safe_default=True), answered)
+        self._leave.leave(self.unsaved_question())
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

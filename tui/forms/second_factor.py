@@ -13,7 +13,7 @@ from policy.codes import SecondFactor
 from policy.labels import SECOND_FACTOR_LABELS, second_factor_lines
 from policy.records import SecondFactorState
 from tui.core.credentials import set_second_factor
-from tui.forms.base import ConfirmDialog, FormDialog, Job, RehearsalSecrets, field, optional
+from tui.forms.base import FormDialog, Job, LeaveGuard, RehearsalSecrets, field, optional
 
 if TYPE_CHECKING:
     from policy.records import Account
@@ -33,7 +33,7 @@ class SecondFactorDialog(FormDialog):
         self.account = account
         self.current = current
         self._done = False
-        self._asking = False
+        self._leave = LeaveGuard(self)
 
     def compose_fields(self) -> ComposeResult:
         current = self.current
@@ -134,17 +134,4 @@ class SecondFactorDialog(FormDialog):
         """The idle lock: the codes are masked already, and stay as typed beneath the lock."""
 
     def action_cancel(self) -> None:
-        question = self.unsaved_question()
-        if question is None:
-            self.dismiss(None)
-            return
-        if self._asking:
-            return
-        self._asking = True
-
-        def answered(leave: bool | None) -> None:
-            self._asking = False
-            if leave:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmDialog(question, "Salir sin guardar", safe_default=True), answered)
+        self._leave.leave(self.unsaved_question())
