@@ -89,6 +89,18 @@ def account_options(workbench: Workbench) -> list[tuple[str, int]]:
     return sorted(((row.account.ref, row.account.id) for row in institution.accounts), key=lambda o: o[0].lower())
 
 
+def account_picker(accounts: Sequence[tuple[str, int]], account_id: int | None, prompt: str) -> Select[int]:
+    """The «#account» Select of a form: ``accounts`` (``account_options``), ``account_id`` chosen
+    when given, ``prompt`` shown while none is, and typing searches."""
+    return Select(
+        list(accounts),
+        id="account",
+        prompt=prompt,
+        type_to_search=True,
+        value=account_id if account_id is not None else Select.NULL,
+    )
+
+
 def field(label: str, widget: Any) -> ComposeResult:
     yield Label(label, classes="field-label")
     yield widget

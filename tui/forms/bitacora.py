@@ -38,7 +38,7 @@ from tui.core.bitacora import (
     seal_journal,
 )
 from tui.core.duties import EntryDuties, entry_duties
-from tui.forms.base import FormDialog, Job, field, optional
+from tui.forms.base import FormDialog, Job, account_picker, field, optional
 from tui.forms.transfer import FileExportDialog, file_in_folder
 from tui.widgets.keyhints import KeyHints
 from tui.workspace import error_text
@@ -99,13 +99,7 @@ class EntryDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         yield from field(
             "Cuenta (opcional; escriba para buscar)",
-            Select(
-                list(self.accounts),
-                id="account",
-                prompt="(sin cuenta)",
-                type_to_search=True,
-                value=self.account_id if self.account_id is not None else Select.NULL,
-            ),
+            account_picker(self.accounts, self.account_id, "(sin cuenta)"),
         )
         yield from field(
             "Tipo", Select(kind_options(), id="kind", allow_blank=False, value=self.kind, type_to_search=True)
@@ -252,13 +246,7 @@ class ModerationDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         yield from field(
             "Cuenta (escriba para buscar)",
-            Select(
-                list(self.accounts),
-                id="account",
-                prompt="(elija la cuenta)",
-                type_to_search=True,
-                value=self.account_id if self.account_id is not None else Select.NULL,
-            ),
+            account_picker(self.accounts, self.account_id, "(elija la cuenta)"),
         )
         yield from field(
             "Acción",
@@ -458,13 +446,7 @@ class ExportEntriesDialog(FileExportDialog):
         )
         yield from field(
             "Cuenta (opcional)",
-            Select(
-                list(self.accounts),
-                id="account",
-                prompt="Todas las cuentas",
-                type_to_search=True,
-                value=account_id if account_id is not None else Select.NULL,
-            ),
+            account_picker(self.accounts, account_id, "Todas las cuentas"),
         )
         yield from field(
             "Tipo (opcional)",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from policy.clock import format_date, local
 from policy.codes import DutyKind, Kind
@@ -28,7 +28,7 @@ from tui.core.duties import (
     request_removal,
 )
 from tui.forms.agenda_items import _IRREVERSIBLE, _ItemDialog
-from tui.forms.base import FormDialog, Job, field, optional
+from tui.forms.base import FormDialog, Job, account_picker, field, optional
 from tui.forms.tables import TableDialog
 from tui.widgets.table import Column, Row
 
@@ -246,16 +246,6 @@ def holder_changed(duty: Duty) -> str:
     )
 
 
-def _account_picker(accounts: Sequence[tuple[str, int]], account_id: int | None, *, required: bool) -> Select[int]:
-    return Select(
-        list(accounts),
-        id="account",
-        prompt="(elija la cuenta)" if required else "(de toda la oficina)",
-        type_to_search=True,
-        value=account_id if account_id is not None else Select.NULL,
-    )
-
-
 class MessageNewDialog(FormDialog):
     """iecm §6.II: a UTCSyD message to publish on an account, unchanged, within its period."""
 
@@ -269,7 +259,7 @@ class MessageNewDialog(FormDialog):
     def compose_fields(self) -> ComposeResult:
         yield from field(
             "Cuenta donde se publica (escriba para buscar)",
-            _account_picker(self.accounts, self.account_id, required=True),
+            account_picker(self.accounts, self.account_id, "(elija la cuenta)"),
         )
         yield from field("Asunto del mensaje", Input(id="subject", placeholder="de qué trata"))
         yield from field("Primer día del periodo (dd/mm/aaaa)", Input(self.today_text(), id="first"))
@@ -303,7 +293,8 @@ class _NoticesNewDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield from field(
-            "Cuenta (opcional; escriba para buscar)", _account_picker(self.accounts, self.account_id, required=False)
+            "Cuenta (opcional; escriba para buscar)",
+            account_picker(self.accounts, self.account_id, "(de toda la oficina)"),
         )
         yield from field(self.description_label, Input(id="description"))
         yield from field("Cuándo se supo (dd/mm/aaaa HH:MM)", Input(self.now_text(), id="when"))
