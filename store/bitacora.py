@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from policy import validate
 from policy.codes import EntryKind
 from policy.labels import plural
-from store.db import StoredMoments, from_db_datetime, to_db_datetime, translate
+from store.db import StoredMoments, among, from_db_datetime, to_db_datetime, translate
 from store.errors import NotFoundError, UsageError
 from store.migrations import ZONE_BITS
 
@@ -620,7 +620,7 @@ class Bitacora:
         for row in self._stream(sql, params):
             yield _row_to_entry(row)
 
-    def latest_by_account(self) -> Mapping[int, datetime]:
+    def latest_by_account(self, accounts: Collection[int] | None = None) -> Mapping[int, datetime]:
         """account id -> the latest declared time of its entries, for every account that has one.
 
         By the time the entry declares it happened, not by the order of
@@ -629,14 +629,19 @@ class Bitacora:
         ``bitacora_account_occurred``, read as plain tuples: ~12 ms for 2,000
         accounts over a million entries (it runs on every load of the agenda).
         """
-        return StoredMoments({account_id: last for account_id, last in self._stream(_LATEST_BY_ACCOUNT) if last})
+        where, params = among("a.id", accounts)
+        rows = self._stream(f"{_LATEST_BY_ACCOUNT} WHERE {where}", params)
+        return StoredMoments({account_id: last for account_id, last in rows if last})
 
-    def latest_post_by_account(self) -> Mapping[int, datetime]:
-        """live account id -> the latest declared time of its ``publicacion`` entries (accounts with one).
+    def latest_post_by_account(self, accounts: Collection[int] | None = None) -> Mapping[int, datetime]:
+        """live account id -> the latest declared time of its ``publicacion`` entries (accounts with
+        one; of ``accounts`` when given).
 
         One statement, one seek per live account on ``bitacora_kind_account_occurred`` (migration 11).
         """
-        return StoredMoments({account_id: last for account_id, last in self._stream(_LATEST_POST_BY_ACCOUNT) if last})
+        where, params = among("a.id", accounts)
+        rows = self._stream(f"{_LATEST_POST_BY_ACCOUNT} AND {where}", params)
+        return StoredMoments({account_id: last for account_id, last in rows if last})
 
     def for_account(self, account_id: int, limit: int = 5) -> list[Entry]:
         """The account's newest ``limit`` entries, newest first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,7 @@ from policy.codes import ConsultationState, EntryKind
 from policy.entries import workflows as entries
 from policy.records import Account, Consultation
 from policy.workflows import check_consultation_answer, consultation_answer, consultation_fields
-from store.db import StoredMoments, from_db_datetime, to_db_datetime
+from store.db import StoredMoments, among, from_db_datetime, to_db_datetime
 from store.errors import NotFoundError
 from store.journal import journal, moment
 
@@ -144,10 +144,13 @@ class Consultations:
         rows = self._store.query("SELECT * FROM consultations WHERE state = 'pendiente' ORDER BY id")
         return [_row_to_consultation(r) for r in rows]
 
-    def latest_by_account(self) -> Mapping[int, datetime]:
-        """account id -> when its newest consultation was sent (one index seek per account)."""
+    def latest_by_account(self, accounts: Collection[int] | None = None) -> Mapping[int, datetime]:
+        """account id -> when its newest consultation was sent (of ``accounts`` when given; one
+        index seek per account)."""
+        where, params = among("a.id", accounts)
         rows = self._store.rows(
             "SELECT a.id, (SELECT c.sent_at FROM consultations c WHERE c.account_id = a.id"
-            " ORDER BY c.sent_at DESC LIMIT 1) FROM accounts a"
+            f" ORDER BY c.sent_at DESC LIMIT 1) FROM accounts a WHERE {where}",
+            params,
         )
         return StoredMoments({account_id: last for account_id, last in rows if last})

@@ -11,7 +11,7 @@ docstring for the order).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -20,7 +20,7 @@ from policy.clock import format_date
 from policy.codes import AccountStatus, SecondFactor
 from policy.profile import Profile
 from policy.records import Account, CredentialState, SecondFactorState
-from store.db import from_db_datetime, to_db_datetime
+from store.db import among, from_db_datetime, to_db_datetime
 from store.errors import ConflictError, NotFoundError, StoreError
 
 if TYPE_CHECKING:
@@ -81,13 +81,15 @@ class Credentials:
         )
         return _row_to_state(row) if row else None
 
-    def all(self) -> dict[int, CredentialState]:
-        """account id -> its credential state, for every account with one (the agenda reads them all).
+    def all(self, accounts: Collection[int] | None = None) -> dict[int, CredentialState]:
+        """account id -> its credential state, for every account with one (the agenda reads them all;
+        only ``accounts`` when given).
 
         ``_row_to_state`` over every row, each distinct moment and reasons text converted once
         (passwords are set in batches; most have no reasons).
         """
-        rows = self._store.rows(f"SELECT {_STATE_COLUMNS} FROM credential_status")
+        where, params = among("account_id", accounts)
+        rows = self._store.rows(f"SELECT {_STATE_COLUMNS} FROM credential_status WHERE {where}", params)
         moments: dict[str, datetime] = {}
         codes: dict[str, tuple[str, ...]] = {}
         found: dict[int, CredentialState] = {}
@@ -103,6 +105,19 @@ class Credentials:
                 split = ()
             found[account_id] = CredentialState(account_id, moment, score, bool(weak), split, fingerprint)
         return found
+
+    def sharing(self, accounts: Collection[int]) -> set[int]:
+        """The accounts whose current password's fingerprint is also the current one of one of
+        ``accounts`` (those included when they share one): the accounts a reuse finding links."""
+        where, params = among("mine.account_id", accounts)
+        return {
+            account_id
+            for (account_id,) in self._store.rows(
+                "SELECT DISTINCT other.account_id FROM credential_status mine JOIN credential_status other"
+                f" ON other.fingerprint = mine.fingerprint AND other.fingerprint != '' WHERE {where}",
+                params,
+            )
+        }
 
     def recent_fingerprints(self, account_id: int, limit: int) -> list[str]:
         """The fingerprints of the account's last ``limit`` passwords, newest first."""
@@ -280,8 +295,10 @@ class Credentials:
         row = self._store.query_one(f"SELECT {_FACTOR_COLUMNS} FROM second_factors WHERE account_id = ?", (account_id,))
         return _row_to_factor(row) if row else None
 
-    def second_factors(self) -> dict[int, SecondFactorState]:
-        rows = self._store.rows(f"SELECT {_FACTOR_COLUMNS} FROM second_factors")
+    def second_factors(self, accounts: Collection[int] | None = None) -> dict[int, SecondFactorState]:
+        """account id -> its recorded second factor (of ``accounts`` when given)."""
+        where, params = among("account_id", accounts)
+        rows = self._store.rows(f"SELECT {_FACTOR_COLUMNS} FROM second_factors WHERE {where}", params)
         return {
             account_id: SecondFactorState(account_id, method, location, bool(codes))
             for account_id, method, location, codes in rows

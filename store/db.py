@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -457,6 +458,14 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def among(column: str, ids: Collection[int] | None) -> tuple[str, tuple[Any, ...]]:
+    """``column``'s condition to be one of ``ids``, bound as one parameter (a JSON array: any number
+    of ids, one statement), and its parameters; for None, a condition every row meets."""
+    if ids is None:
+        return "1", ()
+    return f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),)
 
 
 def to_db_datetime(moment: datetime) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -13,7 +13,7 @@ from policy.entries.records import evaluation_recorded, rotation_recorded, train
 from policy.errors import UsageError
 from policy.institution import check_not_closed, history_fields
 from policy.records import Account, Person
-from store.db import from_db_datetime, to_db_datetime
+from store.db import among, from_db_datetime, to_db_datetime
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -108,12 +108,14 @@ class Rotations:
         )
         return [self.get(r["id"]) for r in rows]
 
-    def latest(self) -> dict[int, datetime]:
-        """account id -> latest rotation, for every account that has one."""
+    def latest(self, accounts: Collection[int] | None = None) -> dict[int, datetime]:
+        """account id -> latest rotation, for every account that has one (of ``accounts`` when given)."""
         # One index seek per account (the newest entry) instead of scanning every rotation.
+        where, params = among("a.id", accounts)
         rows = self._store.rows(
             "SELECT a.id, (SELECT r.rotated_at FROM rotations r WHERE r.account_id = a.id"
-            " ORDER BY r.rotated_at DESC LIMIT 1) FROM accounts a"
+            f" ORDER BY r.rotated_at DESC LIMIT 1) FROM accounts a WHERE {where}",
+            params,
         )
         return _converted(rows, from_db_datetime)
 
@@ -216,12 +218,14 @@ class _DatedRecords:
             found.setdefault(r["subject"], []).append(date.fromisoformat(r["day"]))
         return found
 
-    def latest(self) -> dict[int, date]:
-        """subject id -> its newest date, one index seek per subject."""
+    def latest(self, subjects: Collection[int] | None = None) -> dict[int, date]:
+        """subject id -> its newest date (of ``subjects`` when given), one index seek per subject."""
+        where, params = among("s.id", subjects)
         rows = self._store.rows(
             f"SELECT s.id, (SELECT t.{self.day_column} FROM {self.table} t"
             f" WHERE t.{self.subject} = s.id ORDER BY t.{self.day_column} DESC LIMIT 1)"
-            f" FROM {self.subject_table} s"
+            f" FROM {self.subject_table} s WHERE {where}",
+            params,
         )
         return _converted(rows, date.fromisoformat)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import TYPE_CHECKING
 
 from policy.records import Person
 from policy.workflows import person_document
+from store.db import among
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -35,9 +37,12 @@ class PersonDocuments:
             )
             store.events.record("person_document", new_id, "registrado", to_state=clean)
 
-    def on_record(self) -> frozenset[tuple[int, str]]:
-        """(person id, kind) of every document recorded: what the rules need."""
-        return frozenset(self._store.rows("SELECT DISTINCT person_id, kind FROM person_documents"))
+    def on_record(self, people: Collection[int] | None = None) -> frozenset[tuple[int, str]]:
+        """(person id, kind) of every document recorded (of ``people`` when given): what the rules need."""
+        where, params = among("person_id", people)
+        return frozenset(
+            self._store.rows(f"SELECT DISTINCT person_id, kind FROM person_documents WHERE {where}", params)
+        )
 
     def for_person(self, person_id: int) -> dict[str, date]:
         """kind -> the latest date signed, for one person."""

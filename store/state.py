@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from store.accounts import (
     assignments_from_rows,
     people_from_rows,
 )
+from store.db import among
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -31,43 +33,65 @@ def calendar_years(profile: Profile, now: datetime, horizon_days: int = 400) -> 
     return first, last
 
 
-def load_state(store: Store, now: datetime, profile: Profile | None = None) -> State:
+def load_state(
+    store: Store, now: datetime, profile: Profile | None = None, accounts: Collection[int] | None = None
+) -> State:
     """The institution's state for the engine, as of the records in the store.
+
+    With ``accounts``, the state of those accounts only (``tui.core.agenda``'s patched agenda): their
+    records, their assignments and the people these name or a pending administrator change names;
+    what belongs to the whole institution (incidents, consultations and requests, closings, duties,
+    waivers… a few dozen open ones) is read whole. Every check gives each of those accounts the
+    items it gives it from the whole state (``tests/test_agenda_patch.py``).
 
     Raises StoreError when the database has no profile yet.
     """
     profile = profile or store.settings.profile()
     first, last = calendar_years(profile, now)
     calendar = store.calendar.business_calendar(first, last)
-    accounts = accounts_from_rows(store.rows(f"SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"))
-    people = people_from_rows(store.rows(f"SELECT {PERSON_COLUMNS} FROM people"))
-    assignments = assignments_from_rows(store.rows(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments ORDER BY id"))
+    where, params = among("id", accounts)
+    accounts_found = accounts_from_rows(
+        store.rows(f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {where} ORDER BY id", params)
+    )
+    where, params = among("account_id", accounts)
+    assignments = assignments_from_rows(
+        store.rows(f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments WHERE {where} ORDER BY id", params)
+    )
+    admin_changes = store.admin_changes.unnotified()
+    people_ids: set[int] | None = None
+    if accounts is not None:
+        people_ids = {a.person_id for a in assignments}
+        for change in admin_changes:
+            people_ids.add(change.person_id)
+            people_ids.update(change.successor_ids)
+    where, params = among("id", people_ids)
+    people = people_from_rows(store.rows(f"SELECT {PERSON_COLUMNS} FROM people WHERE {where}", params))
     return State(
         profile=profile,
         calendar=calendar,
-        accounts=accounts,
+        accounts=accounts_found,
         people=people,
         assignments=assignments,
-        last_rotation=store.rotations.latest(),
-        last_evaluation=store.evaluations.latest(),
-        last_training=store.trainings.latest(),
+        last_rotation=store.rotations.latest(accounts),
+        last_evaluation=store.evaluations.latest(accounts),
+        last_training=store.trainings.latest(people_ids),
         incident_notices=store.incidents.pending_notices(),
-        credentials=store.credentials.all(),
-        second_factors=store.credentials.second_factors(),
+        credentials=store.credentials.all(accounts),
+        second_factors=store.credentials.second_factors(accounts),
         consultations=store.consultations.pending(),
         information_requests=store.information_requests.open(),
         opening_requests=store.openings.in_progress(),
         closings=store.closings.incomplete(),
-        admin_changes=store.admin_changes.unnotified(),
-        person_documents=store.person_documents.on_record(),
+        admin_changes=admin_changes,
+        person_documents=store.person_documents.on_record(people_ids),
         holiday_notices_done=frozenset(store.holiday_notices.done()),
         waivers=store.waivers.in_force(local(now).date()),
         duties=store.duties.pending(),
-        last_post=store.bitacora.latest_post_by_account() if profile.has_rule("content_current") else None,
+        last_post=store.bitacora.latest_post_by_account(accounts) if profile.has_rule("content_current") else None,
         # A consultation before publishing, or any entry of the account's bitácora (a post, an
         # answer, a moderation…), is evidence that the account is in use.
         other_activity={
-            "consulta de pertinencia": store.consultations.latest_by_account(),
-            "entrada de la bitácora": store.bitacora.latest_by_account(),
+            "consulta de pertinencia": store.consultations.latest_by_account(accounts),
+            "entrada de la bitácora": store.bitacora.latest_by_account(accounts),
         },
     )
