@@ -158,14 +158,36 @@ def steady_until(items: Iterable[Obligation], now: datetime) -> datetime:
     return until
 
 
-def sort_key(item: Obligation) -> tuple[int, int, datetime, str, str, str]:
-    return (
-        _STATUS_ORDER[item.status],
-        _KIND_PRIORITY.get(item.kind, _DEFAULT_PRIORITY),
-        item.due,
+SortKey = tuple[int, int, datetime, str, str, str, int]
+
+
+def sort_key(item: Obligation) -> SortKey:
+    """Status, an incident's notices first, due, kind, account, person; the account's id last, so
+    that items of two accounts never tie (``tui.core.agenda`` merges a change's items into a kept
+    agenda by this key, and must find the very place the sort gives them)."""
+    account, person = item.account, item.person
+    return row_sort_key(
+        item.status,
         item.kind,
-        item.account.ref.lower() if item.account else "",
-        item.person.name if item.person else "",
+        item.due,
+        account.ref if account else None,
+        person.name if person else None,
+        account.id if account else None,
+    )
+
+
+def row_sort_key(
+    status: str, kind: str, due: datetime, account_ref: str | None, person_name: str | None, account_id: int | None
+) -> SortKey:
+    """``sort_key`` of an item given by its values (a kept agenda's row: ``policy.rows.AgendaRow``)."""
+    return (
+        _STATUS_ORDER[Status(status)],
+        _KIND_PRIORITY.get(kind, _DEFAULT_PRIORITY),
+        due,
+        kind,
+        account_ref.lower() if account_ref else "",
+        person_name or "",
+        account_id or 0,
     )
 
 
@@ -187,14 +209,14 @@ def agenda(state: State, now: datetime, horizon_days: int = 30) -> list[Obligati
     return selected
 
 
-def _sort_key_cached() -> Callable[[Obligation], tuple[int, int, datetime, str, str, str]]:
+def _sort_key_cached() -> Callable[[Obligation], SortKey]:
     """``sort_key``, with each account's lowered ``ref`` made once (thousands of items share a few
     per account): the same tuples, so the same order."""
     refs: dict[int, str] = {}
     status_order = _STATUS_ORDER
     priority = _KIND_PRIORITY.get
 
-    def key(item: Obligation) -> tuple[int, int, datetime, str, str, str]:
+    def key(item: Obligation) -> SortKey:
         account, person, kind = item.account, item.person, item.kind
         ref = ""
         if account is not None:
@@ -207,6 +229,7 @@ def _sort_key_cached() -> Callable[[Obligation], tuple[int, int, datetime, str, 
             kind,
             ref,
             person.name if person else "",
+            account.id if account is not None else 0,
         )
 
     return key
