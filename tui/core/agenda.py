@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -21,12 +21,13 @@ from policy.clock import local, start_of_day
 from policy.codes import Kind, Status
 from policy.obligations import Obligation, State
 from policy.profile import Profile
-from policy.records import Account, Person
+from policy.records import Account, Citation, Person
 from policy.rows import AgendaRow, agenda_rows
 from store import agenda_cache
 from tui.core.common import AccountKey, account_of
 
 if TYPE_CHECKING:
+    from policy.engine import SortKey
     from store.db import Store
 
 __all__ = ["agenda_listing", "keep_agenda", "recent_agenda"]
@@ -149,6 +150,8 @@ def agenda_listing(
     days = DEFAULT_HORIZON_DAYS if horizon_days is None else horizon_days
     kept = agenda_cache.read_kept(store, now, days) if days == DEFAULT_HORIZON_DAYS else None
     source = None
+    if kept is None and days == DEFAULT_HORIZON_DAYS:
+        kept = _patched_listing(store, now)
     if kept is None:
         key = agenda_cache.data_key(store)
         source = compute_agenda(store, at=now, horizon_days=days)
@@ -160,6 +163,26 @@ def agenda_listing(
         wanted = account_of(store, account).id
         rows = [row for row in rows if row.account_id == wanted]
     return AgendaListing(now, days, kept.profile_short, kept.profile_name, rows, kept.accounts, kept.open_incidents)
+
+
+def _patched_listing(store: Store, now: datetime) -> agenda_cache.KeptAgenda | None:
+    """After a change to a few accounts, the kept rows with theirs made again (``patched_agenda``),
+    or None. Not kept: the change itself started the background preparation (``prepare_soon``);
+    ``steady_until`` is ``now``: these rows are for this run."""
+    patched = patched_agenda(store, now)
+    if patched is None or not isinstance(patched.items, PatchedObligations):
+        return None
+    profile = patched.profile
+    return agenda_cache.KeptAgenda(
+        now,
+        now,
+        patched.horizon_days,
+        profile.short_name,
+        profile.name,
+        patched.accounts,
+        patched.open_incidents,
+        patched.items.rows(profile),
+    )
 
 
 def _kept(result: Agenda) -> agenda_cache.KeptAgenda:
@@ -183,7 +206,7 @@ def check_kept_agenda(store: Store) -> str | None:
     """Compare the kept agenda, if one holds now, with the agenda the database gives: a problem
     (in Spanish) when they differ, and the kept copy is removed; None when they agree or none holds."""
     now = local(store.now())
-    kept = agenda_cache.read_kept(store, now, DEFAULT_HORIZON_DAYS)
+    kept = agenda_cache.read_kept(store, now, DEFAULT_HORIZON_DAYS) or _patched_listing(store, now)
     if kept is None:
         return None
     fresh = _kept(compute_agenda(store, at=now))
@@ -303,10 +326,11 @@ def _start_preparing(db_path: str) -> bool:
 
 
 def settle_kept_agenda(store: Store, agenda: Agenda) -> bool:
-    """After the workbench's first frame: True when ``agenda`` was computed, or was kept and every
-    block of the kept file is sound; else the file is removed and False (compute it again)."""
+    """After the workbench's first frame: True when ``agenda`` was computed, or was kept (or patched
+    from a kept one) and every block of the kept file is sound; else the file is removed and False
+    (compute it again)."""
     items = agenda.items
-    if not isinstance(items, KeptObligations) or items.sound():
+    if not isinstance(items, KeptObligations | PatchedObligations) or items.sound():
         return True
     agenda_cache.discard(store)
     return False
@@ -329,8 +353,73 @@ def recent_agenda(store: Store) -> tuple[Agenda, tuple[Any, ...] | None]:
             now, profile, head.horizon_days, items, head.accounts, head.open_incidents, None, items.statuses
         )
         return agenda, None
+    patched = patched_agenda(store, now)
+    if patched is not None:
+        return patched, None
     key = agenda_cache.data_key(store)
     return compute_agenda(store, at=now), key
+
+
+#: The most accounts a change may reach (with those sharing their passwords) for the agenda to be
+#: patched rather than computed.
+PATCH_MOST_ACCOUNTS = 300
+
+
+def patched_agenda(store: Store, now: datetime) -> Agenda | None:
+    """The agenda of ``now`` from a kept agenda of an earlier state of the same day's span
+    (``agenda_cache.read_base``), when what changed since belongs to a few accounts
+    (``agenda_cache.changes_since``: new bitácora entries, rotations, evaluations, passwords,
+    consultations, requests, incidents, duties): those accounts' items computed again from their
+    state alone (``store.state.load_state`` with ``accounts``), the others' and the institution's as
+    kept. The same items, in the same order, as ``compute_agenda`` (``tests/test_agenda_patch.py``);
+    None when it cannot be patched (then it is computed)."""
+    from policy.engine import agenda, row_sort_key, sort_key  # lazy: see compute_agenda
+    from store.state import load_state  # lazy: as above
+
+    base = agenda_cache.read_base(store, now, DEFAULT_HORIZON_DAYS)
+    if base is None:
+        return None
+    kept, since = base
+    named = agenda_cache.changes_since(store, since)
+    base_items = KeptObligations.check(kept)
+    if named is None or base_items is None or len(named) > PATCH_MOST_ACCOUNTS:
+        return None
+    try:
+        rows = kept.blocks.plain_rows()
+    except agenda_cache.KeptAgendaDamaged:
+        return None
+    scope = set(named)
+    if scope:
+        # a password shared links the accounts sharing it: each finding names the others, so a
+        # change to one changes the others' (those found before the change, and after it)
+        scope.update(row[4] for row in rows if row[0] == Kind.REUSED_PASSWORD)
+        scope |= store.credentials.sharing(scope)
+    if len(scope) > PATCH_MOST_ACCOUNTS:
+        return None
+    fresh: list[Obligation] = []
+    profile = store.settings.profile()
+    if scope:
+        state = load_state(store, now, profile, accounts=scope)
+        fresh = [
+            item
+            for item in agenda(state, now, DEFAULT_HORIZON_DAYS)
+            if item.account is not None and item.account.id in scope
+        ]
+    drop = [index for index, row in enumerate(rows) if row[4] in scope] if scope else []
+    dues: dict[str, datetime] = {}
+
+    def row_key(index: int) -> SortKey:
+        kind, status, due, _, account_id, account_ref, _, person_name = rows[index][:8]
+        moment = dues.get(due)
+        if moment is None:
+            moment = dues[due] = datetime.fromisoformat(due)
+        return row_sort_key(status, kind, moment, account_ref, person_name, account_id)
+
+    items = PatchedObligations(base_items, drop, fresh, sort_key, row_key, (rows, kept.rules))
+    (accounts,) = store.conn.execute("SELECT count(*) FROM accounts").fetchone()
+    return Agenda(
+        now, profile, DEFAULT_HORIZON_DAYS, items, accounts, store.incidents.open_count(), None, items.statuses
+    )
 
 
 def keep_agenda(store: Store, agenda: Agenda, key: tuple[Any, ...]) -> bool:
@@ -426,3 +515,98 @@ class KeptObligations(Sequence[Obligation]):
             standing,
             label,
         )
+
+
+class PatchedObligations(Sequence[Obligation]):
+    """A kept agenda's obligations (``KeptObligations``) without the rows ``drop`` (indexes into
+    it, ascending) and with the ``fresh`` items (sorted by ``key``) in their place in the order:
+    the agenda after a change to a few accounts (``patched_agenda``). Only the rows read are made,
+    as in ``KeptObligations``. Each fresh item is placed by a binary search on the kept rows' keys
+    (``base_key``: from the stored rows, no obligation made)."""
+
+    def __init__(
+        self,
+        base: KeptObligations,
+        drop: list[int],
+        fresh: list[Obligation],
+        key: Callable[[Obligation], SortKey],
+        base_key: Callable[[int], SortKey],
+        stored: tuple[list[tuple[Any, ...]], list[Citation]],
+    ) -> None:
+        from bisect import bisect_left, bisect_right  # lazy: only after a change
+
+        self._base = base
+        self._fresh = fresh
+        self._drop = drop
+        #: the kept rows as stored and the clauses they index (for ``rows``)
+        self._stored = stored
+        self._bisect_left = bisect_left
+        # the k-th row kept is row k + (how many dropped rows d_t have d_t - t <= k)
+        self._shifts = [row - order for order, row in enumerate(drop)]
+        self._shift = bisect_right
+        kept = len(base) - len(drop)
+        # where each fresh item goes among the rows kept: a binary search on the rows' keys,
+        # starting where the one before went (both are in order)
+        placed: list[int] = []
+        low = 0
+        for item in fresh:
+            wanted = key(item)
+            high = kept
+            while low < high:
+                middle = (low + high) // 2
+                if base_key(self._kept_row(middle)) < wanted:
+                    low = middle + 1
+                else:
+                    high = middle
+            placed.append(low)
+        #: the fresh items' indexes in this sequence
+        self._at = [where + order for order, where in enumerate(placed)]
+        statuses = list(base.statuses)
+        for row in reversed(drop):
+            del statuses[row]
+        for at, item in zip(self._at, fresh, strict=True):
+            statuses.insert(at, item.status)
+        self.statuses = statuses
+
+    def rows(self, profile: Profile) -> list[AgendaRow]:
+        """The items as rows (``policy.rows.agenda_rows``), the kept ones made from the stored
+        rows (no obligation made): what ``pendientes`` prints."""
+        plain, rules = self._stored
+        dropped = set(self._drop)
+        make = tuple.__new__
+        found = [
+            make(AgendaRow, (*row[:9], rules[row[9]], *row[10:]))
+            for index, row in enumerate(plain)
+            if index not in dropped
+        ]
+        for at, row in zip(self._at, agenda_rows(self._fresh, profile), strict=True):
+            found.insert(at, row)
+        return found
+
+    def _kept_row(self, kept: int) -> int:
+        return kept + self._shift(self._shifts, kept)
+
+    def sound(self) -> bool:
+        """Every block of the kept file decoded and checked (see ``KeptObligations.sound``)."""
+        return self._base.sound()
+
+    def __len__(self) -> int:
+        return len(self.statuses)
+
+    @overload
+    def __getitem__(self, index: int) -> Obligation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Obligation]: ...
+
+    def __getitem__(self, index: int | slice) -> Obligation | list[Obligation]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        order = self._bisect_left(self._at, index)
+        if order < len(self._at) and self._at[order] == index:
+            return self._fresh[order]
+        return self._base[self._kept_row(index - order)]

@@ -1,0 +1,390 @@
+"""The agenda patched from a kept one after a change to a few accounts (``tui.core.agenda.patched_agenda``).
+
+After a change, the workbench's first frame need not compute the whole agenda:
+the kept agenda of the state before, with the items of the accounts the change
+names computed again from their own state. Each test compares the patched
+agenda with the one computed from the whole database: the same obligations, in
+the same order, with the same statuses and header figures. What reaches beyond
+a few accounts (a setting, an account's own record, a person, a training…) is
+computed afresh instead.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from policy import engine
+from policy.clock import end_of_day, local
+from policy.codes import EntryKind, Kind, Status
+from policy.obligations import Obligation
+from policy.records import Citation
+from policy.rows import agenda_rows
+from store import agenda_cache
+from store.db import Store, open_store
+from store.demo import build_demo
+from store.state import load_state
+from tests.conftest import NOW, make_runner
+from tests.test_agenda_cache import exact
+from tests.workbench_helpers import build_demo_db, make_app, run_async, settle
+from tui.core.agenda import (
+    DEFAULT_HORIZON_DAYS,
+    PatchedObligations,
+    agenda_listing,
+    compute_agenda,
+    patched_agenda,
+    recent_agenda,
+)
+from tui.core.bitacora import add_entry
+from tui.core.incidents import open_incident
+from tui.core.records import edit_account, record_evaluation, record_rotation, record_training, set_setting
+from tui.core.workflows import add_consultation, add_request, resolve_consultation
+
+CITATION = Citation("ine", "Lineamientos", "1", "Cita.")
+
+PROFILES = ["ine", "iecm", "ieeags", "ieesonora"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self):  # type: ignore[no-untyped-def]
+        return self.now
+
+
+def kept_demo(path: Path, profile: str, clock: Clock | None = None) -> Store:
+    """A demo institution whose agenda of now is kept beside it."""
+    store = open_store(str(path), clock=clock or (lambda: NOW), author="pruebas", create=True)
+    build_demo(store, profile, NOW)
+    compute_agenda(store)  # the first agenda writes the holiday years it needs
+    agenda_listing(store)  # kept
+    assert agenda_cache.read_kept(store, local(store.now()), DEFAULT_HORIZON_DAYS) is not None
+    return store
+
+
+def live_accounts(store: Store) -> list[int]:
+    return [row[0] for row in store.rows("SELECT id FROM accounts WHERE status = 'activa' ORDER BY id")]
+
+
+def assert_patched_is_computed(store: Store) -> PatchedObligations:
+    now = local(store.now())
+    patched = patched_agenda(store, now)
+    assert patched is not None, "the change should have been patched"
+    computed = compute_agenda(store, at=now)
+    assert isinstance(patched.items, PatchedObligations)
+    assert len(patched.items) == len(computed.items)
+    assert exact(list(patched.items)) == exact(list(computed.items))  # the types too
+    assert list(patched.statuses) == [item.status for item in computed.items]
+    assert patched.spans() == computed.spans()
+    assert (patched.accounts, patched.open_incidents, patched.horizon_days) == (
+        computed.accounts,
+        computed.open_incidents,
+        computed.horizon_days,
+    )
+    # ``pendientes``: the same rows, made from the stored ones (the kept file is not rewritten)
+    kept = agenda_cache.cache_path(store.path)
+    assert kept is not None
+    stamp = kept.stat().st_mtime_ns
+    assert list(agenda_listing(store).rows) == agenda_rows(computed.items, computed.profile)
+    assert kept.stat().st_mtime_ns == stamp
+    return patched.items
+
+
+# -- the changes a day brings, each to one account ---------------------------------------------------
+
+
+def _entry(store: Store, rng: random.Random) -> None:
+    kind = rng.choice([EntryKind.NOTE, EntryKind.POST, EntryKind.REPLY, EntryKind.USER_COMMENT])
+    add_entry(store, kind=kind, text="Entrada de prueba.", account=rng.choice(live_accounts(store)))
+
+
+def _old_entry(store: Store, rng: random.Random) -> None:
+    # declared long ago: the account's latest activity stays what it was
+    add_entry(
+        store,
+        kind=EntryKind.POST,
+        text="Publicación de hace un año.",
+        account=rng.choice(live_accounts(store)),
+        occurred_at=store.now() - timedelta(days=400),
+    )
+
+
+def _rotation(store: Store, rng: random.Random) -> None:
+    record_rotation(store, rng.choice(live_accounts(store)), reason="programada")
+
+
+def _evaluation(store: Store, rng: random.Random) -> None:
+    record_evaluation(store, rng.choice(live_accounts(store)))
+
+
+def _shared_password(store: Store, rng: random.Random) -> None:
+    """An account's password becomes another's (both are then named by a reuse finding)."""
+    rows = store.rows("SELECT account_id, fingerprint FROM credential_status ORDER BY account_id")
+    if len(rows) < 2:
+        return
+    (mine, _), (_, theirs) = rng.sample(rows, 2)
+    store.execute("UPDATE credential_status SET fingerprint = ? WHERE account_id = ?", (theirs, mine))
+
+
+def _own_password(store: Store, rng: random.Random) -> None:
+    """An account sharing its password gets one of its own (the others' findings change too)."""
+    rows = store.rows(
+        "SELECT account_id FROM credential_status WHERE fingerprint IN"
+        " (SELECT fingerprint FROM credential_status GROUP BY fingerprint HAVING count(*) > 1) ORDER BY account_id"
+    )
+    if not rows:
+        return
+    (mine,) = rng.choice(rows)
+    store.execute(
+        "UPDATE credential_status SET fingerprint = ?, weak = 1, score = 1 WHERE account_id = ?",
+        (f"propia-{rng.random()}", mine),
+    )
+
+
+def _consultation(store: Store, rng: random.Random) -> None:
+    add_consultation(store, rng.choice(live_accounts(store)), subject="Consulta de prueba")
+
+
+def _answer(store: Store, rng: random.Random) -> None:
+    pending = store.rows("SELECT id FROM consultations WHERE state = 'pendiente' ORDER BY id")
+    if pending:
+        resolve_consultation(store, rng.choice(pending)[0], "aprobada")
+
+
+def _request(store: Store, rng: random.Random) -> None:
+    add_request(store, rng.choice(live_accounts(store)), requester="Persona del público", subject="Pregunta")
+
+
+def _incident(store: Store, rng: random.Random) -> None:
+    open_incident(store, rng.choice(live_accounts(store)), "Acceso no reconocido")
+
+
+def _second_factor(store: Store, rng: random.Random) -> None:
+    rows = store.rows("SELECT account_id FROM second_factors ORDER BY account_id")
+    if rows:
+        store.execute("UPDATE second_factors SET method = 'ninguno' WHERE account_id = ?", rng.choice(rows))
+
+
+CHANGES: list[Callable[[Store, random.Random], None]] = [
+    _entry,
+    _old_entry,
+    _rotation,
+    _evaluation,
+    _shared_password,
+    _own_password,
+    _consultation,
+    _answer,
+    _request,
+    _incident,
+    _second_factor,
+]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__.strip("_"))
+def test_each_kind_of_change_is_patched_to_the_computed_agenda(tmp_path: Path, profile: str, change) -> None:  # type: ignore[no-untyped-def]
+    store = kept_demo(tmp_path / "r.db", profile)
+    for seed in range(3):  # three of them, one after another, over the same kept agenda
+        change(store, random.Random(seed))
+        assert_patched_is_computed(store)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_day_of_mixed_changes_is_patched_to_the_computed_agenda(tmp_path: Path, profile: str) -> None:
+    clock = Clock()
+    store = kept_demo(tmp_path / "r.db", profile, clock)
+    rng = random.Random(profile)
+    for step in range(12):
+        rng.choice(CHANGES)(store, rng)
+        clock.now = NOW + timedelta(minutes=step)  # within the kept agenda's steady span
+        assert_patched_is_computed(store)
+
+
+def test_with_nothing_changed_the_patch_is_the_kept_agenda(tmp_path: Path) -> None:
+    store = kept_demo(tmp_path / "r.db", "ine")
+    items = assert_patched_is_computed(store)
+    assert items._fresh == []  # nothing computed again
+
+
+def test_the_workbench_starts_from_the_patched_agenda(tmp_path: Path) -> None:
+    store = kept_demo(tmp_path / "r.db", "iecm")
+    _entry(store, random.Random(7))
+    agenda, key = recent_agenda(store)
+    assert key is None  # nothing to keep: the background preparation computes it whole
+    assert isinstance(agenda.items, PatchedObligations)
+    assert list(agenda.items) == list(compute_agenda(store).items)
+
+
+# -- what is computed afresh instead -----------------------------------------------------------------
+
+
+def _setting(store: Store) -> None:
+    set_setting(store, "rotacion_meses", "4")
+
+
+def _account_record(store: Store) -> None:
+    edit_account(store, live_accounts(store)[0], {"area": "Otra área"})
+
+
+def _training(store: Store) -> None:
+    record_training(store, store.rows("SELECT id FROM people ORDER BY id")[0][0])
+
+
+def _institution_entry_duty(store: Store) -> None:
+    store.execute(
+        "INSERT INTO duties (kind, subject, arose_at, created_at) VALUES ('aviso_titulares', 'Aviso', ?, ?)",
+        (store.stamp(), store.stamp()),
+    )
+
+
+@pytest.mark.parametrize("change", [_setting, _account_record, _training, _institution_entry_duty])
+def test_a_change_beyond_a_few_accounts_is_computed(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    store = kept_demo(tmp_path / "r.db", "ine")
+    _entry(store, random.Random(1))
+    assert patched_agenda(store, local(store.now())) is not None
+    change(store)
+    assert patched_agenda(store, local(store.now())) is None
+    agenda, key = recent_agenda(store)
+    assert key is not None and not isinstance(agenda.items, PatchedObligations)
+
+
+def test_another_day_or_other_code_is_computed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock()
+    store = kept_demo(tmp_path / "r.db", "ine", clock)
+    _entry(store, random.Random(2))
+    clock.now = end_of_day(NOW.date()) + timedelta(hours=10)  # the kept agenda's day is over
+    assert patched_agenda(store, local(store.now())) is None
+    clock.now = NOW
+    assert patched_agenda(store, local(store.now())) is not None
+    stamp = agenda_cache.code_stamp()
+    monkeypatch.setattr(agenda_cache, "_stamp", (stamp[0], stamp[1] + 1, stamp[2]))  # an update
+    assert patched_agenda(store, local(store.now())) is None
+
+
+def test_a_copy_whose_history_differs_is_computed(tmp_path: Path) -> None:
+    """A kept agenda made from another copy of the database (its chains ahead of this one's, or
+    apart from them) is no base: the changes between them cannot be told."""
+    store = kept_demo(tmp_path / "a.db", "ine")
+    store.close()
+    copy = tmp_path / "b.db"
+    copy.write_bytes((tmp_path / "a.db").read_bytes())
+    store = open_store(str(tmp_path / "a.db"), clock=lambda: NOW, author="pruebas")
+    _rotation(store, random.Random(3))
+    agenda_cache.discard(store)  # computed whole and kept after the rotation: ahead of the copy
+    agenda_listing(store)
+    Path(f"{copy}-agenda").write_bytes(Path(f"{tmp_path / 'a.db'}-agenda").read_bytes())
+    other = open_store(str(copy), clock=lambda: NOW, author="pruebas")
+    assert patched_agenda(other, local(NOW)) is None
+    _evaluation(other, random.Random(4))  # as many records as the original, different ones
+    _rotation(store, random.Random(5))
+    assert patched_agenda(other, local(NOW)) is None
+
+
+def test_too_many_accounts_changed_is_computed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = kept_demo(tmp_path / "r.db", "ine")
+    for account_id in live_accounts(store)[:3]:
+        record_evaluation(store, account_id)
+    monkeypatch.setattr("tui.core.agenda.PATCH_MOST_ACCOUNTS", 2)
+    assert patched_agenda(store, local(store.now())) is None
+    monkeypatch.setattr("tui.core.agenda.PATCH_MOST_ACCOUNTS", 3)
+    assert_patched_is_computed(store)
+
+
+def test_a_damaged_base_is_not_patched(tmp_path: Path) -> None:
+    store = kept_demo(tmp_path / "r.db", "ine")
+    _entry(store, random.Random(6))
+    path = agenda_cache.cache_path(store.path)
+    assert path is not None
+    blob = bytearray(path.read_bytes())
+    blob[-5] ^= 0xFF  # fails the CRC
+    path.write_bytes(bytes(blob))
+    assert patched_agenda(store, local(store.now())) is None
+
+
+# -- the pieces ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_few_accounts_state_gives_them_their_items(tmp_path: Path, profile: str) -> None:
+    """``load_state`` with ``accounts``: every check gives those accounts the items the whole state
+    gives them."""
+    store = kept_demo(tmp_path / "r.db", profile)
+    now = local(store.now())
+    whole = engine.agenda(load_state(store, now), now, DEFAULT_HORIZON_DAYS)
+    ids = [row[0] for row in store.rows("SELECT id FROM accounts ORDER BY id")]
+    rng = random.Random(profile)
+    for _ in range(15):
+        scope = set(rng.sample(ids, rng.choice([1, 2, min(5, len(ids))])))
+        part = engine.agenda(load_state(store, now, accounts=scope), now, DEFAULT_HORIZON_DAYS)
+        assert [i for i in part if i.account and i.account.id in scope] == [
+            i for i in whole if i.account and i.account.id in scope
+        ]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_tables_passed_over_are_never_read_by_the_agenda(tmp_path: Path, profile: str) -> None:
+    store = kept_demo(tmp_path / "r.db", profile)
+    read: set[str] = set()
+
+    def authorizer(action: int, table: str | None, *_: object) -> int:
+        if action == sqlite3.SQLITE_READ and table:
+            read.add(table)
+        return sqlite3.SQLITE_OK
+
+    store.conn.set_authorizer(authorizer)
+    compute_agenda(store)
+    store.conn.set_authorizer(None)
+    assert "accounts" in read and not read & agenda_cache.UNREAD_TABLES
+
+
+def test_the_order_never_ties_two_accounts(tmp_path: Path) -> None:
+    """Items alike in all but their account (two handles differing only in case, which the
+    database refuses today) still have an order: the merge needs one the sort gives."""
+    store = kept_demo(tmp_path / "r.db", "ine")
+    state = load_state(store, local(NOW))
+    first, second = state.accounts[:2]
+    twin = second._replace(network=first.network, handle=first.handle.upper())
+    alike = [
+        Obligation(Kind.EVALUATION, NOW, CITATION, "Evaluar.", Status.OVERDUE, account) for account in (twin, first)
+    ]
+    keys = [engine.sort_key(item) for item in alike]
+    assert keys[0] != keys[1] and keys[0][:6] == keys[1][:6]
+    assert sorted(alike, key=engine.sort_key)[0].account == min((first, twin), key=lambda a: a.id)
+
+
+# -- the workbench --------------------------------------------------------------------------------------
+
+
+@run_async
+async def test_hoy_opens_on_the_patched_agenda_after_another_process_changed_an_account(tmp_path: Path) -> None:
+    """The command line records an evaluation meanwhile: Hoy's first frame is the kept agenda with
+    that account's items computed again: its overdue evaluation gone, the counts those of the database."""
+    db = build_demo_db(tmp_path / "r.db", "ine")
+    with open_store(str(db), clock=lambda: NOW) as store:
+        agenda_listing(store)  # kept
+        before = compute_agenda(store)
+        evaluation = next(i for i in before.items if i.kind == Kind.EVALUATION and i.status is Status.OVERDUE)
+    assert evaluation.account is not None
+    ref = evaluation.account.ref
+    assert make_runner(db)("evaluaciones", "registrar", ref, "--nota", "semestral").code == 0
+    with open_store(str(db), clock=lambda: NOW) as store:
+        after = compute_agenda(store)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        snapshot = app.agenda_snapshot
+        assert snapshot is not None and isinstance(snapshot.items, PatchedObligations)
+        assert exact(list(snapshot.items)) == exact(list(after.items))
+        screen = app.screen
+        counts = {status: shown for status, (shown, _total) in screen.counts.items()}  # type: ignore[attr-defined]
+        assert counts[Status.OVERDUE] == after.count(Status.OVERDUE) == before.count(Status.OVERDUE) - 1
+        table = screen.query_one("#agenda")
+        keys = [row.key for row in table.rows if row.kind != "section"]  # type: ignore[attr-defined]
+        assert [snapshot.items[key].key for key in keys] == [item.key for item in after.items]
+        assert evaluation.key not in {item.key for item in snapshot.items}
