@@ -7,8 +7,13 @@ it otherwise (the first start after a change, or of a day). Both are timed:
 
 - «guardada»: the kept agenda holds (a ``pendientes`` run made it, at the same
   moment);
-- «tras un cambio»: the kept file removed before each run (outside the timing),
-  as a write would make it stale, and nothing prepared since;
+- «tras un cambio»: a bitácora entry recorded by ``resguardo bitacora agregar``
+  before each run (outside the timing), nothing prepared since: the kept agenda
+  is patched with the items of the account the entry names
+  (``tui.core.agenda.patched_agenda``);
+- «sin agenda guardada»: the kept file removed before each run (outside the
+  timing): the agenda computed whole, as after an update of resguardo, a
+  restore, or a change beyond a few accounts;
 - «preparada la víspera»: the first start of a day, the agenda of the day's
   start prepared the evening before (``python -m tui.cli.prepare``, which a
   change or the workbench starts in the background).
@@ -26,12 +31,14 @@ average, and the ratio to the bare app (read the ratios: the machine is shared).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -47,7 +54,8 @@ ROOT = HERE.parent
 
 
 def _env() -> dict[str, str]:
-    env = {**os.environ, "RESGUARDO_NOW": NOW, "TERM": "xterm-256color"}
+    # nothing prepared in the background: each scenario is what it says at every run
+    env = {**os.environ, "RESGUARDO_NOW": NOW, "TERM": "xterm-256color", "RESGUARDO_PREPARAR": "0"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # timed as installed, with compiled bytecode
     return env
 
@@ -59,6 +67,21 @@ def frame(command: list[str]) -> tuple[float, float]:
     if found is None:
         raise SystemExit(f"{' '.join(command)}: no llegó a dibujar Hoy completa")
     return found.seconds * 1000, found.cpu * 1000
+
+
+def _record_entry(script: Path, db: Path, accounts: int) -> None:
+    """A publication of one of the institution's accounts, recorded from the command line."""
+    account = str(1 + len(_entries) * 7919 % accounts)
+    _entries.append(account)
+    subprocess.run(
+        [str(script), "bitacora", "agregar", "--db", str(db), "--tipo", "publicacion", "--texto", "Aviso.", account],
+        env=_env(),
+        check=True,
+        capture_output=True,
+    )
+
+
+_entries: list[str] = []
 
 
 def main() -> None:
@@ -73,23 +96,26 @@ def main() -> None:
 
     script = Path(sys.executable).with_name("resguardo")
     with tempfile.TemporaryDirectory(prefix="resguardo-primer-cuadro-") as folder:
-        contenders: dict[str, tuple[list[str], Path | None]] = {
+        #: label -> (the command timed, what to do before each run)
+        contenders: dict[str, tuple[list[str], Callable[[], object] | None]] = {
             "app de Textual vacía": ([sys.executable, "-c", BARE_APP], None)
         }
         for accounts in args.accounts:
             source = build(accounts, "ine")
-            for label, forget in (("guardada", False), ("tras un cambio", True)):
-                db = Path(folder) / f"{accounts}-{'fresca' if forget else 'guardada'}.db"
+            for label, slug in (("guardada", "guardada"), ("tras un cambio", "cambio"), ("sin agenda guardada", "sin")):
+                db = Path(folder) / f"{accounts}-{slug}.db"
                 shutil.copy(source, db)
                 subprocess.run(
                     [str(script), "pendientes", "--json", "--db", str(db)], env=_env(), check=True, capture_output=True
                 )
                 if not Path(f"{db}-agenda").exists():
                     raise SystemExit("pendientes no guardó la agenda")
-                contenders[f"Hoy, {accounts} cuentas, {label}"] = (
-                    [str(script), "--db", str(db)],
-                    Path(f"{db}-agenda") if forget else None,
-                )
+                before: Callable[[], object] | None = None
+                if slug == "cambio":
+                    before = functools.partial(_record_entry, script, db, accounts)
+                elif slug == "sin":
+                    before = functools.partial(Path(f"{db}-agenda").unlink, missing_ok=True)
+                contenders[f"Hoy, {accounts} cuentas, {label}"] = ([str(script), "--db", str(db)], before)
             # The first start of a day: the agenda was prepared the evening before (as the process
             # that a change or the workbench starts in the background does), for this day's start.
             db = Path(folder) / f"{accounts}-vispera.db"
@@ -99,15 +125,17 @@ def main() -> None:
             if not Path(f"{db}-agenda-next").exists():
                 raise SystemExit("no se preparó la agenda del día siguiente")
             contenders[f"Hoy, {accounts} cuentas, preparada la víspera"] = ([str(script), "--db", str(db)], None)
-        for command, _ in contenders.values():  # warm the caches
+        for command, before in contenders.values():  # warm the caches
+            if before is not None:
+                before()
             frame(command)
         walls: dict[str, list[float]] = {label: [] for label in contenders}
         cpus: dict[str, list[float]] = {label: [] for label in contenders}
         start = load_average()
         for _ in range(args.runs):
-            for label, (command, forget) in contenders.items():
-                if forget is not None:
-                    forget.unlink(missing_ok=True)
+            for label, (command, before) in contenders.items():
+                if before is not None:
+                    before()
                 wall, cpu = frame(command)
                 walls[label].append(wall)
                 cpus[label].append(cpu)
@@ -119,7 +147,7 @@ def main() -> None:
         for label in contenders:
             wall, cpu = statistics.median(walls[label]), statistics.median(cpus[label])
             print(
-                f"  {label:42s} mediana {wall:5.0f} ms (mín {min(walls[label]):5.0f}), CPU {cpu:5.0f} ms;"
+                f"  {label:46s} mediana {wall:5.0f} ms (mín {min(walls[label]):5.0f}), CPU {cpu:5.0f} ms;"
                 f" razón frente a la app vacía {wall / bare_wall:.2f} (CPU {cpu / bare_cpu:.2f})"
             )
 

@@ -15,10 +15,13 @@ the ratio, not the absolute figures).
 ``--baseline`` times another checkout of resguardo in the same rotation (a
 plain checkout of an earlier commit, run with this interpreter through
 ``PYTHONPATH``), so a change is measured against the version before it.
-resguardo is timed twice: as it runs again while nothing changed (the agenda
-kept beside the database, ``store.agenda_cache``) and as it runs after a
-change (the kept agenda removed before each run, as a write would make it
-stale: the agenda computed in full).
+resguardo is timed three times: as it runs again while nothing changed (the
+agenda kept beside the database, ``store.agenda_cache``); after a change to
+one account (a bitácora entry recorded before each run: the kept agenda
+patched, ``tui.core.agenda.patched_agenda``); and with no agenda kept (the
+file removed before each run, as after an update or a change beyond a few
+accounts: the agenda computed in full). Nothing is prepared in the background
+(``RESGUARDO_PREPARAR=0``), so each run is what its label says.
 Needs Taskwarrior (``apt-get install taskwarrior``).
 """
 
@@ -79,7 +82,7 @@ def taskwarrior_data(folder: Path, tasks: int) -> dict[str, str]:
 
 
 def resguardo_env(tree: Path) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(tree), "RESGUARDO_NOW": NOW}
+    env = {**os.environ, "PYTHONPATH": str(tree), "RESGUARDO_NOW": NOW, "RESGUARDO_PREPARAR": "0"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # timed as installed, with compiled bytecode
     return env
 
@@ -113,12 +116,18 @@ def main() -> None:
             "task export": (["task", "export"], task_env, None),
         }
         # The agenda kept beside the database (store.agenda_cache) is shown again while nothing
-        # changed; «tras un cambio» removes it before each run (outside the timing), as a write would.
+        # changed; «tras un cambio» records a bitácora entry before each run (outside the timing);
+        # «sin agenda guardada» removes the kept file before each run.
         kept_db = Path(folder) / "kept.db"
+        changed_db = Path(folder) / "changed.db"
         fresh_db = Path(folder) / "fresh.db"
-        for copy in (kept_db, fresh_db):
+        for copy in (kept_db, changed_db, fresh_db):
             shutil.copy(db, copy)
-        trees = [("resguardo", ROOT, kept_db), ("resguardo tras un cambio", ROOT, fresh_db)]
+        trees = [
+            ("resguardo", ROOT, kept_db),
+            ("resguardo tras un cambio", ROOT, changed_db),
+            ("resguardo sin agenda", ROOT, fresh_db),
+        ]
         if args.baseline is not None:
             baseline_db = Path(folder) / "baseline.db"
             shutil.copy(db, baseline_db)
@@ -127,7 +136,20 @@ def main() -> None:
             command = [sys.executable, "-c", ENTRY, "pendientes", "--json", "--db", str(target)]
             contenders[label] = (command, resguardo_env(tree), tree)
         forget = Path(f"{fresh_db}-agenda")
-        for command, env, cwd in contenders.values():  # warm the caches (and compile the bytecode)
+        entries = iter(range(1, 10**6))
+
+        def change() -> None:
+            """A publication of one account, recorded from the command line (not timed)."""
+            account = str(1 + next(entries) * 7919 % args.accounts)
+            command = [sys.executable, "-c", ENTRY, "bitacora", "agregar", "--db", str(changed_db)]
+            command += ["--tipo", "publicacion", "--texto", "Aviso.", account]
+            timed(command, resguardo_env(ROOT), ROOT)
+
+        # the agenda kept once before the first change (as the runs before it would have)
+        timed(contenders["resguardo tras un cambio"][0], resguardo_env(ROOT), ROOT)
+        for label, (command, env, cwd) in contenders.items():  # warm the caches (and compile the bytecode)
+            if label == "resguardo tras un cambio":
+                change()
             timed(command, env, cwd)
         walls: dict[str, list[float]] = {label: [] for label in contenders}
         cpus: dict[str, list[float]] = {label: [] for label in contenders}
@@ -136,6 +158,8 @@ def main() -> None:
         for _ in range(args.runs):
             for label, (command, env, cwd) in contenders.items():
                 forget.unlink(missing_ok=True)
+                if label == "resguardo tras un cambio":
+                    change()
                 wall, cpu, size = timed(command, env, cwd)
                 walls[label].append(wall)
                 cpus[label].append(cpu)
