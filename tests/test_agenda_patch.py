@@ -11,8 +11,10 @@ computed afresh instead.
 
 from __future__ import annotations
 
+import marshal
 import random
 import sqlite3
+import zlib
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -388,3 +390,27 @@ async def test_hoy_opens_on_the_patched_agenda_after_another_process_changed_an_
         keys = [row.key for row in table.rows if row.kind != "section"]  # type: ignore[attr-defined]
         assert [snapshot.items[key].key for key in keys] == [item.key for item in after.items]
         assert evaluation.key not in {item.key for item in snapshot.items}
+
+
+def test_a_base_whose_index_does_not_match_its_rows_is_not_patched(tmp_path: Path) -> None:
+    """A kept file made elsewhere that passes its CRC but whose index of rows' accounts is one
+    short: never trusted to find an account's rows."""
+    store = kept_demo(tmp_path / "r.db", "ine")
+    _entry(store, random.Random(8))
+    assert patched_agenda(store, local(store.now())) is not None
+    path = agenda_cache.cache_path(store.path)
+    assert path is not None
+    blob = path.read_bytes()
+    start = len(agenda_cache.MAGIC) + 12
+    size = int.from_bytes(blob[len(agenda_cache.MAGIC) + 4 : start], "big")
+    key, head, rules, runs, spans, (at, length) = marshal.loads(blob[start : start + size])
+    body = blob[start + size :]
+    accounts, kinds, codes = marshal.loads(body[at : at + length])
+    index = marshal.dumps((accounts[:-1], kinds, codes))
+    header = marshal.dumps((key, head, rules, runs, spans, (at, len(index))))
+    rest = header + body[:at] + index + body[at + length :]
+    path.write_bytes(agenda_cache.MAGIC + zlib.crc32(rest).to_bytes(4, "big") + len(header).to_bytes(8, "big") + rest)
+    assert agenda_cache.read_base(store, local(store.now()), DEFAULT_HORIZON_DAYS) is not None  # the file reads
+    assert patched_agenda(store, local(store.now())) is None
+    agenda, key_read = recent_agenda(store)
+    assert key_read is not None and exact(list(agenda.items)) == exact(list(compute_agenda(store).items))

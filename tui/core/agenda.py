@@ -384,15 +384,21 @@ def patched_agenda(store: Store, now: datetime) -> Agenda | None:
     base_items = KeptObligations.check(kept)
     if named is None or base_items is None or len(named) > PATCH_MOST_ACCOUNTS:
         return None
+    blocks = kept.blocks
     try:
-        rows = kept.blocks.plain_rows()
+        row_accounts, row_kinds = blocks.index()
     except agenda_cache.KeptAgendaDamaged:
         return None
     scope = set(named)
     if scope:
         # a password shared links the accounts sharing it: each finding names the others, so a
         # change to one changes the others' (those found before the change, and after it)
-        scope.update(row[4] for row in rows if row[0] == Kind.REUSED_PASSWORD)
+        reused = Kind.REUSED_PASSWORD
+        scope.update(
+            account_id
+            for account_id, kind in zip(row_accounts, row_kinds, strict=True)
+            if kind == reused and account_id is not None
+        )
         scope |= store.credentials.sharing(scope)
     if len(scope) > PATCH_MOST_ACCOUNTS:
         return None
@@ -405,17 +411,21 @@ def patched_agenda(store: Store, now: datetime) -> Agenda | None:
             for item in agenda(state, now, DEFAULT_HORIZON_DAYS)
             if item.account is not None and item.account.id in scope
         ]
-    drop = [index for index, row in enumerate(rows) if row[4] in scope] if scope else []
+    drop = [index for index, account_id in enumerate(row_accounts) if account_id in scope] if scope else []
     dues: dict[str, datetime] = {}
 
     def row_key(index: int) -> SortKey:
-        kind, status, due, _, account_id, account_ref, _, person_name = rows[index][:8]
+        number, offset = divmod(index, agenda_cache.BLOCK_ROWS)
+        kind, status, due, _, account_id, account_ref, _, person_name = blocks.plain_block(number)[offset][:8]
         moment = dues.get(due)
         if moment is None:
             moment = dues[due] = datetime.fromisoformat(due)
         return row_sort_key(status, kind, moment, account_ref, person_name, account_id)
 
-    items = PatchedObligations(base_items, drop, fresh, sort_key, row_key, (rows, kept.rules))
+    try:
+        items = PatchedObligations(base_items, drop, fresh, sort_key, row_key, (blocks, kept.rules))
+    except agenda_cache.KeptAgendaDamaged:
+        return None
     (accounts,) = store.conn.execute("SELECT count(*) FROM accounts").fetchone()
     return Agenda(
         now, profile, DEFAULT_HORIZON_DAYS, items, accounts, store.incidents.open_count(), None, items.statuses
@@ -531,7 +541,7 @@ class PatchedObligations(Sequence[Obligation]):
         fresh: list[Obligation],
         key: Callable[[Obligation], SortKey],
         base_key: Callable[[int], SortKey],
-        stored: tuple[list[tuple[Any, ...]], list[Citation]],
+        stored: tuple[agenda_cache.KeptBlocks, list[Citation]],
     ) -> None:
         from bisect import bisect_left, bisect_right  # lazy: only after a change
 
@@ -571,7 +581,8 @@ class PatchedObligations(Sequence[Obligation]):
     def rows(self, profile: Profile) -> list[AgendaRow]:
         """The items as rows (``policy.rows.agenda_rows``), the kept ones made from the stored
         rows (no obligation made): what ``pendientes`` prints."""
-        plain, rules = self._stored
+        blocks, rules = self._stored
+        plain = blocks.plain_rows()
         dropped = set(self._drop)
         make = tuple.__new__
         found = [
