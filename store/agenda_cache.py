@@ -168,6 +168,9 @@ class KeptBlocks:
                     raise ValueError("rows")
                 if [row[1] for row in rows] != statuses:
                     raise ValueError("statuses")
+                rules = {row[9] for row in rows}
+                if rules and (set(map(type, rules)) != {int} or min(rules) < 0 or max(rules) >= self._rules):
+                    raise ValueError("rules")
             except Exception as exc:  # as in _decode
                 raise _damaged() from exc
             found = self._plain[number] = rows

@@ -52,6 +52,12 @@ CITATION = Citation("ine", "Lineamientos", "1", "Cita.")
 PROFILES = ["ine", "iecm", "ieeags", "ieesonora"]
 
 
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of 64 rows: a demo's few hundred items span several blocks, as 50,000 do."""
+    monkeypatch.setattr(agenda_cache, "BLOCK_ROWS", 64)
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = NOW
@@ -392,6 +398,27 @@ async def test_hoy_opens_on_the_patched_agenda_after_another_process_changed_an_
         assert evaluation.key not in {item.key for item in snapshot.items}
 
 
+def rewrite_kept(path: Path, change: Callable[[list[bytes], list[bytes], bytes], bytes | None]) -> None:
+    """Rebuild the kept file after ``change`` (which edits the blocks' rows and records in place,
+    and returns another index or None), with matching offsets and CRC: a file made elsewhere."""
+    blob = path.read_bytes()
+    start = len(agenda_cache.MAGIC) + 12
+    size = int.from_bytes(blob[len(agenda_cache.MAGIC) + 4 : start], "big")
+    key, head, rules, runs, spans, (at, length) = marshal.loads(blob[start : start + size])
+    body = blob[start + size :]
+    rows = [body[a : a + b] for a, b, _, _ in spans]
+    records = [body[c : c + d] for _, _, c, d in spans]
+    index = change(rows, records, body[at : at + length]) or body[at : at + length]
+    parts, spans, offset = [], [], 0
+    for row_blob, record_blob in zip(rows, records, strict=True):
+        spans.append((offset, len(row_blob), offset + len(row_blob), len(record_blob)))
+        parts += (row_blob, record_blob)
+        offset += len(row_blob) + len(record_blob)
+    header = marshal.dumps((key, head, rules, runs, spans, (offset, len(index))))
+    rest = header + b"".join(parts) + index
+    path.write_bytes(agenda_cache.MAGIC + zlib.crc32(rest).to_bytes(4, "big") + len(header).to_bytes(8, "big") + rest)
+
+
 def test_a_base_whose_index_does_not_match_its_rows_is_not_patched(tmp_path: Path) -> None:
     """A kept file made elsewhere that passes its CRC but whose index of rows' accounts is one
     short: never trusted to find an account's rows."""
@@ -400,17 +427,44 @@ def test_a_base_whose_index_does_not_match_its_rows_is_not_patched(tmp_path: Pat
     assert patched_agenda(store, local(store.now())) is not None
     path = agenda_cache.cache_path(store.path)
     assert path is not None
-    blob = path.read_bytes()
-    start = len(agenda_cache.MAGIC) + 12
-    size = int.from_bytes(blob[len(agenda_cache.MAGIC) + 4 : start], "big")
-    key, head, rules, runs, spans, (at, length) = marshal.loads(blob[start : start + size])
-    body = blob[start + size :]
-    accounts, kinds, codes = marshal.loads(body[at : at + length])
-    index = marshal.dumps((accounts[:-1], kinds, codes))
-    header = marshal.dumps((key, head, rules, runs, spans, (at, len(index))))
-    rest = header + body[:at] + index + body[at + length :]
-    path.write_bytes(agenda_cache.MAGIC + zlib.crc32(rest).to_bytes(4, "big") + len(header).to_bytes(8, "big") + rest)
+
+    def one_short(rows: list[bytes], records: list[bytes], index: bytes) -> bytes:
+        accounts, kinds, codes = marshal.loads(index)
+        return marshal.dumps((accounts[:-1], kinds, codes))
+
+    rewrite_kept(path, one_short)
     assert agenda_cache.read_base(store, local(store.now()), DEFAULT_HORIZON_DAYS) is not None  # the file reads
     assert patched_agenda(store, local(store.now())) is None
     agenda, key_read = recent_agenda(store)
     assert key_read is not None and exact(list(agenda.items)) == exact(list(compute_agenda(store).items))
+
+
+def test_pendientes_over_a_base_with_an_unsound_block_computes_and_discards_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One of its blocks names a clause the file lacks: ``pendientes`` reads every block when it
+    patches, finds it, computes the agenda instead and keeps it in place of the file."""
+    monkeypatch.setattr(agenda_cache, "BLOCK_ROWS", 8)  # many blocks: the patch reads a few
+    store = kept_demo(tmp_path / "r.db", "ine")
+    _evaluation(store, random.Random(9))
+    path = agenda_cache.cache_path(store.path)
+    assert path is not None
+
+    probed = patched_agenda(store, local(store.now()))
+    assert probed is not None and isinstance(probed.items, PatchedObligations)
+    # a block the patch does not read (its binary search probes a few): only pendientes reads it
+    unread = [number for number, rows in enumerate(probed.items._stored[0]._plain) if rows is None]
+    assert unread and unread[-1] > 0
+
+    def bad_clause(rows: list[bytes], records: list[bytes], index: bytes) -> None:
+        block = marshal.loads(rows[unread[-1]])
+        block[-1] = (*block[-1][:9], 999, *block[-1][10:])
+        rows[unread[-1]] = marshal.dumps(block)
+
+    rewrite_kept(path, bad_clause)
+    assert patched_agenda(store, local(store.now())) is not None  # the blocks it reads are sound
+    listing = agenda_listing(store)
+    computed = compute_agenda(store)
+    assert list(listing.rows) == agenda_rows(computed.items, computed.profile)
+    # computed whole and kept again (the damaged file was removed first)
+    assert agenda_cache.read_kept(store, local(store.now()), DEFAULT_HORIZON_DAYS) is not None

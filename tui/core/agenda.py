@@ -173,6 +173,11 @@ def _patched_listing(store: Store, now: datetime) -> agenda_cache.KeptAgenda | N
     if patched is None or not isinstance(patched.items, PatchedObligations):
         return None
     profile = patched.profile
+    try:
+        rows = patched.items.rows(profile)
+    except agenda_cache.KeptAgendaDamaged:  # a block read now for the first time: computed instead
+        agenda_cache.discard(store)
+        return None
     return agenda_cache.KeptAgenda(
         now,
         now,
@@ -181,7 +186,7 @@ def _patched_listing(store: Store, now: datetime) -> agenda_cache.KeptAgenda | N
         profile.name,
         patched.accounts,
         patched.open_incidents,
-        patched.items.rows(profile),
+        rows,
     )
 
 
