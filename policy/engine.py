@@ -158,13 +158,14 @@ def steady_until(items: Iterable[Obligation], now: datetime) -> datetime:
     return until
 
 
-SortKey = tuple[int, int, datetime, str, str, str, int]
+SortKey = tuple[int, int, datetime, str, str, str, int, int]
 
 
 def sort_key(item: Obligation) -> SortKey:
-    """Status, an incident's notices first, due, kind, account, person; the account's id last, so
-    that items of two accounts never tie (``tui.core.agenda`` merges a change's items into a kept
-    agenda by this key, and must find the very place the sort gives them)."""
+    """Status, an incident's notices first, due, kind, account, person; the account's and the
+    person's ids last, so that items of two accounts or two namesakes never tie (``tui.core.agenda``
+    merges a change's items into a kept agenda by this key, and must find the very place the sort
+    gives them)."""
     account, person = item.account, item.person
     return row_sort_key(
         item.status,
@@ -173,11 +174,18 @@ def sort_key(item: Obligation) -> SortKey:
         account.ref if account else None,
         person.name if person else None,
         account.id if account else None,
+        person.id if person else None,
     )
 
 
 def row_sort_key(
-    status: str, kind: str, due: datetime, account_ref: str | None, person_name: str | None, account_id: int | None
+    status: str,
+    kind: str,
+    due: datetime,
+    account_ref: str | None,
+    person_name: str | None,
+    account_id: int | None,
+    person_id: int | None,
 ) -> SortKey:
     """``sort_key`` of an item given by its values (a kept agenda's row: ``policy.rows.AgendaRow``)."""
     return (
@@ -188,6 +196,7 @@ def row_sort_key(
         account_ref.lower() if account_ref else "",
         person_name or "",
         account_id or 0,
+        person_id or 0,
     )
 
 
@@ -230,6 +239,7 @@ def _sort_key_cached() -> Callable[[Obligation], SortKey]:
             ref,
             person.name if person else "",
             account.id if account is not None else 0,
+            person.id if person is not None else 0,
         )
 
     return key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from policy.institution import (
     ending_assignments,
 )
 from policy.records import Account, Assignment, Person
-from store.db import from_db_datetime
+from store.db import among, from_db_datetime
 from store.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -437,6 +437,14 @@ class Assignments:
             f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments WHERE person_id = ? ORDER BY start_date, id", (person_id,)
         )
         return [row_to_assignment(r) for r in rows]
+
+    def accounts_of(self, people: Collection[int]) -> set[int]:
+        """The accounts ``people`` administer or administered (any assignment, ended ones too)."""
+        where, params = among("person_id", people)
+        return {
+            account_id
+            for (account_id,) in self._store.rows(f"SELECT DISTINCT account_id FROM assignments WHERE {where}", params)
+        }
 
     def all(self) -> list[Assignment]:
         return [

@@ -34,15 +34,21 @@ def calendar_years(profile: Profile, now: datetime, horizon_days: int = 400) -> 
 
 
 def load_state(
-    store: Store, now: datetime, profile: Profile | None = None, accounts: Collection[int] | None = None
+    store: Store,
+    now: datetime,
+    profile: Profile | None = None,
+    accounts: Collection[int] | None = None,
+    people: Collection[int] = (),
 ) -> State:
     """The institution's state for the engine, as of the records in the store.
 
     With ``accounts``, the state of those accounts only (``tui.core.agenda``'s patched agenda): their
-    records, their assignments and the people these name or a pending administrator change names;
+    records, their assignments and the people these name, ``people`` or a pending administrator
+    change names;
     what belongs to the whole institution (incidents, consultations and requests, closings, duties,
     waivers… a few dozen open ones) is read whole. Every check gives each of those accounts the
-    items it gives it from the whole state (``tests/test_agenda_patch.py``).
+    items it gives it from the whole state, and each of ``people`` whose accounts are all among
+    ``accounts`` the items it gives that person (``tests/test_agenda_patch.py``).
 
     Raises StoreError when the database has no profile yet.
     """
@@ -61,16 +67,17 @@ def load_state(
     people_ids: set[int] | None = None
     if accounts is not None:
         people_ids = {a.person_id for a in assignments}
+        people_ids.update(people)
         for change in admin_changes:
             people_ids.add(change.person_id)
             people_ids.update(change.successor_ids)
     where, params = among("id", people_ids)
-    people = people_from_rows(store.rows(f"SELECT {PERSON_COLUMNS} FROM people WHERE {where}", params))
+    people_found = people_from_rows(store.rows(f"SELECT {PERSON_COLUMNS} FROM people WHERE {where}", params))
     return State(
         profile=profile,
         calendar=calendar,
         accounts=accounts_found,
-        people=people,
+        people=people_found,
         assignments=assignments,
         last_rotation=store.rotations.latest(accounts),
         last_evaluation=store.evaluations.latest(accounts),

@@ -250,9 +250,9 @@ def test_a_kill_while_keeping_the_agenda_loses_nothing(tmp_path: Path, where: st
     assert run("pendientes", "--json").code == 0
     good = kept.read_bytes()
     ref = next(i["account"] for i in json.loads(run("pendientes", "--json").out) if i["account"])
-    # a change to an account's own record: computed whole, then kept (a change to its rotations or
-    # bitácora would be patched and not kept: tests/test_agenda_patch.py)
-    assert run("cuentas", "editar", ref, "--area", "Otra área").code == 0
+    # a change to a setting: computed whole, then kept (a change to an account or a person would be
+    # patched and not kept: tests/test_agenda_patch.py)
+    assert run("ajustes", "fijar", "rotacion_meses", "4").code == 0
     env = {**os.environ, "RESGUARDO_DB": str(db), "RESGUARDO_NOW": NOW.isoformat(), "PYTHONPATH": str(Path.cwd())}
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     killed = subprocess.run([sys.executable, "-c", KILLER, where], env=env, capture_output=True, timeout=60)

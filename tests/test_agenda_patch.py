@@ -44,8 +44,17 @@ from tui.core.agenda import (
 )
 from tui.core.bitacora import add_entry
 from tui.core.incidents import open_incident
-from tui.core.records import edit_account, record_evaluation, record_rotation, record_training, set_setting
-from tui.core.workflows import add_consultation, add_request, resolve_consultation
+from tui.core.records import (
+    assign,
+    edit_account,
+    edit_person,
+    record_evaluation,
+    record_rotation,
+    record_training,
+    set_setting,
+)
+from tui.core.waivers import add_waiver
+from tui.core.workflows import add_consultation, add_request, record_person_document, resolve_consultation
 
 CITATION = Citation("ine", "Lineamientos", "1", "Cita.")
 
@@ -179,6 +188,33 @@ def _second_factor(store: Store, rng: random.Random) -> None:
         store.execute("UPDATE second_factors SET method = 'ninguno' WHERE account_id = ?", rng.choice(rows))
 
 
+def _account_area(store: Store, rng: random.Random) -> None:
+    edit_account(store, rng.choice(live_accounts(store)), {"area": f"Área {rng.randint(1, 99)}"})
+
+
+def _account_status(store: Store, rng: random.Random) -> None:
+    """An account still requested is authorized (it then needs its administrators and e-mail)."""
+    rows = store.rows("SELECT id FROM accounts WHERE status = 'solicitada' ORDER BY id")
+    if rows:
+        edit_account(store, rng.choice(rows)[0], {"status": "autorizada"})
+
+
+def _training(store: Store, rng: random.Random) -> None:
+    record_training(store, rng.choice(store.rows("SELECT id FROM people ORDER BY id"))[0])
+
+
+def _person_record(store: Store, rng: random.Random) -> None:
+    edit_person(
+        store, rng.choice(store.rows("SELECT id FROM people ORDER BY id"))[0], email=f"p{rng.randint(1, 99)}@x.mx"
+    )
+
+
+def _person_document(store: Store, rng: random.Random) -> None:
+    if store.settings.profile().id == "ine":
+        person = rng.choice(store.rows("SELECT id FROM people ORDER BY id"))[0]
+        record_person_document(store, person, rng.choice(["designation_form", "responsiva"]))
+
+
 CHANGES: list[Callable[[Store, random.Random], None]] = [
     _entry,
     _old_entry,
@@ -191,6 +227,11 @@ CHANGES: list[Callable[[Store, random.Random], None]] = [
     _request,
     _incident,
     _second_factor,
+    _account_area,
+    _account_status,
+    _training,
+    _person_record,
+    _person_document,
 ]
 
 
@@ -236,12 +277,14 @@ def _setting(store: Store) -> None:
     set_setting(store, "rotacion_meses", "4")
 
 
-def _account_record(store: Store) -> None:
-    edit_account(store, live_accounts(store)[0], {"area": "Otra área"})
+def _assignment(store: Store) -> None:
+    person = store.rows("SELECT id FROM people ORDER BY id")[0][0]
+    account = store.rows("SELECT id FROM accounts WHERE status = 'activa' ORDER BY id DESC")[0][0]
+    assign(store, account, person, role="enlace")
 
 
-def _training(store: Store) -> None:
-    record_training(store, store.rows("SELECT id FROM people ORDER BY id")[0][0])
+def _waiver(store: Store) -> None:
+    add_waiver(store, reason="Prueba", kind="evaluation")
 
 
 def _institution_entry_duty(store: Store) -> None:
@@ -251,8 +294,8 @@ def _institution_entry_duty(store: Store) -> None:
     )
 
 
-@pytest.mark.parametrize("change", [_setting, _account_record, _training, _institution_entry_duty])
-def test_a_change_beyond_a_few_accounts_is_computed(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("change", [_setting, _assignment, _waiver, _institution_entry_duty])
+def test_a_change_beyond_accounts_and_people_is_computed(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
     store = kept_demo(tmp_path / "r.db", "ine")
     _entry(store, random.Random(1))
     assert patched_agenda(store, local(store.now())) is not None
@@ -362,7 +405,7 @@ def test_the_order_never_ties_two_accounts(tmp_path: Path) -> None:
         Obligation(Kind.EVALUATION, NOW, CITATION, "Evaluar.", Status.OVERDUE, account) for account in (twin, first)
     ]
     keys = [engine.sort_key(item) for item in alike]
-    assert keys[0] != keys[1] and keys[0][:6] == keys[1][:6]
+    assert keys[0] != keys[1] and keys[0][:6] == keys[1][:6] and keys[0][7] == keys[1][7] == 0
     assert sorted(alike, key=engine.sort_key)[0].account == min((first, twin), key=lambda a: a.id)
 
 
@@ -429,8 +472,8 @@ def test_a_base_whose_index_does_not_match_its_rows_is_not_patched(tmp_path: Pat
     assert path is not None
 
     def one_short(rows: list[bytes], records: list[bytes], index: bytes) -> bytes:
-        accounts, kinds, codes = marshal.loads(index)
-        return marshal.dumps((accounts[:-1], kinds, codes))
+        accounts, people, kinds, codes = marshal.loads(index)
+        return marshal.dumps((accounts[:-1], people, kinds, codes))
 
     rewrite_kept(path, one_short)
     assert agenda_cache.read_base(store, local(store.now()), DEFAULT_HORIZON_DAYS) is not None  # the file reads

@@ -372,11 +372,12 @@ PATCH_MOST_ACCOUNTS = 300
 
 def patched_agenda(store: Store, now: datetime) -> Agenda | None:
     """The agenda of ``now`` from a kept agenda of an earlier state of the same day's span
-    (``agenda_cache.read_base``), when what changed since belongs to a few accounts
+    (``agenda_cache.read_base``), when what changed since belongs to a few accounts or people
     (``agenda_cache.changes_since``: new bitácora entries, rotations, evaluations, passwords,
-    consultations, requests, incidents, duties): those accounts' items computed again from their
-    state alone (``store.state.load_state`` with ``accounts``), the others' and the institution's as
-    kept. The same items, in the same order, as ``compute_agenda`` (``tests/test_agenda_patch.py``);
+    consultations, requests, incidents, duties, an account's record or closing, a person's record,
+    trainings or documents): the items of those accounts (with those sharing their passwords and
+    those the people administer) and people computed again from their state alone
+    (``store.state.load_state`` with ``accounts`` and ``people``), the others' as kept. The same items, in the same order, as ``compute_agenda`` (``tests/test_agenda_patch.py``);
     None when it cannot be patched (then it is computed)."""
     from policy.engine import agenda, row_sort_key, sort_key  # lazy: see compute_agenda
     from store.state import load_state  # lazy: as above
@@ -385,16 +386,19 @@ def patched_agenda(store: Store, now: datetime) -> Agenda | None:
     if base is None:
         return None
     kept, since = base
-    named = agenda_cache.changes_since(store, since)
+    changed = agenda_cache.changes_since(store, since)
     base_items = KeptObligations.check(kept)
-    if named is None or base_items is None or len(named) > PATCH_MOST_ACCOUNTS:
+    if changed is None or base_items is None or len(changed.accounts) + len(changed.people) > PATCH_MOST_ACCOUNTS:
         return None
     blocks = kept.blocks
     try:
-        row_accounts, row_kinds = blocks.index()
+        row_accounts, row_people, row_kinds = blocks.index()
     except agenda_cache.KeptAgendaDamaged:
         return None
-    scope = set(named)
+    # a person's items, and those of every account they administer (each account's items name or
+    # count its administrators)
+    people = set(changed.people)
+    scope = set(changed.accounts) | store.assignments.accounts_of(people)
     if scope:
         # a password shared links the accounts sharing it: each finding names the others, so a
         # change to one changes the others' (those found before the change, and after it)
@@ -407,25 +411,33 @@ def patched_agenda(store: Store, now: datetime) -> Agenda | None:
         scope |= store.credentials.sharing(scope)
     if len(scope) > PATCH_MOST_ACCOUNTS:
         return None
+
+    def touched(account_id: int | None, person_id: int | None) -> bool:
+        return account_id in scope if account_id is not None else person_id in people
+
     fresh: list[Obligation] = []
     profile = store.settings.profile()
-    if scope:
-        state = load_state(store, now, profile, accounts=scope)
+    if scope or people:
+        state = load_state(store, now, profile, accounts=scope, people=people)
         fresh = [
             item
             for item in agenda(state, now, DEFAULT_HORIZON_DAYS)
-            if item.account is not None and item.account.id in scope
+            if touched(item.account.id if item.account else None, item.person.id if item.person else None)
         ]
-    drop = [index for index, account_id in enumerate(row_accounts) if account_id in scope] if scope else []
+    drop = (
+        [index for index, ids in enumerate(zip(row_accounts, row_people, strict=True)) if touched(*ids)]
+        if scope or people
+        else []
+    )
     dues: dict[str, datetime] = {}
 
     def row_key(index: int) -> SortKey:
         number, offset = divmod(index, agenda_cache.BLOCK_ROWS)
-        kind, status, due, _, account_id, account_ref, _, person_name = blocks.plain_block(number)[offset][:8]
+        kind, status, due, _, account_id, account_ref, person_id, person_name = blocks.plain_block(number)[offset][:8]
         moment = dues.get(due)
         if moment is None:
             moment = dues[due] = datetime.fromisoformat(due)
-        return row_sort_key(status, kind, moment, account_ref, person_name, account_id)
+        return row_sort_key(status, kind, moment, account_ref, person_name, account_id, person_id)
 
     try:
         items = PatchedObligations(base_items, drop, fresh, sort_key, row_key, (blocks, kept.rules))
