@@ -571,6 +571,26 @@ _PERSON_OF: dict[str, str] = {
     "trainings": "SELECT person_id FROM trainings WHERE id = ?",
     "person_documents": "SELECT person_id FROM person_documents WHERE id = ?",
 }
+#: How a changed row of each table that ties people to accounts names both (the row id as the
+#: record chain writes it: ``change:assignment`` for the administrator changes' links).
+_ACCOUNTS_AND_PEOPLE_OF: dict[str, str] = {
+    "assignments": "SELECT account_id, person_id FROM assignments WHERE id = ?",
+    "admin_changes": (
+        "SELECT NULL, person_id FROM admin_changes WHERE id = ?"
+        " UNION ALL SELECT a.account_id, NULL FROM admin_change_assignments a WHERE a.change_id = ?1"
+        " UNION ALL SELECT s.account_id, x.person_id FROM admin_change_starts s"
+        " JOIN assignments x ON x.id = s.started_assignment_id WHERE s.change_id = ?1"
+    ),
+    "admin_change_assignments": (
+        "SELECT a.account_id, c.person_id FROM admin_change_assignments a JOIN admin_changes c ON c.id = a.change_id"
+        " WHERE a.change_id = ? AND a.ended_assignment_id = ?"
+    ),
+    "admin_change_starts": (
+        "SELECT s.account_id, c.person_id FROM admin_change_starts s JOIN admin_changes c ON c.id = s.change_id"
+        " WHERE s.change_id = ?1 AND s.started_assignment_id = ?2"
+        " UNION ALL SELECT NULL, x.person_id FROM assignments x WHERE x.id = ?2"
+    ),
+}
 #: Tables the agenda never reads (``tests/test_agenda_patch.py`` traces its reads): their changes
 #: leave it as it was.
 UNREAD_TABLES = frozenset({"workflow_events", "password_fingerprints"})
@@ -588,10 +608,11 @@ class Changed(NamedTuple):
 def changes_since(store: Store, since: tuple[Any, ...]) -> Changed | None:
     """The accounts and people named by what changed since the data of key ``since``
     (``data_key``), when every change is a new bitácora entry, or a row that belongs to one account
-    (``_ACCOUNT_OF``, ``_ACCOUNT_RECORD_OF``: the people assigned to it then too) or one person
-    (``_PERSON_OF``), or of a table the agenda does not read. None when anything else changed (an
-    assignment, an administrator change, a waiver, a setting, the calendar…), a chain does not
-    extend the one of ``since`` (a restore, another copy), or there were too many changes."""
+    (``_ACCOUNT_OF``, ``_ACCOUNT_RECORD_OF``: the people assigned to it then too), to one person
+    (``_PERSON_OF``) or to people and accounts (``_ACCOUNTS_AND_PEOPLE_OF``: assignments and
+    administrator changes), or of a table the agenda does not read. None when anything else
+    changed (a waiver, an opening, a setting, the calendar, a duty of no account…), a chain does
+    not extend the one of ``since`` (a restore, another copy), or there were too many changes."""
     conn = store.conn
     try:
         installation, entries, entries_hash, records, records_hash = since
@@ -621,6 +642,14 @@ def changes_since(store: Store, since: tuple[Any, ...]) -> Changed | None:
                 named, found = accounts, _one(conn, _ACCOUNT_OF[table], row_id)
             elif table in _PERSON_OF:
                 named, found = people, _one(conn, _PERSON_OF[table], row_id)
+            elif table in _ACCOUNTS_AND_PEOPLE_OF:
+                keys = [int(key) for key in str(row_id).split(":")]
+                rows = conn.execute(_ACCOUNTS_AND_PEOPLE_OF[table], keys).fetchall()
+                if not rows:  # a row removed since
+                    return None
+                accounts.update(row[0] for row in rows if row[0] is not None)
+                people.update(row[1] for row in rows if row[1] is not None)
+                continue
             elif table in _ACCOUNT_RECORD_OF:
                 named, found = accounts, _one(conn, _ACCOUNT_RECORD_OF[table], row_id)
                 people.update(
