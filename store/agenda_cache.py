@@ -591,7 +591,7 @@ _ACCOUNTS_AND_PEOPLE_OF: dict[str, str] = {
         " UNION ALL SELECT NULL, x.person_id FROM assignments x WHERE x.id = ?2"
     ),
 }
-#: Tables the agenda never reads (``tests/test_agenda_patch.py`` traces its reads): their changes
+#: Tables the agenda never reads (``tests/test_agenda_cache.py`` traces its reads): their changes
 #: leave it as it was.
 UNREAD_TABLES = frozenset({"workflow_events", "password_fingerprints"})
 #: Beyond this many new entries and records since the kept agenda, it is computed afresh.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import marshal
 import random
-import sqlite3
 import zlib
 from collections.abc import Callable
 from datetime import timedelta
@@ -434,22 +433,6 @@ def test_a_few_accounts_state_gives_them_their_items(tmp_path: Path, profile: st
         assert [i for i in part if i.account and i.account.id in scope] == [
             i for i in whole if i.account and i.account.id in scope
         ]
-
-
-@pytest.mark.parametrize("profile", PROFILES)
-def test_the_tables_passed_over_are_never_read_by_the_agenda(tmp_path: Path, profile: str) -> None:
-    store = kept_demo(tmp_path / "r.db", profile)
-    read: set[str] = set()
-
-    def authorizer(action: int, table: str | None, *_: object) -> int:
-        if action == sqlite3.SQLITE_READ and table:
-            read.add(table)
-        return sqlite3.SQLITE_OK
-
-    store.conn.set_authorizer(authorizer)
-    compute_agenda(store)
-    store.conn.set_authorizer(None)
-    assert "accounts" in read and not read & agenda_cache.UNREAD_TABLES
 
 
 def test_the_order_never_ties_two_accounts(tmp_path: Path) -> None:

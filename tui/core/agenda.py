@@ -335,7 +335,7 @@ def settle_kept_agenda(store: Store, agenda: Agenda) -> bool:
     from a kept one) and every block of the kept file is sound; else the file is removed and False
     (compute it again)."""
     items = agenda.items
-    if not isinstance(items, KeptObligations | PatchedObligations) or items.sound():
+    if not isinstance(items, _MadeWhenRead) or items.sound():
         return True
     agenda_cache.discard(store)
     return False
@@ -475,7 +475,40 @@ _KINDS: dict[str, str] = {k.value: k for k in Kind}
 _STATUSES: dict[str, Status] = {s.value: s for s in Status}
 
 
-class KeptObligations(Sequence[Obligation]):
+class _MadeWhenRead(Sequence[Obligation]):
+    """A sequence of obligations whose item ``index`` is made by ``_item`` when read (the kept
+    agenda's, and the patched one's): ``statuses`` tells their count and status without them."""
+
+    statuses: list[Status]
+
+    def __len__(self) -> int:
+        return len(self.statuses)
+
+    @overload
+    def __getitem__(self, index: int) -> Obligation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Obligation]: ...
+
+    def __getitem__(self, index: int | slice) -> Obligation | list[Obligation]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._item(index)
+
+    def _item(self, index: int) -> Obligation:
+        raise NotImplementedError
+
+    def sound(self) -> bool:
+        """Every stored block it reads decoded and checked (False when one is not: the file is then
+        to be discarded)."""
+        raise NotImplementedError
+
+
+class KeptObligations(_MadeWhenRead):
     """The kept agenda's obligations, each made the first time it is read: Hoy's first frame reads
     the statuses and the few rows on screen, not ~50,000 items (20,000 accounts); their block of
     stored rows is decoded then (``store.agenda_cache.KeptBlocks``).
@@ -501,25 +534,11 @@ class KeptObligations(Sequence[Obligation]):
         return cls(kept, found)
 
     def sound(self) -> bool:
-        """Every block decoded and checked (False when one is not: the file is then to be discarded)."""
         return self._blocks.check_all()
 
-    def __len__(self) -> int:
-        return len(self._made)
-
-    @overload
-    def __getitem__(self, index: int) -> Obligation: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Obligation]: ...
-
-    def __getitem__(self, index: int | slice) -> Obligation | list[Obligation]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._made)))]
+    def _item(self, index: int) -> Obligation:
         made = self._made[index]
         if made is None:
-            if index < 0:
-                index += len(self._made)
             made = self._made[index] = self._make(index)
         return made
 
@@ -544,7 +563,7 @@ class KeptObligations(Sequence[Obligation]):
         )
 
 
-class PatchedObligations(Sequence[Obligation]):
+class PatchedObligations(_MadeWhenRead):
     """A kept agenda's obligations (``KeptObligations``) without the rows ``drop`` (indexes into
     it, ascending) and with the ``fresh`` items (sorted by ``key``) in their place in the order:
     the agenda after a change to a few accounts (``patched_agenda``). Only the rows read are made,
@@ -615,26 +634,10 @@ class PatchedObligations(Sequence[Obligation]):
         return kept + self._shift(self._shifts, kept)
 
     def sound(self) -> bool:
-        """Every block of the kept file decoded and checked (see ``KeptObligations.sound``)."""
         return self._base.sound()
 
-    def __len__(self) -> int:
-        return len(self.statuses)
-
-    @overload
-    def __getitem__(self, index: int) -> Obligation: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Obligation]: ...
-
-    def __getitem__(self, index: int | slice) -> Obligation | list[Obligation]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _item(self, index: int) -> Obligation:
         order = self._bisect_left(self._at, index)
         if order < len(self._at) and self._at[order] == index:
             return self._fresh[order]
-        return self._base[self._kept_row(index - order)]
+        return self._base._item(self._kept_row(index - order))
