@@ -46,7 +46,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -219,21 +219,11 @@ class KeptBlocks:
         return True
 
     def _decode(self, number: int) -> KeptBlock:
-        rows_at, rows_size, records_at, records_size = self._spans[number]
-        body = self._body
-        first = number * BLOCK_ROWS
+        rows = self.plain_block(number)  # widths, statuses and clauses checked there
+        _, _, records_at, records_size = self._spans[number]
         try:
-            rows = marshal.loads(body[rows_at : rows_at + rows_size])
-            account_rows, person_rows = marshal.loads(body[records_at : records_at + records_size])
-            statuses = self._statuses[first : first + BLOCK_ROWS]
-            if type(rows) is not list or len(rows) != len(statuses) or set(map(len, rows)) - {_WIDTH}:
-                raise ValueError("rows")
+            account_rows, person_rows = marshal.loads(self._body[records_at : records_at + records_size])
             columns = list(zip(*rows, strict=True)) if rows else [()] * _WIDTH
-            if list(columns[1]) != statuses:
-                raise ValueError("statuses")
-            rules = set(columns[9])
-            if rules and (set(map(type, rules)) != {int} or min(rules) < 0 or max(rules) >= self._rules):
-                raise ValueError("rules")
             if rows and set(map(type, columns[8])) != {str}:
                 raise ValueError("messages")
             if any(len(r) != len(Account._fields) for r in account_rows) or any(
@@ -473,21 +463,16 @@ def read_kept(store: Store, at: datetime, horizon_days: int) -> KeptAgenda | Non
     if loaded is None:
         return None
     header, citations, blocks = loaded
-    make = tuple.__new__
-    rows: list[AgendaRow] = []
     try:
-        for number, (rows_at, rows_size, _, _) in enumerate(blocks._spans):
-            stored = marshal.loads(blocks._body[rows_at : rows_at + rows_size])
-            if len(stored) != min(BLOCK_ROWS, len(blocks) - number * BLOCK_ROWS) or any(
-                len(row) != _WIDTH for row in stored
-            ):
-                return None
-            rows.extend([make(AgendaRow, (*row[:9], citations[row[9]], *row[10:])) for row in stored])
-    except Exception:  # as in _load
+        return header._replace(rows=agenda_rows_of(blocks.plain_rows(), citations))
+    except KeptAgendaDamaged:
         return None
-    if [row.status for row in rows] != blocks._statuses:
-        return None
-    return header._replace(rows=rows)
+
+
+def agenda_rows_of(stored: Iterable[tuple[Any, ...]], citations: Sequence[Citation]) -> list[AgendaRow]:
+    """Stored rows (``KeptBlocks.plain_block``: checked) as ``AgendaRow``s, each clause from its index."""
+    make = tuple.__new__
+    return [make(AgendaRow, (*row[:9], citations[row[9]], *row[10:])) for row in stored]
 
 
 def read_kept_items(store: Store, at: datetime, horizon_days: int) -> KeptItems | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -283,7 +284,7 @@ def prepare_soon(store: Store) -> bool:
         ]
         if all(header is not None and header.holds(at) for at, header in wanted):
             return False
-        if store.conn.execute("SELECT count(*) FROM accounts").fetchone()[0] < PREPARE_FROM_ACCOUNTS:
+        if store.accounts.count() < PREPARE_FROM_ACCOUNTS:
             return False
         return _start_preparing(store.path)
     except Exception:  # a locked or damaged database: nothing prepared, nothing lost
@@ -443,9 +444,15 @@ def patched_agenda(store: Store, now: datetime) -> Agenda | None:
         items = PatchedObligations(base_items, drop, fresh, sort_key, row_key, (blocks, kept.rules))
     except agenda_cache.KeptAgendaDamaged:
         return None
-    (accounts,) = store.conn.execute("SELECT count(*) FROM accounts").fetchone()
     return Agenda(
-        now, profile, DEFAULT_HORIZON_DAYS, items, accounts, store.incidents.open_count(), None, items.statuses
+        now,
+        profile,
+        DEFAULT_HORIZON_DAYS,
+        items,
+        store.accounts.count(),
+        store.incidents.open_count(),
+        None,
+        items.statuses,
     )
 
 
@@ -579,17 +586,13 @@ class PatchedObligations(_MadeWhenRead):
         base_key: Callable[[int], SortKey],
         stored: tuple[agenda_cache.KeptBlocks, list[Citation]],
     ) -> None:
-        from bisect import bisect_left, bisect_right  # lazy: only after a change
-
         self._base = base
         self._fresh = fresh
         self._drop = drop
         #: the kept rows as stored and the clauses they index (for ``rows``)
         self._stored = stored
-        self._bisect_left = bisect_left
         # the k-th row kept is row k + (how many dropped rows d_t have d_t - t <= k)
         self._shifts = [row - order for order, row in enumerate(drop)]
-        self._shift = bisect_right
         kept = len(base) - len(drop)
         # where each fresh item goes among the rows kept: a binary search on the rows' keys,
         # starting where the one before went (both are in order)
@@ -618,26 +621,22 @@ class PatchedObligations(_MadeWhenRead):
         """The items as rows (``policy.rows.agenda_rows``), the kept ones made from the stored
         rows (no obligation made): what ``pendientes`` prints."""
         blocks, rules = self._stored
-        plain = blocks.plain_rows()
         dropped = set(self._drop)
-        make = tuple.__new__
-        found = [
-            make(AgendaRow, (*row[:9], rules[row[9]], *row[10:]))
-            for index, row in enumerate(plain)
-            if index not in dropped
-        ]
+        found = agenda_cache.agenda_rows_of(
+            (row for index, row in enumerate(blocks.plain_rows()) if index not in dropped), rules
+        )
         for at, row in zip(self._at, agenda_rows(self._fresh, profile), strict=True):
             found.insert(at, row)
         return found
 
     def _kept_row(self, kept: int) -> int:
-        return kept + self._shift(self._shifts, kept)
+        return kept + bisect_right(self._shifts, kept)
 
     def sound(self) -> bool:
         return self._base.sound()
 
     def _item(self, index: int) -> Obligation:
-        order = self._bisect_left(self._at, index)
+        order = bisect_left(self._at, index)
         if order < len(self._at) and self._at[order] == index:
             return self._fresh[order]
         return self._base._item(self._kept_row(index - order))
