@@ -228,38 +228,36 @@ def _person_document(store: Store, rng: random.Random) -> None:
         record_person_document(store, person, rng.choice(["designation_form", "responsiva"]))
 
 
-def _assign(store: Store, rng: random.Random) -> None:
-    """Someone takes a role the account does not have yet (a role taken is refused: tried again)."""
-    people = store.rows("SELECT id FROM people ORDER BY id")
+def _first_accepted(attempt: Callable[[], object]) -> None:
+    """Try random choices until the use case accepts one (a role taken, one that starts later or
+    nobody to replace that day is refused, and changes nothing)."""
     for _ in range(50):
         try:
-            assign(
-                store, rng.choice(live_accounts(store)), rng.choice(people)[0], role=rng.choice(["suplente", "enlace"])
-            )
+            attempt()
         except ResguardoError:
             continue
         return
 
 
+def _assign(store: Store, rng: random.Random) -> None:
+    """Someone takes a role the account does not have yet."""
+    people = store.rows("SELECT id FROM people ORDER BY id")
+    roles = ["suplente", "enlace"]
+    _first_accepted(
+        lambda: assign(store, rng.choice(live_accounts(store)), rng.choice(people)[0], role=rng.choice(roles))
+    )
+
+
 def _unassign(store: Store, rng: random.Random) -> None:
     """A role ended by hand (a handover: an administrator change where the profile asks its notice)."""
     rows = store.rows("SELECT account_id, person_id FROM assignments WHERE end_date IS NULL ORDER BY id")
-    for _ in range(50):
-        try:
-            unassign(store, *rng.choice(rows))
-        except ResguardoError:  # a role that starts later: another one
-            continue
-        return
+    _first_accepted(lambda: unassign(store, *rng.choice(rows)))
 
 
 def _admin_change(store: Store, rng: random.Random) -> None:
     rows = store.rows("SELECT DISTINCT person_id FROM assignments WHERE end_date IS NULL ORDER BY person_id")
-    for _ in range(50):
-        try:
-            record_admin_change(store, rng.choice(rows)[0], "vacaciones", until=store.now().date() + timedelta(days=10))
-        except ResguardoError:  # nobody to replace that day: another one
-            continue
-        return
+    back = store.now().date() + timedelta(days=10)
+    _first_accepted(lambda: record_admin_change(store, rng.choice(rows)[0], "vacaciones", until=back))
 
 
 def _admin_change_notified(store: Store, rng: random.Random) -> None:
